@@ -1,0 +1,345 @@
+"""Pages of a list operation, and iteration over every item of every page.
+
+Hand-written; `scripts/generate` copies this module into the generated package. The generated
+resource methods say, from the operation's `x-pagination` in the spec, how to build the request for
+page N, how to parse the body, where its items are and what identifies an item.
+
+The API returns no total and no next-page link, so paging is by page number and stops at:
+- an empty page, or a page shorter than the page size (the last page);
+- `max_items` items, when given.
+
+A server that ignores the page number and sends the same full page again would make that loop
+forever; a full page all of whose items were on the previous page raises `RepeatedPageError`.
+Items repeated across a page boundary (offset pages shift when new calls arrive) are yielded once.
+Fix the window with a `started_before` filter for a stable listing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+import httpx
+
+from ._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
+from ._exceptions import RepeatedPageError
+
+__all__ = ["AsyncPage", "AsyncPager", "PageSpec", "SyncPage"]
+
+BodyT = TypeVar("BodyT")
+ItemT = TypeVar("ItemT")
+
+
+@dataclass(frozen=True)
+class PageSpec(Generic[BodyT, ItemT]):
+    """How to read one page of one operation; generated from the operation's `x-pagination`."""
+
+    parse: Callable[[Any], BodyT]
+    items: Callable[[BodyT], Sequence[ItemT]]
+    item_key: Callable[[ItemT], object]
+
+
+class _BasePage(Generic[ItemT]):
+    items: list[ItemT]
+    """This page's items, as the server sent them."""
+    body: Any
+    """The whole parsed response body (the envelope), for fields other than the items."""
+    response: httpx.Response
+    """The HTTP response this page came from: status, headers, raw content."""
+    page_number: int
+    page_size: int
+
+    def has_next_page(self) -> bool:
+        """Whether another page may follow: this one is full. A full last page costs one more
+        request, which comes back empty."""
+        return 0 < len(self.items) >= self.page_size
+
+    def _check_not_repeated(self, previous: _BasePage[ItemT], item_key: Callable[[ItemT], object]) -> None:
+        if len(self.items) < self.page_size or not self.items:
+            return
+        previous_keys = {item_key(item) for item in previous.items}
+        if all(item_key(item) in previous_keys for item in self.items):
+            raise RepeatedPageError(
+                f"Page {self.page_number} repeats every item of page {previous.page_number}: the server "
+                "seems to ignore the page number, so iteration stopped instead of looping forever.",
+                request=self.response.request,
+                page_number=self.page_number,
+            )
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} page={self.page_number} items={len(self.items)} page_size={self.page_size}>"
+
+
+def _new_items(
+    page: _BasePage[ItemT], previous: _BasePage[ItemT] | None, item_key: Callable[[ItemT], object]
+) -> list[ItemT]:
+    if previous is None:
+        return page.items
+    seen = {item_key(item) for item in previous.items}
+    return [item for item in page.items if item_key(item) not in seen]
+
+
+# --- sync ----------------------------------------------------------------------------------
+
+
+class _SyncFetcher(Generic[BodyT, ItemT]):
+    def __init__(
+        self,
+        client: SyncAPIClient,
+        build_request: Callable[[int], Mapping[str, Any]],
+        spec: PageSpec[BodyT, ItemT],
+        page_size: int,
+        options: RequestOptions,
+        max_items: int | None,
+        prefetch: int,
+    ) -> None:
+        self.client = client
+        self.build_request = build_request
+        self.spec = spec
+        self.page_size = page_size
+        self.options = options
+        self.max_items = max_items
+        self.prefetch = prefetch
+
+    def fetch(self, page_number: int) -> SyncPage[ItemT]:
+        response = self.client.request(self.build_request(page_number), self.options)
+        body = self.client.parse(response, self.spec.parse)
+        return SyncPage(self, body=body, response=response, page_number=page_number)
+
+
+class SyncPage(_BasePage[ItemT]):
+    """One page of results. Iterating over it yields every item of this page and the pages after
+    it, fetched as needed."""
+
+    def __init__(
+        self, fetcher: _SyncFetcher[Any, ItemT], *, body: Any, response: httpx.Response, page_number: int
+    ) -> None:
+        self._fetcher = fetcher
+        self.body = body
+        self.response = response
+        self.page_number = page_number
+        self.page_size = fetcher.page_size
+        self.items = list(fetcher.spec.items(body))
+
+    def get_next_page(self) -> SyncPage[ItemT]:
+        """Fetch the page after this one. Raises RuntimeError if `has_next_page()` is False."""
+        if not self.has_next_page():
+            raise RuntimeError("This is the last page: check has_next_page() before get_next_page().")
+        page = self._fetcher.fetch(self.page_number + 1)
+        page._check_not_repeated(self, self._fetcher.spec.item_key)
+        return page
+
+    def iter_pages(self) -> Iterator[SyncPage[ItemT]]:
+        """This page, then every page after it."""
+        if self._fetcher.prefetch > 0:
+            yield from self._iter_pages_prefetching()
+            return
+        page = self
+        yield page
+        while page.has_next_page():
+            page = page.get_next_page()
+            yield page
+
+    def _iter_pages_prefetching(self) -> Generator[SyncPage[ItemT]]:
+        """Keep up to `prefetch` later pages in flight; yield pages strictly in order."""
+        fetcher = self._fetcher
+        page = self
+        yield page
+        if not page.has_next_page():
+            return
+        pending: dict[int, Future[SyncPage[ItemT]]] = {}
+        next_to_submit = page.page_number + 1
+        with ThreadPoolExecutor(max_workers=fetcher.prefetch, thread_name_prefix="ravan-prefetch") as pool:
+            try:
+                while True:
+                    while len(pending) < fetcher.prefetch:
+                        pending[next_to_submit] = pool.submit(fetcher.fetch, next_to_submit)
+                        next_to_submit += 1
+                    following = pending.pop(page.page_number + 1).result()
+                    following._check_not_repeated(page, fetcher.spec.item_key)
+                    page = following
+                    yield page
+                    if not page.has_next_page():
+                        return
+            finally:
+                # Pages beyond the last one (or the consumer stopped early): drop what has not
+                # started, let what has finish quietly.
+                for future in pending.values():
+                    future.cancel()
+
+    def __iter__(self) -> Iterator[ItemT]:
+        limit = self._fetcher.max_items
+        if limit is not None and limit <= 0:
+            return
+        yielded = 0
+        previous: SyncPage[ItemT] | None = None
+        for page in self.iter_pages():
+            for item in _new_items(page, previous, self._fetcher.spec.item_key):
+                yield item
+                yielded += 1
+                if limit is not None and yielded >= limit:
+                    return
+            previous = page
+
+
+# --- async ---------------------------------------------------------------------------------
+
+
+class _AsyncFetcher(Generic[BodyT, ItemT]):
+    def __init__(
+        self,
+        client: AsyncAPIClient,
+        build_request: Callable[[int], Mapping[str, Any]],
+        spec: PageSpec[BodyT, ItemT],
+        page_size: int,
+        options: RequestOptions,
+        max_items: int | None,
+        prefetch: int,
+    ) -> None:
+        self.client = client
+        self.build_request = build_request
+        self.spec = spec
+        self.page_size = page_size
+        self.options = options
+        self.max_items = max_items
+        self.prefetch = prefetch
+
+    async def fetch(self, page_number: int) -> AsyncPage[ItemT]:
+        response = await self.client.request(self.build_request(page_number), self.options)
+        body = self.client.parse(response, self.spec.parse)
+        return AsyncPage(self, body=body, response=response, page_number=page_number)
+
+
+class AsyncPage(_BasePage[ItemT]):
+    """One page of results; `async for` over it yields every item of this page and the pages
+    after it, fetched as needed."""
+
+    def __init__(
+        self, fetcher: _AsyncFetcher[Any, ItemT], *, body: Any, response: httpx.Response, page_number: int
+    ) -> None:
+        self._fetcher = fetcher
+        self.body = body
+        self.response = response
+        self.page_number = page_number
+        self.page_size = fetcher.page_size
+        self.items = list(fetcher.spec.items(body))
+
+    async def get_next_page(self) -> AsyncPage[ItemT]:
+        """Fetch the page after this one. Raises RuntimeError if `has_next_page()` is False."""
+        if not self.has_next_page():
+            raise RuntimeError("This is the last page: check has_next_page() before get_next_page().")
+        page = await self._fetcher.fetch(self.page_number + 1)
+        page._check_not_repeated(self, self._fetcher.spec.item_key)
+        return page
+
+    async def iter_pages(self) -> AsyncIterator[AsyncPage[ItemT]]:
+        """This page, then every page after it."""
+        if self._fetcher.prefetch > 0:
+            async for prefetched in self._iter_pages_prefetching():
+                yield prefetched
+            return
+        page = self
+        yield page
+        while page.has_next_page():
+            page = await page.get_next_page()
+            yield page
+
+    async def _iter_pages_prefetching(self) -> AsyncIterator[AsyncPage[ItemT]]:
+        import asyncio
+
+        fetcher = self._fetcher
+        page = self
+        yield page
+        if not page.has_next_page():
+            return
+        pending: dict[int, asyncio.Task[AsyncPage[ItemT]]] = {}
+        next_to_submit = page.page_number + 1
+        try:
+            while True:
+                while len(pending) < fetcher.prefetch:
+                    pending[next_to_submit] = asyncio.ensure_future(fetcher.fetch(next_to_submit))
+                    next_to_submit += 1
+                following = await pending.pop(page.page_number + 1)
+                following._check_not_repeated(page, fetcher.spec.item_key)
+                page = following
+                yield page
+                if not page.has_next_page():
+                    return
+        finally:
+            for task in pending.values():
+                task.cancel()
+            if pending:
+                await asyncio.gather(*pending.values(), return_exceptions=True)
+
+    async def __aiter__(self) -> AsyncIterator[ItemT]:
+        limit = self._fetcher.max_items
+        if limit is not None and limit <= 0:
+            return
+        yielded = 0
+        previous: AsyncPage[ItemT] | None = None
+        async for page in self.iter_pages():
+            for item in _new_items(page, previous, self._fetcher.spec.item_key):
+                yield item
+                yielded += 1
+                if limit is not None and yielded >= limit:
+                    return
+            previous = page
+
+
+class AsyncPager(Generic[ItemT]):
+    """What an async list method returns, before any request: `await` it for the first page, or
+    `async for` over it for every item of every page."""
+
+    def __init__(self, fetcher: _AsyncFetcher[Any, ItemT], first_page_number: int) -> None:
+        self._fetcher = fetcher
+        self._first_page_number = first_page_number
+
+    def __await__(self) -> Generator[Any, None, AsyncPage[ItemT]]:
+        return self._first_page().__await__()
+
+    def _first_page(self) -> Awaitable[AsyncPage[ItemT]]:
+        return self._fetcher.fetch(self._first_page_number)
+
+    async def __aiter__(self) -> AsyncIterator[ItemT]:
+        page = await self._first_page()
+        async for item in page:
+            yield item
+
+
+def sync_first_page(
+    client: SyncAPIClient,
+    build_request: Callable[[int], Mapping[str, Any]],
+    spec: PageSpec[BodyT, ItemT],
+    *,
+    first_page: int,
+    page_size: int,
+    options: RequestOptions,
+    max_items: int | None,
+    prefetch: int,
+) -> SyncPage[ItemT]:
+    _check_pager_arguments(max_items, prefetch)
+    return _SyncFetcher(client, build_request, spec, page_size, options, max_items, prefetch).fetch(first_page)
+
+
+def async_pager(
+    client: AsyncAPIClient,
+    build_request: Callable[[int], Mapping[str, Any]],
+    spec: PageSpec[BodyT, ItemT],
+    *,
+    first_page: int,
+    page_size: int,
+    options: RequestOptions,
+    max_items: int | None,
+    prefetch: int,
+) -> AsyncPager[ItemT]:
+    _check_pager_arguments(max_items, prefetch)
+    return AsyncPager(_AsyncFetcher(client, build_request, spec, page_size, options, max_items, prefetch), first_page)
+
+
+def _check_pager_arguments(max_items: int | None, prefetch: int) -> None:
+    if max_items is not None and (isinstance(max_items, bool) or not isinstance(max_items, int) or max_items < 0):
+        raise ValueError(f"max_items must be None or an integer >= 0, got {max_items!r}")
+    if isinstance(prefetch, bool) or not isinstance(prefetch, int) or not 0 <= prefetch <= 32:
+        raise ValueError(f"prefetch must be an integer from 0 (off) to 32, got {prefetch!r}")

@@ -1,0 +1,84 @@
+"""Argument checks that run before any request is sent.
+
+Hand-written; `scripts/generate` copies this module into the generated package, and the generated
+resource methods call one check per query parameter, chosen from the parameter's schema in the
+spec (type, `minimum`/`maximum`, `enum`, `format: date-time`). A failed check raises `ValueError`
+(or `TypeError` for a value of the wrong type) naming the argument and what is allowed.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Collection
+
+from .types import Unset
+
+__all__ = ["check_aware_datetime", "check_boolean", "check_choice", "check_integer", "check_number", "check_string"]
+
+
+def check_integer(name: str, value: object, *, minimum: int | None = None, maximum: int | None = None) -> None:
+    if isinstance(value, Unset):
+        return
+    # bool is an int subclass, but page=True is a bug, not a page number.
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name} must be an integer, got {type(value).__name__} {value!r}")
+    if minimum is not None and value < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum}{_upto(maximum)}, got {value}")
+    if maximum is not None and value > maximum:
+        raise ValueError(f"{name} must be an integer <= {maximum}, got {value}")
+
+
+def check_number(name: str, value: object, *, minimum: float | None = None, maximum: float | None = None) -> None:
+    if isinstance(value, Unset):
+        return
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TypeError(f"{name} must be a number, got {type(value).__name__} {value!r}")
+    if value != value or value in (float("inf"), float("-inf")):
+        raise ValueError(f"{name} must be a finite number, got {value}")
+    if minimum is not None and value < minimum:
+        raise ValueError(f"{name} must be >= {minimum}, got {value}")
+    if maximum is not None and value > maximum:
+        raise ValueError(f"{name} must be <= {maximum}, got {value}")
+
+
+def check_boolean(name: str, value: object) -> None:
+    if isinstance(value, Unset):
+        return
+    if not isinstance(value, bool):
+        raise TypeError(f"{name} must be True or False, got {type(value).__name__} {value!r}")
+
+
+def check_string(name: str, value: object) -> None:
+    if isinstance(value, Unset):
+        return
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a string, got {type(value).__name__} {value!r}")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        # A lone surrogate cannot be put in a URL; httpx would fail with a less helpful error.
+        raise ValueError(f"{name} must be valid Unicode text (it contains a lone surrogate)") from None
+
+
+def check_choice(name: str, value: object, allowed: Collection[str]) -> None:
+    if isinstance(value, Unset):
+        return
+    if not isinstance(value, str) or value not in allowed:
+        choices = " or ".join(repr(choice) for choice in sorted(allowed))
+        raise ValueError(f"{name} must be {choices}, got {value!r}")
+
+
+def check_aware_datetime(name: str, value: object) -> None:
+    if isinstance(value, Unset):
+        return
+    if not isinstance(value, datetime.datetime):
+        raise TypeError(f"{name} must be a datetime.datetime with a timezone, got {type(value).__name__} {value!r}")
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError(
+            f"{name} must be timezone-aware (a naive datetime is ambiguous): "
+            f"pass e.g. datetime(..., tzinfo=datetime.timezone.utc), got {value.isoformat()}"
+        )
+
+
+def _upto(maximum: int | None) -> str:
+    return "" if maximum is None else f" and <= {maximum}"
