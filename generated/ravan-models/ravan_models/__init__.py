@@ -19,7 +19,7 @@ from .models import (
     ErrorResponse,
 )
 
-__version__ = "1.0.0+g407d13c391be"
+__version__ = "1.0.0+g3178d75d7513"
 
 __all__ = [
     "GENERATORS",

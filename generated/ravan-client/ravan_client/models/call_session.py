@@ -2,17 +2,12 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.credit_breakdown import CreditBreakdown
-    from ..models.free_form_object import FreeFormObject
-
 
 T = TypeVar("T", bound="CallSession")
 
@@ -98,9 +93,6 @@ class CallSession:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.credit_breakdown import CreditBreakdown  # noqa: PLC0415
-        from ..models.free_form_object import FreeFormObject  # noqa: PLC0415
-
         id = self.id
 
         agent_id: None | str | Unset
@@ -331,300 +323,154 @@ class CallSession:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.credit_breakdown import CreditBreakdown  # noqa: PLC0415
-        from ..models.free_form_object import FreeFormObject  # noqa: PLC0415
-
         d = dict(src_dict)
         id = d.pop("id")
 
-        def _parse_agent_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        agent_id: None | str | Unset = d.pop("agentId", UNSET)
 
-        agent_id = _parse_agent_id(d.pop("agentId", UNSET))
+        organization_id: None | str | Unset = d.pop("organizationId", UNSET)
 
-        def _parse_organization_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        room_id: None | str | Unset = d.pop("roomId", UNSET)
 
-        organization_id = _parse_organization_id(d.pop("organizationId", UNSET))
+        caller_number: None | str | Unset = d.pop("callerNumber", UNSET)
 
-        def _parse_room_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        callee_number: None | str | Unset = d.pop("calleeNumber", UNSET)
 
-        room_id = _parse_room_id(d.pop("roomId", UNSET))
+        caller_name: None | str | Unset = d.pop("callerName", UNSET)
 
-        def _parse_caller_number(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        caller_email: None | str | Unset = d.pop("callerEmail", UNSET)
 
-        caller_number = _parse_caller_number(d.pop("callerNumber", UNSET))
+        channel: None | str | Unset = d.pop("channel", UNSET)
 
-        def _parse_callee_number(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        status: None | str | Unset = d.pop("status", UNSET)
 
-        callee_number = _parse_callee_number(d.pop("calleeNumber", UNSET))
+        summary: None | str | Unset = d.pop("summary", UNSET)
 
-        def _parse_caller_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        caller_name = _parse_caller_name(d.pop("callerName", UNSET))
-
-        def _parse_caller_email(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        caller_email = _parse_caller_email(d.pop("callerEmail", UNSET))
-
-        def _parse_channel(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        channel = _parse_channel(d.pop("channel", UNSET))
-
-        def _parse_status(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        status = _parse_status(d.pop("status", UNSET))
-
-        def _parse_summary(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        summary = _parse_summary(d.pop("summary", UNSET))
-
-        def _parse_metadata(data: object) -> FreeFormObject | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        metadata: FreeFormObject | None | Unset
+        _data = d.pop("metadata", UNSET)
+        if _data is None or _data is UNSET:
+            metadata = _data
+        elif isinstance(_data, dict):
             try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_free_form_object_type_0 = FreeFormObject.from_dict(data)
+                componentsschemas_free_form_object_type_0 = FreeFormObject.from_dict(_data)
 
-                return componentsschemas_free_form_object_type_0
+                metadata = componentsschemas_free_form_object_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(FreeFormObject | None | Unset, data)
+                metadata = cast(FreeFormObject | None | Unset, _data)
+        else:
+            metadata = cast(FreeFormObject | None | Unset, _data)
 
-        metadata = _parse_metadata(d.pop("metadata", UNSET))
+        error_message: None | str | Unset = d.pop("errorMessage", UNSET)
 
-        def _parse_error_message(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        disconnect_reason: None | str | Unset = d.pop("disconnectReason", UNSET)
 
-        error_message = _parse_error_message(d.pop("errorMessage", UNSET))
-
-        def _parse_disconnect_reason(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        disconnect_reason = _parse_disconnect_reason(d.pop("disconnectReason", UNSET))
-
-        def _parse_prompt_dynamic_variables(data: object) -> FreeFormObject | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        prompt_dynamic_variables: FreeFormObject | None | Unset
+        _data = d.pop("promptDynamicVariables", UNSET)
+        if _data is None or _data is UNSET:
+            prompt_dynamic_variables = _data
+        elif isinstance(_data, dict):
             try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_free_form_object_type_0 = FreeFormObject.from_dict(data)
+                componentsschemas_free_form_object_type_0 = FreeFormObject.from_dict(_data)
 
-                return componentsschemas_free_form_object_type_0
+                prompt_dynamic_variables = componentsschemas_free_form_object_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(FreeFormObject | None | Unset, data)
+                prompt_dynamic_variables = cast(FreeFormObject | None | Unset, _data)
+        else:
+            prompt_dynamic_variables = cast(FreeFormObject | None | Unset, _data)
 
-        prompt_dynamic_variables = _parse_prompt_dynamic_variables(d.pop("promptDynamicVariables", UNSET))
-
-        def _parse_extract_dynamic_variables(data: object) -> FreeFormObject | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        extract_dynamic_variables: FreeFormObject | None | Unset
+        _data = d.pop("extractDynamicVariables", UNSET)
+        if _data is None or _data is UNSET:
+            extract_dynamic_variables = _data
+        elif isinstance(_data, dict):
             try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_free_form_object_type_0 = FreeFormObject.from_dict(data)
+                componentsschemas_free_form_object_type_0 = FreeFormObject.from_dict(_data)
 
-                return componentsschemas_free_form_object_type_0
+                extract_dynamic_variables = componentsschemas_free_form_object_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(FreeFormObject | None | Unset, data)
+                extract_dynamic_variables = cast(FreeFormObject | None | Unset, _data)
+        else:
+            extract_dynamic_variables = cast(FreeFormObject | None | Unset, _data)
 
-        extract_dynamic_variables = _parse_extract_dynamic_variables(d.pop("extractDynamicVariables", UNSET))
+        call_latency_ms: int | None | Unset = d.pop("callLatencyMs", UNSET)
 
-        def _parse_call_latency_ms(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        call_latency_ms = _parse_call_latency_ms(d.pop("callLatencyMs", UNSET))
-
-        def _parse_started_at(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        started_at: datetime.datetime | None | Unset
+        _data = d.pop("startedAt", UNSET)
+        if _data is None or _data is UNSET:
+            started_at = _data
+        elif isinstance(_data, str):
             try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                started_at_type_0 = datetime.datetime.fromisoformat(data)
+                started_at_type_0 = datetime.datetime.fromisoformat(_data)
 
-                return started_at_type_0
+                started_at = started_at_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
+                started_at = cast(datetime.datetime | None | Unset, _data)
+        else:
+            started_at = cast(datetime.datetime | None | Unset, _data)
 
-        started_at = _parse_started_at(d.pop("startedAt", UNSET))
-
-        def _parse_ended_at(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        ended_at: datetime.datetime | None | Unset
+        _data = d.pop("endedAt", UNSET)
+        if _data is None or _data is UNSET:
+            ended_at = _data
+        elif isinstance(_data, str):
             try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                ended_at_type_0 = datetime.datetime.fromisoformat(data)
+                ended_at_type_0 = datetime.datetime.fromisoformat(_data)
 
-                return ended_at_type_0
+                ended_at = ended_at_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
+                ended_at = cast(datetime.datetime | None | Unset, _data)
+        else:
+            ended_at = cast(datetime.datetime | None | Unset, _data)
 
-        ended_at = _parse_ended_at(d.pop("endedAt", UNSET))
+        duration_sec: int | None | Unset = d.pop("durationSec", UNSET)
 
-        def _parse_duration_sec(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        duration_sec = _parse_duration_sec(d.pop("durationSec", UNSET))
-
-        def _parse_created_at(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        created_at: datetime.datetime | None | Unset
+        _data = d.pop("createdAt", UNSET)
+        if _data is None or _data is UNSET:
+            created_at = _data
+        elif isinstance(_data, str):
             try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                created_at_type_0 = datetime.datetime.fromisoformat(data)
+                created_at_type_0 = datetime.datetime.fromisoformat(_data)
 
-                return created_at_type_0
+                created_at = created_at_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
+                created_at = cast(datetime.datetime | None | Unset, _data)
+        else:
+            created_at = cast(datetime.datetime | None | Unset, _data)
 
-        created_at = _parse_created_at(d.pop("createdAt", UNSET))
+        recording_url: None | str | Unset = d.pop("recordingUrl", UNSET)
 
-        def _parse_recording_url(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        cost_total: None | str | Unset = d.pop("costTotal", UNSET)
 
-        recording_url = _parse_recording_url(d.pop("recordingUrl", UNSET))
+        agent_name: None | str | Unset = d.pop("agentName", UNSET)
 
-        def _parse_cost_total(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        cost_total = _parse_cost_total(d.pop("costTotal", UNSET))
-
-        def _parse_agent_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        agent_name = _parse_agent_name(d.pop("agentName", UNSET))
-
-        def _parse_post_call_analysis_result(data: object) -> FreeFormObject | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        post_call_analysis_result: FreeFormObject | None | Unset
+        _data = d.pop("postCallAnalysisResult", UNSET)
+        if _data is None or _data is UNSET:
+            post_call_analysis_result = _data
+        elif isinstance(_data, dict):
             try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_free_form_object_type_0 = FreeFormObject.from_dict(data)
+                componentsschemas_free_form_object_type_0 = FreeFormObject.from_dict(_data)
 
-                return componentsschemas_free_form_object_type_0
+                post_call_analysis_result = componentsschemas_free_form_object_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(FreeFormObject | None | Unset, data)
+                post_call_analysis_result = cast(FreeFormObject | None | Unset, _data)
+        else:
+            post_call_analysis_result = cast(FreeFormObject | None | Unset, _data)
 
-        post_call_analysis_result = _parse_post_call_analysis_result(d.pop("postCallAnalysisResult", UNSET))
-
-        def _parse_credit_breakdown(data: object) -> CreditBreakdown | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        credit_breakdown: CreditBreakdown | None | Unset
+        _data = d.pop("creditBreakdown", UNSET)
+        if _data is None or _data is UNSET:
+            credit_breakdown = _data
+        elif isinstance(_data, dict):
             try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_credit_breakdown_type_0 = CreditBreakdown.from_dict(data)
+                componentsschemas_credit_breakdown_type_0 = CreditBreakdown.from_dict(_data)
 
-                return componentsschemas_credit_breakdown_type_0
+                credit_breakdown = componentsschemas_credit_breakdown_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(CreditBreakdown | None | Unset, data)
-
-        credit_breakdown = _parse_credit_breakdown(d.pop("creditBreakdown", UNSET))
+                credit_breakdown = cast(CreditBreakdown | None | Unset, _data)
+        else:
+            credit_breakdown = cast(CreditBreakdown | None | Unset, _data)
 
         call_session = cls(
             id=id,
@@ -673,3 +519,10 @@ class CallSession:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Imported at the end of the module, once, rather than inside to_dict/from_dict on every call:
+# by the time this line runs the class above exists, so models that refer to each other still
+# import cleanly.
+from ..models.credit_breakdown import CreditBreakdown  # noqa: E402
+from ..models.free_form_object import FreeFormObject  # noqa: E402

@@ -1,14 +1,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
-
-if TYPE_CHECKING:
-    from ..models.call_session import CallSession
-
 
 T = TypeVar("T", bound="CallSessionListData")
 
@@ -43,8 +39,6 @@ class CallSessionListData:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.call_session import CallSession  # noqa: PLC0415
-
         d = dict(src_dict)
         call_sessions = []
         _call_sessions = d.pop("callSessions")
@@ -75,3 +69,9 @@ class CallSessionListData:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Imported at the end of the module, once, rather than inside to_dict/from_dict on every call:
+# by the time this line runs the class above exists, so models that refer to each other still
+# import cleanly.
+from ..models.call_session import CallSession  # noqa: E402

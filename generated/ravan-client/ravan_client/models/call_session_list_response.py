@@ -1,16 +1,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.call_session_list_data import CallSessionListData
-
 
 T = TypeVar("T", bound="CallSessionListResponse")
 
@@ -59,21 +55,12 @@ class CallSessionListResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.call_session_list_data import CallSessionListData  # noqa: PLC0415
-
         d = dict(src_dict)
         data = CallSessionListData.from_dict(d.pop("data"))
 
         success = d.pop("success", UNSET)
 
-        def _parse_message(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        message = _parse_message(d.pop("message", UNSET))
+        message: None | str | Unset = d.pop("message", UNSET)
 
         call_session_list_response = cls(
             data=data,
@@ -99,3 +86,9 @@ class CallSessionListResponse:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Imported at the end of the module, once, rather than inside to_dict/from_dict on every call:
+# by the time this line runs the class above exists, so models that refer to each other still
+# import cleanly.
+from ..models.call_session_list_data import CallSessionListData  # noqa: E402

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -101,69 +101,19 @@ class CreditBreakdown:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
+        channel: None | str | Unset = d.pop("channel", UNSET)
 
-        def _parse_channel(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        duration_sec: int | None | Unset = d.pop("duration_sec", UNSET)
 
-        channel = _parse_channel(d.pop("channel", UNSET))
+        model_credits: float | None | Unset = d.pop("model_credits", UNSET)
 
-        def _parse_duration_sec(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+        provider_credits: float | None | Unset = d.pop("provider_credits", UNSET)
 
-        duration_sec = _parse_duration_sec(d.pop("duration_sec", UNSET))
+        provider_managed: bool | None | Unset = d.pop("provider_managed", UNSET)
 
-        def _parse_model_credits(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
+        telephony_type: None | str | Unset = d.pop("telephony_type", UNSET)
 
-        model_credits = _parse_model_credits(d.pop("model_credits", UNSET))
-
-        def _parse_provider_credits(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
-
-        provider_credits = _parse_provider_credits(d.pop("provider_credits", UNSET))
-
-        def _parse_provider_managed(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        provider_managed = _parse_provider_managed(d.pop("provider_managed", UNSET))
-
-        def _parse_telephony_type(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        telephony_type = _parse_telephony_type(d.pop("telephony_type", UNSET))
-
-        def _parse_total_credits(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
-
-        total_credits = _parse_total_credits(d.pop("total_credits", UNSET))
+        total_credits: float | None | Unset = d.pop("total_credits", UNSET)
 
         credit_breakdown = cls(
             channel=channel,
