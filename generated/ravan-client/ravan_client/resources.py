@@ -133,10 +133,13 @@ class CallSessions:
         check_aware_datetime("started_after", started_after)
         check_aware_datetime("started_before", started_before)
 
+        # The page size the pager assumes is the one sent, even when the caller left it unset.
+        page_size_sent = 20 if isinstance(page_size, Unset) else page_size
+
         def build_request(page_number: int) -> dict[str, Any]:
             return _list_call_sessions._get_kwargs(
                 page=page_number,
-                page_size=page_size,
+                page_size=page_size_sent,
                 agent_id=agent_id,
                 status=status,
                 channel=channel,
@@ -153,7 +156,7 @@ class CallSessions:
             build_request,
             _LIST_CALL_SESSIONS_PAGES,
             first_page=1 if isinstance(page, Unset) else page,
-            page_size=20 if isinstance(page_size, Unset) else page_size,
+            page_size=page_size_sent,
             options=RequestOptions(timeout=timeout, max_retries=max_retries),
             max_items=max_items,
             prefetch=prefetch,
@@ -247,10 +250,13 @@ class AsyncCallSessions:
         check_aware_datetime("started_after", started_after)
         check_aware_datetime("started_before", started_before)
 
+        # The page size the pager assumes is the one sent, even when the caller left it unset.
+        page_size_sent = 20 if isinstance(page_size, Unset) else page_size
+
         def build_request(page_number: int) -> dict[str, Any]:
             return _list_call_sessions._get_kwargs(
                 page=page_number,
-                page_size=page_size,
+                page_size=page_size_sent,
                 agent_id=agent_id,
                 status=status,
                 channel=channel,
@@ -267,7 +273,7 @@ class AsyncCallSessions:
             build_request,
             _LIST_CALL_SESSIONS_PAGES,
             first_page=1 if isinstance(page, Unset) else page,
-            page_size=20 if isinstance(page_size, Unset) else page_size,
+            page_size=page_size_sent,
             options=RequestOptions(timeout=timeout, max_retries=max_retries),
             max_items=max_items,
             prefetch=prefetch,

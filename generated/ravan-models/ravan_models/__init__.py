@@ -19,7 +19,7 @@ from .models import (
     ErrorResponse,
 )
 
-__version__ = "1.0.0+g3178d75d7513"
+__version__ = "1.0.0+g23712622a81e"
 
 __all__ = [
     "GENERATORS",

@@ -16,7 +16,7 @@ Fix the window with a `started_before` filter for a stable listing.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator, Mapping, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Generator, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
@@ -170,12 +170,19 @@ class SyncPage(_BasePage[ItemT]):
                     future.cancel()
 
     def __iter__(self) -> Iterator[ItemT]:
+        return self.iter_items()
+
+    def iter_items(self, on_page: Callable[[SyncPage[ItemT]], None] | None = None) -> Iterator[ItemT]:
+        """Every item of this page and the pages after it (what iterating the page gives);
+        `on_page` is called with each page as it arrives, e.g. to show progress."""
         limit = self._fetcher.max_items
         if limit is not None and limit <= 0:
             return
         yielded = 0
         previous: SyncPage[ItemT] | None = None
         for page in self.iter_pages():
+            if on_page is not None:
+                on_page(page)
             for item in _new_items(page, previous, self._fetcher.spec.item_key):
                 yield item
                 yielded += 1
@@ -273,13 +280,20 @@ class AsyncPage(_BasePage[ItemT]):
             if pending:
                 await asyncio.gather(*pending.values(), return_exceptions=True)
 
-    async def __aiter__(self) -> AsyncIterator[ItemT]:
+    def __aiter__(self) -> AsyncIterator[ItemT]:
+        return self.iter_items()
+
+    async def iter_items(self, on_page: Callable[[AsyncPage[ItemT]], None] | None = None) -> AsyncGenerator[ItemT]:
+        """Every item of this page and the pages after it (what `async for` gives); `on_page` is
+        called with each page as it arrives, e.g. to show progress."""
         limit = self._fetcher.max_items
         if limit is not None and limit <= 0:
             return
         yielded = 0
         previous: AsyncPage[ItemT] | None = None
         async for page in self.iter_pages():
+            if on_page is not None:
+                on_page(page)
             for item in _new_items(page, previous, self._fetcher.spec.item_key):
                 yield item
                 yielded += 1
