@@ -9,6 +9,7 @@ import httpx
 import pytest
 from ravan_client import AsyncPage, RepeatedPageError, SyncPage
 from ravan_client.models import CallSession, CallSessionListResponse
+from ravan_client.types import UNSET
 
 from tests.unit.conftest import AsyncHarness, SyncHarness, ids, json_response, page_body
 
@@ -162,3 +163,12 @@ async def test_async_list_validates_arguments_before_it_is_awaited(async_harness
         async_harness.client.call_sessions.list(page_size=0)
     assert async_harness.recorder.requests == []
     await async_harness.client.close()
+
+
+def test_an_unset_page_size_still_sends_the_size_the_pager_assumes(harness: SyncHarness) -> None:
+    # The CLI passes UNSET for options not given; the pager then assumes the spec's default (20),
+    # so that is what must be sent, or a server with another default would page differently.
+    harness.recorder.respond = pages_of(25)
+    sessions = list(harness.client.call_sessions.list(page_size=UNSET))
+    assert len(sessions) == 25
+    assert [r.url.params["page_size"] for r in harness.recorder.requests] == ["20", "20"]
