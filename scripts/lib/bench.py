@@ -1,0 +1,309 @@
+"""Benchmarks of the generated client: parse speed, export throughput, export memory, regeneration.
+
+The body of `scripts/bench`. It prints a table and asserts nothing. Every figure is the median of
+several runs; ratios are measured in the same run as what they compare with.
+
+1. Parse: bytes of a 100-session page -> client models, as a ratio to `json.loads` of the same
+   bytes (and pydantic's `model_validate_json`, for reference).
+2. Export throughput: 10,000 sessions, page_size=100, from a local server (a separate process)
+   that adds 50 ms to every response; sequential and prefetch=4, against the ideal
+   (requests x latency, and requests x latency / 4).
+3. Memory: peak RSS of a process exporting 100,000 sessions against one exporting 10,000.
+4. Regeneration: wall time of `scripts/generate` and `scripts/generate --check`.
+
+`python scripts/lib/bench.py --serve PORT LATENCY_MS TOTAL` runs only the page server.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path[:0] = [str(REPO / "generated" / "ravan-client"), str(REPO / "generated" / "ravan-models")]
+
+RUNS = 5
+LATENCY_MS = 50
+EXPORT_TOTAL = 10_000
+PAGE_SIZE = 100
+
+
+def realistic_session(index: int) -> dict[str, Any]:
+    """A completed call with every documented field set, as the API sends one."""
+    return {
+        "id": f"cs_{index:010d}",
+        "agentId": "agt_7f3c2a",
+        "organizationId": "org_51b0e9",
+        "roomId": f"room_{index:08x}",
+        "callerNumber": "+14157774444",
+        "calleeNumber": "+14155550100",
+        "callerName": "Dana Whitfield",
+        "callerEmail": "dana@example.com",
+        "channel": "voice",
+        "status": "completed",
+        "summary": "Customer asked to move their appointment to Friday; agent confirmed.",
+        "metadata": {"crm_contact_id": f"0031U{index:010d}"},
+        "errorMessage": None,
+        "disconnectReason": "customer_hangup",
+        "promptDynamicVariables": {"customer_name": "Dana"},
+        "extractDynamicVariables": {"appointment_day": "Friday"},
+        "callLatencyMs": 820,
+        "startedAt": "2026-11-24T16:02:11Z",
+        "endedAt": "2026-11-24T16:05:47Z",
+        "durationSec": 216,
+        "createdAt": "2026-11-24T16:02:09Z",
+        "recordingUrl": f"https://recordings.ravan.ai/cs_{index:010d}.mp3",
+        "costTotal": "0.1250",
+        "agentName": "Support line",
+        "postCallAnalysisResult": {"sentiment": "positive", "resolved": True},
+        "creditBreakdown": {
+            "channel": "voice",
+            "duration_sec": 216,
+            "model_credits": 1.8,
+            "provider_credits": 3.2,
+            "provider_managed": True,
+            "telephony_type": "twilio",
+            "total_credits": 5,
+        },
+    }
+
+
+def page_bytes(start: int, count: int) -> bytes:
+    sessions = [realistic_session(i) for i in range(start, start + count)]
+    return json.dumps({"success": True, "message": "ok", "data": {"callSessions": sessions}}).encode()
+
+
+# --- the page server (run in its own process) ------------------------------------------------
+
+
+def serve(port: int, latency_ms: int, total: int) -> None:
+    cache: dict[tuple[int, int], bytes] = {}
+    lock = threading.Lock()
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_GET(self) -> None:  # noqa: N802 (the stdlib's name)
+            query = parse_qs(urlsplit(self.path).query)
+            page = int(query.get("page", ["1"])[0])
+            size = int(query.get("page_size", ["20"])[0])
+            start = (page - 1) * size
+            key = (start, max(0, min(size, total - start)))
+            with lock:
+                body = cache.get(key)
+            if body is None:
+                body = page_bytes(*key)
+                with lock:
+                    cache[key] = body
+            time.sleep(latency_ms / 1000)
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (the stdlib's name)
+            return
+
+    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    server.daemon_threads = True
+    print("ready", flush=True)
+    server.serve_forever()
+
+
+@contextmanager
+def page_server(latency_ms: int, total: int) -> Iterator[str]:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen(
+        [sys.executable, __file__, "--serve", str(port), str(latency_ms), str(total)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        if process.stdout.readline().strip() != "ready":
+            raise RuntimeError("the bench server did not start")
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+# --- measurements ------------------------------------------------------------------------------
+
+
+def median_seconds(function: Callable[[], object], *, loops: int, runs: int = RUNS) -> float:
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        for _ in range(loops):
+            function()
+        samples.append((time.perf_counter() - started) / loops)
+    return statistics.median(samples)
+
+
+def bench_parse() -> list[tuple[str, str, str]]:
+    import ravan_models
+
+    from ravan_client.models import CallSessionListResponse
+
+    raw = page_bytes(0, 100)
+    # Interleave the three so that machine noise hits them alike; ratios come from the same round.
+    json_ratios, client_ratios, pydantic_ratios = [], [], []
+    json_times = []
+    for _ in range(RUNS):
+        json_time = median_seconds(lambda: json.loads(raw), loops=200, runs=3)
+        client_time = median_seconds(lambda: CallSessionListResponse.from_dict(json.loads(raw)), loops=100, runs=3)
+        pydantic_time = median_seconds(
+            lambda: ravan_models.CallSessionListResponse.model_validate_json(raw), loops=100, runs=3
+        )
+        json_times.append(json_time)
+        json_ratios.append(1.0)
+        client_ratios.append(client_time / json_time)
+        pydantic_ratios.append(pydantic_time / json_time)
+    base = statistics.median(json_times) * 1000
+    return [
+        ("parse: json.loads of a 100-session page", f"{base:.2f} ms", "1.00x"),
+        (
+            "parse: ravan_client models (from bytes)",
+            f"{base * statistics.median(client_ratios):.2f} ms",
+            f"{statistics.median(client_ratios):.2f}x json.loads (target <= 3x)",
+        ),
+        (
+            "parse: ravan_models pydantic model_validate_json",
+            f"{base * statistics.median(pydantic_ratios):.2f} ms",
+            f"{statistics.median(pydantic_ratios):.2f}x json.loads",
+        ),
+    ]
+
+
+def export_once(base_url: str, output: Path, prefetch: int, total: int) -> float:
+    from rich.console import Console
+
+    from ravan_client import _cli
+    from ravan_client.cli import EXPORT_COLUMNS
+
+    settings = _cli.ClientSettings(api_key="bench", base_url=base_url, timeout=30, max_retries=0)
+    started = time.perf_counter()
+    written = _cli.run_export(
+        settings,
+        lambda client: client.call_sessions.list(page_size=PAGE_SIZE, prefetch=prefetch),
+        output=output,
+        export_format="jsonl",
+        columns=EXPORT_COLUMNS,
+        stderr=Console(stderr=True, force_terminal=False),
+    )
+    elapsed = time.perf_counter() - started
+    if written != total:
+        raise RuntimeError(f"exported {written} sessions, expected {total}")
+    return elapsed
+
+
+def bench_export() -> list[tuple[str, str, str]]:
+    requests = EXPORT_TOTAL // PAGE_SIZE + 1  # the last, empty page is a request too
+    ideal = requests * LATENCY_MS / 1000
+    rows = []
+    with page_server(LATENCY_MS, EXPORT_TOTAL) as base_url, tempfile.TemporaryDirectory() as scratch:
+        output = Path(scratch) / "export.jsonl"
+        export_once(base_url, output, 0, EXPORT_TOTAL)  # warm the server's page cache
+        for prefetch, ideal_time, target in ((0, ideal, 1.1), (4, ideal / 4, 1.25)):
+            times = [export_once(base_url, output, prefetch, EXPORT_TOTAL) for _ in range(3)]
+            took = statistics.median(times)
+            label = "sequential" if prefetch == 0 else f"prefetch={prefetch}"
+            rows.append(
+                (
+                    f"export: 10,000 sessions, {LATENCY_MS} ms/response, {label}",
+                    f"{took:.2f} s ({EXPORT_TOTAL / took:,.0f} sessions/s)",
+                    f"{took / ideal_time:.2f}x ideal {ideal_time:.2f} s (target <= {target}x)",
+                )
+            )
+    return rows
+
+
+def peak_rss_of_export(total: int) -> int:
+    code = (
+        "import sys, resource, pathlib, tempfile; sys.path.insert(0, sys.argv[1]);"
+        "import bench;"
+        "d = tempfile.mkdtemp();"
+        "bench.export_once(sys.argv[2], pathlib.Path(d) / 'out.jsonl', 0, int(sys.argv[3]));"
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+    )
+    with page_server(0, total) as base_url:
+        result = subprocess.run(
+            [sys.executable, "-c", code, str(Path(__file__).parent), base_url, str(total)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    return int(result.stdout.strip()) * 1024  # ru_maxrss is in KiB on Linux
+
+
+def bench_memory() -> list[tuple[str, str, str]]:
+    small = statistics.median(peak_rss_of_export(10_000) for _ in range(3))
+    large = statistics.median(peak_rss_of_export(100_000) for _ in range(3))
+    growth = (large - small) / 2**20
+    return [
+        ("memory: peak RSS exporting 10,000 sessions", f"{small / 2**20:.1f} MiB", ""),
+        ("memory: peak RSS exporting 100,000 sessions", f"{large / 2**20:.1f} MiB", f"growth {growth:+.1f} MiB (target < 20)"),
+    ]
+
+
+def bench_regeneration() -> list[tuple[str, str, str]]:
+    rows = []
+    for label, arguments in (("scripts/generate", []), ("scripts/generate --check", ["--check"])):
+        times = []
+        for _ in range(3):
+            started = time.perf_counter()
+            subprocess.run([str(REPO / "scripts" / "generate"), *arguments], cwd=REPO, capture_output=True, check=True)
+            times.append(time.perf_counter() - started)
+        rows.append((f"regeneration: {label}", f"{statistics.median(times):.1f} s", "median of 3, bootstrap included"))
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="scripts/bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--serve", nargs=3, type=int, metavar=("PORT", "LATENCY_MS", "TOTAL"), help=argparse.SUPPRESS)
+    parser.add_argument("--only", choices=["parse", "export", "memory", "regeneration"], action="append")
+    args = parser.parse_args(argv)
+    if args.serve:
+        serve(*args.serve)
+        return 0
+    sections: dict[str, Callable[[], list[tuple[str, str, str]]]] = {
+        "parse": bench_parse,
+        "export": bench_export,
+        "memory": bench_memory,
+        "regeneration": bench_regeneration,
+    }
+    rows: list[tuple[str, str, str]] = []
+    for name, function in sections.items():
+        if args.only and name not in args.only:
+            continue
+        print(f"==> {name}", file=sys.stderr, flush=True)
+        rows.extend(function())
+    print(f"\nMachine: {os.cpu_count()} cores, Python {sys.version.split()[0]}; medians of several runs.\n")
+    print("| measure | result | compared with |")
+    print("|---|---|---|")
+    for measure, result, comparison in rows:
+        print(f"| {measure} | {result} | {comparison} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
