@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import socket
 import statistics
 import subprocess
@@ -98,7 +97,7 @@ def serve(port: int, latency_ms: int, total: int) -> None:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
-        def do_GET(self) -> None:  # noqa: N802 (the stdlib's name)
+        def do_GET(self) -> None:
             query = parse_qs(urlsplit(self.path).query)
             page = int(query.get("page", ["1"])[0])
             size = int(query.get("page_size", ["20"])[0])
@@ -117,7 +116,7 @@ def serve(port: int, latency_ms: int, total: int) -> None:
             self.end_headers()
             self.wfile.write(body)
 
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (the stdlib's name)
+        def log_message(self, format: str, *args: Any) -> None:
             return
 
     server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
@@ -161,7 +160,6 @@ def median_seconds(function: Callable[[], object], *, loops: int, runs: int = RU
 
 def bench_parse() -> list[tuple[str, str, str]]:
     import ravan_models
-
     from ravan_client.models import CallSessionListResponse
 
     raw = page_bytes(0, 100)
@@ -195,10 +193,9 @@ def bench_parse() -> list[tuple[str, str, str]]:
 
 
 def export_once(base_url: str, output: Path, prefetch: int, total: int) -> float:
-    from rich.console import Console
-
     from ravan_client import _cli
     from ravan_client.cli import EXPORT_COLUMNS
+    from rich.console import Console
 
     settings = _cli.ClientSettings(api_key="bench", base_url=base_url, timeout=30, max_retries=0)
     started = time.perf_counter()
@@ -261,7 +258,11 @@ def bench_memory() -> list[tuple[str, str, str]]:
     growth = (large - small) / 2**20
     return [
         ("memory: peak RSS exporting 10,000 sessions", f"{small / 2**20:.1f} MiB", ""),
-        ("memory: peak RSS exporting 100,000 sessions", f"{large / 2**20:.1f} MiB", f"growth {growth:+.1f} MiB (target < 20)"),
+        (
+            "memory: peak RSS exporting 100,000 sessions",
+            f"{large / 2**20:.1f} MiB",
+            f"growth {growth:+.1f} MiB (target < 20)",
+        ),
     ]
 
 
