@@ -204,6 +204,7 @@ def generate_client(project_dir: Path, raw_spec: Mapping[str, Any], provenance: 
         provenance=provenance,
         api_key_header=spec_view.api_key_header(),
         pagination=lambda endpoint: pagination_of(spec_view, endpoint, openapi.models),
+        export_columns=lambda endpoint: export_columns_of(spec_view, endpoint),
         fail=template_failure,
     )
 
@@ -227,6 +228,7 @@ def generate_client(project_dir: Path, raw_spec: Mapping[str, Any], provenance: 
 EXTRA_CLIENT_TEMPLATES = {
     "resources.py.jinja": f"{CLIENT_PACKAGE}/resources.py",
     "_provenance.py.jinja": f"{CLIENT_PACKAGE}/_provenance.py",
+    "cli.py.jinja": f"{CLIENT_PACKAGE}/cli.py",
 }
 
 
@@ -339,6 +341,30 @@ def plain(value: Any) -> str:
     """The text of a generator string: it wraps text from the spec in UntrustedString."""
     getter = getattr(value, "get_untrusted_value", None)
     return str(getter() if getter is not None else value)
+
+
+def export_columns_of(spec: SpecView, endpoint: Any) -> list[dict[str, Any]]:
+    """Flat columns for exporting an operation's items (CSV), in the order of the spec: nested
+    objects with declared properties become `parent.child` columns; free-form objects and arrays
+    become one JSON-encoded column."""
+    operation = spec.operation(endpoint.path, endpoint.method)
+    extension = operation["x-pagination"]
+    schema = spec.resolve(operation["responses"]["200"]["content"]["application/json"]["schema"])
+    for key in extension["items"]:
+        schema = spec.resolve(schema["properties"][key])
+    item = spec.resolve(schema["items"])
+    columns: list[dict[str, Any]] = []
+    for name, child in item.get("properties", {}).items():
+        child = spec.resolve(child)
+        types = child.get("type", [])
+        types = [types] if isinstance(types, str) else types
+        if child.get("properties"):
+            columns.extend(
+                {"header": f"{name}.{sub}", "path": [name, sub], "json": False} for sub in child["properties"]
+            )
+        else:
+            columns.append({"header": name, "path": [name], "json": "object" in types or "array" in types})
+    return columns
 
 
 class SpecView:
