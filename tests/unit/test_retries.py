@@ -194,3 +194,11 @@ def test_parse_retry_after(monkeypatch: pytest.MonkeyPatch, headers: dict[str, s
 def test_which_retry_after_values_are_honoured(harness: SyncHarness, retry_after: str, expected_delay: float) -> None:
     response = json_response(429, ERROR_BODY, {"Retry-After": retry_after})
     assert harness.client._retry_delay(0, response) == expected_delay
+
+
+def test_an_undecodable_body_is_a_typed_error_not_a_raw_httpx_one(harness: SyncHarness) -> None:
+    harness.recorder.respond = lambda request: httpx.Response(
+        200, content=b"definitely not gzip", headers={"Content-Encoding": "gzip"}
+    )
+    with pytest.raises(APIConnectionError, match="DecodingError"):
+        harness.client.call_sessions.list(max_retries=0)

@@ -267,7 +267,7 @@ class BaseClient:
                 (time.monotonic() - started) * 1000,
             )
 
-    def _connection_error(self, request: httpx.Request, error: httpx.TransportError) -> APIConnectionError:
+    def _connection_error(self, request: httpx.Request, error: httpx.RequestError) -> APIConnectionError:
         if isinstance(error, httpx.TimeoutException):
             return APITimeoutError(request)
         return APIConnectionError(
@@ -302,7 +302,7 @@ class SyncAPIClient(BaseClient):
             started = time.monotonic()
             try:
                 response = self._send_following_redirects(request)
-            except httpx.TransportError as error:
+            except httpx.RequestError as error:  # transport failures, timeouts, undecodable bodies
                 self._log_attempt(request, type(error).__name__, attempt, attempts, started)
                 if attempt < attempts:
                     self._sleep(self._retry_delay(attempt - 1, None))
@@ -358,7 +358,7 @@ class AsyncAPIClient(BaseClient):
             started = time.monotonic()
             try:
                 response = await self._send_following_redirects(request)
-            except httpx.TransportError as error:
+            except httpx.RequestError as error:  # transport failures, timeouts, undecodable bodies
                 self._log_attempt(request, type(error).__name__, attempt, attempts, started)
                 if attempt < attempts:
                     await self._sleep(self._retry_delay(attempt - 1, None))

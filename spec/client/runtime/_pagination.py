@@ -16,6 +16,7 @@ Fix the window with a `started_before` filter for a stable listing.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Generator, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -254,8 +255,6 @@ class AsyncPage(_BasePage[ItemT]):
             yield page
 
     async def _iter_pages_prefetching(self) -> AsyncIterator[AsyncPage[ItemT]]:
-        import asyncio
-
         fetcher = self._fetcher
         page = self
         yield page
