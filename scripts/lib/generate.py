@@ -33,6 +33,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tomllib
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -122,7 +123,12 @@ def validate_spec(spec_path: Path) -> None:
         spec_dict, _ = read_from_filename(str(spec_path))
         validate(spec_dict)
     except Exception as error:  # the validator raises several unrelated types
-        raise GenerationError(f"{spec_path.relative_to(REPO)} is not a valid OpenAPI document:\n{error}") from error
+        # jsonschema-style errors carry a short message and a path; their str() appends the whole
+        # meta-schema, which buries the one useful line.
+        message = getattr(error, "message", None) or str(error)
+        where = getattr(error, "json_path", None)
+        detail = f"{message} (at {where})" if where else message
+        raise GenerationError(f"{spec_path.relative_to(REPO)} is not a valid OpenAPI document:\n{detail}") from error
 
     spectral = REPO / "node_modules" / ".bin" / "spectral"
     if not spectral.exists():
@@ -130,7 +136,8 @@ def validate_spec(spec_path: Path) -> None:
     result = subprocess.run(
         [str(spectral), "lint", "--fail-severity", "warn", "--ruleset", str(REPO / ".spectral.yaml"), str(spec_path)],
         capture_output=True,
-        text=True,
+        encoding="utf-8",
+        errors="replace",
         check=False,
     )
     if result.returncode != 0:
@@ -149,7 +156,7 @@ def generate_all(out: Path) -> None:
     generate_client(client_dir, raw_spec, provenance)
     models_dir = out / MODELS_PROJECT
     generate_models(models_dir, provenance)
-    (out / "provenance.json").write_text(json.dumps(provenance, indent=2, sort_keys=True) + "\n")
+    (out / "provenance.json").write_text(json.dumps(provenance, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     for project_dir in (client_dir, models_dir):
         ruff(project_dir, "check", "--fix-only", "--quiet", ".")
         ruff(project_dir, "format", "--quiet", ".")
@@ -161,9 +168,14 @@ def build_provenance(spec_bytes: bytes, raw_spec: Mapping[str, Any]) -> dict[str
     spec_version = str(raw_spec["info"]["version"])
     inputs = hashlib.sha256()
     inputs.update(spec_bytes)
-    for path in sorted(iter_files(REPO / "spec")):
-        if path != SPEC:
-            inputs.update(str(path.relative_to(REPO)).encode() + b"\0" + path.read_bytes())
+    # Everything else that shapes the output: templates, runtime modules and configs under spec/,
+    # this script (it renders templates and reads the spec for them), and the models generator's
+    # options in the repo's pyproject.toml.
+    shaping = [path for path in iter_files(REPO / "spec") if path != SPEC] + [Path(__file__).resolve()]
+    for path in sorted(shaping):
+        inputs.update(str(path.relative_to(REPO)).encode() + b"\0" + path.read_bytes())
+    codegen_options = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["datamodel-codegen"]
+    inputs.update(json.dumps(codegen_options, sort_keys=True).encode())
     inputs.update(json.dumps(generators, sort_keys=True).encode())
     inputs_sha256 = inputs.hexdigest()
     return {
@@ -246,14 +258,17 @@ def generate_models(project_dir: Path, provenance: Mapping[str, Any]) -> None:
     context: dict[str, Any] = {"provenance": provenance, "package_name": MODELS_PACKAGE, "project_name": MODELS_PROJECT}
     # The package's pyproject.toml (with its ruff settings) must exist before the generator runs:
     # its formatter follows the ruff config nearest the output.
-    (project_dir / "pyproject.toml").write_text(env.get_template("pyproject.toml.jinja").render(context))
+    (project_dir / "pyproject.toml").write_text(
+        env.get_template("pyproject.toml.jinja").render(context), encoding="utf-8"
+    )
 
     models_module = package_dir / "models.py"
     result = subprocess.run(
         [str(VENV_BIN / "datamodel-codegen"), "--input", str(SPEC), "--output", str(models_module)],
         cwd=REPO,  # its options are in [tool.datamodel-codegen] of the repo's pyproject.toml
         capture_output=True,
-        text=True,
+        encoding="utf-8",
+        errors="replace",
         check=False,
     )
     if result.returncode != 0:
@@ -262,17 +277,19 @@ def generate_models(project_dir: Path, provenance: Mapping[str, Any]) -> None:
     context["model_names"] = public_class_names(models_module)
     for name in ("README.md", f"{MODELS_PACKAGE}/__init__.py", f"{MODELS_PACKAGE}/_provenance.py"):
         template = env.get_template(Path(name).name + ".jinja")
-        (project_dir / name).write_text(template.render(context))
-    (package_dir / "py.typed").write_text("")
+        (project_dir / name).write_text(template.render(context), encoding="utf-8")
+    (package_dir / "py.typed").write_text("", encoding="utf-8")
 
 
 def public_class_names(module: Path) -> list[str]:
-    tree = ast.parse(module.read_text())
+    tree = ast.parse(module.read_text(encoding="utf-8"))
     return sorted(node.name for node in tree.body if isinstance(node, ast.ClassDef) and not node.name.startswith("_"))
 
 
 def ruff(cwd: Path, *args: str) -> None:
-    result = subprocess.run([str(VENV_BIN / "ruff"), *args], cwd=cwd, capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [str(VENV_BIN / "ruff"), *args], cwd=cwd, capture_output=True, encoding="utf-8", errors="replace", check=False
+    )
     if result.returncode != 0:
         raise GenerationError(f"ruff {' '.join(args)} failed in {cwd.name}:\n{result.stdout}{result.stderr}")
 
@@ -435,8 +452,8 @@ def short_diff(old: Path, new: Path, rel: Path, limit: int = 40) -> list[str]:
     try:
         diff = list(
             difflib.unified_diff(
-                old.read_text().splitlines(),
-                new.read_text().splitlines(),
+                old.read_text(encoding="utf-8").splitlines(),
+                new.read_text(encoding="utf-8").splitlines(),
                 f"generated/{rel} (on disk)",
                 f"generated/{rel} (from spec)",
                 lineterm="",

@@ -19,7 +19,7 @@ from .models import (
     ErrorResponse,
 )
 
-__version__ = "1.0.0+ga9f716d28d37"
+__version__ = "1.0.0+g324f0ddc898b"
 
 __all__ = [
     "GENERATORS",

@@ -22,7 +22,6 @@ class CallSession(BaseModel):
 
     model_config = ConfigDict(
         extra="allow",
-        populate_by_name=True,
     )
     id: str
     """
@@ -134,7 +133,6 @@ class CallSessionListData(BaseModel):
 
     model_config = ConfigDict(
         extra="allow",
-        populate_by_name=True,
     )
     call_sessions: Annotated[list[CallSession], Field(alias="callSessions")]
     """
@@ -149,7 +147,6 @@ class CallSessionListResponse(BaseModel):
 
     model_config = ConfigDict(
         extra="allow",
-        populate_by_name=True,
     )
     success: bool | None = None
     """
@@ -169,7 +166,6 @@ class CreditBreakdown(BaseModel):
 
     model_config = ConfigDict(
         extra="allow",
-        populate_by_name=True,
     )
     channel: str | None = None
     """
@@ -208,7 +204,6 @@ class ErrorResponse(BaseModel):
 
     model_config = ConfigDict(
         extra="allow",
-        populate_by_name=True,
     )
     success: bool | None = None
     """

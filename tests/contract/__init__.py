@@ -1,0 +1,1 @@
+"""Contract tests: the generated packages against the spec, served by Prism (or a real server)."""

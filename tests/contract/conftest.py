@@ -1,0 +1,185 @@
+"""The server the contract tests talk to: a Prism mock of spec/openapi.yaml that this suite starts.
+
+Prism runs once per session:
+
+    node_modules/.bin/prism mock spec/openapi.yaml --errors --host 127.0.0.1 --port 0
+        --json-schema-faker-fillProperties=false
+
+- `--port 0` lets the OS pick a free port; Prism prints the real one in its ready line
+  `Prism is listening on http://127.0.0.1:PORT`, which is where the base URL is read from.
+- `--errors` turns a spec example that breaks its own schema into a 500 instead of a silent 200.
+- `--json-schema-faker-fillProperties=false` keeps `Prefer: dynamic=true, seed=N` bodies
+  reproducible and free of invented extra keys.
+- Its output goes to a log file (never a pipe nobody reads: Prism blocks on a full pipe); the
+  path is printed when Prism fails to start and attached to the report of every failed test.
+- It runs in its own session (process group); teardown sends SIGTERM to the group, waits up to
+  5 s, then SIGKILL.
+- If it does not start, every test that needs it FAILS with the log: it is never skipped.
+
+`TEST_API_BASE_URL` (with `RAVAN_API_KEY`) points the read-only tests at that server instead and
+no Prism is started. Tests that need what only Prism does (`Prefer` headers, request validation,
+its canned data) are then skipped, saying why: that is the only skip in this suite.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import signal
+import subprocess
+import time
+from collections.abc import Generator, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from ravan_client import AsyncRavanClient, RavanClient
+
+from tests.contract.spec_support import REPO_ROOT, SPEC_PATH
+
+PRISM_BIN = REPO_ROOT / "node_modules" / ".bin" / "prism"
+PRISM_READY = re.compile(r"Prism is listening on (http://127\.0\.0\.1:\d+)")
+PRISM_START_TIMEOUT = 30.0
+PRISM_STOP_TIMEOUT = 5.0
+PRISM_API_KEY = "contract-test-key"  # Prism checks that X-Api-Key is present, not its value
+CLIENT_TIMEOUT = 10.0  # seconds per request: a hung server fails a test instead of hanging it
+
+BASE_URL_ENV_VAR = "TEST_API_BASE_URL"
+API_KEY_ENV_VAR = "RAVAN_API_KEY"
+PRISM_ONLY_REASON = (
+    f"{BASE_URL_ENV_VAR} is set: this test needs the Prism mock ({{feature}}), which a real server does not offer"
+)
+
+_prism_log_path: Path | None = None
+"""Where the running Prism writes its log; shown in the report of every failed contract test."""
+
+
+@dataclass(frozen=True)
+class ApiServer:
+    """A server that answers the spec's operation."""
+
+    base_url: str
+    api_key: str
+    is_prism: bool
+    log_path: Path | None = None
+
+
+def sync_client(server: ApiServer, **settings: Any) -> RavanClient:
+    """The generated high-level client pointed at `server` (use it as a context manager)."""
+    settings.setdefault("timeout", CLIENT_TIMEOUT)
+    return RavanClient(api_key=server.api_key, base_url=server.base_url, **settings)
+
+
+def async_client(server: ApiServer, **settings: Any) -> AsyncRavanClient:
+    """The generated async client pointed at `server` (use it as an async context manager)."""
+    settings.setdefault("timeout", CLIENT_TIMEOUT)
+    return AsyncRavanClient(api_key=server.api_key, base_url=server.base_url, **settings)
+
+
+def _read_log(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8", errors="replace")
+    except FileNotFoundError:
+        return "<no log written>"
+
+
+def _stop_process_group(process: subprocess.Popen[bytes]) -> None:
+    """SIGTERM the process group, wait up to PRISM_STOP_TIMEOUT, then SIGKILL it."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=PRISM_STOP_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
+def _wait_until_ready(process: subprocess.Popen[bytes], log_path: Path) -> str:
+    """Poll the log for the ready line; return the base URL, or fail with the log."""
+    deadline = time.monotonic() + PRISM_START_TIMEOUT
+    while time.monotonic() < deadline:
+        match = PRISM_READY.search(_read_log(log_path))
+        if match:
+            return match.group(1)
+        if process.poll() is not None:
+            pytest.fail(
+                f"Prism exited with code {process.returncode} before it was ready.\n"
+                f"Its log ({log_path}):\n{_read_log(log_path)}",
+                pytrace=False,
+            )
+        time.sleep(0.1)  # polling a starting process; no test waits on a sleep
+    _stop_process_group(process)
+    pytest.fail(
+        f"Prism was not ready within {PRISM_START_TIMEOUT:.0f} s.\nIts log ({log_path}):\n{_read_log(log_path)}",
+        pytrace=False,
+    )
+
+
+@pytest.fixture(scope="session")
+def _prism(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ApiServer]:
+    """Start Prism for this session; stop it (the whole process group) at the end."""
+    global _prism_log_path
+    log_path = tmp_path_factory.mktemp("prism") / "prism.log"
+    if not PRISM_BIN.exists():
+        pytest.fail(f"Prism is not installed at {PRISM_BIN}: run scripts/bootstrap (npm ci).", pytrace=False)
+    command = [
+        str(PRISM_BIN),
+        "mock",
+        str(SPEC_PATH.relative_to(REPO_ROOT)),
+        "--errors",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        "0",
+        "--json-schema-faker-fillProperties=false",
+    ]
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            command,
+            cwd=REPO_ROOT,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        base_url = _wait_until_ready(process, log_path)
+        _prism_log_path = log_path
+        yield ApiServer(base_url=base_url, api_key=PRISM_API_KEY, is_prism=True, log_path=log_path)
+    finally:
+        _prism_log_path = None
+        _stop_process_group(process)
+
+
+@pytest.fixture(scope="session")
+def api_server(request: pytest.FixtureRequest) -> ApiServer:
+    """For read-only tests: the server at TEST_API_BASE_URL if set, else this session's Prism."""
+    base_url = os.environ.get(BASE_URL_ENV_VAR)
+    if not base_url:
+        server: ApiServer = request.getfixturevalue("_prism")
+        return server
+    api_key = os.environ.get(API_KEY_ENV_VAR)
+    if not api_key:
+        pytest.fail(f"{BASE_URL_ENV_VAR} is set but {API_KEY_ENV_VAR} is not: the server needs a key.", pytrace=False)
+    return ApiServer(base_url=base_url, api_key=api_key, is_prism=False)
+
+
+@pytest.fixture(scope="session")
+def prism_server(request: pytest.FixtureRequest) -> ApiServer:
+    """For tests that rely on Prism itself (Prefer headers, request validation, canned data)."""
+    if os.environ.get(BASE_URL_ENV_VAR):
+        pytest.skip(PRISM_ONLY_REASON.format(feature="Prefer headers, request validation or its canned examples"))
+    server: ApiServer = request.getfixturevalue("_prism")
+    return server
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, Any, Any]:
+    """Attach the Prism log path to the report of every failed contract test that used Prism."""
+    report = yield
+    if report.failed and _prism_log_path is not None and "_prism" in getattr(item, "fixturenames", ()):
+        report.sections.append(("Prism", f"Prism log: {_prism_log_path}"))
+    return report

@@ -1,0 +1,151 @@
+"""Scratch copies of the repository, so `scripts/lib/generate.py` can run without touching the real one.
+
+The generator finds the repository from its own path (`Path(__file__).parents[2]`), so running the
+copy of it inside a scratch directory generates into that directory's `generated/`. Spectral is
+reached through a symlink to the real `node_modules`; the Python tools are the ones beside
+`sys.executable` (the project's virtualenv when the tests run under `.venv/bin/pytest`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+GENERATE_SCRIPT = Path("scripts") / "lib" / "generate.py"
+SPEC_PATH = Path("spec") / "openapi.yaml"
+GENERATED = "generated"
+CLIENT_PROJECT_DIR = Path(GENERATED) / "ravan-client"
+MODELS_PROJECT_DIR = Path(GENERATED) / "ravan-models"
+# Where generate.py stages its output and parks the old tree while swapping.
+SCRATCH_DIR_NAMES = (".generated.staging", "generated.old")
+# Left by Python, ruff, mypy and pytest; never part of what the generator writes.
+CACHE_NAMES = frozenset({"__pycache__", ".mypy_cache", ".ruff_cache", ".pytest_cache"})
+
+COPIED_DIRS = ("spec", "scripts", GENERATED)
+COPIED_FILES = ("pyproject.toml", ".spectral.yaml")
+GENERATION_TIMEOUT_SECONDS = 120
+
+
+def make_scratch_repo(destination: Path) -> Path:
+    """Copy what the generator reads and writes into `destination`; return it."""
+    destination.mkdir(parents=True, exist_ok=True)
+    for name in COPIED_DIRS:
+        shutil.copytree(REPO_ROOT / name, destination / name, ignore=shutil.ignore_patterns(*CACHE_NAMES))
+    for name in COPIED_FILES:
+        shutil.copy2(REPO_ROOT / name, destination / name)
+    (destination / "node_modules").symlink_to(REPO_ROOT / "node_modules", target_is_directory=True)
+    return destination
+
+
+def subprocess_env(pythonpath: Iterable[Path] = (), **overrides: str) -> dict[str, str]:
+    """The current environment without a stray PYTHONPATH, writing no bytecode into the trees."""
+    env = dict(os.environ)
+    env.pop("PYTHONPATH", None)
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    paths = [str(path) for path in pythonpath]
+    if paths:
+        env["PYTHONPATH"] = os.pathsep.join(paths)
+    env.update(overrides)
+    return env
+
+
+def start_generate(repo: Path, *args: str, env: Mapping[str, str] | None = None) -> subprocess.Popen[str]:
+    """Start the repository copy's generate.py (`scripts/generate` minus the bootstrap)."""
+    return subprocess.Popen(
+        [sys.executable, str(repo / GENERATE_SCRIPT), *args],
+        cwd=repo,
+        env=dict(env) if env is not None else subprocess_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def finish(process: subprocess.Popen[str]) -> subprocess.CompletedProcess[str]:
+    """Wait for a started generation and collect its output."""
+    try:
+        stdout, stderr = process.communicate(timeout=GENERATION_TIMEOUT_SECONDS)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.communicate()
+        raise
+    return subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
+
+
+def run_generate(repo: Path, *args: str, env: Mapping[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the repository copy's generate.py and wait for it."""
+    return finish(start_generate(repo, *args, env=env))
+
+
+def describe(result: subprocess.CompletedProcess[str]) -> str:
+    """A process's exit code and output, for assertion messages."""
+    return f"exit code {result.returncode}\n--- stdout ---\n{result.stdout}\n--- stderr ---\n{result.stderr}"
+
+
+def tree_hashes(root: Path) -> dict[str, str]:
+    """sha256 of every file under `root` by relative path (directories too), caches excluded.
+
+    Comparing two of these compares the whole tree byte for byte, and a failing comparison names
+    the files that differ.
+    """
+    hashes: dict[str, str] = {}
+    for path in sorted(root.rglob("*")):
+        relative = path.relative_to(root)
+        if CACHE_NAMES.intersection(relative.parts):
+            continue
+        if path.is_dir():
+            hashes[f"{relative.as_posix()}/"] = "directory"
+        else:
+            hashes[relative.as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return hashes
+
+
+def file_sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def replace_once(path: Path, old: str, new: str) -> None:
+    """Replace text that must occur exactly once in `path` (the spec is hand-formatted)."""
+    text = path.read_text(encoding="utf-8")
+    count = text.count(old)
+    assert count == 1, f"expected exactly one occurrence of {old!r} in {path}, found {count}"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def read_provenance(repo: Path) -> dict[str, Any]:
+    provenance: dict[str, Any] = json.loads((repo / GENERATED / "provenance.json").read_text(encoding="utf-8"))
+    return provenance
+
+
+def package_paths(repo: Path) -> list[Path]:
+    """The directories to put on PYTHONPATH to import both generated packages of `repo`."""
+    return [repo / CLIENT_PROJECT_DIR, repo / MODELS_PROJECT_DIR]
+
+
+def run_python(code: str, *, pythonpath: Iterable[Path], cwd: Path) -> Any:
+    """Run `code` in a fresh interpreter (warnings are errors) and return the JSON it prints last.
+
+    A fresh interpreter is the only way to import a scratch copy's packages: the test process has
+    the real ones imported already.
+    """
+    result = subprocess.run(
+        [sys.executable, "-W", "error", "-c", code],
+        cwd=cwd,
+        env=subprocess_env(pythonpath),
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=GENERATION_TIMEOUT_SECONDS,
+    )
+    assert result.returncode == 0, describe(result)
+    lines = result.stdout.strip().splitlines()
+    assert lines, f"the script printed nothing\n{describe(result)}"
+    return json.loads(lines[-1])
