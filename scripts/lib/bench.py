@@ -193,9 +193,10 @@ def bench_parse() -> list[tuple[str, str, str]]:
 
 
 def export_once(base_url: str, output: Path, prefetch: int, total: int) -> float:
+    from rich.console import Console
+
     from ravan_client import _cli
     from ravan_client.cli import EXPORT_COLUMNS
-    from rich.console import Console
 
     settings = _cli.ClientSettings(api_key="bench", base_url=base_url, timeout=30, max_retries=0)
     started = time.perf_counter()

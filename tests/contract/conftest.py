@@ -35,8 +35,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from ravan_client import AsyncRavanClient, RavanClient
 
+from ravan_client import AsyncRavanClient, RavanClient
 from tests.contract.spec_support import REPO_ROOT, SPEC_PATH
 
 PRISM_BIN = REPO_ROOT / "node_modules" / ".bin" / "prism"

@@ -17,10 +17,10 @@ from collections import Counter
 
 import httpx
 import pytest
+
 import ravan_models
 from ravan_client import APIResponseValidationError
 from ravan_client.models import CallSessionListResponse
-
 from tests.contract.conftest import ApiServer, async_client, sync_client
 from tests.contract.spec_support import (
     LIST_PATH,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import httpx
 import pytest
+
 from ravan_client import (
     APIStatusError,
     AuthenticationError,
@@ -18,7 +19,6 @@ from ravan_client import (
     RateLimitError,
     UnprocessableEntityError,
 )
-
 from tests.contract.conftest import ApiServer, async_client, sync_client
 from tests.contract.spec_support import (
     LIST_PATH,

@@ -10,8 +10,8 @@ against a real server.
 from __future__ import annotations
 
 import pytest
-from ravan_client import RepeatedPageError
 
+from ravan_client import RepeatedPageError
 from tests.contract.conftest import ApiServer, async_client, sync_client
 from tests.contract.spec_support import success_examples
 

@@ -15,8 +15,8 @@ from typing import Any
 
 import httpx
 import pytest
-from ravan_client import AsyncRavanClient, RavanClient
 
+from ravan_client import AsyncRavanClient, RavanClient
 from tests.contract.conftest import ApiServer, async_client, sync_client
 from tests.contract.spec_support import LIST_PATH, query_parameters, validator_for
 

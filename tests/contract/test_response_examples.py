@@ -11,9 +11,9 @@ import json
 
 import httpx
 import pytest
+
 import ravan_models
 from ravan_client.models import CallSessionListResponse
-
 from tests.contract.conftest import ApiServer, async_client, sync_client
 from tests.contract.spec_support import (
     JSON,

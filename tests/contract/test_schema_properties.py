@@ -24,11 +24,11 @@ from typing import Any
 
 import pydantic
 import pytest
-import ravan_models
 from hypothesis import HealthCheck, given, settings
 from hypothesis_jsonschema import from_schema
-from ravan_client.models import CallSession, CallSessionListResponse
 
+import ravan_models
+from ravan_client.models import CallSession, CallSessionListResponse
 from tests.contract.spec_support import (
     json_differences,
     json_schema,

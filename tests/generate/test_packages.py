@@ -17,11 +17,11 @@ from types import ModuleType
 
 import pydantic
 import pytest
+
 import ravan_client
 import ravan_client.models
 import ravan_models
 import ravan_models.models
-
 from tests.generate.scratch import CLIENT_PROJECT_DIR, MODELS_PROJECT_DIR, REPO_ROOT, run_python
 
 PROJECTS = {"ravan_client": CLIENT_PROJECT_DIR, "ravan_models": MODELS_PROJECT_DIR}

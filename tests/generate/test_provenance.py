@@ -18,12 +18,12 @@ from types import ModuleType
 from typing import Any
 
 import pytest
+import yaml
+
 import ravan_client
 import ravan_client._provenance
 import ravan_models
 import ravan_models._provenance
-import yaml
-
 from tests.generate.scratch import (
     CLIENT_PROJECT_DIR,
     GENERATE_SCRIPT,

@@ -13,6 +13,7 @@ from typing import Any
 
 import httpx
 import pytest
+
 from ravan_client import AsyncRavanClient, RavanClient
 
 API_KEY = "sk-test-0123456789abcdef"

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 import yaml
-from ravan_client.resources import AsyncCallSessions, CallSessions
 
+from ravan_client.resources import AsyncCallSessions, CallSessions
 from tests.unit.conftest import SyncHarness, json_response, page_body
 from tests.unit.test_client import SPEC
 

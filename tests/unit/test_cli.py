@@ -13,10 +13,10 @@ from pathlib import Path
 import httpx
 import pytest
 import yaml
-from ravan_client import RavanClient, _cli
-from ravan_client.cli import EXPORT_COLUMNS, app
 from typer.testing import CliRunner
 
+from ravan_client import RavanClient, _cli
+from ravan_client.cli import EXPORT_COLUMNS, app
 from tests.unit.conftest import json_response, page_body, session
 from tests.unit.test_client import SPEC
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+
 from ravan_client import (
     DEFAULT_BASE_URL,
     APIResponseValidationError,
@@ -17,7 +18,6 @@ from ravan_client import (
     RavanClient,
 )
 from ravan_client import _base_client as base
-
 from tests.unit.conftest import API_KEY, LIST_PATH, AsyncHarness, Recorder, SyncHarness, ids, json_response, page_body
 
 SPEC = Path(__file__).resolve().parents[2] / "spec" / "openapi.yaml"

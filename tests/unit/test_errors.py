@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import httpx
 import pytest
+
 from ravan_client import (
     APIError,
     APIResponseValidationError,
@@ -18,7 +19,6 @@ from ravan_client import (
     RavanError,
     UnprocessableEntityError,
 )
-
 from tests.unit.conftest import AsyncHarness, SyncHarness, json_response
 
 STATUS_ERRORS: list[tuple[int, type[APIStatusError]]] = [

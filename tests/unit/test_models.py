@@ -14,11 +14,11 @@ from typing import Any
 import httpx
 import pydantic
 import pytest
+
 import ravan_models
 from ravan_client import APIResponseValidationError
 from ravan_client.models import CallSession, CallSessionListResponse, CreditBreakdown, FreeFormObject
 from ravan_client.types import UNSET
-
 from tests.unit.conftest import SyncHarness, json_response
 
 SURPRISING_PAGE: dict[str, Any] = {

@@ -7,10 +7,10 @@ from typing import Any
 
 import httpx
 import pytest
+
 from ravan_client import AsyncPage, RepeatedPageError, SyncPage
 from ravan_client.models import CallSession, CallSessionListResponse
 from ravan_client.types import UNSET
-
 from tests.unit.conftest import AsyncHarness, SyncHarness, ids, json_response, page_body
 
 

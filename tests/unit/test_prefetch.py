@@ -7,8 +7,8 @@ from typing import Any
 
 import httpx
 import pytest
-from ravan_client import RepeatedPageError
 
+from ravan_client import RepeatedPageError
 from tests.unit.conftest import AsyncHarness, SyncHarness, ids, json_response, page_body
 
 

@@ -7,6 +7,7 @@ import time
 
 import httpx
 import pytest
+
 from ravan_client import (
     APIConnectionError,
     APIStatusError,
@@ -16,7 +17,6 @@ from ravan_client import (
     RateLimitError,
 )
 from ravan_client._base_client import parse_retry_after
-
 from tests.unit.conftest import (
     AsyncHarness,
     Recorder,
