@@ -76,6 +76,8 @@ class PythonApiReport:
 
 @dataclass
 class Report:
+    """Everything the comparison found, and the verdict the exit code follows."""
+
     base_label: str
     base_commit: str
     old_version: str | None
@@ -129,7 +131,10 @@ def main(argv: list[str] | None = None) -> int:
         "base_ref",
         nargs="?",
         metavar="BASE_REF",
-        help="git ref to compare with (default: the merge base with main; HEAD on main or without one)",
+        help=(
+            "git ref to compare with (default: the merge base with main; HEAD on main or without one). "
+            "An empty or all-zero ref (GitHub's 'before' of a new branch) means the default."
+        ),
     )
     parser.add_argument(
         "--summary",
@@ -194,6 +199,9 @@ def commit_of(ref: str) -> str | None:
 
 def resolve_base(base_ref: str | None) -> tuple[str, str]:
     """The commit to compare with, and how to name it in the report."""
+    if base_ref and set(base_ref) == {"0"}:
+        # GitHub's "commit before the push" for a newly created branch: there is none.
+        base_ref = None
     if base_ref:
         commit = commit_of(base_ref)
         if commit is None:

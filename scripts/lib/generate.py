@@ -155,7 +155,7 @@ def generate_all(out: Path) -> None:
     client_dir = out / CLIENT_PROJECT
     generate_client(client_dir, raw_spec, provenance)
     models_dir = out / MODELS_PROJECT
-    generate_models(models_dir, provenance)
+    generate_models(models_dir, raw_spec, provenance)
     (out / "provenance.json").write_text(json.dumps(provenance, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     for project_dir in (client_dir, models_dir):
         ruff(project_dir, "check", "--fix-only", "--quiet", ".")
@@ -244,7 +244,7 @@ EXTRA_CLIENT_TEMPLATES = {
 }
 
 
-def generate_models(project_dir: Path, provenance: Mapping[str, Any]) -> None:
+def generate_models(project_dir: Path, raw_spec: Mapping[str, Any], provenance: Mapping[str, Any]) -> None:
     package_dir = project_dir / MODELS_PACKAGE
     package_dir.mkdir(parents=True)
     env = jinja2.Environment(
@@ -255,7 +255,12 @@ def generate_models(project_dir: Path, provenance: Mapping[str, Any]) -> None:
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
     )
-    context: dict[str, Any] = {"provenance": provenance, "package_name": MODELS_PACKAGE, "project_name": MODELS_PROJECT}
+    context: dict[str, Any] = {
+        "provenance": provenance,
+        "package_name": MODELS_PACKAGE,
+        "project_name": MODELS_PROJECT,
+        "license": raw_spec["info"]["license"]["identifier"],
+    }
     # The package's pyproject.toml (with its ruff settings) must exist before the generator runs:
     # its formatter follows the ruff config nearest the output.
     (project_dir / "pyproject.toml").write_text(

@@ -31,6 +31,7 @@ import shutil
 import subprocess
 import sys
 import tomllib
+import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -81,6 +82,9 @@ def main(argv: list[str] | None = None) -> int:
     except VendorError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
+    models_copy = destination / models_name_for(args.package)
+    if not args.with_models and is_vendored_copy(models_copy, models_copy.name):
+        print(f"    note: {models_copy} (vendored earlier with --with-models) was left as it was")
     return 0
 
 
@@ -115,9 +119,15 @@ def require_fresh_generated() -> None:
         raise VendorError(f"refusing to vendor a stale generated/:\n{result.stderr.strip()}")
 
 
+def models_name_for(package: str | None) -> str:
+    """The models' import name beside a client copy called `package`."""
+    renamed = package is not None and package != ORIGINAL_CLIENT_NAME
+    return f"{package}_models" if renamed else ORIGINAL_MODELS_NAME
+
+
 def plan_packages(package: str | None, *, with_models: bool) -> list[VendoredPackage]:
     client_name = package or ORIGINAL_CLIENT_NAME
-    models_name = f"{package}_models" if package else ORIGINAL_MODELS_NAME
+    models_name = models_name_for(package)
     check_import_name(client_name)
     packages = [VendoredPackage(CLIENT_SOURCE, CLIENT_README, ORIGINAL_CLIENT_NAME, client_name)]
     if with_models:
@@ -158,27 +168,44 @@ def vendor(packages: list[VendoredPackage], destination: Path, command: str) -> 
         target = destination / package.name
         staging = destination / f".{package.name}.vendor-staging"
         shutil.rmtree(staging, ignore_errors=True)
-        copy_renamed(package, staging, renames)
-        declared = declared_requirements(package)
-        stamp = {
-            "vendored_by": STAMP_MARKER,
-            "package": package.name,
-            "original_package": package.original_name,
-            "command": command,
-            **origin,
-            "dependencies": declared["dependencies"],
-            "optional_dependencies": declared.get("optional-dependencies", {}),
-            "spec_path": provenance["spec_path"],
-            "spec_sha256": provenance["spec_sha256"],
-            "spec_version": provenance["spec_version"],
-            "package_version": provenance["package_version"],
-            "generators": provenance["generators"],
-        }
-        (staging / STAMP_NAME).write_text(json.dumps(stamp, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-        (staging / VENDORED_DOC_NAME).write_text(vendored_doc(package, stamp, packages), encoding="utf-8")
+        try:
+            write_copy(package, staging, renames, command, origin, provenance, packages)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
         replace_whole(staging, target)
         print(f"==> vendored {package.original_name} as {target}")
     print(f"    update it later with: {command}")
+
+
+def write_copy(
+    package: VendoredPackage,
+    staging: Path,
+    renames: dict[str, str],
+    command: str,
+    origin: dict[str, Any],
+    provenance: dict[str, Any],
+    packages: list[VendoredPackage],
+) -> None:
+    """The complete new copy, records included, in `staging` (swapped in only once it is whole)."""
+    copy_renamed(package, staging, renames)
+    declared = declared_requirements(package)
+    stamp = {
+        "vendored_by": STAMP_MARKER,
+        "package": package.name,
+        "original_package": package.original_name,
+        "command": command,
+        **origin,
+        "dependencies": declared["dependencies"],
+        "optional_dependencies": declared.get("optional-dependencies", {}),
+        "spec_path": provenance["spec_path"],
+        "spec_sha256": provenance["spec_sha256"],
+        "spec_version": provenance["spec_version"],
+        "package_version": provenance["package_version"],
+        "generators": provenance["generators"],
+    }
+    (staging / STAMP_NAME).write_text(json.dumps(stamp, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    (staging / VENDORED_DOC_NAME).write_text(vendored_doc(package, stamp, packages), encoding="utf-8")
 
 
 def check_replaceable(target: Path, name: str) -> None:
@@ -187,16 +214,22 @@ def check_replaceable(target: Path, name: str) -> None:
         return
     if target.is_symlink() or not target.is_dir():
         raise VendorError(f"{target} exists and is not a directory vendored by scripts/vendor; not touching it")
-    stamp_path = target / STAMP_NAME
-    try:
-        stamp = json.loads(stamp_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        stamp = None
-    if not isinstance(stamp, dict) or stamp.get("vendored_by") != STAMP_MARKER or stamp.get("package") != name:
+    if not is_vendored_copy(target, name):
         raise VendorError(
             f"{target} exists and is not a copy of {name} made by scripts/vendor (no matching {STAMP_NAME} "
             "stamp); not overwriting it. Move it away or choose another --package name."
         )
+
+
+def is_vendored_copy(directory: Path, name: str) -> bool:
+    """Whether `directory` holds this script's stamp for the package `name`."""
+    if directory.is_symlink() or not directory.is_dir():
+        return False
+    try:
+        stamp = json.loads((directory / STAMP_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(stamp, dict) and stamp.get("vendored_by") == STAMP_MARKER and stamp.get("package") == name
 
 
 def copy_renamed(package: VendoredPackage, staging: Path, renames: dict[str, str]) -> None:
@@ -241,10 +274,19 @@ def describe_origin() -> dict[str, Any]:
     commit = git("rev-parse", "HEAD")
     dirty = bool(git("status", "--porcelain", "--", "generated"))
     return {
-        "source_repository": remote or str(REPO),
+        "source_repository": without_credentials(remote) if remote else str(REPO),
         "source_commit": commit or "unknown (not a git checkout)",
         "source_generated_uncommitted": dirty,
     }
+
+
+def without_credentials(url: str) -> str:
+    """A remote URL fit to write into another project: the user:token@ part of an http(s) URL removed
+    (ssh's `git@` is an account name, not a secret, and cloning needs it)."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme in {"http", "https"} and "@" in parts.netloc:
+        return urllib.parse.urlunsplit(parts._replace(netloc=parts.netloc.rsplit("@", 1)[1]))
+    return url
 
 
 def first_remote_url() -> str | None:

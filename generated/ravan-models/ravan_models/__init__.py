@@ -19,7 +19,7 @@ from .models import (
     ErrorResponse,
 )
 
-__version__ = "1.0.0+g324f0ddc898b"
+__version__ = "1.0.0+ga1448fa90648"
 
 __all__ = [
     "GENERATORS",
