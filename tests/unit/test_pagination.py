@@ -172,3 +172,17 @@ def test_an_unset_page_size_still_sends_the_size_the_pager_assumes(harness: Sync
     sessions = list(harness.client.call_sessions.list(page_size=UNSET))
     assert len(sessions) == 25
     assert [r.url.params["page_size"] for r in harness.recorder.requests] == ["20", "20"]
+
+
+def test_raw_items_are_the_json_objects_received_and_follow_the_same_pages(harness: SyncHarness) -> None:
+    # A page boundary repeat (s2) and wire forms a model round trip would change ("Z", 5 vs 5.0).
+    responses = {
+        1: [{"id": "s0"}, {"id": "s1"}, {"id": "s2", "startedAt": "2026-11-24T16:02:11Z"}],
+        2: [{"id": "s2"}, {"id": "s3", "creditBreakdown": {"total_credits": 5}, "newKey": [1]}],
+    }
+    harness.recorder.respond = lambda r: json_response(200, page_body(responses[int(r.url.params["page"])]))
+    first = harness.client.call_sessions.list(page_size=3)
+    assert first.raw_items == responses[1]
+    raw = list(first.iter_raw_items())
+    assert raw == [*responses[1], responses[2][1]]
+    assert [s.id for s in first.iter_items()] == ["s0", "s1", "s2", "s3"]

@@ -43,6 +43,7 @@ _LIST_CALL_SESSIONS_PAGES: PageSpec[CallSessionListResponse, CallSession] = Page
     parse=CallSessionListResponse.from_dict,
     items=_list_call_sessions_items,
     item_key=lambda item: item.id,
+    raw_items=lambda data: data["data"]["callSessions"],
 )
 
 

@@ -19,7 +19,7 @@ from .models import (
     ErrorResponse,
 )
 
-__version__ = "1.0.0+ga1448fa90648"
+__version__ = "1.0.0+ge497e6a3b39b"
 
 __all__ = [
     "GENERATORS",

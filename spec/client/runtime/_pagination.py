@@ -40,11 +40,15 @@ class PageSpec(Generic[BodyT, ItemT]):
     parse: Callable[[Any], BodyT]
     items: Callable[[BodyT], Sequence[ItemT]]
     item_key: Callable[[ItemT], object]
+    raw_items: Callable[[Any], Sequence[dict[str, Any]]]
+    """The same items as the JSON objects received (wire keys, values as sent)."""
 
 
 class _BasePage(Generic[ItemT]):
     items: list[ItemT]
-    """This page's items, as the server sent them."""
+    """This page's items, parsed into models."""
+    raw_items: list[dict[str, Any]]
+    """The same items as the JSON objects the server sent (what an export writes)."""
     body: Any
     """The whole parsed response body (the envelope), for fields other than the items."""
     response: httpx.Response
@@ -73,13 +77,28 @@ class _BasePage(Generic[ItemT]):
         return f"<{type(self).__name__} page={self.page_number} items={len(self.items)} page_size={self.page_size}>"
 
 
-def _new_items(
+def _new_positions(
     page: _BasePage[ItemT], previous: _BasePage[ItemT] | None, item_key: Callable[[ItemT], object]
-) -> list[ItemT]:
+) -> list[int]:
+    """Positions of the items of `page` that were not on the previous page."""
     if previous is None:
-        return page.items
+        return list(range(len(page.items)))
     seen = {item_key(item) for item in previous.items}
-    return [item for item in page.items if item_key(item) not in seen]
+    return [position for position, item in enumerate(page.items) if item_key(item) not in seen]
+
+
+def _parse_page(
+    parse: Callable[[Callable[[Any], BodyT]], BodyT], spec: PageSpec[BodyT, ItemT]
+) -> tuple[BodyT, list[ItemT], list[dict[str, Any]]]:
+    """Parse a body once into the envelope model, its items, and the items' raw JSON objects."""
+    received: list[Any] = []
+
+    def keep_and_parse(data: Any) -> BodyT:
+        received.append(data)
+        return spec.parse(data)
+
+    body = parse(keep_and_parse)
+    return body, list(spec.items(body)), list(spec.raw_items(received[0]))
 
 
 # --- sync ----------------------------------------------------------------------------------
@@ -106,8 +125,8 @@ class _SyncFetcher(Generic[BodyT, ItemT]):
 
     def fetch(self, page_number: int) -> SyncPage[ItemT]:
         response = self.client.request(self.build_request(page_number), self.options)
-        body = self.client.parse(response, self.spec.parse)
-        return SyncPage(self, body=body, response=response, page_number=page_number)
+        parsed = _parse_page(lambda parse: self.client.parse(response, parse), self.spec)
+        return SyncPage(self, parsed, response=response, page_number=page_number)
 
 
 class SyncPage(_BasePage[ItemT]):
@@ -115,14 +134,18 @@ class SyncPage(_BasePage[ItemT]):
     it, fetched as needed."""
 
     def __init__(
-        self, fetcher: _SyncFetcher[Any, ItemT], *, body: Any, response: httpx.Response, page_number: int
+        self,
+        fetcher: _SyncFetcher[Any, ItemT],
+        parsed: tuple[Any, list[ItemT], list[dict[str, Any]]],
+        *,
+        response: httpx.Response,
+        page_number: int,
     ) -> None:
         self._fetcher = fetcher
-        self.body = body
+        self.body, self.items, self.raw_items = parsed
         self.response = response
         self.page_number = page_number
         self.page_size = fetcher.page_size
-        self.items = list(fetcher.spec.items(body))
 
     def get_next_page(self) -> SyncPage[ItemT]:
         """Fetch the page after this one. Raises RuntimeError if `has_next_page()` is False."""
@@ -176,6 +199,17 @@ class SyncPage(_BasePage[ItemT]):
     def iter_items(self, on_page: Callable[[SyncPage[ItemT]], None] | None = None) -> Iterator[ItemT]:
         """Every item of this page and the pages after it (what iterating the page gives);
         `on_page` is called with each page as it arrives, e.g. to show progress."""
+        for page, position in self._iter_positions(on_page):
+            yield page.items[position]
+
+    def iter_raw_items(self, on_page: Callable[[SyncPage[ItemT]], None] | None = None) -> Iterator[dict[str, Any]]:
+        """The same items as `iter_items`, as the JSON objects the server sent."""
+        for page, position in self._iter_positions(on_page):
+            yield page.raw_items[position]
+
+    def _iter_positions(
+        self, on_page: Callable[[SyncPage[ItemT]], None] | None
+    ) -> Iterator[tuple[SyncPage[ItemT], int]]:
         limit = self._fetcher.max_items
         if limit is not None and limit <= 0:
             return
@@ -184,8 +218,8 @@ class SyncPage(_BasePage[ItemT]):
         for page in self.iter_pages():
             if on_page is not None:
                 on_page(page)
-            for item in _new_items(page, previous, self._fetcher.spec.item_key):
-                yield item
+            for position in _new_positions(page, previous, self._fetcher.spec.item_key):
+                yield page, position
                 yielded += 1
                 if limit is not None and yielded >= limit:
                     return
@@ -216,8 +250,8 @@ class _AsyncFetcher(Generic[BodyT, ItemT]):
 
     async def fetch(self, page_number: int) -> AsyncPage[ItemT]:
         response = await self.client.request(self.build_request(page_number), self.options)
-        body = self.client.parse(response, self.spec.parse)
-        return AsyncPage(self, body=body, response=response, page_number=page_number)
+        parsed = _parse_page(lambda parse: self.client.parse(response, parse), self.spec)
+        return AsyncPage(self, parsed, response=response, page_number=page_number)
 
 
 class AsyncPage(_BasePage[ItemT]):
@@ -225,14 +259,18 @@ class AsyncPage(_BasePage[ItemT]):
     after it, fetched as needed."""
 
     def __init__(
-        self, fetcher: _AsyncFetcher[Any, ItemT], *, body: Any, response: httpx.Response, page_number: int
+        self,
+        fetcher: _AsyncFetcher[Any, ItemT],
+        parsed: tuple[Any, list[ItemT], list[dict[str, Any]]],
+        *,
+        response: httpx.Response,
+        page_number: int,
     ) -> None:
         self._fetcher = fetcher
-        self.body = body
+        self.body, self.items, self.raw_items = parsed
         self.response = response
         self.page_number = page_number
         self.page_size = fetcher.page_size
-        self.items = list(fetcher.spec.items(body))
 
     async def get_next_page(self) -> AsyncPage[ItemT]:
         """Fetch the page after this one. Raises RuntimeError if `has_next_page()` is False."""
@@ -293,8 +331,8 @@ class AsyncPage(_BasePage[ItemT]):
         async for page in self.iter_pages():
             if on_page is not None:
                 on_page(page)
-            for item in _new_items(page, previous, self._fetcher.spec.item_key):
-                yield item
+            for position in _new_positions(page, previous, self._fetcher.spec.item_key):
+                yield page.items[position]
                 yielded += 1
                 if limit is not None and yielded >= limit:
                     return
