@@ -92,3 +92,24 @@ def test_every_query_parameter_of_the_spec_is_a_keyword_argument_of_list() -> No
         doc = inspect.getdoc(resource.list) or ""
         for name in spec_names:
             assert f"{name}: " in doc, f"{name} is not documented in {resource.__name__}.list"
+
+
+@pytest.mark.parametrize("value", [2**63, -(2**63) - 1, 10**5000], ids=["2**63", "-2**63-1", "10**5000"])
+def test_an_integer_beyond_64_bits_is_refused_naming_the_argument(harness: SyncHarness, value: int) -> None:
+    with pytest.raises(ValueError, match="page_size must fit in a 64-bit integer"):
+        harness.client.call_sessions.list(page_size=value)
+    assert harness.recorder.requests == []
+
+
+def test_a_utc_offset_with_seconds_is_refused(harness: SyncHarness) -> None:
+    # isoformat() would send "+05:30:15", which ISO 8601 / RFC 3339 cannot express.
+    odd = datetime.timezone(datetime.timedelta(hours=5, minutes=30, seconds=15))
+    with pytest.raises(ValueError, match="started_after has a UTC offset with seconds"):
+        harness.client.call_sessions.list(started_after=datetime.datetime(2026, 11, 1, tzinfo=odd))
+    assert harness.recorder.requests == []
+
+
+def test_a_value_too_long_for_a_url_is_refused_naming_it(harness: SyncHarness) -> None:
+    with pytest.raises(ValueError, match="search is too long for a URL"):
+        harness.client.call_sessions.list(search="é" * 2000)  # 12,000 bytes once percent-encoded
+    assert harness.recorder.requests == []

@@ -176,7 +176,7 @@ def test_an_unset_page_size_still_sends_the_size_the_pager_assumes(harness: Sync
 
 def test_raw_items_are_the_json_objects_received_and_follow_the_same_pages(harness: SyncHarness) -> None:
     # A page boundary repeat (s2) and wire forms a model round trip would change ("Z", 5 vs 5.0).
-    responses = {
+    responses: dict[int, list[dict[str, Any]]] = {
         1: [{"id": "s0"}, {"id": "s1"}, {"id": "s2", "startedAt": "2026-11-24T16:02:11Z"}],
         2: [{"id": "s2"}, {"id": "s3", "creditBreakdown": {"total_credits": 5}, "newKey": [1]}],
     }
@@ -186,3 +186,13 @@ def test_raw_items_are_the_json_objects_received_and_follow_the_same_pages(harne
     raw = list(first.iter_raw_items())
     assert raw == [*responses[1], responses[2][1]]
     assert [s.id for s in first.iter_items()] == ["s0", "s1", "s2", "s3"]
+
+
+def test_a_server_cycling_through_two_pages_raises_instead_of_looping(harness: SyncHarness) -> None:
+    # Page 2 differs from page 1, so the previous-page check passes; page 3 is page 1 again.
+    cycle = {1: ids("a", 5), 0: ids("b", 5)}
+    harness.recorder.respond = lambda r: json_response(200, page_body(cycle[int(r.url.params["page"]) % 2]))
+    with pytest.raises(RepeatedPageError, match="repeats an earlier page") as caught:
+        list(harness.client.call_sessions.list(page_size=5))
+    assert caught.value.page_number == 3
+    assert harness.recorder.pages_requested == [1, 2, 3]

@@ -123,10 +123,14 @@ class BaseClient:
             )
         if base_url is None:
             base_url = os.environ.get(BASE_URL_ENV_VAR) or DEFAULT_BASE_URL
-        url = httpx.URL(str(base_url))
-        if url.scheme not in ("http", "https") or not url.host:
+        try:
+            url = httpx.URL(str(base_url))
+            host = url.host  # decoding an IDNA host can fail only here
+        except (httpx.InvalidURL, ValueError) as error:  # ValueError covers the idna errors
+            raise ValueError(f"base_url is not a valid URL ({error}): {str(base_url)!r}") from None
+        if url.scheme not in ("http", "https") or not host:
             raise ValueError(f"base_url must be an http(s) URL with a host, got {str(base_url)!r}")
-        if url.scheme == "http" and not allow_insecure_http and not _is_loopback(url.host):
+        if url.scheme == "http" and not allow_insecure_http and not _is_loopback(host):
             raise ValueError(
                 f"base_url {str(url)!r} is plain http to a non-loopback host: the API key would travel "
                 "unencrypted. Use https, or pass allow_insecure_http=True if you really mean it."
@@ -155,13 +159,15 @@ class BaseClient:
         url = self.base_url.copy_with(raw_path=self.base_url.raw_path.rstrip(b"/") + str(kwargs["url"]).encode())
         headers = {**self._default_headers, "Accept": "application/json", **kwargs.get("headers", {})}
         headers[self._api_key_header] = self._api_key.reveal()
-        return http.build_request(
+        request = http.build_request(
             kwargs["method"].upper(),
             url,
             params=kwargs.get("params"),
             headers=headers,
             timeout=timeout if timeout is not None else httpx.Timeout(None),
         )
+        request.headers = _KeyMaskingHeaders(request.headers, masked=self._api_key_header)
+        return request
 
     def _redirect_request(self, request: httpx.Request, response: httpx.Response) -> httpx.Request:
         location = response.headers["Location"]
@@ -172,7 +178,9 @@ class BaseClient:
         # host, port or scheme) is followed without it.
         if not self._same_origin(target):
             headers.pop(self._api_key_header, None)
-        return httpx.Request("GET", target, headers=headers, extensions=request.extensions)
+        redirected = httpx.Request("GET", target, headers=headers, extensions=request.extensions)
+        redirected.headers = _KeyMaskingHeaders(redirected.headers, masked=self._api_key_header)
+        return redirected
 
     def _same_origin(self, url: httpx.URL) -> bool:
         base = self.base_url
@@ -223,7 +231,7 @@ class BaseClient:
         excerpt = self._redact(response.text[:BODY_EXCERPT_CHARS])
         try:
             data = json.loads(response.content)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nested deeper than Python can parse
             content_type = response.headers.get("Content-Type", "no content type")
             raise APIResponseValidationError(
                 f"Expected a JSON body from {response.request.url.path}, got {content_type} that is not JSON",
@@ -318,14 +326,29 @@ class SyncAPIClient(BaseClient):
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _send_following_redirects(self, request: httpx.Request) -> httpx.Response:
-        response = self._http.send(request, follow_redirects=False)
+        deadline = _attempt_deadline(request)
+        response = self._send_once(request, deadline)
         for _ in range(MAX_REDIRECTS):
             if not (response.is_redirect and "Location" in response.headers):
                 break
             request = self._redirect_request(request, response)
-            response.close()
-            response = self._http.send(request, follow_redirects=False)
+            response = self._send_once(request, deadline)
         return response
+
+    def _send_once(self, request: httpx.Request, deadline: float | None) -> httpx.Response:
+        """Send and read the whole body, giving up past `deadline`: httpx's read timeout bounds
+        each read, so without it a server dripping bytes could hold an attempt forever."""
+        response = self._http.send(request, follow_redirects=False, stream=True)
+        if response.is_stream_consumed:  # a transport that answers with a body already read
+            return response
+        try:
+            chunks = []
+            for chunk in response.iter_raw():
+                chunks.append(chunk)
+                _check_deadline(request, deadline)
+        finally:
+            response.close()
+        return _buffered(response, b"".join(chunks))
 
     def parse(self, response: httpx.Response, parse: Callable[[Any], ParsedT]) -> ParsedT:
         return self._parse_body(response, parse)
@@ -374,14 +397,28 @@ class AsyncAPIClient(BaseClient):
         raise AssertionError("unreachable")  # pragma: no cover
 
     async def _send_following_redirects(self, request: httpx.Request) -> httpx.Response:
-        response = await self._http.send(request, follow_redirects=False)
+        deadline = _attempt_deadline(request)
+        response = await self._send_once(request, deadline)
         for _ in range(MAX_REDIRECTS):
             if not (response.is_redirect and "Location" in response.headers):
                 break
             request = self._redirect_request(request, response)
-            await response.aclose()
-            response = await self._http.send(request, follow_redirects=False)
+            response = await self._send_once(request, deadline)
         return response
+
+    async def _send_once(self, request: httpx.Request, deadline: float | None) -> httpx.Response:
+        """Send and read the whole body, giving up past `deadline` (see SyncAPIClient)."""
+        response = await self._http.send(request, follow_redirects=False, stream=True)
+        if response.is_stream_consumed:  # a transport that answers with a body already read
+            return response
+        try:
+            chunks = []
+            async for chunk in response.aiter_raw():
+                chunks.append(chunk)
+                _check_deadline(request, deadline)
+        finally:
+            await response.aclose()
+        return _buffered(response, b"".join(chunks))
 
     def parse(self, response: httpx.Response, parse: Callable[[Any], ParsedT]) -> ParsedT:
         return self._parse_body(response, parse)
@@ -428,7 +465,7 @@ def _error_detail(response: httpx.Response) -> str:
     """The envelope's `message` if the body is one, else a short excerpt of the body."""
     try:
         data = json.loads(response.content)
-    except ValueError:
+    except (ValueError, RecursionError):
         text = response.text.strip()
         return text[:BODY_EXCERPT_CHARS] if text and not text.lstrip().startswith("<") else ""
     if isinstance(data, dict):
@@ -437,6 +474,45 @@ def _error_detail(response: httpx.Response) -> str:
             if isinstance(value, str) and value:
                 return value
     return json.dumps(data)[:BODY_EXCERPT_CHARS]
+
+
+def _attempt_deadline(request: httpx.Request) -> float | None:
+    """When an attempt (redirects included) must be over: its read timeout after it starts.
+    Reading the headers and the whole body counts; connecting has its own timeout."""
+    read_timeout = request.extensions.get("timeout", {}).get("read")
+    return None if read_timeout is None else time.monotonic() + float(read_timeout)
+
+
+def _check_deadline(request: httpx.Request, deadline: float | None) -> None:
+    if deadline is not None and time.monotonic() > deadline:
+        raise httpx.ReadTimeout("The response did not arrive in full within the timeout", request=request)
+
+
+def _buffered(streamed: httpx.Response, raw_body: bytes) -> httpx.Response:
+    """A complete response made of a streamed one's status, headers and raw (still encoded) body,
+    so that `.content` decodes it as httpx would have."""
+    response = httpx.Response(
+        streamed.status_code,
+        headers=streamed.headers,
+        stream=httpx.ByteStream(raw_body),
+        request=streamed.request,
+        extensions=streamed.extensions,
+    )
+    response.read()
+    return response
+
+
+class _KeyMaskingHeaders(httpx.Headers):
+    """Request headers whose repr masks the API key, as httpx does for Authorization: users hold
+    requests (on pages and exceptions) and print them."""
+
+    def __init__(self, headers: httpx.Headers, *, masked: str) -> None:
+        super().__init__(headers)
+        self._masked = masked.lower()
+
+    def __repr__(self) -> str:
+        items = [(k, "[secure]" if k.lower() == self._masked else v) for k, v in self.multi_items()]
+        return f"{type(self).__name__}({items!r})"
 
 
 def _as_timeout(timeout: TimeoutTypes) -> httpx.Timeout | None:

@@ -19,7 +19,7 @@ from .models import (
     ErrorResponse,
 )
 
-__version__ = "1.0.0+ge497e6a3b39b"
+__version__ = "1.0.0+g30fce7e940c7"
 
 __all__ = [
     "GENERATORS",

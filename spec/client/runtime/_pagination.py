@@ -17,7 +17,17 @@ Fix the window with a `started_before` filter for a stable listing.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Generator, Iterator, Mapping, Sequence
+from collections.abc import (
+    AsyncGenerator,
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Generator,
+    Hashable,
+    Iterator,
+    Mapping,
+    Sequence,
+)
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
@@ -73,6 +83,21 @@ class _BasePage(Generic[ItemT]):
                 page_number=self.page_number,
             )
 
+    def _check_not_seen_before(self, seen: set[int], item_key: Callable[[ItemT], object]) -> None:
+        """A full page identical to any earlier one (not only the previous) means the server is
+        cycling through pages regardless of the page number: A, B, A, B, ... would never end."""
+        if len(self.items) < self.page_size or not self.items:
+            return
+        fingerprint = hash(tuple(item_key(item) for item in self.items))
+        if fingerprint in seen:
+            raise RepeatedPageError(
+                f"Page {self.page_number} repeats an earlier page: the server seems to ignore the page "
+                "number, so iteration stopped instead of looping forever.",
+                request=self.response.request,
+                page_number=self.page_number,
+            )
+        seen.add(fingerprint)
+
     def __repr__(self) -> str:
         return f"<{type(self).__name__} page={self.page_number} items={len(self.items)} page_size={self.page_size}>"
 
@@ -95,7 +120,12 @@ def _parse_page(
 
     def keep_and_parse(data: Any) -> BodyT:
         received.append(data)
-        return spec.parse(data)
+        body = spec.parse(data)
+        for item in spec.items(body):
+            key = spec.item_key(item)
+            if not isinstance(key, Hashable):  # e.g. an id that is a list: no identity to page by
+                raise TypeError(f"an item's key is a {type(key).__name__}, not a value: {key!r:.80}")
+        return body
 
     body = parse(keep_and_parse)
     return body, list(spec.items(body)), list(spec.raw_items(received[0]))
@@ -157,9 +187,12 @@ class SyncPage(_BasePage[ItemT]):
 
     def iter_pages(self) -> Iterator[SyncPage[ItemT]]:
         """This page, then every page after it."""
-        if self._fetcher.prefetch > 0:
-            yield from self._iter_pages_prefetching()
-            return
+        seen: set[int] = set()
+        for page in self._iter_pages_prefetching() if self._fetcher.prefetch > 0 else self._iter_pages_one_by_one():
+            page._check_not_seen_before(seen, self._fetcher.spec.item_key)
+            yield page
+
+    def _iter_pages_one_by_one(self) -> Iterator[SyncPage[ItemT]]:
         page = self
         yield page
         while page.has_next_page():
@@ -282,10 +315,13 @@ class AsyncPage(_BasePage[ItemT]):
 
     async def iter_pages(self) -> AsyncIterator[AsyncPage[ItemT]]:
         """This page, then every page after it."""
-        if self._fetcher.prefetch > 0:
-            async for prefetched in self._iter_pages_prefetching():
-                yield prefetched
-            return
+        seen: set[int] = set()
+        pages = self._iter_pages_prefetching() if self._fetcher.prefetch > 0 else self._iter_pages_one_by_one()
+        async for page in pages:
+            page._check_not_seen_before(seen, self._fetcher.spec.item_key)
+            yield page
+
+    async def _iter_pages_one_by_one(self) -> AsyncIterator[AsyncPage[ItemT]]:
         page = self
         yield page
         while page.has_next_page():

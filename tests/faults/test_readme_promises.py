@@ -1,0 +1,30 @@
+"""The client README's table of faults names, for every row, tests that exist in this suite."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+FAULTS = Path(__file__).resolve().parent
+README = FAULTS.parents[1] / "generated" / "ravan-client" / "README.md"
+
+
+def test_every_test_the_readme_cites_exists() -> None:
+    table = README.read_text(encoding="utf-8").split("## Faults, and what the client does about them")[1]
+    table = table.split("\n## ")[0]
+    rows = [line for line in table.splitlines() if line.startswith("| ") and "`test_" in line]
+    assert len(rows) >= 15
+    defined = {
+        (path.name, node.name)
+        for path in FAULTS.glob("test_*.py")
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+    }
+    for row in rows:
+        cited = re.findall(r"`(test_\w+\.py)?::(test_\w+)`", row)
+        assert cited, f"a row cites no test: {row}"
+        current_file = ""
+        for file_name, test_name in cited:
+            current_file = file_name or current_file
+            assert (current_file, test_name) in defined, f"{current_file}::{test_name} is cited but does not exist"
