@@ -93,7 +93,7 @@ def check_aware_datetime(name: str, value: object) -> None:
             f"pass e.g. datetime(..., tzinfo=datetime.timezone.utc), got {value.isoformat()}"
         )
     if offset.seconds % 60 or offset.microseconds:
-        # isoformat() would write "+05:30:15", which is not ISO 8601 / RFC 3339.
+        # isoformat() would put the seconds into the offset, which ISO 8601 / RFC 3339 cannot express.
         raise ValueError(f"{name} has a UTC offset with seconds ({offset}); convert it to UTC first")
 
 
