@@ -217,12 +217,19 @@ class SyncPage(_BasePage[ItemT]):
                     following = pending.pop(page.page_number + 1).result()
                     following._check_not_repeated(page, fetcher.spec.item_key)
                     page = following
-                    yield page
                     if not page.has_next_page():
+                        yield page
                         return
+                    # Refill before handing the page over, so the consumer's work on it overlaps
+                    # the requests in flight (with prefetch=1: the next page is on the wire).
+                    pending[next_to_submit] = pool.submit(fetcher.fetch, next_to_submit)
+                    next_to_submit += 1
+                    yield page
             finally:
-                # Pages beyond the last one (or the consumer stopped early): drop what has not
-                # started, let what has finish quietly.
+                # Past the last page, or the consumer stopped early: requests not started are
+                # cancelled; the executor then waits for those already on the wire (a thread
+                # cannot be interrupted mid-request), so no request outlives the iteration and
+                # no pooled connection is left busy.
                 for future in pending.values():
                     future.cancel()
 
@@ -344,9 +351,13 @@ class AsyncPage(_BasePage[ItemT]):
                 following = await pending.pop(page.page_number + 1)
                 following._check_not_repeated(page, fetcher.spec.item_key)
                 page = following
-                yield page
                 if not page.has_next_page():
+                    yield page
                     return
+                # Refill before handing the page over (see the sync pager).
+                pending[next_to_submit] = asyncio.ensure_future(fetcher.fetch(next_to_submit))
+                next_to_submit += 1
+                yield page
         finally:
             for task in pending.values():
                 task.cancel()

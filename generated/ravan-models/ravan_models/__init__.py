@@ -19,7 +19,7 @@ from .models import (
     ErrorResponse,
 )
 
-__version__ = "1.0.0+g0f09985b8e70"
+__version__ = "1.0.0+ga72bbbdcdf75"
 
 __all__ = [
     "GENERATORS",
