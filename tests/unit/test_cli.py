@@ -258,3 +258,37 @@ def test_export_progress_is_silent_when_stderr_is_not_a_terminal(
     result = runner.invoke(app, ["export", "-o", str(tmp_path / "x.jsonl"), "--page-size", "10"])
     assert result.exit_code == 0
     assert result.output.strip() == f"Wrote 30 sessions to {tmp_path / 'x.jsonl'}."
+
+
+def test_server_text_that_looks_like_markup_is_printed_as_is(serve: Callable[[Handler], list[httpx.Request]]) -> None:
+    serve(lambda request: json_response(400, {"success": False, "message": "bad filter [/] [bold]x"}))
+    result = runner.invoke(app, ["list", "--max-retries", "0"], env={"COLUMNS": "200"})
+    assert result.exit_code == 1
+    assert "bad filter [/] [bold]x" in result.output
+    assert "Traceback" not in result.output
+    serve(lambda request: json_response(200, page_body([session("s[/]1", callerNumber="[bold]+1")])))
+    result = runner.invoke(app, ["list"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "s[/]1" in result.output
+    assert "[bold]+1" in result.output
+
+
+def test_a_failed_export_leaves_an_existing_file_untouched(
+    serve: Callable[[Handler], list[httpx.Request]], tmp_path: Path
+) -> None:
+    out = tmp_path / "yesterday.jsonl"
+    out.write_text('{"id": "kept"}\n')
+    serve(lambda request: json_response(401, {"success": False, "message": "bad key"}))
+    result = runner.invoke(app, ["export", "-o", str(out), "--max-retries", "0"])
+    assert result.exit_code == 1
+    assert out.read_text() == '{"id": "kept"}\n'
+
+
+def test_an_unwritable_output_is_one_line_and_exit_2(
+    serve: Callable[[Handler], list[httpx.Request]], tmp_path: Path
+) -> None:
+    serve(paged(3))
+    result = runner.invoke(app, ["export", "-o", str(tmp_path / "missing-dir" / "x.jsonl")])
+    assert result.exit_code == 2
+    assert "Cannot write" in result.output
+    assert "Traceback" not in result.output

@@ -276,3 +276,16 @@ async def test_async_cross_origin_redirect_drops_the_key(recorder: Recorder) -> 
         await client.call_sessions.list()
     assert recorder.requests[1].url.host == "other.example"
     assert "X-Api-Key" not in recorder.requests[1].headers
+
+
+@pytest.mark.parametrize("key", ["sk-secret\n", " sk-secret", "sk secret", "sk-sécret", "sk-\r\nX-Evil: 1"])
+def test_a_key_that_cannot_be_a_header_value_is_refused_without_echoing_it(key: str) -> None:
+    with pytest.raises(ValueError, match="printable ASCII") as caught:
+        RavanClient(api_key=key)
+    assert "secret" not in str(caught.value)
+    assert "Evil" not in str(caught.value)
+
+
+def test_a_base_url_with_a_query_is_refused() -> None:
+    with pytest.raises(ValueError, match="query or a fragment"):
+        RavanClient(api_key="k", base_url="https://api.ravan.ai/?tenant=1")

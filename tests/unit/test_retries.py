@@ -202,3 +202,21 @@ def test_an_undecodable_body_is_a_typed_error_not_a_raw_httpx_one(harness: SyncH
     )
     with pytest.raises(APIConnectionError, match="DecodingError"):
         harness.client.call_sessions.list(max_retries=0)
+
+
+def test_a_request_our_side_cannot_send_is_not_retried(harness: SyncHarness) -> None:
+    harness.recorder.responses = [httpx.LocalProtocolError("Illegal header value")]
+    with pytest.raises(APIConnectionError, match="LocalProtocolError"):
+        harness.client.call_sessions.list()
+    assert len(harness.recorder.requests) == 1
+    assert harness.sleeps == []
+
+
+@pytest.mark.parametrize("headers", [{"Retry-After": "-5"}, {"retry-after-ms": "nan"}, {"Retry-After": "0"}])
+def test_rate_limit_error_has_no_retry_delay_unless_the_server_gave_a_positive_one(
+    harness: SyncHarness, headers: dict[str, str]
+) -> None:
+    harness.recorder.respond = lambda request: json_response(429, ERROR_BODY, headers)
+    with pytest.raises(RateLimitError) as caught:
+        harness.client.call_sessions.list(max_retries=0)
+    assert caught.value.retry_after is None

@@ -63,6 +63,8 @@ MAX_RETRY_DELAY = 8.0
 MAX_RETRY_AFTER = 60.0
 MAX_REDIRECTS = 5
 RETRYABLE_STATUSES = frozenset({408, 409, 429})
+# Failures of our own request that would fail the same way again.
+_NOT_RETRYABLE = (httpx.LocalProtocolError, httpx.UnsupportedProtocol)
 BODY_EXCERPT_CHARS = 200
 
 API_KEY_ENV_VARS = ("RAVAN_API_KEY", "AGNI_API_KEY")
@@ -121,6 +123,13 @@ class BaseClient:
                 "No API key: pass api_key=... or set the RAVAN_API_KEY environment variable "
                 "(AGNI_API_KEY is accepted too)."
             )
+        if api_key != api_key.strip() or not all(" " < character <= "~" for character in api_key):
+            # A key read from a file often ends in a newline. Sent as is, it fails inside the
+            # HTTP library with an error that quotes the header value: the key. Never echo it.
+            raise ValueError(
+                "The API key must be printable ASCII without spaces or surrounding whitespace "
+                "(was it read from a file with its trailing newline?)."
+            )
         if base_url is None:
             base_url = os.environ.get(BASE_URL_ENV_VAR) or DEFAULT_BASE_URL
         try:
@@ -128,6 +137,8 @@ class BaseClient:
             host = url.host  # decoding an IDNA host can fail only here
         except (httpx.InvalidURL, ValueError) as error:  # ValueError covers the idna errors
             raise ValueError(f"base_url is not a valid URL ({error}): {str(base_url)!r}") from None
+        if url.query or url.fragment:
+            raise ValueError(f"base_url must not have a query or a fragment, got {str(base_url)!r}")
         if url.scheme not in ("http", "https") or not host:
             raise ValueError(f"base_url must be an http(s) URL with a host, got {str(base_url)!r}")
         if url.scheme == "http" and not allow_insecure_http and not _is_loopback(host):
@@ -220,7 +231,9 @@ class BaseClient:
             else f"{status} {response.reason_phrase}"
         )
         if status == 429:
-            return RateLimitError(message, response=response, retry_after=parse_retry_after(response.headers))
+            retry_after = parse_retry_after(response.headers)
+            positive = retry_after if retry_after is not None and retry_after > 0 else None
+            return RateLimitError(message, response=response, retry_after=positive)
         error_class: type[APIStatusError] = _STATUS_ERRORS.get(status, APIStatusError)
         if status >= 500:
             error_class = InternalServerError
@@ -228,7 +241,10 @@ class BaseClient:
 
     def _parse_body(self, response: httpx.Response, parse: Callable[[Any], ParsedT]) -> ParsedT:
         """Parse a 2xx body with the generated model; anything but the envelope is a typed error."""
-        excerpt = self._redact(response.text[:BODY_EXCERPT_CHARS])
+        # Only the start of the body, decoded on its own: .text would decode (and cache) all of it.
+        excerpt = self._redact(
+            response.content[: BODY_EXCERPT_CHARS * 4].decode("utf-8", "replace")[:BODY_EXCERPT_CHARS]
+        )
         try:
             data = json.loads(response.content)
         except (ValueError, RecursionError):  # RecursionError: nested deeper than Python can parse
@@ -312,7 +328,7 @@ class SyncAPIClient(BaseClient):
                 response = self._send_following_redirects(request)
             except httpx.RequestError as error:  # transport failures, timeouts, undecodable bodies
                 self._log_attempt(request, type(error).__name__, attempt, attempts, started)
-                if attempt < attempts:
+                if attempt < attempts and not isinstance(error, _NOT_RETRYABLE):
                     self._sleep(self._retry_delay(attempt - 1, None))
                     continue
                 raise self._connection_error(request, error) from error
@@ -383,7 +399,7 @@ class AsyncAPIClient(BaseClient):
                 response = await self._send_following_redirects(request)
             except httpx.RequestError as error:  # transport failures, timeouts, undecodable bodies
                 self._log_attempt(request, type(error).__name__, attempt, attempts, started)
-                if attempt < attempts:
+                if attempt < attempts and not isinstance(error, _NOT_RETRYABLE):
                     await self._sleep(self._retry_delay(attempt - 1, None))
                     continue
                 raise self._connection_error(request, error) from error
@@ -430,9 +446,12 @@ def parse_retry_after(headers: httpx.Headers) -> float | None:
     retry_after_ms = headers.get("retry-after-ms")
     if retry_after_ms is not None:
         try:
-            return float(retry_after_ms) / 1000
+            milliseconds = float(retry_after_ms)
         except ValueError:
             pass
+        else:
+            if milliseconds == milliseconds and milliseconds not in (float("inf"), float("-inf")):
+                return milliseconds / 1000
     value = headers.get("retry-after")
     if value is None:
         return None

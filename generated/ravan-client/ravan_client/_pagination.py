@@ -78,7 +78,9 @@ class _BasePage(Generic[ItemT]):
         if all(item_key(item) in previous_keys for item in self.items):
             raise RepeatedPageError(
                 f"Page {self.page_number} repeats every item of page {previous.page_number}: the server "
-                "seems to ignore the page number, so iteration stopped instead of looping forever.",
+                "seems to ignore the page number, so iteration stopped instead of looping forever. "
+                "(If at least a page of new calls arrived between the two requests, the pages shifted "
+                "instead: fix the window with started_before.)",
                 request=self.response.request,
                 page_number=self.page_number,
             )

@@ -19,7 +19,7 @@ from .models import (
     ErrorResponse,
 )
 
-__version__ = "1.0.0+ga72bbbdcdf75"
+__version__ = "1.0.0+g10ad6b4eff1c"
 
 __all__ = [
     "GENERATORS",

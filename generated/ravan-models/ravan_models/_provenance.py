@@ -6,7 +6,7 @@ SPEC_SHA256: Final = "7fbfb58be6f4cc448d9d74137e7455ec3532ea321010f712022a142298
 """sha256 of the spec/openapi.yaml this package was generated from."""
 SPEC_VERSION: Final = "1.0.0"
 """The spec's info.version."""
-INPUTS_SHA256: Final = "a72bbbdcdf75f9fa2e965f402dbd89e65c2bf231047bd2c443d54ce442bf87c3"
+INPUTS_SHA256: Final = "10ad6b4eff1c6ead8c3d4c8be19753b08861c94a10a98f804ea8b9e46810c8e7"
 """sha256 over everything that shapes the code: spec, templates, runtime modules, generator versions."""
 GENERATORS: Final[dict[str, str]] = {
     "datamodel-code-generator": "0.89.0",

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -127,7 +128,7 @@ def run_list(settings: ClientSettings, list_call: Callable[[RavanClient], Any], 
             _text(row.get("startedAt")),
             _text(row.get("channel")),
             _text(row.get("status")),
-            "" if duration is None else f"{duration} s",
+            "" if duration is None else escape(f"{duration} s"),
             _text(row.get("callerNumber")),
             _text(row.get("agentName") or row.get("agentId")),
             _text(row.get("costTotal")),
@@ -146,45 +147,58 @@ def run_export(
     columns: Sequence[ExportColumn],
     stderr: Console,
 ) -> int:
-    """Write every matching session to `output`; return how many were written."""
+    """Write every matching session to `output`; return how many were written.
+
+    The file is opened only once the first page has arrived: a bad key or an unreachable host
+    leaves an existing file as it was."""
     if export_format not in EXPORT_FORMATS:
         raise CliError(f"--format must be one of {', '.join(EXPORT_FORMATS)}, got {export_format!r}", 2)
     written = 0
-    with settings.make_client() as client, output.open("w", encoding="utf-8", newline="") as stream:
-        writer = _make_writer(export_format, stream, columns)
-        progress = _progress(stderr)
+    with settings.make_client() as client:
+        with _expected_errors():
+            try:
+                first_page = list_call(client)
+            except KeyboardInterrupt:
+                raise CliError(
+                    f"Interrupted before the first page; {output} was not touched.", EXIT_INTERRUPTED
+                ) from None
         try:
-            with progress as bar:
-                task = bar.add_task("export", total=None, pages=0, rate=0.0) if bar is not None else None
-                started = time.monotonic()
-                pages = 0
+            stream = output.open("w", encoding="utf-8", newline="")
+        except OSError as error:
+            raise CliError(f"Cannot write {output}: {error.strerror or error}", 2) from None
+        with stream:
+            writer = _make_writer(export_format, stream, columns)
+            try:
+                with _progress(stderr) as bar:
+                    task = bar.add_task("export", total=None, pages=0, rate=0.0) if bar is not None else None
+                    started = time.monotonic()
+                    pages = 0
 
-                def count_page(page: Any) -> None:
-                    nonlocal pages
-                    pages += 1
+                    def count_page(page: Any) -> None:
+                        nonlocal pages
+                        pages += 1
+                        if bar is not None and task is not None:
+                            _advance(bar, task, written, pages, started)
+
+                    with _expected_errors():
+                        # The sessions as the API sent them: wire keys, timestamps and numbers as
+                        # received, unknown keys included (and no model-to-dict round trip per row).
+                        for record in first_page.iter_raw_items(on_page=count_page):
+                            writer.write(record)
+                            written += 1
                     if bar is not None and task is not None:
                         _advance(bar, task, written, pages, started)
-
-                with _expected_errors():
-                    first_page = list_call(client)
-                    # The sessions as the API sent them: wire keys, timestamps and numbers as
-                    # received, unknown keys included (and no model-to-dict round trip per row).
-                    for record in first_page.iter_raw_items(on_page=count_page):
-                        writer.write(record)
-                        written += 1
-                if bar is not None and task is not None:
-                    _advance(bar, task, written, pages, started)
-        except KeyboardInterrupt:
+            except KeyboardInterrupt:
+                writer.close()
+                raise CliError(
+                    f"Interrupted: {output} holds the {written} whole sessions written so far.", EXIT_INTERRUPTED
+                ) from None
+            except CliError as error:
+                writer.close()
+                raise CliError(
+                    f"{error} ({output} holds the {written} whole sessions written before it.)", error.exit_code
+                ) from None
             writer.close()
-            raise CliError(
-                f"Interrupted: {output} holds the {written} whole sessions written so far.", EXIT_INTERRUPTED
-            ) from None
-        except CliError as error:
-            writer.close()
-            raise CliError(
-                f"{error} ({output} holds the {written} whole sessions written before it.)", error.exit_code
-            ) from None
-        writer.close()
     return written
 
 
@@ -321,10 +335,11 @@ def _explain(error: APIError) -> str:
 
 
 def _text(value: object) -> str:
-    return "" if value is None else str(value)
+    """A table cell: server text is shown as is, never read as rich markup ("[/]" in a name)."""
+    return "" if value is None else escape(str(value))
 
 
 def fail(error: CliError, stderr: Console) -> None:
     """Print an expected failure as one line and exit."""
-    stderr.print(f"[red]error:[/] {error}", highlight=False, soft_wrap=True)
+    stderr.print(f"[red]error:[/] {escape(str(error))}", highlight=False, soft_wrap=True)
     sys.exit(error.exit_code)

@@ -98,7 +98,8 @@ class UnprocessableEntityError(APIStatusError):
 
 
 class RateLimitError(APIStatusError):
-    """429: too many requests; `retry_after` is the server's requested delay in seconds, if any."""
+    """429: too many requests; `retry_after` is the server's requested delay in seconds, when it
+    gave a positive one."""
 
     retry_after: float | None
 
