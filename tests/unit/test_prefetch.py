@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import threading
+import time
 from typing import Any
 
 import httpx
 import pytest
 
-from ravan_client import RepeatedPageError
-from tests.unit.conftest import AsyncHarness, SyncHarness, ids, json_response, page_body
+from ravan_client import AsyncRavanClient, RepeatedPageError
+from tests.unit.conftest import AsyncHarness, Recorder, SyncHarness, ids, json_response, make_sync_harness, page_body
 
 
 class PagedServer:
@@ -103,21 +105,65 @@ async def test_async_prefetch_yields_in_order_and_stops(async_harness: AsyncHarn
     await async_harness.client.close()
 
 
+def test_prefetch_really_keeps_that_many_requests_in_flight(harness: SyncHarness) -> None:
+    # Every response is held until `prefetch` requests are waiting at once: a pager that fetched
+    # one page at a time would never get there, and the barrier would break after 5 s.
+    barrier = threading.Barrier(4, timeout=5)
+    paged = PagedServer(1000)
+
+    def respond(request: httpx.Request) -> httpx.Response:
+        if int(request.url.params["page"]) in (2, 3, 4, 5):
+            barrier.wait()
+        return paged(request)
+
+    harness.recorder.respond = respond
+    sessions = list(harness.client.call_sessions.list(page_size=10, prefetch=4, max_items=50))
+    assert len(sessions) == 50
+    assert not barrier.broken
+
+
+def test_prefetch_abandons_speculative_pages_instead_of_retrying_them(recorder: Recorder) -> None:
+    # Page 2 is the last; pages 3-5, asked for speculatively, answer 503 with Retry-After: 1.
+    # When iteration ends they must not be retried (nor their Retry-After waited for).
+    def respond(request: httpx.Request) -> httpx.Response:
+        page = int(request.url.params["page"])
+        if page <= 2:
+            return json_response(200, page_body(ids("s", 10 if page == 1 else 3, (page - 1) * 10)))
+        return json_response(503, {"success": False}, {"Retry-After": "1"})
+
+    recorder.respond = respond
+    for harness in make_sync_harness(recorder, max_retries=5):
+        harness.client._sleep = time.sleep  # real waits: only the abandon signal may cut them short
+        sessions = list(harness.client.call_sessions.list(page_size=10, prefetch=4))
+        assert len(sessions) == 13
+    speculative = [page for page in recorder.pages_requested if page > 2]
+    assert len(speculative) == len(set(speculative)), f"a speculative page was retried: {speculative}"
+
+
 @pytest.mark.anyio
-async def test_async_prefetch_cancels_what_is_in_flight_when_iteration_stops_early(async_harness: AsyncHarness) -> None:
-    server = PagedServer(1000)
-    async_harness.recorder.respond = server
-    first = await async_harness.client.call_sessions.list(page_size=10, prefetch=4)
-    items = first.iter_items()
+async def test_async_prefetch_cancels_what_is_in_flight_when_the_consumer_stops(async_harness: AsyncHarness) -> None:
+    started: list[int] = []
+    cancelled: list[int] = []
+    gate = asyncio.Event()
+
+    async def respond(request: httpx.Request) -> httpx.Response:
+        page = int(request.url.params["page"])
+        started.append(page)
+        if page > 2:
+            try:
+                await gate.wait()  # never set: these pages stay in flight until cancelled
+            except asyncio.CancelledError:
+                cancelled.append(page)
+                raise
+        return json_response(200, page_body(ids("s", 10, (page - 1) * 10)))
+
+    client = AsyncRavanClient(api_key="k", transport=httpx.MockTransport(respond))
     seen = 0
-    async for _ in items:
+    async for _ in client.call_sessions.list(page_size=10, prefetch=3, max_items=15):
         seen += 1
-        if seen == 25:
-            break
-    await items.aclose()  # what `async for` over a pager does when the consumer stops
-    asked_when_stopped = len(server.pages)
-    assert seen == 25
-    # Pages 1-3 were consumed; at most `prefetch` more were asked for, and nothing after closing.
-    assert asked_when_stopped <= 3 + 4
-    assert len(server.pages) == asked_when_stopped
-    await async_harness.client.close()
+    assert seen == 15
+    # max_items ended the iteration: the pages still in flight were cancelled then and there,
+    # not whenever the garbage collector finalises the generators.
+    assert sorted(cancelled) == sorted(page for page in started if page > 2)
+    assert cancelled
+    await client.close()

@@ -32,7 +32,7 @@ from ._pagination import AsyncPage, AsyncPager, SyncPage
 from ._provenance import GENERATORS, SPEC_SHA256, SPEC_VERSION
 from .client import AuthenticatedClient, Client
 
-__version__ = "1.0.0+g10ad6b4eff1c"
+__version__ = "1.0.0+gd67a5056eb28"
 
 __all__ = [
     "DEFAULT_BASE_URL",

@@ -21,6 +21,7 @@ import json
 import logging
 import os
 import random
+import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -83,6 +84,11 @@ class RequestOptions:
 
     timeout: TimeoutTypes | Unset
     max_retries: int | Unset
+
+
+class Abandoned(Exception):
+    """Raised inside a speculative request of the prefetching pager once its result is no longer
+    wanted; never reaches users."""
 
 
 class _SecretKey:
@@ -317,29 +323,42 @@ class SyncAPIClient(BaseClient):
         if self._owns_http_client:
             self._http.close()
 
-    def request(self, kwargs: Mapping[str, Any], options: RequestOptions) -> httpx.Response:
-        """Send one logical request, with retries and redirects; return the final 2xx response."""
+    def request(
+        self, kwargs: Mapping[str, Any], options: RequestOptions, *, abandon: threading.Event | None = None
+    ) -> httpx.Response:
+        """Send one logical request, with retries and redirects; return the final 2xx response.
+
+        `abandon` (used by the prefetching pager for speculative pages): once set, no further
+        attempt is made and a wait between attempts ends at once, raising `Abandoned`."""
         timeout, max_retries = self._resolve(options)
         request = self._build_request(self._http, kwargs, timeout)
         attempts = max_retries + 1
         for attempt in range(1, attempts + 1):
+            if abandon is not None and abandon.is_set():
+                raise Abandoned
             started = time.monotonic()
             try:
                 response = self._send_following_redirects(request)
             except httpx.RequestError as error:  # transport failures, timeouts, undecodable bodies
                 self._log_attempt(request, type(error).__name__, attempt, attempts, started)
                 if attempt < attempts and not isinstance(error, _NOT_RETRYABLE):
-                    self._sleep(self._retry_delay(attempt - 1, None))
+                    self._wait(self._retry_delay(attempt - 1, None), abandon)
                     continue
                 raise self._connection_error(request, error) from error
             self._log_attempt(request, str(response.status_code), attempt, attempts, started)
             if response.is_success:
                 return response
             if attempt < attempts and self._should_retry(response):
-                self._sleep(self._retry_delay(attempt - 1, response))
+                self._wait(self._retry_delay(attempt - 1, response), abandon)
                 continue
             raise self._status_error(response)
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _wait(self, seconds: float, abandon: threading.Event | None) -> None:
+        if abandon is None:
+            self._sleep(seconds)
+        elif abandon.wait(seconds):
+            raise Abandoned
 
     def _send_following_redirects(self, request: httpx.Request) -> httpx.Response:
         deadline = _attempt_deadline(request)

@@ -19,7 +19,7 @@ from .models import (
     ErrorResponse,
 )
 
-__version__ = "1.0.0+g10ad6b4eff1c"
+__version__ = "1.0.0+gd67a5056eb28"
 
 __all__ = [
     "GENERATORS",

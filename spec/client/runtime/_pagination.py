@@ -17,6 +17,7 @@ Fix the window with a `started_before` filter for a stable listing.
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import (
     AsyncGenerator,
     AsyncIterator,
@@ -29,6 +30,7 @@ from collections.abc import (
     Sequence,
 )
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import aclosing
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -155,8 +157,8 @@ class _SyncFetcher(Generic[BodyT, ItemT]):
         self.max_items = max_items
         self.prefetch = prefetch
 
-    def fetch(self, page_number: int) -> SyncPage[ItemT]:
-        response = self.client.request(self.build_request(page_number), self.options)
+    def fetch(self, page_number: int, abandon: threading.Event | None = None) -> SyncPage[ItemT]:
+        response = self.client.request(self.build_request(page_number), self.options, abandon=abandon)
         parsed = _parse_page(lambda parse: self.client.parse(response, parse), self.spec)
         return SyncPage(self, parsed, response=response, page_number=page_number)
 
@@ -210,11 +212,12 @@ class SyncPage(_BasePage[ItemT]):
             return
         pending: dict[int, Future[SyncPage[ItemT]]] = {}
         next_to_submit = page.page_number + 1
+        abandon = threading.Event()
         with ThreadPoolExecutor(max_workers=fetcher.prefetch, thread_name_prefix="ravan-prefetch") as pool:
             try:
                 while True:
                     while len(pending) < fetcher.prefetch:
-                        pending[next_to_submit] = pool.submit(fetcher.fetch, next_to_submit)
+                        pending[next_to_submit] = pool.submit(fetcher.fetch, next_to_submit, abandon)
                         next_to_submit += 1
                     following = pending.pop(page.page_number + 1).result()
                     following._check_not_repeated(page, fetcher.spec.item_key)
@@ -224,14 +227,16 @@ class SyncPage(_BasePage[ItemT]):
                         return
                     # Refill before handing the page over, so the consumer's work on it overlaps
                     # the requests in flight (with prefetch=1: the next page is on the wire).
-                    pending[next_to_submit] = pool.submit(fetcher.fetch, next_to_submit)
+                    pending[next_to_submit] = pool.submit(fetcher.fetch, next_to_submit, abandon)
                     next_to_submit += 1
                     yield page
             finally:
                 # Past the last page, or the consumer stopped early: requests not started are
-                # cancelled; the executor then waits for those already on the wire (a thread
-                # cannot be interrupted mid-request), so no request outlives the iteration and
-                # no pooled connection is left busy.
+                # cancelled, those between attempts stop at once (no retry, no Retry-After wait),
+                # and the executor waits only for attempts already on the wire (a thread cannot
+                # be interrupted mid-request), so no request outlives the iteration and no pooled
+                # connection is left busy.
+                abandon.set()
                 for future in pending.values():
                     future.cancel()
 
@@ -322,22 +327,25 @@ class AsyncPage(_BasePage[ItemT]):
         page._check_not_repeated(self, self._fetcher.spec.item_key)
         return page
 
-    async def iter_pages(self) -> AsyncIterator[AsyncPage[ItemT]]:
+    async def iter_pages(self) -> AsyncGenerator[AsyncPage[ItemT]]:
         """This page, then every page after it."""
         seen: set[int] = set()
         pages = self._iter_pages_prefetching() if self._fetcher.prefetch > 0 else self._iter_pages_one_by_one()
-        async for page in pages:
-            page._check_not_seen_before(seen, self._fetcher.spec.item_key)
-            yield page
+        # Closed as soon as this generator is (not when the garbage collector gets to it), so
+        # prefetched requests are cancelled when the consumer stops.
+        async with aclosing(pages):
+            async for page in pages:
+                page._check_not_seen_before(seen, self._fetcher.spec.item_key)
+                yield page
 
-    async def _iter_pages_one_by_one(self) -> AsyncIterator[AsyncPage[ItemT]]:
+    async def _iter_pages_one_by_one(self) -> AsyncGenerator[AsyncPage[ItemT]]:
         page = self
         yield page
         while page.has_next_page():
             page = await page.get_next_page()
             yield page
 
-    async def _iter_pages_prefetching(self) -> AsyncIterator[AsyncPage[ItemT]]:
+    async def _iter_pages_prefetching(self) -> AsyncGenerator[AsyncPage[ItemT]]:
         fetcher = self._fetcher
         page = self
         yield page
@@ -377,15 +385,17 @@ class AsyncPage(_BasePage[ItemT]):
             return
         yielded = 0
         previous: AsyncPage[ItemT] | None = None
-        async for page in self.iter_pages():
-            if on_page is not None:
-                on_page(page)
-            for position in _new_positions(page, previous, self._fetcher.spec.item_key):
-                yield page.items[position]
-                yielded += 1
-                if limit is not None and yielded >= limit:
-                    return
-            previous = page
+        pages = self.iter_pages()
+        async with aclosing(pages):  # max_items reached: cancel what is prefetched, now
+            async for page in pages:
+                if on_page is not None:
+                    on_page(page)
+                for position in _new_positions(page, previous, self._fetcher.spec.item_key):
+                    yield page.items[position]
+                    yielded += 1
+                    if limit is not None and yielded >= limit:
+                        return
+                previous = page
 
 
 class AsyncPager(Generic[ItemT]):
@@ -404,8 +414,10 @@ class AsyncPager(Generic[ItemT]):
 
     async def __aiter__(self) -> AsyncIterator[ItemT]:
         page = await self._first_page()
-        async for item in page:
-            yield item
+        items = page.iter_items()
+        async with aclosing(items):
+            async for item in items:
+                yield item
 
 
 def sync_first_page(
