@@ -1,4 +1,4 @@
-"""Check that generated/ was made from the spec on disk, using its provenance stamp.
+"""Check that generated/ was made from the spec (and templates, runtime, options) on disk.
 
 `scripts/mock` runs this before serving the spec: a mock of one spec and a client generated from
 another would prove nothing.
@@ -8,12 +8,28 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import importlib.util
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
+
+import yaml
 
 REPO = Path(__file__).resolve().parents[2]
 STAMP = REPO / "generated" / "provenance.json"
+
+
+def _load_build_provenance() -> Callable[[bytes, Any], dict[str, Any]]:
+    """generate.build_provenance, from the sibling script (the repo is not an installed package)."""
+    spec = importlib.util.spec_from_file_location("ravan_generate", Path(__file__).with_name("generate.py"))
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    function: Callable[[bytes, Any], dict[str, Any]] = module.build_provenance
+    return function
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -23,13 +39,23 @@ def main(argv: list[str] | None = None) -> int:
     if not STAMP.exists():
         print(f"{STAMP.relative_to(REPO)} is missing: run scripts/generate.", file=sys.stderr)
         return 1
-    stamp = json.loads(STAMP.read_text())
+    stamp = json.loads(STAMP.read_text(encoding="utf-8"))
     spec = REPO / stamp["spec_path"]
-    actual = hashlib.sha256(spec.read_bytes()).hexdigest()
+    spec_bytes = spec.read_bytes()
+    actual = hashlib.sha256(spec_bytes).hexdigest()
     if actual != stamp["spec_sha256"]:
         print(
             f"generated/ is stale: it was made from {stamp['spec_path']} with sha256 {stamp['spec_sha256'][:12]}, "
             f"but the file on disk has {actual[:12]}. Run scripts/generate first.",
+            file=sys.stderr,
+        )
+        return 1 if args.require_fresh else 0
+    # The spec is the same; templates, runtime modules, generator options or versions may not be.
+    expected_inputs = _load_build_provenance()(spec_bytes, yaml.safe_load(spec_bytes))["inputs_sha256"]
+    if expected_inputs != stamp["inputs_sha256"]:
+        print(
+            "generated/ is stale: the spec is unchanged, but templates, runtime modules, generator options "
+            "or generator versions changed since it was generated. Run scripts/generate first.",
             file=sys.stderr,
         )
         return 1 if args.require_fresh else 0

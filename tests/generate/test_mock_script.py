@@ -76,3 +76,22 @@ def test_mock_daemon_serves_the_spec_and_stops(mock_repo: Path) -> None:
     assert not (mock_repo / ".mock" / "prism.pid").exists()
     with pytest.raises(httpx.ConnectError):
         httpx.get(f"http://127.0.0.1:{port}/api/v1/calling/call-sessions", timeout=5)
+
+
+def test_the_freshness_check_sees_a_runtime_change_the_spec_does_not_show(mock_repo: Path) -> None:
+    # scripts/mock and scripts/vendor rely on it: an edited runtime module not yet regenerated.
+    runtime_module = mock_repo / "spec" / "client" / "runtime" / "_cli.py"
+    runtime_module.write_text(runtime_module.read_text() + "\n# edited\n")
+    result = subprocess.run(
+        [
+            str(REPO_ROOT / ".venv" / "bin" / "python"),
+            str(mock_repo / "scripts" / "lib" / "provenance.py"),
+            "--require-fresh",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert "templates, runtime modules" in result.stderr

@@ -19,7 +19,7 @@ from .models import (
     ErrorResponse,
 )
 
-__version__ = "1.0.0+gd67a5056eb28"
+__version__ = "1.0.0+gae8a9f96e052"
 
 __all__ = [
     "GENERATORS",

@@ -6,7 +6,7 @@ SPEC_SHA256: Final = "7fbfb58be6f4cc448d9d74137e7455ec3532ea321010f712022a142298
 """sha256 of the spec/openapi.yaml this package was generated from."""
 SPEC_VERSION: Final = "1.0.0"
 """The spec's info.version."""
-INPUTS_SHA256: Final = "d67a5056eb28346e309c683dbf5c99cb6f2a43f5046e6632dd668d4064984d5e"
+INPUTS_SHA256: Final = "ae8a9f96e052ebef43045b87f3afd94586a5320c3cdf504ab0c0371f9632dc26"
 """sha256 over everything that shapes the code: spec, templates, runtime modules, generator versions."""
 GENERATORS: Final[dict[str, str]] = {
     "datamodel-code-generator": "0.89.0",
