@@ -32,7 +32,7 @@ from ._pagination import AsyncPage, AsyncPager, SyncPage
 from ._provenance import GENERATORS, SPEC_SHA256, SPEC_VERSION
 from .client import AuthenticatedClient, Client
 
-__version__ = "1.0.0+gae8a9f96e052"
+__version__ = "1.0.0+gbd7f5d5ca91f"
 
 __all__ = [
     "DEFAULT_BASE_URL",

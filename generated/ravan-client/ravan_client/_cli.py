@@ -177,6 +177,7 @@ def run_export(
                     def count_page(page: Any) -> None:
                         nonlocal pages
                         pages += 1
+                        writer.flush()  # what the previous pages held is on disk
                         if bar is not None and task is not None:
                             _advance(bar, task, written, pages, started)
 
@@ -206,12 +207,18 @@ def run_export(
 
 
 class _Writer:
+    """Writes whole records. The stream is flushed once per page (`flush`) and on `close`, which
+    the export calls on every way out, Ctrl-C included: the file never ends in half a record."""
+
     def __init__(self, stream: IO[str]) -> None:
         self.stream = stream
         self.closed = False
 
     def write(self, record: Mapping[str, Any]) -> None:
         raise NotImplementedError
+
+    def flush(self) -> None:
+        self.stream.flush()
 
     def close(self) -> None:
         if not self.closed:
@@ -222,7 +229,6 @@ class _Writer:
 class _JsonLinesWriter(_Writer):
     def write(self, record: Mapping[str, Any]) -> None:
         self.stream.write(json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n")
-        self.stream.flush()
 
 
 class _JsonArrayWriter(_Writer):
@@ -233,7 +239,6 @@ class _JsonArrayWriter(_Writer):
 
     def write(self, record: Mapping[str, Any]) -> None:
         self.stream.write(("\n" if self.count == 0 else ",\n") + json.dumps(record, ensure_ascii=False))
-        self.stream.flush()
         self.count += 1
 
     def close(self) -> None:
@@ -256,7 +261,6 @@ class _CsvWriter(_Writer):
         extra = {key: value for key, value in record.items() if key not in self.known_top_level}
         row.append(json.dumps(extra, ensure_ascii=False, sort_keys=True) if extra else "")
         self.csv.writerow(row)
-        self.stream.flush()
 
     @staticmethod
     def _cell(record: Mapping[str, Any], column: ExportColumn) -> str:

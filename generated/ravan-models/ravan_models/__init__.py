@@ -19,7 +19,7 @@ from .models import (
     ErrorResponse,
 )
 
-__version__ = "1.0.0+gae8a9f96e052"
+__version__ = "1.0.0+gbd7f5d5ca91f"
 
 __all__ = [
     "GENERATORS",
