@@ -23,10 +23,8 @@ its canned data) are then skipped, saying why: that is the only skip in this sui
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
-import signal
 import subprocess
 import time
 from collections.abc import Generator, Iterator
@@ -38,11 +36,11 @@ import pytest
 
 from ravan_client import AsyncRavanClient, RavanClient
 from tests.contract.spec_support import REPO_ROOT, SPEC_PATH
+from tests.support.processes import read_log, stop_process_group
 
 PRISM_BIN = REPO_ROOT / "node_modules" / ".bin" / "prism"
 PRISM_READY = re.compile(r"Prism is listening on (http://127\.0\.0\.1:\d+)")
 PRISM_START_TIMEOUT = 30.0
-PRISM_STOP_TIMEOUT = 5.0
 PRISM_API_KEY = "contract-test-key"  # Prism checks that X-Api-Key is present, not its value
 CLIENT_TIMEOUT = 10.0  # seconds per request: a hung server fails a test instead of hanging it
 
@@ -78,42 +76,23 @@ def async_client(server: ApiServer, **settings: Any) -> AsyncRavanClient:
     return AsyncRavanClient(api_key=server.api_key, base_url=server.base_url, **settings)
 
 
-def _read_log(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8", errors="replace")
-    except FileNotFoundError:
-        return "<no log written>"
-
-
-def _stop_process_group(process: subprocess.Popen[bytes]) -> None:
-    """SIGTERM the process group, wait up to PRISM_STOP_TIMEOUT, then SIGKILL it."""
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=PRISM_STOP_TIMEOUT)
-    except subprocess.TimeoutExpired:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
-
-
 def _wait_until_ready(process: subprocess.Popen[bytes], log_path: Path) -> str:
     """Poll the log for the ready line; return the base URL, or fail with the log."""
     deadline = time.monotonic() + PRISM_START_TIMEOUT
     while time.monotonic() < deadline:
-        match = PRISM_READY.search(_read_log(log_path))
+        match = PRISM_READY.search(read_log(log_path))
         if match:
             return match.group(1)
         if process.poll() is not None:
             pytest.fail(
                 f"Prism exited with code {process.returncode} before it was ready.\n"
-                f"Its log ({log_path}):\n{_read_log(log_path)}",
+                f"Its log ({log_path}):\n{read_log(log_path)}",
                 pytrace=False,
             )
         time.sleep(0.1)  # polling a starting process; no test waits on a sleep
-    _stop_process_group(process)
+    stop_process_group(process)
     pytest.fail(
-        f"Prism was not ready within {PRISM_START_TIMEOUT:.0f} s.\nIts log ({log_path}):\n{_read_log(log_path)}",
+        f"Prism was not ready within {PRISM_START_TIMEOUT:.0f} s.\nIts log ({log_path}):\n{read_log(log_path)}",
         pytrace=False,
     )
 
@@ -151,7 +130,7 @@ def _prism(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ApiServer]:
         yield ApiServer(base_url=base_url, api_key=PRISM_API_KEY, is_prism=True, log_path=log_path)
     finally:
         _prism_log_path = None
-        _stop_process_group(process)
+        stop_process_group(process)
 
 
 @pytest.fixture(scope="session")

@@ -17,10 +17,9 @@ from tests.packaging.support import (
     PRISM_BIN,
     PRISM_START_TIMEOUT,
     PrismServer,
-    read_log,
     start_prism,
-    stop_process_group,
 )
+from tests.support.processes import read_log, stop_process_group
 
 
 @pytest.fixture(scope="module")

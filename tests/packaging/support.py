@@ -7,12 +7,10 @@ helpers run those processes and turn their failures into assertion messages that
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import threading
@@ -34,7 +32,6 @@ LIST_PATH = "/api/v1/calling/call-sessions"
 PRISM_BIN = REPO_ROOT / "node_modules" / ".bin" / "prism"
 PRISM_READY = re.compile(r"Prism is listening on (http://127\.0\.0\.1:\d+)")
 PRISM_START_TIMEOUT = 60.0
-PRISM_STOP_TIMEOUT = 5.0
 # Prism checks that the key header is present, not its value.
 API_KEY = "packaging-test-key"
 
@@ -220,22 +217,3 @@ def start_prism(log_path: Path) -> tuple[subprocess.Popen[bytes], PrismOutput]:
     output = PrismOutput(process.stdout, log_path)
     output.start()
     return process, output
-
-
-def stop_process_group(process: subprocess.Popen[bytes]) -> None:
-    """SIGTERM the process group, wait up to PRISM_STOP_TIMEOUT, then SIGKILL it."""
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=PRISM_STOP_TIMEOUT)
-    except subprocess.TimeoutExpired:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
-
-
-def read_log(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8", errors="replace")
-    except FileNotFoundError:
-        return "<no log written>"
