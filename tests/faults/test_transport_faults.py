@@ -199,3 +199,11 @@ async def test_the_constructors_default_timeout_is_what_cuts_a_stall(
 
 def _constructor(client_class: type[Any]) -> types.FunctionType:
     return cast(types.FunctionType, vars(client_class)["__init__"])
+
+
+def test_a_page_response_keeps_httpx_elapsed(fault_server: FaultServer) -> None:
+    # The client reads the body itself (for the attempt deadline) and rebuilds the response:
+    # .elapsed, which httpx sets only on responses it closes, must survive that.
+    with RavanClient(api_key="k", base_url=fault_server.base_url("ok", "elapsed"), max_retries=0) as client:
+        page = client.call_sessions.list()
+    assert page.response.elapsed.total_seconds() >= 0

@@ -537,6 +537,8 @@ def _buffered(streamed: httpx.Response, raw_body: bytes) -> httpx.Response:
         extensions=streamed.extensions,
     )
     response.read()
+    # httpx sets .elapsed when it closes a response it sent; this one it did not send.
+    response._elapsed = streamed.elapsed
     return response
 
 

@@ -19,7 +19,7 @@ from .models import (
     ErrorResponse,
 )
 
-__version__ = "1.0.0+gbd7f5d5ca91f"
+__version__ = "1.0.0+gffdeb0c93b4a"
 
 __all__ = [
     "GENERATORS",
