@@ -32,7 +32,7 @@ from ._pagination import AsyncPage, AsyncPager, SyncPage
 from ._provenance import GENERATORS, SPEC_SHA256, SPEC_VERSION
 from .client import AuthenticatedClient, Client
 
-__version__ = "1.0.0+gffdeb0c93b4a"
+__version__ = "1.0.0+gd6ae3de409a2"
 
 __all__ = [
     "DEFAULT_BASE_URL",

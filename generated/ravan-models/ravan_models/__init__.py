@@ -19,7 +19,7 @@ from .models import (
     ErrorResponse,
 )
 
-__version__ = "1.0.0+gffdeb0c93b4a"
+__version__ = "1.0.0+gd6ae3de409a2"
 
 __all__ = [
     "GENERATORS",

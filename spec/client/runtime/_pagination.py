@@ -68,6 +68,20 @@ class _BasePage(Generic[ItemT]):
     page_number: int
     page_size: int
 
+    def __init__(
+        self,
+        fetcher: Any,
+        parsed: tuple[Any, list[ItemT], list[dict[str, Any]]],
+        *,
+        response: httpx.Response,
+        page_number: int,
+    ) -> None:
+        self._fetcher = fetcher
+        self.body, self.items, self.raw_items = parsed
+        self.response = response
+        self.page_number = page_number
+        self.page_size = fetcher.page_size
+
     def has_next_page(self) -> bool:
         """Whether another page may follow: this one is full. A full last page costs one more
         request, which comes back empty."""
@@ -138,24 +152,17 @@ def _parse_page(
 # --- sync ----------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
 class _SyncFetcher(Generic[BodyT, ItemT]):
-    def __init__(
-        self,
-        client: SyncAPIClient,
-        build_request: Callable[[int], Mapping[str, Any]],
-        spec: PageSpec[BodyT, ItemT],
-        page_size: int,
-        options: RequestOptions,
-        max_items: int | None,
-        prefetch: int,
-    ) -> None:
-        self.client = client
-        self.build_request = build_request
-        self.spec = spec
-        self.page_size = page_size
-        self.options = options
-        self.max_items = max_items
-        self.prefetch = prefetch
+    """Everything a list call fixed: how to request, parse and bound its pages."""
+
+    client: SyncAPIClient
+    build_request: Callable[[int], Mapping[str, Any]]
+    spec: PageSpec[BodyT, ItemT]
+    page_size: int
+    options: RequestOptions
+    max_items: int | None
+    prefetch: int
 
     def fetch(self, page_number: int, abandon: threading.Event | None = None) -> SyncPage[ItemT]:
         response = self.client.request(self.build_request(page_number), self.options, abandon=abandon)
@@ -167,19 +174,7 @@ class SyncPage(_BasePage[ItemT]):
     """One page of results. Iterating over it yields every item of this page and the pages after
     it, fetched as needed."""
 
-    def __init__(
-        self,
-        fetcher: _SyncFetcher[Any, ItemT],
-        parsed: tuple[Any, list[ItemT], list[dict[str, Any]]],
-        *,
-        response: httpx.Response,
-        page_number: int,
-    ) -> None:
-        self._fetcher = fetcher
-        self.body, self.items, self.raw_items = parsed
-        self.response = response
-        self.page_number = page_number
-        self.page_size = fetcher.page_size
+    _fetcher: _SyncFetcher[Any, ItemT]
 
     def get_next_page(self) -> SyncPage[ItemT]:
         """Fetch the page after this one. Raises RuntimeError if `has_next_page()` is False."""
@@ -276,24 +271,17 @@ class SyncPage(_BasePage[ItemT]):
 # --- async ---------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
 class _AsyncFetcher(Generic[BodyT, ItemT]):
-    def __init__(
-        self,
-        client: AsyncAPIClient,
-        build_request: Callable[[int], Mapping[str, Any]],
-        spec: PageSpec[BodyT, ItemT],
-        page_size: int,
-        options: RequestOptions,
-        max_items: int | None,
-        prefetch: int,
-    ) -> None:
-        self.client = client
-        self.build_request = build_request
-        self.spec = spec
-        self.page_size = page_size
-        self.options = options
-        self.max_items = max_items
-        self.prefetch = prefetch
+    """Everything a list call fixed: how to request, parse and bound its pages."""
+
+    client: AsyncAPIClient
+    build_request: Callable[[int], Mapping[str, Any]]
+    spec: PageSpec[BodyT, ItemT]
+    page_size: int
+    options: RequestOptions
+    max_items: int | None
+    prefetch: int
 
     async def fetch(self, page_number: int) -> AsyncPage[ItemT]:
         response = await self.client.request(self.build_request(page_number), self.options)
@@ -305,19 +293,7 @@ class AsyncPage(_BasePage[ItemT]):
     """One page of results; `async for` over it yields every item of this page and the pages
     after it, fetched as needed."""
 
-    def __init__(
-        self,
-        fetcher: _AsyncFetcher[Any, ItemT],
-        parsed: tuple[Any, list[ItemT], list[dict[str, Any]]],
-        *,
-        response: httpx.Response,
-        page_number: int,
-    ) -> None:
-        self._fetcher = fetcher
-        self.body, self.items, self.raw_items = parsed
-        self.response = response
-        self.page_number = page_number
-        self.page_size = fetcher.page_size
+    _fetcher: _AsyncFetcher[Any, ItemT]
 
     async def get_next_page(self) -> AsyncPage[ItemT]:
         """Fetch the page after this one. Raises RuntimeError if `has_next_page()` is False."""
