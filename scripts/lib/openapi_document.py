@@ -1,0 +1,410 @@
+"""One reader of a raw OpenAPI 3.x document: `$ref`s, path-level parameters, schema unions.
+
+Shared by the generate step (its plan of the spec), `scripts/api-diff` and the tests, so that all
+three agree on what an operation's parameters are and what a schema allows:
+
+- `resolve` follows local `$ref`s (`#/components/...`, JSON-pointer escapes included), refusing a
+  cycle or a reference it cannot follow with a `SpecError` that says where;
+- `operations()` lists every operation with its parameters merged the way OpenAPI defines: the
+  path item's parameters first, an operation parameter with the same name and location
+  replacing one of the path item's;
+- `normalize(schema)` reads a schema the way the generated code treats it: `$ref` followed,
+  `allOf` merged, a nullable union (`type: [X, "null"]`, `anyOf`/`oneOf` with a `null` member,
+  3.0's `nullable: true`) split into its one non-null shape and a `nullable` flag.
+
+Only local references are supported: the spec is one hand-maintained file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+JSON_TYPES = ("string", "integer", "number", "boolean", "object", "array")
+
+
+class SpecError(Exception):
+    """The spec uses something this reader cannot follow; the message names where."""
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One operation with its path-level parameters merged in and every `$ref` resolved at the top."""
+
+    path: str
+    method: str
+    raw: Mapping[str, Any]
+    parameters: tuple[Mapping[str, Any], ...]
+    """Resolved parameter objects, path item's first, an operation's own replacing a path item's."""
+    path_level_parameter_names: frozenset[tuple[str, str]] = frozenset()
+
+    @property
+    def label(self) -> str:
+        """`GET /path`, with the operationId when there is one: how messages name an operation."""
+        operation_id = self.raw.get("operationId")
+        where = f"{self.method.upper()} {self.path}"
+        return f"{where} ({operation_id})" if operation_id else where
+
+    @property
+    def operation_id(self) -> str | None:
+        value = self.raw.get("operationId")
+        return str(value) if value is not None else None
+
+
+@dataclass(frozen=True)
+class Schema:
+    """A schema as the generated code treats it (see `OpenAPIDocument.normalize`).
+
+    `types` holds the JSON types other than null (empty: any value); `nullable` says whether null
+    is allowed too. `properties` are themselves unnormalized (normalize them as needed): a
+    recursive schema would otherwise never end.
+    """
+
+    types: frozenset[str]
+    nullable: bool
+    format: str | None = None
+    enum: tuple[Any, ...] | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    exclusive_minimum: float | None = None
+    exclusive_maximum: float | None = None
+    min_length: int | None = None
+    max_length: int | None = None
+    pattern: str | None = None
+    properties: Mapping[str, Any] = field(default_factory=dict)
+    required: frozenset[str] = frozenset()
+    items: Any = None
+    additional_properties: Any = True
+    default: Any = None
+    has_default: bool = False
+    description: str | None = None
+    ref: str | None = None
+    """The last `$ref` followed to reach this schema (`#/components/schemas/X`), if any."""
+    extensions: Mapping[str, Any] = field(default_factory=dict)
+    raw: Mapping[str, Any] = field(default_factory=dict)
+    unsupported: str | None = None
+    """Why the generated code cannot represent this schema exactly (a union of several shapes, ...)."""
+
+    @property
+    def single_type(self) -> str | None:
+        """The one JSON type, when there is exactly one (integer counts as one even beside number)."""
+        if len(self.types) == 1:
+            return next(iter(self.types))
+        if self.types == {"integer", "number"}:
+            return "number"
+        return None
+
+    @property
+    def ref_name(self) -> str | None:
+        return self.ref.rsplit("/", 1)[-1] if self.ref else None
+
+
+class OpenAPIDocument:
+    """A parsed OpenAPI document and the resolver every reader of it shares."""
+
+    def __init__(self, raw: Mapping[str, Any], *, source: str = "the spec") -> None:
+        if not isinstance(raw, Mapping):
+            raise SpecError(f"{source} is not a mapping at the top level")
+        self.raw = raw
+        self.source = source
+
+    @classmethod
+    def load(cls, path: Path) -> OpenAPIDocument:
+        with path.open(encoding="utf-8") as file:
+            return cls(yaml.safe_load(file), source=str(path))
+
+    # --- references ---------------------------------------------------------------------------
+
+    def resolve(self, node: Any, *, where: str = "") -> Any:
+        """`node` with its `$ref` chain followed (a node without one is returned as it is)."""
+        node, _ = self._resolve_with_ref(node, where=where)
+        return node
+
+    def _resolve_with_ref(self, node: Any, *, where: str = "") -> tuple[Any, str | None]:
+        seen: list[str] = []
+        last_ref: str | None = None
+        while isinstance(node, Mapping) and "$ref" in node:
+            ref = node["$ref"]
+            if not isinstance(ref, str) or not ref.startswith("#/"):
+                raise SpecError(f"{where or 'a schema'}: only local references (#/...) are supported, got {ref!r}")
+            if ref in seen:
+                raise SpecError(f"{where or 'a schema'}: the reference {ref} refers to itself ({' -> '.join(seen)})")
+            seen.append(ref)
+            last_ref = ref
+            target: Any = self.raw
+            for part in ref[2:].split("/"):
+                key = part.replace("~1", "/").replace("~0", "~")
+                if isinstance(target, Mapping) and key in target:
+                    target = target[key]
+                elif isinstance(target, Sequence) and not isinstance(target, str) and key.isdigit():
+                    target = target[int(key)]
+                else:
+                    raise SpecError(f"{where or 'a schema'}: {ref} points at nothing (no {key!r})")
+            node = target
+        return node, last_ref
+
+    # --- operations ---------------------------------------------------------------------------
+
+    def operations(self) -> Iterator[Operation]:
+        """Every operation, in the order of the document (paths, then methods as listed)."""
+        paths = self.raw.get("paths") or {}
+        for path, path_item_node in paths.items():
+            path_item = self.resolve(path_item_node, where=f"paths[{path!r}]")
+            if not isinstance(path_item, Mapping):
+                raise SpecError(f"paths[{path!r}] is not an object")
+            shared = self._parameters(path_item.get("parameters") or [], where=f"parameters of {path}")
+            for method, operation_node in path_item.items():
+                if method not in HTTP_METHODS:
+                    continue
+                operation = self.resolve(operation_node, where=f"{method.upper()} {path}")
+                own = self._parameters(operation.get("parameters") or [], where=f"{method.upper()} {path}")
+                own_keys = {(p["name"], p["in"]) for p in own}
+                inherited = [p for p in shared if (p["name"], p["in"]) not in own_keys]
+                yield Operation(
+                    path=str(path),
+                    method=method,
+                    raw=operation,
+                    parameters=(*inherited, *own),
+                    path_level_parameter_names=frozenset((p["name"], p["in"]) for p in inherited),
+                )
+
+    def operation(self, path: str, method: str) -> Operation:
+        for operation in self.operations():
+            if operation.path == path and operation.method == method.lower():
+                return operation
+        raise SpecError(f"the spec has no operation {method.upper()} {path}")
+
+    def _parameters(self, nodes: Sequence[Any], *, where: str) -> list[Mapping[str, Any]]:
+        resolved = []
+        for index, node in enumerate(nodes):
+            parameter = self.resolve(node, where=f"{where}, parameter {index}")
+            if not isinstance(parameter, Mapping) or "name" not in parameter or "in" not in parameter:
+                raise SpecError(f"{where}: parameter {index} has no name or no location ('in')")
+            resolved.append(parameter)
+        return resolved
+
+    def parameter_schema(self, parameter: Mapping[str, Any], *, where: str = "") -> Schema:
+        if "schema" not in parameter:
+            if "content" in parameter:
+                raise SpecError(f"{where}: parameter {parameter['name']!r} uses 'content', not 'schema'")
+            return self.normalize({}, where=where)
+        return self.normalize(parameter["schema"], where=f"{where}, parameter {parameter['name']!r}")
+
+    # --- request and response bodies ----------------------------------------------------------
+
+    def request_body(self, operation: Operation) -> tuple[Mapping[str, Any], str] | None:
+        """The operation's request body object and its media type, or None when it has none."""
+        node = operation.raw.get("requestBody")
+        if node is None:
+            return None
+        body = self.resolve(node, where=f"requestBody of {operation.label}")
+        content = body.get("content") or {}
+        if not content:
+            raise SpecError(f"{operation.label}: the request body has no content")
+        media_type = next(iter(content))
+        return body, str(media_type)
+
+    def responses(self, operation: Operation) -> dict[str, Mapping[str, Any]]:
+        """Status code (or `default`, `2XX`) -> resolved response object, in the document's order."""
+        responses = operation.raw.get("responses") or {}
+        return {
+            str(status): self.resolve(node, where=f"response {status} of {operation.label}")
+            for status, node in responses.items()
+        }
+
+    @staticmethod
+    def json_media(content: Mapping[str, Any] | None) -> Mapping[str, Any] | None:
+        """The JSON media type object of a `content` map (application/json or +json), if any."""
+        for media_type, media in (content or {}).items():
+            base = str(media_type).split(";")[0].strip().lower()
+            if base == "application/json" or base.endswith("+json"):
+                return media if isinstance(media, Mapping) else {}
+        return None
+
+    # --- schemas ------------------------------------------------------------------------------
+
+    def normalize(self, node: Any, *, where: str = "") -> Schema:
+        """A schema as the generated code sees it: `$ref` followed, `allOf` merged, a nullable
+        union reduced to its one non-null shape plus `nullable=True`."""
+        schema, ref = self._resolve_with_ref(node, where=where)
+        if schema is True or schema is None:
+            return Schema(types=frozenset(), nullable=True, ref=ref, raw={})
+        if schema is False:
+            return Schema(types=frozenset(), nullable=False, unsupported="a schema that allows nothing", ref=ref)
+        if not isinstance(schema, Mapping):
+            raise SpecError(f"{where or 'a schema'} is not an object")
+
+        if "allOf" in schema:
+            merged = self._merge_all_of(schema, where=where)
+            result = self.normalize(merged, where=where)
+            return _with(result, ref=ref or result.ref)
+
+        for union_key in ("anyOf", "oneOf"):
+            if union_key in schema:
+                members = [self._resolve_with_ref(m, where=where) for m in schema[union_key]]
+                non_null = [(m, r) for m, r in members if not _is_null_schema(m)]
+                has_null = len(non_null) < len(members)
+                if len(non_null) == 1:
+                    inner_node, inner_ref = non_null[0]
+                    siblings = {k: v for k, v in schema.items() if k != union_key}
+                    inner = self.normalize({**inner_node, **siblings} if siblings else inner_node, where=where)
+                    return _with(
+                        inner, nullable=inner.nullable or has_null, ref=inner_ref or inner.ref or ref, raw=schema
+                    )
+                shapes = frozenset(t for m, _ in non_null for t in _types_of(m))
+                return Schema(
+                    types=shapes,
+                    nullable=has_null,
+                    ref=ref,
+                    raw=schema,
+                    description=schema.get("description"),
+                    extensions=_extensions(schema),
+                    unsupported=f"a {union_key} of {len(non_null)} shapes",
+                )
+
+        declared = schema.get("type")
+        if isinstance(declared, str):
+            type_list = [declared]
+        elif isinstance(declared, Sequence):
+            type_list = [str(t) for t in declared]
+        else:
+            type_list = _implied_types(schema)
+        nullable = "null" in type_list or bool(schema.get("nullable"))
+        enum = schema.get("enum")
+        if enum is not None:
+            if None in enum:
+                nullable = True
+            enum = tuple(value for value in enum if value is not None)
+        types = frozenset(t for t in type_list if t != "null")
+        unknown = types - set(JSON_TYPES)
+        if unknown:
+            raise SpecError(f"{where or 'a schema'}: unknown type {sorted(unknown)}")
+        properties = schema.get("properties") or {}
+        return Schema(
+            types=types,
+            nullable=nullable,
+            format=schema.get("format"),
+            enum=enum,
+            minimum=_number(schema, "minimum", exclusive_flag="exclusiveMinimum"),
+            maximum=_number(schema, "maximum", exclusive_flag="exclusiveMaximum"),
+            exclusive_minimum=_exclusive(schema, "exclusiveMinimum", "minimum"),
+            exclusive_maximum=_exclusive(schema, "exclusiveMaximum", "maximum"),
+            min_length=schema.get("minLength"),
+            max_length=schema.get("maxLength"),
+            pattern=schema.get("pattern"),
+            properties=properties,
+            required=frozenset(schema.get("required") or ()),
+            items=schema.get("items"),
+            additional_properties=schema.get("additionalProperties", True),
+            default=schema.get("default"),
+            has_default="default" in schema,
+            description=schema.get("description"),
+            ref=ref,
+            extensions=_extensions(schema),
+            raw=schema,
+        )
+
+    def _merge_all_of(self, schema: Mapping[str, Any], *, where: str) -> dict[str, Any]:
+        """One schema holding what every `allOf` member requires: properties and `required`
+        united, other keywords taken from the first member that has them."""
+        merged: dict[str, Any] = {k: v for k, v in schema.items() if k != "allOf"}
+        properties: dict[str, Any] = dict(merged.pop("properties", {}) or {})
+        required: list[str] = list(merged.pop("required", []) or [])
+        for member_node in schema["allOf"]:
+            member = self.resolve(member_node, where=where)
+            if not isinstance(member, Mapping):
+                raise SpecError(f"{where or 'a schema'}: an allOf member is not an object")
+            if "allOf" in member:
+                member = self._merge_all_of(member, where=where)
+            for key, value in member.items():
+                if key == "properties":
+                    for name, prop in value.items():
+                        properties.setdefault(name, prop)
+                elif key == "required":
+                    required.extend(r for r in value if r not in required)
+                else:
+                    merged.setdefault(key, value)
+        if properties:
+            merged["properties"] = properties
+        if required:
+            merged["required"] = required
+        return merged
+
+    # --- components ---------------------------------------------------------------------------
+
+    def api_key_header(self) -> str | None:
+        """The header of the first apiKey security scheme sent in a header, if any."""
+        schemes = (self.raw.get("components") or {}).get("securitySchemes") or {}
+        for name, node in schemes.items():
+            scheme = self.resolve(node, where=f"securitySchemes.{name}")
+            if scheme.get("type") == "apiKey" and scheme.get("in") == "header":
+                return str(scheme["name"])
+        return None
+
+
+def _with(schema: Schema, **changes: Any) -> Schema:
+    from dataclasses import replace
+
+    return replace(schema, **changes)
+
+
+def _is_null_schema(node: Any) -> bool:
+    if not isinstance(node, Mapping):
+        return False
+    declared = node.get("type")
+    return declared == "null" or declared == ["null"] or (node.get("enum") == [None])
+
+
+def _types_of(node: Any) -> list[str]:
+    if not isinstance(node, Mapping):
+        return []
+    declared = node.get("type")
+    if isinstance(declared, str):
+        return [declared] if declared != "null" else []
+    if isinstance(declared, Sequence):
+        return [str(t) for t in declared if t != "null"]
+    return _implied_types(node)
+
+
+def _implied_types(schema: Mapping[str, Any]) -> list[str]:
+    """The type a schema without `type` implies by its keywords (none: any value)."""
+    if "properties" in schema or "additionalProperties" in schema:
+        return ["object"]
+    if "items" in schema:
+        return ["array"]
+    if "enum" in schema:
+        kinds = {type(value) for value in schema["enum"] if value is not None}
+        if kinds == {str}:
+            return ["string"]
+        if kinds == {int}:
+            return ["integer"]
+    return []
+
+
+def _number(schema: Mapping[str, Any], key: str, *, exclusive_flag: str) -> float | None:
+    value = schema.get(key)
+    if value is None or isinstance(value, bool):
+        return None
+    # OpenAPI 3.0: exclusiveMinimum: true turns minimum into an exclusive bound.
+    if schema.get(exclusive_flag) is True:
+        return None
+    return value  # type: ignore[no-any-return]
+
+
+def _exclusive(schema: Mapping[str, Any], key: str, bound_key: str) -> float | None:
+    value = schema.get(key)
+    if value is True:  # 3.0 style
+        bound = schema.get(bound_key)
+        return bound if isinstance(bound, int | float) and not isinstance(bound, bool) else None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return value
+    return None
+
+
+def _extensions(schema: Mapping[str, Any]) -> dict[str, Any]:
+    return {str(k): v for k, v in schema.items() if str(k).startswith("x-")}
