@@ -4,20 +4,27 @@ This is the body of `scripts/generate`. It:
 
 1. validates the spec (openapi-spec-validator) and lints it (Spectral, `spectral:oas`, failing on
    warnings too);
-2. generates both packages into a staging directory beside `generated/`:
+2. computes the plan of the spec (`plan.py`): every operation, argument, body, response and
+   pager, decided once; a shape it does not support stops here, with a message naming the
+   operation, and nothing is written;
+3. generates both packages into a staging directory beside the output:
    - `ravan-client`: openapi-python-client with the templates in `spec/client/templates`, the
-     hand-written runtime modules of `spec/client/runtime` copied in, and the extra templates
-     (resources, provenance) rendered with the generator's own parsed view of the spec;
+     hand-written runtime modules of `spec/client/ravan_runtime` copied in, and the templates
+     it does not know (`_client.py`, `resources.py`, `cli.py`, `_provenance.py`) rendered with
+     the plan;
    - `ravan-models`: datamodel-code-generator pydantic v2 models, with the package files rendered
      from `spec/models/templates`;
-3. formats both with the pinned ruff;
-4. either swaps the staging tree in for `generated/` (so an invalid spec or a generator failure
-   leaves `generated/` untouched), or, with `--check`, compares it byte for byte with
-   `generated/` and reports every changed, added or removed file.
+4. formats both with the pinned ruff;
+5. either swaps the staging tree in for the output (so an invalid spec or a generator failure
+   leaves it untouched), or, with `--check`, compares it byte for byte and reports every
+   changed, added or removed file.
 
-The generator is driven through its Python API rather than its command line so that templates can
-read the raw spec too (`x-pagination`, parameter constraints, the security scheme): the generator's
-parsed model drops vendor extensions and `minimum`.
+`--spec FILE --out DIR` generates another spec elsewhere (the tests' grown spec, into a temporary
+directory); the default is spec/openapi.yaml into generated/.
+
+The generator is driven through its Python API rather than its command line so that the plan can
+read both its parsed model (the names of the classes it generates) and the raw spec (extensions,
+constraints it drops, the security scheme).
 """
 
 from __future__ import annotations
@@ -34,6 +41,7 @@ import shutil
 import subprocess
 import sys
 import tomllib
+import traceback
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -43,34 +51,58 @@ import yaml
 from openapi_spec_validator import validate
 from openapi_spec_validator.readers import read_from_filename
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from openapi_document import OpenAPIDocument, SpecError
+from plan import ApiPlan, PlanError, build_plan, field_shape, pagination_styles, plain
+
 REPO = Path(__file__).resolve().parents[2]
 SPEC = REPO / "spec" / "openapi.yaml"
 CLIENT_SPEC_DIR = REPO / "spec" / "client"
+RUNTIME_DIR = CLIENT_SPEC_DIR / "ravan_runtime"
 MODELS_SPEC_DIR = REPO / "spec" / "models"
 GENERATED = REPO / "generated"
-STAGING = REPO / ".generated.staging"
 VENV_BIN = Path(sys.executable).parent
+LIB = Path(__file__).resolve().parent
 
 CLIENT_PROJECT = "ravan-client"
 CLIENT_PACKAGE = "ravan_client"
 MODELS_PROJECT = "ravan-models"
 MODELS_PACKAGE = "ravan_models"
 
-# Tools whose versions shape the output; recorded in the provenance stamp and the version.
+# Tools whose versions shape the output; recorded in the provenance stamp and the versions.
+CLIENT_GENERATORS = ("openapi-python-client", "ruff")
+MODELS_GENERATORS = ("datamodel-code-generator", "ruff")
 GENERATOR_DISTRIBUTIONS = ("openapi-python-client", "datamodel-code-generator", "ruff")
+# The scripts that shape each package besides what is under spec/.
+CLIENT_SCRIPTS = ("generate.py", "plan.py", "openapi_document.py")
+MODELS_SCRIPTS = ("generate.py",)
 
 # Files a test run or an editor may leave inside generated/ that are not generator output.
 IGNORED_NAMES = {"__pycache__", ".mypy_cache", ".ruff_cache", ".pytest_cache", "dist", "build"}
 
+# Templates the generator does not know by name: rendered here with its environment and the plan.
+EXTRA_CLIENT_TEMPLATES = {
+    "_client.py.jinja": f"{CLIENT_PACKAGE}/_client.py",
+    "resources.py.jinja": f"{CLIENT_PACKAGE}/resources.py",
+    "_provenance.py.jinja": f"{CLIENT_PACKAGE}/_provenance.py",
+    "cli.py.jinja": f"{CLIENT_PACKAGE}/cli.py",
+}
+
 
 class GenerationError(Exception):
-    """The spec is invalid or a generator failed; the message says which and why."""
+    """The spec is invalid or unsupported, or a generator failed; the message says which and why."""
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="scripts/generate", description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="fail if generated/ is not what the spec produces")
+    parser.add_argument("--check", action="store_true", help="fail if the output is not what the spec produces")
+    parser.add_argument("--spec", type=Path, default=SPEC, help="the OpenAPI file (default: spec/openapi.yaml)")
+    parser.add_argument("--out", type=Path, default=GENERATED, help="the output directory (default: generated/)")
     args = parser.parse_args(argv)
+    spec_path: Path = args.spec.resolve()
+    out: Path = args.out.resolve()
+    staging = out.with_name(f".{out.name}.staging")
 
     # The generators call ruff by name: the pinned one must be first on PATH, and must not leave
     # caches in the output.
@@ -78,40 +110,53 @@ def main(argv: list[str] | None = None) -> int:
     os.environ["RUFF_NO_CACHE"] = "true"
 
     try:
-        step("validate the spec")
-        validate_spec(SPEC)
+        step(f"validate the spec ({_shown(spec_path)})")
+        validate_spec(spec_path)
         step("generate into a staging directory")
-        if STAGING.exists():
-            shutil.rmtree(STAGING)
-        STAGING.mkdir()
-        generate_all(STAGING)
+        if staging.exists():
+            shutil.rmtree(staging)
+        staging.mkdir(parents=True)
+        generate_all(spec_path, staging)
     except GenerationError as error:
-        shutil.rmtree(STAGING, ignore_errors=True)
+        shutil.rmtree(staging, ignore_errors=True)
         print(f"error: {error}", file=sys.stderr)
-        print("generated/ was left untouched.", file=sys.stderr)
+        print(f"{_shown(out)}/ was left untouched.", file=sys.stderr)
+        return 1
+    except BaseException:
+        # A bug of the generate step itself: say so, with the traceback, and still leave nothing behind.
+        shutil.rmtree(staging, ignore_errors=True)
+        traceback.print_exc()
+        print(f"internal error of scripts/generate; {_shown(out)}/ was left untouched.", file=sys.stderr)
         return 1
 
     if args.check:
-        step("compare with generated/")
-        differences = compare_trees(STAGING, GENERATED)
-        shutil.rmtree(STAGING)
+        step(f"compare with {_shown(out)}/")
+        differences = compare_trees(staging, out)
+        shutil.rmtree(staging)
         if differences:
-            print("generated/ is not what spec/ produces:", file=sys.stderr)
+            print(f"{_shown(out)}/ is not what {_shown(spec_path)} produces:", file=sys.stderr)
             for line in differences:
                 print(f"  {line}", file=sys.stderr)
             print("Run `scripts/generate` and commit the result.", file=sys.stderr)
             return 1
-        print("generated/ is up to date.")
+        print(f"{_shown(out)}/ is up to date.")
         return 0
 
-    step("swap the new tree in for generated/")
-    swap_in(STAGING, GENERATED)
-    print(f"Generated {GENERATED.relative_to(REPO)}/ from {SPEC.relative_to(REPO)}.")
+    step(f"swap the new tree in for {_shown(out)}/")
+    swap_in(staging, out)
+    print(f"Generated {_shown(out)}/ from {_shown(spec_path)}.")
     return 0
 
 
 def step(message: str) -> None:
     print(f"==> {message}", flush=True)
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.relative_to(REPO))
+    except ValueError:
+        return str(path)
 
 
 # --- validation ------------------------------------------------------------------------------
@@ -128,7 +173,7 @@ def validate_spec(spec_path: Path) -> None:
         message = getattr(error, "message", None) or str(error)
         where = getattr(error, "json_path", None)
         detail = f"{message} (at {where})" if where else message
-        raise GenerationError(f"{spec_path.relative_to(REPO)} is not a valid OpenAPI document:\n{detail}") from error
+        raise GenerationError(f"{_shown(spec_path)} is not a valid OpenAPI document:\n{detail}") from error
 
     spectral = REPO / "node_modules" / ".bin" / "spectral"
     if not spectral.exists():
@@ -147,78 +192,128 @@ def validate_spec(spec_path: Path) -> None:
 # --- generation ------------------------------------------------------------------------------
 
 
-def generate_all(out: Path) -> None:
-    spec_bytes = SPEC.read_bytes()
+def generate_all(spec_path: Path, out: Path) -> None:
+    spec_bytes = spec_path.read_bytes()
     raw_spec = yaml.safe_load(spec_bytes)
-    provenance = build_provenance(spec_bytes, raw_spec)
+    provenance = build_provenance(spec_bytes, raw_spec, spec_path)
 
     client_dir = out / CLIENT_PROJECT
-    generate_client(client_dir, raw_spec, provenance)
+    generate_client(spec_path, client_dir, raw_spec, provenance)
     models_dir = out / MODELS_PROJECT
-    generate_models(models_dir, raw_spec, provenance)
+    generate_models(spec_path, models_dir, raw_spec, provenance)
     (out / "provenance.json").write_text(json.dumps(provenance, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     for project_dir in (client_dir, models_dir):
         ruff(project_dir, "check", "--fix-only", "--quiet", ".")
         ruff(project_dir, "format", "--quiet", ".")
 
 
-def build_provenance(spec_bytes: bytes, raw_spec: Mapping[str, Any]) -> dict[str, Any]:
-    """What the generated code was made from; readable at run time and by scripts/mock."""
-    generators = {name: importlib.metadata.version(name) for name in GENERATOR_DISTRIBUTIONS}
-    spec_version = str(raw_spec["info"]["version"])
+def _inputs_hash(spec_bytes: bytes, shaping: list[Path], extra: list[Any]) -> str:
     inputs = hashlib.sha256()
     inputs.update(spec_bytes)
-    # Everything else that shapes the output: templates, runtime modules and configs under spec/,
-    # this script (it renders templates and reads the spec for them), and the models generator's
-    # options in the repo's pyproject.toml.
-    shaping = [path for path in iter_files(REPO / "spec") if path != SPEC] + [Path(__file__).resolve()]
     for path in sorted(shaping):
         inputs.update(str(path.relative_to(REPO)).encode() + b"\0" + path.read_bytes())
+    for item in extra:
+        inputs.update(json.dumps(item, sort_keys=True).encode())
+    return inputs.hexdigest()
+
+
+def build_provenance(spec_bytes: bytes, raw_spec: Mapping[str, Any], spec_path: Path = SPEC) -> dict[str, Any]:
+    """What the generated code was made from; readable at run time and by scripts/mock.
+
+    Each package's version is the spec's `info.version` plus a local label hashed over what shapes
+    that package only: the client's over spec/client/** and the plan, the models' over
+    spec/models/** and the models generator's options. A change to the client's runtime leaves
+    the models' version alone."""
+    generators = {name: importlib.metadata.version(name) for name in GENERATOR_DISTRIBUTIONS}
+    spec_version = str(raw_spec["info"]["version"])
     codegen_options = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["datamodel-codegen"]
-    inputs.update(json.dumps(codegen_options, sort_keys=True).encode())
-    inputs.update(json.dumps(generators, sort_keys=True).encode())
-    inputs_sha256 = inputs.hexdigest()
+    client_inputs = _inputs_hash(
+        spec_bytes,
+        [*iter_files(CLIENT_SPEC_DIR), *(LIB / name for name in CLIENT_SCRIPTS)],
+        [{name: generators[name] for name in CLIENT_GENERATORS}],
+    )
+    models_inputs = _inputs_hash(
+        spec_bytes,
+        [*iter_files(MODELS_SPEC_DIR), *(LIB / name for name in MODELS_SCRIPTS)],
+        [codegen_options, {name: generators[name] for name in MODELS_GENERATORS}],
+    )
+    combined = hashlib.sha256(f"{client_inputs}{models_inputs}".encode()).hexdigest()
+    packages = {
+        CLIENT_PROJECT: {"inputs_sha256": client_inputs, "version": f"{spec_version}+g{client_inputs[:12]}"},
+        MODELS_PROJECT: {"inputs_sha256": models_inputs, "version": f"{spec_version}+g{models_inputs[:12]}"},
+    }
     return {
-        "spec_path": str(SPEC.relative_to(REPO)),
+        "spec_path": _shown(spec_path),
         "spec_sha256": hashlib.sha256(spec_bytes).hexdigest(),
         "spec_version": spec_version,
-        # PEP 440: the spec's version, plus a local label that changes whenever anything that
-        # shapes the generated code changes (spec, templates, runtime modules, generator versions).
-        "package_version": f"{spec_version}+g{inputs_sha256[:12]}",
-        "inputs_sha256": inputs_sha256,
+        # Over both packages' inputs: scripts/mock and scripts/vendor refuse a stale generated/.
+        "inputs_sha256": combined,
+        "package_version": packages[CLIENT_PROJECT]["version"],
+        "packages": packages,
         "generators": generators,
     }
 
 
-def generate_client(project_dir: Path, raw_spec: Mapping[str, Any], provenance: Mapping[str, Any]) -> None:
-    from openapi_python_client import Project
+def _package_provenance(provenance: Mapping[str, Any], project: str) -> dict[str, Any]:
+    package = provenance["packages"][project]
+    return {**provenance, "inputs_sha256": package["inputs_sha256"], "package_version": package["version"]}
+
+
+def load_generator_data(spec_path: Path, raw_spec: Mapping[str, Any], output_path: Path) -> tuple[Any, Any]:
+    """openapi-python-client's config and parsed view of the spec (or a GenerationError)."""
     from openapi_python_client.config import Config, ConfigFile, MetaType
     from openapi_python_client.parser import GeneratorData
     from openapi_python_client.parser.errors import GeneratorError
 
     config_file = ConfigFile.load_from_path(CLIENT_SPEC_DIR / "config.yaml")
-    config_file.package_version_override = provenance["package_version"]
     config = Config.from_sources(
         config_file,
         MetaType.UV,
-        document_source=SPEC,
+        document_source=spec_path,
         file_encoding="utf-8",
         overwrite=False,
-        output_path=project_dir,
+        output_path=output_path,
     )
     openapi = GeneratorData.from_dict(dict(raw_spec), config=config)
     if isinstance(openapi, GeneratorError):
         raise GenerationError(f"openapi-python-client could not read the spec: {openapi.header}\n{openapi.detail}")
+    return config, openapi
+
+
+def plan_of(spec_path: Path, raw_spec: Mapping[str, Any], openapi: Any) -> ApiPlan:
+    try:
+        return build_plan(OpenAPIDocument(raw_spec, source=_shown(spec_path)), openapi)
+    except (PlanError, SpecError) as error:
+        raise GenerationError(f"the spec has a shape the generator does not support: {error}") from None
+
+
+def template_globals(plan: ApiPlan, openapi: Any, provenance: Mapping[str, Any]) -> dict[str, Any]:
+    """What every template may read: the plan, and the helpers that apply its decisions."""
+    models = {plain(model.class_info.name): model for model in openapi.models}
+    styles = pagination_styles()
+    return {
+        "plan": plan,
+        "provenance": provenance,
+        "api_key_header": plan.api_key_header,
+        "field_shape": lambda prop: field_shape(prop, models),
+        "error_class": error_class_name,
+        "pagination_style_class": lambda name: styles[name].__name__,
+        "fail": template_failure,
+    }
+
+
+def generate_client(
+    spec_path: Path, project_dir: Path, raw_spec: Mapping[str, Any], provenance: Mapping[str, Any]
+) -> None:
+    from openapi_python_client import Project
+
+    client_provenance = _package_provenance(provenance, CLIENT_PROJECT)
+    config, openapi = load_generator_data(spec_path, raw_spec, project_dir)
+    config.package_version_override = client_provenance["package_version"]
+    plan = plan_of(spec_path, raw_spec, openapi)
     project = Project(openapi=openapi, config=config, custom_template_path=CLIENT_SPEC_DIR / "templates")
-    spec_view = SpecView(raw_spec)
-    project.env.globals.update(
-        spec=spec_view,
-        provenance=provenance,
-        api_key_header=spec_view.api_key_header(),
-        pagination=lambda endpoint: pagination_of(spec_view, endpoint, openapi.models),
-        export_columns=lambda endpoint: export_columns_of(spec_view, endpoint),
-        fail=template_failure,
-    )
+    project.env.globals.update(template_globals(plan, openapi, client_provenance))
+    project.env.globals["spec"] = _SpecInfo(raw_spec)
 
     # Any generator message, warnings included, fails the run: a skipped post hook would let
     # unformatted code through.
@@ -228,23 +323,39 @@ def generate_client(project_dir: Path, raw_spec: Mapping[str, Any], provenance: 
         raise GenerationError(f"openapi-python-client reported problems:\n{text}")
 
     package_dir = project_dir / CLIENT_PACKAGE
-    for module in sorted((CLIENT_SPEC_DIR / "runtime").glob("*.py")):
-        shutil.copyfile(module, package_dir / module.name)
+    for module in sorted(RUNTIME_DIR.glob("*.py")):
+        if module.name != "__init__.py":
+            shutil.copyfile(module, package_dir / module.name)
     for template_name, target in EXTRA_CLIENT_TEMPLATES.items():
         rendered = project.env.get_template(template_name).render()
         (project_dir / target).write_text(rendered, encoding="utf-8")
 
 
-# Templates the generator does not know by name: rendered here with its environment, so they see
-# the same parsed spec (endpoint_collections_by_tag, class_name, ...) as its own templates.
-EXTRA_CLIENT_TEMPLATES = {
-    "resources.py.jinja": f"{CLIENT_PACKAGE}/resources.py",
-    "_provenance.py.jinja": f"{CLIENT_PACKAGE}/_provenance.py",
-    "cli.py.jinja": f"{CLIENT_PACKAGE}/cli.py",
-}
+class _SpecInfo:
+    """The few raw-spec facts the package files print (license); everything else is the plan's."""
+
+    def __init__(self, raw: Mapping[str, Any]) -> None:
+        self.raw = raw
 
 
-def generate_models(project_dir: Path, raw_spec: Mapping[str, Any], provenance: Mapping[str, Any]) -> None:
+def error_class_name(status: int) -> str:
+    """The exception a documented error status raises (the runtime's table, by name)."""
+    names = {
+        400: "BadRequestError",
+        401: "AuthenticationError",
+        403: "PermissionDeniedError",
+        404: "NotFoundError",
+        409: "ConflictError",
+        422: "UnprocessableEntityError",
+        429: "RateLimitError",
+    }
+    return names.get(status, "InternalServerError" if status >= 500 else "APIStatusError")
+
+
+def generate_models(
+    spec_path: Path, project_dir: Path, raw_spec: Mapping[str, Any], provenance: Mapping[str, Any]
+) -> None:
+    models_provenance = _package_provenance(provenance, MODELS_PROJECT)
     package_dir = project_dir / MODELS_PACKAGE
     package_dir.mkdir(parents=True)
     env = jinja2.Environment(
@@ -256,20 +367,22 @@ def generate_models(project_dir: Path, raw_spec: Mapping[str, Any], provenance: 
         undefined=jinja2.StrictUndefined,
     )
     context: dict[str, Any] = {
-        "provenance": provenance,
+        "provenance": models_provenance,
         "package_name": MODELS_PACKAGE,
         "project_name": MODELS_PROJECT,
         "license": raw_spec["info"]["license"]["identifier"],
+        "title": raw_spec["info"]["title"],
     }
     # The package's pyproject.toml (with its ruff settings) must exist before the generator runs:
     # its formatter follows the ruff config nearest the output.
     (project_dir / "pyproject.toml").write_text(
         env.get_template("pyproject.toml.jinja").render(context), encoding="utf-8"
     )
+    (package_dir / "_base.py").write_text(env.get_template("_base.py.jinja").render(context), encoding="utf-8")
 
     models_module = package_dir / "models.py"
     result = subprocess.run(
-        [str(VENV_BIN / "datamodel-codegen"), "--input", str(SPEC), "--output", str(models_module)],
+        [str(VENV_BIN / "datamodel-codegen"), "--input", str(spec_path), "--output", str(models_module)],
         cwd=REPO,  # its options are in [tool.datamodel-codegen] of the repo's pyproject.toml
         capture_output=True,
         encoding="utf-8",
@@ -304,131 +417,6 @@ def template_failure(message: str) -> None:
     raise GenerationError(message)
 
 
-def pagination_of(spec: SpecView, endpoint: Any, models: list[Any]) -> dict[str, Any] | None:
-    """What the pager needs to know about an operation, from its `x-pagination` and the
-    generator's parsed models: the Python names along the items path, the item and body classes."""
-    extension = spec.operation(endpoint.path, endpoint.method).get("x-pagination")
-    if extension is None:
-        return None
-    where = f"x-pagination of {plain(endpoint.method).upper()} {plain(endpoint.path)}"
-    success = [r for r in endpoint.responses.patterns if r.status_code.range == (200, 200)]
-    if not success:
-        raise GenerationError(f"{where}: the operation has no 200 response to page through")
-    # A property that refers to a model may be a shallow copy: read the fields off the model itself.
-    models_by_class = {plain(model.class_info.name): model for model in models}
-
-    def fields_of(prop: Any) -> list[Any]:
-        class_info = getattr(prop, "class_info", None)
-        model = models_by_class.get(plain(class_info.name)) if class_info is not None else None
-        return list(getattr(model, "required_properties", None) or [])
-
-    body = success[0].prop
-    node = body
-    python_path = []
-    for wire_name in extension["items"]:
-        found = [p for p in fields_of(node) if plain(p.name) == wire_name]
-        if not found:
-            raise GenerationError(f"{where}: {wire_name!r} must be a required, non-null property on the items path")
-        node = found[0]
-        python_path.append(plain(node.python_name))
-    item = getattr(node, "inner_property", None)
-    if item is None or not hasattr(item, "class_info"):
-        raise GenerationError(f"{where}: the items path must end at an array of objects")
-    key = [p for p in fields_of(item) if plain(p.name) == extension["item-key"]]
-    if not key:
-        raise GenerationError(f"{where}: item-key {extension['item-key']!r} must be a required property of the items")
-    parameters = {plain(p.name): p for p in endpoint.query_parameters}
-    page_parameter = parameters.get(extension["page-parameter"])
-    size_parameter = parameters.get(extension["size-parameter"])
-    if page_parameter is None or size_parameter is None:
-        raise GenerationError(f"{where}: page-parameter and size-parameter must be query parameters")
-    size_schema = spec.parameter_schema(endpoint.path, endpoint.method, size_parameter.name)
-    if "default" not in size_schema:
-        raise GenerationError(f"{where}: the size parameter needs a default (the server's page size)")
-    return {
-        "body_class": plain(body.class_info.name),
-        "body_module": plain(body.class_info.module_name),
-        "item_class": plain(item.class_info.name),
-        "item_module": plain(item.class_info.module_name),
-        "items_path": python_path,
-        "items_wire_path": list(extension["items"]),
-        "item_key": plain(key[0].python_name),
-        "page_parameter": plain(page_parameter.python_name),
-        "size_parameter": plain(size_parameter.python_name),
-        "default_page_size": int(size_schema["default"]),
-        "first_page": int(spec.parameter_schema(endpoint.path, endpoint.method, page_parameter.name).get("default", 1)),
-    }
-
-
-def plain(value: Any) -> str:
-    """The text of a generator string: it wraps text from the spec in UntrustedString."""
-    getter = getattr(value, "get_untrusted_value", None)
-    return str(getter() if getter is not None else value)
-
-
-def export_columns_of(spec: SpecView, endpoint: Any) -> list[dict[str, Any]]:
-    """Flat columns for exporting an operation's items (CSV), in the order of the spec: nested
-    objects with declared properties become `parent.child` columns; free-form objects and arrays
-    become one JSON-encoded column."""
-    operation = spec.operation(endpoint.path, endpoint.method)
-    extension = operation["x-pagination"]
-    schema = spec.resolve(operation["responses"]["200"]["content"]["application/json"]["schema"])
-    for key in extension["items"]:
-        schema = spec.resolve(schema["properties"][key])
-    item = spec.resolve(schema["items"])
-    columns: list[dict[str, Any]] = []
-    for name, child in item.get("properties", {}).items():
-        child = spec.resolve(child)
-        types = child.get("type", [])
-        types = [types] if isinstance(types, str) else types
-        if child.get("properties"):
-            columns.extend(
-                {"header": f"{name}.{sub}", "path": [name, sub], "json": False} for sub in child["properties"]
-            )
-        else:
-            columns.append({"header": name, "path": [name], "json": "object" in types or "array" in types})
-    return columns
-
-
-class SpecView:
-    """Read-only helpers over the raw spec for templates (local `$ref`s resolved)."""
-
-    def __init__(self, raw: Mapping[str, Any]) -> None:
-        self.raw = raw
-
-    def resolve(self, node: Any) -> Any:
-        while isinstance(node, Mapping) and "$ref" in node:
-            target: Any = self.raw
-            for part in str(node["$ref"]).removeprefix("#/").split("/"):
-                target = target[part.replace("~1", "/").replace("~0", "~")]
-            node = target
-        return node
-
-    def operation(self, path: Any, method: Any) -> Mapping[str, Any]:
-        result: Mapping[str, Any] = self.resolve(self.raw["paths"][plain(path)][plain(method)])
-        return result
-
-    def parameter(self, path: Any, method: Any, name: Any) -> Mapping[str, Any]:
-        for parameter in self.operation(path, method).get("parameters", []):
-            parameter = self.resolve(parameter)
-            if parameter["name"] == plain(name):
-                found: Mapping[str, Any] = parameter
-                return found
-        raise KeyError(f"{plain(method).upper()} {plain(path)} has no parameter {plain(name)!r}")
-
-    def parameter_schema(self, path: Any, method: Any, name: Any) -> Mapping[str, Any]:
-        schema: Mapping[str, Any] = self.resolve(self.parameter(path, method, name).get("schema", {}))
-        return schema
-
-    def api_key_header(self) -> str:
-        schemes = self.raw.get("components", {}).get("securitySchemes", {})
-        for scheme in schemes.values():
-            scheme = self.resolve(scheme)
-            if scheme.get("type") == "apiKey" and scheme.get("in") == "header":
-                return str(scheme["name"])
-        raise GenerationError("the spec has no apiKey security scheme in a header")
-
-
 # --- comparison and swap ---------------------------------------------------------------------
 
 
@@ -440,38 +428,39 @@ def iter_files(root: Path) -> Iterator[Path]:
 
 def compare_trees(expected_root: Path, actual_root: Path) -> list[str]:
     """Every difference between two trees, as lines a person can act on."""
+    name = _shown(actual_root)
     expected = {p.relative_to(expected_root) for p in iter_files(expected_root)}
     actual = {p.relative_to(actual_root) for p in iter_files(actual_root)} if actual_root.exists() else set()
     lines: list[str] = []
     for rel in sorted(expected - actual):
-        lines.append(f"missing:    generated/{rel}")
+        lines.append(f"missing:    {name}/{rel}")
     for rel in sorted(actual - expected):
-        lines.append(f"unexpected: generated/{rel}")
+        lines.append(f"unexpected: {name}/{rel}")
     for rel in sorted(expected & actual):
         if not filecmp.cmp(expected_root / rel, actual_root / rel, shallow=False):
-            lines.append(f"changed:    generated/{rel}")
-            lines.extend(short_diff(actual_root / rel, expected_root / rel, rel))
+            lines.append(f"changed:    {name}/{rel}")
+            lines.extend(short_diff(actual_root / rel, expected_root / rel, f"{name}/{rel}"))
     return lines
 
 
-def short_diff(old: Path, new: Path, rel: Path, limit: int = 40) -> list[str]:
+def short_diff(old: Path, new: Path, shown: str, limit: int = 40) -> list[str]:
     try:
         diff = list(
             difflib.unified_diff(
                 old.read_text(encoding="utf-8").splitlines(),
                 new.read_text(encoding="utf-8").splitlines(),
-                f"generated/{rel} (on disk)",
-                f"generated/{rel} (from spec)",
+                f"{shown} (on disk)",
+                f"{shown} (from spec)",
                 lineterm="",
                 n=1,
             )
         )
     except UnicodeDecodeError:
         return ["    (binary file differs)"]
-    shown = [f"    {line}" for line in diff[:limit]]
+    lines = [f"    {line}" for line in diff[:limit]]
     if len(diff) > limit:
-        shown.append(f"    ... {len(diff) - limit} more diff lines")
-    return shown
+        lines.append(f"    ... {len(diff) - limit} more diff lines")
+    return lines
 
 
 def swap_in(new: Path, target: Path) -> None:

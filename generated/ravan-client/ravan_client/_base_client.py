@@ -1,36 +1,53 @@
 """The machinery under `RavanClient` and `AsyncRavanClient`: sending, retrying, redirects, errors.
 
-Hand-written; `scripts/generate` copies this module into the generated package. The generated
-resource methods (`resources.py`) build each request with the generated endpoint module's
-`_get_kwargs` and hand it to `SyncAPIClient.request` / `AsyncAPIClient.request`, which:
+A generated method hands `SyncAPIClient.request` (or `AsyncAPIClient.request`) one
+`RequestOptions`; the client:
 
-- adds the API key header, and only on requests to the configured origin: a redirect to another
-  host, or to plain http, is followed without the key;
-- retries connection errors, timeouts, 408, 409, 429 and 5xx with exponential backoff and jitter,
-  honouring `Retry-After` (seconds or an HTTP date) up to `MAX_RETRY_AFTER` seconds;
-- turns what is left into the typed exceptions of `_exceptions.py`;
-- logs method, URL, status, attempt and duration (never headers) to the `ravan_client` logger.
+- adds the API key header, and only on requests to the configured origin;
+- follows redirects itself, hop by hop, the way httpx would (307/308 keep the method and body, 303
+  becomes a GET), except that a redirect that would turn another method into a GET is not
+  followed; a hop to another origin (host, port or scheme) drops every credential: the key,
+  `Authorization` (yours, or made from credentials in `base_url`), `Proxy-Authorization` and the
+  cookies of the first origin (the cookie jar's cookies for the new origin are sent);
+- gives each attempt (its redirects included) a deadline: its read timeout from the start, for
+  the status line, the headers and the whole body (`_transport.py` says how);
+- refuses a body over `max_response_bytes` once decoded, without decoding the rest;
+- retries connection errors, timeouts, 408, 409, 429 and 5xx with exponential backoff and
+  jitter, honouring `Retry-After` (seconds or an HTTP date) up to `MAX_RETRY_AFTER` seconds.
+  A request that may create something (POST or PATCH, unless the spec marks it `x-idempotent`)
+  is retried only when it never reached the server (the connection could not be made);
+- turns what is left into the typed exceptions of `_exceptions.py`, every message redacted;
+- logs method, URL, status, attempt and duration (never headers, never a password) to the
+  `ravan_client` logger.
+
+Own redirect loop rather than httpx's: a per-hop request hook cannot be added to a caller's own
+`http_client` without changing it, and redirect bodies must be bounded by the same deadline and
+size cap as the final one.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import copy
 import email.utils
 import ipaddress
 import json
 import logging
+import math
 import os
 import random
+import re
 import threading
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Self, TypeVar
 
 import httpx
 
 from ._exceptions import (
     APIConnectionError,
+    APIError,
     APIResponseValidationError,
     APIStatusError,
     APITimeoutError,
@@ -41,32 +58,49 @@ from ._exceptions import (
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
+    ResponseTooLargeError,
     UnprocessableEntityError,
 )
-from .types import Unset
+from ._operations import RequestOptions
+from ._secrets import SENSITIVE_HEADERS, Redactor, Secret, display_url, masked_header_items
+from ._transport import Attempt, current_attempt, new_async_http_client, new_sync_http_client
+from ._types import NOT_GIVEN, NotGiven, TimeoutTypes
 
 __all__ = [
     "DEFAULT_BASE_URL",
+    "DEFAULT_MAX_RESPONSE_BYTES",
     "DEFAULT_MAX_RETRIES",
     "DEFAULT_TIMEOUT",
+    "MAX_TIMEOUT",
+    "Abandoned",
     "AsyncAPIClient",
     "BaseClient",
-    "RequestOptions",
+    "Cancellation",
+    "MaskingHeaders",
     "SyncAPIClient",
 ]
 
 DEFAULT_BASE_URL = "https://api.ravan.ai"
 DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=5.0)
 DEFAULT_MAX_RETRIES = 2
+# Larger than any page the API sends (a 100,000-session page is about 54 MB), small enough that a
+# hostile or broken server cannot make the client hold gigabytes.
+DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024
+# One day: longer is a mistake (and 1e300 overflows the clocks and selectors below).
+MAX_TIMEOUT = 86_400.0
 INITIAL_RETRY_DELAY = 0.5
 MAX_RETRY_DELAY = 8.0
 # A Retry-After longer than this is not honoured: the backoff schedule applies instead.
 MAX_RETRY_AFTER = 60.0
 MAX_REDIRECTS = 5
 RETRYABLE_STATUSES = frozenset({408, 409, 429})
+BODY_EXCERPT_CHARS = 200
 # Failures of our own request that would fail the same way again.
 _NOT_RETRYABLE = (httpx.LocalProtocolError, httpx.UnsupportedProtocol)
-BODY_EXCERPT_CHARS = 200
+# Failures that prove the request never reached the server: safe to retry for any method.
+_BEFORE_SENDING = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+# A number too large for a double: only an exponent of three or more digits can overflow.
+_MAY_OVERFLOW = re.compile(rb"[0-9][eE][+-]?[0-9]{3}")
 
 API_KEY_ENV_VARS = ("RAVAN_API_KEY", "AGNI_API_KEY")
 BASE_URL_ENV_VAR = "RAVAN_BASE_URL"
@@ -74,16 +108,8 @@ LOG_ENV_VAR = "RAVAN_LOG"
 
 logger = logging.getLogger("ravan_client")
 
-TimeoutTypes = float | httpx.Timeout | None
 ParsedT = TypeVar("ParsedT")
-
-
-@dataclass(frozen=True)
-class RequestOptions:
-    """Per-call overrides of the client's settings; `Unset` means "use the client's"."""
-
-    timeout: TimeoutTypes | Unset
-    max_retries: int | Unset
+ErrorT = TypeVar("ErrorT", bound=APIError)
 
 
 class Abandoned(Exception):
@@ -91,25 +117,59 @@ class Abandoned(Exception):
     wanted; never reaches users."""
 
 
-class _SecretKey:
-    """Holds the API key so that no repr, str or format of it shows the value."""
+class Cancellation:
+    """Stops the requests of a prefetching pager from another thread: no further attempt starts,
+    a wait between attempts ends, and reads on the wire are cut (on the pools the client made)."""
 
-    __slots__ = ("_value",)
+    def __init__(self) -> None:
+        self._event = threading.Event()
+        self._lock = threading.Lock()
+        self._attempts: set[Attempt] = set()
 
-    def __init__(self, value: str) -> None:
-        self._value = value
+    @property
+    def cancelled(self) -> bool:
+        return self._event.is_set()
 
-    def reveal(self) -> str:
-        return self._value
+    def cancel(self) -> None:
+        with self._lock:
+            self._event.set()
+            attempts = list(self._attempts)
+        for attempt in attempts:
+            attempt.abort()
+
+    def wait(self, seconds: float) -> bool:
+        """Sleep up to `seconds`; True if cancelled meanwhile."""
+        return self._event.wait(seconds)
+
+    def register(self, attempt: Attempt) -> None:
+        with self._lock:
+            self._attempts.add(attempt)
+            cancelled = self._event.is_set()
+        if cancelled:
+            attempt.abort()
+
+    def unregister(self, attempt: Attempt) -> None:
+        with self._lock:
+            self._attempts.discard(attempt)
+
+
+class MaskingHeaders(httpx.Headers):
+    """Request headers whose repr masks every credential (the API key header too), as httpx masks
+    `Authorization`: users hold requests (on pages and exceptions) and print them."""
+
+    def __init__(self, headers: httpx.Headers, *, sensitive: frozenset[str]) -> None:
+        super().__init__(headers)
+        self.sensitive = sensitive
 
     def __repr__(self) -> str:
-        return "<redacted>"
-
-    __str__ = __repr__
+        return f"{type(self).__name__}({masked_header_items(self, self.sensitive)!r})"
 
 
 class BaseClient:
     """Settings and the decisions shared by the sync and async clients; no I/O."""
+
+    _closes_pool: bool
+    """False on a copy made by `with_options`: the pool is the original client's to close."""
 
     def __init__(
         self,
@@ -121,6 +181,7 @@ class BaseClient:
         default_headers: Mapping[str, str] | None,
         allow_insecure_http: bool,
         api_key_header: str,
+        max_response_bytes: int,
     ) -> None:
         if api_key is None:
             api_key = next((os.environ[name] for name in API_KEY_ENV_VARS if os.environ.get(name)), None)
@@ -129,6 +190,8 @@ class BaseClient:
                 "No API key: pass api_key=... or set the RAVAN_API_KEY environment variable "
                 "(AGNI_API_KEY is accepted too)."
             )
+        if not isinstance(api_key, str):
+            raise TypeError(f"api_key must be a string, got {type(api_key).__name__}")
         if api_key != api_key.strip() or not all(" " < character <= "~" for character in api_key):
             # A key read from a file often ends in a newline. Sent as is, it fails inside the
             # HTTP library with an error that quotes the header value: the key. Never echo it.
@@ -138,82 +201,146 @@ class BaseClient:
             )
         if base_url is None:
             base_url = os.environ.get(BASE_URL_ENV_VAR) or DEFAULT_BASE_URL
-        try:
-            url = httpx.URL(str(base_url))
-            host = url.host  # decoding an IDNA host can fail only here
-        except (httpx.InvalidURL, ValueError) as error:  # ValueError covers the idna errors
-            raise ValueError(f"base_url is not a valid URL ({error}): {str(base_url)!r}") from None
-        if url.query or url.fragment:
-            raise ValueError(f"base_url must not have a query or a fragment, got {str(base_url)!r}")
-        if url.scheme not in ("http", "https") or not host:
-            raise ValueError(f"base_url must be an http(s) URL with a host, got {str(base_url)!r}")
-        if url.scheme == "http" and not allow_insecure_http and not _is_loopback(host):
+        url, base_auth, password = _parse_base_url(base_url)
+        self._redactor = Redactor([api_key, *([password] if password else [])])
+        self._display_base_url = display_url(str(base_url)) if password else str(url)
+        if url.scheme == "http" and not allow_insecure_http and not _is_loopback(url.host):
             raise ValueError(
-                f"base_url {str(url)!r} is plain http to a non-loopback host: the API key would travel "
-                "unencrypted. Use https, or pass allow_insecure_http=True if you really mean it."
+                f"base_url {self._display_base_url!r} is plain http to a non-loopback host: the API key would "
+                "travel unencrypted. Use https, or pass allow_insecure_http=True if you really mean it."
             )
-        if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
-            raise ValueError(f"max_retries must be an integer >= 0, got {max_retries!r}")
-        self._api_key = _SecretKey(api_key)
+        self._api_key = Secret(api_key)
         self._api_key_header = api_key_header
+        self._sensitive_headers = SENSITIVE_HEADERS | {api_key_header.lower()}
+        self._base_auth = base_auth
         self.base_url = url
-        self.timeout = _as_timeout(timeout)
-        self.max_retries = max_retries
+        self.timeout = _as_timeout(timeout, "timeout")
+        self.max_retries = _as_max_retries(max_retries, "max_retries")
+        self.max_response_bytes = _as_positive_int(max_response_bytes, "max_response_bytes")
         self._default_headers = dict(default_headers or {})
+        if any(name.lower() == api_key_header.lower() for name in self._default_headers):
+            raise ValueError(f"default_headers must not set {api_key_header}: pass api_key= instead")
         self._allow_insecure_http = allow_insecure_http
         # Tests replace these to observe backoff without sleeping or randomness.
         self._random: Callable[[], float] = random.random
         _configure_logging_from_env()
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}(base_url={str(self.base_url)!r}, max_retries={self.max_retries})"
+        return f"{type(self).__name__}(base_url={self._display_base_url!r}, max_retries={self.max_retries})"
+
+    def with_options(
+        self, *, timeout: TimeoutTypes | NotGiven = NOT_GIVEN, max_retries: int | NotGiven = NOT_GIVEN
+    ) -> Self:
+        """A copy of this client with other settings, sharing its connection pool (closing the copy
+        leaves the pool open; closing this client closes it for both)."""
+        clone = copy.copy(self)
+        # The resources (client.call_sessions, ...) are cached per client: the copy makes its own.
+        clone.__dict__ = {key: value for key, value in self.__dict__.items() if not _is_resource(value)}
+        if not isinstance(timeout, NotGiven):
+            clone.timeout = _as_timeout(timeout, "timeout")
+        if not isinstance(max_retries, NotGiven):
+            clone.max_retries = _as_max_retries(max_retries, "max_retries")
+        clone._closes_pool = False
+        return clone
 
     # --- requests -------------------------------------------------------------------------
 
     def _build_request(
-        self, http: httpx.Client | httpx.AsyncClient, kwargs: Mapping[str, Any], timeout: httpx.Timeout | None
+        self, http: httpx.Client | httpx.AsyncClient, options: RequestOptions, timeout: httpx.Timeout | None
     ) -> httpx.Request:
-        url = self.base_url.copy_with(raw_path=self.base_url.raw_path.rstrip(b"/") + str(kwargs["url"]).encode())
-        headers = {**self._default_headers, "Accept": "application/json", **kwargs.get("headers", {})}
+        key_header = self._api_key_header.lower()
+        if any(name.lower() == key_header for name in options.headers):
+            raise ValueError(f"extra_headers must not set {self._api_key_header}: pass api_key= to the client")
+        url = self.base_url.copy_with(raw_path=self.base_url.raw_path.rstrip(b"/") + options.path.encode("ascii"))
+        headers = {**self._default_headers, "Accept": "application/json", **options.headers}
+        content: bytes | None = None
+        if options.json_body is not NOT_GIVEN:
+            content = json.dumps(options.json_body, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode()
+            headers["Content-Type"] = "application/json"
         headers[self._api_key_header] = self._api_key.reveal()
         request = http.build_request(
-            kwargs["method"].upper(),
+            options.method,
             url,
-            params=kwargs.get("params"),
+            params=list(options.params) or None,
             headers=headers,
+            content=content,
             timeout=timeout if timeout is not None else httpx.Timeout(None),
         )
-        request.headers = _KeyMaskingHeaders(request.headers, masked=self._api_key_header)
+        request.headers = MaskingHeaders(request.headers, sensitive=self._sensitive_headers)
         return request
 
-    def _redirect_request(self, request: httpx.Request, response: httpx.Response) -> httpx.Request:
-        location = response.headers["Location"]
-        target = request.url.join(location)
+    def _redirect_request(
+        self, http: httpx.Client | httpx.AsyncClient, request: httpx.Request, response: httpx.Response
+    ) -> httpx.Request | None:
+        """The next hop, as httpx builds it but stricter about credentials; None to stop here."""
+        try:
+            target = request.url.join(response.headers["Location"])
+        except (httpx.InvalidURL, ValueError):
+            return None
+        if target.scheme not in ("http", "https"):
+            return None
+        status = response.status_code
+        method = request.method
+        if status == 303 and method != "HEAD":
+            method = "GET"
+        elif status in (301, 302) and method not in ("GET", "HEAD"):
+            # httpx (and browsers) would resend a POST as a GET here: an operation that creates
+            # something must not silently become another one. The 3xx is raised instead.
+            return None
         headers = httpx.Headers(request.headers)
-        headers.pop("Host", None)
-        # The key goes only to the origin it was configured for: a redirect elsewhere (another
-        # host, port or scheme) is followed without it.
+        for name in ("Host", "Cookie"):  # cookies come from the jar, for the new URL only
+            headers.pop(name, None)
         if not self._same_origin(target):
-            headers.pop(self._api_key_header, None)
-        redirected = httpx.Request("GET", target, headers=headers, extensions=request.extensions)
-        redirected.headers = _KeyMaskingHeaders(redirected.headers, masked=self._api_key_header)
-        return redirected
+            for name in self._sensitive_headers:
+                headers.pop(name, None)
+        content: bytes | None = None
+        if method == request.method:
+            content = request.content
+        else:
+            for name in ("Content-Type", "Content-Length", "Transfer-Encoding"):
+                headers.pop(name, None)
+        hop = http.build_request(method, target, headers=headers, content=content, extensions=request.extensions)
+        hop.headers = MaskingHeaders(hop.headers, sensitive=self._sensitive_headers)
+        return hop
 
     def _same_origin(self, url: httpx.URL) -> bool:
         base = self.base_url
         return (url.scheme, url.host, url.port) == (base.scheme, base.host, base.port)
 
+    def _auth_for(self, request: httpx.Request) -> Any:
+        """httpx's `auth=` for one hop: ours (from base_url), the caller's client's, or none at all
+        on another origin (httpx would apply a client's auth to every hop)."""
+        if not self._same_origin(request.url):
+            return None
+        return self._base_auth if self._base_auth is not None else httpx.USE_CLIENT_DEFAULT
+
     def _resolve(self, options: RequestOptions) -> tuple[httpx.Timeout | None, int]:
-        timeout = self.timeout if isinstance(options.timeout, Unset) else _as_timeout(options.timeout)
-        retries = self.max_retries if isinstance(options.max_retries, Unset) else options.max_retries
-        if isinstance(retries, bool) or not isinstance(retries, int) or retries < 0:
-            raise ValueError(f"max_retries must be an integer >= 0, got {retries!r}")
+        timeout = self.timeout if isinstance(options.timeout, NotGiven) else _as_timeout(options.timeout, "timeout")
+        retries = (
+            self.max_retries
+            if isinstance(options.max_retries, NotGiven)
+            else _as_max_retries(options.max_retries, "max_retries")
+        )
         return timeout, retries
+
+    @staticmethod
+    def _attempt_deadline(timeout: httpx.Timeout | None) -> float | None:
+        """When an attempt (redirects included) must be over: its read timeout after it starts."""
+        read = timeout.read if timeout is not None else None
+        return None if read is None else time.monotonic() + float(read)
 
     # --- retries --------------------------------------------------------------------------
 
     @staticmethod
-    def _should_retry(response: httpx.Response) -> bool:
+    def _may_retry_failure(error: Exception, options: RequestOptions) -> bool:
+        if isinstance(error, _NOT_RETRYABLE):
+            return False
+        return options.retry_after_send or isinstance(error, _BEFORE_SENDING)
+
+    @staticmethod
+    def _may_retry_status(response: httpx.Response, options: RequestOptions) -> bool:
+        if not options.retry_after_send:  # the server got it: it may have acted on it
+            return False
         return response.status_code in RETRYABLE_STATUSES or response.status_code >= 500
 
     def _retry_delay(self, retries_done: int, response: httpx.Response | None) -> float:
@@ -228,81 +355,137 @@ class BaseClient:
 
     # --- responses ------------------------------------------------------------------------
 
+    def _read_limit_exceeded(self, response: httpx.Response) -> ResponseTooLargeError:
+        empty = httpx.Response(
+            response.status_code, headers=_without_body_headers(response.headers), request=response.request
+        )
+        return self._tag(
+            ResponseTooLargeError(
+                f"The response body from {response.request.url.path} is larger than max_response_bytes="
+                f"{self.max_response_bytes:,} once decoded; reading stopped there",
+                response=empty,
+                limit=self.max_response_bytes,
+            )
+        )
+
     def _status_error(self, response: httpx.Response) -> APIStatusError:
         status = response.status_code
-        detail = self._redact(_error_detail(response))
-        message = (
-            f"{status} {response.reason_phrase or 'error'}: {detail}"
-            if detail
-            else f"{status} {response.reason_phrase}"
-        )
+        detail = _error_detail(response, self._redactor)
+        reason = self._redactor(response.reason_phrase or "error")
+        message = f"{status} {reason}: {detail}" if detail else f"{status} {reason}"
         if status == 429:
             retry_after = parse_retry_after(response.headers)
             positive = retry_after if retry_after is not None and retry_after > 0 else None
-            return RateLimitError(message, response=response, retry_after=positive)
+            return self._tag(RateLimitError(message, response=response, retry_after=positive))
         error_class: type[APIStatusError] = _STATUS_ERRORS.get(status, APIStatusError)
         if status >= 500:
             error_class = InternalServerError
-        return error_class(message, response=response)
+        return self._tag(error_class(message, response=response))
 
-    def _parse_body(self, response: httpx.Response, parse: Callable[[Any], ParsedT]) -> ParsedT:
-        """Parse a 2xx body with the generated model; anything but the envelope is a typed error."""
-        # Only the start of the body, decoded on its own: .text would decode (and cache) all of it.
-        excerpt = self._redact(
-            response.content[: BODY_EXCERPT_CHARS * 4].decode("utf-8", "replace")[:BODY_EXCERPT_CHARS]
-        )
+    def decode_json(self, response: httpx.Response) -> Any:
+        """A 2xx body as JSON, strictly: NaN, Infinity and numbers beyond a double are refused
+        (they cannot be written back as JSON); an envelope saying `success: false` is an error."""
+        content = response.content
         try:
-            data = json.loads(response.content)
-        except (ValueError, RecursionError):  # RecursionError: nested deeper than Python can parse
+            if _MAY_OVERFLOW.search(content):
+                data = json.loads(content, parse_constant=_refuse_constant, parse_float=_finite_float)
+            else:
+                data = json.loads(content, parse_constant=_refuse_constant)
+        except (ValueError, RecursionError) as error:  # RecursionError: nested deeper than Python can parse
             content_type = response.headers.get("Content-Type", "no content type")
-            raise APIResponseValidationError(
-                f"Expected a JSON body from {response.request.url.path}, got {content_type} that is not JSON",
-                response=response,
-                body_excerpt=excerpt,
+            reason = f" ({error})" if isinstance(error, _NonFiniteNumber) else ""
+            raise self._validation_error(
+                f"Expected a JSON body from {response.request.url.path}, got {content_type} that is not JSON{reason}",
+                response,
             ) from None
-        if not isinstance(data, dict):
-            raise APIResponseValidationError(
-                f"Expected a JSON object, got {type(data).__name__}", response=response, body_excerpt=excerpt
-            )
-        if data.get("success") is False:
+        if isinstance(data, dict) and data.get("success") is False:
             message = data.get("message")
-            raise APIResponseValidationError(
+            raise self._validation_error(
                 f"The API answered {response.status_code} but success is false"
-                + (f": {self._redact(str(message))}" if message else ""),
-                response=response,
-                body_excerpt=excerpt,
+                + (f": {self._redactor(str(message))}" if message else ""),
+                response,
             )
+        return data
+
+    def parse_response(self, response: httpx.Response, parse: Callable[[Any], ParsedT]) -> ParsedT:
+        """Parse a 2xx body with a generated parser; anything but the documented shape is a typed error."""
+        data = self.decode_json(response)
+        failure: Exception | None = None
         try:
             return parse(data)
-        except Exception as error:  # the generated from_dict raises KeyError, TypeError, ValueError, ...
-            raise APIResponseValidationError(
-                f"The response body does not match the documented envelope ({type(error).__name__}: {error})",
-                response=response,
-                body_excerpt=excerpt,
-            ) from error
+        except Exception as error:  # the generated parsers raise KeyError, TypeError, ValueError, ...
+            failure = error
+        redacted = self._redactor(f"{type(failure).__name__}: {failure}")
+        mismatch = self._validation_error(
+            f"The response body does not match the documented envelope ({redacted[:BODY_EXCERPT_CHARS]})", response
+        )
+        mismatch.__cause__ = _sanitized(failure, self._redactor)
+        raise mismatch
 
-    def _redact(self, text: str) -> str:
-        key = self._api_key.reveal()
-        return text.replace(key, "<redacted>") if key else text
+    def _validation_error(self, message: str, response: httpx.Response) -> APIResponseValidationError:
+        # Only the start of the body, decoded on its own: .text would decode (and cache) all of it.
+        head = response.content[: BODY_EXCERPT_CHARS * 8].decode("utf-8", "replace")
+        excerpt = self._redactor.excerpt(head, BODY_EXCERPT_CHARS)
+        return self._tag(APIResponseValidationError(self._redactor(message), response=response, body_excerpt=excerpt))
+
+    def _connection_error(self, request: httpx.Request, error: Exception) -> APIConnectionError:
+        if isinstance(error, httpx.TimeoutException):
+            result: APIConnectionError = APITimeoutError(request)
+        else:
+            result = APIConnectionError(
+                f"Connection error: {type(error).__name__}: {self._redactor(str(error))}", request=request
+            )
+        # The httpx error may quote what the server sent (a malformed status line that echoes the
+        # key): the cause is a redacted copy, and the error is raised outside the `except` that
+        # caught the original, so it is not even the implicit __context__.
+        result.__cause__ = _sanitized(error, self._redactor)
+        return self._tag(result)
+
+    def _tag(self, error: ErrorT) -> ErrorT:
+        error._redact = self._redactor
+        error._sensitive_headers = self._sensitive_headers
+        return error
 
     def _log_attempt(self, request: httpx.Request, outcome: str, attempt: int, attempts: int, started: float) -> None:
         if logger.isEnabledFor(logging.DEBUG):
             logger.debug(
                 "%s %s -> %s (attempt %d/%d, %.0f ms)",
                 request.method,
-                request.url,
+                display_url(request.url),
                 outcome,
                 attempt,
                 attempts,
                 (time.monotonic() - started) * 1000,
             )
 
-    def _connection_error(self, request: httpx.Request, error: httpx.RequestError) -> APIConnectionError:
-        if isinstance(error, httpx.TimeoutException):
-            return APITimeoutError(request)
-        return APIConnectionError(
-            f"Connection error: {type(error).__name__}: {self._redact(str(error))}", request=request
-        )
+    def _buffer(self, streamed: httpx.Response, chunks: list[bytes]) -> httpx.Response:
+        return _buffered(streamed, b"".join(chunks))
+
+
+def _is_resource(value: object) -> bool:
+    return getattr(type(value), "_is_ravan_resource", False) is True
+
+
+class _SyncPool:
+    """The `httpx.Client` of a client and its copies; after `os.fork()` the child gets a new one."""
+
+    def __init__(self, http: httpx.Client, factory: Callable[[], httpx.Client] | None) -> None:
+        self._http = http
+        self._factory = factory
+        self._pid = os.getpid()
+
+    def get(self) -> httpx.Client:
+        if self._factory is not None and self._pid != os.getpid():
+            # After fork, parent and child hold the same sockets: reading one here could take the
+            # parent's response. The inherited pool is left alone (closing it could close the
+            # parent's TLS sessions) and a fresh one is used.
+            self._http = self._factory()
+            self._pid = os.getpid()
+        return self._http
+
+    def close(self) -> None:
+        if self._factory is not None and self._pid == os.getpid():
+            self._http.close()
 
 
 class SyncAPIClient(BaseClient):
@@ -314,83 +497,130 @@ class SyncAPIClient(BaseClient):
         super().__init__(**settings)
         if http_client is not None and transport is not None:
             raise ValueError("pass http_client or transport, not both")
-        self._owns_http_client = http_client is None
-        self._http = http_client or httpx.Client(transport=transport, timeout=self.timeout)
+        if http_client is not None:
+            self._pool = _SyncPool(http_client, None)
+        else:
+            scheme = self.base_url.scheme
+
+            def factory() -> httpx.Client:
+                return new_sync_http_client(base_url_scheme=scheme, transport=transport)
+
+            self._pool = _SyncPool(factory(), factory)
+        self._closes_pool = True
         self._sleep: Callable[[float], None] = time.sleep
 
-    def close(self) -> None:
-        """Close the connection pool (only if this client created it)."""
-        if self._owns_http_client:
-            self._http.close()
+    @property
+    def _http(self) -> httpx.Client:
+        return self._pool.get()
 
-    def request(
-        self, kwargs: Mapping[str, Any], options: RequestOptions, *, abandon: threading.Event | None = None
-    ) -> httpx.Response:
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the connection pool (only if this client created it, and not from a copy made by
+        `with_options`)."""
+        if self._closes_pool:
+            self._pool.close()
+
+    def request(self, options: RequestOptions, *, cancellation: Cancellation | None = None) -> httpx.Response:
         """Send one logical request, with retries and redirects; return the final 2xx response.
 
-        `abandon` (used by the prefetching pager for speculative pages): once set, no further
-        attempt is made and a wait between attempts ends at once, raising `Abandoned`."""
+        `cancellation` (the prefetching pager's speculative pages): once cancelled, no further
+        attempt is made, a wait between attempts ends, and reads on the wire are cut; `Abandoned`."""
         timeout, max_retries = self._resolve(options)
-        request = self._build_request(self._http, kwargs, timeout)
+        http = self._http
+        request = self._build_request(http, options, timeout)
         attempts = max_retries + 1
         for attempt in range(1, attempts + 1):
-            if abandon is not None and abandon.is_set():
+            if cancellation is not None and cancellation.cancelled:
                 raise Abandoned
             started = time.monotonic()
+            failure: Exception | None = None
             try:
-                response = self._send_following_redirects(request)
+                response = self._attempt(http, request, timeout, cancellation)
             except httpx.RequestError as error:  # transport failures, timeouts, undecodable bodies
-                self._log_attempt(request, type(error).__name__, attempt, attempts, started)
-                if attempt < attempts and not isinstance(error, _NOT_RETRYABLE):
-                    self._wait(self._retry_delay(attempt - 1, None), abandon)
+                failure = error
+            if failure is not None:
+                self._log_attempt(request, type(failure).__name__, attempt, attempts, started)
+                if cancellation is not None and cancellation.cancelled:
+                    raise Abandoned
+                if attempt < attempts and self._may_retry_failure(failure, options):
+                    self._wait(self._retry_delay(attempt - 1, None), cancellation)
                     continue
-                raise self._connection_error(request, error) from error
+                raise self._connection_error(request, failure)
             self._log_attempt(request, str(response.status_code), attempt, attempts, started)
             if response.is_success:
                 return response
-            if attempt < attempts and self._should_retry(response):
-                self._wait(self._retry_delay(attempt - 1, response), abandon)
+            if attempt < attempts and self._may_retry_status(response, options):
+                self._wait(self._retry_delay(attempt - 1, response), cancellation)
                 continue
             raise self._status_error(response)
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def _wait(self, seconds: float, abandon: threading.Event | None) -> None:
-        if abandon is None:
+    def call(self, options: RequestOptions, parse: Callable[[Any], ParsedT]) -> ParsedT:
+        """Send and parse: what a generated method with a JSON response does."""
+        return self.parse_response(self.request(options), parse)
+
+    def call_no_content(self, options: RequestOptions) -> None:
+        """Send; the response has no body to parse (204)."""
+        self.request(options)
+
+    def _wait(self, seconds: float, cancellation: Cancellation | None) -> None:
+        if cancellation is None:
             self._sleep(seconds)
-        elif abandon.wait(seconds):
+        elif cancellation.wait(seconds):
             raise Abandoned
 
-    def _send_following_redirects(self, request: httpx.Request) -> httpx.Response:
-        deadline = _attempt_deadline(request)
-        response = self._send_once(request, deadline)
-        for _ in range(MAX_REDIRECTS):
-            if not (response.is_redirect and "Location" in response.headers):
-                break
-            request = self._redirect_request(request, response)
-            response = self._send_once(request, deadline)
-        return response
-
-    def _send_once(self, request: httpx.Request, deadline: float | None) -> httpx.Response:
-        """Send and read the whole body, giving up past `deadline`: httpx's read timeout bounds
-        each read, so without it a server dripping bytes could hold an attempt forever."""
-        response = self._http.send(request, follow_redirects=False, stream=True)
-        if response.is_stream_consumed:  # a transport that answers with a body already read
-            return response
+    def _attempt(
+        self,
+        http: httpx.Client,
+        request: httpx.Request,
+        timeout: httpx.Timeout | None,
+        cancellation: Cancellation | None,
+    ) -> httpx.Response:
+        attempt = Attempt(self._attempt_deadline(timeout))
+        if cancellation is not None:
+            cancellation.register(attempt)
+        token = current_attempt.set(attempt)
         try:
-            chunks = []
-            for chunk in response.iter_raw():
+            response = self._send_once(http, request, attempt)
+            for _ in range(MAX_REDIRECTS):
+                if not (response.is_redirect and "Location" in response.headers):
+                    break
+                hop = self._redirect_request(http, request, response)
+                if hop is None:
+                    break
+                request = hop
+                response = self._send_once(http, request, attempt)
+            return response
+        finally:
+            current_attempt.reset(token)
+            if cancellation is not None:
+                cancellation.unregister(attempt)
+
+    def _send_once(self, http: httpx.Client, request: httpx.Request, attempt: Attempt) -> httpx.Response:
+        """Send and read the whole (decoded) body, within the attempt's deadline and the size cap."""
+        response = http.send(request, auth=self._auth_for(request), follow_redirects=False, stream=True)
+        chunks: list[bytes] = []
+        size = 0
+        try:
+            for chunk in response.iter_bytes():
+                size += len(chunk)
+                if size > self.max_response_bytes:
+                    raise self._read_limit_exceeded(response)
                 chunks.append(chunk)
-                _check_deadline(request, deadline)
+                # A caller's own transport does not know the deadline: check it between chunks.
+                attempt.clamp(None, lambda message: httpx.ReadTimeout(message, request=request))
         finally:
             response.close()
-        return _buffered(response, b"".join(chunks))
-
-    def parse(self, response: httpx.Response, parse: Callable[[Any], ParsedT]) -> ParsedT:
-        return self._parse_body(response, parse)
+        return self._buffer(response, chunks)
 
 
 class AsyncAPIClient(BaseClient):
-    """Sends requests with an `httpx.AsyncClient`."""
+    """Sends requests with an `httpx.AsyncClient` (asyncio)."""
 
     def __init__(
         self, *, http_client: httpx.AsyncClient | None, transport: httpx.AsyncBaseTransport | None, **settings: Any
@@ -399,64 +629,100 @@ class AsyncAPIClient(BaseClient):
         if http_client is not None and transport is not None:
             raise ValueError("pass http_client or transport, not both")
         self._owns_http_client = http_client is None
-        self._http = http_client or httpx.AsyncClient(transport=transport, timeout=self.timeout)
+        self._closes_pool = True
+        self._async_http = http_client or new_async_http_client(
+            base_url_scheme=self.base_url.scheme, transport=transport
+        )
         self._sleep: Callable[[float], Any] = asyncio.sleep
 
-    async def close(self) -> None:
-        """Close the connection pool (only if this client created it)."""
-        if self._owns_http_client:
-            await self._http.aclose()
+    @property
+    def _http(self) -> httpx.AsyncClient:
+        return self._async_http
 
-    async def request(self, kwargs: Mapping[str, Any], options: RequestOptions) -> httpx.Response:
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.close()
+
+    async def close(self) -> None:
+        """Close the connection pool (only if this client created it, and not from a copy)."""
+        if self._owns_http_client and self._closes_pool:
+            await self._async_http.aclose()
+
+    async def request(self, options: RequestOptions) -> httpx.Response:
         """Send one logical request, with retries and redirects; return the final 2xx response."""
         timeout, max_retries = self._resolve(options)
-        request = self._build_request(self._http, kwargs, timeout)
+        http = self._http
+        request = self._build_request(http, options, timeout)
         attempts = max_retries + 1
         for attempt in range(1, attempts + 1):
             started = time.monotonic()
+            failure: Exception | None = None
             try:
-                response = await self._send_following_redirects(request)
-            except httpx.RequestError as error:  # transport failures, timeouts, undecodable bodies
-                self._log_attempt(request, type(error).__name__, attempt, attempts, started)
-                if attempt < attempts and not isinstance(error, _NOT_RETRYABLE):
+                response = await self._attempt(http, request, timeout)
+            except httpx.RequestError as error:
+                failure = error
+            if failure is not None:
+                self._log_attempt(request, type(failure).__name__, attempt, attempts, started)
+                if attempt < attempts and self._may_retry_failure(failure, options):
                     await self._sleep(self._retry_delay(attempt - 1, None))
                     continue
-                raise self._connection_error(request, error) from error
+                raise self._connection_error(request, failure)
             self._log_attempt(request, str(response.status_code), attempt, attempts, started)
             if response.is_success:
                 return response
-            if attempt < attempts and self._should_retry(response):
+            if attempt < attempts and self._may_retry_status(response, options):
                 await self._sleep(self._retry_delay(attempt - 1, response))
                 continue
             raise self._status_error(response)
         raise AssertionError("unreachable")  # pragma: no cover
 
-    async def _send_following_redirects(self, request: httpx.Request) -> httpx.Response:
-        deadline = _attempt_deadline(request)
-        response = await self._send_once(request, deadline)
-        for _ in range(MAX_REDIRECTS):
-            if not (response.is_redirect and "Location" in response.headers):
-                break
-            request = self._redirect_request(request, response)
-            response = await self._send_once(request, deadline)
-        return response
+    async def call(self, options: RequestOptions, parse: Callable[[Any], ParsedT]) -> ParsedT:
+        return self.parse_response(await self.request(options), parse)
 
-    async def _send_once(self, request: httpx.Request, deadline: float | None) -> httpx.Response:
-        """Send and read the whole body, giving up past `deadline` (see SyncAPIClient)."""
-        response = await self._http.send(request, follow_redirects=False, stream=True)
-        if response.is_stream_consumed:  # a transport that answers with a body already read
-            return response
+    async def call_no_content(self, options: RequestOptions) -> None:
+        await self.request(options)
+
+    async def _attempt(
+        self, http: httpx.AsyncClient, request: httpx.Request, timeout: httpx.Timeout | None
+    ) -> httpx.Response:
+        deadline = self._attempt_deadline(timeout)
         try:
-            chunks = []
-            async for chunk in response.aiter_raw():
+            # The whole attempt, 1xx responses and dripped headers included, within the deadline.
+            async with asyncio.timeout_at(None if deadline is None else _loop_time_at(deadline)):
+                response = await self._send_once(http, request)
+                for _ in range(MAX_REDIRECTS):
+                    if not (response.is_redirect and "Location" in response.headers):
+                        break
+                    hop = self._redirect_request(http, request, response)
+                    if hop is None:
+                        break
+                    request = hop
+                    response = await self._send_once(http, request)
+                return response
+        except TimeoutError:
+            raise httpx.ReadTimeout("the response did not arrive in full within the timeout", request=request) from None
+
+    async def _send_once(self, http: httpx.AsyncClient, request: httpx.Request) -> httpx.Response:
+        response = await http.send(request, auth=self._auth_for(request), follow_redirects=False, stream=True)
+        chunks: list[bytes] = []
+        size = 0
+        try:
+            async for chunk in response.aiter_bytes():
+                size += len(chunk)
+                if size > self.max_response_bytes:
+                    raise self._read_limit_exceeded(response)
                 chunks.append(chunk)
-                _check_deadline(request, deadline)
         finally:
             await response.aclose()
-        return _buffered(response, b"".join(chunks))
+        return self._buffer(response, chunks)
 
-    def parse(self, response: httpx.Response, parse: Callable[[Any], ParsedT]) -> ParsedT:
-        return self._parse_body(response, parse)
+
+def _loop_time_at(deadline: float) -> float:
+    """A `time.monotonic()` deadline on the running loop's clock."""
+    loop = asyncio.get_running_loop()
+    return loop.time() + (deadline - time.monotonic())
 
 
 def parse_retry_after(headers: httpx.Headers) -> float | None:
@@ -469,7 +735,7 @@ def parse_retry_after(headers: httpx.Headers) -> float | None:
         except ValueError:
             pass
         else:
-            if milliseconds == milliseconds and milliseconds not in (float("inf"), float("-inf")):
+            if math.isfinite(milliseconds):
                 return milliseconds / 1000
     value = headers.get("retry-after")
     if value is None:
@@ -484,9 +750,7 @@ def parse_retry_after(headers: httpx.Headers) -> float | None:
         if moment.tzinfo is None:
             return None
         return moment.timestamp() - time.time()
-    if seconds != seconds or seconds in (float("inf"), float("-inf")):
-        return None
-    return seconds
+    return seconds if math.isfinite(seconds) else None
 
 
 _STATUS_ERRORS: dict[int, type[APIStatusError]] = {
@@ -499,70 +763,128 @@ _STATUS_ERRORS: dict[int, type[APIStatusError]] = {
 }
 
 
-def _error_detail(response: httpx.Response) -> str:
-    """The envelope's `message` if the body is one, else a short excerpt of the body."""
+def _error_detail(response: httpx.Response, redact: Redactor) -> str:
+    """The envelope's `message` if the body is one, else a short excerpt of the body; redacted
+    before it is cut."""
     try:
         data = json.loads(response.content)
     except (ValueError, RecursionError):
-        text = response.text.strip()
-        return text[:BODY_EXCERPT_CHARS] if text and not text.lstrip().startswith("<") else ""
+        text = response.content[: BODY_EXCERPT_CHARS * 8].decode("utf-8", "replace").strip()
+        return redact.excerpt(text, BODY_EXCERPT_CHARS) if text and not text.startswith("<") else ""
     if isinstance(data, dict):
         for key in ("message", "detail", "error", "title"):
             value = data.get(key)
             if isinstance(value, str) and value:
-                return value
-    return json.dumps(data)[:BODY_EXCERPT_CHARS]
+                return redact(value)
+    return redact.excerpt(json.dumps(data), BODY_EXCERPT_CHARS)
 
 
-def _attempt_deadline(request: httpx.Request) -> float | None:
-    """When an attempt (redirects included) must be over: its read timeout after it starts.
-    Reading the headers and the whole body counts; connecting has its own timeout."""
-    read_timeout = request.extensions.get("timeout", {}).get("read")
-    return None if read_timeout is None else time.monotonic() + float(read_timeout)
+class _NonFiniteNumber(ValueError):
+    pass
 
 
-def _check_deadline(request: httpx.Request, deadline: float | None) -> None:
-    if deadline is not None and time.monotonic() > deadline:
-        raise httpx.ReadTimeout("The response did not arrive in full within the timeout", request=request)
+def _refuse_constant(name: str) -> Any:
+    raise _NonFiniteNumber(f"{name} is not a JSON number")
 
 
-def _buffered(streamed: httpx.Response, raw_body: bytes) -> httpx.Response:
-    """A complete response made of a streamed one's status, headers and raw (still encoded) body,
-    so that `.content` decodes it as httpx would have."""
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise _NonFiniteNumber(f"{text[:40]} is too large for a number")
+    return value
+
+
+def _sanitized(error: BaseException, redact: Redactor) -> BaseException:
+    """A copy of `error` whose message is redacted and which carries no traceback or chain."""
+    message = redact(str(error))
+    try:
+        copy_ = type(error)(message)
+    except Exception:
+        copy_ = RuntimeError(f"{type(error).__name__}: {message}")
+    if isinstance(copy_, httpx.RequestError) and isinstance(error, httpx.RequestError):
+        with contextlib.suppress(RuntimeError):  # an error raised before it had a request
+            copy_.request = error.request
+    return copy_
+
+
+def _without_body_headers(headers: httpx.Headers) -> list[tuple[str, str]]:
+    return [(k, v) for k, v in headers.multi_items() if k.lower() not in ("content-encoding", "content-length")]
+
+
+def _buffered(streamed: httpx.Response, body: bytes) -> httpx.Response:
+    """A complete response made of a streamed one's status, headers and decoded body. The headers
+    describe the body it holds: Content-Encoding is gone and Content-Length is its length."""
+    headers = httpx.Headers(_without_body_headers(streamed.headers))
+    if "content-length" in streamed.headers:
+        headers["Content-Length"] = str(len(body))
     response = httpx.Response(
         streamed.status_code,
-        headers=streamed.headers,
-        stream=httpx.ByteStream(raw_body),
+        headers=headers,
+        content=body,
         request=streamed.request,
         extensions=streamed.extensions,
     )
-    response.read()
-    # httpx sets .elapsed when it closes a response it sent; this one it did not send.
-    response._elapsed = streamed.elapsed
+    # httpx sets .elapsed when it closes a response it sent; this one it did not send. (A transport
+    # that answers with a body already read, as httpx.MockTransport does, leaves it unset.)
+    with contextlib.suppress(RuntimeError):
+        response._elapsed = streamed.elapsed
     return response
 
 
-class _KeyMaskingHeaders(httpx.Headers):
-    """Request headers whose repr masks the API key, as httpx does for Authorization: users hold
-    requests (on pages and exceptions) and print them."""
+def _parse_base_url(base_url: str | httpx.URL) -> tuple[httpx.URL, httpx.BasicAuth | None, str | None]:
+    """The base URL without credentials, the Basic auth its credentials make (sent to its own
+    origin only), and the password (to redact)."""
+    try:
+        url = httpx.URL(str(base_url))
+        host = url.host  # decoding an IDNA host can fail only here
+    except (httpx.InvalidURL, ValueError):  # ValueError covers the idna errors
+        shown = display_url(str(base_url)) if "@" not in str(base_url) else "(not shown: it holds credentials)"
+        raise ValueError(f"base_url is not a valid URL: {shown}") from None
+    shown = display_url(url)
+    if url.query or url.fragment:
+        raise ValueError(f"base_url must not have a query or a fragment, got {shown!r}")
+    if url.scheme not in ("http", "https") or not host:
+        raise ValueError(f"base_url must be an http(s) URL with a host, got {shown!r}")
+    if not (url.username or url.password):
+        return url, None, None
+    auth = httpx.BasicAuth(url.username, url.password)
+    plain = httpx.URL(scheme=url.scheme, host=url.host, port=url.port, path=url.path)
+    return plain, auth, url.password or None
 
-    def __init__(self, headers: httpx.Headers, *, masked: str) -> None:
-        super().__init__(headers)
-        self._masked = masked.lower()
 
-    def __repr__(self) -> str:
-        items = [(k, "[secure]" if k.lower() == self._masked else v) for k, v in self.multi_items()]
-        return f"{type(self).__name__}({items!r})"
-
-
-def _as_timeout(timeout: TimeoutTypes) -> httpx.Timeout | None:
+def _as_timeout(timeout: object, name: str) -> httpx.Timeout | None:
     if timeout is None:
         return None
     if isinstance(timeout, httpx.Timeout):
+        for phase in ("connect", "read", "write", "pool"):
+            _check_seconds(getattr(timeout, phase), f"{name} ({phase})", allow_none=True)
         return timeout
-    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0:
-        raise ValueError(f"timeout must be a positive number of seconds, an httpx.Timeout or None, got {timeout!r}")
-    return httpx.Timeout(float(timeout), connect=min(float(timeout), DEFAULT_TIMEOUT.connect or float(timeout)))
+    seconds = _check_seconds(timeout, name, allow_none=False)
+    return httpx.Timeout(seconds, connect=min(seconds, DEFAULT_TIMEOUT.connect or seconds))
+
+
+def _check_seconds(value: object, name: str, *, allow_none: bool) -> float:
+    if value is None and allow_none:
+        return math.inf
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TypeError(
+            f"{name} must be a number of seconds, an httpx.Timeout or None, got {type(value).__name__} {value!r}"
+        )
+    if not (math.isfinite(value) and 0 < value <= MAX_TIMEOUT):
+        raise ValueError(f"{name} must be more than 0 and at most {MAX_TIMEOUT:,.0f} seconds (a day), got {value!r}")
+    return float(value)
+
+
+def _as_max_retries(value: object, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100:
+        raise ValueError(f"{name} must be an integer from 0 to 100, got {value!r}")
+    return value
+
+
+def _as_positive_int(value: object, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    return value
 
 
 def _is_loopback(host: str) -> bool:

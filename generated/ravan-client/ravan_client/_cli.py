@@ -1,33 +1,61 @@
-"""What the `ravan-calls` command does: one page as a table, or every session exported to a file.
+"""The `ravan-calls` command line, built from the generated `cli.py`'s data (`_commands.py`).
 
-Hand-written; `scripts/generate` copies this module into the generated package. The command line
-itself (`cli.py`, one option per query parameter of the spec) is generated and calls `run_list`
-and `run_export`. Needs the `cli` extra (typer and rich); `import ravan_client` never imports it.
+Needs the `cli` extra (click and rich); `import ravan_client` never imports this module.
 
-Exports stream: each session is written and flushed as it arrives, so memory stays flat whatever
-the size of the export, and an interrupted export (Ctrl-C, or an error after retries) still
-leaves a valid file of whole records: the JSON array is closed, the CSV has no half row.
+Commands: `ravan-calls <resource> <operation>` for every operation of the spec
+(`ravan-calls call-sessions list`, `... call-sessions retrieve ID`), and `<resource> export` for
+every paginated one; the resource named by the spec's `x-cli.top-level-commands` also has its
+commands at the top level (`ravan-calls list`, `ravan-calls export`), as before the CLI grew
+groups. Options are typed from the schema; a bad value, like every expected failure, ends in one
+line on stderr and a non-zero exit (2 for usage, 1 for the API or the disk, 130 on Ctrl-C, 143 on
+SIGTERM).
+
+Output:
+- `list` prints one page: a table on a terminal (ids and timestamps are never cut or wrapped:
+  other columns are shortened or dropped first), tab-separated lines when piped, or
+  `--format json|jsonl|csv`.
+- `export` streams every page to a file (or `-o -`, stdout) as jsonl, json or csv. It writes to a
+  temporary file beside the target and renames it over the target only when the export is
+  complete; on any failure (an API error, Ctrl-C, SIGTERM, a full disk) the target is left as it
+  was and the whole records received so far are kept in `<target>.partial`, which the message
+  names, with the count. The count shown always equals what the file holds.
+- Other operations print the response as JSON, as received.
+
+What the server sends cannot attack the reader: control characters and bidi overrides are shown
+as escapes on a terminal and in the TSV output (a clear-screen or a hyperlink in a caller's name
+does nothing), and a CSV cell that a spreadsheet would run as a formula (one starting with `=`,
+`+`, `-`, `@`, a tab or a carriage return) is prefixed with `'`, as OWASP advises; numbers are
+written as numbers. A lone surrogate (legal in JSON) is kept as its `\\uXXXX` escape in JSON
+output and becomes U+FFFD in CSV.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime
+import io
 import json
+import math
+import os
+import re
+import signal
 import sys
 import time
-from collections.abc import Callable, Mapping, Sequence
-from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, contextmanager, nullcontext, suppress
 from pathlib import Path
-from typing import IO, Any
+from types import FrameType
+from typing import IO, TYPE_CHECKING, Any, NoReturn
 
+import click
+from rich import box
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import Progress, TaskID, TextColumn, TimeElapsedColumn
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from ._client import RavanClient
+from ._base_client import MAX_TIMEOUT, SyncAPIClient
+from ._commands import Column, Command, Group, Option, Program
 from ._exceptions import (
     APIConnectionError,
     APIError,
@@ -35,25 +63,37 @@ from ._exceptions import (
     APIStatusError,
     APITimeoutError,
     AuthenticationError,
+    InternalServerError,
+    NotFoundError,
     PermissionDeniedError,
     RateLimitError,
     RepeatedPageError,
+    ResponseTooLargeError,
+    UnprocessableEntityError,
 )
-from .types import Unset
+from ._secrets import display_url
 
-__all__ = [
-    "EXPORT_FORMATS",
-    "CliError",
-    "ClientSettings",
-    "ExportColumn",
-    "parse_timestamp",
-    "run_export",
-    "run_list",
-]
+__all__ = ["CliError", "build", "run"]
 
-EXPORT_FORMATS = ("jsonl", "csv", "json")
 EXIT_API_ERROR = 1
+EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
+EXIT_TERMINATED = 143
+EXPORT_FORMATS = ("jsonl", "csv", "json")
+LIST_FORMATS = ("table", "tsv", "json", "jsonl", "csv")
+CONTEXT_SETTINGS: dict[str, Any] = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+CSV_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# C0 and C1 controls (tab and newline too: they would break a table cell or a TSV line), DEL, and
+# the Unicode bidi controls that can make text read differently from what it is.
+_UNSAFE_FOR_TERMINAL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+_NULL = object()
+
+if TYPE_CHECKING:
+    # click 8.5 made ParamType generic; older releases (the cli extra allows 8.1) cannot be subscripted.
+    _ParamType = click.ParamType[Any, Any]
+else:
+    _ParamType = click.ParamType
 
 
 class CliError(Exception):
@@ -64,206 +104,600 @@ class CliError(Exception):
         self.exit_code = exit_code
 
 
-@dataclass(frozen=True)
-class ClientSettings:
-    api_key: str | None
-    base_url: str | None
-    timeout: float | None
-    max_retries: int | None
-
-    def make_client(self) -> RavanClient:
-        options: dict[str, Any] = {}
-        if self.timeout is not None:
-            options["timeout"] = self.timeout
-        if self.max_retries is not None:
-            options["max_retries"] = self.max_retries
-        try:
-            return RavanClient(api_key=self.api_key, base_url=self.base_url, **options)
-        except ValueError as error:
-            message = str(error)
-            if message.startswith("No API key"):
-                message = "No API key: set RAVAN_API_KEY (or AGNI_API_KEY), or pass --api-key."
-            raise CliError(message, exit_code=2) from None
+class _Terminated(BaseException):
+    """SIGTERM, raised in the main thread so that an export ends like a Ctrl-C does."""
 
 
-@dataclass(frozen=True)
-class ExportColumn:
-    """One CSV column: its header, the path of wire keys to its value, and whether the value is a
-    free-form object to JSON-encode. Generated from the spec's item schema."""
-
-    header: str
-    path: tuple[str, ...]
-    json_encoded: bool = False
+# --- entry point -------------------------------------------------------------------------------
 
 
-def parse_timestamp(option: str, value: str | None) -> datetime.datetime | Unset:
-    """An ISO 8601 option value with a timezone (`Z` or an offset); a naive one is ambiguous."""
-    from .types import UNSET
-
-    if value is None:
-        return UNSET
+def run(program: Program, client_class: Callable[..., SyncAPIClient], argv: Sequence[str] | None = None) -> NoReturn:
+    """Run the command line and exit with its status."""
+    command = build(program, client_class)
+    stderr = Console(stderr=True, highlight=False, soft_wrap=True)
     try:
-        parsed = datetime.datetime.fromisoformat(value)
-    except ValueError:
-        raise CliError(
-            f"{option} must be an ISO 8601 timestamp such as 2026-11-01T00:00:00Z, got {value!r}", 2
-        ) from None
-    if parsed.tzinfo is None:
-        raise CliError(f"{option} needs a timezone (2026-11-01T00:00:00Z or +05:30), got {value!r}", 2)
-    return parsed
-
-
-def run_list(settings: ClientSettings, list_call: Callable[[RavanClient], Any], console: Console) -> None:
-    """Print one page as a table."""
-    with settings.make_client() as client, _expected_errors():
-        page = list_call(client)
-    table = Table(title=f"Call sessions, page {page.page_number} ({len(page.items)} shown)")
-    for header in ("id", "started", "channel", "status", "duration", "caller", "agent", "cost"):
-        table.add_column(header, overflow="fold")
-    for session in page.items:
-        row = session.to_dict()
-        duration = row.get("durationSec")
-        table.add_row(
-            _text(row.get("id")),
-            _text(row.get("startedAt")),
-            _text(row.get("channel")),
-            _text(row.get("status")),
-            "" if duration is None else escape(f"{duration} s"),
-            _text(row.get("callerNumber")),
-            _text(row.get("agentName") or row.get("agentId")),
-            _text(row.get("costTotal")),
+        code = command.main(
+            args=list(argv) if argv is not None else None, prog_name=program.name, standalone_mode=False
         )
-    console.print(table)
-    if page.has_next_page():
-        console.print(f"More on page {page.page_number + 1}: add --page {page.page_number + 1}.", style="dim")
+    except click.UsageError as error:
+        hint = f" (see '{error.ctx.command_path} --help')" if error.ctx is not None else ""
+        _fail(stderr, f"{error.format_message()}{hint}", EXIT_USAGE)
+    except click.ClickException as error:
+        _fail(stderr, error.format_message(), error.exit_code)
+    except click.Abort:
+        _fail(stderr, "Interrupted.", EXIT_INTERRUPTED)
+    except CliError as error:
+        _fail(stderr, str(error), error.exit_code)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
-def run_export(
-    settings: ClientSettings,
-    list_call: Callable[[RavanClient], Any],
-    *,
-    output: Path,
-    export_format: str,
-    columns: Sequence[ExportColumn],
-    stderr: Console,
-) -> int:
-    """Write every matching session to `output`; return how many were written.
+def _fail(stderr: Console, message: str, exit_code: int) -> NoReturn:
+    stderr.print(f"[red]error:[/] {escape(terminal_safe(message))}")
+    sys.exit(exit_code)
 
-    The file is opened only once the first page has arrived: a bad key or an unreachable host
-    leaves an existing file as it was."""
-    if export_format not in EXPORT_FORMATS:
-        raise CliError(f"--format must be one of {', '.join(EXPORT_FORMATS)}, got {export_format!r}", 2)
-    written = 0
-    with settings.make_client() as client:
-        with _expected_errors():
-            try:
-                first_page = list_call(client)
-            except KeyboardInterrupt:
-                raise CliError(
-                    f"Interrupted before the first page; {output} was not touched.", EXIT_INTERRUPTED
-                ) from None
+
+def build(program: Program, client_class: Callable[..., SyncAPIClient]) -> click.Group:
+    """The click command tree of `program`."""
+    root = click.Group(name=program.name, help=program.help, context_settings=CONTEXT_SETTINGS, no_args_is_help=True)
+    root.params.append(
+        click.Option(
+            ["--version"],
+            is_flag=True,
+            expose_value=False,
+            is_eager=True,
+            help="Print the version and what it was generated from, then exit.",
+            callback=lambda ctx, _param, value: _print_version(ctx, program) if value else None,
+        )
+    )
+    for group in program.groups:
+        commands = _group_commands(group, client_class)
+        sub = click.Group(name=group.name, help=group.help, context_settings=CONTEXT_SETTINGS, no_args_is_help=True)
+        for command in commands:
+            sub.add_command(command)
+        root.add_command(sub)
+        if group.attribute == program.top_level_group:
+            for command in commands:
+                if command.name not in root.commands:
+                    root.add_command(command)
+    return root
+
+
+def _print_version(ctx: click.Context, program: Program) -> None:
+    click.echo(
+        f"{program.name} {program.version} (generated from spec version {program.spec_version}, "
+        f"sha256 {program.spec_sha256[:12]})"
+    )
+    ctx.exit(0)
+
+
+def _group_commands(group: Group, client_class: Callable[..., SyncAPIClient]) -> list[click.Command]:
+    commands: list[click.Command] = []
+    for command in group.commands:
+        commands.append(_operation_command(group, command, client_class))
+        if command.paginated and command.export_name:
+            commands.append(_export_command(group, command, client_class))
+    return commands
+
+
+# --- options -----------------------------------------------------------------------------------
+
+
+class _Timestamp(_ParamType):
+    name = "TIMESTAMP"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, datetime.datetime):
+            return value
         try:
-            stream = output.open("w", encoding="utf-8", newline="")
-        except OSError as error:
-            raise CliError(f"Cannot write {output}: {error.strerror or error}", 2) from None
-        with stream:
-            writer = _make_writer(export_format, stream, columns)
-            try:
-                with _progress(stderr) as bar:
-                    task = bar.add_task("export", total=None, pages=0, rate=0.0) if bar is not None else None
-                    started = time.monotonic()
-                    pages = 0
-
-                    def count_page(page: Any) -> None:
-                        nonlocal pages
-                        pages += 1
-                        writer.flush()  # what the previous pages held is on disk
-                        if bar is not None and task is not None:
-                            _advance(bar, task, written, pages, started)
-
-                    with _expected_errors():
-                        # The sessions as the API sent them: wire keys, timestamps and numbers as
-                        # received, unknown keys included (and no model-to-dict round trip per row).
-                        for record in first_page.iter_raw_items(on_page=count_page):
-                            writer.write(record)
-                            written += 1
-                    if bar is not None and task is not None:
-                        _advance(bar, task, written, pages, started)
-            except KeyboardInterrupt:
-                writer.close()
-                raise CliError(
-                    f"Interrupted: {output} holds the {written} whole sessions written so far.", EXIT_INTERRUPTED
-                ) from None
-            except CliError as error:
-                writer.close()
-                raise CliError(
-                    f"{error} ({output} holds the {written} whole sessions written before it.)", error.exit_code
-                ) from None
-            writer.close()
-    return written
+            parsed = datetime.datetime.fromisoformat(str(value))
+        except ValueError:
+            self.fail(f"{value!r} is not an ISO 8601 timestamp such as 2026-11-01T00:00:00Z", param, ctx)
+        if parsed.tzinfo is None:
+            self.fail(f"{value!r} has no timezone; add one (2026-11-01T00:00:00Z or +05:30)", param, ctx)
+        return parsed
 
 
-# --- writers ---------------------------------------------------------------------------------
+class _Date(_ParamType):
+    name = "DATE"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        try:
+            return datetime.date.fromisoformat(str(value))
+        except ValueError:
+            self.fail(f"{value!r} is not a date such as 2026-11-01", param, ctx)
 
 
-class _Writer:
-    """Writes whole records. The stream is flushed once per page (`flush`) and on `close`, which
-    the export calls on every way out, Ctrl-C included: the file never ends in half a record."""
+class _FiniteFloat(_ParamType):
+    """A finite number, within optional bounds (click's FloatRange lets nan and inf through)."""
 
-    def __init__(self, stream: IO[str]) -> None:
-        self.stream = stream
-        self.closed = False
+    name = "NUMBER"
 
-    def write(self, record: Mapping[str, Any]) -> None:
-        raise NotImplementedError
+    def __init__(
+        self,
+        minimum: float | None = None,
+        maximum: float | None = None,
+        exclusive_minimum: float | None = None,
+        exclusive_maximum: float | None = None,
+    ) -> None:
+        self.bounds = (minimum, maximum, exclusive_minimum, exclusive_maximum)
 
-    def flush(self) -> None:
-        self.stream.flush()
-
-    def close(self) -> None:
-        if not self.closed:
-            self.closed = True
-            self.stream.flush()
-
-
-class _JsonLinesWriter(_Writer):
-    def write(self, record: Mapping[str, Any]) -> None:
-        self.stream.write(json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n")
-
-
-class _JsonArrayWriter(_Writer):
-    def __init__(self, stream: IO[str]) -> None:
-        super().__init__(stream)
-        self.count = 0
-        stream.write("[")
-
-    def write(self, record: Mapping[str, Any]) -> None:
-        self.stream.write(("\n" if self.count == 0 else ",\n") + json.dumps(record, ensure_ascii=False))
-        self.count += 1
-
-    def close(self) -> None:
-        if not self.closed:
-            self.stream.write("\n]\n" if self.count else "]\n")
-        super().close()
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            self.fail(f"{value!r} is not a number", param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a finite number", param, ctx)
+        minimum, maximum, exclusive_minimum, exclusive_maximum = self.bounds
+        if (
+            (minimum is not None and number < minimum)
+            or (maximum is not None and number > maximum)
+            or (exclusive_minimum is not None and number <= exclusive_minimum)
+            or (exclusive_maximum is not None and number >= exclusive_maximum)
+        ):
+            self.fail(f"{value} is not {_bounds_text(*self.bounds)}", param, ctx)
+        return number
 
 
-class _CsvWriter(_Writer):
-    def __init__(self, stream: IO[str], columns: Sequence[ExportColumn]) -> None:
-        super().__init__(stream)
+class _Seconds(_FiniteFloat):
+    name = "SECONDS"
+
+
+class _Json(_ParamType):
+    """A JSON value (an object, when `objects_only`)."""
+
+    name = "JSON"
+
+    def __init__(self, *, objects_only: bool) -> None:
+        self.objects_only = objects_only
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if not isinstance(value, str):
+            return value
+        try:
+            parsed = json.loads(value, parse_constant=_no_constant)
+        except ValueError:
+            self.fail(f"{value!r} is not JSON", param, ctx)
+        if self.objects_only and not isinstance(parsed, dict):
+            self.fail(f"{value!r} is not a JSON object", param, ctx)
+        return parsed
+
+
+def _no_constant(name: str) -> NoReturn:
+    raise ValueError(name)
+
+
+class _Nullable(_ParamType):
+    """A value of `inner`, or the word `null` to send JSON null."""
+
+    def __init__(self, inner: _ParamType) -> None:
+        self.inner = inner
+        self.name = f"{inner.name}|null"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if value == "null" or value is _NULL:
+            return _NULL
+        return self.inner.convert(value, param, ctx)
+
+
+def _bounds_text(
+    minimum: float | None, maximum: float | None, exclusive_minimum: float | None, exclusive_maximum: float | None
+) -> str:
+    parts = []
+    for symbol, bound in ((">=", minimum), (">", exclusive_minimum), ("<=", maximum), ("<", exclusive_maximum)):
+        if bound is not None:
+            parts.append(f"{symbol} {bound:g}")
+    return " and ".join(parts) or "a number"
+
+
+def _param_type(kind: str, option: Option) -> _ParamType:
+    if kind == "integer":
+        if (
+            option.minimum is None
+            and option.maximum is None
+            and option.exclusive_minimum is None
+            and option.exclusive_maximum is None
+        ):
+            return click.INT
+        low = option.minimum if option.minimum is not None else option.exclusive_minimum
+        high = option.maximum if option.maximum is not None else option.exclusive_maximum
+        return click.IntRange(
+            min=None if low is None else int(low),
+            max=None if high is None else int(high),
+            min_open=option.exclusive_minimum is not None,
+            max_open=option.exclusive_maximum is not None,
+        )
+    if kind == "number":
+        return _FiniteFloat(option.minimum, option.maximum, option.exclusive_minimum, option.exclusive_maximum)
+    if kind == "choice" and option.choices is not None:
+        return click.Choice([str(choice) for choice in option.choices])
+    if kind == "date-time":
+        return _Timestamp()
+    if kind == "date":
+        return _Date()
+    if kind == "object":
+        return _Json(objects_only=True)
+    if kind == "any":
+        return _Json(objects_only=False)
+    return click.STRING
+
+
+def _click_param(option: Option, *, default: Any = None) -> click.Parameter:
+    if option.positional:
+        return click.Argument([option.python_name], type=_param_type(option.kind, option), required=True)
+    name = option.python_name.replace("_", "-")
+    help_text = option.help
+    show_default: bool | str = False
+    if default is not None:
+        show_default = True
+    elif option.server_default is not None:
+        show_default = f"{option.server_default} (the server's)"
+    if option.kind == "boolean":
+        return click.Option(
+            [f"--{name}/--no-{name}", option.python_name],
+            default=None,
+            required=option.required,
+            help=help_text,
+        )
+    if option.kind == "array":
+        item_kind = option.item_kind or "string"
+        return click.Option(
+            [f"--{name}", option.python_name],
+            type=_param_type(item_kind, option),
+            multiple=True,
+            required=option.required,
+            help=f"{help_text} Repeat the option for several values.".strip(),
+        )
+    param_type = _param_type(option.kind, option)
+    if option.null_is_sent:
+        param_type = _Nullable(param_type)
+        help_text = f"{help_text} `null` sends null.".strip()
+    return click.Option(
+        [f"--{name}", option.python_name],
+        type=param_type,
+        required=option.required,
+        default=default,
+        show_default=show_default,
+        help=help_text,
+    )
+
+
+def _connection_params() -> list[click.Parameter]:
+    return [
+        click.Option(["--base-url"], help="API base URL. Default: RAVAN_BASE_URL, else https://api.ravan.ai."),
+        click.Option(
+            ["--api-key"],
+            help="API key. Default: RAVAN_API_KEY (or AGNI_API_KEY); prefer the variable, a command line is "
+            "visible to other users.",
+        ),
+        click.Option(
+            ["--timeout"],
+            type=_Seconds(exclusive_minimum=0, maximum=MAX_TIMEOUT),
+            show_default="60 (5 to connect)",
+            help="Seconds per attempt, headers and body included.",
+        ),
+        click.Option(
+            ["--max-retries"],
+            type=click.IntRange(0, 100),
+            show_default="2",
+            help="Retries of connection errors, timeouts, 408/409/429/5xx (requests that may create something are "
+            "retried only when they never reached the server).",
+        ),
+        click.Option(
+            ["--allow-insecure-http"],
+            is_flag=True,
+            default=False,
+            help="Allow a plain-http --base-url to a host other than this machine (the key travels unencrypted).",
+        ),
+    ]
+
+
+def _arguments(command: Command, values: Mapping[str, Any]) -> dict[str, Any]:
+    """The options given, as keyword arguments of the client method (absent ones left out)."""
+    arguments: dict[str, Any] = {}
+    for option in command.options:
+        value = values.get(option.python_name)
+        if value is None or value == ():
+            continue
+        if value is _NULL:
+            value = None
+        elif option.kind == "array":
+            value = list(value)
+        elif option.kind == "choice" and option.choices and isinstance(option.choices[0], int):
+            value = int(value)
+        arguments[option.python_name] = value
+    return arguments
+
+
+def _make_client(client_class: Callable[..., SyncAPIClient], values: Mapping[str, Any]) -> SyncAPIClient:
+    settings: dict[str, Any] = {
+        "api_key": values.get("api_key"),
+        "base_url": values.get("base_url"),
+        "allow_insecure_http": bool(values.get("allow_insecure_http")),
+    }
+    if values.get("timeout") is not None:
+        settings["timeout"] = values["timeout"]
+    if values.get("max_retries") is not None:
+        settings["max_retries"] = values["max_retries"]
+    try:
+        return client_class(**settings)
+    except (ValueError, TypeError) as error:
+        message = str(error)
+        if message.startswith("No API key"):
+            message = "No API key: set RAVAN_API_KEY (or AGNI_API_KEY), or pass --api-key."
+        elif "plain http" in message:
+            message = (
+                message.split(" Use https,")[0] + " Use https, or pass --allow-insecure-http if you really mean it."
+            )
+        raise CliError(message, EXIT_USAGE) from None
+
+
+def _call(call: Callable[[], Any]) -> Any:
+    """Argument errors from the client's own checks are usage errors (exit 2); API errors one line."""
+    try:
+        return call()
+    except (ValueError, TypeError) as error:
+        raise CliError(str(error), EXIT_USAGE) from None
+    except APIError as error:
+        raise CliError(explain(error)) from None
+
+
+# --- commands ----------------------------------------------------------------------------------
+
+
+def _operation_command(group: Group, command: Command, client_class: Callable[..., SyncAPIClient]) -> click.Command:
+    params = [_click_param(option) for option in command.options]
+    if command.paginated:
+        params.append(
+            click.Option(
+                ["--format", "output_format"],
+                type=click.Choice(LIST_FORMATS),
+                help="table (the default on a terminal), tsv (the default when piped), json, jsonl or csv.",
+            )
+        )
+    params.extend(_connection_params())
+
+    def callback(**values: Any) -> None:
+        arguments = _arguments(command, values)
+        with _make_client(client_class, values) as client:
+            method = getattr(getattr(client, group.attribute), command.method)
+            result = _call(lambda: method(**arguments))
+            if command.paginated:
+                _print_page(result, command, values.get("output_format"))
+            else:
+                _print_result(result, command)
+
+    return click.Command(
+        name=command.name,
+        callback=callback,
+        params=params,
+        help=command.help,
+        short_help=command.help.split(". ")[0],
+        context_settings=CONTEXT_SETTINGS,
+    )
+
+
+def _export_command(group: Group, command: Command, client_class: Callable[..., SyncAPIClient]) -> click.Command:
+    assert command.export_name is not None
+    singular, plural = command.item_noun
+    params: list[click.Parameter] = [
+        click.Option(
+            ["--output", "-o"],
+            required=True,
+            help="File to write; `-` writes to stdout. The file is replaced only when the export is complete.",
+        ),
+        click.Option(
+            ["--format", "-f", "export_format"],
+            type=click.Choice(EXPORT_FORMATS),
+            default="jsonl",
+            show_default=True,
+            help=f"jsonl: one {singular} per line; json: an array; csv: one row per {singular}, nested objects "
+            "flattened.",
+        ),
+        click.Option(
+            ["--prefetch"],
+            type=click.IntRange(0, 32),
+            default=0,
+            show_default=True,
+            help="Page requests to keep in flight (0: one at a time).",
+        ),
+        click.Option(["--max-items"], type=click.IntRange(min=0), help=f"Stop after this many {plural}."),
+    ]
+    for option in command.options:
+        if option.python_name == command.size_option:
+            params.append(_click_param(option, default=command.export_page_size))
+        elif option.python_name != command.page_option:
+            params.append(_click_param(option))
+    params.extend(_connection_params())
+
+    def callback(**values: Any) -> None:
+        arguments = _arguments(command, values)
+        output = str(values["output"])
+        with _make_client(client_class, values) as client:
+            method = getattr(getattr(client, group.attribute), command.method)
+            export(
+                lambda: method(**arguments, max_items=values.get("max_items"), prefetch=values["prefetch"]),
+                output=output,
+                export_format=values["export_format"],
+                columns=command.export_columns,
+                noun=command.item_noun,
+                stderr=Console(stderr=True, highlight=False, soft_wrap=True),
+            )
+
+    return click.Command(
+        name=command.export_name,
+        callback=callback,
+        params=params,
+        help=f"Write every {singular} that matches the filters to a file, streaming page by page "
+        f"({command.method} with every page). The page size defaults to {command.export_page_size}, the largest "
+        "the spec lets us assume is safe. Progress goes to stderr when it is a terminal; interrupted or failed, "
+        "the file is left as it was and what was received is kept in FILE.partial.",
+        short_help=f"Write every {singular} to a file (jsonl, json or csv).",
+        context_settings=CONTEXT_SETTINGS,
+    )
+
+
+# --- printing ----------------------------------------------------------------------------------
+
+
+def terminal_safe(text: str) -> str:
+    """`text` with controls (escape sequences, bidi overrides) shown as escapes, not obeyed."""
+    return _UNSAFE_FOR_TERMINAL.sub(
+        lambda match: f"\\x{ord(match.group()):02x}" if ord(match.group()) < 0x100 else f"\\u{ord(match.group()):04x}",
+        text,
+    )
+
+
+def _json_text(value: Any, *, indent: int | None = None) -> bytes:
+    """JSON as UTF-8: controls escaped (json does C0; C1 and bidi too, for terminals), a lone
+    surrogate kept as its \\uXXXX escape."""
+    text = json.dumps(value, ensure_ascii=False, indent=indent)
+    text = _UNSAFE_FOR_TERMINAL.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+    return text.encode("utf-8", "backslashreplace")
+
+
+def _print_result(result: Any, command: Command) -> None:
+    if command.response_kind == "empty":
+        return
+    value = _plain(result)
+    sys.stdout.buffer.write(_json_text(value, indent=2) + b"\n")
+    sys.stdout.flush()
+
+
+def _plain(value: Any) -> Any:
+    to_dict = getattr(value, "to_dict", None)
+    if callable(to_dict):
+        return to_dict()
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    return value
+
+
+def _cell_text(record: Mapping[str, Any], column: Column) -> str:
+    value: Any = record
+    for key in column.path:
+        if not isinstance(value, Mapping):
+            return ""
+        value = value.get(key)
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if column.json_encoded or isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return str(value)
+
+
+def _print_page(page: Any, command: Command, output_format: str | None) -> None:
+    _singular, plural = command.item_noun
+    console = Console(highlight=False, soft_wrap=False)
+    stderr = Console(stderr=True, highlight=False, soft_wrap=True)
+    output_format = output_format or ("table" if console.is_terminal else "tsv")
+    records: list[dict[str, Any]] = page.raw_items
+    if output_format in ("json", "jsonl", "csv"):
+        out = sys.stdout.buffer
+        if output_format == "json":
+            out.write(_json_text(records, indent=2) + b"\n")
+        elif output_format == "jsonl":
+            for record in records:
+                out.write(_json_text(record) + b"\n")
+        else:
+            writer = _CsvEncoder(command.export_columns)
+            out.write(writer.header())
+            for record in records:
+                out.write(writer.record(record))
+        out.flush()
+    elif output_format == "tsv":
+        columns = command.table_columns
+        lines = ["\t".join(column.header for column in columns)]
+        lines.extend("\t".join(terminal_safe(_cell_text(r, c)) for c in columns) for r in records)
+        sys.stdout.buffer.write(("\n".join(lines) + "\n").encode("utf-8", "backslashreplace"))
+        sys.stdout.flush()
+    else:
+        if not records:
+            stderr.print(f"No {plural} on page {page.page_number}.")
+        else:
+            console.print(
+                _table(records, command.table_columns, console.width, f"{plural.capitalize()}, page {page.page_number}")
+            )
+    if output_format == "table" or stderr.is_terminal:
+        more = _next_page_has_items(page)
+        if more:
+            stderr.print(f"More on page {page.page_number + 1}: add --page {page.page_number + 1}.", style="dim")
+
+
+def _next_page_has_items(page: Any) -> bool:
+    """Whether the next page holds anything: the style says so when the body has a total;
+    otherwise a full page may be the last, and only asking for the next one tells."""
+    if not page.has_next_page():
+        return False
+    if page.total is not None:
+        return True
+    try:
+        return bool(page.get_next_page().items)
+    except APIError:
+        return True  # it may have more; the next command will say what went wrong
+
+
+def _table(records: Sequence[Mapping[str, Any]], columns: Sequence[Column], width: int, title: str) -> Table:
+    """A table that fits `width`: whole columns (ids, timestamps) keep their width; the others are
+    dropped from the right, then shortened with an ellipsis, until it fits."""
+    cells = [[terminal_safe(_cell_text(record, column)) for column in columns] for record in records]
+    widths = [max([len(column.header)] + [len(row[i]) for row in cells]) for i, column in enumerate(columns)]
+    chosen = list(range(len(columns)))
+
+    minimum_cut = 6  # a shortened column still shows this much
+    while len(chosen) > 1:
+        whole = sum(widths[i] for i in chosen if columns[i].whole)
+        cut = sum(min(widths[i], minimum_cut) for i in chosen if not columns[i].whole)
+        if whole + cut + 2 * (len(chosen) - 1) <= width or not any(not columns[i].whole for i in chosen):
+            break
+        droppable = [i for i in chosen if not columns[i].whole]
+        chosen.remove(droppable[-1])
+    table = Table(title=title, box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True, title_justify="left")
+    for i in chosen:
+        column = columns[i]
+        if column.whole:
+            table.add_column(column.header, no_wrap=True, min_width=widths[i], overflow="ignore")
+        else:
+            table.add_column(column.header, no_wrap=True, overflow="ellipsis", min_width=min(widths[i], minimum_cut))
+    for row in cells:
+        table.add_row(*(escape(row[i]) for i in chosen))
+    return table
+
+
+# --- export ------------------------------------------------------------------------------------
+
+
+class _CsvEncoder:
+    """CSV rows of the export columns, plus `extra`: every key the columns do not show (unknown
+    top-level keys, unknown keys inside a flattened object, a flattened object that is not one),
+    as one JSON object. Cells are made safe for spreadsheets (see the module docstring)."""
+
+    def __init__(self, columns: Sequence[Column]) -> None:
         self.columns = columns
-        self.known_top_level = {column.path[0] for column in columns}
-        self.csv = csv.writer(stream)
-        self.csv.writerow([column.header for column in columns] + ["extra"])
-        stream.flush()
+        self.top_level = {column.path[0] for column in columns}
+        self.children: dict[str, set[str]] = {}
+        for column in columns:
+            if len(column.path) > 1:
+                self.children.setdefault(column.path[0], set()).add(column.path[1])
 
-    def write(self, record: Mapping[str, Any]) -> None:
-        row = [self._cell(record, column) for column in self.columns]
-        extra = {key: value for key, value in record.items() if key not in self.known_top_level}
-        row.append(json.dumps(extra, ensure_ascii=False, sort_keys=True) if extra else "")
-        self.csv.writerow(row)
+    def _row(self, cells: Sequence[str]) -> bytes:
+        buffer = io.StringIO()
+        csv.writer(buffer).writerow(cells)
+        return buffer.getvalue().encode("utf-8")
+
+    def header(self) -> bytes:
+        return self._row([column.header for column in self.columns] + ["extra"])
+
+    def record(self, record: Mapping[str, Any]) -> bytes:
+        cells = [self._cell(record, column) for column in self.columns]
+        extra = self._extra(record)
+        cells.append(_spreadsheet_safe(json.dumps(extra, ensure_ascii=False, sort_keys=True)) if extra else "")
+        return self._row([_LONE_SURROGATE.sub("\ufffd", cell) for cell in cells])
 
     @staticmethod
-    def _cell(record: Mapping[str, Any], column: ExportColumn) -> str:
+    def _cell(record: Mapping[str, Any], column: Column) -> str:
         value: Any = record
         for key in column.path:
             if not isinstance(value, Mapping):
@@ -271,30 +705,276 @@ class _CsvWriter(_Writer):
             value = value.get(key)
         if value is None:
             return ""
-        if column.json_encoded or isinstance(value, dict | list):
-            return json.dumps(value, ensure_ascii=False, sort_keys=True)
         if isinstance(value, bool):
             return "true" if value else "false"
-        return str(value)
+        if isinstance(value, int | float):
+            return json.dumps(value)  # a number, never a formula
+        if column.json_encoded or isinstance(value, dict | list):
+            return _spreadsheet_safe(json.dumps(value, ensure_ascii=False, sort_keys=True))
+        return _spreadsheet_safe(str(value))
+
+    def _extra(self, record: Mapping[str, Any]) -> dict[str, Any]:
+        extra: dict[str, Any] = {}
+        for key, value in record.items():
+            if key not in self.top_level:
+                extra[key] = value
+            elif key in self.children and value is not None:
+                if not isinstance(value, Mapping):
+                    extra[key] = value
+                else:
+                    unknown = {k: v for k, v in value.items() if k not in self.children[key]}
+                    if unknown:
+                        extra[key] = unknown
+        return extra
 
 
-def _make_writer(export_format: str, stream: IO[str], columns: Sequence[ExportColumn]) -> _Writer:
-    if export_format == "jsonl":
-        return _JsonLinesWriter(stream)
-    if export_format == "json":
-        return _JsonArrayWriter(stream)
-    return _CsvWriter(stream, columns)
+def _spreadsheet_safe(text: str) -> str:
+    return "'" + text if text.startswith(CSV_FORMULA_STARTS) else text
 
 
-# --- progress and errors ---------------------------------------------------------------------
+class _Encoder:
+    """Whole records as bytes, in one export format."""
+
+    def __init__(self, export_format: str, columns: Sequence[Column]) -> None:
+        self.format = export_format
+        self.csv = _CsvEncoder(columns) if export_format == "csv" else None
+        self.count = 0
+
+    def header(self) -> bytes:
+        if self.csv is not None:
+            return self.csv.header()
+        return b"[" if self.format == "json" else b""
+
+    def record(self, record: Mapping[str, Any]) -> bytes:
+        if self.csv is not None:
+            data = self.csv.record(record)
+        elif self.format == "json":
+            data = (b"\n" if self.count == 0 else b",\n") + _json_text(record)
+        else:
+            data = _json_text(record) + b"\n"
+        self.count += 1
+        return data
+
+    def footer(self, records: int) -> bytes:
+        if self.format == "json":
+            return b"\n]\n" if records else b"]\n"
+        return b""
+
+
+class _Sink:
+    """Where an export goes: bytes are committed (written and flushed) a page at a time, and
+    `committed_bytes`/`committed_records` always say what the destination holds."""
+
+    def __init__(self) -> None:
+        self.committed_bytes = 0
+        self.committed_records = 0
+
+    def commit(self, data: bytes, records: int) -> None:
+        raise NotImplementedError
+
+    def finish(self, footer: bytes) -> None:
+        raise NotImplementedError
+
+    def keep_partial(self, footer: bytes) -> str:
+        """After a failure: close what was written (whole records and the footer); return where it is."""
+        raise NotImplementedError
+
+
+class _StdoutSink(_Sink):
+    def __init__(self) -> None:
+        super().__init__()
+        self.stream: IO[bytes] = sys.stdout.buffer
+
+    def commit(self, data: bytes, records: int) -> None:
+        self.stream.write(data)
+        self.stream.flush()
+        self.committed_bytes += len(data)
+        self.committed_records += records
+
+    def finish(self, footer: bytes) -> None:
+        self.commit(footer, 0)
+
+    def keep_partial(self, footer: bytes) -> str:
+        with suppress(OSError):
+            self.commit(footer, 0)
+        return "stdout"
+
+
+class _FileSink(_Sink):
+    """A temporary file beside the target, renamed over it only when the export is complete."""
+
+    def __init__(self, target: Path) -> None:
+        super().__init__()
+        self.target = target
+        self.temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        self.partial = target.with_name(f"{target.name}.partial")
+        try:
+            self.file = open(self.temporary, "wb")  # noqa: SIM115 (closed in finish/keep_partial)
+        except OSError as error:
+            raise CliError(f"Cannot write {target}: {error.strerror or error}", EXIT_USAGE) from None
+
+    def commit(self, data: bytes, records: int) -> None:
+        try:
+            self.file.write(data)
+            self.file.flush()
+        except OSError:
+            # Part of `data` may be on disk: cut it back to the last whole record.
+            self._truncate()
+            raise
+        self.committed_bytes += len(data)
+        self.committed_records += records
+
+    def _truncate(self) -> None:
+        try:
+            self.file.seek(self.committed_bytes)
+            self.file.truncate()
+        except (OSError, ValueError):
+            with suppress(OSError):
+                os.truncate(self.temporary, self.committed_bytes)
+
+    def finish(self, footer: bytes) -> None:
+        self.commit(footer, 0)
+        self.file.close()
+        os.replace(self.temporary, self.target)
+
+    def keep_partial(self, footer: bytes) -> str:
+        try:
+            self.file.write(footer)
+            self.file.flush()
+        except (OSError, ValueError):
+            self._truncate()
+        with suppress(OSError):
+            self.file.close()
+        try:
+            os.replace(self.temporary, self.partial)
+        except OSError:
+            return str(self.temporary)
+        return str(self.partial)
+
+    def discard(self) -> None:
+        try:
+            self.file.close()
+        finally:
+            with suppress(OSError):
+                os.unlink(self.temporary)
+
+
+def export(
+    list_call: Callable[[], Any],
+    *,
+    output: str,
+    export_format: str,
+    columns: Sequence[Column],
+    noun: tuple[str, str],
+    stderr: Console,
+) -> int:
+    """Write every item of every page to `output` (or stdout for `-`); return how many."""
+    singular, plural = noun
+
+    def count(n: int) -> str:
+        return f"{n:,} {singular if n == 1 else plural}"
+
+    with _progress(stderr) as bar, _sigterm_raises():
+        task = bar.add_task("waiting for the first page", total=None, written=0, pages=0, rate=0.0) if bar else None
+        started = time.monotonic()
+        try:
+            first_page = _call(list_call)
+        except (KeyboardInterrupt, _Terminated) as interruption:
+            code = EXIT_TERMINATED if isinstance(interruption, _Terminated) else EXIT_INTERRUPTED
+            raise CliError(f"Interrupted before the first page; {output} was not touched.", code) from None
+        sink: _Sink = _StdoutSink() if output == "-" else _FileSink(Path(output))
+        where = "stdout" if output == "-" else output
+        encoder = _Encoder(export_format, columns)
+        pending: list[bytes] = [encoder.header()]
+        pending_records = 0
+        pages = 0
+        repeated = 0
+
+        def commit() -> None:
+            nonlocal pending_records
+            sink.commit(b"".join(pending), pending_records)
+            pending.clear()
+            pending_records = 0
+            if bar is not None and task is not None:
+                elapsed = max(time.monotonic() - started, 1e-9)
+                bar.update(
+                    task,
+                    description="exporting",
+                    written=sink.committed_records,
+                    pages=pages,
+                    rate=sink.committed_records / elapsed,
+                )
+
+        def on_page(page: Any) -> None:
+            nonlocal pages, repeated
+            commit()  # what the previous pages held is on disk before this one is written
+            pages += 1
+            repeated += page.repeated
+
+        failure: str | None = None
+        exit_code = EXIT_API_ERROR
+        try:
+            for record in first_page.iter_raw_items(on_page=on_page):
+                pending.append(encoder.record(record))
+                pending_records += 1
+            commit()
+            sink.finish(encoder.footer(sink.committed_records))
+        except (KeyboardInterrupt, _Terminated) as interruption:
+            exit_code = EXIT_TERMINATED if isinstance(interruption, _Terminated) else EXIT_INTERRUPTED
+            failure = "Interrupted"
+            _commit_quietly(commit)
+        except APIError as error:
+            failure = explain(error)
+            _commit_quietly(commit)
+        except (ValueError, TypeError) as error:
+            failure = str(error)
+        except OSError as error:
+            failure = f"Writing {where} failed: {error.strerror or error}"
+        if failure is not None:
+            kept = sink.keep_partial(encoder.footer(sink.committed_records))
+            written = count(sink.committed_records)
+            if isinstance(sink, _FileSink):
+                raise CliError(
+                    f"{failure}. {output} was left as it was; the {written} received before are in {kept}.", exit_code
+                )
+            raise CliError(f"{failure}. The {written} before it were written to stdout.", exit_code)
+    note = f" ({count(repeated)} repeated across page boundaries, written once)" if repeated else ""
+    stderr.print(f"Wrote {count(sink.committed_records)} to {escape(terminal_safe(where))}{note}.")
+    return sink.committed_records
+
+
+def _commit_quietly(commit: Callable[[], None]) -> None:
+    """After an interruption or an API error, the whole records already received still go out."""
+    with suppress(OSError):
+        commit()
+
+
+@contextmanager
+def _sigterm_raises() -> Iterator[None]:
+    """SIGTERM raises in the main thread, so an export closes its file like Ctrl-C does."""
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        raise _Terminated
+
+    try:
+        previous = signal.signal(signal.SIGTERM, handler)
+    except ValueError:  # not the main thread
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _progress(stderr: Console) -> AbstractContextManager[Progress | None]:
-    """A live progress line on stderr when it is a terminal; nothing otherwise."""
+    """A live progress line on stderr when it is a terminal, from before the first page arrives."""
     if not stderr.is_terminal:
         return nullcontext(None)
     return Progress(
-        TextColumn("[bold]{task.completed}[/] sessions"),
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TextColumn("[bold]{task.fields[written]}[/] written"),
         TextColumn("{task.fields[pages]} pages"),
         TextColumn("{task.fields[rate]:.0f}/s"),
         TimeElapsedColumn(),
@@ -303,47 +983,45 @@ def _progress(stderr: Console) -> AbstractContextManager[Progress | None]:
     )
 
 
-def _advance(bar: Progress, task: TaskID, written: int, pages: int, started: float) -> None:
-    elapsed = max(time.monotonic() - started, 1e-9)
-    bar.update(task, completed=written, pages=pages, rate=written / elapsed)
+# --- errors ------------------------------------------------------------------------------------
 
 
-class _expected_errors(AbstractContextManager[None]):
-    """Turns the client's expected failures into one line that says what to do."""
-
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: object) -> None:
-        if exc is None or not isinstance(exc, APIError):
-            return
-        raise CliError(_explain(exc)) from None
-
-
-def _explain(error: APIError) -> str:
+def explain(error: APIError) -> str:
+    """One line that says what happened and what to do."""
+    where = _netloc(error)
     if isinstance(error, AuthenticationError):
         return "The API rejected the key (401). Set RAVAN_API_KEY or pass --api-key with a valid key."
     if isinstance(error, PermissionDeniedError):
-        return "The key may not list call sessions (403). Check its permissions in your Ravan AI account."
+        return "The key may not do this (403). Check its permissions in your Ravan AI account."
+    if isinstance(error, NotFoundError):
+        return f"Not found (404): {error.message}. Check the id, and --base-url."
+    if isinstance(error, UnprocessableEntityError):
+        return f"The API refused the request (422): {error.message}"
     if isinstance(error, RateLimitError):
         wait = f" It asked to wait {error.retry_after:.0f} s." if error.retry_after else ""
         return f"Rate limited (429) after retries.{wait} Try again later, or raise --max-retries."
+    if isinstance(error, InternalServerError):
+        return (
+            f"The server failed ({error.message}) and kept failing after the retries. It is often temporary: "
+            "try again in a minute, or raise --max-retries; if it persists, try a smaller --page-size, "
+            "or contact Ravan AI support."
+        )
     if isinstance(error, APITimeoutError):
-        return f"No answer from {error.request.url.host} in time. Raise --timeout or try again."
+        return f"No answer from {where} in time. Raise --timeout or try again."
     if isinstance(error, APIConnectionError):
-        return f"Could not reach {error.request.url.host} ({error.message}). Check --base-url and your network."
+        return f"Could not reach {where} ({error.message}). Check --base-url and your network."
     if isinstance(error, APIStatusError):
         return f"The API answered {error.message}"
+    if isinstance(error, ResponseTooLargeError):
+        return f"The API sent a response too large to read: {error.message}. Try a smaller --page-size."
     if isinstance(error, APIResponseValidationError):
-        return f"The API sent something that is not a page of call sessions: {error.message}"
+        return f"The API sent something that is not what its spec documents: {error.message}"
     if isinstance(error, RepeatedPageError):
         return str(error)
     return str(error)
 
 
-def _text(value: object) -> str:
-    """A table cell: server text is shown as is, never read as rich markup ("[/]" in a name)."""
-    return "" if value is None else escape(str(value))
-
-
-def fail(error: CliError, stderr: Console) -> None:
-    """Print an expected failure as one line and exit."""
-    stderr.print(f"[red]error:[/] {escape(str(error))}", highlight=False, soft_wrap=True)
-    sys.exit(error.exit_code)
+def _netloc(error: APIError) -> str:
+    url = error.request.url
+    shown = display_url(url.copy_with(path="/", query=None, fragment=None)).rstrip("/")
+    return shown.split("://", 1)[-1]

@@ -19,7 +19,7 @@ from .models import (
     ErrorResponse,
 )
 
-__version__ = "1.0.0+gd6ae3de409a2"
+__version__ = "1.0.0+g6743bef41994"
 
 __all__ = [
     "GENERATORS",

@@ -6,7 +6,7 @@ SPEC_SHA256: Final = "7fbfb58be6f4cc448d9d74137e7455ec3532ea321010f712022a142298
 """sha256 of the spec/openapi.yaml this package was generated from."""
 SPEC_VERSION: Final = "1.0.0"
 """The spec's info.version."""
-INPUTS_SHA256: Final = "d6ae3de409a2a368d410ae29f9d496565c37d0b03e66fd78bcc732cfec547b31"
+INPUTS_SHA256: Final = "6743bef419942d994c842d425d28a9bafff8ab324ccb85624fc9fee3c5082c9c"
 """sha256 over everything that shapes the code: spec, templates, runtime modules, generator versions."""
 GENERATORS: Final[dict[str, str]] = {
     "datamodel-code-generator": "0.89.0",

@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
+
+from ravan_models._base import WireModel
 
 
-class CallSession(BaseModel):
+class CallSession(WireModel):
     """
     One call handled by a voice agent.
 
@@ -126,7 +128,7 @@ class CallSession(BaseModel):
     credit_breakdown: Annotated[CreditBreakdown | None, Field(alias="creditBreakdown")] = None
 
 
-class CallSessionListData(BaseModel):
+class CallSessionListData(WireModel):
     """
     The returned data.
     """
@@ -140,7 +142,7 @@ class CallSessionListData(BaseModel):
     """
 
 
-class CallSessionListResponse(BaseModel):
+class CallSessionListResponse(WireModel):
     """
     The success envelope. `data.callSessions` is the envelope's only required part: a body without it is not a page. `success` and `message` are documented but optional here, so a body that omits them still parses; a 200 whose `success` is false is reported as an error by the client.
     """
@@ -159,7 +161,7 @@ class CallSessionListResponse(BaseModel):
     data: CallSessionListData
 
 
-class CreditBreakdown(BaseModel):
+class CreditBreakdown(WireModel):
     """
     How the call's credits were computed. Its keys are snake_case on the wire, unlike the rest of the call session, and are kept exactly. Null until the call is billed; every key is optional and nullable.
     """
@@ -197,7 +199,7 @@ class CreditBreakdown(BaseModel):
     """
 
 
-class ErrorResponse(BaseModel):
+class ErrorResponse(WireModel):
     """
     The error envelope. The vendor does not document error bodies; the success envelope's `{success, message}` is the best guess. Any other keys are kept.
     """

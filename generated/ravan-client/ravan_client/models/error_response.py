@@ -1,76 +1,48 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, ClassVar, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
-
-T = TypeVar("T", bound="ErrorResponse")
+from .._models import WireModel
 
 
-@_attrs_define
-class ErrorResponse:
-    """The error envelope. The vendor does not document error bodies; the success envelope's `{success, message}` is the
-    best guess. Any other keys are kept.
+@_attrs_define(repr=False)
+class ErrorResponse(WireModel):
+    """The error envelope. The vendor does not document error bodies; the success envelope's `{success, message}` is
+    the best guess. Any other keys are kept.
 
-        Attributes:
-            success (bool | Unset): Always false for an error.
-            message (None | str | Unset): Human-readable description of the error.
+    Attributes:
+        success (bool | None): <openapi_python_client.schema.untrusted_string.UntrustedString object at
+            0x7fb097c2a710>
+        message (str | None): <openapi_python_client.schema.untrusted_string.UntrustedString object at
+            0x7fb097c2a910>
     """
 
-    success: bool | Unset = UNSET
-    message: None | str | Unset = UNSET
+    _wire_fields: ClassVar[tuple[tuple[str, str, str], ...]] = (
+        ("success", "success", "value"),
+        ("message", "message", "value"),
+    )
+    _wire_names: ClassVar[frozenset[str]] = frozenset(name for name, _, _ in _wire_fields)
+
+    success: bool | None = None
+    message: str | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-
-    def to_dict(self) -> dict[str, Any]:
-        success = self.success
-
-        message: None | str | Unset
-        if isinstance(self.message, Unset):
-            message = UNSET
-        else:
-            message = self.message
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if success is not UNSET:
-            field_dict["success"] = success
-        if message is not UNSET:
-            field_dict["message"] = message
-
-        return field_dict
+    _received: Mapping[str, Any] | None = _attrs_field(init=False, default=None, eq=False)
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        success = d.pop("success", UNSET)
-
-        message: None | str | Unset = d.pop("message", UNSET)
-
-        error_response = cls(
-            success=success,
-            message=message,
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        """Parse the JSON object the server sent (liberal: see the module docstring of _models)."""
+        if not isinstance(src_dict, Mapping):
+            raise TypeError(f"ErrorResponse must be a JSON object, got {type(src_dict).__name__}")
+        obj = cls(
+            success=src_dict.get("success"),
+            message=src_dict.get("message"),
         )
-
-        error_response.additional_properties = d
-        return error_response
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
+        obj._received = src_dict
+        if not cls._wire_names.issuperset(src_dict):
+            names = cls._wire_names
+            obj.additional_properties = {key: value for key, value in src_dict.items() if key not in names}
+        return obj

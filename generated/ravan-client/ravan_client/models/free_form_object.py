@@ -1,50 +1,35 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, ClassVar, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-T = TypeVar("T", bound="FreeFormObject")
+from .._models import WireModel
 
 
-@_attrs_define
-class FreeFormObject:
-    """A free-form object whose keys are the caller's own (metadata, dynamic variables, the post-call analysis result). Any
-    keys and values; null where the call has none.
+@_attrs_define(repr=False)
+class FreeFormObject(WireModel):
+    """A free-form object whose keys are the caller's own (metadata, dynamic variables, the post-call analysis result).
+    Any keys and values; null where the call has none.
 
     """
 
+    _wire_fields: ClassVar[tuple[tuple[str, str, str], ...]] = ()
+    _wire_names: ClassVar[frozenset[str]] = frozenset(name for name, _, _ in _wire_fields)
+
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
-
-    def to_dict(self) -> dict[str, Any]:
-
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-
-        return field_dict
+    _received: Mapping[str, Any] | None = _attrs_field(init=False, default=None, eq=False)
 
     @classmethod
-    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        free_form_object = cls()
-
-        free_form_object.additional_properties = d
-        return free_form_object
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        """Parse the JSON object the server sent (liberal: see the module docstring of _models)."""
+        if not isinstance(src_dict, Mapping):
+            raise TypeError(f"FreeFormObject must be a JSON object, got {type(src_dict).__name__}")
+        obj = cls()
+        obj._received = src_dict
+        if not cls._wire_names.issuperset(src_dict):
+            names = cls._wire_names
+            obj.additional_properties = {key: value for key, value in src_dict.items() if key not in names}
+        return obj

@@ -1,0 +1,1052 @@
+"""The plan of the spec: every decision of the spec -> Python mapping, made once, read by every template.
+
+`build_plan(document, generator_data)` turns the raw spec (through the shared resolver in
+`openapi_document.py`) and openapi-python-client's parsed view of it (for the names of the model
+classes it generates) into plain data:
+
+- one `ResourcePlan` per tag, holding its operations;
+- per operation (`OperationPlan`): the method name, the path, its parameters (path, query,
+  header) and JSON body properties, each with its Python name, annotation, runtime check and
+  command-line option kind (`ValueRule`); the success response's kind (object, array, empty,
+  any JSON) and model; the pagination (`x-pagination`); whether it may be retried after the
+  request was sent; its documented error statuses; its command-line names and columns;
+- per model field (`field_shape`): how the response models read and type it.
+
+A shape the plan does not support stops generation with a `PlanError` naming the operation and
+what is unsupported; nothing else is rendered then. The templates (`resources.py.jinja`,
+`_client.py.jinja`, `cli.py.jinja`, `model.py.jinja`) only print what the plan decided.
+
+Naming rule for methods (documented in README "Changing the API"): the operation's
+`x-python-name` if it has one, else its operationId in snake_case with the tag's name (plural or
+singular) dropped from the end: `listCallSessions` under the tag `call-sessions` is
+`client.call_sessions.list`, `createCall` under `calls` is `client.calls.create`.
+
+Extensions read here (each documented in the README):
+- `x-pagination` (operation): the pager; see `PAGINATION_STYLES` of the runtime's `_pagination.py`.
+- `x-python-name` (operation): the method's name.
+- `x-idempotent: true` (POST or PATCH operation): safe to retry after the request was sent.
+- `x-cli-columns` (schema of a paginated operation's items): the columns of `list`'s table.
+- `x-cli.top-level-commands` (document): the tag whose list/export are also `ravan-calls list/export`.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import keyword
+import re
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from openapi_document import OpenAPIDocument, Operation, Schema, SpecError
+
+REPO = Path(__file__).resolve().parents[2]
+RUNTIME_DIR = REPO / "spec" / "client" / "ravan_runtime"
+
+# Keyword arguments every generated method has; a spec parameter or body property may not take them.
+RESERVED_ARGUMENTS = frozenset(
+    {"self", "extra_query", "extra_headers", "extra_body", "timeout", "max_retries", "max_items", "prefetch"}
+)
+# Methods every resource class has, or that would shadow Python behaviour.
+RESERVED_METHOD_NAMES = frozenset({"with_options", "with_raw_response"})
+IDEMPOTENT_METHODS = frozenset({"get", "head", "put", "delete", "options", "trace"})
+DEFAULT_TABLE_COLUMNS = 8
+# The page size `export` sends when the size parameter declares no maximum: the vendor documents
+# none; 100 is what APIs of this kind commonly accept (public code asks this one for more), and it
+# takes 5x fewer requests than the default of 20.
+DEFAULT_EXPORT_PAGE_SIZE = 100
+
+
+class PlanError(SpecError):
+    """The spec asks for something the generator does not support; the message says what and where."""
+
+
+# --- the plan's data ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ValueRule:
+    """How one argument is typed, checked before sending, and offered on the command line."""
+
+    kind: str
+    """string, integer, number, boolean, choice, date-time, date, array, object or any."""
+    annotation: str
+    """The Python type of the argument, without `| None` (e.g. `int`, `datetime.datetime`)."""
+    check: str
+    """Source of the runtime rule that checks and serializes it (`IntegerRule(minimum=1)`)."""
+    nullable: bool = False
+    minimum: float | None = None
+    maximum: float | None = None
+    exclusive_minimum: float | None = None
+    exclusive_maximum: float | None = None
+    choices: tuple[Any, ...] | None = None
+    item: ValueRule | None = None
+
+    @property
+    def summary(self) -> str:
+        """What is allowed, in a few words, for docstrings and --help."""
+        if self.kind == "choice" and self.choices is not None:
+            return " or ".join(repr(c) for c in self.choices)
+        bounds = [
+            f">= {_number_literal(self.minimum)}" if self.minimum is not None else "",
+            f"> {_number_literal(self.exclusive_minimum)}" if self.exclusive_minimum is not None else "",
+            f"<= {_number_literal(self.maximum)}" if self.maximum is not None else "",
+            f"< {_number_literal(self.exclusive_maximum)}" if self.exclusive_maximum is not None else "",
+        ]
+        bounds_text = " and ".join(b for b in bounds if b)
+        if self.kind in ("integer", "number"):
+            return f"{'an integer' if self.kind == 'integer' else 'a number'}{' ' + bounds_text if bounds_text else ''}"
+        if self.kind == "date-time":
+            return "a timezone-aware datetime"
+        if self.kind == "date":
+            return "a date"
+        return ""
+
+
+@dataclass(frozen=True)
+class ArgumentPlan:
+    """One keyword argument of a generated method: a path, query or header parameter, or a
+    property of a JSON body."""
+
+    wire_name: str
+    python_name: str
+    location: str
+    """path, query, header or body."""
+    required: bool
+    rule: ValueRule
+    description: str
+    default: Any = None
+    has_default: bool = False
+    null_is_sent: bool = False
+    """A body property that may be null: `None` sends JSON null and omitting it (NOT_GIVEN) sends nothing."""
+    path_level: bool = False
+
+    @property
+    def signature_annotation(self) -> str:
+        annotation = self.rule.annotation
+        if self.null_is_sent:
+            return f"{annotation} | None | NotGiven" if not self.required else f"{annotation} | None"
+        if self.required:
+            return f"{annotation} | None" if self.rule.nullable else annotation
+        return f"{annotation} | None"
+
+    @property
+    def signature_default(self) -> str | None:
+        if self.required:
+            return None
+        return "NOT_GIVEN" if self.null_is_sent else "None"
+
+    @property
+    def cli_flag(self) -> str:
+        return "--" + self.python_name.replace("_", "-")
+
+    @property
+    def doc(self) -> str:
+        """The argument's line in a docstring: the spec's description, what is allowed, the default."""
+        parts = [self.description.rstrip(".") + "." if self.description else ""]
+        allowed = self.rule.summary
+        if allowed:
+            parts.append(f"Allowed: {allowed}.")
+        if self.null_is_sent:
+            parts.append("None sends null; leave it out to send nothing.")
+        if self.has_default and self.default is not None:
+            parts.append(f"Server default: {self.default!r}.")
+        return " ".join(p for p in parts if p)
+
+
+@dataclass(frozen=True)
+class BodyPlan:
+    media_type: str
+    required: bool
+    flattened: bool
+    """True: each property is its own keyword argument; False: one `body` argument (not an object)."""
+    arguments: tuple[ArgumentPlan, ...]
+    check: str
+    """Source of the rule of the whole body (an `ObjectRule` when flattened)."""
+
+
+@dataclass(frozen=True)
+class ResponsePlan:
+    status: int
+    kind: str
+    """object (a model), array (a list), empty (no body) or json (any JSON value, as received)."""
+    annotation: str
+    """The method's return type."""
+    parse: str
+    """Source of a function of the decoded JSON that returns the parsed value."""
+    model_imports: tuple[tuple[str, str], ...] = ()
+    """(module, class) of the models the parse function uses."""
+    item_annotation: str | None = None
+
+
+@dataclass(frozen=True)
+class PaginationPlan:
+    style: str
+    page_argument: str
+    size_argument: str
+    default_page_size: int
+    first_page: int
+    items_path: tuple[str, ...]
+    """Python attribute names from the body model to the items."""
+    items_wire_path: tuple[str, ...]
+    item_key: str
+    """Python attribute of an item that identifies it."""
+    item_key_wire: str
+    body_class: str
+    body_module: str
+    item_class: str
+    item_module: str
+    body_paths: Mapping[str, tuple[str, ...]]
+    """Other paths into the body the style reads (wire keys), e.g. `total`."""
+
+
+@dataclass(frozen=True)
+class ColumnPlan:
+    header: str
+    path: tuple[str, ...]
+    json_encoded: bool = False
+    whole: bool = False
+    """Never wrapped or cut in a table (ids and timestamps)."""
+
+
+@dataclass(frozen=True)
+class OperationPlan:
+    operation_id: str
+    label: str
+    method: str
+    path: str
+    tag: str
+    resource: str
+    method_name: str
+    low_level_module: str
+    summary: str
+    description: str
+    arguments: tuple[ArgumentPlan, ...]
+    body: BodyPlan | None
+    response: ResponsePlan
+    pagination: PaginationPlan | None
+    retry_after_send: bool
+    error_statuses: tuple[int, ...]
+    cli_command: str
+    cli_export_command: str | None
+    table_columns: tuple[ColumnPlan, ...] = ()
+    export_columns: tuple[ColumnPlan, ...] = ()
+    export_page_size: int | None = None
+    """What `export` sends as the page size by default: the size parameter's maximum, else
+    DEFAULT_EXPORT_PAGE_SIZE (never less than the server's default)."""
+
+    @property
+    def path_arguments(self) -> tuple[ArgumentPlan, ...]:
+        return tuple(a for a in self.arguments if a.location == "path")
+
+    @property
+    def query_arguments(self) -> tuple[ArgumentPlan, ...]:
+        return tuple(a for a in self.arguments if a.location == "query")
+
+    @property
+    def header_arguments(self) -> tuple[ArgumentPlan, ...]:
+        return tuple(a for a in self.arguments if a.location == "header")
+
+    @property
+    def body_arguments(self) -> tuple[ArgumentPlan, ...]:
+        return self.body.arguments if self.body else ()
+
+    @property
+    def all_arguments(self) -> tuple[ArgumentPlan, ...]:
+        return self.arguments + self.body_arguments
+
+    @property
+    def constant_name(self) -> str:
+        return "_" + self.low_level_module.upper()
+
+
+@dataclass(frozen=True)
+class ResourcePlan:
+    tag: str
+    attribute: str
+    class_name: str
+    description: str
+    cli_name: str
+    operations: tuple[OperationPlan, ...]
+
+    @property
+    def item_noun(self) -> tuple[str, str]:
+        """("call session", "call sessions") for the tag call-sessions: for counts in messages."""
+        plural = self.attribute.replace("_", " ")
+        singular = plural[:-1] if plural.endswith("s") and not plural.endswith("ss") else plural
+        return singular, plural
+
+
+@dataclass(frozen=True)
+class ApiPlan:
+    title: str
+    api_key_header: str
+    resources: tuple[ResourcePlan, ...]
+    top_level_commands: str | None
+    """The resource attribute whose list/export are also top-level commands, if any."""
+
+    @property
+    def operations(self) -> tuple[OperationPlan, ...]:
+        return tuple(op for resource in self.resources for op in resource.operations)
+
+    @property
+    def model_imports(self) -> list[tuple[str, str]]:
+        imports: set[tuple[str, str]] = set()
+        for op in self.operations:
+            imports.update(op.response.model_imports)
+            if op.pagination:
+                imports.add((op.pagination.body_module, op.pagination.body_class))
+                imports.add((op.pagination.item_module, op.pagination.item_class))
+        return sorted(imports)
+
+
+# --- names -------------------------------------------------------------------------------------
+
+
+def snake_case(value: str) -> str:
+    """`callSessions` -> `call_sessions`, `X-Request-Id` -> `x_request_id`, `HTTPStatus` -> `http_status`."""
+    value = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1_\2", value)
+    value = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", value)
+    return re.sub(r"[^0-9a-zA-Z]+", "_", value).strip("_").lower()
+
+
+def python_identifier(value: str, *, what: str) -> str:
+    """A valid, non-keyword Python identifier for a name from the spec (a keyword gets a `_`)."""
+    name = snake_case(value)
+    if not name:
+        raise PlanError(f"{what}: {value!r} gives no Python name")
+    if name[0].isdigit():
+        name = f"n{name}"
+    if keyword.iskeyword(name) or name in {"self", "cls"}:
+        name += "_"
+    return name
+
+
+def pascal_case(value: str) -> str:
+    return "".join(part.capitalize() for part in snake_case(value).split("_"))
+
+
+def method_name_of(operation: Operation, tag: str) -> str:
+    """The rule in the module docstring: `x-python-name`, else operationId minus the tag's name."""
+    explicit = operation.raw.get("x-python-name")
+    if explicit is not None:
+        if (
+            not isinstance(explicit, str)
+            or not re.fullmatch(r"[a-z_][a-z0-9_]*", explicit)
+            or keyword.iskeyword(explicit)
+        ):
+            raise PlanError(
+                f"{operation.label}: x-python-name must be a lower-case Python identifier, got {explicit!r}"
+            )
+        return explicit
+    operation_id = operation.operation_id
+    if not operation_id:
+        raise PlanError(f"{operation.label} has no operationId (or x-python-name) to name its method by")
+    words = snake_case(operation_id).split("_")
+    tag_words = snake_case(tag).split("_")
+    singular = [*tag_words[:-1], tag_words[-1][:-1]] if tag_words[-1].endswith("s") else None
+    for suffix in (tag_words, singular):
+        if suffix and len(words) > len(suffix) and words[-len(suffix) :] == suffix:
+            words = words[: -len(suffix)]
+            break
+    return python_identifier("_".join(words), what=f"method of {operation.label}")
+
+
+# --- value rules -------------------------------------------------------------------------------
+
+
+def value_rule(document: OpenAPIDocument, node: Any, *, where: str, depth: int = 0) -> ValueRule:
+    """How a request value of this schema is typed, checked and offered on the command line."""
+    schema = document.normalize(node, where=where)
+    if schema.unsupported:
+        raise PlanError(f"{where}: {schema.unsupported} cannot be checked before sending")
+    nullable = schema.nullable
+    null_arg = ", nullable=True" if nullable else ""
+    kind = schema.single_type
+    if schema.enum is not None:
+        choices = tuple(schema.enum)
+        if all(isinstance(c, str) for c in choices):
+            annotation = "str"
+        elif all(isinstance(c, int) and not isinstance(c, bool) for c in choices):
+            annotation = "int"
+        else:
+            raise PlanError(f"{where}: an enum must hold only strings or only integers")
+        return ValueRule("choice", annotation, f"ChoiceRule({choices!r}{null_arg})", nullable=nullable, choices=choices)
+    if kind in ("integer", "number"):
+        bounds = {
+            "minimum": schema.minimum,
+            "maximum": schema.maximum,
+            "exclusive_minimum": schema.exclusive_minimum,
+            "exclusive_maximum": schema.exclusive_maximum,
+        }
+        arguments = "".join(f", {k}={_number_literal(v)}" for k, v in bounds.items() if v is not None)
+        rule_class = "IntegerRule" if kind == "integer" else "NumberRule"
+        annotation = "int" if kind == "integer" else "float"
+        return ValueRule(
+            kind,
+            annotation,
+            f"{rule_class}({arguments.removeprefix(', ')}{null_arg if arguments else null_arg.removeprefix(', ')})",
+            nullable=nullable,
+            minimum=schema.minimum,
+            maximum=schema.maximum,
+            exclusive_minimum=schema.exclusive_minimum,
+            exclusive_maximum=schema.exclusive_maximum,
+        )
+    if kind == "boolean":
+        return ValueRule("boolean", "bool", f"BooleanRule({null_arg.removeprefix(', ')})", nullable=nullable)
+    if kind == "string":
+        if schema.format == "date-time":
+            return ValueRule(
+                "date-time", "datetime.datetime", f"DateTimeRule({null_arg.removeprefix(', ')})", nullable=nullable
+            )
+        if schema.format == "date":
+            return ValueRule("date", "datetime.date", f"DateRule({null_arg.removeprefix(', ')})", nullable=nullable)
+        options = {"min_length": schema.min_length, "max_length": schema.max_length, "pattern": schema.pattern}
+        if schema.format == "uuid":
+            options["format"] = "uuid"
+        arguments = ", ".join(f"{k}={v!r}" for k, v in options.items() if v is not None)
+        if null_arg:
+            arguments = f"{arguments}{null_arg}" if arguments else "nullable=True"
+        return ValueRule("string", "str", f"StringRule({arguments})", nullable=nullable)
+    if kind == "array":
+        if depth > 8:
+            raise PlanError(f"{where}: arrays nested deeper than 8 levels are not supported")
+        item = value_rule(
+            document, schema.items if schema.items is not None else {}, where=f"{where}[]", depth=depth + 1
+        )
+        options = {"min_items": schema.raw.get("minItems"), "max_items": schema.raw.get("maxItems")}
+        arguments = "".join(f", {k}={v!r}" for k, v in options.items() if v is not None)
+        return ValueRule(
+            "array",
+            f"Sequence[{item.annotation}{' | None' if item.nullable else ''}]",
+            f"ArrayRule({item.check}{arguments}{null_arg})",
+            nullable=nullable,
+            item=item,
+        )
+    if kind == "object":
+        if depth > 8:
+            raise PlanError(f"{where}: objects nested deeper than 8 levels are not supported")
+        fields = []
+        for name, property_node in schema.properties.items():
+            rule = value_rule(document, property_node, where=f"{where}.{name}", depth=depth + 1)
+            fields.append(f"ObjectField({name!r}, {rule.check}, required={name in schema.required})")
+        closed = schema.additional_properties is False
+        arguments = f"({', '.join(fields)}{',' if len(fields) == 1 else ''})"
+        return ValueRule(
+            "object",
+            "Mapping[str, Any]",
+            f"ObjectRule({arguments}{', closed=True' if closed else ''}{null_arg})",
+            nullable=nullable,
+        )
+    if not schema.types:
+        return ValueRule("any", "Any", f"AnyRule({null_arg.removeprefix(', ')})", nullable=True)
+    raise PlanError(f"{where}: a value of several types ({', '.join(sorted(schema.types))}) is not supported")
+
+
+def _number_literal(value: float) -> str:
+    """A bound as Python source: 1 rather than 1.0, the float itself otherwise."""
+    if isinstance(value, int) or (float(value).is_integer() and abs(value) < 2**53):
+        return repr(int(value))
+    return repr(value)
+
+
+# --- operations --------------------------------------------------------------------------------
+
+
+def build_plan(document: OpenAPIDocument, generator_data: Any) -> ApiPlan:
+    """The whole plan; raises PlanError on anything unsupported (the message names the operation)."""
+    api_key_header = document.api_key_header()
+    if api_key_header is None:
+        raise PlanError("the spec has no apiKey security scheme sent in a header")
+    endpoints = _endpoints_by_operation(generator_data)
+    models = {plain(model.class_info.name): model for model in generator_data.models}
+    tags_described = {t["name"]: t.get("description", "") for t in document.raw.get("tags") or []}
+
+    by_tag: dict[str, list[OperationPlan]] = {}
+    for operation in document.operations():
+        tags = operation.raw.get("tags") or []
+        if not tags:
+            raise PlanError(f"{operation.label} has no tag: every operation belongs to the resource of its first tag")
+        tag = str(tags[0])
+        endpoint = endpoints.get((operation.path, operation.method))
+        if endpoint is None:
+            raise PlanError(f"{operation.label}: openapi-python-client did not generate it (see its warnings)")
+        by_tag.setdefault(tag, []).append(_plan_operation(document, operation, tag, endpoint, models))
+
+    resources = []
+    attributes: dict[str, str] = {}
+    for tag, operations in by_tag.items():
+        attribute = python_identifier(tag, what=f"tag {tag!r}")
+        if attribute in attributes:
+            raise PlanError(f"tags {attributes[attribute]!r} and {tag!r} both become client.{attribute}")
+        attributes[attribute] = tag
+        names: dict[str, OperationPlan] = {}
+        for op in operations:
+            if op.method_name in names:
+                raise PlanError(
+                    f"{names[op.method_name].label} and {op.label} would both be client.{attribute}.{op.method_name}: "
+                    "give one of them an x-python-name"
+                )
+            if op.method_name in RESERVED_METHOD_NAMES:
+                raise PlanError(f"{op.label}: the method name {op.method_name!r} is reserved; give it an x-python-name")
+            names[op.method_name] = op
+        commands: dict[str, OperationPlan] = {}
+        for op in operations:
+            for command in (op.cli_command, op.cli_export_command):
+                if command is None:
+                    continue
+                if command in commands and commands[command] is not op:
+                    raise PlanError(
+                        f"{commands[command].label} and {op.label} would both be the command "
+                        f"`{snake_to_cli(attribute)} {command}`: give one an x-python-name"
+                    )
+                commands[command] = op
+        resources.append(
+            ResourcePlan(
+                tag=tag,
+                attribute=attribute,
+                class_name=pascal_case(tag),
+                description=str(tags_described.get(tag) or f"Operations tagged {tag}."),
+                cli_name=snake_to_cli(attribute),
+                operations=tuple(operations),
+            )
+        )
+
+    top_level = (document.raw.get("x-cli") or {}).get("top-level-commands")
+    top_level_attribute = None
+    if top_level is not None:
+        if top_level not in by_tag:
+            raise PlanError(f"x-cli.top-level-commands names the tag {top_level!r}, which no operation has")
+        top_level_attribute = python_identifier(str(top_level), what="x-cli.top-level-commands")
+    return ApiPlan(
+        title=str(document.raw.get("info", {}).get("title", "API")),
+        api_key_header=api_key_header,
+        resources=tuple(resources),
+        top_level_commands=top_level_attribute,
+    )
+
+
+def snake_to_cli(name: str) -> str:
+    return name.replace("_", "-")
+
+
+def _endpoints_by_operation(generator_data: Any) -> dict[tuple[str, str], Any]:
+    found = {}
+    for collection in generator_data.endpoint_collections_by_tag.values():
+        for endpoint in collection.endpoints:
+            found[(plain(endpoint.path), endpoint.method.lower())] = endpoint
+    return found
+
+
+def _plan_operation(
+    document: OpenAPIDocument, operation: Operation, tag: str, endpoint: Any, models: Mapping[str, Any]
+) -> OperationPlan:
+    label = operation.label
+    method_name = method_name_of(operation, tag)
+    arguments = _plan_parameters(document, operation)
+    body = _plan_body(document, operation)
+    taken: dict[str, str] = {}
+    for argument in arguments + (body.arguments if body else ()):
+        if argument.python_name in RESERVED_ARGUMENTS:
+            raise PlanError(
+                f"{label}: the {argument.location} {(argument.location == 'body' and 'property') or 'parameter'} "
+                f"{argument.wire_name!r} would be the argument {argument.python_name!r}, which every method "
+                "already has for its own use"
+            )
+        if argument.python_name in taken:
+            raise PlanError(
+                f"{label}: {taken[argument.python_name]} and the {argument.location} {argument.wire_name!r} "
+                f"would both be the argument {argument.python_name!r}"
+            )
+        taken[argument.python_name] = f"the {argument.location} {argument.wire_name!r}"
+    placeholders = set(re.findall(r"{([^}]+)}", operation.path))
+    declared = {a.wire_name for a in arguments if a.location == "path"}
+    if placeholders != declared:
+        raise PlanError(
+            f"{label}: the path's placeholders {sorted(placeholders)} and its path parameters {sorted(declared)} differ"
+        )
+
+    response = _plan_response(document, operation, endpoint, models)
+    pagination = _plan_pagination(document, operation, endpoint, models, arguments, response)
+    method = operation.method
+    idempotent_flag = operation.raw.get("x-idempotent")
+    if idempotent_flag is not None and not isinstance(idempotent_flag, bool):
+        raise PlanError(f"{label}: x-idempotent must be true or false, got {idempotent_flag!r}")
+    retry_after_send = method in IDEMPOTENT_METHODS or bool(idempotent_flag)
+    error_statuses = tuple(
+        sorted(
+            int(status) for status in operation.raw.get("responses", {}) if str(status).isdigit() and int(status) >= 400
+        )
+    )
+    cli_command = snake_to_cli(method_name)
+    export_command = None
+    if pagination is not None:
+        export_command = "export" + (snake_to_cli(method_name.removeprefix("list")) if method_name != "list" else "")
+        if not export_command.startswith("export-") and export_command != "export":
+            export_command = f"export-{snake_to_cli(method_name)}"
+    table_columns: tuple[ColumnPlan, ...] = ()
+    export_columns: tuple[ColumnPlan, ...] = ()
+    export_page_size = None
+    if pagination is not None:
+        size = next(a for a in arguments if a.python_name == pagination.size_argument)
+        maximum = size.rule.maximum
+        export_page_size = (
+            int(maximum) if maximum is not None else max(DEFAULT_EXPORT_PAGE_SIZE, pagination.default_page_size)
+        )
+        item_schema = _items_schema(document, operation)
+        table_columns = _table_columns(document, item_schema, pagination.item_key_wire, where=label)
+        export_columns = _export_columns(document, item_schema, where=label)
+    return OperationPlan(
+        operation_id=operation.operation_id or method_name,
+        label=label,
+        method=method,
+        path=operation.path,
+        tag=tag,
+        resource=python_identifier(tag, what=f"tag {tag!r}"),
+        method_name=method_name,
+        low_level_module=plain(endpoint.name),
+        summary=str(operation.raw.get("summary") or operation.operation_id or label),
+        description=str(operation.raw.get("description") or "").strip(),
+        arguments=arguments,
+        body=body,
+        response=response,
+        pagination=pagination,
+        retry_after_send=retry_after_send,
+        error_statuses=error_statuses,
+        cli_command=cli_command,
+        cli_export_command=export_command,
+        table_columns=table_columns,
+        export_columns=export_columns,
+        export_page_size=export_page_size,
+    )
+
+
+def _plan_parameters(document: OpenAPIDocument, operation: Operation) -> tuple[ArgumentPlan, ...]:
+    arguments = []
+    for parameter in operation.parameters:
+        location = str(parameter["in"])
+        name = str(parameter["name"])
+        where = f"{operation.label}, {location} parameter {name!r}"
+        if location == "cookie":
+            raise PlanError(f"{where}: cookie parameters are not supported")
+        if location not in ("path", "query", "header"):
+            raise PlanError(f"{where}: unknown location {location!r}")
+        if location == "header" and name.lower() in {"authorization", "cookie", "content-type", "accept", "host"}:
+            raise PlanError(f"{where}: the client sets this header itself")
+        style = parameter.get("style")
+        if style not in (None, "form" if location == "query" else "simple"):
+            raise PlanError(f"{where}: style {style!r} is not supported")
+        schema = document.parameter_schema(parameter, where=operation.label)
+        rule = value_rule(document, parameter.get("schema", {}), where=where)
+        if location == "path" and rule.kind not in ("string", "integer", "number", "choice", "date", "date-time"):
+            raise PlanError(f"{where}: a path parameter must be a single value, not {rule.kind}")
+        if location in ("query", "header") and rule.kind == "object":
+            raise PlanError(f"{where}: object-valued {location} parameters are not supported")
+        if location == "header" and rule.kind == "array":
+            raise PlanError(f"{where}: array-valued header parameters are not supported")
+        if location == "query" and rule.kind == "array" and parameter.get("explode") is False:
+            raise PlanError(f"{where}: explode: false is not supported")
+        required = bool(parameter.get("required")) or location == "path"
+        arguments.append(
+            ArgumentPlan(
+                wire_name=name,
+                python_name=python_identifier(name, what=where),
+                location=location,
+                required=required,
+                rule=rule,
+                description=str(parameter.get("description") or "").strip(),
+                default=schema.default,
+                has_default=schema.has_default,
+                path_level=(name, location) in operation.path_level_parameter_names,
+            )
+        )
+    # Path parameters first (positional, in the order of the path), then the rest as listed.
+    order = {name: index for index, name in enumerate(re.findall(r"{([^}]+)}", operation.path))}
+    path = sorted((a for a in arguments if a.location == "path"), key=lambda a: order.get(a.wire_name, 0))
+    return (*path, *(a for a in arguments if a.location != "path"))
+
+
+def _plan_body(document: OpenAPIDocument, operation: Operation) -> BodyPlan | None:
+    found = document.request_body(operation)
+    if found is None:
+        return None
+    body, _ = found
+    where = f"{operation.label}, request body"
+    media = document.json_media(body.get("content"))
+    if media is None:
+        raise PlanError(f"{where}: only JSON request bodies are supported, got {', '.join(body['content'])}")
+    media_type = next(k for k in body["content"] if body["content"][k] is media or body["content"][k] == media)
+    schema_node = media.get("schema", {})
+    rule = value_rule(document, schema_node, where=where)
+    required = bool(body.get("required"))
+    schema = document.normalize(schema_node, where=where)
+    if rule.kind != "object" or not schema.properties:
+        argument = ArgumentPlan(
+            wire_name="body",
+            python_name="body",
+            location="body",
+            required=required,
+            rule=rule,
+            description=str(body.get("description") or schema.description or "The request body.").strip(),
+            null_is_sent=rule.nullable,
+        )
+        return BodyPlan(str(media_type), required, False, (argument,), rule.check)
+    arguments = []
+    for name, property_node in schema.properties.items():
+        property_where = f"{where}, property {name!r}"
+        property_rule = value_rule(document, property_node, where=property_where)
+        property_schema = document.normalize(property_node, where=property_where)
+        arguments.append(
+            ArgumentPlan(
+                wire_name=name,
+                python_name=python_identifier(name, what=property_where),
+                location="body",
+                required=name in schema.required,
+                rule=property_rule,
+                description=str(property_schema.description or "").strip(),
+                default=property_schema.default,
+                has_default=property_schema.has_default,
+                null_is_sent=property_rule.nullable,
+            )
+        )
+    return BodyPlan(str(media_type), required, True, tuple(arguments), rule.check)
+
+
+def _success_status(operation: Operation) -> int:
+    statuses = sorted(
+        int(status)
+        for status in operation.raw.get("responses", {})
+        if str(status).isdigit() and 200 <= int(status) < 300
+    )
+    if not statuses:
+        raise PlanError(f"{operation.label} documents no 2xx response")
+    return statuses[0]
+
+
+def _plan_response(
+    document: OpenAPIDocument, operation: Operation, endpoint: Any, models: Mapping[str, Any]
+) -> ResponsePlan:
+    status = _success_status(operation)
+    response = document.responses(operation)[str(status)]
+    media = document.json_media(response.get("content"))
+    if status == 204 or not response.get("content"):
+        return ResponsePlan(status, "empty", "None", "")
+    if media is None:
+        raise PlanError(
+            f"{operation.label}: the {status} response is {', '.join(response['content'])}; only JSON is supported"
+        )
+    prop = _endpoint_response_prop(endpoint, status)
+    if prop is None:
+        return ResponsePlan(status, "json", "Any", "as_received")
+    model = _single_model(prop, models)
+    if model is not None and not _is_free_form(model):
+        cls, module = plain(model.class_info.name), plain(model.class_info.module_name)
+        return ResponsePlan(status, "object", cls, f"{cls}.from_dict", ((module, cls),))
+    inner = getattr(_non_null(prop), "inner_property", None)
+    if inner is not None:
+        item_model = _single_model(inner, models)
+        if item_model is not None and not _is_free_form(item_model):
+            cls, module = plain(item_model.class_info.name), plain(item_model.class_info.module_name)
+            return ResponsePlan(
+                status,
+                "array",
+                f"list[{cls}]",
+                f"list_of({cls}.from_dict)",
+                ((module, cls),),
+                item_annotation=cls,
+            )
+        return ResponsePlan(status, "array", "list[Any]", "as_list", item_annotation="Any")
+    return ResponsePlan(status, "json", "Any", "as_received")
+
+
+def _endpoint_response_prop(endpoint: Any, status: int) -> Any:
+    for response in endpoint.responses.patterns:
+        if response.status_code.range == (status, status):
+            return response.prop
+    return None
+
+
+def _non_null(prop: Any) -> Any:
+    members = getattr(prop, "inner_properties", None)
+    if not members:
+        return prop
+    non_null = [m for m in members if type(m).__name__ != "NoneProperty"]
+    return non_null[0] if len(non_null) == 1 else prop
+
+
+def _single_model(prop: Any, models: Mapping[str, Any]) -> Any:
+    prop = _non_null(prop)
+    class_info = getattr(prop, "class_info", None)
+    if type(prop).__name__ != "ModelProperty" or class_info is None:
+        return None
+    return models.get(plain(class_info.name))
+
+
+def _is_free_form(model: Any) -> bool:
+    return not (model.required_properties or model.optional_properties)
+
+
+def _plan_pagination(
+    document: OpenAPIDocument,
+    operation: Operation,
+    endpoint: Any,
+    models: Mapping[str, Any],
+    arguments: Sequence[ArgumentPlan],
+    response: ResponsePlan,
+) -> PaginationPlan | None:
+    extension = operation.raw.get("x-pagination")
+    if extension is None:
+        return None
+    where = f"x-pagination of {operation.label}"
+    if not isinstance(extension, Mapping):
+        raise PlanError(f"{where} must be an object")
+    styles = pagination_styles()
+    style_name = str(extension.get("style", "page-number"))
+    style = styles.get(style_name)
+    if style is None:
+        raise PlanError(f"{where}: unknown style {style_name!r}; known: {', '.join(sorted(styles))}")
+    expected = {"style", "item-key", *style.query_parameter_keys, *style.body_path_keys}
+    unknown = set(extension) - expected
+    if unknown:
+        raise PlanError(f"{where}: unknown keys {sorted(unknown)} for style {style_name!r}")
+    missing = (expected - {"style"}) - set(extension)
+    if missing:
+        raise PlanError(f"{where}: style {style_name!r} needs {sorted(missing)}")
+    if response.kind != "object":
+        raise PlanError(f"{where}: the success response must be an object holding the items")
+    query = {a.wire_name: a for a in arguments if a.location == "query"}
+    page_key, size_key = style.query_parameter_keys
+    page_argument, size_argument = query.get(str(extension[page_key])), query.get(str(extension[size_key]))
+    if page_argument is None or size_argument is None:
+        raise PlanError(f"{where}: {page_key} and {size_key} must name query parameters of the operation")
+    for argument in (page_argument, size_argument):
+        if argument.rule.kind != "integer":
+            raise PlanError(f"{where}: the query parameter {argument.wire_name!r} must be an integer")
+    if not size_argument.has_default:
+        raise PlanError(
+            f"{where}: the size parameter {size_argument.wire_name!r} needs a default (the server's page size)"
+        )
+
+    items_wire = extension[style.body_path_keys[0]]
+    if not isinstance(items_wire, list) or not all(isinstance(k, str) for k in items_wire):
+        raise PlanError(f"{where}: {style.body_path_keys[0]} must be a list of keys")
+    body_model = models[response.annotation]
+    node = body_model
+    python_path = []
+    for wire_name in items_wire:
+        fields = list(getattr(node, "required_properties", None) or [])
+        found = [p for p in fields if plain(p.name) == wire_name]
+        if not found:
+            raise PlanError(f"{where}: {wire_name!r} must be a required, non-null property on the items path")
+        prop = found[0]
+        python_path.append(plain(prop.python_name))
+        nested = _single_model(prop, models)
+        node = nested if nested is not None else prop
+    item_prop = getattr(node, "inner_property", None)
+    item_model = _single_model(item_prop, models) if item_prop is not None else None
+    if item_model is None:
+        raise PlanError(f"{where}: the items path must end at an array of objects")
+    item_key_wire = str(extension["item-key"])
+    key = [p for p in item_model.required_properties if plain(p.name) == item_key_wire]
+    if not key:
+        raise PlanError(f"{where}: item-key {item_key_wire!r} must be a required property of the items")
+    body_paths: dict[str, tuple[str, ...]] = {}
+    for path_key in style.body_path_keys[1:]:
+        value = extension[path_key]
+        if not isinstance(value, list) or not value or not all(isinstance(k, str) for k in value):
+            raise PlanError(f"{where}: {path_key} must be a non-empty list of keys")
+        body_paths[path_key] = tuple(value)
+    page_schema = document.normalize(
+        next(p for p in operation.parameters if p["name"] == page_argument.wire_name and p["in"] == "query").get(
+            "schema", {}
+        )
+    )
+    return PaginationPlan(
+        style=style_name,
+        page_argument=page_argument.python_name,
+        size_argument=size_argument.python_name,
+        default_page_size=int(size_argument.default),
+        first_page=int(page_schema.default) if page_schema.has_default else int(page_schema.minimum or 1),
+        items_path=tuple(python_path),
+        items_wire_path=tuple(items_wire),
+        item_key=plain(key[0].python_name),
+        item_key_wire=item_key_wire,
+        body_class=response.annotation,
+        body_module=response.model_imports[0][0],
+        item_class=plain(item_model.class_info.name),
+        item_module=plain(item_model.class_info.module_name),
+        body_paths=body_paths,
+    )
+
+
+def _items_schema(document: OpenAPIDocument, operation: Operation) -> Schema:
+    extension = operation.raw["x-pagination"]
+    status = _success_status(operation)
+    media = document.json_media(document.responses(operation)[str(status)].get("content"))
+    assert media is not None
+    schema = document.normalize(media.get("schema", {}), where=operation.label)
+    style = pagination_styles()[str(extension.get("style", "page-number"))]
+    for key in extension[style.body_path_keys[0]]:
+        schema = document.normalize(schema.properties[key], where=operation.label)
+    return document.normalize(schema.items, where=operation.label)
+
+
+def _table_columns(document: OpenAPIDocument, item: Schema, key: str, *, where: str) -> tuple[ColumnPlan, ...]:
+    """`x-cli-columns` of the item schema, else a rule: the key, then date-times, then the first
+    other scalar fields, up to 8 columns."""
+    scalars = {}
+    for name, node in item.properties.items():
+        schema = document.normalize(node, where=where)
+        if schema.single_type in ("string", "integer", "number", "boolean") or schema.enum is not None:
+            scalars[name] = schema
+    chosen = item.extensions.get("x-cli-columns")
+    if chosen is not None:
+        if not isinstance(chosen, list) or not all(isinstance(c, str) for c in chosen):
+            raise PlanError(f"{where}: x-cli-columns must be a list of property names")
+        unknown = [c for c in chosen if c not in item.properties]
+        if unknown:
+            raise PlanError(f"{where}: x-cli-columns names {unknown}, which the items do not have")
+        names = list(chosen)
+    else:
+        dates = [n for n, s in scalars.items() if s.format == "date-time" and n != key]
+        others = [n for n in scalars if n != key and n not in dates]
+        names = ([key] if key in scalars else []) + dates[:1] + others
+        names = names[:DEFAULT_TABLE_COLUMNS]
+    columns = []
+    for name in names:
+        schema = document.normalize(item.properties[name], where=where)
+        whole = name == key or schema.format in ("date-time", "date") or name.lower().endswith("id")
+        columns.append(ColumnPlan(header=snake_case(name).replace("_", " "), path=(name,), whole=whole))
+    return tuple(columns)
+
+
+def _export_columns(document: OpenAPIDocument, item: Schema, *, where: str) -> tuple[ColumnPlan, ...]:
+    """CSV columns in the spec's order: an object with declared properties becomes `parent.child`
+    columns; free-form objects and arrays become one JSON-encoded column."""
+    columns: list[ColumnPlan] = []
+    for name, node in item.properties.items():
+        schema = document.normalize(node, where=where)
+        if schema.properties:
+            columns.extend(ColumnPlan(f"{name}.{child}", (name, child)) for child in schema.properties)
+        else:
+            columns.append(ColumnPlan(name, (name,), json_encoded=bool(schema.types & {"object", "array"})))
+    return tuple(columns)
+
+
+# --- response model fields ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FieldShape:
+    """How a response model reads and types one field (decided here for every model template)."""
+
+    kind: str
+    """value (kept as received), datetime, date, model, model_list."""
+    annotation: str
+    """The field's type, `X | None` for an optional or nullable field, `X` for a required one."""
+    model_class: str | None = None
+    model_module: str | None = None
+
+
+_PLAIN_TYPES = {
+    "StringProperty": "str",
+    "IntProperty": "int",
+    "FloatProperty": "float",
+    "BooleanProperty": "bool",
+    "UuidProperty": "str",
+    "AnyProperty": "Any",
+    "FileProperty": "Any",
+}
+
+
+def field_shape(prop: Any, models: Mapping[str, Any]) -> FieldShape:
+    """What a response model field holds. Liberal: a value of the wrong type is kept as
+    received, so only conversions that cannot lose information are made (timestamps, nested models)."""
+    members = list(getattr(prop, "inner_properties", None) or [prop])
+    non_null = [m for m in members if type(m).__name__ != "NoneProperty"]
+    optional = not prop.required or len(non_null) < len(members)
+    shape = _single_shape(non_null[0], models) if len(non_null) == 1 else _union_shape(non_null, models)
+    annotation = shape.annotation
+    if optional and annotation != "Any":
+        annotation = f"{annotation} | None"
+    return FieldShape(shape.kind, annotation, shape.model_class, shape.model_module)
+
+
+def _union_shape(members: Sequence[Any], models: Mapping[str, Any]) -> FieldShape:
+    annotations = {_single_shape(m, models).annotation for m in members}
+    if len(annotations) == 1:  # e.g. opc's several enum classes for one nullable enum
+        return _single_shape(members[0], models)
+    return FieldShape("value", "Any")
+
+
+def _single_shape(prop: Any, models: Mapping[str, Any]) -> FieldShape:
+    kind = type(prop).__name__
+    if kind in _PLAIN_TYPES:
+        return FieldShape("value", _PLAIN_TYPES[kind])
+    if kind == "DateTimeProperty":
+        return FieldShape("datetime", "datetime.datetime")
+    if kind == "DateProperty":
+        return FieldShape("date", "datetime.date")
+    if kind in ("LiteralEnumProperty", "EnumProperty"):
+        value_type = getattr(prop, "value_type", str)
+        return FieldShape("value", "int" if value_type is int else "str")
+    if kind == "ConstProperty":
+        return FieldShape("value", "Any")
+    if kind == "ModelProperty":
+        model = models.get(plain(prop.class_info.name))
+        if model is None or _is_free_form(model):
+            return FieldShape("value", "dict[str, Any]")
+        name = plain(prop.class_info.name)
+        return FieldShape("model", name, model_class=name, model_module=plain(prop.class_info.module_name))
+    if kind == "ListProperty":
+        inner = prop.inner_property
+        inner_shape = _single_shape(_non_null(inner), models) if inner is not None else FieldShape("value", "Any")
+        if inner_shape.kind == "model":
+            return FieldShape(
+                "model_list",
+                f"list[{inner_shape.annotation}]",
+                model_class=inner_shape.model_class,
+                model_module=inner_shape.model_module,
+            )
+        # Items that are timestamps stay the strings received: only fields are converted.
+        return FieldShape("value", f"list[{inner_shape.annotation if inner_shape.kind == 'value' else 'str'}]")
+    if kind == "UnionProperty":
+        members = [m for m in prop.inner_properties if type(m).__name__ != "NoneProperty"]
+        if len(members) == 1:
+            return _single_shape(members[0], models)
+        return _union_shape(members, models)
+    return FieldShape("value", "Any")
+
+
+# --- helpers -----------------------------------------------------------------------------------
+
+
+def plain(value: Any) -> str:
+    """The text of a generator string: openapi-python-client wraps text from the spec in UntrustedString."""
+    getter = getattr(value, "get_untrusted_value", None)
+    return str(getter() if getter is not None else value)
+
+
+_RUNTIME_PAGINATION: ModuleType | None = None
+
+
+def pagination_styles() -> Mapping[str, Any]:
+    """The runtime's registry of pagination styles: adding a style there is all a new style needs."""
+    global _RUNTIME_PAGINATION
+    if _RUNTIME_PAGINATION is None:
+        package = "_plan_runtime"
+        if package not in sys.modules:
+            spec = importlib.util.spec_from_file_location(
+                package, RUNTIME_DIR / "__init__.py", submodule_search_locations=[str(RUNTIME_DIR)]
+            )
+            assert spec is not None
+            assert spec.loader is not None
+            module = importlib.util.module_from_spec(spec)
+            sys.modules[package] = module
+            spec.loader.exec_module(module)
+        _RUNTIME_PAGINATION = importlib.import_module(f"{package}._pagination")
+    styles: Mapping[str, Any] = _RUNTIME_PAGINATION.PAGINATION_STYLES
+    return styles

@@ -1,0 +1,98 @@
+"""The command line as data: what the generated `cli.py` declares and `_cli.py` builds commands from.
+
+One `Group` per resource (tag) of the spec, one `Command` per operation, one `Option` per argument.
+Kept free of click and rich, so that importing the generated `cli.py` never needs the `cli` extra
+and its `main()` can say in one line how to install it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["Column", "Command", "Group", "Option", "Program"]
+
+
+@dataclass(frozen=True)
+class Option:
+    """One argument of an operation on the command line.
+
+    `kind` is the plan's: string, integer, number, boolean, choice, date-time, date, array,
+    object or any. Path parameters are positional arguments; everything else is `--flag`."""
+
+    python_name: str
+    kind: str
+    help: str = ""
+    required: bool = False
+    positional: bool = False
+    minimum: float | None = None
+    maximum: float | None = None
+    exclusive_minimum: float | None = None
+    exclusive_maximum: float | None = None
+    choices: tuple[Any, ...] | None = None
+    item_kind: str | None = None
+    server_default: Any = None
+    null_is_sent: bool = False
+    """A nullable body property: `--flag null` sends JSON null."""
+
+    @property
+    def flag(self) -> str:
+        return "--" + self.python_name.replace("_", "-")
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of `list`'s table or of a CSV export: the path of wire keys to its value."""
+
+    header: str
+    path: tuple[str, ...]
+    json_encoded: bool = False
+    whole: bool = False
+    """Never wrapped or cut (ids and timestamps): other columns are dropped or shortened first."""
+
+
+@dataclass(frozen=True)
+class Command:
+    """One operation: `name` is the command, `method` the client method it calls."""
+
+    name: str
+    method: str
+    help: str
+    options: tuple[Option, ...]
+    response_kind: str
+    """object, array, empty or json: what a non-paginated command prints."""
+    paginated: bool = False
+    export_name: str | None = None
+    page_option: str | None = None
+    size_option: str | None = None
+    export_page_size: int | None = None
+    """The page size `export` sends when none is given (see the README: the largest safe to assume)."""
+    table_columns: tuple[Column, ...] = ()
+    export_columns: tuple[Column, ...] = ()
+    item_noun: tuple[str, str] = ("item", "items")
+    """Singular and plural, for messages such as "Wrote 1 call session"."""
+
+
+@dataclass(frozen=True)
+class Group:
+    """The commands of one resource: `ravan-calls <name> <command>`."""
+
+    name: str
+    attribute: str
+    help: str
+    commands: tuple[Command, ...]
+
+
+@dataclass(frozen=True)
+class Program:
+    """The whole command line."""
+
+    name: str
+    help: str
+    groups: tuple[Group, ...]
+    top_level_group: str | None
+    """A group whose list/export (and other commands) are also top-level commands."""
+    version: str
+    spec_version: str
+    spec_sha256: str
+    install_hint: str

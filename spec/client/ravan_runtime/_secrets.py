@@ -1,0 +1,100 @@
+"""Keeping credentials out of everything printable: reprs, messages, logs, pickles, URLs.
+
+- `Secret` holds a credential so that no repr, str or format of it shows the value.
+- `Redactor` replaces every spelling of the credentials a server might echo back (as sent, JSON
+  escaped, JSON escaped with `\\/`, percent-encoded) with `[secure]`; text is redacted before it
+  is cut to an excerpt, so a credential straddling the cut cannot half survive.
+- `display_url` shows a URL with its password as `[secure]`, as httpx does.
+- `SENSITIVE_HEADERS` are the request and response headers whose values are never shown.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import NoReturn
+from urllib.parse import quote, quote_plus
+
+import httpx
+
+__all__ = ["MASK", "SENSITIVE_HEADERS", "Redactor", "Secret", "display_url", "masked_header_items"]
+
+MASK = "[secure]"
+# httpx masks the first two in its own header repr; the API key header is added per client.
+SENSITIVE_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie"})
+# Shorter values are not redacted: replacing every "a" in a message would make it unreadable,
+# and a credential that short is no secret.
+MIN_REDACTED_LENGTH = 4
+
+
+class Secret:
+    """A credential that never shows itself: repr, str and format all give `<redacted>`."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        return self._value
+
+    def __repr__(self) -> str:
+        return "<redacted>"
+
+    __str__ = __repr__
+
+    def __reduce__(self) -> NoReturn:
+        raise TypeError("a credential cannot be pickled")
+
+
+class Redactor:
+    """Replaces the credentials it was given, in every spelling a server might echo, with `[secure]`."""
+
+    def __init__(self, secrets: Iterable[str]) -> None:
+        variants: set[str] = set()
+        for secret in secrets:
+            if len(secret) < MIN_REDACTED_LENGTH:
+                continue
+            json_escaped = json.dumps(secret)[1:-1]
+            variants.update(
+                {
+                    secret,
+                    json_escaped,
+                    json_escaped.replace("/", "\\/"),
+                    json.dumps(secret, ensure_ascii=True)[1:-1],
+                    quote(secret, safe=""),
+                    quote_plus(secret, safe=""),
+                }
+            )
+        # Longest first: a variant that contains another must be replaced whole.
+        self._variants = sorted(variants, key=len, reverse=True)
+
+    def __call__(self, text: str) -> str:
+        for variant in self._variants:
+            if variant in text:
+                text = text.replace(variant, MASK)
+        return text
+
+    def excerpt(self, text: str, limit: int) -> str:
+        """The start of `text`, redacted first and cut after, so no credential survives the cut."""
+        return self(text)[:limit]
+
+    def __repr__(self) -> str:
+        return f"<Redactor of {len(self._variants)} spellings>"
+
+    def __reduce__(self) -> NoReturn:
+        raise TypeError("a redactor holds credentials and cannot be pickled")
+
+
+def display_url(url: httpx.URL | str) -> str:
+    """The URL as text with its password (if any) replaced by `[secure]`."""
+    parsed = url if isinstance(url, httpx.URL) else httpx.URL(url)
+    if parsed.password:
+        parsed = parsed.copy_with(password=MASK)
+    return str(parsed).replace("%5Bsecure%5D", MASK)
+
+
+def masked_header_items(headers: httpx.Headers, extra_sensitive: Iterable[str] = ()) -> list[tuple[str, str]]:
+    """The headers as (name, value) pairs, credentials shown as `[secure]`."""
+    sensitive = SENSITIVE_HEADERS | {name.lower() for name in extra_sensitive}
+    return [(name, MASK if name.lower() in sensitive else value) for name, value in headers.multi_items()]
