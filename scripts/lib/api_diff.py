@@ -80,11 +80,12 @@ class Severity(StrEnum):
 
 
 class Side(StrEnum):
-    """What a rule looks at: what callers send, what they receive, the operations, or Python."""
+    """What a rule looks at: what callers send or receive, the operations, the components, or Python."""
 
     REQUEST = "request"
     RESPONSE = "response"
     OPERATION = "operation"
+    COMPONENTS = "components"
     PYTHON = "python"
 
 
@@ -134,12 +135,14 @@ SCHEMA_CHANGES = (
     SchemaChange("enum-value-added", Effect.WIDENS, "gained a value in its (closed) enum"),
     SchemaChange("enum-value-removed", Effect.NARROWS, "lost a value of its enum"),
     SchemaChange("became-enum", Effect.NARROWS, "became an enum, where any value of its type was allowed"),
-    SchemaChange("became-not-enum", Effect.WIDENS, "stopped being an enum: any value of its type is allowed"),
+    SchemaChange("became-not-enum", Effect.WIDENS, "stopped being an enum (any value of its type is allowed)"),
     SchemaChange("format-added", Effect.NARROWS, "gained a format"),
     SchemaChange("format-removed", Effect.WIDENS, "lost its format"),
     SchemaChange("format-changed", Effect.INCOMPARABLE, "changed its format"),
     SchemaChange("bound-tightened", Effect.NARROWS, "tightened a bound (minimum, maximum, length, items) or a pattern"),
-    SchemaChange("bound-loosened", Effect.WIDENS, "loosened or dropped a bound (minimum, maximum, length, items)"),
+    SchemaChange(
+        "bound-loosened", Effect.WIDENS, "loosened or dropped a bound (minimum, maximum, length, items) or its pattern"
+    ),
     SchemaChange("pattern-changed", Effect.INCOMPARABLE, "changed its pattern"),
     SchemaChange("union-member-added", Effect.WIDENS, "gained a oneOf/anyOf member"),
     SchemaChange("union-member-removed", Effect.NARROWS, "lost a oneOf/anyOf member"),
@@ -263,9 +266,24 @@ RULES: tuple[Rule, ...] = (
     Rule("request-body-added-required", B, REQUEST, "A required request body was added: existing calls lack it."),
     Rule("request-body-added-optional", INFO, REQUEST, "An optional request body was added."),
     Rule("request-body-removed", B, REQUEST, "The request body was removed: callers that send one break."),
-    Rule("request-body-became-required", B, REQUEST, "The request body became required."),
-    Rule("request-body-became-optional", INFO, REQUEST, "The request body became optional."),
-    Rule("request-body-media-type-changed", B, REQUEST, "The request body's media type changed."),
+    Rule(
+        "request-body-became-required",
+        B,
+        REQUEST,
+        "The request body became required: calls that send none are refused.",
+    ),
+    Rule(
+        "request-body-became-optional",
+        INFO,
+        REQUEST,
+        "The request body became optional: every call that was valid still is.",
+    ),
+    Rule(
+        "request-body-media-type-changed",
+        B,
+        REQUEST,
+        "The request body's media type changed: the server expects another encoding.",
+    ),
     # Properties of request and response bodies.
     Rule(
         "new-required-request-property",
@@ -319,7 +337,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "component-schema-removed",
         W,
-        OPERATION,
+        Side.COMPONENTS,
         "A component schema was removed or renamed: the generated model class of that name goes too.",
     ),
     # The generated Python API: griffe's breakages, one rule per kind.
@@ -1592,8 +1610,8 @@ def stale_generated_warning() -> str | None:
 
 SECTION_TITLES = {
     Severity.BREAKING: "Breaking changes",
-    Severity.WARNING: "Warnings (not breaking, worth a look)",
-    Severity.INFO: "Other changes (not breaking)",
+    Severity.WARNING: "Warnings, not breaking but worth a look",
+    Severity.INFO: "Other changes, not breaking",
 }
 
 
