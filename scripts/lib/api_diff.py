@@ -1,26 +1,34 @@
-"""Report the changes since a git ref that break callers: in the spec, and in the generated Python API.
+"""The breaking-change gate: what a change to the spec and the generated packages breaks for callers.
 
-This is the body of `scripts/api-diff`. It compares the working tree with BASE_REF (by default the
-merge base with `main`; HEAD when there is none or when HEAD is on `main`) in two ways:
+This is the body of `scripts/api-diff`. It compares the working tree (or `--head REF`) with BASE_REF
+(by default the merge base with `main`; HEAD when there is none or when HEAD is on `main`):
 
-1. The spec: `spec/openapi.yaml` at the base against the one on disk, in plain language. These
-   break callers: a removed operation, response, query parameter, schema or schema property (a
-   rename shows as one removed and one added); a changed type or format; a property or parameter
-   that became required (or a new required one); a property that stopped being nullable; an enum
-   value removed. Additions and relaxations are listed too, as not breaking. Request bodies are
-   not compared: the API has none.
-2. The public Python API of the generated packages, with griffe: the base's committed
-   `generated/ravan-client/ravan_client` (and `ravan_models`), extracted with `git archive`,
-   against the working tree's, through `griffe.find_breaking_changes`, each with its explanation.
+1. The spec, `spec/openapi.yaml`, read through the generator's own resolver
+   (`openapi_document.OpenAPIDocument`: `$ref`s, `allOf`, path-level parameters and nullable unions
+   are followed the way the generated code sees them). A rule knows which way the data flows:
+   a schema reached from a request (parameters, request body) breaks callers when what it
+   accepts narrows; a schema reached from a response breaks them when what it may contain
+   widens, or when something they read disappears. Operations, success statuses and
+   `x-pagination` (the pager's contract) are compared too.
+2. The public Python API of the generated packages (`generated/ravan-client/ravan_client`,
+   `generated/ravan-models/ravan_models`): griffe's breaking changes (signatures, removed
+   objects), plus the annotations of class attributes (model fields), which griffe does not
+   compare.
+
+Every finding carries a rule of `RULES`: a stable id, a severity (breaking, warning, info), the
+side it applies to and one line saying why. `--list-rules` prints that catalogue; the report comes
+as text, Markdown or JSON (`--format`), and `--summary FILE` appends the Markdown (CI passes
+$GITHUB_STEP_SUMMARY).
 
 Policy: the exit code is 1 when anything breaks callers, unless the spec's `info.version` major
-number went up since the base (a breaking release is then announced; the report is still
-printed). It is 0 otherwise, and 2 on a usage error such as an unknown ref.
+number went up since the base (a breaking release is then announced; the report still lists
+every finding). It is 0 otherwise, and 2 on a usage error such as an unknown ref.
 """
 
 from __future__ import annotations
 
 import argparse
+import ast
 import hashlib
 import io
 import json
@@ -29,13 +37,22 @@ import subprocess
 import sys
 import tarfile
 import tempfile
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from enum import Enum, StrEnum
 from pathlib import Path
-from typing import Any, TypeGuard
+from typing import Any
 
 import griffe
 import yaml
+
+# Run as `python scripts/lib/api_diff.py`, Python puts scripts/lib on sys.path, not the repository:
+# put the repository first, so that the shared reader is `scripts.lib.openapi_document` here as in
+# the tests, and so that a copy of this script (a test's scratch repository) reads its own copy.
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from scripts.lib.openapi_document import OpenAPIDocument, Operation, Schema, SpecError
 
 REPO = Path(__file__).resolve().parents[2]
 SPEC = "spec/openapi.yaml"
@@ -44,34 +61,1351 @@ GENERATED_PACKAGES = (
     ("generated/ravan-client", "ravan_client"),
     ("generated/ravan-models", "ravan_models"),
 )
-HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
-RENAME_HINT = " (a rename shows as removed + added)"
+RENAME_HINT = " (a rename shows as a removal and an addition)"
 
 
 class ApiDiffError(Exception):
     """The comparison cannot run (unknown ref, unreadable spec); the message says why."""
 
 
+# --- the rules ---------------------------------------------------------------------------------
+
+
+class Severity(StrEnum):
+    """How a finding counts: only `breaking` fails the gate (unless the major version went up)."""
+
+    BREAKING = "breaking"
+    WARNING = "warning"
+    INFO = "info"
+
+
+class Side(StrEnum):
+    """What a rule looks at: what callers send or receive, the operations, the components, or Python."""
+
+    REQUEST = "request"
+    RESPONSE = "response"
+    OPERATION = "operation"
+    COMPONENTS = "components"
+    PYTHON = "python"
+
+
 @dataclass(frozen=True)
-class SpecChange:
-    """One difference between the two specs, located and worded for a person."""
+class Rule:
+    """One kind of change, with its verdict. `mirror` names the rule that the same edit made on
+    the response side gives, when its verdict is the opposite (declared on request-side rules)."""
 
-    where: str
+    id: str
+    severity: Severity
+    side: Side
+    description: str
+    mirror: str | None = None
+
+    @property
+    def breaking(self) -> bool:
+        return self.severity is Severity.BREAKING
+
+
+class Effect(Enum):
+    """What a schema change does to the set of values the schema allows."""
+
+    NARROWS = "narrows"
+    WIDENS = "widens"
+    # Neither a subset nor a superset (a type or format swapped): breaks both ways.
+    INCOMPARABLE = "incomparable"
+    # The same values, another meaning (a default): worth a look, not a verdict.
+    BEHAVIOUR = "behaviour"
+
+
+@dataclass(frozen=True)
+class SchemaChange:
+    """A change any schema can undergo; `SCHEMA_SUBJECTS` turns each into one rule per side."""
+
+    kind: str
+    effect: Effect
     what: str
-    breaking: bool
+    request_only: bool = False
 
-    def __str__(self) -> str:
-        return f"{self.where}: {self.what}"
+
+SCHEMA_CHANGES = (
+    SchemaChange("type-changed", Effect.INCOMPARABLE, "changed its type to one neither wider nor narrower"),
+    SchemaChange("type-widened", Effect.WIDENS, "allows more types (a type added, or integer became number)"),
+    SchemaChange("type-narrowed", Effect.NARROWS, "allows fewer types (a type dropped, or number became integer)"),
+    SchemaChange("became-nullable", Effect.WIDENS, "became nullable"),
+    SchemaChange("became-not-nullable", Effect.NARROWS, "stopped being nullable"),
+    SchemaChange("enum-value-added", Effect.WIDENS, "gained a value in its (closed) enum"),
+    SchemaChange("enum-value-removed", Effect.NARROWS, "lost a value of its enum"),
+    SchemaChange("became-enum", Effect.NARROWS, "became an enum, where any value of its type was allowed"),
+    SchemaChange("became-not-enum", Effect.WIDENS, "stopped being an enum (any value of its type is allowed)"),
+    SchemaChange("format-added", Effect.NARROWS, "gained a format"),
+    SchemaChange("format-removed", Effect.WIDENS, "lost its format"),
+    SchemaChange("format-changed", Effect.INCOMPARABLE, "changed its format"),
+    SchemaChange("bound-tightened", Effect.NARROWS, "tightened a bound (minimum, maximum, length, items) or a pattern"),
+    SchemaChange(
+        "bound-loosened", Effect.WIDENS, "loosened or dropped a bound (minimum, maximum, length, items) or its pattern"
+    ),
+    SchemaChange("pattern-changed", Effect.INCOMPARABLE, "changed its pattern"),
+    SchemaChange("union-member-added", Effect.WIDENS, "gained a oneOf/anyOf member"),
+    SchemaChange("union-member-removed", Effect.NARROWS, "lost a oneOf/anyOf member"),
+    SchemaChange("default-changed", Effect.BEHAVIOUR, "changed, gained or lost its default", request_only=True),
+)
+# Rule id prefix -> (side, what it names). A request body, or a response body, counts as a property.
+SCHEMA_SUBJECTS = {
+    "request-parameter": (Side.REQUEST, "A query, path, header or cookie parameter"),
+    "request-property": (Side.REQUEST, "A request body property (or the body itself)"),
+    "response-property": (Side.RESPONSE, "A response body property (or the body itself)"),
+}
+REASONS = {
+    (Side.REQUEST, Effect.NARROWS): "a request that was valid may now be refused",
+    (Side.REQUEST, Effect.INCOMPARABLE): "a request that was valid may now be refused",
+    (Side.REQUEST, Effect.WIDENS): "every request that was valid still is",
+    (Side.REQUEST, Effect.BEHAVIOUR): "a request that leaves it out now asks for something else",
+    (Side.RESPONSE, Effect.WIDENS): "callers may receive values they do not handle",
+    (Side.RESPONSE, Effect.INCOMPARABLE): "callers may receive values they do not handle",
+    (Side.RESPONSE, Effect.NARROWS): "callers receive only values they already handle",
+}
+
+
+def severity_of(side: Side, effect: Effect) -> Severity:
+    """The direction rule: a request breaks when it narrows, a response when it widens."""
+    if effect is Effect.INCOMPARABLE:
+        return Severity.BREAKING
+    if effect is Effect.BEHAVIOUR:
+        return Severity.WARNING
+    breaks = Effect.NARROWS if side is Side.REQUEST else Effect.WIDENS
+    return Severity.BREAKING if effect is breaks else Severity.INFO
+
+
+def schema_rules() -> list[Rule]:
+    rules = []
+    for change in SCHEMA_CHANGES:
+        for prefix, (side, noun) in SCHEMA_SUBJECTS.items():
+            if change.request_only and side is not Side.REQUEST:
+                continue
+            severity = severity_of(side, change.effect)
+            mirrored = side is Side.REQUEST and not change.request_only
+            if mirrored and severity_of(Side.RESPONSE, change.effect) is not severity:
+                mirror: str | None = f"response-property-{change.kind}"
+            else:
+                mirror = None
+            rules.append(
+                Rule(
+                    f"{prefix}-{change.kind}",
+                    severity,
+                    side,
+                    f"{noun} {change.what}: {REASONS[(side, change.effect)]}.",
+                    mirror,
+                )
+            )
+    return rules
+
+
+# Short names for the table below.
+B, W, INFO = Severity.BREAKING, Severity.WARNING, Severity.INFO
+REQUEST, RESPONSE, OPERATION, PYTHON = Side.REQUEST, Side.RESPONSE, Side.OPERATION, Side.PYTHON
+
+# The catalogue: the report, `--list-rules` and the tests all read it. Ids never change once
+# published (CI logs and reviewers refer to them); add a rule rather than repurpose one.
+RULES: tuple[Rule, ...] = (
+    # Operations.
+    Rule("operation-removed", B, OPERATION, "An operation was removed: every call to it fails."),
+    Rule("operation-added", INFO, OPERATION, "An operation was added: nothing callers do changes."),
+    Rule("operation-path-changed", B, OPERATION, "An operation (same operationId) moved to another path."),
+    Rule("operation-method-changed", B, OPERATION, "An operation (same operationId) changed its HTTP method."),
+    Rule("operation-id-changed", B, OPERATION, "An operationId changed: the generated method is named after it."),
+    Rule(
+        "response-success-status-changed",
+        B,
+        OPERATION,
+        "The set of 2xx statuses changed: the client parses, and callers get, a documented success only.",
+    ),
+    Rule("response-non-success-status-removed", INFO, OPERATION, "An error status is no longer documented."),
+    Rule("response-non-success-status-added", INFO, OPERATION, "An error status is newly documented."),
+    Rule(
+        "response-media-type-changed",
+        B,
+        RESPONSE,
+        "A response stopped being JSON or lost its body: the client can no longer parse what callers read.",
+    ),
+    # x-pagination: the generated pager's contract.
+    Rule("pagination-removed", B, OPERATION, "An operation lost x-pagination: its generated pager goes away."),
+    Rule("pagination-added", INFO, OPERATION, "An operation gained x-pagination: a pager is generated for it."),
+    Rule("pagination-style-changed", B, OPERATION, "The pagination style changed: the pager pages another way."),
+    Rule("pagination-items-path-changed", B, OPERATION, "The path of a page's items moved: the pager reads them."),
+    Rule("pagination-item-key-changed", B, OPERATION, "The item key changed: callers and the pager rely on it."),
+    Rule("pagination-total-path-changed", B, OPERATION, "The path of a page's total moved: the pager reads it."),
+    Rule(
+        "pagination-parameter-changed",
+        B,
+        OPERATION,
+        "The page or page-size parameter changed: the pager sends it.",
+    ),
+    # Parameters.
+    Rule(
+        "request-parameter-removed",
+        B,
+        REQUEST,
+        "A parameter was removed (or renamed, or moved to another location): callers that pass it break.",
+    ),
+    Rule("new-required-request-parameter", B, REQUEST, "A required parameter was added: existing calls lack it."),
+    Rule("new-optional-request-parameter", INFO, REQUEST, "An optional parameter was added."),
+    Rule(
+        "request-parameter-became-required",
+        B,
+        REQUEST,
+        "A parameter became required: calls that leave it out are refused.",
+        mirror="response-property-became-required",
+    ),
+    Rule(
+        "request-parameter-became-optional",
+        INFO,
+        REQUEST,
+        "A parameter became optional: every call that was valid still is.",
+        mirror="response-property-became-optional",
+    ),
+    # Request bodies.
+    Rule("request-body-added-required", B, REQUEST, "A required request body was added: existing calls lack it."),
+    Rule("request-body-added-optional", INFO, REQUEST, "An optional request body was added."),
+    Rule("request-body-removed", B, REQUEST, "The request body was removed: callers that send one break."),
+    Rule(
+        "request-body-became-required",
+        B,
+        REQUEST,
+        "The request body became required: calls that send none are refused.",
+    ),
+    Rule(
+        "request-body-became-optional",
+        INFO,
+        REQUEST,
+        "The request body became optional: every call that was valid still is.",
+    ),
+    Rule(
+        "request-body-media-type-changed",
+        B,
+        REQUEST,
+        "The request body's media type changed: the server expects another encoding.",
+    ),
+    # Properties of request and response bodies.
+    Rule(
+        "new-required-request-property",
+        B,
+        REQUEST,
+        "A required request body property was added: existing requests lack it.",
+        mirror="response-property-added",
+    ),
+    Rule("new-optional-request-property", INFO, REQUEST, "An optional request body property was added."),
+    Rule(
+        "request-property-removed",
+        W,
+        REQUEST,
+        "A request body property was removed (or renamed): callers that send it may be refused.",
+        mirror="response-property-removed",
+    ),
+    Rule(
+        "request-property-became-required",
+        B,
+        REQUEST,
+        "A request body property became required: requests that leave it out are refused.",
+        mirror="response-property-became-required",
+    ),
+    Rule(
+        "request-property-became-optional",
+        INFO,
+        REQUEST,
+        "A request body property became optional: every request that was valid still is.",
+        mirror="response-property-became-optional",
+    ),
+    Rule(
+        "response-property-removed",
+        B,
+        RESPONSE,
+        "A response property was removed (or renamed): callers that read it break.",
+    ),
+    Rule("response-property-added", INFO, RESPONSE, "A response property was added: callers may ignore it."),
+    Rule(
+        "response-property-became-optional",
+        B,
+        RESPONSE,
+        "A response property became optional: callers that read it may find it missing.",
+    ),
+    Rule(
+        "response-property-became-required",
+        INFO,
+        RESPONSE,
+        "A response property became required: callers always get what they already handle.",
+    ),
+    *schema_rules(),
+    Rule(
+        "component-schema-removed",
+        W,
+        Side.COMPONENTS,
+        "A component schema was removed or renamed: the generated model class of that name goes too.",
+    ),
+    # The generated Python API: griffe's breakages, one rule per kind.
+    Rule("python-object-removed", B, PYTHON, "A public module, class, function or attribute was removed."),
+    Rule("python-object-changed-kind", B, PYTHON, "A public name now points to another kind of object."),
+    Rule("python-parameter-removed", B, PYTHON, "A function parameter was removed."),
+    Rule("python-parameter-moved", B, PYTHON, "A positional parameter moved."),
+    Rule("python-parameter-changed-kind", B, PYTHON, "A parameter changed kind (positional, keyword-only, ...)."),
+    Rule("python-parameter-changed-required", B, PYTHON, "A parameter became required."),
+    Rule("python-parameter-added-required", B, PYTHON, "A required parameter was added."),
+    Rule("python-parameter-changed-default", W, PYTHON, "A parameter's default changed: calls that omit it change."),
+    Rule("python-return-changed-type", B, PYTHON, "A function's return annotation was removed or is incompatible."),
+    Rule("python-class-removed-base", B, PYTHON, "A class lost a base class."),
+    Rule("python-api-breakage", B, PYTHON, "Another breaking change griffe found (a kind this gate does not know)."),
+    # ... and what griffe does not compare: the annotations of class attributes (model fields).
+    Rule(
+        "python-model-field-type-changed",
+        B,
+        PYTHON,
+        "A model field's type changed to one neither wider nor narrower.",
+    ),
+    Rule(
+        "python-model-field-type-widened",
+        B,
+        PYTHON,
+        "A model field may hold more kinds of values: code that reads it meets values it does not handle.",
+    ),
+    Rule(
+        "python-model-field-type-narrowed",
+        W,
+        PYTHON,
+        "A model field holds fewer kinds of values: readers are fine, code that builds one may not type-check.",
+    ),
+)
+RULES_BY_ID = {rule.id: rule for rule in RULES}
+GRIFFE_RULES = {
+    griffe.BreakageKind.OBJECT_REMOVED: "python-object-removed",
+    griffe.BreakageKind.OBJECT_CHANGED_KIND: "python-object-changed-kind",
+    griffe.BreakageKind.PARAMETER_REMOVED: "python-parameter-removed",
+    griffe.BreakageKind.PARAMETER_MOVED: "python-parameter-moved",
+    griffe.BreakageKind.PARAMETER_CHANGED_KIND: "python-parameter-changed-kind",
+    griffe.BreakageKind.PARAMETER_CHANGED_REQUIRED: "python-parameter-changed-required",
+    griffe.BreakageKind.PARAMETER_ADDED_REQUIRED: "python-parameter-added-required",
+    griffe.BreakageKind.PARAMETER_CHANGED_DEFAULT: "python-parameter-changed-default",
+    griffe.BreakageKind.RETURN_CHANGED_TYPE: "python-return-changed-type",
+    griffe.BreakageKind.CLASS_REMOVED_BASE: "python-class-removed-base",
+}
+SEVERITY_ORDER = {Severity.BREAKING: 0, Severity.WARNING: 1, Severity.INFO: 2}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One change, the rule it falls under, and where: `where` says how callers reach it (an
+    operation and the path inside it; one entry per place that sees the same definition),
+    `source` where it is defined (a JSON pointer into the spec, or a file and line)."""
+
+    rule: Rule
+    where: tuple[str, ...]
+    message: str
+    source: str = ""
+
+    @property
+    def severity(self) -> Severity:
+        return self.rule.severity
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule.id,
+            "severity": str(self.severity),
+            "side": str(self.rule.side),
+            "where": list(self.where),
+            "message": self.message,
+            "source": self.source,
+        }
+
+
+def finding(rule_id: str, where: str, message: str, source: str = "") -> Finding:
+    return Finding(RULES_BY_ID[rule_id], (where,), message, source)
+
+
+def merge_findings(findings: Iterable[Finding]) -> list[Finding]:
+    """One finding per change: a shared component reached from several operations or responses
+    (say the error body of five statuses) is one change, listed with every place that sees it."""
+    merged: dict[tuple[str, str, str, str], Finding] = {}
+    for item in findings:
+        key = (item.rule.id, item.source, item.message, "" if item.source else "|".join(item.where))
+        known = merged.get(key)
+        if known is None:
+            merged[key] = item
+        else:
+            merged[key] = replace(known, where=(*known.where, *(w for w in item.where if w not in known.where)))
+    return sorted(merged.values(), key=lambda f: (SEVERITY_ORDER[f.severity], f.where[0], f.rule.id, f.message))
+
+
+# --- the spec ------------------------------------------------------------------------------------
+
+
+def pointer_escape(name: str) -> str:
+    return name.replace("~", "~0").replace("/", "~1")
+
+
+def pointer_lookup(raw: Mapping[str, Any], pointer: str) -> Any:
+    """The node at a local JSON pointer, without following the `$ref` it may hold (None if absent)."""
+    node: Any = raw
+    for part in pointer.removeprefix("#/").split("/") if pointer != "#" else []:
+        key = part.replace("~1", "/").replace("~0", "~")
+        if isinstance(node, Mapping) and key in node:
+            node = node[key]
+        elif isinstance(node, list) and key.isdigit() and int(key) < len(node):
+            node = node[int(key)]
+        else:
+            return None
+    return node
+
+
+def definition_of(raw: Mapping[str, Any], pointer: str) -> tuple[Any, str]:
+    """The node a pointer leads to once every `$ref` on the way is followed, and its own pointer."""
+    node = pointer_lookup(raw, pointer)
+    for _ in range(64):
+        if not (isinstance(node, Mapping) and isinstance(node.get("$ref"), str) and node["$ref"].startswith("#")):
+            break
+        pointer = node["$ref"]
+        node = pointer_lookup(raw, pointer)
+    return node, pointer
+
+
+def property_source(raw: Mapping[str, Any], pointer: str, name: str, depth: int = 0) -> str:
+    """Where property `name` of the schema at `pointer` is defined, looking into `allOf` members
+    and nullable unions the way `normalize` merges them; the schema's own pointer when not found."""
+    node, pointer = definition_of(raw, pointer)
+    if not isinstance(node, Mapping) or depth > 16:
+        return pointer
+    if name in (node.get("properties") or {}):
+        return f"{pointer}/properties/{pointer_escape(name)}"
+    for combinator in ("allOf", "anyOf", "oneOf"):
+        for index, _ in enumerate(node.get(combinator) or []):
+            member_pointer = f"{pointer}/{combinator}/{index}"
+            found = property_source(raw, member_pointer, name, depth + 1)
+            if found != definition_of(raw, member_pointer)[1]:
+                return found
+    return pointer
+
+
+def normalized_path(path: str) -> str:
+    """A path template with its parameter names blanked: `/a/{id}` and `/a/{key}` are one path."""
+    return re.sub(r"\{[^}]*\}", "{}", path)
+
+
+def describe_schema(schema: Schema) -> str:
+    """A schema's values in a few words: `string (date-time) | null`, `array`, `any`."""
+    if schema.ref_name and schema.single_type == "object":
+        words = schema.ref_name
+    else:
+        words = " | ".join(sorted(schema.types)) or "any"
+    if schema.format:
+        words += f" ({schema.format})"
+    return f"{words} | null" if schema.nullable and schema.types else words
+
+
+def expanded_types(types: frozenset[str]) -> frozenset[str] | None:
+    """The JSON types a set allows, integer counted inside number; None for any type."""
+    if not types:
+        return None
+    return types | {"integer"} if "number" in types else types
+
+
+def type_effect(old: frozenset[str], new: frozenset[str]) -> Effect | None:
+    old_values, new_values = expanded_types(old), expanded_types(new)
+    if old_values == new_values:
+        return None
+    if new_values is None or (old_values is not None and old_values < new_values):
+        return Effect.WIDENS
+    if old_values is None or new_values < old_values:
+        return Effect.NARROWS
+    return Effect.INCOMPARABLE
+
+
+def lower_bounds(schema: Schema) -> dict[str, tuple[float, bool] | None]:
+    """Each kind of lower bound: (value, exclusive); the tighter of minimum and exclusiveMinimum."""
+    numeric: tuple[float, bool] | None = None
+    if schema.minimum is not None:
+        numeric = (schema.minimum, False)
+    if schema.exclusive_minimum is not None and (numeric is None or schema.exclusive_minimum >= numeric[0]):
+        numeric = (schema.exclusive_minimum, True)
+    return {
+        "minimum": numeric,
+        "minLength": _inclusive(schema.min_length),
+        "minItems": _inclusive(schema.raw.get("minItems")),
+        "minProperties": _inclusive(schema.raw.get("minProperties")),
+    }
+
+
+def upper_bounds(schema: Schema) -> dict[str, tuple[float, bool] | None]:
+    numeric: tuple[float, bool] | None = None
+    if schema.maximum is not None:
+        numeric = (schema.maximum, False)
+    if schema.exclusive_maximum is not None and (numeric is None or schema.exclusive_maximum <= numeric[0]):
+        numeric = (schema.exclusive_maximum, True)
+    return {
+        "maximum": numeric,
+        "maxLength": _inclusive(schema.max_length),
+        "maxItems": _inclusive(schema.raw.get("maxItems")),
+        "maxProperties": _inclusive(schema.raw.get("maxProperties")),
+    }
+
+
+def _inclusive(value: Any) -> tuple[float, bool] | None:
+    return (value, False) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def _bound_text(bound: tuple[float, bool] | None, *, lower: bool) -> str:
+    if bound is None:
+        return "none"
+    value, exclusive = bound
+    sign = (">" if lower else "<") + ("" if exclusive else "=")
+    return f"{sign} {value:g}"
+
+
+def bound_effect(old: tuple[float, bool] | None, new: tuple[float, bool] | None, *, lower: bool) -> Effect | None:
+    if old == new:
+        return None
+    if old is None:
+        return Effect.NARROWS
+    if new is None:
+        return Effect.WIDENS
+    # Compare (value, exclusive) as a point on the line: an exclusive bound sits just inside.
+    old_key = (old[0], old[1] if lower else not old[1])
+    new_key = (new[0], new[1] if lower else not new[1])
+    tighter = new_key > old_key if lower else new_key < old_key
+    return Effect.NARROWS if tighter else Effect.WIDENS
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a schema sits: the side of the exchange, how a reader finds it, and where it is defined.
+
+    `path` is the property path inside the body or parameter (`[]` for an array's items); the
+    sources are JSON pointers into the base and the new spec."""
+
+    side: Side
+    where: str
+    parameter: str | None = None
+    path: tuple[str, ...] = ()
+    old_source: str = ""
+    new_source: str = ""
+    item_key_path: tuple[str, ...] | None = None
+
+    @property
+    def subject(self) -> str:
+        if self.side is Side.RESPONSE:
+            return "response-property"
+        return "request-parameter" if self.parameter and not self.path else "request-property"
+
+    @property
+    def label(self) -> str:
+        if not self.path:
+            return self.where
+        text = ""
+        for segment in self.path:
+            text += segment if segment.startswith("[") or not text else f".{segment}"
+        return f"{self.where}: {text}"
+
+    @property
+    def noun(self) -> str:
+        """How a message names the schema: `id`, the items of `tags`, the response body."""
+        if not self.path:
+            if self.parameter:
+                return self.parameter
+            return "the request body" if self.side is Side.REQUEST else "the response body"
+        if self.path[-1] == "[]":
+            return f"the items of `{self.path[-2]}`" if len(self.path) > 1 else "the items of the body"
+        if self.path[-1] == "{}":
+            return f"the values of `{self.path[-2]}`" if len(self.path) > 1 else "the values of the body"
+        return f"`{self.path[-1]}`"
+
+    @property
+    def is_item_key(self) -> bool:
+        return self.item_key_path is not None and self.path == self.item_key_path
+
+    def child(self, segment: str, old_source: str, new_source: str) -> Place:
+        return replace(self, path=(*self.path, segment), old_source=old_source, new_source=new_source)
+
+
+ITEM_KEY_NOTE = "; it is x-pagination's item key, the identity callers and the pager rely on"
+
+
+class SpecComparison:
+    """Walks two versions of the spec side by side, from the operations down, and collects findings."""
+
+    def __init__(self, old: OpenAPIDocument, new: OpenAPIDocument) -> None:
+        self.old = old
+        self.new = new
+        self.findings: list[Finding] = []
+
+    def add(self, rule_id: str, where: str, message: str, source: str = "") -> None:
+        self.findings.append(finding(rule_id, where, message, source))
+
+    def run(self) -> list[Finding]:
+        self.compare_operations()
+        old_schemas = (self.old.raw.get("components") or {}).get("schemas") or {}
+        new_schemas = (self.new.raw.get("components") or {}).get("schemas") or {}
+        for name in old_schemas:
+            if name not in new_schemas:
+                self.add(
+                    "component-schema-removed",
+                    f"components.schemas.{name}",
+                    f"schema `{name}` was removed{RENAME_HINT}; the generated model class `{name}` goes with it.",
+                    f"#/components/schemas/{pointer_escape(name)}",
+                )
+        return merge_findings(self.findings)
+
+    # --- operations -----------------------------------------------------------------------------
+
+    def compare_operations(self) -> None:
+        def key(operation: Operation) -> tuple[str, str]:
+            return operation.method, normalized_path(operation.path)
+
+        old_operations = {key(op): op for op in self.old.operations()}
+        new_operations = {key(op): op for op in self.new.operations()}
+        unmatched_new = {k: op for k, op in new_operations.items() if k not in old_operations}
+        for operation_key, old_operation in old_operations.items():
+            new_operation = new_operations.get(operation_key)
+            if new_operation is None:
+                new_operation = self.moved(old_operation, unmatched_new)
+                if new_operation is None:
+                    self.add(
+                        "operation-removed",
+                        old_operation.label,
+                        f"{old_operation.label} was removed: every call to it fails.",
+                        operation_source(old_operation),
+                    )
+                    continue
+                unmatched_new.pop(key(new_operation))
+            self.compare_operation(old_operation, new_operation)
+        for new_operation in unmatched_new.values():
+            self.add(
+                "operation-added",
+                new_operation.label,
+                f"{new_operation.label} was added.",
+                operation_source(new_operation),
+            )
+
+    def moved(self, old: Operation, candidates: Mapping[tuple[str, str], Operation]) -> Operation | None:
+        """The new operation with the same operationId, reported as moved rather than removed."""
+        if old.operation_id is None:
+            return None
+        for new in candidates.values():
+            if new.operation_id != old.operation_id:
+                continue
+            if normalized_path(new.path) != normalized_path(old.path):
+                self.add(
+                    "operation-path-changed",
+                    old.label,
+                    f"{old.operation_id} moved from {old.path} to {new.path}: calls to the old path fail.",
+                    operation_source(new),
+                )
+            if new.method != old.method:
+                self.add(
+                    "operation-method-changed",
+                    old.label,
+                    f"{old.operation_id} changed from {old.method.upper()} to {new.method.upper()}.",
+                    operation_source(new),
+                )
+            return new
+        return None
+
+    def compare_operation(self, old: Operation, new: Operation) -> None:
+        where = new.label
+        if old.operation_id != new.operation_id and old.operation_id is not None:
+            self.add(
+                "operation-id-changed",
+                where,
+                f"operationId {old.operation_id} became {new.operation_id}: the generated method is renamed.",
+                operation_source(new),
+            )
+        self.compare_parameters(old, new)
+        self.compare_request_bodies(old, new)
+        self.compare_responses(old, new)
+        self.compare_pagination(old, new)
+
+    # --- parameters -----------------------------------------------------------------------------
+
+    def compare_parameters(self, old: Operation, new: Operation) -> None:
+        old_parameters = {(p["in"], p["name"]): p for p in old.parameters}
+        new_parameters = {(p["in"], p["name"]): p for p in new.parameters}
+        old_sources = parameter_sources(self.old, old)
+        new_sources = parameter_sources(self.new, new)
+        for (location, name), old_parameter in old_parameters.items():
+            label = f"{location} parameter `{name}`"
+            where = f"{new.label}, {label}"
+            new_parameter = new_parameters.get((location, name))
+            if new_parameter is None:
+                self.add(
+                    "request-parameter-removed",
+                    where,
+                    f"{label} was removed{RENAME_HINT}: callers that pass it break.",
+                    old_sources.get((location, name), ""),
+                )
+                continue
+            source = new_sources.get((location, name), "")
+            old_required = bool(old_parameter.get("required", False))
+            new_required = bool(new_parameter.get("required", False))
+            if new_required and not old_required:
+                self.add(
+                    "request-parameter-became-required",
+                    where,
+                    f"{label} became required: calls that leave it out are refused.",
+                    source,
+                )
+            elif old_required and not new_required:
+                self.add("request-parameter-became-optional", where, f"{label} became optional.", source)
+            place = Place(
+                Side.REQUEST,
+                where,
+                parameter=label,
+                old_source=f"{old_sources.get((location, name), '')}/schema",
+                new_source=f"{source}/schema",
+            )
+            self.compare_schema(old_parameter.get("schema", {}), new_parameter.get("schema", {}), place)
+        for location, name in new_parameters.keys() - old_parameters.keys():
+            label = f"{location} parameter `{name}`"
+            source = new_sources.get((location, name), "")
+            if new_parameters[(location, name)].get("required", False):
+                self.add(
+                    "new-required-request-parameter",
+                    f"{new.label}, {label}",
+                    f"required {label} was added: existing calls lack it.",
+                    source,
+                )
+            else:
+                self.add(
+                    "new-optional-request-parameter", f"{new.label}, {label}", f"optional {label} was added.", source
+                )
+
+    # --- request bodies -------------------------------------------------------------------------
+
+    def compare_request_bodies(self, old: Operation, new: Operation) -> None:
+        old_body = self.old.request_body(old)
+        new_body = self.new.request_body(new)
+        where = f"{new.label}, request body"
+        source = f"{operation_source(new)}/requestBody"
+        if old_body is None and new_body is None:
+            return
+        if old_body is None:
+            assert new_body is not None
+            required = bool(new_body[0].get("required", False))
+            rule = "request-body-added-required" if required else "request-body-added-optional"
+            self.add(rule, where, f"a {'required' if required else 'optional'} request body was added.", source)
+            return
+        if new_body is None:
+            self.add("request-body-removed", where, "the request body was removed: callers that send one break.")
+            return
+        (old_object, old_media), (new_object, new_media) = old_body, new_body
+        old_required = bool(old_object.get("required", False))
+        new_required = bool(new_object.get("required", False))
+        if new_required and not old_required:
+            self.add("request-body-became-required", where, "the request body became required.", source)
+        elif old_required and not new_required:
+            self.add("request-body-became-optional", where, "the request body became optional.", source)
+        if old_media != new_media:
+            self.add(
+                "request-body-media-type-changed",
+                where,
+                f"the request body's media type changed from {old_media} to {new_media}.",
+                source,
+            )
+            return
+        old_json = self.old.json_media(old_object.get("content"))
+        new_json = self.new.json_media(new_object.get("content"))
+        if old_json is not None and new_json is not None:
+            media_pointer = f"{source}/content/{pointer_escape(new_media)}/schema"
+            place = Place(Side.REQUEST, where, old_source=media_pointer, new_source=media_pointer)
+            self.compare_schema(old_json.get("schema", {}), new_json.get("schema", {}), place)
+
+    # --- responses ------------------------------------------------------------------------------
+
+    def compare_responses(self, old: Operation, new: Operation) -> None:
+        old_responses = self.old.responses(old)
+        new_responses = self.new.responses(new)
+        old_success = sorted(status for status in old_responses if is_success(status))
+        new_success = sorted(status for status in new_responses if is_success(status))
+        if old_success != new_success:
+            self.add(
+                "response-success-status-changed",
+                new.label,
+                f"the success statuses changed from {', '.join(old_success) or 'none'} to "
+                f"{', '.join(new_success) or 'none'}: the client and its callers expect the documented one.",
+                f"{operation_source(new)}/responses",
+            )
+        for status in old_responses.keys() - new_responses.keys():
+            if not is_success(status):
+                self.add(
+                    "response-non-success-status-removed", new.label, f"response {status} is no longer documented."
+                )
+        for status in new_responses.keys() - old_responses.keys():
+            if not is_success(status):
+                self.add("response-non-success-status-added", new.label, f"response {status} is now documented.")
+
+        item_key_path = None
+        pagination = old.raw.get("x-pagination")
+        if isinstance(pagination, Mapping) and pagination.get("items") and pagination.get("item-key"):
+            item_key_path = (*[str(p) for p in pagination["items"]], "[]", str(pagination["item-key"]))
+        for status, old_response in old_responses.items():
+            new_response = new_responses.get(status)
+            if new_response is None:
+                continue
+            where = f"{new.label}, response {status}"
+            old_json = self.old.json_media(old_response.get("content"))
+            new_json = self.new.json_media(new_response.get("content"))
+            if old_json is not None and "schema" in old_json and (new_json is None or "schema" not in new_json):
+                self.add(
+                    "response-media-type-changed",
+                    where,
+                    f"response {status} no longer has a JSON body: callers that read it break.",
+                    response_source(self.new, new, status),
+                )
+                continue
+            if old_json is None or new_json is None or "schema" not in old_json:
+                continue
+            place = Place(
+                Side.RESPONSE,
+                where,
+                old_source=f"{response_source(self.old, old, status)}/content/{json_media_key(old_response)}/schema",
+                new_source=f"{response_source(self.new, new, status)}/content/{json_media_key(new_response)}/schema",
+                item_key_path=item_key_path if is_success(status) else None,
+            )
+            self.compare_schema(old_json["schema"], new_json["schema"], place)
+
+    # --- x-pagination ---------------------------------------------------------------------------
+
+    def compare_pagination(self, old: Operation, new: Operation) -> None:
+        old_pagination = old.raw.get("x-pagination")
+        new_pagination = new.raw.get("x-pagination")
+        where = new.label
+        source = f"{operation_source(new)}/x-pagination"
+        if not isinstance(old_pagination, Mapping) and not isinstance(new_pagination, Mapping):
+            return
+        if not isinstance(new_pagination, Mapping):
+            self.add("pagination-removed", where, "x-pagination was removed: the operation's pager goes away.")
+            return
+        if not isinstance(old_pagination, Mapping):
+            self.add("pagination-added", where, "x-pagination was added: the operation gets a pager.", source)
+            return
+        old_style = old_pagination.get("style", "page-number")
+        new_style = new_pagination.get("style", "page-number")
+        if old_style != new_style:
+            self.add(
+                "pagination-style-changed",
+                where,
+                f"the pagination style changed from {old_style} to {new_style}: the pager pages another way.",
+                source,
+            )
+        for key, rule_id, what in (
+            ("items", "pagination-items-path-changed", "the items path"),
+            ("item-key", "pagination-item-key-changed", "the item key"),
+            ("total", "pagination-total-path-changed", "the total path"),
+            ("page-parameter", "pagination-parameter-changed", "the page parameter"),
+            ("size-parameter", "pagination-parameter-changed", "the page-size parameter"),
+        ):
+            old_value, new_value = old_pagination.get(key), new_pagination.get(key)
+            # A total that appears comes with a style that has one (reported as the style change).
+            if old_value != new_value and not (key == "total" and old_value is None):
+                self.add(
+                    rule_id,
+                    where,
+                    f"{what} changed from {dotted(old_value)} to {dotted(new_value)}.",
+                    f"{source}/{key}",
+                )
+
+    # --- schemas --------------------------------------------------------------------------------
+
+    def compare_schema(
+        self, old_node: Any, new_node: Any, place: Place, seen: frozenset[tuple[str, str]] = frozenset()
+    ) -> None:
+        try:
+            old = self.old.normalize(old_node, where=place.label)
+            new = self.new.normalize(new_node, where=place.label)
+        except SpecError as error:
+            raise ApiDiffError(str(error)) from error
+        if old.ref and new.ref:
+            # A recursive schema: compare each pair of definitions once on a path.
+            if (old.ref, new.ref) in seen:
+                return
+            seen = seen | {(old.ref, new.ref)}
+        place = replace(place, old_source=old.ref or place.old_source, new_source=new.ref or place.new_source)
+        old_union = old.unsupported is not None and union_members(self.old, old) is not None
+        new_union = new.unsupported is not None and union_members(self.new, new) is not None
+        if old_union and new_union:
+            self.compare_union_members(old, new, place, seen)
+        else:
+            effect = type_effect(old.types, new.types)
+            if effect is not None:
+                kind = {Effect.WIDENS: "type-widened", Effect.NARROWS: "type-narrowed"}.get(effect, "type-changed")
+                change = f"changed type from {describe_schema(old)} to {describe_schema(new)}"
+                self.schema_finding(kind, effect, place, change)
+                if effect is Effect.INCOMPARABLE:
+                    # Properties, enum and bounds of another type are noise next to this.
+                    return
+        self.compare_nullability(old, new, place)
+        self.compare_enums(old, new, place)
+        self.compare_formats(old, new, place)
+        self.compare_bounds(old, new, place)
+        if place.side is Side.REQUEST and (old.has_default, old.default) != (new.has_default, new.default):
+            old_default = repr(old.default) if old.has_default else "none"
+            new_default = repr(new.default) if new.has_default else "none"
+            change = f"changed default from {old_default} to {new_default}"
+            self.schema_finding("default-changed", Effect.BEHAVIOUR, place, change)
+        self.compare_properties(old, new, place, seen)
+        if old.items is not None and new.items is not None:
+            child = place.child("[]", f"{place.old_source}/items", f"{place.new_source}/items")
+            self.compare_schema(old.items, new.items, child, seen)
+        if isinstance(old.additional_properties, Mapping) and isinstance(new.additional_properties, Mapping):
+            child = place.child(
+                "{}", f"{place.old_source}/additionalProperties", f"{place.new_source}/additionalProperties"
+            )
+            self.compare_schema(old.additional_properties, new.additional_properties, child, seen)
+
+    def schema_finding(self, kind: str, effect: Effect, place: Place, change: str, *, source: str = "") -> None:
+        rule_id = f"{place.subject}-{kind}"
+        message = f"{place.noun} {change}: {REASONS[(place.side, effect)]}"
+        if place.is_item_key and RULES_BY_ID[rule_id].breaking:
+            message += ITEM_KEY_NOTE
+        self.add(rule_id, place.label, message + ".", source or place.new_source)
+
+    def compare_nullability(self, old: Schema, new: Schema, place: Place) -> None:
+        old_null, new_null = allows_null(old), allows_null(new)
+        if new_null and not old_null:
+            change = f"became nullable ({describe_schema(old)} -> {describe_schema(new)})"
+            self.schema_finding("became-nullable", Effect.WIDENS, place, change)
+        elif old_null and not new_null:
+            change = f"stopped being nullable ({describe_schema(old)} -> {describe_schema(new)})"
+            self.schema_finding("became-not-nullable", Effect.NARROWS, place, change)
+
+    def compare_enums(self, old: Schema, new: Schema, place: Place) -> None:
+        if old.enum is None and new.enum is None:
+            return
+        if old.enum is None:
+            assert new.enum is not None
+            change = f"became an enum of {values_text(new.enum)}"
+            self.schema_finding("became-enum", Effect.NARROWS, place, change)
+            return
+        if new.enum is None:
+            change = f"stopped being an enum (was {values_text(old.enum)})"
+            self.schema_finding("became-not-enum", Effect.WIDENS, place, change)
+            return
+        removed = [value for value in old.enum if value not in new.enum]
+        added = [value for value in new.enum if value not in old.enum]
+        if removed:
+            self.schema_finding(
+                "enum-value-removed", Effect.NARROWS, place, f"lost enum value(s) {values_text(removed)}"
+            )
+        if added:
+            self.schema_finding("enum-value-added", Effect.WIDENS, place, f"gained enum value(s) {values_text(added)}")
+
+    def compare_formats(self, old: Schema, new: Schema, place: Place) -> None:
+        if old.format == new.format:
+            return
+        if old.format is None:
+            self.schema_finding("format-added", Effect.NARROWS, place, f"gained format {new.format}")
+        elif new.format is None:
+            self.schema_finding("format-removed", Effect.WIDENS, place, f"lost format {old.format}")
+        else:
+            change = f"changed format from {old.format} to {new.format}"
+            self.schema_finding("format-changed", Effect.INCOMPARABLE, place, change)
+
+    def compare_bounds(self, old: Schema, new: Schema, place: Place) -> None:
+        for lower, old_bounds, new_bounds in (
+            (True, lower_bounds(old), lower_bounds(new)),
+            (False, upper_bounds(old), upper_bounds(new)),
+        ):
+            for name, old_bound in old_bounds.items():
+                new_bound = new_bounds[name]
+                effect = bound_effect(old_bound, new_bound, lower=lower)
+                if effect is None:
+                    continue
+                kind = "bound-tightened" if effect is Effect.NARROWS else "bound-loosened"
+                verb = "tightened" if effect is Effect.NARROWS else "loosened"
+                old_text, new_text = _bound_text(old_bound, lower=lower), _bound_text(new_bound, lower=lower)
+                change = f"{verb} {name} from {old_text} to {new_text}"
+                self.schema_finding(kind, effect, place, change)
+        if old.pattern != new.pattern:
+            if old.pattern is None:
+                self.schema_finding("bound-tightened", Effect.NARROWS, place, f"gained pattern {new.pattern!r}")
+            elif new.pattern is None:
+                self.schema_finding("bound-loosened", Effect.WIDENS, place, f"lost pattern {old.pattern!r}")
+            else:
+                change = f"changed pattern from {old.pattern!r} to {new.pattern!r}"
+                self.schema_finding("pattern-changed", Effect.INCOMPARABLE, place, change)
+
+    def compare_union_members(self, old: Schema, new: Schema, place: Place, seen: frozenset[tuple[str, str]]) -> None:
+        old_members = union_members(self.old, old) or {}
+        new_members = union_members(self.new, new) or {}
+        for name in old_members.keys() - new_members.keys():
+            self.schema_finding("union-member-removed", Effect.NARROWS, place, f"lost the union member {name}")
+        for name in new_members.keys() - old_members.keys():
+            self.schema_finding("union-member-added", Effect.WIDENS, place, f"gained the union member {name}")
+        for name in old_members.keys() & new_members.keys():
+            self.compare_schema(old_members[name], new_members[name], place, seen)
+
+    def compare_properties(self, old: Schema, new: Schema, place: Place, seen: frozenset[tuple[str, str]]) -> None:
+        request = place.side is Side.REQUEST
+        for name, old_property in old.properties.items():
+            child = place.child(
+                name,
+                property_source(self.old.raw, place.old_source, name),
+                property_source(self.new.raw, place.new_source, name),
+            )
+            if name not in new.properties:
+                rule_id = "request-property-removed" if request else "response-property-removed"
+                reason = "callers that send it may be refused" if request else "callers that read it break"
+                self.add(rule_id, child.label, f"{child.noun} was removed{RENAME_HINT}: {reason}.", child.old_source)
+                continue
+            was_required, is_required = name in old.required, name in new.required
+            if is_required and not was_required:
+                rule_id = "request-property-became-required" if request else "response-property-became-required"
+                reason = "requests that leave it out are refused" if request else "callers always get it"
+                self.add(rule_id, child.label, f"{child.noun} became required: {reason}.", child.new_source)
+            elif was_required and not is_required:
+                rule_id = "request-property-became-optional" if request else "response-property-became-optional"
+                reason = "every request that was valid still is" if request else "callers may find it missing"
+                if not request and child.is_item_key:
+                    reason += ITEM_KEY_NOTE
+                self.add(rule_id, child.label, f"{child.noun} became optional: {reason}.", child.new_source)
+            self.compare_schema(old_property, new.properties[name], child, seen)
+        for name in new.properties.keys() - old.properties.keys():
+            child = place.child(name, "", property_source(self.new.raw, place.new_source, name))
+            if not request:
+                self.add("response-property-added", child.label, f"{child.noun} was added.", child.new_source)
+            elif name in new.required:
+                message = f"required {child.noun} was added: existing requests lack it."
+                self.add("new-required-request-property", child.label, message, child.new_source)
+            else:
+                self.add(
+                    "new-optional-request-property", child.label, f"optional {child.noun} was added.", child.new_source
+                )
+
+
+def allows_null(schema: Schema) -> bool:
+    # A schema with no type at all allows every value, null included.
+    return schema.nullable or (not schema.types and schema.unsupported is None)
+
+
+def is_success(status: str) -> bool:
+    return status.startswith("2")
+
+
+def union_members(document: OpenAPIDocument, schema: Schema) -> dict[str, Any] | None:
+    """The non-null members of a oneOf/anyOf of several shapes, named by their `$ref` (or their
+    type when inline), or None when the schema is no such union."""
+    for combinator in ("oneOf", "anyOf"):
+        members = schema.raw.get(combinator)
+        if not isinstance(members, list):
+            continue
+        named: dict[str, Any] = {}
+        for index, member in enumerate(members):
+            resolved = document.normalize(member)
+            if not resolved.types and resolved.nullable:
+                continue  # the null member: nullability is compared on its own
+            name = resolved.ref_name or " | ".join(sorted(resolved.types)) or f"member {index}"
+            named[name if name not in named else f"{name} #{index}"] = member
+        return named
+    return None
+
+
+def operation_source(operation: Operation) -> str:
+    return f"#/paths/{pointer_escape(operation.path)}/{operation.method}"
+
+
+def parameter_sources(document: OpenAPIDocument, operation: Operation) -> dict[tuple[str, str], str]:
+    """(in, name) -> the JSON pointer of the parameter object that applies (a `$ref`'s target when
+    it is one), the path item's overridden by the operation's own."""
+    sources: dict[tuple[str, str], str] = {}
+    path_pointer = f"#/paths/{pointer_escape(operation.path)}"
+    path_item = document.resolve((document.raw.get("paths") or {}).get(operation.path) or {})
+    for container, pointer in ((path_item, path_pointer), (operation.raw, f"{path_pointer}/{operation.method}")):
+        for index, node in enumerate(container.get("parameters") or []):
+            parameter = document.resolve(node)
+            own = node["$ref"] if isinstance(node, Mapping) and "$ref" in node else f"{pointer}/parameters/{index}"
+            sources[(str(parameter["in"]), str(parameter["name"]))] = own
+    return sources
+
+
+def response_source(document: OpenAPIDocument, operation: Operation, status: str) -> str:
+    node = (operation.raw.get("responses") or {}).get(status)
+    if node is None:
+        node = (operation.raw.get("responses") or {}).get(int(status)) if status.isdigit() else None
+    if isinstance(node, Mapping) and isinstance(node.get("$ref"), str):
+        return definition_of(document.raw, node["$ref"])[1]
+    return f"{operation_source(operation)}/responses/{pointer_escape(status)}"
+
+
+def json_media_key(response: Mapping[str, Any]) -> str:
+    for media_type in response.get("content") or {}:
+        base = str(media_type).split(";")[0].strip().lower()
+        if base == "application/json" or base.endswith("+json"):
+            return pointer_escape(str(media_type))
+    return "application~1json"
+
+
+def values_text(values: Iterable[Any]) -> str:
+    return ", ".join(json.dumps(value) for value in values)
+
+
+def dotted(value: Any) -> str:
+    if value is None:
+        return "none"
+    if isinstance(value, list):
+        return ".".join(str(part) for part in value) or "(the body)"
+    return str(value)
+
+
+def compare_specs(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[Finding]:
+    """Every finding between two parsed specs, merged and ordered (breaking first)."""
+    try:
+        return SpecComparison(OpenAPIDocument(old, source="the base spec"), OpenAPIDocument(new)).run()
+    except SpecError as error:
+        raise ApiDiffError(str(error)) from error
+
+
+# --- the generated Python API --------------------------------------------------------------------
+
+TYPING_ALIASES = {
+    "List": "list",
+    "Dict": "dict",
+    "Set": "set",
+    "FrozenSet": "frozenset",
+    "Tuple": "tuple",
+    "Type": "type",
+    "NoneType": "None",
+}
+ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*m")
 
 
 @dataclass
-class PythonApiReport:
-    """griffe's findings for one generated package."""
+class PythonTypes:
+    """What annotations of one package version mean: its type aliases (`X = Literal[...]`) and
+    each class's bases, so that `Literal['a']` or a str enum counts as narrower than `str`."""
 
-    package: str
-    explanations: list[str] = field(default_factory=list)
-    markdown: list[str] = field(default_factory=list)
-    note: str | None = None
+    aliases: dict[str, frozenset[str]] = field(default_factory=dict)
+    bases: dict[str, frozenset[str]] = field(default_factory=dict)
+
+    def members(self, annotation: str) -> frozenset[str]:
+        """The members of an annotation's top-level union, each normalized: `Optional[X]`,
+        `Union[X, None]` and `X | None` are alike, `Annotated` metadata is dropped, aliases expanded."""
+        try:
+            tree = ast.parse(annotation, mode="eval").body
+        except SyntaxError:
+            return frozenset({annotation})
+        return frozenset(self._members(tree))
+
+    def _members(self, node: ast.expr) -> Iterator[str]:
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+            yield from self._members(node.left)
+            yield from self._members(node.right)
+        elif isinstance(node, ast.Subscript):
+            base = _last_name(node.value)
+            arguments = list(node.slice.elts) if isinstance(node.slice, ast.Tuple) else [node.slice]
+            if base == "Union":
+                for argument in arguments:
+                    yield from self._members(argument)
+            elif base == "Optional":
+                yield from self._members(arguments[0])
+                yield "None"
+            elif base == "Annotated":
+                # Its metadata (pydantic's Field: alias, description, bounds) is not the type.
+                yield from self._members(arguments[0])
+            elif base == "Literal":
+                # One member per value, so that a Literal that gains a value is a wider type.
+                yield from (f"Literal[{ast.unparse(argument)}]" for argument in arguments)
+            else:
+                inner = ", ".join(" | ".join(sorted(self._members(argument))) for argument in arguments)
+                yield f"{TYPING_ALIASES.get(base, base)}[{inner}]"
+        elif isinstance(node, ast.Constant) and node.value is None:
+            yield "None"
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            yield from self.members(node.value)  # a forward reference
+        elif isinstance(node, ast.Name | ast.Attribute):
+            name = TYPING_ALIASES.get(_last_name(node), _last_name(node))
+            # Aliases hold members already expanded when they were read: no recursion here.
+            yield from self.aliases.get(name, {name})
+        else:
+            yield ast.unparse(node)
+
+    def is_subtype(self, narrow: str, wide: str, depth: int = 0) -> bool:
+        if narrow == wide or wide in {"Any", "object"}:
+            return True
+        if narrow.startswith("Literal["):
+            try:
+                value = ast.literal_eval(narrow.removeprefix("Literal[").removesuffix("]"))
+            except (ValueError, SyntaxError):
+                return False
+            return self.is_subtype(type(value).__name__, wide, depth + 1)
+        if (narrow, wide) in {("int", "float"), ("bool", "int"), ("bool", "float")}:
+            return True
+        return depth < 8 and any(self.is_subtype(base, wide, depth + 1) for base in self.bases.get(narrow, ()))
+
+    def covered(self, members: frozenset[str], by: frozenset[str]) -> bool:
+        return all(any(self.is_subtype(member, wide) for wide in by) for member in members)
+
+
+def _last_name(node: ast.expr) -> str:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return ast.unparse(node)
+
+
+def python_types(package: griffe.Module) -> PythonTypes:
+    types = PythonTypes()
+    for module in walk_modules(package):
+        for name, member in module.members.items():
+            if member.is_alias or not isinstance(member, griffe.Attribute) or member.value is None:
+                continue
+            value = str(member.value)
+            if is_type_alias(value):
+                types.aliases[name] = types.members(value)
+    for cls in public_classes(package).values():
+        types.bases[cls.name] = frozenset(_last_name(ast.parse(str(base), mode="eval").body) for base in cls.bases)
+    return types
+
+
+def is_type_alias(value: str) -> bool:
+    """Whether a module attribute's value is a union or a Literal: `Status = Literal["a", "b"]`
+    (how the generated client spells an enum) names a type that annotations then use."""
+    try:
+        tree = ast.parse(value, mode="eval").body
+    except SyntaxError:
+        return False
+    if isinstance(tree, ast.Subscript):
+        return _last_name(tree.value) in {"Literal", "Union", "Optional"}
+    return isinstance(tree, ast.BinOp) and isinstance(tree.op, ast.BitOr)
+
+
+def walk_modules(module: griffe.Module) -> Iterator[griffe.Module]:
+    yield module
+    for member in module.members.values():
+        if not member.is_alias and isinstance(member, griffe.Module):
+            yield from walk_modules(member)
+
+
+def public_classes(package: griffe.Module) -> dict[str, griffe.Class]:
+    """Every class with a public name, by path, private modules included (their public classes
+    are re-exported: `_client.RavanClient`)."""
+    found: dict[str, griffe.Class] = {}
+
+    def visit(container: griffe.Module | griffe.Class) -> None:
+        for name, member in container.members.items():
+            if member.is_alias or not isinstance(member, griffe.Class) or name.startswith("_"):
+                continue
+            found[member.path] = member
+            visit(member)
+
+    for module in walk_modules(package):
+        visit(module)
+    return found
+
+
+def model_field_findings(old_api: griffe.Module, new_api: griffe.Module, relative: RelativePaths) -> list[Finding]:
+    """The annotations of public class attributes (attrs and pydantic model fields above all),
+    compared member by member of their unions: what griffe leaves out."""
+    old_types, new_types = python_types(old_api), python_types(new_api)
+    combined = PythonTypes(
+        aliases={**old_types.aliases, **new_types.aliases}, bases={**old_types.bases, **new_types.bases}
+    )
+    old_classes, new_classes = public_classes(old_api), public_classes(new_api)
+    findings = []
+    for old_class, new_class in matched_classes(old_classes, new_classes):
+        for name, old_attribute in old_class.members.items():
+            new_attribute = new_class.members.get(name)
+            if (
+                name.startswith("_")
+                or new_attribute is None
+                or old_attribute.is_alias
+                or new_attribute.is_alias
+                or not isinstance(old_attribute, griffe.Attribute)
+                or not isinstance(new_attribute, griffe.Attribute)
+                or old_attribute.annotation is None
+                or new_attribute.annotation is None
+            ):
+                continue
+            old_text, new_text = str(old_attribute.annotation), str(new_attribute.annotation)
+            old_members, new_members = old_types.members(old_text), new_types.members(new_text)
+            if old_members == new_members:
+                continue
+            widened = combined.covered(old_members, new_members)
+            narrowed = combined.covered(new_members, old_members)
+            if widened and narrowed:
+                continue  # the same values spelled otherwise
+            shown = f"`{old_class.name}.{name}`: {union_text(old_members)} -> {union_text(new_members)}"
+            if widened:
+                gained = sorted(m for m in new_members if not any(combined.is_subtype(m, o) for o in old_members))
+                rule_id = "python-model-field-type-widened"
+                message = f"{shown}; it may now hold {', '.join(gained)}, which code reading it does not expect."
+            elif narrowed:
+                lost = sorted(m for m in old_members if not any(combined.is_subtype(m, n) for n in new_members))
+                rule_id = "python-model-field-type-narrowed"
+                message = f"{shown}; it no longer holds {', '.join(lost) or 'some values'}."
+            else:
+                rule_id = "python-model-field-type-changed"
+                message = f"{shown}; the new type is neither wider nor narrower."
+            source = f"{relative.path(new_attribute.filepath)}:{new_attribute.lineno or 0}"
+            findings.append(finding(rule_id, new_attribute.path, message, source))
+    return findings
+
+
+def union_text(members: frozenset[str]) -> str:
+    return " | ".join(sorted(members))
+
+
+def matched_classes(
+    old: Mapping[str, griffe.Class], new: Mapping[str, griffe.Class]
+) -> Iterator[tuple[griffe.Class, griffe.Class]]:
+    """Pairs of the same class in both versions: by path, else by a name unique on both sides
+    (a class that moved module, such as a client moved into `_client.py`)."""
+    new_by_name: dict[str, list[griffe.Class]] = {}
+    for path, cls in new.items():
+        if path not in old:
+            new_by_name.setdefault(cls.name, []).append(cls)
+    old_names = Counter(cls.name for cls in old.values())
+    for path, old_class in old.items():
+        if path in new:
+            yield old_class, new[path]
+        elif len(new_by_name.get(old_class.name, [])) == 1 and old_names[old_class.name] == 1:
+            yield old_class, new_by_name[old_class.name][0]
+
+
+class RelativePaths:
+    """Shows file paths relative to the repository, whichever tree (a temporary one) they are in."""
+
+    def __init__(self, *roots: Path) -> None:
+        self.roots = [root.resolve() for root in roots]
+
+    def path(self, path: Path | list[Path] | None) -> str:
+        # griffe gives a list of directories for a namespace package, which has no one file.
+        return self.text(str(path)) if isinstance(path, Path) else "?"
+
+    def text(self, text: str) -> str:
+        for root in self.roots:
+            text = text.replace(f"{root}/", "")
+        return text
+
+
+def griffe_finding(breakage: griffe.Breakage, relative: RelativePaths) -> Finding:
+    """griffe's one-line explanation as a finding: `file:line: Object.name: Kind: old -> new`."""
+    text = relative.text(ANSI_ESCAPE.sub("", breakage.explain(style=griffe.ExplanationStyle.ONE_LINE)))
+    rule_id = GRIFFE_RULES.get(breakage.kind, "python-api-breakage")
+    parts = text.split(": ", 2)
+    if len(parts) < 3:
+        return finding(rule_id, breakage.obj.path, text)
+    location, title, change = parts
+    # An alias (a re-exported name) lives in the module that imports it, not in its target's.
+    owner = breakage.obj.parent if breakage.obj.is_alias and breakage.obj.parent else breakage.obj
+    return finding(rule_id, f"{owner.module.path}.{title}", f"{title}: {change}", location)
+
+
+def compare_python_packages(old_root: Path, new_root: Path, package: str, relative: RelativePaths) -> list[Finding]:
+    """griffe's breakages and the model field annotations of `package`, found under both roots."""
+    # Static analysis only: the base's code is never imported or run.
+    old_api = griffe.load(package, search_paths=[old_root], allow_inspection=False)
+    new_api = griffe.load(package, search_paths=[new_root], allow_inspection=False)
+    if not isinstance(old_api, griffe.Module) or not isinstance(new_api, griffe.Module):
+        raise ApiDiffError(f"{package} did not load as a package")
+    findings = [griffe_finding(breakage, relative) for breakage in griffe.find_breaking_changes(old_api, new_api)]
+    return findings + model_field_findings(old_api, new_api, relative)
+
+
+# --- the comparison as a whole -------------------------------------------------------------------
 
 
 @dataclass
@@ -80,20 +1414,19 @@ class Report:
 
     base_label: str
     base_commit: str
+    head_label: str
     old_version: str | None
     new_version: str
     diffstat: str
-    spec_changes: list[SpecChange]
-    python_api: list[PythonApiReport]
+    findings: list[Finding]
     warnings: list[str]
 
-    @property
-    def breaking_spec_changes(self) -> list[SpecChange]:
-        return [change for change in self.spec_changes if change.breaking]
+    def of(self, severity: Severity) -> list[Finding]:
+        return [item for item in self.findings if item.severity is severity]
 
     @property
     def breaking_count(self) -> int:
-        return len(self.breaking_spec_changes) + sum(len(package.explanations) for package in self.python_api)
+        return len(self.of(Severity.BREAKING))
 
     @property
     def major_bumped(self) -> bool:
@@ -112,77 +1445,87 @@ class Report:
         if self.major_bumped:
             return f"{self.breaking_count} breaking change(s), announced by a major version bump ({versions})."
         return (
-            f"{self.breaking_count} breaking change(s) without a major version bump ({versions}). Keep the old "
-            "field, parameter or response, or bump the major number of info.version if the break is intended."
+            f"{self.breaking_count} breaking change(s) without a major version bump ({versions}): this fails. "
+            "Keep the old field, parameter or response, or bump the major number of info.version if the break "
+            "is intended."
         )
 
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="scripts/api-diff",
-        description=__doc__.splitlines()[0],
-        epilog=(
-            "Exit code: 1 when a change breaks callers and the spec's info.version major number was not "
-            "bumped since BASE_REF; 0 when nothing breaks or the major number went up (the report is "
-            "still printed); 2 on a usage error."
-        ),
-    )
-    parser.add_argument(
-        "base_ref",
-        nargs="?",
-        metavar="BASE_REF",
-        help=(
-            "git ref to compare with (default: the merge base with main; HEAD on main or without one). "
-            "An empty or all-zero ref (GitHub's 'before' of a new branch) means the default."
-        ),
-    )
-    parser.add_argument(
-        "--summary",
-        metavar="FILE",
-        help="also append the report as Markdown to FILE (CI passes $GITHUB_STEP_SUMMARY)",
-    )
-    args = parser.parse_args(argv)
-    try:
-        report = build_report(args.base_ref)
-    except ApiDiffError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
-    print(render_text(report))
-    if args.summary:
-        with open(args.summary, "a", encoding="utf-8") as summary:
-            summary.write(render_markdown(report))
-    return 1 if report.fails else 0
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "base": {"label": self.base_label, "commit": self.base_commit},
+            "head": self.head_label,
+            "versions": {"old": self.old_version, "new": self.new_version, "major_bumped": self.major_bumped},
+            "fails": self.fails,
+            "verdict": self.verdict(),
+            "counts": {str(severity): len(self.of(severity)) for severity in Severity},
+            "warnings": self.warnings,
+            "findings": [item.as_json() for item in self.findings],
+        }
 
 
-def build_report(base_ref: str | None) -> Report:
+def major_of(version: str | None) -> int | None:
+    match = re.match(r"\s*v?(\d+)", version or "")
+    return int(match.group(1)) if match else None
+
+
+def build_report(base_ref: str | None, head_ref: str | None = None) -> Report:
     base_commit, base_label = resolve_base(base_ref)
-    old_spec = load_spec_at(base_commit)
-    new_spec = load_yaml((REPO / SPEC).read_text(encoding="utf-8"), f"{SPEC} (working tree)")
-    spec_changes = compare_specs(old_spec, new_spec) if old_spec is not None else []
+    head_commit = None
+    if head_ref:
+        head_commit = commit_of(head_ref)
+        if head_commit is None:
+            raise ApiDiffError(f"{head_ref!r} does not name a commit in this repository")
+    old_text = spec_text_at(base_commit)
+    if head_commit is None:
+        new_text: str | None = (REPO / SPEC).read_text(encoding="utf-8")
+        head_label = "the working tree"
+    else:
+        new_text = spec_text_at(head_commit)
+        head_label = f"{head_ref} ({head_commit[:12]})"
+    if new_text is None:
+        raise ApiDiffError(f"{SPEC} does not exist in {head_label}")
+    new_spec = load_yaml(new_text, f"{SPEC} ({head_label})")
     warnings = []
-    if old_spec is None:
+    findings: list[Finding] = []
+    old_spec = None
+    if old_text is None:
         warnings.append(f"{SPEC} does not exist at {base_label}: everything in it is new.")
-    stale = stale_generated_warning()
-    if stale:
-        warnings.append(stale)
-    with tempfile.TemporaryDirectory(prefix="api-diff-base-") as base_tree:
-        python_api = [
-            compare_python_api(base_commit, project_dir, package, Path(base_tree))
-            for project_dir, package in GENERATED_PACKAGES
-        ]
+    else:
+        old_spec = load_yaml(old_text, f"{SPEC} at {base_commit[:12]}")
+        findings += compare_specs(old_spec, new_spec)
+    if head_commit is None:
+        stale = stale_generated_warning()
+        if stale:
+            warnings.append(stale)
+    with tempfile.TemporaryDirectory(prefix="api-diff-") as scratch:
+        base_tree = Path(scratch) / "base"
+        head_tree = REPO if head_commit is None else Path(scratch) / "head"
+        relative = RelativePaths(base_tree, head_tree, REPO)
+        for project_dir, package in GENERATED_PACKAGES:
+            if head_commit is not None and not extract_at(head_commit, f"{project_dir}/{package}", head_tree):
+                warnings.append(f"{project_dir}/{package} is not committed at {head_label}: not compared")
+                continue
+            if not (head_tree / project_dir / package).is_dir():
+                warnings.append(f"{project_dir}/{package} is not in {head_label}: not compared")
+                continue
+            if not extract_at(base_commit, f"{project_dir}/{package}", base_tree):
+                warnings.append(f"{project_dir}/{package} is not committed at the base: nothing to compare with")
+                continue
+            findings += compare_python_packages(base_tree / project_dir, head_tree / project_dir, package, relative)
+    diff_args = [base_commit, head_commit] if head_commit else [base_commit]
     return Report(
         base_label=base_label,
         base_commit=base_commit,
+        head_label=head_label,
         old_version=str(old_spec["info"]["version"]) if old_spec is not None else None,
         new_version=str(new_spec["info"]["version"]),
-        diffstat=git("diff", "--stat", base_commit, "--", "spec/").strip(),
-        spec_changes=spec_changes,
-        python_api=python_api,
+        diffstat=git("diff", "--stat", *diff_args, "--", "spec/").strip(),
+        findings=merge_findings(findings),
         warnings=warnings,
     )
 
 
-# --- git -------------------------------------------------------------------------------------
+# --- git -----------------------------------------------------------------------------------------
 
 
 def git(*args: str, check: bool = True) -> str:
@@ -221,11 +1564,9 @@ def resolve_base(base_ref: str | None) -> tuple[str, str]:
     return head, "HEAD (no main branch to take a merge base with)"
 
 
-def load_spec_at(commit: str) -> dict[str, Any] | None:
+def spec_text_at(commit: str) -> str | None:
     result = subprocess.run(["git", "show", f"{commit}:{SPEC}"], cwd=REPO, capture_output=True, text=True, check=False)
-    if result.returncode != 0:
-        return None
-    return load_yaml(result.stdout, f"{SPEC} at {commit[:12]}")
+    return result.stdout if result.returncode == 0 else None
 
 
 def load_yaml(text: str, label: str) -> dict[str, Any]:
@@ -236,6 +1577,18 @@ def load_yaml(text: str, label: str) -> dict[str, Any]:
     if not isinstance(loaded, dict):
         raise ApiDiffError(f"{label} is not an OpenAPI document")
     return loaded
+
+
+def extract_at(commit: str, path: str, destination: Path) -> bool:
+    """Write the tree at `commit:path` under `destination`; False when the commit has no such path."""
+    result = subprocess.run(
+        ["git", "archive", "--format=tar", commit, "--", path], cwd=REPO, capture_output=True, check=False
+    )
+    if result.returncode != 0:
+        return False
+    with tarfile.open(fileobj=io.BytesIO(result.stdout)) as archive:
+        archive.extractall(destination, filter="data")
+    return True
 
 
 def stale_generated_warning() -> str | None:
@@ -253,293 +1606,35 @@ def stale_generated_warning() -> str | None:
     return None
 
 
-# --- the spec --------------------------------------------------------------------------------
+# --- output --------------------------------------------------------------------------------------
 
-
-class SpecComparison:
-    """Walks two versions of the spec side by side and collects what changed."""
-
-    def __init__(self, old: Mapping[str, Any], new: Mapping[str, Any]) -> None:
-        self.old = old
-        self.new = new
-        self.changes: list[SpecChange] = []
-
-    def add(self, where: str, what: str, *, breaking: bool) -> None:
-        self.changes.append(SpecChange(where, what, breaking))
-
-    def run(self) -> list[SpecChange]:
-        old_operations = dict(operations(self.old))
-        new_operations = dict(operations(self.new))
-        for key, old_operation in old_operations.items():
-            new_operation = new_operations.get(key)
-            if new_operation is None:
-                self.add(key, "the operation was removed", breaking=True)
-            else:
-                self.compare_operation(key, old_operation, new_operation)
-        for key in new_operations.keys() - old_operations.keys():
-            self.add(key, "the operation was added", breaking=False)
-
-        old_schemas = self.old.get("components", {}).get("schemas", {})
-        new_schemas = self.new.get("components", {}).get("schemas", {})
-        for name, old_schema in old_schemas.items():
-            if name not in new_schemas:
-                self.add(f"schema {name}", "the schema was removed" + RENAME_HINT, breaking=True)
-            else:
-                self.compare_schema(f"schema {name}", old_schema, new_schemas[name])
-        for name in new_schemas.keys() - old_schemas.keys():
-            self.add(f"schema {name}", "the schema was added", breaking=False)
-        return self.changes
-
-    def compare_operation(self, where: str, old: Mapping[str, Any], new: Mapping[str, Any]) -> None:
-        old_parameters = {key: resolve(self.old, p) for key, p in old["parameters"].items()}
-        new_parameters = {key: resolve(self.new, p) for key, p in new["parameters"].items()}
-        for (location, name), old_parameter in old_parameters.items():
-            label = f"{location} parameter `{name}`"
-            new_parameter = new_parameters.get((location, name))
-            if new_parameter is None:
-                self.add(where, f"{label} was removed" + RENAME_HINT, breaking=True)
-                continue
-            if new_parameter.get("required", False) and not old_parameter.get("required", False):
-                self.add(where, f"{label} became required", breaking=True)
-            elif old_parameter.get("required", False) and not new_parameter.get("required", False):
-                self.add(where, f"{label} became optional", breaking=False)
-            self.compare_schema(
-                f"{where} {label}",
-                resolve(self.old, old_parameter.get("schema", {})),
-                resolve(self.new, new_parameter.get("schema", {})),
-                describe_as="its",
-            )
-        for location, name in new_parameters.keys() - old_parameters.keys():
-            required = new_parameters[(location, name)].get("required", False)
-            kind = "required" if required else "optional"
-            self.add(where, f"{kind} {location} parameter `{name}` was added", breaking=required)
-
-        old_responses = old.get("responses", {})
-        new_responses = new.get("responses", {})
-        for status, old_response in old_responses.items():
-            if status not in new_responses:
-                self.add(where, f"response {status} was removed", breaking=True)
-                continue
-            old_schema = response_schema(self.old, old_response)
-            new_schema = response_schema(self.new, new_responses[status])
-            if old_schema is not None and new_schema is not None:
-                old_type, new_type = type_signature(old_schema), type_signature(new_schema)
-                if old_type != new_type:
-                    self.add(where, f"response {status}'s body changed type: {old_type} -> {new_type}", breaking=True)
-        for status in new_responses.keys() - old_responses.keys():
-            self.add(where, f"response {status} was added", breaking=False)
-
-    def compare_schema(
-        self, where: str, old: Mapping[str, Any], new: Mapping[str, Any], *, describe_as: str = "the schema's"
-    ) -> None:
-        old_type, new_type = type_signature(old), type_signature(new)
-        if old_type != new_type:
-            self.add(where, f"{describe_as} type changed: {old_type} -> {new_type}", breaking=True)
-        if is_nullable(old) and not is_nullable(new):
-            self.add(where, f"{describe_as} value stopped being nullable", breaking=True)
-        elif is_nullable(new) and not is_nullable(old):
-            self.add(where, f"{describe_as} value became nullable", breaking=False)
-        old_enum, new_enum = old.get("enum"), new.get("enum")
-        if old_enum is not None and new_enum is not None:
-            for value in old_enum:
-                if value not in new_enum:
-                    self.add(where, f"enum value {value!r} was removed", breaking=True)
-            for value in new_enum:
-                if value not in old_enum:
-                    self.add(where, f"enum value {value!r} was added", breaking=False)
-        elif new_enum is not None and old_enum is None:
-            self.add(where, f"{describe_as} values are now restricted to {new_enum}", breaking=True)
-        self.compare_properties(where, old, new)
-        old_items, new_items = old.get("items"), new.get("items")
-        # Items that are references changed type or not (compared above); inline ones are compared here.
-        if is_inline_schema(old_items) and is_inline_schema(new_items):
-            self.compare_schema(f"{where}[]", old_items, new_items, describe_as="the items'")
-
-    def compare_properties(self, where: str, old: Mapping[str, Any], new: Mapping[str, Any]) -> None:
-        old_properties: Mapping[str, Any] = old.get("properties", {})
-        new_properties: Mapping[str, Any] = new.get("properties", {})
-        old_required = set(old.get("required", []))
-        new_required = set(new.get("required", []))
-        for name, old_property in old_properties.items():
-            if name not in new_properties:
-                self.add(where, f"property `{name}` was removed" + RENAME_HINT, breaking=True)
-                continue
-            if name in new_required and name not in old_required:
-                self.add(where, f"property `{name}` became required", breaking=True)
-            elif name in old_required and name not in new_required:
-                self.add(where, f"property `{name}` became optional", breaking=False)
-            new_property = new_properties[name]
-            label = f"{where}.{name}"
-            if "$ref" in old_property or "$ref" in new_property:
-                # The referenced schemas are compared once each, under their own names.
-                old_type, new_type = type_signature(old_property), type_signature(new_property)
-                if old_type != new_type:
-                    self.add(label, f"the property's type changed: {old_type} -> {new_type}", breaking=True)
-            else:
-                self.compare_schema(label, old_property, new_property, describe_as="the property's")
-        for name in new_properties.keys() - old_properties.keys():
-            required = name in new_required
-            kind = "required" if required else "optional"
-            self.add(where, f"{kind} property `{name}` was added", breaking=required)
-
-
-def compare_specs(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[SpecChange]:
-    changes = SpecComparison(old, new).run()
-    return sorted(changes, key=lambda change: (not change.breaking, change.where, change.what))
-
-
-def operations(spec: Mapping[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
-    """Every operation as ("GET /path", {"parameters": {(in, name): parameter}, "responses": ...})."""
-    for path, path_item in (spec.get("paths") or {}).items():
-        path_item = resolve(spec, path_item)
-        shared = [resolve(spec, p) for p in path_item.get("parameters", [])]
-        for method in HTTP_METHODS:
-            operation = path_item.get(method)
-            if operation is None:
-                continue
-            parameters = {(p["in"], p["name"]): p for p in shared}
-            for parameter in operation.get("parameters", []):
-                parameter = resolve(spec, parameter)
-                parameters[(parameter["in"], parameter["name"])] = parameter
-            yield (
-                f"{method.upper()} {path}",
-                {"parameters": parameters, "responses": operation.get("responses", {})},
-            )
-
-
-def resolve(spec: Mapping[str, Any], node: Any) -> Any:
-    """Follow local `$ref`s to the node they name."""
-    while isinstance(node, Mapping) and "$ref" in node:
-        target: Any = spec
-        for part in str(node["$ref"]).removeprefix("#/").split("/"):
-            target = target[part.replace("~1", "/").replace("~0", "~")]
-        node = target
-    return node
-
-
-def response_schema(spec: Mapping[str, Any], response: Any) -> Mapping[str, Any] | None:
-    content = resolve(spec, response).get("content") or {}
-    media = content.get("application/json")
-    if not isinstance(media, Mapping) or "schema" not in media:
-        return None
-    schema: Mapping[str, Any] = media["schema"]
-    return schema
-
-
-def non_null_types(schema: Mapping[str, Any]) -> list[str]:
-    declared = schema.get("type")
-    types = [declared] if isinstance(declared, str) else list(declared or [])
-    return [t for t in types if t != "null"]
-
-
-def type_signature(schema: Mapping[str, Any]) -> str:
-    """A schema's type in words, nullability aside: "string (date-time)", "array of CallSession"."""
-    if "$ref" in schema:
-        return str(schema["$ref"]).rsplit("/", 1)[-1]
-    for combinator in ("oneOf", "anyOf"):
-        if combinator in schema:
-            members = [type_signature(member) for member in schema[combinator] if not is_null_schema(member)]
-            return " | ".join(sorted(members))
-    types = non_null_types(schema)
-    if not types:
-        return "any"
-    words = []
-    for name in sorted(types):
-        if name == "array":
-            items = schema.get("items")
-            words.append(f"array of {type_signature(items)}" if isinstance(items, Mapping) else "array")
-        elif "format" in schema:
-            words.append(f"{name} ({schema['format']})")
-        else:
-            words.append(name)
-    return " | ".join(words)
-
-
-def is_inline_schema(schema: Any) -> TypeGuard[Mapping[str, Any]]:
-    return isinstance(schema, Mapping) and "$ref" not in schema
-
-
-def is_null_schema(schema: Any) -> bool:
-    return isinstance(schema, Mapping) and schema.get("type") == "null"
-
-
-def is_nullable(schema: Mapping[str, Any]) -> bool:
-    declared = schema.get("type")
-    if declared == "null" or (isinstance(declared, list) and "null" in declared) or schema.get("nullable") is True:
-        return True
-    return any(is_null_schema(member) for key in ("oneOf", "anyOf") for member in schema.get(key, []))
-
-
-def major_of(version: str | None) -> int | None:
-    match = re.match(r"\s*v?(\d+)", version or "")
-    return int(match.group(1)) if match else None
-
-
-# --- the generated Python API ----------------------------------------------------------------
-
-
-def compare_python_api(base_commit: str, project_dir: str, package: str, base_tree: Path) -> PythonApiReport:
-    report = PythonApiReport(package)
-    new_root = REPO / project_dir
-    if not (new_root / package).is_dir():
-        report.note = f"{project_dir}/{package} is not in the working tree"
-        return report
-    if not extract_at(base_commit, f"{project_dir}/{package}", base_tree):
-        report.note = f"{project_dir}/{package} is not committed at the base: nothing to compare with"
-        return report
-    # Static analysis only: the base's code is never imported or run.
-    old_api = griffe.load(package, search_paths=[base_tree / project_dir], allow_inspection=False)
-    new_api = griffe.load(package, search_paths=[new_root], allow_inspection=False)
-    for breakage in griffe.find_breaking_changes(old_api, new_api):
-        report.explanations.append(explain(breakage, base_tree))
-        # griffe's Markdown names the object within its module only ("sync(search)"): add the module.
-        markdown = breakage.explain(style=griffe.ExplanationStyle.MARKDOWN).removeprefix("- ")
-        report.markdown.append(f"- `{breakage.obj.module.path}`: {markdown}")
-    return report
-
-
-def extract_at(commit: str, path: str, destination: Path) -> bool:
-    """Write the tree at `commit:path` under `destination`; False when the commit has no such path."""
-    result = subprocess.run(
-        ["git", "archive", "--format=tar", commit, "--", path], cwd=REPO, capture_output=True, check=False
-    )
-    if result.returncode != 0:
-        return False
-    with tarfile.open(fileobj=io.BytesIO(result.stdout)) as archive:
-        archive.extractall(destination, filter="data")
-    return True
-
-
-ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*m")
-
-
-def explain(breakage: griffe.Breakage, base_tree: Path) -> str:
-    """griffe's one-line explanation, without colours, with base-tree paths relative to the repo."""
-    text = ANSI_ESCAPE.sub("", breakage.explain(style=griffe.ExplanationStyle.ONE_LINE))
-    return text.replace(f"{base_tree}/", "")
-
-
-# --- output ----------------------------------------------------------------------------------
+SECTION_TITLES = {
+    Severity.BREAKING: "Breaking changes",
+    Severity.WARNING: "Warnings, not breaking but worth a look",
+    Severity.INFO: "Other changes, not breaking",
+}
 
 
 def render_text(report: Report) -> str:
-    lines = [f"Comparing the working tree with {report.base_label} ({report.base_commit[:12]})."]
+    lines = [f"Comparing {report.head_label} with {report.base_label} ({report.base_commit[:12]})."]
     lines += [f"warning: {warning}" for warning in report.warnings]
     lines += ["", "What changed in spec/ (git diff --stat):", indent(report.diffstat or "nothing")]
-    breaking = report.breaking_spec_changes
-    other = [change for change in report.spec_changes if not change.breaking]
-    lines += ["", f"Spec changes that break callers ({len(breaking)}):"]
-    lines += [f"  - {change}" for change in breaking] or ["  none"]
-    if other:
-        lines += ["", f"Other spec changes ({len(other)}):"]
-        lines += [f"  - {change}" for change in other]
-    for package in report.python_api:
-        lines += ["", f"Breaking changes to the public Python API of {package.package} (griffe):"]
-        if package.note:
-            lines.append(f"  ({package.note})")
-        lines += [f"  - {explanation}" for explanation in package.explanations] or ["  none"]
+    for severity in Severity:
+        found = report.of(severity)
+        if not found and severity is not Severity.BREAKING:
+            continue
+        lines += ["", f"{SECTION_TITLES[severity]} ({len(found)}):"]
+        lines += [line for item in found for line in text_lines(item)] or ["  none"]
     lines += ["", report.verdict()]
     return "\n".join(lines)
+
+
+def text_lines(item: Finding) -> list[str]:
+    where = item.where[0] + (f" (and {len(item.where) - 1} more)" if len(item.where) > 1 else "")
+    lines = [f"  - [{item.rule.id}] {where}", f"      {item.message}"]
+    if item.source:
+        lines.append(f"      at {item.source}")
+    return lines
 
 
 def render_markdown(report: Report) -> str:
@@ -553,23 +1648,101 @@ def render_markdown(report: Report) -> str:
     for warning in report.warnings:
         lines += [f"> warning: {warning}", ""]
     lines += ["### What changed in `spec/`", "", "```text", report.diffstat or "nothing", "```", ""]
-    breaking = report.breaking_spec_changes
-    other = [change for change in report.spec_changes if not change.breaking]
-    lines += [f"### Spec changes that break callers ({len(breaking)})", ""]
-    lines += [f"- **{change.where}**: {change.what}" for change in breaking] or ["none"]
-    if other:
-        lines += ["", f"### Other spec changes ({len(other)})", ""]
-        lines += [f"- {change.where}: {change.what}" for change in other]
-    for package in report.python_api:
-        lines += ["", f"### Breaking changes to the Python API of `{package.package}`", ""]
-        if package.note:
-            lines.append(f"_{package.note}_")
-        lines += package.markdown or ["none"]
-    return "\n".join(lines) + "\n\n"
+    for severity in Severity:
+        found = report.of(severity)
+        if not found and severity is not Severity.BREAKING:
+            continue
+        lines += [f"### {SECTION_TITLES[severity]} ({len(found)})", ""]
+        if not found:
+            lines += ["none", ""]
+            continue
+        lines += ["| Rule | Where | Change | Defined at |", "| --- | --- | --- | --- |"]
+        for item in found:
+            where = "<br>".join(cell(w) for w in item.where)
+            source = f"`{cell(item.source)}`" if item.source else ""
+            lines.append(f"| `{item.rule.id}` | {where} | {cell(item.message)} | {source} |")
+        lines.append("")
+    return "\n".join(lines) + "\n"
+
+
+def render_json(report: Report) -> str:
+    return json.dumps(report.as_json(), indent=2, ensure_ascii=False)
+
+
+def cell(text: str) -> str:
+    """Text that cannot break a Markdown table row."""
+    return text.replace("|", "\\|").replace("\n", " ")
 
 
 def indent(text: str) -> str:
     return "\n".join(f"  {line}" for line in text.splitlines())
+
+
+def render_rules(output_format: str) -> str:
+    if output_format == "json":
+        return json.dumps(
+            [
+                {"id": r.id, "severity": str(r.severity), "side": str(r.side), "description": r.description}
+                for r in RULES
+            ],
+            indent=2,
+        )
+    if output_format == "markdown":
+        lines = ["| Rule id | Severity | Side | What it means |", "| --- | --- | --- | --- |"]
+        lines += [f"| `{r.id}` | {r.severity} | {r.side} | {cell(r.description)} |" for r in RULES]
+        return "\n".join(lines)
+    width = max(len(rule.id) for rule in RULES)
+    return "\n".join(f"{r.id:<{width}}  {r.severity:<8}  {r.side:<9}  {r.description}" for r in RULES)
+
+
+RENDERERS = {"text": render_text, "markdown": render_markdown, "json": render_json}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="scripts/api-diff",
+        description=__doc__.splitlines()[0],
+        epilog=(
+            "Exit code: 1 when a change breaks callers and the spec's info.version major number was not "
+            "bumped since BASE_REF; 0 when nothing breaks or the major number went up (the report is "
+            "still printed); 2 on a usage error."
+        ),
+    )
+    parser.add_argument(
+        "base_ref",
+        nargs="?",
+        metavar="BASE_REF",
+        help=(
+            "git ref to compare with (default: the merge base with main; HEAD on main or without one). "
+            "An empty or all-zero ref (GitHub's 'before' of a new branch) means the default."
+        ),
+    )
+    parser.add_argument(
+        "--summary",
+        metavar="FILE",
+        help="also append the report as Markdown to FILE (CI passes $GITHUB_STEP_SUMMARY)",
+    )
+    parser.add_argument("--format", choices=sorted(RENDERERS), default="text", help="how to print (default: text)")
+    parser.add_argument(
+        "--head",
+        metavar="REF",
+        help="compare the spec and generated/ committed at REF instead of the working tree",
+    )
+    parser.add_argument("--list-rules", action="store_true", help="print the catalogue of rules and exit")
+    args = parser.parse_args(argv)
+    if args.list_rules:
+        print(render_rules(args.format))
+        return 0
+    try:
+        report = build_report(args.base_ref, args.head)
+    except ApiDiffError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    print(RENDERERS[args.format](report))
+    if args.summary:
+        with open(args.summary, "a", encoding="utf-8") as summary:
+            summary.write(render_markdown(report) + "\n")
+    return 1 if report.fails else 0
 
 
 if __name__ == "__main__":
