@@ -1,8 +1,18 @@
-"""Fixtures shared by every test package."""
+"""Fixtures shared by every test package, and the choice of the generated client under test.
+
+The target's packages (`ravan_client`, `ravan_models`) go first on `sys.path` here, before any test
+module imports them: the product's by default, another generation's with RAVAN_TEST_TARGET (see
+tests/support/target.py). The hand-written runtime is importable where it lives, as
+`ravan_runtime` (spec/client is on the path, from pyproject.toml).
+"""
 
 from __future__ import annotations
 
 import pytest
+
+from tests.support.target import put_target_on_path
+
+TARGET = put_target_on_path()
 
 
 @pytest.fixture(scope="session")

@@ -123,6 +123,8 @@ class ArgumentPlan:
     null_is_sent: bool = False
     """A body property that may be null: `None` sends JSON null and omitting it (NOT_GIVEN) sends nothing."""
     path_level: bool = False
+    example: Any = None
+    """The spec's example value (as it would travel), when it gives one."""
 
     @property
     def signature_annotation(self) -> str:
@@ -661,12 +663,22 @@ def _plan_parameters(document: OpenAPIDocument, operation: Operation) -> tuple[A
                 default=schema.default,
                 has_default=schema.has_default,
                 path_level=(name, location) in operation.path_level_parameter_names,
+                example=_example_of(parameter, schema),
             )
         )
     # Path parameters first (positional, in the order of the path), then the rest as listed.
     order = {name: index for index, name in enumerate(re.findall(r"{([^}]+)}", operation.path))}
     path = sorted((a for a in arguments if a.location == "path"), key=lambda a: order.get(a.wire_name, 0))
     return (*path, *(a for a in arguments if a.location != "path"))
+
+
+def _example_of(parameter: Mapping[str, Any], schema: Schema) -> Any:
+    if "example" in parameter:
+        return parameter["example"]
+    if "example" in schema.raw:
+        return schema.raw["example"]
+    examples = schema.raw.get("examples")
+    return examples[0] if isinstance(examples, list) and examples else None
 
 
 def _plan_body(document: OpenAPIDocument, operation: Operation) -> BodyPlan | None:
@@ -710,6 +722,7 @@ def _plan_body(document: OpenAPIDocument, operation: Operation) -> BodyPlan | No
                 default=property_schema.default,
                 has_default=property_schema.has_default,
                 null_is_sent=property_rule.nullable,
+                example=_example_of({}, property_schema),
             )
         )
     return BodyPlan(str(media_type), required, True, tuple(arguments), rule.check)

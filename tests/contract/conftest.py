@@ -1,8 +1,9 @@
-"""The server the contract tests talk to: a Prism mock of spec/openapi.yaml that this suite starts.
+"""The server the contract tests talk to: a Prism mock of the spec under test, started by this suite.
 
-Prism runs once per session:
+The spec is the target's (tests/support/target.py): spec/openapi.yaml, or with RAVAN_TEST_TARGET the
+spec that generation came from (the grown spec of tests/data/grown). Prism runs once per session:
 
-    node_modules/.bin/prism mock spec/openapi.yaml --errors --host 127.0.0.1 --port 0
+    node_modules/.bin/prism mock SPEC --errors --host 127.0.0.1 --port 0
         --json-schema-faker-fillProperties=false
 
 - `--port 0` lets the OS pick a free port; Prism prints the real one in its ready line
@@ -27,16 +28,18 @@ import os
 import re
 import subprocess
 import time
-from collections.abc import Generator, Iterator
+from collections.abc import AsyncIterator, Generator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from ravan_client import AsyncRavanClient, RavanClient
-from tests.contract.spec_support import REPO_ROOT, SPEC_PATH
 from tests.support.processes import read_log, stop_process_group
+from tests.support.target import REPO_ROOT, current_target
 
 PRISM_BIN = REPO_ROOT / "node_modules" / ".bin" / "prism"
 PRISM_READY = re.compile(r"Prism is listening on (http://127\.0\.0\.1:\d+)")
@@ -107,7 +110,7 @@ def _prism(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ApiServer]:
     command = [
         str(PRISM_BIN),
         "mock",
-        str(SPEC_PATH.relative_to(REPO_ROOT)),
+        str(current_target().spec_path),
         "--errors",
         "--host",
         "127.0.0.1",
@@ -162,3 +165,43 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     if report.failed and _prism_log_path is not None and "_prism" in getattr(item, "fixturenames", ()):
         report.sections.append(("Prism", f"Prism log: {_prism_log_path}"))
     return report
+
+
+@dataclass
+class Recorded:
+    """Every response the client received (redirect hops and retries included), as httpx gave it."""
+
+    responses: list[httpx.Response]
+
+    def violations(self) -> list[str]:
+        """Prism's reports of requests or responses that break the spec (its sl-violations header)."""
+        return [r.headers["sl-violations"] for r in self.responses if "sl-violations" in r.headers]
+
+
+@contextmanager
+def recording_sync_client(server: ApiServer, **settings: Any) -> Iterator[tuple[RavanClient, Recorded]]:
+    """A client whose every response is kept, to look at the headers Prism adds."""
+    recorded = Recorded([])
+    with httpx.Client(event_hooks={"response": [recorded.responses.append]}) as http:
+        client = RavanClient(
+            api_key=server.api_key, base_url=server.base_url, http_client=http, timeout=CLIENT_TIMEOUT, **settings
+        )
+        with client:
+            yield client, recorded
+
+
+@asynccontextmanager
+async def recording_async_client(
+    server: ApiServer, **settings: Any
+) -> AsyncIterator[tuple[AsyncRavanClient, Recorded]]:
+    recorded = Recorded([])
+
+    async def keep(response: httpx.Response) -> None:
+        recorded.responses.append(response)
+
+    async with httpx.AsyncClient(event_hooks={"response": [keep]}) as http:
+        client = AsyncRavanClient(
+            api_key=server.api_key, base_url=server.base_url, http_client=http, timeout=CLIENT_TIMEOUT, **settings
+        )
+        async with client:
+            yield client, recorded

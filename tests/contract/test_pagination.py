@@ -1,10 +1,9 @@
-"""Iterating over every page against a real HTTP server (Prism), sync and async.
+"""The pager of every paginated operation against Prism, which ignores the page number.
 
-Prism ignores `page` and always answers with the default example (the first named example of the
-200 response). With the default page size that one-session page is short, so iteration yields its
-sessions and stops. With `page_size=1` it is full, the pager asks for page 2, gets the same session
-again, and must raise RepeatedPageError instead of looping forever: the pager-trap guard working
-against a real server.
+Prism answers every page with the same example: with a page size of 1, the second page repeats
+the first, which the pager must report as RepeatedPageError instead of looping; with the default
+page size the example is a short page (or reaches its total), the last one. Sync and async, with and
+without prefetch.
 """
 
 from __future__ import annotations
@@ -13,59 +12,65 @@ import pytest
 
 from ravan_client import RepeatedPageError
 from tests.contract.conftest import ApiServer, async_client, sync_client
-from tests.contract.spec_support import success_examples
+from tests.support import spec_plan
+from tests.support.calls import call_async, call_sync, valid_arguments
+from tests.support.spec_plan import OperationPlan
 
 pytestmark = pytest.mark.contract
 
-DEFAULT_EXAMPLE = next(iter(success_examples().values()))
-DEFAULT_EXAMPLE_IDS = [session["id"] for session in DEFAULT_EXAMPLE["data"]["callSessions"]]
+PAGINATED = spec_plan.paginated_operations()
+IDS = [spec_plan.operation_id(op) for op in PAGINATED]
 
 
-def test_the_default_example_is_a_short_non_empty_page() -> None:
-    """The tests below rely on it: one page of fewer sessions than 20, but at least one."""
-    assert 0 < len(DEFAULT_EXAMPLE_IDS) < 20
+def _example_items(operation: OperationPlan) -> list[object]:
+    assert operation.pagination is not None
+    node: object = next(iter(spec_plan.success_examples(operation).values()))
+    for key in operation.pagination.items_wire_path:
+        assert isinstance(node, dict)
+        node = node[key]
+    assert isinstance(node, list)
+    return node
 
 
-def test_iteration_yields_the_sessions_of_a_short_page_and_stops(prism_server: ApiServer) -> None:
+def _full_page_arguments(operation: OperationPlan) -> dict[str, object]:
+    """A page size of 1: every example page is then full (and, with a total, short of it), so the
+    pager asks for page 2, which Prism answers with page 1 again."""
+    assert operation.pagination is not None
+    assert _example_items(operation), "the example must hold at least one item"
+    return {**valid_arguments(operation, everything=False), operation.pagination.size_argument: 1}
+
+
+@pytest.mark.parametrize("prefetch", [0, 2])
+@pytest.mark.parametrize("operation", PAGINATED, ids=IDS)
+def test_a_server_that_ignores_the_page_number_raises_repeated_page_error(
+    prism_server: ApiServer, operation: OperationPlan, prefetch: int
+) -> None:
     with sync_client(prism_server) as client:
-        first = client.call_sessions.list(page_size=20)
-        sessions = list(first)
-    assert [session.id for session in sessions] == DEFAULT_EXAMPLE_IDS
-    assert not first.has_next_page()
-    assert [page.page_number for page in first.iter_pages()] == [1]
+        page = call_sync(client, operation, _full_page_arguments(operation), prefetch=prefetch)
+        with pytest.raises(RepeatedPageError):
+            list(page)
 
 
 @pytest.mark.anyio
-async def test_async_iteration_yields_the_sessions_of_a_short_page_and_stops(prism_server: ApiServer) -> None:
+@pytest.mark.parametrize("prefetch", [0, 2])
+@pytest.mark.parametrize("operation", PAGINATED, ids=IDS)
+async def test_a_server_that_ignores_the_page_number_raises_repeated_page_error_async(
+    prism_server: ApiServer, operation: OperationPlan, prefetch: int
+) -> None:
     async with async_client(prism_server) as client:
-        sessions = [session async for session in client.call_sessions.list(page_size=20)]
-    assert [session.id for session in sessions] == DEFAULT_EXAMPLE_IDS
-
-
-def test_a_server_that_ignores_the_page_number_trips_the_repeated_page_guard(prism_server: ApiServer) -> None:
-    with sync_client(prism_server) as client:
-        pager = client.call_sessions.list(page_size=1)
-        with pytest.raises(RepeatedPageError) as caught:
-            list(pager)
-    assert caught.value.page_number == 2
-    assert caught.value.request.url.params["page"] == "2"
-
-
-@pytest.mark.anyio
-async def test_async_iteration_trips_the_repeated_page_guard_too(prism_server: ApiServer) -> None:
-    async with async_client(prism_server) as client:
-        with pytest.raises(RepeatedPageError) as caught:
-            async for _session in client.call_sessions.list(page_size=1):
+        page = await call_async(client, operation, _full_page_arguments(operation), prefetch=prefetch)
+        with pytest.raises(RepeatedPageError):
+            async for _ in page:
                 pass
-    assert caught.value.page_number == 2
 
 
-def test_the_guard_also_trips_with_prefetching(prism_server: ApiServer) -> None:
-    with sync_client(prism_server) as client, pytest.raises(RepeatedPageError):
-        list(client.call_sessions.list(page_size=1, prefetch=2))
-
-
-def test_max_items_stops_before_the_repeated_page_is_fetched(prism_server: ApiServer) -> None:
-    with sync_client(prism_server) as client:
-        sessions = list(client.call_sessions.list(page_size=1, max_items=1))
-    assert [session.id for session in sessions] == DEFAULT_EXAMPLE_IDS[:1]
+@pytest.mark.parametrize("operation", PAGINATED, ids=IDS)
+def test_iterating_gives_every_item_once_and_max_items_stops_early(
+    api_server: ApiServer, operation: OperationPlan
+) -> None:
+    with sync_client(api_server) as client:
+        items = list(call_sync(client, operation, valid_arguments(operation, everything=False)))
+        limited = list(call_sync(client, operation, valid_arguments(operation, everything=False), max_items=1))
+    if api_server.is_prism:
+        assert [item.to_dict() for item in items] == _example_items(operation)
+    assert len(limited) == min(1, len(items))

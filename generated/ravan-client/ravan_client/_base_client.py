@@ -603,7 +603,10 @@ class SyncAPIClient(BaseClient):
 
     def _send_once(self, http: httpx.Client, request: httpx.Request, attempt: Attempt) -> httpx.Response:
         """Send and read the whole (decoded) body, within the attempt's deadline and the size cap."""
-        response = http.send(request, auth=self._auth_for(request), follow_redirects=False, stream=True)
+        try:
+            response = http.send(request, auth=self._auth_for(request), follow_redirects=False, stream=True)
+        except httpx.InvalidURL as error:
+            raise _invalid_location(request, error) from None
         chunks: list[bytes] = []
         size = 0
         try:
@@ -705,7 +708,10 @@ class AsyncAPIClient(BaseClient):
             raise httpx.ReadTimeout("the response did not arrive in full within the timeout", request=request) from None
 
     async def _send_once(self, http: httpx.AsyncClient, request: httpx.Request) -> httpx.Response:
-        response = await http.send(request, auth=self._auth_for(request), follow_redirects=False, stream=True)
+        try:
+            response = await http.send(request, auth=self._auth_for(request), follow_redirects=False, stream=True)
+        except httpx.InvalidURL as error:
+            raise _invalid_location(request, error) from None
         chunks: list[bytes] = []
         size = 0
         try:
@@ -717,6 +723,13 @@ class AsyncAPIClient(BaseClient):
         finally:
             await response.aclose()
         return self._buffer(response, chunks)
+
+
+def _invalid_location(request: httpx.Request, error: httpx.InvalidURL) -> httpx.RemoteProtocolError:
+    """httpx works out the next hop of every 3xx, followed or not; a Location such as
+    `javascript:x` makes it raise InvalidURL, which is no RequestError and would escape untyped.
+    As a Location httpx cannot parse at all: a protocol error."""
+    return httpx.RemoteProtocolError(f"Invalid URL in location header: {error}", request=request)
 
 
 def _loop_time_at(deadline: float) -> float:

@@ -86,6 +86,9 @@ CSV_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # C0 and C1 controls (tab and newline too: they would break a table cell or a TSV line), DEL, and
 # the Unicode bidi controls that can make text read differently from what it is.
 _UNSAFE_FOR_TERMINAL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# In JSON text json.dumps already escapes C0 controls inside strings (and the layout's newlines
+# must stay): DEL, C1 controls and bidi controls are left for us.
+_UNSAFE_IN_JSON = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 _NULL = object()
 
@@ -552,7 +555,7 @@ def _json_text(value: Any, *, indent: int | None = None) -> bytes:
     """JSON as UTF-8: controls escaped (json does C0; C1 and bidi too, for terminals), a lone
     surrogate kept as its \\uXXXX escape."""
     text = json.dumps(value, ensure_ascii=False, indent=indent)
-    text = _UNSAFE_FOR_TERMINAL.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+    text = _UNSAFE_IN_JSON.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
     return text.encode("utf-8", "backslashreplace")
 
 

@@ -74,10 +74,13 @@ class APIError(RavanError):
 
     def __reduce__(self) -> tuple[Any, ...]:
         state = {key: value for key, value in vars(self).items() if not key.startswith("_")}
-        state["request"] = _masked_request(self.request, self._sensitive_headers)
+        # The client's own requests name their sensitive headers (the API key's among them), which
+        # also covers an error the client did not raise itself (the pager's RepeatedPageError).
+        sensitive = self._sensitive_headers | getattr(self.request.headers, "sensitive", frozenset())
+        state["request"] = _masked_request(self.request, sensitive)
         response = state.get("response")
         if isinstance(response, httpx.Response):
-            state["response"] = _masked_response(response, state["request"], self._sensitive_headers, self._redact)
+            state["response"] = _masked_response(response, state["request"], sensitive, self._redact)
         return (_rebuild_error, (type(self), self.message, state))
 
 
@@ -100,7 +103,11 @@ def _masked_response(
     sensitive: frozenset[str],
     redact: Callable[[str], str] | None,
 ) -> httpx.Response:
-    headers = [(k, MASK if k.lower() in sensitive else v) for k, v in response.headers.multi_items()]
+    # Any other header may echo a credential too (a debug header): redacted like the body.
+    headers = [
+        (k, MASK if k.lower() in sensitive else (redact(v) if redact is not None else v))
+        for k, v in response.headers.multi_items()
+    ]
     headers = [(k, v) for k, v in headers if k.lower() not in ("content-encoding", "content-length")]
     content = response.content
     if redact is not None:

@@ -2,11 +2,11 @@
 
 from typing import Final
 
-SPEC_SHA256: Final = "7fbfb58be6f4cc448d9d74137e7455ec3532ea321010f712022a1422981100ae"
+SPEC_SHA256: Final = "07845a398999ae43f9bdff07aa479fad1a80532fc30841ac49b21d6074b015d2"
 """sha256 of the spec/openapi.yaml this package was generated from."""
 SPEC_VERSION: Final = "1.0.0"
 """The spec's info.version."""
-INPUTS_SHA256: Final = "684782fdc5365b6c8a68789ae7767f8afef5dd9b76290cb85f2cfc86e8be8ab7"
+INPUTS_SHA256: Final = "adc26d18b19f637106701f7995448ea8f6b11341883e30302cfc7611a19404b8"
 """sha256 over everything that shapes the code: spec, templates, runtime modules, generator versions."""
 GENERATORS: Final[dict[str, str]] = {
     "datamodel-code-generator": "0.89.0",

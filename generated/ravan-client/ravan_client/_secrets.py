@@ -90,7 +90,8 @@ def display_url(url: httpx.URL | str) -> str:
     """The URL as text with its password (if any) replaced by `[secure]`."""
     parsed = url if isinstance(url, httpx.URL) else httpx.URL(url)
     if parsed.password:
-        parsed = parsed.copy_with(password=MASK)
+        # copy_with(password=...) alone would drop the username.
+        parsed = parsed.copy_with(username=parsed.username, password=MASK)
     return str(parsed).replace("%5Bsecure%5D", MASK)
 
 

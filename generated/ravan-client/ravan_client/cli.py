@@ -12,7 +12,7 @@ from ._provenance import SPEC_SHA256, SPEC_VERSION
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "1.0.0+g684782fdc536"
+__version__ = "1.0.0+gadc26d18b19f"
 
 PROGRAM = Program(
     name="ravan-calls",
@@ -98,12 +98,12 @@ PROGRAM = Program(
                     table_columns=(
                         Column("id", ("id",), whole=True),
                         Column("started at", ("startedAt",), whole=True),
-                        Column("agent id", ("agentId",), whole=True),
-                        Column("organization id", ("organizationId",), whole=True),
-                        Column("room id", ("roomId",), whole=True),
+                        Column("channel", ("channel",)),
+                        Column("status", ("status",)),
+                        Column("duration sec", ("durationSec",)),
                         Column("caller number", ("callerNumber",)),
-                        Column("callee number", ("calleeNumber",)),
-                        Column("caller name", ("callerName",)),
+                        Column("agent name", ("agentName",)),
+                        Column("cost total", ("costTotal",)),
                     ),
                     export_columns=(
                         Column("id", ("id",)),
@@ -144,7 +144,7 @@ PROGRAM = Program(
             ),
         ),
     ),
-    top_level_group=None,
+    top_level_group="call_sessions",
     version=__version__,
     spec_version=SPEC_VERSION,
     spec_sha256=SPEC_SHA256,

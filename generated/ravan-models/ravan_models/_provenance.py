@@ -2,11 +2,11 @@
 
 from typing import Final
 
-SPEC_SHA256: Final = "7fbfb58be6f4cc448d9d74137e7455ec3532ea321010f712022a1422981100ae"
+SPEC_SHA256: Final = "07845a398999ae43f9bdff07aa479fad1a80532fc30841ac49b21d6074b015d2"
 """sha256 of the spec/openapi.yaml this package was generated from."""
 SPEC_VERSION: Final = "1.0.0"
 """The spec's info.version."""
-INPUTS_SHA256: Final = "6743bef419942d994c842d425d28a9bafff8ab324ccb85624fc9fee3c5082c9c"
+INPUTS_SHA256: Final = "22dbbf903c3200b83a3bafb7d64952befdefb5a59f1adce88fd6bac9fafa01f3"
 """sha256 over everything that shapes the code: spec, templates, runtime modules, generator versions."""
 GENERATORS: Final[dict[str, str]] = {
     "datamodel-code-generator": "0.89.0",

@@ -55,13 +55,16 @@ class Redactor:
         for secret in secrets:
             if len(secret) < MIN_REDACTED_LENGTH:
                 continue
-            json_escaped = json.dumps(secret)[1:-1]
+            # As most servers write JSON (non-ASCII as is), and as Python's json does (\uXXXX).
+            json_escaped = json.dumps(secret, ensure_ascii=False)[1:-1]
+            ascii_escaped = json.dumps(secret, ensure_ascii=True)[1:-1]
             variants.update(
                 {
                     secret,
                     json_escaped,
                     json_escaped.replace("/", "\\/"),
-                    json.dumps(secret, ensure_ascii=True)[1:-1],
+                    ascii_escaped,
+                    ascii_escaped.replace("/", "\\/"),
                     quote(secret, safe=""),
                     quote_plus(secret, safe=""),
                 }
@@ -90,7 +93,8 @@ def display_url(url: httpx.URL | str) -> str:
     """The URL as text with its password (if any) replaced by `[secure]`."""
     parsed = url if isinstance(url, httpx.URL) else httpx.URL(url)
     if parsed.password:
-        parsed = parsed.copy_with(password=MASK)
+        # copy_with(password=...) alone would drop the username.
+        parsed = parsed.copy_with(username=parsed.username, password=MASK)
     return str(parsed).replace("%5Bsecure%5D", MASK)
 
 

@@ -21,57 +21,57 @@ class CallSession(WireModel):
     before. Keys not listed here are allowed and kept.
 
     Attributes:
-        id (str): <openapi_python_client.schema.untrusted_string.UntrustedString object at 0x7fb097e12950>
+        id (str): <openapi_python_client.schema.untrusted_string.UntrustedString object at 0x7fc4ae02ced0>
         agent_id (str | None): <openapi_python_client.schema.untrusted_string.UntrustedString object at
-            0x7fb097e12b50>
+            0x7fc4ae02d0d0>
         organization_id (str | None): <openapi_python_client.schema.untrusted_string.UntrustedString object at
-            0x7fb097e12d50>
+            0x7fc4ae02d2d0>
         room_id (str | None): <openapi_python_client.schema.untrusted_string.UntrustedString object at
-            0x7fb097e12f50>
+            0x7fc4ae02d4d0>
         caller_number (str | None): <openapi_python_client.schema.untrusted_string.UntrustedString object at
-            0x7fb097e13150>
+            0x7fc4ae02d6d0>
         callee_number (str | None): <openapi_python_client.schema.untrusted_string.UntrustedString object at
-            0x7fb097e13350>
+            0x7fc4ae02d8d0>
         caller_name (str | None): <openapi_python_client.schema.untrusted_string.UntrustedString object at
-            0x7fb097e13550>
+            0x7fc4ae02dad0>
         caller_email (str | None): <openapi_python_client.schema.untrusted_string.UntrustedString object at
-            0x7fb097e13750>
+            0x7fc4ae02dcd0>
         channel (str | None): <openapi_python_client.schema.untrusted_string.UntrustedString object at
-            0x7fb097e13950>
+            0x7fc4ae02ded0>
         status (str | None): <openapi_python_client.schema.untrusted_string.UntrustedString object at
-            0x7fb097e13b50>
+            0x7fc4ae02e0d0>
         summary (str | None): <openapi_python_client.schema.untrusted_string.UntrustedString object at
-            0x7fb097e13d50>
+            0x7fc4ae02e2d0>
         metadata (dict[str, Any] | None): <openapi_python_client.schema.untrusted_string.UntrustedString object at
-            0x7fb097c2a350>
+            0x7fc4ae0388d0>
         error_message (str | None): <openapi_python_client.schema.untrusted_string.UntrustedString object at
-            0x7fb097c28090>
+            0x7fc4ae02e5d0>
         disconnect_reason (str | None): <openapi_python_client.schema.untrusted_string.UntrustedString object at
-            0x7fb097c28290>
+            0x7fc4ae02e7d0>
         prompt_dynamic_variables (dict[str, Any] | None):
-            <openapi_python_client.schema.untrusted_string.UntrustedString object at 0x7fb097c2a350>
+            <openapi_python_client.schema.untrusted_string.UntrustedString object at 0x7fc4ae0388d0>
         extract_dynamic_variables (dict[str, Any] | None):
-            <openapi_python_client.schema.untrusted_string.UntrustedString object at 0x7fb097c2a350>
+            <openapi_python_client.schema.untrusted_string.UntrustedString object at 0x7fc4ae0388d0>
         call_latency_ms (int | None): <openapi_python_client.schema.untrusted_string.UntrustedString object at
-            0x7fb097c28690>
+            0x7fc4ae02ebd0>
         started_at (datetime.datetime | None): <openapi_python_client.schema.untrusted_string.UntrustedString object
-            at 0x7fb097c28890>
+            at 0x7fc4ae02edd0>
         ended_at (datetime.datetime | None): <openapi_python_client.schema.untrusted_string.UntrustedString object
-            at 0x7fb097c28ad0>
+            at 0x7fc4ae02f010>
         duration_sec (int | None): <openapi_python_client.schema.untrusted_string.UntrustedString object at
-            0x7fb097c28d10>
+            0x7fc4ae02f250>
         created_at (datetime.datetime | None): <openapi_python_client.schema.untrusted_string.UntrustedString object
-            at 0x7fb097c28f10>
+            at 0x7fc4ae02f450>
         recording_url (str | None): <openapi_python_client.schema.untrusted_string.UntrustedString object at
-            0x7fb097c29150>
+            0x7fc4ae02f690>
         cost_total (str | None): <openapi_python_client.schema.untrusted_string.UntrustedString object at
-            0x7fb097c29350>
+            0x7fc4ae02f890>
         agent_name (str | None): <openapi_python_client.schema.untrusted_string.UntrustedString object at
-            0x7fb097c29550>
+            0x7fc4ae02fa90>
         post_call_analysis_result (dict[str, Any] | None):
-            <openapi_python_client.schema.untrusted_string.UntrustedString object at 0x7fb097c2a350>
+            <openapi_python_client.schema.untrusted_string.UntrustedString object at 0x7fc4ae0388d0>
         credit_breakdown (CreditBreakdown | None): <openapi_python_client.schema.untrusted_string.UntrustedString
-            object at 0x7fb097c2a1d0>
+            object at 0x7fc4ae038750>
     """
 
     _wire_fields: ClassVar[tuple[tuple[str, str, str], ...]] = (

@@ -15,7 +15,7 @@ class CallSessionListData(WireModel):
 
     Attributes:
         call_sessions (list[CallSession]): <openapi_python_client.schema.untrusted_string.UntrustedString object at
-            0x7fb097e12510>
+            0x7fc4ae02ca90>
     """
 
     _wire_fields: ClassVar[tuple[tuple[str, str, str], ...]] = (("callSessions", "call_sessions", "model_list"),)

@@ -17,11 +17,11 @@ class CallSessionListResponse(WireModel):
 
     Attributes:
         data (CallSessionListData): <openapi_python_client.schema.untrusted_string.UntrustedString object at
-            0x7fb097e12550>
+            0x7fc4ae02cad0>
         success (bool | None): <openapi_python_client.schema.untrusted_string.UntrustedString object at
-            0x7fb097e11c50>
+            0x7fc4ae02c210>
         message (str | None): <openapi_python_client.schema.untrusted_string.UntrustedString object at
-            0x7fb097e11e90>
+            0x7fc4ae02c410>
     """
 
     _wire_fields: ClassVar[tuple[tuple[str, str, str], ...]] = (

@@ -16,19 +16,19 @@ class CreditBreakdown(WireModel):
 
     Attributes:
         channel (str | None): <openapi_python_client.schema.untrusted_string.UntrustedString object at
-            0x7fb097c29b90>
+            0x7fc4ae038110>
         duration_sec (int | None): <openapi_python_client.schema.untrusted_string.UntrustedString object at
-            0x7fb097c29d90>
+            0x7fc4ae038310>
         model_credits (float | None): <openapi_python_client.schema.untrusted_string.UntrustedString object at
-            0x7fb097c29f90>
+            0x7fc4ae038510>
         provider_credits (float | None): <openapi_python_client.schema.untrusted_string.UntrustedString object at
-            0x7fb097df33d0>
+            0x7fc4ae8279d0>
         provider_managed (bool | None): <openapi_python_client.schema.untrusted_string.UntrustedString object at
-            0x7fb098798c10>
+            0x7fc4aebf1490>
         telephony_type (str | None): <openapi_python_client.schema.untrusted_string.UntrustedString object at
-            0x7fb0987e93d0>
+            0x7fc4b0bba890>
         total_credits (float | None): <openapi_python_client.schema.untrusted_string.UntrustedString object at
-            0x7fb097c2a190>
+            0x7fc4ae038710>
     """
 
     _wire_fields: ClassVar[tuple[tuple[str, str, str], ...]] = (

@@ -16,9 +16,9 @@ class ErrorResponse(WireModel):
 
     Attributes:
         success (bool | None): <openapi_python_client.schema.untrusted_string.UntrustedString object at
-            0x7fb097c2a710>
+            0x7fc4ae038c90>
         message (str | None): <openapi_python_client.schema.untrusted_string.UntrustedString object at
-            0x7fb097c2a910>
+            0x7fc4ae038e90>
     """
 
     _wire_fields: ClassVar[tuple[tuple[str, str, str], ...]] = (
