@@ -197,21 +197,23 @@ def bench_parse() -> list[tuple[str, str, str]]:
 
 
 def export_once(base_url: str, output: Path, prefetch: int, total: int) -> float:
+    """What `ravan-calls export --format jsonl --prefetch N` does, in this process, timed."""
     from rich.console import Console
 
-    from ravan_client import _cli
-    from ravan_client.cli import EXPORT_COLUMNS
+    from ravan_client import RavanClient, _cli
+    from ravan_client.cli import PROGRAM
 
-    settings = _cli.ClientSettings(api_key="bench", base_url=base_url, timeout=30, max_retries=0)
+    command = next(c for group in PROGRAM.groups for c in group.commands if c.method == "list")
     started = time.perf_counter()
-    written = _cli.run_export(
-        settings,
-        lambda client: client.call_sessions.list(page_size=PAGE_SIZE, prefetch=prefetch),
-        output=output,
-        export_format="jsonl",
-        columns=EXPORT_COLUMNS,
-        stderr=Console(stderr=True, force_terminal=False),
-    )
+    with RavanClient(api_key="bench", base_url=base_url, timeout=30, max_retries=0) as client:
+        written = _cli.export(
+            lambda: client.call_sessions.list(page_size=PAGE_SIZE, prefetch=prefetch),
+            output=str(output),
+            export_format="jsonl",
+            columns=command.export_columns,
+            noun=command.item_noun,
+            stderr=Console(stderr=True, force_terminal=False),
+        )
     elapsed = time.perf_counter() - started
     if written != total:
         raise RuntimeError(f"exported {written} sessions, expected {total}")

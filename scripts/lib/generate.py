@@ -51,10 +51,12 @@ import yaml
 from openapi_spec_validator import validate
 from openapi_spec_validator.readers import read_from_filename
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+# Run as `python scripts/lib/generate.py`, Python puts scripts/lib on sys.path, not the repository:
+# the plan and the resolver are imported as the package modules every other reader imports.
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from openapi_document import OpenAPIDocument, SpecError
-from plan import ApiPlan, PlanError, build_plan, field_shape, pagination_styles, plain
+from scripts.lib.openapi_document import OpenAPIDocument, SpecError
+from scripts.lib.plan import ApiPlan, PlanError, build_plan, field_shape, pagination_styles, plain
 
 REPO = Path(__file__).resolve().parents[2]
 SPEC = REPO / "spec" / "openapi.yaml"
@@ -299,6 +301,8 @@ def template_globals(plan: ApiPlan, openapi: Any, provenance: Mapping[str, Any])
         "error_class": error_class_name,
         "pagination_style_class": lambda name: styles[name].__name__,
         "fail": template_failure,
+        # Text from the spec reaches templates wrapped (UntrustedString): printed through this.
+        "plain": plain,
     }
 
 

@@ -41,7 +41,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from openapi_document import OpenAPIDocument, Operation, Schema, SpecError
+from scripts.lib.openapi_document import OpenAPIDocument, Operation, Schema, SpecError
 
 REPO = Path(__file__).resolve().parents[2]
 RUNTIME_DIR = REPO / "spec" / "client" / "ravan_runtime"
@@ -473,10 +473,7 @@ def build_plan(document: OpenAPIDocument, generator_data: Any) -> ApiPlan:
         if not tags:
             raise PlanError(f"{operation.label} has no tag: every operation belongs to the resource of its first tag")
         tag = str(tags[0])
-        endpoint = endpoints.get((operation.path, operation.method))
-        if endpoint is None:
-            raise PlanError(f"{operation.label}: openapi-python-client did not generate it (see its warnings)")
-        by_tag.setdefault(tag, []).append(_plan_operation(document, operation, tag, endpoint, models))
+        by_tag.setdefault(tag, []).append(_plan_operation(document, operation, tag, generator_data, endpoints, models))
 
     resources = []
     attributes: dict[str, str] = {}
@@ -543,8 +540,23 @@ def _endpoints_by_operation(generator_data: Any) -> dict[tuple[str, str], Any]:
     return found
 
 
+def _generator_warning(generator_data: Any, operation: Operation) -> str:
+    """What openapi-python-client said about an operation it did not generate."""
+    for collection in generator_data.endpoint_collections_by_tag.values():
+        for error in collection.parse_errors:
+            header = str(getattr(error, "header", ""))
+            if f"{operation.method.upper()} {operation.path} " in header + " ":
+                return str(getattr(error, "detail", "") or header)
+    return "no detail"
+
+
 def _plan_operation(
-    document: OpenAPIDocument, operation: Operation, tag: str, endpoint: Any, models: Mapping[str, Any]
+    document: OpenAPIDocument,
+    operation: Operation,
+    tag: str,
+    generator_data: Any,
+    endpoints: Mapping[tuple[str, str], Any],
+    models: Mapping[str, Any],
 ) -> OperationPlan:
     label = operation.label
     method_name = method_name_of(operation, tag)
@@ -570,6 +582,10 @@ def _plan_operation(
         raise PlanError(
             f"{label}: the path's placeholders {sorted(placeholders)} and its path parameters {sorted(declared)} differ"
         )
+    endpoint = endpoints.get((operation.path, operation.method))
+    if endpoint is None:
+        detail = _generator_warning(generator_data, operation)
+        raise PlanError(f"{label}: openapi-python-client could not generate it: {detail}")
 
     response = _plan_response(document, operation, endpoint, models)
     pagination = _plan_pagination(document, operation, endpoint, models, arguments, response)

@@ -184,6 +184,7 @@ def test_the_success_response_parses_into_the_documented_type_and_gives_back_wha
     if operation.pagination is not None:
         node = body
         for key in operation.pagination.items_wire_path:
+            assert isinstance(node, dict)
             node = node[key]
         assert result.raw_items == node
         assert [item.to_dict() for item in result.items] == node
@@ -217,7 +218,7 @@ def test_each_documented_error_status_raises_its_typed_error(operation: Operatio
 
 
 def _error_class(status: int) -> str:
-    import generate
+    from scripts.lib import generate
 
     return str(generate.error_class_name(status))
 

@@ -102,7 +102,7 @@ def test_each_paginated_operation_exports_every_item(
     else:
         rows = list(csv.DictReader(io.StringIO(text)))
         assert len(rows) == len(expected)
-        assert [column for column in rows[0]][-1] == "extra"
+        assert list(rows[0])[-1] == "extra"
     resource = next(r for r in spec_plan.target_plan().resources if r.attribute == operation.resource)
     singular, plural = resource.item_noun
     noun = singular if len(expected) == 1 else plural

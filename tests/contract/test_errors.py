@@ -28,7 +28,7 @@ SECURED = [op for op in OPERATIONS if 401 in op.error_statuses]
 
 
 def _error_class(status: int) -> type[ravan_client.APIStatusError]:
-    import generate
+    from scripts.lib import generate
 
     error_class: type[ravan_client.APIStatusError] = getattr(ravan_client, generate.error_class_name(status))
     return error_class

@@ -74,16 +74,22 @@ def test_generators_are_the_exact_installed_versions(package: ModuleType) -> Non
         assert re.fullmatch(r"\d+(\.\d+)+", version), f"{name} {version!r} is not an exact release"
 
 
+PROJECT_NAMES = {"ravan_client": "ravan-client", "ravan_models": "ravan-models"}
+
+
 def test_provenance_json_agrees_with_both_packages() -> None:
     provenance = read_provenance(REPO_ROOT)
 
     assert provenance["spec_path"] == SPEC_PATH.as_posix()
     assert provenance["spec_version"] == spec_version(REPO_ROOT)
     for name, package in PACKAGES.items():
+        stamped = provenance["packages"][PROJECT_NAMES[name]]
         assert provenance["spec_sha256"] == package.SPEC_SHA256, name
         assert provenance["generators"] == package.GENERATORS, name
-        assert provenance["package_version"] == package.__version__, name
-        assert provenance["inputs_sha256"] == PROVENANCE_MODULES[name].INPUTS_SHA256, name
+        assert stamped["version"] == package.__version__, name
+        assert stamped["inputs_sha256"] == PROVENANCE_MODULES[name].INPUTS_SHA256, name
+    # The client's version is also the top-level one (what scripts/vendor records).
+    assert provenance["package_version"] == ravan_client.__version__
 
 
 @pytest.mark.parametrize("name", list(PACKAGES))
@@ -119,11 +125,11 @@ def scratch_generator(scratch_repo: Path) -> Iterator[ModuleType]:
     del sys.modules[module.__name__]
 
 
-def package_version_of(generator: ModuleType, repo: Path) -> str:
-    """The version generate.py would stamp on the packages for the repo's current inputs."""
+def package_versions_of(generator: ModuleType, repo: Path) -> dict[str, str]:
+    """The versions generate.py would stamp on each package for the repo's current inputs."""
     spec_bytes = (repo / SPEC_PATH).read_bytes()
-    provenance: dict[str, Any] = generator.build_provenance(spec_bytes, yaml.safe_load(spec_bytes))
-    return str(provenance["package_version"])
+    provenance: dict[str, Any] = generator.build_provenance(spec_bytes, yaml.safe_load(spec_bytes), repo / SPEC_PATH)
+    return {project: str(package["version"]) for project, package in provenance["packages"].items()}
 
 
 def append_comment(relative: str) -> Callable[[Path], None]:
@@ -135,26 +141,37 @@ def append_comment(relative: str) -> Callable[[Path], None]:
     return edit
 
 
-INPUT_EDITS: dict[str, Callable[[Path], None]] = {
-    "spec": lambda repo: replace_once(repo / SPEC_PATH, "summary: List call sessions\n", "summary: List calls\n"),
-    "client-config": append_comment("spec/client/config.yaml"),
-    "client-template": append_comment("spec/client/templates/resources.py.jinja"),
-    "client-runtime-module": append_comment("spec/client/runtime/_pagination.py"),
-    "models-template": append_comment("spec/models/templates/__init__.py.jinja"),
+BOTH = frozenset({"ravan-client", "ravan-models"})
+CLIENT = frozenset({"ravan-client"})
+MODELS = frozenset({"ravan-models"})
+# Each input, and the packages whose version must change with it (and only those).
+INPUT_EDITS: dict[str, tuple[Callable[[Path], None], frozenset[str]]] = {
+    "spec": (
+        lambda repo: replace_once(repo / SPEC_PATH, "summary: List call sessions\n", "summary: List calls\n"),
+        BOTH,
+    ),
+    "client-config": (append_comment("spec/client/config.yaml"), CLIENT),
+    "client-template": (append_comment("spec/client/templates/resources.py.jinja"), CLIENT),
+    "client-runtime-module": (append_comment("spec/client/ravan_runtime/_pagination.py"), CLIENT),
+    "client-plan": (append_comment("scripts/lib/plan.py"), CLIENT),
+    "models-template": (append_comment("spec/models/templates/__init__.py.jinja"), MODELS),
 }
 
 
-@pytest.mark.parametrize("edit", list(INPUT_EDITS.values()), ids=list(INPUT_EDITS))
-def test_package_version_changes_with_each_input(
-    scratch_repo: Path, scratch_generator: ModuleType, edit: Callable[[Path], None]
+@pytest.mark.parametrize("edit", list(INPUT_EDITS), ids=list(INPUT_EDITS))
+def test_each_package_version_changes_with_its_inputs_and_only_with_them(
+    scratch_repo: Path, scratch_generator: ModuleType, edit: str
 ) -> None:
-    before = package_version_of(scratch_generator, scratch_repo)
+    change, changed = INPUT_EDITS[edit]
+    before = package_versions_of(scratch_generator, scratch_repo)
     # What the committed tree was stamped with: the computation is the one generation uses.
-    assert before == read_provenance(scratch_repo)["package_version"]
+    stamped = read_provenance(scratch_repo)["packages"]
+    assert before == {project: package["version"] for project, package in stamped.items()}
 
-    edit(scratch_repo)
+    change(scratch_repo)
 
-    assert package_version_of(scratch_generator, scratch_repo) != before
+    after = package_versions_of(scratch_generator, scratch_repo)
+    assert {project for project in after if after[project] != before[project]} == changed
 
 
 MODELS_OPTION = "use-field-description = true\n"
@@ -165,7 +182,7 @@ def test_package_version_changes_with_the_models_generator_options(scratch_repo:
     as much as its templates do, so a change to them must change the version too."""
     models_module = scratch_repo / MODELS_PROJECT_DIR / "ravan_models" / "models.py"
     models_before = models_module.read_text(encoding="utf-8")
-    version_before = read_provenance(scratch_repo)["package_version"]
+    version_before = read_provenance(scratch_repo)["packages"]["ravan-models"]["version"]
     replace_once(scratch_repo / "pyproject.toml", MODELS_OPTION, MODELS_OPTION.replace("true", "false"))
 
     result = run_generate(scratch_repo)
@@ -173,6 +190,6 @@ def test_package_version_changes_with_the_models_generator_options(scratch_repo:
     assert result.returncode == 0, describe(result)
     # The option does shape the generated code: field descriptions are no longer docstrings.
     assert models_module.read_text(encoding="utf-8") != models_before
-    assert read_provenance(scratch_repo)["package_version"] != version_before, (
+    assert read_provenance(scratch_repo)["packages"]["ravan-models"]["version"] != version_before, (
         f"{GENERATED}/ravan-models/ravan_models/models.py changed but the version stayed {version_before}"
     )

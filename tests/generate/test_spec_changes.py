@@ -62,7 +62,7 @@ class ExtendedRepo:
 @pytest.fixture(scope="module")
 def extended(tmp_path_factory: pytest.TempPathFactory) -> ExtendedRepo:
     repo = make_scratch_repo(tmp_path_factory.mktemp("spec-changes") / "repo")
-    original_version = str(read_provenance(repo)["package_version"])
+    original_version = str(read_provenance(repo)["packages"]["ravan-client"]["version"])
     spec = repo / SPEC_PATH
     replace_once(spec, AGENT_NAME_PROPERTY, AGENT_NAME_PROPERTY + TRANSFER_TARGET_PROPERTY)
     replace_once(spec, OPERATION_RESPONSES, DIRECTION_PARAMETER + OPERATION_RESPONSES)
@@ -219,14 +219,15 @@ def test_new_query_parameter_is_type_checked_before_sending(probe: dict[str, Any
 
 def test_package_version_changes_with_the_spec(extended: ExtendedRepo, probe: dict[str, Any]) -> None:
     observed = probe["provenance"]
-    provenance = read_provenance(extended.repo)
-    new_version = provenance["package_version"]
+    packages = read_provenance(extended.repo)["packages"]
+    client, models = packages["ravan-client"], packages["ravan-models"]
     info_version = str(yaml.safe_load((extended.repo / SPEC_PATH).read_text(encoding="utf-8"))["info"]["version"])
 
-    assert new_version != extended.original_version
-    assert re.fullmatch(rf"{re.escape(info_version)}\+g[0-9a-f]{{12}}", new_version)
-    assert new_version.endswith(f"+g{provenance['inputs_sha256'][:12]}")
-    assert observed["versions"] == [new_version, new_version]
+    assert client["version"] != extended.original_version
+    for package in (client, models):
+        assert re.fullmatch(rf"{re.escape(info_version)}\+g[0-9a-f]{{12}}", package["version"])
+        assert package["version"].endswith(f"+g{package['inputs_sha256'][:12]}")
+    assert observed["versions"] == [client["version"], models["version"]]
     assert observed["spec_version"] == [info_version, info_version]
     assert observed["spec_sha256"] == [file_sha256(extended.repo / SPEC_PATH)] * 2
-    assert observed["inputs_sha256"] == [provenance["inputs_sha256"]] * 2
+    assert observed["inputs_sha256"] == [client["inputs_sha256"], models["inputs_sha256"]]

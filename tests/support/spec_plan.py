@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import copy
 import functools
-import sys
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -19,13 +18,10 @@ from typing import Any, cast
 import yaml
 from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
 
-from tests.support.target import REPO_ROOT, current_target
-
-sys.path.insert(0, str(REPO_ROOT / "scripts" / "lib"))
-
-from generate import load_generator_data
-from openapi_document import OpenAPIDocument
-from plan import ApiPlan, ArgumentPlan, OperationPlan, build_plan
+from scripts.lib.generate import load_generator_data
+from scripts.lib.openapi_document import OpenAPIDocument
+from scripts.lib.plan import ApiPlan, ArgumentPlan, OperationPlan, build_plan
+from tests.support.target import current_target
 
 __all__ = [
     "ApiPlan",

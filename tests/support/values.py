@@ -89,8 +89,8 @@ def _valid_scalar(argument: ArgumentPlan, kind: str, example: Any) -> Valid:
         text = example if isinstance(example, str) else "agt_7f3c2a"
         return Valid(text, text)
     if kind in ("object", "any"):
-        value = example if isinstance(example, dict) else {"source": "tests", "rank": 1}
-        return Valid(value, value)
+        mapping = example if isinstance(example, dict) else {"source": "tests", "rank": 1}
+        return Valid(mapping, mapping)
     raise AssertionError(f"no valid value for a {kind} argument {argument.python_name}")
 
 

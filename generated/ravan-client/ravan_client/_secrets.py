@@ -55,13 +55,16 @@ class Redactor:
         for secret in secrets:
             if len(secret) < MIN_REDACTED_LENGTH:
                 continue
-            json_escaped = json.dumps(secret)[1:-1]
+            # As most servers write JSON (non-ASCII as is), and as Python's json does (\uXXXX).
+            json_escaped = json.dumps(secret, ensure_ascii=False)[1:-1]
+            ascii_escaped = json.dumps(secret, ensure_ascii=True)[1:-1]
             variants.update(
                 {
                     secret,
                     json_escaped,
                     json_escaped.replace("/", "\\/"),
-                    json.dumps(secret, ensure_ascii=True)[1:-1],
+                    ascii_escaped,
+                    ascii_escaped.replace("/", "\\/"),
                     quote(secret, safe=""),
                     quote_plus(secret, safe=""),
                 }

@@ -12,7 +12,7 @@ from ._provenance import SPEC_SHA256, SPEC_VERSION
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "1.0.0+gadc26d18b19f"
+__version__ = "1.0.0+g6cd463e40fe4"
 
 PROGRAM = Program(
     name="ravan-calls",

@@ -19,7 +19,7 @@ from .models import (
     ErrorResponse,
 )
 
-__version__ = "1.0.0+g22dbbf903c32"
+__version__ = "1.0.0+g738cb72f894b"
 
 __all__ = [
     "GENERATORS",

@@ -6,7 +6,7 @@ SPEC_SHA256: Final = "07845a398999ae43f9bdff07aa479fad1a80532fc30841ac49b21d6074
 """sha256 of the spec/openapi.yaml this package was generated from."""
 SPEC_VERSION: Final = "1.0.0"
 """The spec's info.version."""
-INPUTS_SHA256: Final = "22dbbf903c3200b83a3bafb7d64952befdefb5a59f1adce88fd6bac9fafa01f3"
+INPUTS_SHA256: Final = "738cb72f894b0c20e3c88a3e305ac6ba1c9610e865e24f72fe3e321334613103"
 """sha256 over everything that shapes the code: spec, templates, runtime modules, generator versions."""
 GENERATORS: Final[dict[str, str]] = {
     "datamodel-code-generator": "0.89.0",

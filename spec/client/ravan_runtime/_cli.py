@@ -207,7 +207,7 @@ class _Date(_ParamType):
         try:
             return datetime.date.fromisoformat(str(value))
         except ValueError:
-            self.fail(f"{value!r} is not a date such as 2026-11-01", param, ctx)
+            self.fail(f"{value!r} is not a date (YYYY-MM-DD)", param, ctx)
 
 
 class _FiniteFloat(_ParamType):
@@ -336,9 +336,12 @@ def _click_param(option: Option, *, default: Any = None) -> click.Parameter:
     elif option.server_default is not None:
         show_default = f"{option.server_default} (the server's)"
     if option.kind == "boolean":
+        # None, not False, when not given (nothing is sent). An explicit default, even None, turns
+        # click's `required` check off (click 8.3+), so a required flag has none.
+        unset: dict[str, Any] = {} if option.required else {"default": None}
         return click.Option(
             [f"--{name}/--no-{name}", option.python_name],
-            default=None,
+            **unset,
             required=option.required,
             help=help_text,
         )
@@ -359,7 +362,7 @@ def _click_param(option: Option, *, default: Any = None) -> click.Parameter:
         [f"--{name}", option.python_name],
         type=param_type,
         required=option.required,
-        default=default,
+        **({} if default is None else {"default": default}),  # see the boolean flag above
         show_default=show_default,
         help=help_text,
     )
@@ -653,17 +656,26 @@ def _table(records: Sequence[Mapping[str, Any]], columns: Sequence[Column], widt
     while len(chosen) > 1:
         whole = sum(widths[i] for i in chosen if columns[i].whole)
         cut = sum(min(widths[i], minimum_cut) for i in chosen if not columns[i].whole)
-        if whole + cut + 2 * (len(chosen) - 1) <= width or not any(not columns[i].whole for i in chosen):
+        # Two spaces between columns, and the box's edge character at each end of a line.
+        if whole + cut + 2 * (len(chosen) - 1) + 2 <= width or not any(not columns[i].whole for i in chosen):
             break
         droppable = [i for i in chosen if not columns[i].whole]
         chosen.remove(droppable[-1])
+    # The shortened columns get their widths here: a table too wide for rich is shrunk evenly, whole
+    # columns included, and then cropped at the edge (a header cut with no ellipsis).
+    spare = width - 2 * len(chosen) - sum(widths[i] for i in chosen if columns[i].whole)
+    shortened = sorted((i for i in chosen if not columns[i].whole), key=lambda i: widths[i])
+    cut_widths: dict[int, int] = {}
+    for position, i in enumerate(shortened):  # narrowest first; each takes up to an even share
+        cut_widths[i] = max(min(widths[i], spare // (len(shortened) - position)), min(widths[i], minimum_cut))
+        spare -= cut_widths[i]
     table = Table(title=title, box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True, title_justify="left")
     for i in chosen:
         column = columns[i]
         if column.whole:
             table.add_column(column.header, no_wrap=True, min_width=widths[i], overflow="ignore")
         else:
-            table.add_column(column.header, no_wrap=True, overflow="ellipsis", min_width=min(widths[i], minimum_cut))
+            table.add_column(column.header, no_wrap=True, overflow="ellipsis", width=cut_widths[i])
     for row in cells:
         table.add_row(*(escape(row[i]) for i in chosen))
     return table

@@ -7,7 +7,9 @@ from typing import Any, ClassVar, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._models import WireModel, parse_datetime
+from .._models import WireModel
+
+_parse_datetime = datetime.datetime.fromisoformat
 
 
 @_attrs_define(repr=False)
@@ -21,57 +23,47 @@ class CallSession(WireModel):
     before. Keys not listed here are allowed and kept.
 
     Attributes:
-        id (str): <openapi_python_client.schema.untrusted_string.UntrustedString object at 0x7fc4ae02ced0>
-        agent_id (str | None): <openapi_python_client.schema.untrusted_string.UntrustedString object at
-            0x7fc4ae02d0d0>
-        organization_id (str | None): <openapi_python_client.schema.untrusted_string.UntrustedString object at
-            0x7fc4ae02d2d0>
-        room_id (str | None): <openapi_python_client.schema.untrusted_string.UntrustedString object at
-            0x7fc4ae02d4d0>
-        caller_number (str | None): <openapi_python_client.schema.untrusted_string.UntrustedString object at
-            0x7fc4ae02d6d0>
-        callee_number (str | None): <openapi_python_client.schema.untrusted_string.UntrustedString object at
-            0x7fc4ae02d8d0>
-        caller_name (str | None): <openapi_python_client.schema.untrusted_string.UntrustedString object at
-            0x7fc4ae02dad0>
-        caller_email (str | None): <openapi_python_client.schema.untrusted_string.UntrustedString object at
-            0x7fc4ae02dcd0>
-        channel (str | None): <openapi_python_client.schema.untrusted_string.UntrustedString object at
-            0x7fc4ae02ded0>
-        status (str | None): <openapi_python_client.schema.untrusted_string.UntrustedString object at
-            0x7fc4ae02e0d0>
-        summary (str | None): <openapi_python_client.schema.untrusted_string.UntrustedString object at
-            0x7fc4ae02e2d0>
-        metadata (dict[str, Any] | None): <openapi_python_client.schema.untrusted_string.UntrustedString object at
-            0x7fc4ae0388d0>
-        error_message (str | None): <openapi_python_client.schema.untrusted_string.UntrustedString object at
-            0x7fc4ae02e5d0>
-        disconnect_reason (str | None): <openapi_python_client.schema.untrusted_string.UntrustedString object at
-            0x7fc4ae02e7d0>
-        prompt_dynamic_variables (dict[str, Any] | None):
-            <openapi_python_client.schema.untrusted_string.UntrustedString object at 0x7fc4ae0388d0>
-        extract_dynamic_variables (dict[str, Any] | None):
-            <openapi_python_client.schema.untrusted_string.UntrustedString object at 0x7fc4ae0388d0>
-        call_latency_ms (int | None): <openapi_python_client.schema.untrusted_string.UntrustedString object at
-            0x7fc4ae02ebd0>
-        started_at (datetime.datetime | None): <openapi_python_client.schema.untrusted_string.UntrustedString object
-            at 0x7fc4ae02edd0>
-        ended_at (datetime.datetime | None): <openapi_python_client.schema.untrusted_string.UntrustedString object
-            at 0x7fc4ae02f010>
-        duration_sec (int | None): <openapi_python_client.schema.untrusted_string.UntrustedString object at
-            0x7fc4ae02f250>
-        created_at (datetime.datetime | None): <openapi_python_client.schema.untrusted_string.UntrustedString object
-            at 0x7fc4ae02f450>
-        recording_url (str | None): <openapi_python_client.schema.untrusted_string.UntrustedString object at
-            0x7fc4ae02f690>
-        cost_total (str | None): <openapi_python_client.schema.untrusted_string.UntrustedString object at
-            0x7fc4ae02f890>
-        agent_name (str | None): <openapi_python_client.schema.untrusted_string.UntrustedString object at
-            0x7fc4ae02fa90>
-        post_call_analysis_result (dict[str, Any] | None):
-            <openapi_python_client.schema.untrusted_string.UntrustedString object at 0x7fc4ae0388d0>
-        credit_breakdown (CreditBreakdown | None): <openapi_python_client.schema.untrusted_string.UntrustedString
-            object at 0x7fc4ae038750>
+        id (str): The call session's unique ID. A plain string: the vendor does not promise a UUID.
+        agent_id (str | None): ID of the agent that handled the call.
+        organization_id (str | None): ID of the organization that owns the call.
+        room_id (str | None): ID of the media room; absent when the call never connected.
+        caller_number (str | None): The caller's phone number, normally in E.164 format (not enforced).
+        callee_number (str | None): The called phone number, normally in E.164 format (not enforced).
+        caller_name (str | None): The caller's name, when known.
+        caller_email (str | None): The caller's email, when known. Not validated as an email: real data is not
+            guaranteed to be well formed.
+        channel (str | None): The call's channel. An open set: `voice`, `web`, `sip`, `phone` and `inbound_call`
+            have been seen; expect others.
+        status (str | None): The call's status. An open set: `completed`, `in_progress`, `ringing`, `failed`,
+            `pending`, `transfer`, `timeout` and `error` have been seen; expect others.
+        summary (str | None): Summary of the conversation; null until the call has ended and been analysed.
+        metadata (dict[str, Any] | None): A free-form object whose keys are the caller's own (metadata, dynamic
+            variables, the post-call analysis result). Any keys and values; null where the call has none.
+        error_message (str | None): Why the call failed; null for calls that did not fail.
+        disconnect_reason (str | None): Why the call ended. An open set: `customer_hangup` and `user_hangup` have
+            been seen; expect others. Null while the call is running.
+        prompt_dynamic_variables (dict[str, Any] | None): A free-form object whose keys are the caller's own
+            (metadata, dynamic variables, the post-call analysis result). Any keys and values; null where the call has
+            none.
+        extract_dynamic_variables (dict[str, Any] | None): A free-form object whose keys are the caller's own
+            (metadata, dynamic variables, the post-call analysis result). Any keys and values; null where the call has
+            none.
+        call_latency_ms (int | None): Measured response latency of the agent in milliseconds; null until measured.
+        started_at (datetime.datetime | None): When the call started (ISO 8601).
+        ended_at (datetime.datetime | None): When the call ended (ISO 8601); null while the call is running.
+        duration_sec (int | None): Length of the call in seconds; null while the call is running.
+        created_at (datetime.datetime | None): When the record was created (ISO 8601).
+        recording_url (str | None): URL of the call recording; null when there is none yet. A plain string, not
+            validated as a URI.
+        cost_total (str | None): Total cost as a decimal string (for example "0.1250"), kept as text so that no
+            precision is lost; null until the call is billed.
+        agent_name (str | None): Display name of the agent.
+        post_call_analysis_result (dict[str, Any] | None): A free-form object whose keys are the caller's own
+            (metadata, dynamic variables, the post-call analysis result). Any keys and values; null where the call has
+            none.
+        credit_breakdown (CreditBreakdown | None): How the call's credits were computed. Its keys are snake_case on
+            the wire, unlike the rest of the call session, and are kept exactly. Null until the call is billed; every
+            key is optional and nullable.
     """
 
     _wire_fields: ClassVar[tuple[tuple[str, str, str], ...]] = (
@@ -136,52 +128,65 @@ class CallSession(WireModel):
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         """Parse the JSON object the server sent (liberal: see the module docstring of _models)."""
-        if not isinstance(src_dict, Mapping):
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"CallSession must be a JSON object, got {type(src_dict).__name__}")
         get = src_dict.get
         started_at = get("startedAt")
         if type(started_at) is str:
-            started_at = parse_datetime(started_at)
+            # Inline rather than a call per field: parsing is the hot path of every page.
+            try:
+                started_at = _parse_datetime(started_at)
+            except ValueError:
+                pass  # kept as received (liberal parsing)
         ended_at = get("endedAt")
         if type(ended_at) is str:
-            ended_at = parse_datetime(ended_at)
+            # Inline rather than a call per field: parsing is the hot path of every page.
+            try:
+                ended_at = _parse_datetime(ended_at)
+            except ValueError:
+                pass  # kept as received (liberal parsing)
         created_at = get("createdAt")
         if type(created_at) is str:
-            created_at = parse_datetime(created_at)
+            # Inline rather than a call per field: parsing is the hot path of every page.
+            try:
+                created_at = _parse_datetime(created_at)
+            except ValueError:
+                pass  # kept as received (liberal parsing)
         credit_breakdown = get("creditBreakdown")
         if type(credit_breakdown) is dict:
             credit_breakdown = CreditBreakdown.from_dict(credit_breakdown)
+        # Positional, in the order attrs declares the fields (required first): faster than keywords.
         obj = cls(
-            id=src_dict["id"],
-            agent_id=src_dict.get("agentId"),
-            organization_id=src_dict.get("organizationId"),
-            room_id=src_dict.get("roomId"),
-            caller_number=src_dict.get("callerNumber"),
-            callee_number=src_dict.get("calleeNumber"),
-            caller_name=src_dict.get("callerName"),
-            caller_email=src_dict.get("callerEmail"),
-            channel=src_dict.get("channel"),
-            status=src_dict.get("status"),
-            summary=src_dict.get("summary"),
-            metadata=src_dict.get("metadata"),
-            error_message=src_dict.get("errorMessage"),
-            disconnect_reason=src_dict.get("disconnectReason"),
-            prompt_dynamic_variables=src_dict.get("promptDynamicVariables"),
-            extract_dynamic_variables=src_dict.get("extractDynamicVariables"),
-            call_latency_ms=src_dict.get("callLatencyMs"),
-            started_at=started_at,
-            ended_at=ended_at,
-            duration_sec=src_dict.get("durationSec"),
-            created_at=created_at,
-            recording_url=src_dict.get("recordingUrl"),
-            cost_total=src_dict.get("costTotal"),
-            agent_name=src_dict.get("agentName"),
-            post_call_analysis_result=src_dict.get("postCallAnalysisResult"),
-            credit_breakdown=credit_breakdown,
+            src_dict["id"],
+            get("agentId"),
+            get("organizationId"),
+            get("roomId"),
+            get("callerNumber"),
+            get("calleeNumber"),
+            get("callerName"),
+            get("callerEmail"),
+            get("channel"),
+            get("status"),
+            get("summary"),
+            get("metadata"),
+            get("errorMessage"),
+            get("disconnectReason"),
+            get("promptDynamicVariables"),
+            get("extractDynamicVariables"),
+            get("callLatencyMs"),
+            started_at,
+            ended_at,
+            get("durationSec"),
+            created_at,
+            get("recordingUrl"),
+            get("costTotal"),
+            get("agentName"),
+            get("postCallAnalysisResult"),
+            credit_breakdown,
         )
         obj._received = src_dict
-        if not cls._wire_names.issuperset(src_dict):
-            names = cls._wire_names
+        names = cls._wire_names
+        if not names.issuperset(src_dict):
             obj.additional_properties = {key: value for key, value in src_dict.items() if key not in names}
         return obj
 

@@ -14,8 +14,8 @@ class CallSessionListData(WireModel):
     """The returned data.
 
     Attributes:
-        call_sessions (list[CallSession]): <openapi_python_client.schema.untrusted_string.UntrustedString object at
-            0x7fc4ae02ca90>
+        call_sessions (list[CallSession]): This page's call sessions. Shorter than `page_size`, or empty, on the
+            last page.
     """
 
     _wire_fields: ClassVar[tuple[tuple[str, str, str], ...]] = (("callSessions", "call_sessions", "model_list"),)
@@ -28,18 +28,18 @@ class CallSessionListData(WireModel):
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         """Parse the JSON object the server sent (liberal: see the module docstring of _models)."""
-        if not isinstance(src_dict, Mapping):
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"CallSessionListData must be a JSON object, got {type(src_dict).__name__}")
-        get = src_dict.get
         call_sessions = src_dict["callSessions"]
         if type(call_sessions) is list:
             call_sessions = [CallSession.from_dict(item) if type(item) is dict else item for item in call_sessions]
+        # Positional, in the order attrs declares the fields (required first): faster than keywords.
         obj = cls(
-            call_sessions=call_sessions,
+            call_sessions,
         )
         obj._received = src_dict
-        if not cls._wire_names.issuperset(src_dict):
-            names = cls._wire_names
+        names = cls._wire_names
+        if not names.issuperset(src_dict):
             obj.additional_properties = {key: value for key, value in src_dict.items() if key not in names}
         return obj
 

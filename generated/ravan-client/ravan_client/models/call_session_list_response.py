@@ -16,12 +16,9 @@ class CallSessionListResponse(WireModel):
     `success` is false is reported as an error by the client.
 
     Attributes:
-        data (CallSessionListData): <openapi_python_client.schema.untrusted_string.UntrustedString object at
-            0x7fc4ae02cad0>
-        success (bool | None): <openapi_python_client.schema.untrusted_string.UntrustedString object at
-            0x7fc4ae02c210>
-        message (str | None): <openapi_python_client.schema.untrusted_string.UntrustedString object at
-            0x7fc4ae02c410>
+        data (CallSessionListData): The returned data.
+        success (bool | None): Whether the request succeeded.
+        message (str | None): Human-readable status message.
     """
 
     _wire_fields: ClassVar[tuple[tuple[str, str, str], ...]] = (
@@ -40,20 +37,21 @@ class CallSessionListResponse(WireModel):
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         """Parse the JSON object the server sent (liberal: see the module docstring of _models)."""
-        if not isinstance(src_dict, Mapping):
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"CallSessionListResponse must be a JSON object, got {type(src_dict).__name__}")
         get = src_dict.get
         data = src_dict["data"]
         if type(data) is dict:
             data = CallSessionListData.from_dict(data)
+        # Positional, in the order attrs declares the fields (required first): faster than keywords.
         obj = cls(
-            data=data,
-            success=src_dict.get("success"),
-            message=src_dict.get("message"),
+            data,
+            get("success"),
+            get("message"),
         )
         obj._received = src_dict
-        if not cls._wire_names.issuperset(src_dict):
-            names = cls._wire_names
+        names = cls._wire_names
+        if not names.issuperset(src_dict):
             obj.additional_properties = {key: value for key, value in src_dict.items() if key not in names}
         return obj
 

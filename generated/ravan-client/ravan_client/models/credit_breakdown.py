@@ -15,20 +15,13 @@ class CreditBreakdown(WireModel):
     and are kept exactly. Null until the call is billed; every key is optional and nullable.
 
     Attributes:
-        channel (str | None): <openapi_python_client.schema.untrusted_string.UntrustedString object at
-            0x7fc4ae038110>
-        duration_sec (int | None): <openapi_python_client.schema.untrusted_string.UntrustedString object at
-            0x7fc4ae038310>
-        model_credits (float | None): <openapi_python_client.schema.untrusted_string.UntrustedString object at
-            0x7fc4ae038510>
-        provider_credits (float | None): <openapi_python_client.schema.untrusted_string.UntrustedString object at
-            0x7fc4ae8279d0>
-        provider_managed (bool | None): <openapi_python_client.schema.untrusted_string.UntrustedString object at
-            0x7fc4aebf1490>
-        telephony_type (str | None): <openapi_python_client.schema.untrusted_string.UntrustedString object at
-            0x7fc4b0bba890>
-        total_credits (float | None): <openapi_python_client.schema.untrusted_string.UntrustedString object at
-            0x7fc4ae038710>
+        channel (str | None): The billed channel (an open set, like the session's `channel`).
+        duration_sec (int | None): Billed duration in seconds.
+        model_credits (float | None): Credits charged for the language model.
+        provider_credits (float | None): Credits charged by the telephony or voice provider.
+        provider_managed (bool | None): Whether the provider is managed by Ravan AI.
+        telephony_type (str | None): The telephony type (an open set).
+        total_credits (float | None): Total credits charged for the call.
     """
 
     _wire_fields: ClassVar[tuple[tuple[str, str, str], ...]] = (
@@ -55,19 +48,21 @@ class CreditBreakdown(WireModel):
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         """Parse the JSON object the server sent (liberal: see the module docstring of _models)."""
-        if not isinstance(src_dict, Mapping):
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"CreditBreakdown must be a JSON object, got {type(src_dict).__name__}")
+        get = src_dict.get
+        # Positional, in the order attrs declares the fields (required first): faster than keywords.
         obj = cls(
-            channel=src_dict.get("channel"),
-            duration_sec=src_dict.get("duration_sec"),
-            model_credits=src_dict.get("model_credits"),
-            provider_credits=src_dict.get("provider_credits"),
-            provider_managed=src_dict.get("provider_managed"),
-            telephony_type=src_dict.get("telephony_type"),
-            total_credits=src_dict.get("total_credits"),
+            get("channel"),
+            get("duration_sec"),
+            get("model_credits"),
+            get("provider_credits"),
+            get("provider_managed"),
+            get("telephony_type"),
+            get("total_credits"),
         )
         obj._received = src_dict
-        if not cls._wire_names.issuperset(src_dict):
-            names = cls._wire_names
+        names = cls._wire_names
+        if not names.issuperset(src_dict):
             obj.additional_properties = {key: value for key, value in src_dict.items() if key not in names}
         return obj

@@ -15,10 +15,8 @@ class ErrorResponse(WireModel):
     the best guess. Any other keys are kept.
 
     Attributes:
-        success (bool | None): <openapi_python_client.schema.untrusted_string.UntrustedString object at
-            0x7fc4ae038c90>
-        message (str | None): <openapi_python_client.schema.untrusted_string.UntrustedString object at
-            0x7fc4ae038e90>
+        success (bool | None): Always false for an error.
+        message (str | None): Human-readable description of the error.
     """
 
     _wire_fields: ClassVar[tuple[tuple[str, str, str], ...]] = (
@@ -35,14 +33,16 @@ class ErrorResponse(WireModel):
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         """Parse the JSON object the server sent (liberal: see the module docstring of _models)."""
-        if not isinstance(src_dict, Mapping):
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"ErrorResponse must be a JSON object, got {type(src_dict).__name__}")
+        get = src_dict.get
+        # Positional, in the order attrs declares the fields (required first): faster than keywords.
         obj = cls(
-            success=src_dict.get("success"),
-            message=src_dict.get("message"),
+            get("success"),
+            get("message"),
         )
         obj._received = src_dict
-        if not cls._wire_names.issuperset(src_dict):
-            names = cls._wire_names
+        names = cls._wire_names
+        if not names.issuperset(src_dict):
             obj.additional_properties = {key: value for key, value in src_dict.items() if key not in names}
         return obj

@@ -25,11 +25,12 @@ class FreeFormObject(WireModel):
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         """Parse the JSON object the server sent (liberal: see the module docstring of _models)."""
-        if not isinstance(src_dict, Mapping):
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"FreeFormObject must be a JSON object, got {type(src_dict).__name__}")
+        # Positional, in the order attrs declares the fields (required first): faster than keywords.
         obj = cls()
         obj._received = src_dict
-        if not cls._wire_names.issuperset(src_dict):
-            names = cls._wire_names
+        names = cls._wire_names
+        if not names.issuperset(src_dict):
             obj.additional_properties = {key: value for key, value in src_dict.items() if key not in names}
         return obj

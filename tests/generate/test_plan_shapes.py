@@ -1,0 +1,488 @@
+"""The generator, shape by shape: a small spec fragment in, the plan (or the rendered code) out.
+
+In the style of openapi-python-client's functional tests, one or more tests per operation shape
+the generator supports (query parameters, path parameters on the operation or the path item,
+JSON bodies on POST/PUT/PATCH/DELETE, object/array/empty responses, error responses, pagination
+styles, retry safety, names, CLI options and columns), and one per shape it refuses, with the
+message naming the operation. Each runs in milliseconds: no files are written, nothing is run.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Any
+
+import pytest
+
+from tests.generate.fragments import ok_response, plan_error, plan_of_spec, render, spec_with
+
+THING = {
+    "type": "object",
+    "required": ["id"],
+    "properties": {"id": {"type": "string"}, "name": {"type": ["string", "null"]}},
+}
+PAGE = {
+    "type": "object",
+    "required": ["data"],
+    "properties": {
+        "data": {"type": "array", "items": {"$ref": "#/components/schemas/Thing"}},
+        "total": {"type": "integer"},
+    },
+}
+PAGER_PARAMETERS = [
+    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "default": 1}},
+    {"name": "size", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 50, "default": 10}},
+]
+
+
+def _list_operation(**extension: Any) -> dict[str, Any]:
+    return {
+        "get": {
+            "operationId": "listThings",
+            "parameters": PAGER_PARAMETERS,
+            "x-pagination": {
+                "page-parameter": "page",
+                "size-parameter": "size",
+                "items": ["data"],
+                "item-key": "id",
+                **extension,
+            },
+            "responses": ok_response({"$ref": "#/components/schemas/Page"}),
+        }
+    }
+
+
+# --- query parameters ----------------------------------------------------------------------------
+
+
+QUERY_TYPES = [
+    ({"type": "string"}, "string", "str", "StringRule()"),
+    ({"type": "integer", "minimum": 1, "maximum": 9}, "integer", "int", "IntegerRule(minimum=1, maximum=9)"),
+    ({"type": "number", "exclusiveMinimum": 0}, "number", "float", "NumberRule(exclusive_minimum=0)"),
+    ({"type": "boolean"}, "boolean", "bool", "BooleanRule()"),
+    ({"type": "string", "enum": ["asc", "desc"]}, "choice", "str", "ChoiceRule(('asc', 'desc'))"),
+    ({"type": "string", "format": "date-time"}, "date-time", "datetime.datetime", "DateTimeRule()"),
+    ({"type": "string", "format": "date"}, "date", "datetime.date", "DateRule()"),
+    ({"type": "array", "items": {"type": "integer"}}, "array", "Sequence[int]", "ArrayRule(IntegerRule())"),
+]
+
+
+@pytest.mark.parametrize(("schema", "kind", "annotation", "check"), QUERY_TYPES, ids=[t[1] for t in QUERY_TYPES])
+def test_a_query_parameter_gets_a_type_a_check_and_a_cli_kind_from_its_schema(
+    schema: dict[str, Any], kind: str, annotation: str, check: str
+) -> None:
+    spec = spec_with(
+        {
+            "/things": {
+                "get": {
+                    "operationId": "getThings",
+                    "parameters": [{"name": "filterBy", "in": "query", "schema": schema}],
+                }
+            }
+        }
+    )
+    (argument,) = plan_of_spec(spec).operations[0].arguments
+    assert (argument.python_name, argument.location, argument.required) == ("filter_by", "query", False)
+    assert (argument.rule.kind, argument.rule.annotation, argument.rule.check) == (kind, annotation, check)
+    # None means "not sent": the signature says so.
+    assert (argument.signature_annotation, argument.signature_default) == (f"{annotation} | None", "None")
+
+
+def test_a_required_query_parameter_is_a_required_keyword_argument() -> None:
+    spec = spec_with(
+        {
+            "/things": {
+                "get": {
+                    "operationId": "getThings",
+                    "parameters": [{"name": "q", "in": "query", "required": True, "schema": {"type": "string"}}],
+                }
+            }
+        }
+    )
+    (argument,) = plan_of_spec(spec).operations[0].arguments
+    assert argument.required
+    assert (argument.signature_annotation, argument.signature_default) == ("str", None)
+
+
+# --- path parameters -----------------------------------------------------------------------------
+
+
+def test_path_parameters_on_the_path_item_and_the_operation_are_positional_in_path_order() -> None:
+    spec = spec_with(
+        {
+            "/orgs/{org}/things/{thing_id}": {
+                "parameters": [{"name": "org", "in": "path", "required": True, "schema": {"type": "string"}}],
+                "get": {
+                    "operationId": "getThing",
+                    "parameters": [{"name": "thing_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+                },
+            }
+        }
+    )
+    operation = plan_of_spec(spec).operations[0]
+    assert [(a.python_name, a.path_level) for a in operation.path_arguments] == [("org", True), ("thing_id", False)]
+    code = render(spec, "resources.py.jinja")
+    assert 'path="/orgs/{org}/things/{thing_id}"' in code
+    assert "def get(\n        self,\n        org: str,\n        thing_id: int,\n        *," in code
+
+
+def test_an_operation_parameter_replaces_the_path_items_one_of_the_same_name() -> None:
+    spec = spec_with(
+        {
+            "/things/{id}": {
+                "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
+                "get": {
+                    "operationId": "getThing",
+                    "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+                },
+            }
+        }
+    )
+    (argument,) = plan_of_spec(spec).operations[0].arguments
+    assert (argument.rule.kind, argument.path_level) == ("integer", False)
+
+
+def test_a_path_placeholder_without_its_parameter_stops_generation_naming_the_operation() -> None:
+    spec = spec_with({"/things/{id}": {"get": {"operationId": "getThing"}}})
+    message = plan_error(spec)
+    assert "GET /things/{id} (getThing)" in message
+    assert "placeholders" in message
+
+
+# --- bodies ----------------------------------------------------------------------------------------
+
+
+BODY = {
+    "type": "object",
+    "required": ["name", "kind"],
+    "properties": {
+        "name": {"type": "string", "minLength": 1},
+        "kind": {"type": "string", "enum": ["a", "b"]},
+        "limit": {"type": "integer", "minimum": 1, "maximum": 10},
+        "at": {"type": "string", "format": "date-time"},
+        "note": {"type": ["string", "null"]},
+    },
+}
+
+
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+def test_a_json_body_becomes_keyword_arguments_checked_like_query_parameters(method: str) -> None:
+    spec = spec_with(
+        {
+            "/things": {
+                method: {
+                    "operationId": "changeThing",
+                    "requestBody": {"required": True, "content": {"application/json": {"schema": BODY}}},
+                }
+            }
+        }
+    )
+    operation = plan_of_spec(spec).operations[0]
+    assert operation.body is not None
+    assert operation.body.flattened
+    arguments = {a.python_name: a for a in operation.body_arguments}
+    assert [a.wire_name for a in operation.body_arguments] == ["name", "kind", "limit", "at", "note"]
+    assert arguments["name"].required
+    assert arguments["kind"].required
+    assert not arguments["limit"].required
+    assert arguments["kind"].rule.check == "ChoiceRule(('a', 'b'))"
+    assert arguments["limit"].rule.check == "IntegerRule(minimum=1, maximum=10)"
+    assert arguments["at"].rule.check == "DateTimeRule()"
+    # A nullable property: None sends null, so leaving it out needs the NOT_GIVEN sentinel.
+    assert (arguments["note"].signature_annotation, arguments["note"].signature_default) == (
+        "str | None | NotGiven",
+        "NOT_GIVEN",
+    )
+    assert (arguments["limit"].signature_annotation, arguments["limit"].signature_default) == ("int | None", "None")
+    assert operation.body.check.startswith("ObjectRule((ObjectField('name', StringRule(min_length=1), required=True),")
+
+
+def test_a_body_that_is_not_an_object_is_one_body_argument() -> None:
+    schema = {"type": "array", "items": {"type": "string"}}
+    spec = spec_with(
+        {
+            "/things": {
+                "post": {
+                    "operationId": "addThings",
+                    "requestBody": {"required": True, "content": {"application/json": {"schema": schema}}},
+                }
+            }
+        }
+    )
+    operation = plan_of_spec(spec).operations[0]
+    assert operation.body is not None
+    assert not operation.body.flattened
+    assert [(a.python_name, a.rule.annotation, a.required) for a in operation.body_arguments] == [
+        ("body", "Sequence[str]", True)
+    ]
+
+
+def test_a_body_that_is_not_json_stops_generation_naming_the_operation() -> None:
+    spec = spec_with(
+        {
+            "/things": {
+                "post": {
+                    "operationId": "upload",
+                    "requestBody": {"content": {"multipart/form-data": {"schema": {"type": "object"}}}},
+                }
+            }
+        }
+    )
+    message = plan_error(spec)
+    assert "POST /things (upload)" in message
+    assert "only JSON request bodies" in message
+
+
+def test_a_body_property_named_like_a_parameter_stops_generation_naming_both() -> None:
+    spec = spec_with(
+        {
+            "/things": {
+                "post": {
+                    "operationId": "addThing",
+                    "parameters": [{"name": "name", "in": "query", "schema": {"type": "string"}}],
+                    "requestBody": {"content": {"application/json": {"schema": BODY}}},
+                }
+            }
+        }
+    )
+    message = plan_error(spec)
+    assert "the query 'name'" in message
+    assert "the body 'name'" in message
+
+
+# --- responses -------------------------------------------------------------------------------------
+
+
+RESPONSES = [
+    (ok_response({"$ref": "#/components/schemas/Thing"}), "object", "Thing", "Thing.from_dict"),
+    (
+        ok_response({"type": "array", "items": {"$ref": "#/components/schemas/Thing"}}),
+        "array",
+        "list[Thing]",
+        "list_of(Thing.from_dict)",
+    ),
+    (ok_response({"type": "array", "items": {"type": "string"}}), "array", "list[Any]", "as_list"),
+    (ok_response(None, "204"), "empty", "None", ""),
+    (ok_response({"type": "object", "additionalProperties": True}), "json", "Any", "as_received"),
+]
+
+
+@pytest.mark.parametrize(
+    ("responses", "kind", "annotation", "parse"), RESPONSES, ids=[r[1] + "-" + r[2] for r in RESPONSES]
+)
+def test_the_success_response_decides_what_the_method_returns(
+    responses: dict[str, Any], kind: str, annotation: str, parse: str
+) -> None:
+    spec = spec_with(
+        {
+            "/things/{id}": {
+                "get": {
+                    "operationId": "getThing",
+                    "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
+                    "responses": responses,
+                }
+            }
+        },
+        {"Thing": THING},
+    )
+    response = plan_of_spec(spec).operations[0].response
+    assert (response.kind, response.annotation, response.parse) == (kind, annotation, parse)
+    code = render(spec, "resources.py.jinja")
+    ast.parse(code)
+    if kind == "empty":
+        assert "self._client.call_no_content(options)" in code
+    else:
+        assert f"-> {annotation}:" in code
+
+
+def test_documented_error_statuses_are_listed_with_their_typed_errors() -> None:
+    responses = {
+        **ok_response({"$ref": "#/components/schemas/Thing"}),
+        "404": {"description": "No such thing."},
+        "422": {"description": "Bad."},
+    }
+    spec = spec_with({"/things": {"get": {"operationId": "getThing", "responses": responses}}}, {"Thing": THING})
+    assert plan_of_spec(spec).operations[0].error_statuses == (404, 422)
+    code = render(spec, "resources.py.jinja")
+    assert "NotFoundError: 404, documented (no such resource)." in code
+    assert "UnprocessableEntityError: 422, documented." in code
+
+
+# --- pagination ------------------------------------------------------------------------------------
+
+
+def test_page_number_pagination_wires_the_pager_from_the_extension() -> None:
+    spec = spec_with({"/things": _list_operation()}, {"Thing": THING, "Page": PAGE})
+    operation = plan_of_spec(spec).operations[0]
+    pagination = operation.pagination
+    assert pagination is not None
+    assert (pagination.style, pagination.page_argument, pagination.size_argument) == ("page-number", "page", "size")
+    assert (pagination.default_page_size, pagination.first_page, pagination.items_path) == (10, 1, ("data",))
+    assert (pagination.item_class, pagination.item_key) == ("Thing", "id")
+    # export sends the size parameter's maximum.
+    assert operation.export_page_size == 50
+    code = render(spec, "resources.py.jinja")
+    assert "style=PageNumber," in code
+    assert "items=lambda body: body.data," in code
+
+
+def test_page_number_with_total_reads_the_total_path() -> None:
+    spec = spec_with(
+        {"/things": _list_operation(style="page-number-total", total=["total"])}, {"Thing": THING, "Page": PAGE}
+    )
+    pagination = plan_of_spec(spec).operations[0].pagination
+    assert pagination is not None
+    assert (pagination.style, dict(pagination.body_paths)) == ("page-number-total", {"total": ("total",)})
+    assert "style=PageNumberWithTotal," in render(spec, "resources.py.jinja")
+
+
+@pytest.mark.parametrize(
+    ("extension", "expected"),
+    [
+        ({"style": "cursor"}, "unknown style 'cursor'; known: page-number, page-number-total"),
+        ({"style": "page-number-total"}, "needs ['total']"),
+        ({"cursor-parameter": "c"}, "unknown keys ['cursor-parameter']"),
+        ({"items": ["missing"]}, "'missing' must be a required, non-null property on the items path"),
+        ({"item-key": "name"}, "item-key 'name' must be a required property of the items"),
+    ],
+)
+def test_a_pagination_the_pager_cannot_follow_stops_generation_saying_why(
+    extension: dict[str, Any], expected: str
+) -> None:
+    spec = spec_with({"/things": _list_operation(**extension)}, {"Thing": THING, "Page": PAGE})
+    message = plan_error(spec)
+    assert "x-pagination of GET /things (listThings)" in message
+    assert expected in message
+
+
+# --- retry safety and names ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("method", "idempotent", "retried"),
+    [
+        ("get", None, True),
+        ("put", None, True),
+        ("delete", None, True),
+        ("post", None, False),
+        ("patch", None, False),
+        ("post", True, True),
+    ],
+)
+def test_only_requests_that_cannot_repeat_an_effect_are_retried_after_sending(
+    method: str, idempotent: bool | None, retried: bool
+) -> None:
+    operation: dict[str, Any] = {"operationId": "doThing"}
+    if idempotent is not None:
+        operation["x-idempotent"] = idempotent
+    spec = spec_with({"/things": {method: operation}})
+    assert plan_of_spec(spec).operations[0].retry_after_send is retried
+    assert f"retry_after_send={retried}," in render(spec, "resources.py.jinja")
+
+
+@pytest.mark.parametrize(
+    ("operation_id", "tag", "name"),
+    [
+        ("listCallSessions", "call-sessions", "list"),
+        ("getCallSession", "call-sessions", "get"),
+        ("createCall", "calls", "create"),
+        ("getCallSessionDetail", "call-sessions", "get_call_session_detail"),
+        ("removeCampaignContacts", "contacts", "remove_campaign"),
+    ],
+)
+def test_method_names_are_the_operation_id_without_the_tags_name(operation_id: str, tag: str, name: str) -> None:
+    spec = spec_with({"/x": {"get": {"operationId": operation_id, "tags": [tag]}}})
+    operation = plan_of_spec(spec).operations[0]
+    assert (operation.resource, operation.method_name) == (tag.replace("-", "_"), name)
+
+
+def test_x_python_name_names_the_method() -> None:
+    spec = spec_with({"/x": {"get": {"operationId": "getCallSessionDetail", "x-python-name": "retrieve"}}})
+    assert plan_of_spec(spec).operations[0].method_name == "retrieve"
+
+
+def test_two_operations_with_one_name_stop_generation_naming_both() -> None:
+    spec = spec_with({"/a": {"get": {"operationId": "listThings"}}, "/b": {"get": {"operationId": "listThing"}}})
+    message = plan_error(spec)
+    assert "GET /a (listThings)" in message
+    assert "GET /b (listThing)" in message
+    assert "client.things.list" in message
+    assert "x-python-name" in message
+
+
+def test_an_operation_without_a_tag_stops_generation_naming_it() -> None:
+    spec = spec_with({"/a": {"get": {"operationId": "getA", "tags": []}}})
+    assert "GET /a (getA) has no tag" in plan_error(spec)
+
+
+@pytest.mark.parametrize(
+    ("parameter", "unsupported"),
+    [
+        ({"name": "session", "in": "cookie", "schema": {"type": "string"}}, "cookie parameters are not supported"),
+        (
+            {"name": "filter", "in": "query", "schema": {"type": "object"}},
+            "object-valued query parameters are not supported",
+        ),
+        (
+            {"name": "x", "in": "query", "schema": {"oneOf": [{"type": "string"}, {"type": "integer"}]}},
+            "a oneOf of 2 shapes",
+        ),
+        ({"name": "Authorization", "in": "header", "schema": {"type": "string"}}, "the client sets this header itself"),
+    ],
+)
+def test_an_unsupported_parameter_stops_generation_naming_the_operation(
+    parameter: dict[str, Any], unsupported: str
+) -> None:
+    spec = spec_with({"/a": {"get": {"operationId": "getA", "parameters": [parameter]}}})
+    message = plan_error(spec)
+    assert "GET /a (getA)" in message
+    assert unsupported in message
+
+
+# --- the command line ------------------------------------------------------------------------------
+
+
+def test_every_operation_is_a_command_and_a_paginated_one_can_be_exported() -> None:
+    spec = spec_with(
+        {
+            "/things": {
+                **_list_operation(),
+                "post": {
+                    "operationId": "createThing",
+                    "requestBody": {"content": {"application/json": {"schema": BODY}}},
+                },
+            },
+        },
+        {"Thing": THING, "Page": PAGE},
+    )
+    resource = plan_of_spec(spec).resources[0]
+    assert [(op.cli_command, op.cli_export_command) for op in resource.operations] == [
+        ("list", "export"),
+        ("create", None),
+    ]
+    code = render(spec, "cli.py.jinja")
+    ast.parse(code)
+    assert '"limit",\n                            "integer",' in code
+    assert "minimum=1," in code
+    assert "maximum=10," in code
+    assert 'choices=("a", "b"),' in code
+
+
+def test_table_columns_come_from_x_cli_columns_or_from_a_rule() -> None:
+    thing = {
+        **THING,
+        "properties": {
+            "id": {"type": "string"},
+            "name": {"type": ["string", "null"]},
+            "at": {"type": "string", "format": "date-time"},
+            "meta": {"type": "object"},
+        },
+    }
+    by_rule = plan_of_spec(spec_with({"/things": _list_operation()}, {"Thing": thing, "Page": PAGE})).operations[0]
+    assert [(c.path, c.whole) for c in by_rule.table_columns] == [(("id",), True), (("at",), True), (("name",), False)]
+    chosen = plan_of_spec(
+        spec_with({"/things": _list_operation()}, {"Thing": {**thing, "x-cli-columns": ["name", "id"]}, "Page": PAGE})
+    ).operations[0]
+    assert [c.path for c in chosen.table_columns] == [("name",), ("id",)]
+    assert [c.path for c in chosen.export_columns] == [("id",), ("name",), ("at",), ("meta",)]
+    assert [c.json_encoded for c in chosen.export_columns] == [False, False, False, True]
