@@ -8,11 +8,20 @@ tests/support/target.py). The hand-written runtime is importable where it lives,
 
 from __future__ import annotations
 
+import os
+
 import pytest
+from hypothesis import settings
 
 from tests.support.target import put_target_on_path
 
 TARGET = put_target_on_path()
+
+# Property tests: in CI the examples are derandomized (the same on every run, so a failure
+# reproduces and a busy machine cannot make one flaky) and have no deadline (CI machines are busy).
+settings.register_profile("ci", derandomize=True, deadline=None, database=None, print_blob=True)
+settings.register_profile("dev", deadline=None, print_blob=True)
+settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 
 @pytest.fixture(scope="session")

@@ -43,6 +43,7 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any, Self, TypeVar
 
+import anyio
 import httpx
 
 from ._exceptions import (
@@ -63,7 +64,13 @@ from ._exceptions import (
 )
 from ._operations import RequestOptions
 from ._secrets import SENSITIVE_HEADERS, Redactor, Secret, display_url, masked_header_items
-from ._transport import Attempt, current_attempt, new_async_http_client, new_sync_http_client
+from ._transport import (
+    Attempt,
+    current_attempt,
+    new_async_http_client,
+    new_sync_http_client,
+    reclaim_orphaned_connections,
+)
 from ._types import NOT_GIVEN, NotGiven, TimeoutTypes
 
 __all__ = [
@@ -692,8 +699,10 @@ class AsyncAPIClient(BaseClient):
     ) -> httpx.Response:
         deadline = self._attempt_deadline(timeout)
         try:
-            # The whole attempt, 1xx responses and dripped headers included, within the deadline.
-            async with asyncio.timeout_at(None if deadline is None else _loop_time_at(deadline)):
+            # The whole attempt, 1xx responses and dripped headers included, within the deadline. An
+            # anyio cancel scope rather than asyncio.timeout: its cancellation waits out httpcore's
+            # shielded clean-up, which a task.cancel() would cut short (see _transport.py).
+            with anyio.CancelScope(deadline=math.inf if deadline is None else _loop_time_at(deadline)):
                 response = await self._send_once(http, request)
                 for _ in range(MAX_REDIRECTS):
                     if not (response.is_redirect and "Location" in response.headers):
@@ -704,8 +713,12 @@ class AsyncAPIClient(BaseClient):
                     request = hop
                     response = await self._send_once(http, request)
                 return response
-        except TimeoutError:
-            raise httpx.ReadTimeout("the response did not arrive in full within the timeout", request=request) from None
+        except BaseException:  # cancelled by the caller (or failed): free what a cancellation orphaned
+            await reclaim_orphaned_connections(http)
+            raise
+        # Only the deadline's cancellation gets here (the scope swallowed it).
+        await reclaim_orphaned_connections(http)
+        raise httpx.ReadTimeout("the response did not arrive in full within the timeout", request=request)
 
     async def _send_once(self, http: httpx.AsyncClient, request: httpx.Request) -> httpx.Response:
         try:

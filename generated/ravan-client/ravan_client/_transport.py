@@ -16,6 +16,13 @@ which the client checks between chunks).
 
 The pools also ignore `HTTP_PROXY`/`ALL_PROXY` when the base URL is plain http: the request, key
 included, would travel in clear to whatever proxy the environment names.
+
+httpcore 1.0 is not safe against asyncio cancellation: a `task.cancel()` that lands between the
+pool giving a request a fresh connection and the request using it leaves that connection in the
+pool, neither idle nor closed, for good (encode/httpcore#1093), and one that lands in httpcore's
+clean-up (shielded only from anyio's cancel scopes) cuts it short. The async client cancels its
+own work through anyio cancel scopes, which wait out that clean-up, and after a cancelled or
+timed-out attempt `reclaim_orphaned_connections` closes what a cancellation left behind.
 """
 
 from __future__ import annotations
@@ -31,7 +38,14 @@ from typing import Any
 import httpcore
 import httpx
 
-__all__ = ["Attempt", "current_attempt", "install_deadlines", "new_async_http_client", "new_sync_http_client"]
+__all__ = [
+    "Attempt",
+    "current_attempt",
+    "install_deadlines",
+    "new_async_http_client",
+    "new_sync_http_client",
+    "reclaim_orphaned_connections",
+]
 
 current_attempt: contextvars.ContextVar[Attempt | None] = contextvars.ContextVar("ravan_attempt", default=None)
 
@@ -177,3 +191,27 @@ def new_async_http_client(*, base_url_scheme: str, transport: httpx.AsyncBaseTra
     return httpx.AsyncClient(
         transport=transport, trust_env=base_url_scheme == "https", follow_redirects=False, timeout=None
     )
+
+
+async def reclaim_orphaned_connections(client: httpx.AsyncClient) -> None:
+    """Close the connections of `client`'s own pool that no request owns and that are neither idle
+    nor closed: a cancelled request left them (see the module docstring), and the pool would keep
+    them, busy, until it is closed. A connection in use always belongs to a request of the pool, so
+    other requests in flight are not touched. Reaches into httpcore's private `_pool`, `_connections`
+    and `_requests`; does nothing if they are not there."""
+    pool = getattr(getattr(client, "_transport", None), "_pool", None)
+    connections = getattr(pool, "_connections", None)
+    requests = getattr(pool, "_requests", None)
+    if not isinstance(connections, list) or not isinstance(requests, list):
+        return
+    owned = {id(getattr(request, "connection", None)) for request in requests}
+    orphans = [
+        connection
+        for connection in connections
+        if not (connection.is_idle() or connection.is_closed()) and id(connection) not in owned
+    ]
+    for connection in orphans:  # out of the pool at once, before anything can be awaited
+        connections.remove(connection)
+    for connection in orphans:
+        with contextlib.suppress(Exception):  # already broken: nothing more to release
+            await connection.aclose()

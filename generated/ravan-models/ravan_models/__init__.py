@@ -19,7 +19,20 @@ from .models import (
     ErrorResponse,
 )
 
-__version__ = "1.0.0+g738cb72f894b"
+__version__ = "1.0.0+g6828384bd761"
+
+# Models that refer to models defined after them are completed lazily by pydantic, on first use;
+# until then their `model_fields` lack what the forward references carry (the aliases). Completed
+# here, so introspection is right from the import on.
+for _model in (
+    CallSession,
+    CallSessionListData,
+    CallSessionListResponse,
+    CreditBreakdown,
+    ErrorResponse,
+):
+    _model.model_rebuild()
+del _model
 
 __all__ = [
     "GENERATORS",

@@ -864,7 +864,9 @@ def _parse_base_url(base_url: str | httpx.URL) -> tuple[httpx.URL, httpx.BasicAu
         url = httpx.URL(str(base_url))
         host = url.host  # decoding an IDNA host can fail only here
     except (httpx.InvalidURL, ValueError):  # ValueError covers the idna errors
-        shown = display_url(str(base_url)) if "@" not in str(base_url) else "(not shown: it holds credentials)"
+        # Shown as given (display_url would parse it again, and fail the same way), unless it may
+        # hold credentials.
+        shown = repr(str(base_url)) if "@" not in str(base_url) else "(not shown: it holds credentials)"
         raise ValueError(f"base_url is not a valid URL: {shown}") from None
     shown = display_url(url)
     if url.query or url.fragment:

@@ -1,0 +1,394 @@
+"""`export`: whole records only, a count that matches the file, the target replaced only when complete.
+
+Failures are simulated where they happen: an API error from the transport, Ctrl-C raised by
+the transport, SIGTERM sent to this process from the transport (in the main thread), and a full
+disk from the file the export writes to.
+"""
+
+from __future__ import annotations
+
+import csv
+import errno
+import io
+import json
+import os
+import signal
+import threading
+from pathlib import Path
+from typing import IO, Any
+
+import httpx
+import pytest
+from ravan_runtime import _cli
+
+from tests.runtime.demo import EXPORT_COLUMNS, Cli, Handler, json_response, page_body, paged, session
+
+FORMATS = ["jsonl", "csv", "json"]
+
+
+def rich_session(i: int) -> dict[str, Any]:
+    return session(
+        f"s{i}",
+        status="completed",
+        metadata={"crm": {"id": i}},
+        creditBreakdown={"total_credits": 1.5, "provider_managed": True},
+        futureField="kept",
+    )
+
+
+def records_in(path: Path, export_format: str) -> list[dict[str, Any]]:
+    """The records a finished export file holds; fails on anything that is not valid output."""
+    text = path.read_bytes().decode("utf-8")  # strict: the file must be valid UTF-8
+    if export_format == "jsonl":
+        return [json.loads(line) for line in text.splitlines()]
+    if export_format == "json":
+        loaded: list[dict[str, Any]] = json.loads(text)
+        return loaded
+    return list(csv.DictReader(io.StringIO(text, newline="")))
+
+
+def fail_on_page(page: int, failure: Handler, total: int = 1000) -> Handler:
+    healthy = paged(total, rich_session)
+
+    def respond(request: httpx.Request) -> httpx.Response:
+        if int(request.url.params["page"]) == page:
+            return failure(request)
+        return healthy(request)
+
+    return respond
+
+
+# --- what a complete export writes ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("export_format", FORMATS)
+def test_export_writes_every_record_of_every_page(cli: Cli, tmp_path: Path, export_format: str) -> None:
+    cli.server.respond = paged(45, rich_session)
+    out = tmp_path / f"calls.{export_format}"
+    result = cli("sessions", "export", "-f", export_format, "-o", str(out), "--page-size", "20", "--status", "done")
+    assert result.code == 0, result.err
+    records = records_in(out, export_format)
+    assert [r["id"] for r in records] == [f"s{i}" for i in range(45)]
+    assert result.err == f"Wrote 45 call sessions to {out}.\n"
+    assert cli.server.pages_requested == [1, 2, 3]
+    assert all(request.url.params["status"] == "done" for request in cli.server.requests)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [out.name]  # no temporary or partial file left
+
+
+def test_export_jsonl_keeps_every_key_as_received(cli: Cli, tmp_path: Path) -> None:
+    cli.server.respond = paged(2, lambda i: session(f"s{i}", startedAt="2026-11-24T16:02:11.1234567Z", n=5))
+    out = tmp_path / "calls.jsonl"
+    assert cli("sessions", "export", "-o", str(out)).code == 0
+    assert out.read_text().splitlines()[0] == '{"id": "s0", "startedAt": "2026-11-24T16:02:11.1234567Z", "n": 5}'
+
+
+def test_export_pages_by_its_own_page_size_and_honours_max_items(cli: Cli, tmp_path: Path) -> None:
+    cli.server.respond = paged(1000)
+    out = tmp_path / "calls.jsonl"
+    result = cli("sessions", "export", "-o", str(out), "--max-items", "150", "--prefetch", "2")
+    assert result.code == 0, result.err
+    assert len(records_in(out, "jsonl")) == 150
+    assert {request.url.params["page_size"] for request in cli.server.requests} == {"100"}
+    assert "Wrote 150 call sessions" in result.err
+
+
+@pytest.mark.parametrize(("total", "message"), [(1, "Wrote 1 call session to"), (0, "Wrote 0 call sessions to")])
+def test_the_count_is_singular_or_plural(cli: Cli, tmp_path: Path, total: int, message: str) -> None:
+    cli.server.respond = paged(total)
+    out = tmp_path / "calls.json"
+    result = cli("sessions", "export", "-f", "json", "-o", str(out))
+    assert message in result.err
+    assert len(records_in(out, "json")) == total
+
+
+def test_export_to_stdout(cli: Cli) -> None:
+    cli.server.respond = paged(3)
+    result = cli("sessions", "export", "-o", "-")
+    assert result.code == 0, result.err
+    assert result.out == '{"id": "s0"}\n{"id": "s1"}\n{"id": "s2"}\n'
+    assert result.err == "Wrote 3 call sessions to stdout.\n"
+
+
+def test_repeated_items_are_written_once_and_counted(cli: Cli, tmp_path: Path) -> None:
+    content = {1: [session("s0"), session("s1")], 2: [session("s1"), session("s2")]}
+    cli.server.respond = lambda r: json_response(200, page_body(content.get(int(r.url.params["page"]), [])))
+    out = tmp_path / "calls.jsonl"
+    result = cli("sessions", "export", "-o", str(out), "--page-size", "2")
+    assert [r["id"] for r in records_in(out, "jsonl")] == ["s0", "s1", "s2"]
+    assert "Wrote 3 call sessions" in result.err
+    assert "(1 call session repeated across page boundaries, written once)" in result.err
+
+
+def test_export_writes_a_temporary_file_and_renames_it_when_complete(cli: Cli, tmp_path: Path) -> None:
+    out = tmp_path / "calls.jsonl"
+    out.write_text("yesterday\n")
+    temporary = tmp_path / f".calls.jsonl.{os.getpid()}.tmp"
+    seen_during: list[tuple[str, bool]] = []
+    healthy = paged(25)
+
+    def respond(request: httpx.Request) -> httpx.Response:
+        if request.url.params["page"] == "3":
+            seen_during.append((out.read_text(), temporary.exists()))
+        return healthy(request)
+
+    cli.server.respond = respond
+    assert cli("sessions", "export", "-o", str(out), "--page-size", "10").code == 0
+    assert seen_during == [("yesterday\n", True)]  # the target untouched while the export ran
+    assert len(records_in(out, "jsonl")) == 25
+    assert not temporary.exists()
+
+
+def test_export_progress_is_silent_when_stderr_is_not_a_terminal(cli: Cli, tmp_path: Path) -> None:
+    cli.server.respond = paged(30)
+    out = tmp_path / "x.jsonl"
+    result = cli("sessions", "export", "-o", str(out), "--page-size", "10")
+    assert (result.code, result.out, result.err) == (0, "", f"Wrote 30 call sessions to {out}.\n")
+
+
+def test_progress_on_a_terminal_does_not_change_the_file(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TTY_COMPATIBLE", "1")
+    monkeypatch.setenv("TTY_INTERACTIVE", "0")
+    monkeypatch.setenv("NO_COLOR", "1")
+    cli.server.respond = paged(30)
+    out = tmp_path / "x.jsonl"
+    result = cli("sessions", "export", "-o", str(out), "--page-size", "10")
+    assert result.code == 0, result.err
+    assert "Wrote 30 call sessions" in result.err
+    assert len(records_in(out, "jsonl")) == 30
+
+
+# --- failures: the target is kept, whole records go to .partial, one line says so --------------------------------
+
+
+@pytest.mark.parametrize("export_format", FORMATS)
+def test_an_api_error_on_page_2_keeps_the_target_and_the_partial(cli: Cli, tmp_path: Path, export_format: str) -> None:
+    out = tmp_path / f"calls.{export_format}"
+    out.write_text("yesterday's export\n")
+    cli.server.respond = fail_on_page(2, lambda request: json_response(401, {"success": False, "message": "revoked"}))
+    result = cli("sessions", "export", "-f", export_format, "-o", str(out), "--page-size", "10")
+    assert result.code == 1
+    assert out.read_text() == "yesterday's export\n"
+    partial = tmp_path / f"calls.{export_format}.partial"
+    assert len(records_in(partial, export_format)) == 10
+    assert result.error_lines == [
+        "error: The API rejected the key (401). Set RAVAN_API_KEY or pass --api-key with a valid key.. "
+        f"{out} was left as it was; the 10 call sessions received before are in {partial}."
+    ]
+
+
+def test_an_export_that_fails_on_the_first_page_writes_nothing(cli: Cli, tmp_path: Path) -> None:
+    out = tmp_path / "calls.jsonl"
+    out.write_text("kept\n")
+    cli.server.respond = lambda request: json_response(401, {"success": False, "message": "bad key"})
+    result = cli("sessions", "export", "-o", str(out), "--max-retries", "0")
+    assert result.code == 1
+    assert out.read_text() == "kept\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["calls.jsonl"]
+
+
+def test_an_export_to_stdout_that_fails_says_how_much_was_written(cli: Cli) -> None:
+    cli.server.respond = fail_on_page(2, lambda request: json_response(500, {}), total=1000)
+    result = cli("sessions", "export", "-o", "-", "-f", "json", "--page-size", "3", "--max-retries", "0")
+    assert result.code == 1
+    assert len(json.loads(result.out)) == 3  # the array is closed
+    assert len(result.error_lines) == 1
+    assert result.error_lines[0].endswith("The 3 call sessions before it were written to stdout.")
+
+
+@pytest.mark.parametrize("export_format", FORMATS)
+def test_ctrl_c_ends_with_whole_records_a_count_and_exit_130(cli: Cli, tmp_path: Path, export_format: str) -> None:
+    def interrupt(request: httpx.Request) -> httpx.Response:
+        raise KeyboardInterrupt
+
+    cli.server.respond = fail_on_page(2, interrupt)
+    out = tmp_path / f"calls.{export_format}"
+    result = cli("sessions", "export", "-f", export_format, "-o", str(out), "--page-size", "10")
+    assert result.code == 130
+    partial = tmp_path / f"calls.{export_format}.partial"
+    assert len(records_in(partial, export_format)) == 10
+    assert result.error_lines == [
+        f"error: Interrupted. {out} was left as it was; the 10 call sessions received before are in {partial}."
+    ]
+    assert not out.exists()
+
+
+def test_ctrl_c_before_the_first_page_touches_nothing(cli: Cli, tmp_path: Path) -> None:
+    def interrupt(request: httpx.Request) -> httpx.Response:
+        raise KeyboardInterrupt
+
+    cli.server.respond = interrupt
+    out = tmp_path / "calls.jsonl"
+    result = cli("sessions", "export", "-o", str(out))
+    assert result.code == 130
+    assert result.error_lines == [f"error: Interrupted before the first page; {out} was not touched."]
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.skipif(threading.current_thread() is not threading.main_thread(), reason="signals need the main thread")
+@pytest.mark.parametrize("export_format", FORMATS)
+def test_sigterm_ends_with_whole_records_a_count_and_exit_143(cli: Cli, tmp_path: Path, export_format: str) -> None:
+    def terminate(request: httpx.Request) -> httpx.Response:
+        os.kill(os.getpid(), signal.SIGTERM)  # the export's handler raises in this (main) thread
+        raise AssertionError("SIGTERM did not stop the export")
+
+    previous = signal.getsignal(signal.SIGTERM)
+    cli.server.respond = fail_on_page(3, terminate)
+    out = tmp_path / f"calls.{export_format}"
+    result = cli("sessions", "export", "-f", export_format, "-o", str(out), "--page-size", "10")
+    assert result.code == 143
+    partial = tmp_path / f"calls.{export_format}.partial"
+    assert len(records_in(partial, export_format)) == 20
+    assert result.error_lines == [
+        f"error: Interrupted. {out} was left as it was; the 20 call sessions received before are in {partial}."
+    ]
+    assert signal.getsignal(signal.SIGTERM) == previous  # the export's handler is gone again
+
+
+class FullDisk:
+    """A file that takes `room` bytes, then writes part of the next block and fails: ENOSPC."""
+
+    def __init__(self, real: IO[bytes], room: int) -> None:
+        self.real = real
+        self.room = room
+
+    def write(self, data: bytes) -> int:
+        if len(data) > self.room:
+            self.real.write(data[: self.room])
+            self.room = 0
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        self.room -= len(data)
+        return self.real.write(data)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.real, name)
+
+
+@pytest.mark.parametrize("export_format", FORMATS)
+def test_a_full_disk_leaves_whole_records_and_one_line(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, export_format: str
+) -> None:
+    real_open = open
+
+    def open_on_a_small_disk(path: Any, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
+        # Room for the header and page 1, and for half of page 2.
+        return FullDisk(real_open(path, mode, *args, **kwargs), room=page_bytes * 3 // 2)
+
+    probe = tmp_path / "probe"
+    encoder = _cli._Encoder(export_format, EXPORT_COLUMNS)
+    page_bytes = len(encoder.header()) + sum(len(encoder.record(rich_session(i))) for i in range(10))
+    monkeypatch.setattr(_cli, "open", open_on_a_small_disk, raising=False)
+    cli.server.respond = paged(1000, rich_session)
+    out = probe.with_name(f"calls.{export_format}")
+    result = cli("sessions", "export", "-f", export_format, "-o", str(out), "--page-size", "10")
+    assert result.code == 1
+    partial = tmp_path / f"calls.{export_format}.partial"
+    assert len(result.error_lines) == 1
+    assert result.error_lines[0] == (
+        f"error: Writing {out} failed: No space left on device. {out} was left as it was; "
+        f"the 10 call sessions received before are in {partial}."
+    )
+    text = partial.read_bytes().decode()
+    if export_format == "json":
+        text += "\n]"  # no room was left for the closing bracket; every record before it is whole
+        assert len(json.loads(text)) == 10
+    else:
+        assert len(records_in(partial, export_format)) == 10
+        assert text.endswith("\n")  # no half record after the last whole one
+
+
+def test_an_unwritable_output_is_one_line_and_exit_2(cli: Cli, tmp_path: Path) -> None:
+    cli.server.respond = paged(3)
+    result = cli("sessions", "export", "-o", str(tmp_path / "missing-dir" / "x.jsonl"))
+    assert result.code == 2
+    assert len(result.error_lines) == 1
+    assert "Cannot write" in result.err
+    assert "Traceback" not in result.err
+
+
+# --- what the records hold ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("export_format", FORMATS)
+def test_a_lone_surrogate_still_makes_valid_output(cli: Cli, tmp_path: Path, export_format: str) -> None:
+    # Legal in JSON ("\ud83d" is half an emoji), not encodable in UTF-8.
+    cli.server.respond = lambda request: json_response(200, page_body([session("s0", callerName="a\ud83db")]))
+    out = tmp_path / f"calls.{export_format}"
+    result = cli("sessions", "export", "-f", export_format, "-o", str(out))
+    assert result.code == 0, result.err
+    (record,) = records_in(out, export_format)  # valid UTF-8, valid JSON, the array closed
+    if export_format == "csv":
+        assert record["callerName"] == "a\ufffdb"
+    else:
+        assert record["callerName"] == "a\ud83db"
+        assert "\\ud83d" in out.read_text()
+
+
+@pytest.mark.parametrize("output_format", ["json", "jsonl", "csv", "tsv"])
+def test_a_lone_surrogate_in_list_output_is_still_valid(cli: Cli, output_format: str) -> None:
+    cli.server.respond = lambda request: json_response(200, page_body([session("s0", callerName="a\ud83db")]))
+    result = cli("sessions", "list", "--format", output_format)
+    assert result.code == 0, result.err
+    result.out.encode("utf-8")  # nothing unencodable reached stdout
+    if output_format in ("json", "jsonl"):
+        assert "a\\ud83db" in result.out
+        assert json.loads(result.out.splitlines()[0] if output_format == "jsonl" else result.out)
+
+
+def test_csv_puts_unknown_and_unflattenable_keys_in_extra(cli: Cli, tmp_path: Path) -> None:
+    sessions = [
+        session("s0", creditBreakdown={"total_credits": 1, "provider_managed": False, "carbon": 2}, futureField=[1]),
+        session("s1", creditBreakdown="not billed yet"),
+        session("s2", creditBreakdown=None, metadata={"crm": {"id": 1}}),
+    ]
+    cli.server.respond = lambda request: json_response(200, page_body(sessions))
+    out = tmp_path / "calls.csv"
+    assert cli("sessions", "export", "-f", "csv", "-o", str(out)).code == 0
+    rows = records_in(out, "csv")
+    assert list(rows[0]) == [column.header for column in EXPORT_COLUMNS] + ["extra"]
+    assert rows[0]["creditBreakdown.total_credits"] == "1"
+    assert rows[0]["creditBreakdown.provider_managed"] == "false"
+    assert json.loads(rows[0]["extra"]) == {"creditBreakdown": {"carbon": 2}, "futureField": [1]}
+    assert rows[1]["creditBreakdown.total_credits"] == ""
+    assert json.loads(rows[1]["extra"]) == {"creditBreakdown": "not billed yet"}
+    assert rows[2]["extra"] == ""
+    assert json.loads(rows[2]["metadata"]) == {"crm": {"id": 1}}
+
+
+@pytest.mark.parametrize(
+    ("value", "cell"),
+    [
+        ('=HYPERLINK("http://x")', '\'=HYPERLINK("http://x")'),
+        ("+1 415 777 4444", "'+1 415 777 4444"),
+        ("-2+3", "'-2+3"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tcmd", "'\tcmd"),
+        ("\rcmd", "'\rcmd"),
+        ("plain", "plain"),
+        ("a=b", "a=b"),
+    ],
+)
+def test_csv_cells_a_spreadsheet_would_run_are_prefixed(cli: Cli, tmp_path: Path, value: str, cell: str) -> None:
+    cli.server.respond = lambda request: json_response(200, page_body([session("s0", callerName=value)]))
+    out = tmp_path / "calls.csv"
+    assert cli("sessions", "export", "-f", "csv", "-o", str(out)).code == 0
+    assert records_in(out, "csv")[0]["callerName"] == cell
+
+
+def test_csv_numbers_are_written_as_numbers_even_when_negative(cli: Cli, tmp_path: Path) -> None:
+    record = session("s0", durationSec=-5, creditBreakdown={"total_credits": -1.5}, status="-5")
+    cli.server.respond = lambda request: json_response(200, page_body([record]))
+    out = tmp_path / "calls.csv"
+    assert cli("sessions", "export", "-f", "csv", "-o", str(out)).code == 0
+    row = records_in(out, "csv")[0]
+    assert row["durationSec"] == "-5"
+    assert row["creditBreakdown.total_credits"] == "-1.5"
+    assert row["status"] == "'-5"  # a string that looks like a number is still text
+
+
+def test_csv_extra_that_would_run_as_a_formula_is_prefixed_too(cli: Cli, tmp_path: Path) -> None:
+    encoder = _cli._CsvEncoder(EXPORT_COLUMNS)
+    row = next(csv.reader(io.StringIO(encoder.record({"id": "x", "=cmd": 1}).decode())))
+    assert row[-1] == '{"=cmd": 1}'
+    assert _cli._spreadsheet_safe("=1") == "'=1"

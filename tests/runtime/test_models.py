@@ -1,0 +1,213 @@
+"""`WireModel`, the base of the generated response models: None for missing, exact round trips.
+
+The models here are `demo.Session` & co, written as the generator writes them (attrs classes
+with `_wire_fields`, `additional_properties`, `_received` and a liberal `from_dict`).
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime
+import json
+from typing import Any, ClassVar
+
+import attrs
+import pytest
+from ravan_runtime._models import WireModel, parse_date, parse_datetime
+
+from tests.runtime.demo import CreditBreakdown, Session, SessionListResponse
+
+IST = datetime.timezone(datetime.timedelta(hours=5, minutes=30))
+
+RECEIVED: dict[str, Any] = {
+    "futureFirst": {"a": 1},  # unknown keys, before and between known ones
+    "status": "queued_for_retry",  # a value the docs never mention
+    "id": "12345",
+    "startedAt": "2026-11-24T16:02:11.1234567Z",  # Z and seven fraction digits
+    "sentimentScore": 0.93,
+    "callerName": None,
+    "metadata": {"nested": {"deep": [1, 2, {"x": None}]}},
+    "creditBreakdown": {"carbon_credits": 0.2, "total_credits": 5},  # unknown nested key; 5, not 5.0
+    "durationSec": 61,
+}
+
+
+def test_a_missing_field_reads_none_and_is_not_in_model_fields_set() -> None:
+    model = Session.from_dict({"id": "x", "status": None})
+    assert model.caller_name is None
+    assert model.started_at is None
+    assert model.status is None
+    assert model.model_fields_set == {"id", "status"}  # sent as null counts as sent
+
+
+def test_model_fields_set_follows_the_received_keys() -> None:
+    model = Session.from_dict(copy.deepcopy(RECEIVED))
+    assert model.model_fields_set == {
+        "id",
+        "status",
+        "started_at",
+        "caller_name",
+        "metadata",
+        "credit_breakdown",
+        "duration_sec",
+    }
+    assert model.credit_breakdown is not None
+    assert model.credit_breakdown.model_fields_set == {"total_credits"}
+
+
+def test_a_model_built_by_hand_has_its_non_none_fields_set() -> None:
+    model = Session(id="x", status="done", caller_name=None)
+    assert model.model_fields_set == {"id", "status"}
+    assert model.to_dict() == {"id": "x", "status": "done"}
+
+
+def test_parsing_is_liberal_and_keeps_unknown_keys() -> None:
+    model = Session.from_dict(copy.deepcopy(RECEIVED))
+    assert model.id == "12345"
+    assert model.status == "queued_for_retry"
+    assert model.started_at == datetime.datetime(2026, 11, 24, 16, 2, 11, 123456, tzinfo=datetime.UTC)
+    assert model["sentimentScore"] == 0.93
+    assert model.additional_properties == {"futureFirst": {"a": 1}, "sentimentScore": 0.93}
+    assert model.additional_keys == ["futureFirst", "sentimentScore"]
+    assert isinstance(model.credit_breakdown, CreditBreakdown)
+    assert model.credit_breakdown["carbon_credits"] == 0.2
+    assert "sentimentScore" in model
+    assert "status" not in model  # `in` asks about the unknown keys
+
+
+def test_to_dict_gives_back_exactly_what_was_received_in_order() -> None:
+    received = copy.deepcopy(RECEIVED)
+    model = Session.from_dict(received)
+    out = model.to_dict()
+    assert out == RECEIVED
+    assert list(out) == list(RECEIVED)
+    assert json.dumps(out) == json.dumps(RECEIVED)  # 5 stays 5, the Z and the 7th digit stay
+    assert list(out["creditBreakdown"]) == ["carbon_credits", "total_credits"]
+
+
+def test_the_envelope_round_trips_through_nested_models_and_lists() -> None:
+    body = {
+        "requestId": "req_42",
+        "success": True,
+        "data": {"callSessions": [copy.deepcopy(RECEIVED), {"id": "only-an-id"}], "nextCursor": None},
+        "message": None,
+    }
+    parsed = SessionListResponse.from_dict(copy.deepcopy(body))
+    assert [s.id for s in parsed.data.call_sessions] == ["12345", "only-an-id"]
+    assert parsed["requestId"] == "req_42"
+    assert parsed.data["nextCursor"] is None
+    assert json.dumps(parsed.to_dict()) == json.dumps(body)
+
+
+def test_a_changed_field_is_written_from_its_new_value_in_its_place() -> None:
+    model = Session.from_dict(copy.deepcopy(RECEIVED))
+    model.status = "completed"
+    model.caller_name = "Ada"
+    assert model.credit_breakdown is not None
+    model.credit_breakdown.total_credits = 7.5
+    model["sentimentScore"] = 0.1
+    out = model.to_dict()
+    assert out["status"] == "completed"
+    assert out["callerName"] == "Ada"
+    assert out["creditBreakdown"] == {"carbon_credits": 0.2, "total_credits": 7.5}
+    assert out["sentimentScore"] == 0.1
+    assert list(out) == list(RECEIVED)
+
+
+def test_a_changed_timestamp_is_written_out_and_an_unchanged_one_kept_as_received() -> None:
+    model = Session.from_dict(copy.deepcopy(RECEIVED))
+    assert model.started_at is not None
+    model.started_at = model.started_at.replace(microsecond=123456)  # equal: the text is kept
+    assert model.to_dict()["startedAt"] == "2026-11-24T16:02:11.1234567Z"
+    model.started_at = model.started_at + datetime.timedelta(hours=1)
+    assert model.to_dict()["startedAt"] == "2026-11-24T17:02:11.123456+00:00"
+
+
+def test_a_changed_offset_is_written_out_even_for_the_same_moment() -> None:
+    model = Session.from_dict({"id": "x", "startedAt": "2026-11-24T12:00:00Z"})
+    assert model.started_at is not None
+    model.started_at = model.started_at.astimezone(IST)
+    assert model.started_at == datetime.datetime(2026, 11, 24, 12, tzinfo=datetime.UTC)
+    assert model.to_dict()["startedAt"] == "2026-11-24T17:30:00+05:30"
+
+
+def test_a_removed_field_is_written_as_null() -> None:
+    model = Session.from_dict({"id": "x", "status": "done"})
+    model.status = None
+    assert model.to_dict() == {"id": "x", "status": None}
+
+
+def test_a_value_that_is_not_a_timestamp_is_kept_as_received() -> None:
+    model = Session.from_dict({"id": "x", "startedAt": "yesterday", "creditBreakdown": "n/a"})
+    assert model.started_at == "yesterday"
+    assert model.credit_breakdown == "n/a"  # type: ignore[comparison-overlap]
+    assert model.to_dict() == {"id": "x", "startedAt": "yesterday", "creditBreakdown": "n/a"}
+
+
+def test_a_hand_built_model_writes_its_set_fields_then_its_extra_keys() -> None:
+    model = Session(
+        id="x",
+        started_at=datetime.datetime(2026, 1, 2, 3, 4, 5, tzinfo=IST),
+        credit_breakdown=CreditBreakdown(total_credits=1.5),
+    )
+    model["custom"] = [1]
+    assert model.to_dict() == {
+        "id": "x",
+        "startedAt": "2026-01-02T03:04:05+05:30",
+        "creditBreakdown": {"total_credits": 1.5},
+        "custom": [1],
+    }
+    del model["custom"]
+    assert "custom" not in model.to_dict()
+
+
+def test_the_repr_shows_the_fields_that_were_sent_and_the_unknown_keys() -> None:
+    model = Session.from_dict({"id": "x", "status": None, "extra": 1})
+    assert repr(model) == "Session(id='x', status=None, additional_properties={'extra': 1})"
+    assert "nset" not in repr(Session.from_dict(copy.deepcopy(RECEIVED)))
+    assert repr(Session(id="y")) == "Session(id='y')"
+
+
+def test_a_model_is_not_iterable() -> None:
+    model = Session.from_dict({"id": "x", "extra": 1})
+    assert type(model).__iter__ is None
+    with pytest.raises(TypeError):
+        iter(model)  # type: ignore[call-overload]
+    with pytest.raises(TypeError):
+        list(model)  # type: ignore[call-overload]
+
+
+def test_models_compare_by_value_not_by_what_was_received() -> None:
+    assert Session.from_dict({"id": "x"}) == Session(id="x")
+    assert Session.from_dict({"id": "x"}) != Session.from_dict({"id": "x", "status": "s"})
+
+
+def test_an_unknown_field_kind_is_a_bug_in_the_generator() -> None:
+    @attrs.define(repr=False)
+    class Odd(WireModel):
+        _wire_fields: ClassVar[tuple[tuple[str, str, str], ...]] = (("v", "v", "mystery"),)
+        v: Any = None
+        additional_properties: dict[str, Any] = attrs.field(init=False, factory=dict)
+        _received: Any = attrs.field(init=False, default=None, eq=False)
+
+    with pytest.raises(ValueError, match="unknown field kind 'mystery'"):
+        Odd(v=1).to_dict()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2026-11-24T16:02:11Z", datetime.datetime(2026, 11, 24, 16, 2, 11, tzinfo=datetime.UTC)),
+        ("2026-11-24T18:58:03+05:30", datetime.datetime(2026, 11, 24, 18, 58, 3, tzinfo=IST)),
+        ("2026-11-24T18:58:03", datetime.datetime(2026, 11, 24, 18, 58, 3)),  # naive: accepted as is
+        ("yesterday", "yesterday"),
+        ("", ""),
+    ],
+)
+def test_parse_datetime_is_liberal(text: str, expected: Any) -> None:
+    assert parse_datetime(text) == expected
+
+
+def test_parse_date_is_liberal() -> None:
+    assert parse_date("2026-11-24") == datetime.date(2026, 11, 24)
+    assert parse_date("24/11/2026") == "24/11/2026"

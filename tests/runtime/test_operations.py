@@ -1,0 +1,339 @@
+"""From a generated method's arguments to the request on the wire (`_operations.py`, `_build_request`).
+
+Path parameters are one segment whatever they hold; None means "not sent" for query and header
+parameters and for body properties that cannot be null; `NOT_GIVEN` is "not sent" where None
+would mean JSON null; the extra_* arguments add what the spec does not list, but never the key.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+from typing import Any
+
+import httpx
+import pytest
+from ravan_runtime._operations import OperationSpec, Parameter
+from ravan_runtime._types import NOT_GIVEN
+from ravan_runtime._validation import StringRule
+
+from tests.runtime.demo import (
+    API_KEY,
+    CREATE_SESSION,
+    LIST_PATH,
+    Harness,
+    Server,
+    json_response,
+    make_async_client,
+    make_client,
+    page_body,
+    session,
+)
+
+UTC = datetime.UTC
+IST = datetime.timezone(datetime.timedelta(hours=5, minutes=30))
+
+
+@pytest.fixture
+def answered(harness: Harness) -> Harness:
+    """Every request answered with a session (for single objects) or an empty page."""
+
+    def respond(request: httpx.Request) -> httpx.Response:
+        if request.url.path == LIST_PATH and request.method == "GET":
+            return json_response(200, page_body([]))
+        return json_response(200, session("s1"))
+
+    harness.server.respond = respond
+    return harness
+
+
+def sent_json(request: httpx.Request) -> Any:
+    return json.loads(request.content)
+
+
+# --- path parameters ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("session_id", "raw_path"),
+    [
+        ("a/b?c", b"/v1/sessions/a%2Fb%3Fc"),
+        ("x#y", b"/v1/sessions/x%23y"),
+        ("100% sure", b"/v1/sessions/100%25%20sure"),
+        (".", b"/v1/sessions/%2E"),
+        ("..", b"/v1/sessions/%2E%2E"),
+        ("../../admin", b"/v1/sessions/..%2F..%2Fadmin"),
+        ("café", b"/v1/sessions/caf%C3%A9"),
+    ],
+)
+def test_a_path_parameter_is_one_encoded_segment(answered: Harness, session_id: str, raw_path: bytes) -> None:
+    answered.client.sessions.retrieve(session_id)
+    assert answered.server.requests[0].url.raw_path == raw_path
+
+
+@pytest.mark.parametrize(
+    ("session_id", "error", "message"),
+    [
+        ("", ValueError, "session_id must not be empty: it is a segment of the URL path"),
+        (None, TypeError, "session_id must be a string, got None"),
+        (5, TypeError, "session_id must be a string, got int 5"),
+    ],
+)
+def test_a_path_parameter_that_cannot_be_a_segment_is_refused(
+    answered: Harness, session_id: Any, error: type[Exception], message: str
+) -> None:
+    with pytest.raises(error, match=message):
+        answered.client.sessions.retrieve(session_id)
+    assert answered.server.requests == []
+
+
+def test_a_base_url_path_prefix_is_kept(server: Server) -> None:
+    server.respond = lambda request: json_response(200, session("s1"))
+    with make_client(server, base_url="https://gw.example.com/demo/").client as client:
+        client.sessions.retrieve("s1")
+    assert server.requests[0].url.raw_path == b"/demo/v1/sessions/s1"
+
+
+# --- query and header parameters -----------------------------------------------------------------
+
+
+def test_query_parameters_are_encoded_and_none_is_not_sent(answered: Harness) -> None:
+    answered.client.sessions.list(
+        page=3,
+        page_size=50,
+        status=None,
+        search="refund & return #2 50%",
+        tags=["vip", "new"],
+        include_deleted=False,
+        sort_order="desc",
+        started_after=datetime.datetime(2026, 12, 1, 9, 30, tzinfo=IST),
+        day=datetime.date(2026, 11, 1),
+    )
+    params = answered.server.requests[0].url.params
+    # The pager sets the page number last; otherwise the spec's order.
+    assert sorted(params.multi_items()) == sorted(
+        [
+            ("page", "3"),
+            ("page_size", "50"),
+            ("search", "refund & return #2 50%"),
+            ("tag", "vip"),
+            ("tag", "new"),
+            ("includeDeleted", "false"),
+            ("sort_order", "desc"),
+            ("started_after", "2026-12-01T09:30:00+05:30"),
+            ("day", "2026-11-01"),
+        ]
+    )
+    assert params.get_list("tag") == ["vip", "new"]
+    assert "status" not in params
+
+
+def test_a_true_boolean_and_a_utc_timestamp(answered: Harness) -> None:
+    answered.client.sessions.list(include_deleted=True, started_after=datetime.datetime(2026, 11, 1, tzinfo=UTC))
+    params = answered.server.requests[0].url.params
+    assert params["includeDeleted"] == "true"
+    assert params["started_after"] == "2026-11-01T00:00:00+00:00"
+
+
+@pytest.mark.parametrize(
+    ("arguments", "error", "message"),
+    [
+        ({"page": 0}, ValueError, "page must be an integer >= 1, got 0"),
+        ({"page": True}, TypeError, "page must be an integer >= 1, got bool True"),
+        ({"page": "2"}, TypeError, "page must be an integer >= 1, got str '2'"),
+        ({"page_size": 0}, ValueError, "page_size must be an integer >= 1"),
+        ({"page_size": 2.5}, TypeError, "page_size must be an integer"),
+        ({"page_size": 2**63}, ValueError, "page_size must fit in a 64-bit integer"),
+        ({"sort_order": "ASC"}, ValueError, "sort_order must be 'asc' or 'desc', got 'ASC'"),
+        ({"started_after": datetime.datetime(2026, 11, 1)}, ValueError, "started_after must be timezone-aware"),
+        ({"started_after": "2026-11-01T00:00:00Z"}, TypeError, "started_after must be a datetime.datetime"),
+        ({"status": 5}, TypeError, "status must be a string, got int"),
+        ({"search": "caf\ud800"}, ValueError, "search must be valid Unicode text"),
+        ({"search": "é" * 2000}, ValueError, "search is too long for a URL: 12000 bytes once encoded, at most 8000"),
+        ({"tags": "vip"}, TypeError, "tags must be a list of a string"),
+        ({"tags": ["vip", ""]}, ValueError, "tags[1] must be a string of at least 1 character"),
+        ({"include_deleted": 1}, TypeError, "include_deleted must be True or False"),
+        ({"day": datetime.datetime(2026, 11, 1, tzinfo=UTC)}, TypeError, "day must be a datetime.date"),
+        ({"prefetch": 33}, ValueError, "prefetch must be an integer from 0 (off) to 32"),
+        ({"max_items": -1}, ValueError, "max_items must be None or an integer >= 0"),
+    ],
+)
+def test_invalid_arguments_fail_before_any_request(
+    answered: Harness, arguments: dict[str, Any], error: type[Exception], message: str
+) -> None:
+    with pytest.raises(error) as caught:
+        answered.client.sessions.list(**arguments)
+    assert message in str(caught.value)
+    assert answered.server.requests == []
+
+
+def test_a_header_parameter_is_sent_as_a_header(answered: Harness) -> None:
+    answered.client.sessions.retrieve("s1", request_id="req-42")
+    answered.client.sessions.retrieve("s1", request_id=None)
+    first, second = answered.server.requests
+    assert first.headers["X-Request-Id"] == "req-42"
+    assert "X-Request-Id" not in second.headers
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("a\r\nX-Evil: 1", "request_id must not contain control characters"),
+        ("a\x00b", "request_id must not contain control characters"),
+        ("☎", "request_id must be Latin-1 text"),
+    ],
+)
+def test_a_header_value_that_cannot_be_sent_is_refused(answered: Harness, value: str, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        answered.client.sessions.retrieve("s1", request_id=value)
+    assert answered.server.requests == []
+
+
+# --- JSON bodies ---------------------------------------------------------------------------------
+
+
+def test_a_post_sends_its_json_body_with_a_content_type(answered: Harness) -> None:
+    created = answered.client.sessions.create(name="café", priority=2, labels=["a"])
+    request = answered.server.requests[0]
+    assert request.method == "POST"
+    assert request.url.path == LIST_PATH
+    assert request.headers["Content-Type"] == "application/json"
+    assert request.content == '{"name":"café","priority":2,"labels":["a"]}'.encode()
+    assert created.id == "s1"
+
+
+def test_a_request_without_a_body_has_no_content_type(answered: Harness) -> None:
+    answered.client.sessions.retrieve("s1")
+    answered.client.sessions.delete("s1")
+    for request in answered.server.requests:
+        assert "Content-Type" not in request.headers
+        assert request.content == b""
+    assert answered.server.requests[1].method == "DELETE"
+
+
+@pytest.mark.parametrize("arguments", [{}, {"name": None}, {"name": NOT_GIVEN}], ids=["absent", "None", "NOT_GIVEN"])
+def test_a_required_body_property_is_required(arguments: dict[str, Any]) -> None:
+    # The generated signature makes `name` a required keyword; a caller passing None (or a
+    # wrapper forwarding NOT_GIVEN) still gets a clear error, before anything is sent.
+    with pytest.raises(TypeError, match="name is required"):
+        CREATE_SESSION.build(arguments)
+
+
+def test_a_nullable_property_sends_null_for_none_and_nothing_when_not_given(answered: Harness) -> None:
+    answered.client.sessions.create(name="n", note=None)
+    answered.client.sessions.create(name="n")
+    answered.client.sessions.create(name="n", note="hello")
+    bodies = [sent_json(request) for request in answered.server.requests]
+    assert bodies == [{"name": "n", "note": None}, {"name": "n"}, {"name": "n", "note": "hello"}]
+
+
+def test_a_non_nullable_optional_property_is_not_sent_for_none(answered: Harness) -> None:
+    answered.client.sessions.create(name="n", priority=None, labels=None)
+    assert sent_json(answered.server.requests[0]) == {"name": "n"}
+
+
+def test_body_properties_are_checked_naming_them(answered: Harness) -> None:
+    with pytest.raises(ValueError, match="priority must be an integer >= 0, got -1"):
+        answered.client.sessions.create(name="n", priority=-1)
+    with pytest.raises(TypeError, match=r"labels\[0\] must be a string"):
+        answered.client.sessions.create(name="n", labels=[1])  # type: ignore[list-item]
+    with pytest.raises(ValueError, match="name must be a string of at least 1 character"):
+        answered.client.sessions.create(name="")
+    assert answered.server.requests == []
+
+
+def test_an_optional_body_left_empty_sends_an_empty_object(answered: Harness) -> None:
+    answered.client.sessions.update("s1")
+    request = answered.server.requests[0]
+    assert request.method == "PATCH"
+    assert sent_json(request) == {}
+
+
+def test_a_whole_body_argument(answered: Harness) -> None:
+    answered.client.sessions.search({"query": "refund", "when": datetime.date(2026, 1, 2)})
+    assert sent_json(answered.server.requests[0]) == {"query": "refund", "when": "2026-01-02"}
+    for missing in (NOT_GIVEN, None):
+        with pytest.raises(TypeError, match="body is required"):
+            answered.client.sessions.search(missing)
+    with pytest.raises(ValueError, match="body must be a finite number"):
+        answered.client.sessions.search(float("nan"))
+    assert len(answered.server.requests) == 1
+
+
+# --- extra_query, extra_headers, extra_body --------------------------------------------------------
+
+
+def test_extra_query_overrides_and_adds(answered: Harness) -> None:
+    answered.client.sessions.list(status="done", extra_query={"status": "raw", "cursor": "c1", "k": ["a", "b"]})
+    params = answered.server.requests[0].url.params
+    assert params.get_list("status") == ["raw"]
+    assert params["cursor"] == "c1"
+    assert params.get_list("k") == ["a", "b"]
+
+
+def test_extra_headers_add_headers(answered: Harness) -> None:
+    answered.client.sessions.list(extra_headers={"X-Trace": "t1"})
+    assert answered.server.requests[0].headers["X-Trace"] == "t1"
+    assert answered.server.requests[0].headers["X-Api-Key"] == API_KEY
+
+
+@pytest.mark.parametrize("name", ["X-Api-Key", "x-api-key", "X-API-KEY"])
+def test_extra_headers_cannot_set_the_api_key(answered: Harness, name: str) -> None:
+    with pytest.raises(ValueError, match="extra_headers must not set X-Api-Key"):
+        answered.client.sessions.list(extra_headers={name: "other"})
+    assert answered.server.requests == []
+
+
+def test_extra_body_adds_keys(answered: Harness) -> None:
+    answered.client.sessions.create(name="n", extra_body={"undocumented": [1], "name": "override"})
+    assert sent_json(answered.server.requests[0]) == {"name": "override", "undocumented": [1]}
+
+
+def test_extra_body_needs_a_body() -> None:
+    operation = OperationSpec("GET", "/x/{id}", parameters=(Parameter("id", "id", "path", StringRule()),))
+    with pytest.raises(TypeError, match="extra_body: this operation has no request body"):
+        operation.build({"id": "1"}, extra_body={"a": 1})
+
+
+def test_build_carries_the_method_timeout_retries_and_retry_safety() -> None:
+    operation = OperationSpec("post", "/x", retry_after_send=False)
+    options = operation.build({}, timeout=3.0, max_retries=1)
+    assert (options.method, options.path, options.timeout, options.max_retries) == ("POST", "/x", 3.0, 1)
+    assert options.retry_after_send is False
+    assert options.json_body is NOT_GIVEN
+    assert options.with_param("page", 2).with_param("page", 3).params == (("page", 3),)
+
+
+# --- what every request carries --------------------------------------------------------------------
+
+
+def test_requests_carry_the_key_accept_and_default_headers(server: Server) -> None:
+    server.respond = lambda request: json_response(200, page_body([]))
+    with make_client(server, default_headers={"X-Team": "billing"}).client as client:
+        client.sessions.list()
+    headers = server.requests[0].headers
+    assert headers["X-Api-Key"] == API_KEY
+    assert headers["Accept"] == "application/json"
+    assert headers["X-Team"] == "billing"
+    assert "Authorization" not in headers
+
+
+def test_default_headers_cannot_set_the_api_key(server: Server) -> None:
+    with pytest.raises(ValueError, match="default_headers must not set X-Api-Key"):
+        make_client(server, default_headers={"x-api-key": "other"})
+
+
+@pytest.mark.anyio
+async def test_async_requests_are_built_the_same_way(server: Server) -> None:
+    server.respond = lambda request: json_response(200, session("a/b"))
+    async with make_async_client(server).client as client:
+        created = await client.sessions.create(name="n", note=None, extra_headers={"X-Trace": "t"})
+        await client.sessions.retrieve("a/b?c")
+        await client.sessions.delete("..")
+    post, get, delete = server.requests
+    assert sent_json(post) == {"name": "n", "note": None}
+    assert post.headers["Content-Type"] == "application/json"
+    assert post.headers["X-Trace"] == "t"
+    assert get.url.raw_path == b"/v1/sessions/a%2Fb%3Fc"
+    assert delete.url.raw_path == b"/v1/sessions/%2E%2E"
+    assert created.id == "a/b"
