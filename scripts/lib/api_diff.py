@@ -1597,11 +1597,20 @@ def stale_generated_warning() -> str | None:
         stamp = json.loads((REPO / "generated" / "provenance.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return "generated/provenance.json is missing or unreadable: run scripts/generate."
-    actual = hashlib.sha256((REPO / SPEC).read_bytes()).hexdigest()
+    spec_bytes = (REPO / SPEC).read_bytes()
+    actual = hashlib.sha256(spec_bytes).hexdigest()
     if stamp.get("spec_sha256") != actual:
         return (
             "generated/ is stale for the spec: the Python API comparison shows the code on disk, "
             "not what the spec would generate. Run scripts/generate first."
+        )
+    # The spec is the one generated from; templates, the runtime or the generators may not be.
+    from scripts.lib.generate import build_provenance
+
+    if build_provenance(spec_bytes, yaml.safe_load(spec_bytes))["inputs_sha256"] != stamp.get("inputs_sha256"):
+        return (
+            "generated/ is stale: templates, runtime modules, generator options or versions changed since it was "
+            "generated, so the Python API comparison shows old code. Run scripts/generate first."
         )
     return None
 

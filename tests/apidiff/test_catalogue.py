@@ -143,3 +143,13 @@ def test_markdown_cells_cannot_break_the_table() -> None:
 
     assert "str \\| None" in row
     assert row.count(" | ") == 3
+
+
+def test_the_readme_lists_every_rule_as_the_catalogue_prints_it() -> None:
+    """The README's table is `scripts/api-diff --list-rules --format markdown`, kept in step."""
+    readme = (api_diff.REPO / "README.md").read_text(encoding="utf-8")
+    begin, end = "<!-- api-diff rules: begin -->\n", "\n<!-- api-diff rules: end -->"
+    table = readme[readme.index(begin) + len(begin) : readme.index(end)]
+    for rule in api_diff.RULES:
+        assert f"`{rule.id}`" in table, f"the README does not list {rule.id}"
+    assert table.count("\n| `") == len(api_diff.RULES)

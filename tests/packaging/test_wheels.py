@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import email.parser
 import re
+import subprocess
 import sys
 import tarfile
 import zipfile
@@ -159,15 +160,15 @@ def test_metadata_is_what_pyproject_declares(built: BuiltProject, artifact: str)
 
 @pytest.mark.slow
 def test_version_is_the_spec_version_plus_a_hash_of_every_input(built: BuiltProject) -> None:
-    provenance = read_provenance()
+    # Each package's own version and inputs: the models' does not follow the client's runtime.
+    stamped = read_provenance()["packages"][built.name]
     spec_version = str(load_spec()["info"]["version"])
     version = wheel_metadata(built.wheel)["Version"]
     assert re.fullmatch(rf"{re.escape(spec_version)}\+g[0-9a-f]{{12}}", version), version
-    assert version == provenance["package_version"]
-    assert version.endswith(f"+g{provenance['inputs_sha256'][:12]}")
+    assert version == stamped["version"]
     # A PEP 440 version whose public part is the spec's and whose local label is the hash.
     assert Version(version).public == Version(spec_version).public
-    assert Version(version).local == f"g{provenance['inputs_sha256'][:12]}"
+    assert Version(version).local == f"g{stamped['inputs_sha256'][:12]}"
 
 
 @pytest.mark.slow
@@ -306,3 +307,20 @@ def test_installed_models_validate_every_example_prism_serves(
     assert Path(result["location"]).is_relative_to(models_python.parent.parent), result["location"]
     assert cannot_import(models_python, "ravan_client", cwd=tmp_path)
     assert cannot_import(models_python, "httpx", cwd=tmp_path), "pydantic alone must not pull in httpx"
+
+
+@pytest.mark.slow
+def test_ravan_calls_without_the_cli_extra_says_in_one_line_how_to_install_it(client_python: Path, tmp_path: Path) -> None:
+    # The client's virtualenv holds the wheel without its `cli` extra: no click, no rich.
+    result = subprocess.run(
+        [str(client_python.parent / "ravan-calls"), "--help"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert "pip install 'ravan-client[cli]'" in result.stderr
+    assert "Traceback" not in result.stderr
