@@ -3,8 +3,12 @@
 Every fault test runs twice, against `RavanClient` (`[sync]`) and `AsyncRavanClient` (`[async]`),
 through one awaitable interface (`ClientUnderTest`); the sync client runs in a worker thread so the
 test's event loop stays free. `fault_client` opens a client on one route of the fault server and,
-when the block ends normally, checks that nothing leaked: no connection of the client's pool is
-still busy, and once the client is closed the server has seen every connection of the test closed.
+when the block ends normally, checks that nothing leaked: no connection of the client's pool stays
+busy, and once the client is closed the server has seen every connection of the test closed.
+
+Property tests (hypothesis) use the profile the root conftest chooses: with `CI` set, `ci`:
+derandomized (the same examples on every run), no deadline, no example database, so a red CI run
+is reproducible and a green one is not luck.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ import asyncio
 import functools
 import time
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -25,6 +29,7 @@ import pytest
 from anyio.from_thread import BlockingPortal
 
 from ravan_client import AsyncPage, AsyncRavanClient, RavanClient, SyncPage
+from ravan_client._operations import RequestOptions
 from ravan_client.models import CallSession
 from tests.faults.fault_server import FaultServer
 
@@ -32,8 +37,15 @@ API_KEY = "sk-fault-suite-5f0c93e1d2a84b7c"
 """Distinctive enough that finding it in any text is never a coincidence."""
 FAST_TIMEOUT = 0.3
 """The per-attempt timeout of most fault tests: far below any stall, so a timeout is quick."""
+PATIENT_TIMEOUT = 10.0
+"""The timeout of tests whose server answers at once: long enough that a busy machine never times out."""
 CLIENT_DEFAULT: Any = object()
 """Pass as a setting to `make_client` to leave that argument out and get the client's own default."""
+SETTLE_SECONDS = 5.0
+"""How long a connection may take to go idle or closed after a call ended: the sync prefetching
+pager does not wait for the requests it abandons (it cuts their reads, and they end in the
+background), and an async generator left by `break` is closed when it is collected. A connection
+busy for longer is a leak."""
 
 Flavor = Literal["sync", "async"]
 AnyPage = SyncPage[CallSession] | AsyncPage[CallSession]
@@ -91,6 +103,41 @@ class ClientUnderTest:
             return await anyio.to_thread.run_sync(lambda: list(resource.list(**arguments)))
         return [item async for item in self.client.call_sessions.list(**arguments)]
 
+    async def first_items(
+        self, count: int, *, before_break: Callable[[], Coroutine[Any, Any, None]] | None = None, **arguments: Any
+    ) -> list[CallSession]:
+        """The first `count` items of `call_sessions.list(**arguments)`, then `break`: what a caller
+        who found what they wanted does (after awaiting `before_break`, if given). The async
+        iterator is left to be closed when collected, as a plain `async for ... break` leaves it."""
+        if isinstance(self.client, RavanClient):
+            resource = self.client.call_sessions
+
+            def take() -> list[CallSession]:
+                taken: list[CallSession] = []
+                for item in resource.list(**arguments):
+                    taken.append(item)
+                    if len(taken) >= count:
+                        if before_break is not None:
+                            anyio.from_thread.run(before_break)
+                        break
+                return taken
+
+            return await anyio.to_thread.run_sync(take)
+        taken: list[CallSession] = []
+        async for item in self.client.call_sessions.list(**arguments):
+            taken.append(item)
+            if len(taken) >= count:
+                if before_break is not None:
+                    await before_break()
+                break
+        return taken
+
+    async def send(self, options: RequestOptions) -> httpx.Response:
+        """`client.request(options)`: one request the generated methods do not make (a POST)."""
+        if isinstance(self.client, RavanClient):
+            return await anyio.to_thread.run_sync(self.client.request, options)
+        return await self.client.request(options)
+
     async def close(self) -> None:
         if isinstance(self.client, RavanClient):
             self.client.close()
@@ -99,12 +146,20 @@ class ClientUnderTest:
 
     def busy_connections(self) -> list[str]:
         """Connections of the client's pool that are neither idle nor closed, and requests the pool
-        still counts as in flight. Once a call has returned or raised, anything here is a leak."""
+        still counts as in flight."""
         transport = self.client._http._transport
         assert isinstance(transport, httpx.HTTPTransport | httpx.AsyncHTTPTransport)
         pool = transport._pool
         busy = [conn.info() for conn in pool.connections if not (conn.is_idle() or conn.is_closed())]
         busy += [f"in-flight request {pool_request.request!r}" for pool_request in pool._requests]
+        return busy
+
+    async def busy_connections_after_settling(self) -> list[str]:
+        """`busy_connections` once they had SETTLE_SECONDS to end (see SETTLE_SECONDS); returns as
+        soon as there are none. Once a call has returned or raised, anything left is a leak."""
+        deadline = time.monotonic() + SETTLE_SECONDS
+        while (busy := self.busy_connections()) and time.monotonic() < deadline:
+            await anyio.sleep(0.01)
         return busy
 
 
@@ -148,17 +203,20 @@ async def fault_client(
     token: str,
     *arguments: object,
     real_sleep: bool = False,
+    host: str = "127.0.0.1",
     **settings: Any,
 ) -> AsyncIterator[ClientUnderTest]:
     """A client on `route` of the fault server for this test (see `make_client`), closed on exit.
+    `host` is the base URL's host (userinfo may come first: `user:password@127.0.0.1`).
 
-    When the block ends without an exception, also asserts that no connection leaked: none busy
-    in the client's pool before it is closed, none left open on the server once it is.
+    When the block ends without an exception, also asserts that no connection leaked: none that
+    stays busy in the client's pool before it is closed, none left open on the server once it is.
     """
-    under_test = make_client(flavor, server.base_url(route, token, *arguments), real_sleep=real_sleep, **settings)
+    base_url = server.base_url(route, token, *arguments, host=host)
+    under_test = make_client(flavor, base_url, real_sleep=real_sleep, **settings)
     try:
         yield under_test
-        assert under_test.busy_connections() == [], "a connection is still busy after the call ended"
+        assert await under_test.busy_connections_after_settling() == [], "a connection stays busy after the call ended"
     finally:
         await under_test.close()
     assert server.wait_for_connections_closed(token) == 0, "the server still sees connections of this test open"

@@ -4,7 +4,10 @@ One asyncio server on 127.0.0.1, in a background thread, started once per test s
 just enough HTTP/1.1 by hand to misbehave at the byte level, which `http.server` cannot do: stall
 before or inside a response, drip a body one byte at a time, reset the connection (RST, through
 SO_LINGER 0), send a body shorter than its Content-Length, truncated or non-JSON bodies, rate-limit,
-redirect to another origin, ignore the page number, send a page of tens of MB, or echo the query.
+redirect (to another origin, with any 3xx, setting cookies), ignore the page number, send a page of
+tens of MB or a gzip bomb, drip its status line and headers, send `100 Continue` forever, write a
+malformed status or header line, echo the query or the credentials it received, or serve pages a
+test scripted.
 
 Every URL is `/<route>/<token>[/<argument>...]/api/v1/calling/call-sessions`: a client's base_url is
 `http://127.0.0.1:<port>/<route>/<token>/...` and the client appends the operation's path. The route
@@ -15,6 +18,7 @@ recorded requests and headers, connections), so tests never see each other's tra
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import email.utils
 import enum
@@ -25,6 +29,7 @@ import struct
 import threading
 import time
 import urllib.parse
+import zlib
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -42,6 +47,8 @@ STALL_LIMIT_SECONDS = 30.0
 PAGER_TRAP_SAFETY_VALVE = 50
 # The "very large page": sessions of realistic size (~540 bytes of JSON each, ~54 MB in all).
 LARGE_PAGE_SESSIONS = 100_000
+# The gzip bomb: this many MiB of zeros once inflated, about a thousandth of that on the wire.
+GZIP_BOMB_MIB = 512
 
 ERROR_BODY = {"success": False, "message": "Something went wrong"}
 
@@ -78,6 +85,10 @@ class ReceivedRequest:
     """The query string decoded as application/x-www-form-urlencoded UTF-8, in order."""
     headers: Mapping[str, str]
     """Header names lower-cased."""
+    body: bytes = b""
+    """The request body (read by its Content-Length)."""
+    connection: int = 0
+    """Which connection carried it: a number unique for the server's lifetime."""
 
     def query_values(self, name: str) -> list[str]:
         return [value for key, value in self.query if key == name]
@@ -97,6 +108,7 @@ class ReceivedRequest:
 class _ConnectionRecord:
     """One accepted connection: the tests whose requests it carried, and whether it has ended."""
 
+    number: int
     tokens: set[str] = field(default_factory=set)
     closed: bool = False
 
@@ -112,6 +124,7 @@ class FaultServer:
         self._lock = threading.Lock()
         self._requests: defaultdict[str, list[ReceivedRequest]] = defaultdict(list)
         self._connections: list[_ConnectionRecord] = []
+        self._scripts: dict[str, list[bytes]] = {}
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name="fault-server", daemon=True)
         self._server: asyncio.Server | None = None
@@ -158,6 +171,23 @@ class FaultServer:
         with self._lock:
             return len(self._requests[token])
 
+    def connections_for(self, token: str) -> int:
+        """How many connections carried a request of this test (open or closed)."""
+        with self._lock:
+            return sum(1 for record in self._connections if token in record.tokens)
+
+    def script_pages(self, token: str, bodies: Sequence[Any]) -> None:
+        """What the `scripted` route answers this test: page N gets `bodies[N - 1]` (JSON-encoded
+        unless it is bytes), any later page an empty page."""
+        encoded = [body if isinstance(body, bytes) else json.dumps(body).encode() for body in bodies]
+        with self._lock:
+            self._scripts[token] = encoded
+
+    def scripted_page(self, token: str, page: int) -> bytes:
+        with self._lock:
+            bodies = self._scripts.get(token, [])
+        return bodies[page - 1] if 0 < page <= len(bodies) else json.dumps(page_body([])).encode()
+
     def open_connections(self, token: str) -> int:
         """Connections that carried a request of this test and that the client has not closed."""
         with self._lock:
@@ -179,8 +209,8 @@ class FaultServer:
         self._connection_tasks.add(task)
         # Small writes (the drip route) go out at once instead of waiting for the client's ACK.
         writer.get_extra_info("socket").setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        record = _ConnectionRecord()
         with self._lock:
+            record = _ConnectionRecord(number=len(self._connections) + 1)
             self._connections.append(record)
         try:
             while (request := await self._read_request(reader, writer, record)) is not None:
@@ -226,6 +256,7 @@ class FaultServer:
             return None
         segments = url.path[: -len(LIST_PATH)].strip("/").split("/")
         query = urllib.parse.parse_qsl(url.query, keep_blank_values=True, encoding="utf-8", errors="strict")
+        body = await reader.readexactly(int(headers["content-length"])) if "content-length" in headers else b""
         request = ReceivedRequest(
             route=segments[0],
             token=segments[1] if len(segments) > 1 else "",
@@ -234,6 +265,8 @@ class FaultServer:
             target=target,
             query=tuple(query),
             headers=headers,
+            body=body,
+            connection=record.number,
         )
         with self._lock:
             self._requests[request.token].append(request)
@@ -482,10 +515,29 @@ async def route_retry_after_date(
 async def route_redirect(
     server: FaultServer, request: ReceivedRequest, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
 ) -> Outcome:
-    """302 to the `ok` route of the same test on `host` (argument 0), same port, same query."""
+    """A redirect to the `ok` route of the same test on `host` (argument 0), same port, same query;
+    302 unless argument 1 names another status."""
+    status = int(request.arguments[1]) if len(request.arguments) > 1 else 302
     query = urllib.parse.urlsplit(request.target).query
     location = server.base_url("ok", request.token, host=request.arguments[0]) + LIST_PATH + f"?{query}"
-    return await respond_json(writer, 302, {}, headers=[("Location", location)])
+    return await respond_json(writer, status, {}, headers=[("Location", location)])
+
+
+async def route_cookie_redirect(
+    server: FaultServer, request: ReceivedRequest, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+) -> Outcome:
+    """Sets the cookie `origin_a=<argument 1>` and redirects (302) to the `cookie-b` route of the
+    same test on `host` (argument 0), which sets a cookie of its own."""
+    location = server.base_url("cookie-b", request.token, host=request.arguments[0]) + LIST_PATH
+    cookie = f"origin_a={request.arguments[1]}; Path=/"
+    return await respond_json(writer, 302, {}, headers=[("Location", location), ("Set-Cookie", cookie)])
+
+
+async def route_cookie_b(
+    server: FaultServer, request: ReceivedRequest, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+) -> Outcome:
+    """A valid page that sets the cookie `origin_b=b-own`."""
+    return await respond_json(writer, 200, page_of_one("cookie-b"), headers=[("Set-Cookie", "origin_b=b-own; Path=/")])
 
 
 async def route_pager_trap(
@@ -495,6 +547,36 @@ async def route_pager_trap(
     if server.attempts(request.token) > PAGER_TRAP_SAFETY_VALVE:
         return await respond_json(writer, 200, page_body([]))
     return await respond_json(writer, 200, page_body([{"id": f"trap-{i}"} for i in range(request.page_size)]))
+
+
+async def route_pager_trap_growing(
+    server: FaultServer, request: ReceivedRequest, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+) -> Outcome:
+    """Ignores `page` while one new call arrives per request: every page is a new session, then the
+    same `page_size - 1` sessions as every other page."""
+    attempts = server.attempts(request.token)
+    if attempts > PAGER_TRAP_SAFETY_VALVE:
+        return await respond_json(writer, 200, page_body([]))
+    sessions = [{"id": f"new-{attempts}"}, *({"id": f"trap-{i}"} for i in range(request.page_size - 1))]
+    return await respond_json(writer, 200, page_body(sessions))
+
+
+async def route_stall_after(
+    server: FaultServer, request: ReceivedRequest, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+) -> Outcome:
+    """The first `pages` pages (argument 0) are full (`page_size` sessions each); a later page never
+    comes (until the client hangs up, or STALL_LIMIT_SECONDS)."""
+    if request.page <= int(request.arguments[0]):
+        sessions = [{"id": f"page-{request.page}-{i}"} for i in range(request.page_size)]
+        return await respond_json(writer, 200, page_body(sessions))
+    return await wait_for_client_to_hang_up(reader)
+
+
+async def route_scripted(
+    server: FaultServer, request: ReceivedRequest, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+) -> Outcome:
+    """The pages the test scripted with `FaultServer.script_pages`."""
+    return await respond(writer, 200, server.scripted_page(request.token, request.page))
 
 
 async def route_large_page(
@@ -525,6 +607,87 @@ async def route_echo_key(
     return await respond_json(writer, 401, {"success": False, "message": f"API key {key} is not valid"})
 
 
+async def route_echo_credentials(
+    server: FaultServer, request: ReceivedRequest, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+) -> Outcome:
+    """401 whose message repeats the X-Api-Key and the Basic credentials (user:password, decoded)
+    it received."""
+    key = request.headers.get("x-api-key", "")
+    scheme, _, encoded = request.headers.get("authorization", "").partition(" ")
+    credentials = base64.b64decode(encoded).decode("utf-8", "replace") if scheme.lower() == "basic" else ""
+    message = f"API key {key} with credentials {credentials} is not valid"
+    return await respond_json(writer, 401, {"success": False, "message": message})
+
+
+async def route_malformed_head(
+    server: FaultServer, request: ReceivedRequest, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+) -> Outcome:
+    """A response head that quotes the X-Api-Key it received where the client's HTTP parser will
+    quote it back in its error: argument 0 is `status-line` (a status code that is not a number),
+    `header-line` (a header line without a colon) or `reason` (a valid 500 whose reason phrase is
+    the key)."""
+    key = request.headers.get("x-api-key", "")
+    kind = request.arguments[0]
+    if kind == "status-line":
+        head = f"HTTP/1.1 2OO {key}\r\n\r\n"
+    elif kind == "header-line":
+        head = f"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nX-Echo {key}\r\n\r\n"
+    else:
+        head = f"HTTP/1.1 500 {key}\r\nContent-Length: 0\r\n\r\n"
+    writer.write(head.encode("latin-1"))
+    await writer.drain()
+    return await wait_for_client_to_hang_up(reader)
+
+
+async def route_drip_head(
+    server: FaultServer, request: ReceivedRequest, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+) -> Outcome:
+    """Sends the status line and headers one byte every `interval_ms` (argument 0), padded with
+    headers to 4 KB: each read gets a byte well within any read timeout, and the head never ends
+    in time."""
+    interval = int(request.arguments[0]) / 1000
+    padding = [(f"X-Padding-{i}", "x" * 60) for i in range(64)]
+    head = response_head(200, [("Content-Type", "application/json"), *padding, ("Content-Length", "2")])
+    for index in range(len(head)):
+        if writer.is_closing():
+            return Outcome.CLOSED
+        writer.write(head[index : index + 1])
+        await writer.drain()
+        await asyncio.sleep(interval)
+    writer.write(b"{}")
+    await writer.drain()
+    return Outcome.CLOSED
+
+
+async def route_continue_forever(
+    server: FaultServer, request: ReceivedRequest, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+) -> Outcome:
+    """`HTTP/1.1 100 Continue` every `interval_ms` (argument 0), never a final response (until the
+    client hangs up, or STALL_LIMIT_SECONDS)."""
+    interval = int(request.arguments[0]) / 1000
+    deadline = time.monotonic() + STALL_LIMIT_SECONDS
+    while not writer.is_closing() and time.monotonic() < deadline:
+        writer.write(b"HTTP/1.1 100 Continue\r\n\r\n")
+        await writer.drain()
+        await asyncio.sleep(interval)
+    return Outcome.CLOSED
+
+
+@functools.cache
+def gzip_bomb() -> bytes:
+    """GZIP_BOMB_MIB MiB of zeros, gzip-compressed (about a thousandth of that), built once."""
+    compressor = zlib.compressobj(9, zlib.DEFLATED, 31)  # 31: the gzip container
+    zeros = bytes(1024 * 1024)
+    return b"".join([*(compressor.compress(zeros) for _ in range(GZIP_BOMB_MIB)), compressor.flush()])
+
+
+async def route_gzip_bomb(
+    server: FaultServer, request: ReceivedRequest, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+) -> Outcome:
+    """A 200 whose gzip body inflates to GZIP_BOMB_MIB MiB (of zeros: not JSON either)."""
+    return await respond(writer, 200, gzip_bomb(), headers=[("Content-Encoding", "gzip")])
+
+
 ROUTES: dict[str, Route] = {
     "ok": route_ok,
     "stall-headers": route_stall_headers,
@@ -543,8 +706,18 @@ ROUTES: dict[str, Route] = {
     "retry-after-seconds": route_retry_after_seconds,
     "retry-after-date": route_retry_after_date,
     "redirect": route_redirect,
+    "cookie-redirect": route_cookie_redirect,
+    "cookie-b": route_cookie_b,
     "pager-trap": route_pager_trap,
+    "pager-trap-growing": route_pager_trap_growing,
+    "stall-after": route_stall_after,
+    "scripted": route_scripted,
     "large-page": route_large_page,
     "echo": route_echo,
     "echo-key": route_echo_key,
+    "echo-credentials": route_echo_credentials,
+    "malformed-head": route_malformed_head,
+    "drip-head": route_drip_head,
+    "continue-forever": route_continue_forever,
+    "gzip-bomb": route_gzip_bomb,
 }

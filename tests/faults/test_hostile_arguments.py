@@ -6,6 +6,7 @@ loudly). For each generated value the spec alone decides the expected outcome:
 
 - the spec allows it: the fault server's echo route must receive exactly its wire form (the
   string itself, `str()` of an integer, `.isoformat()` of a datetime);
+- None: the parameter is not sent (the pager's own `page` and `page_size` are, with their defaults);
 - the spec does not allow it (wrong type, out of range, not an enum member, naive datetime,
   lone surrogate): the client must raise ValueError or TypeError naming the parameter, and the
   server must see no request.
@@ -30,7 +31,6 @@ from anyio.from_thread import BlockingPortal
 from hypothesis import HealthCheck, event, given, settings
 
 from ravan_client._validation import MAX_ENCODED_QUERY_VALUE
-from ravan_client.models import FreeFormObject
 from ravan_client.resources import AsyncCallSessions, CallSessions
 from tests.faults.conftest import ClientUnderTest, Flavor, make_client
 from tests.faults.fault_server import FaultServer
@@ -55,6 +55,8 @@ def _operation() -> dict[str, Any]:
 
 
 QUERY_PARAMETERS: list[dict[str, Any]] = [p for p in _operation()["parameters"] if p["in"] == "query"]
+# What the pager sends for the page parameters when the caller leaves them out (None).
+SENT_WHEN_NONE = {"page": "1", "page_size": "20"}
 
 
 def python_name(parameter: dict[str, Any]) -> str:
@@ -211,6 +213,8 @@ async def check_refused_by_name_or_received_exactly(
 ) -> str:
     """Send `value` as `parameter`; assert the outcome the spec calls for; say which it was."""
     name, keyword = parameter["name"], python_name(parameter)
+    if value is None:
+        return await check_none_is_not_sent(under_test, fault_server, name, keyword)
     expected = expected_on_the_wire(parameter["schema"], value)
     may_refuse = expected is None or len(urllib.parse.quote(expected, safe="")) > LONGEST_STRING_THAT_MUST_BE_SENT
     attempts_before = fault_server.attempts(ECHO_TOKEN)
@@ -227,9 +231,23 @@ async def check_refused_by_name_or_received_exactly(
     assert expected is not None, f"{keyword}={value!r} is invalid by the spec but was sent"
     assert fault_server.attempts(ECHO_TOKEN) == attempts_before + 1
     [echo] = page.items
-    assert isinstance(echo.metadata, FreeFormObject)
+    assert isinstance(echo.metadata, dict)
     assert echo.metadata[name] == [expected]
     return "received exactly"
+
+
+async def check_none_is_not_sent(
+    under_test: ClientUnderTest, fault_server: FaultServer, name: str, keyword: str
+) -> str:
+    """None means "not sent": the request goes out without the parameter (or with the pager's default)."""
+    attempts_before = fault_server.attempts(ECHO_TOKEN)
+    page = await under_test.first_page(**{keyword: None})
+    assert fault_server.attempts(ECHO_TOKEN) == attempts_before + 1
+    [echo] = page.items
+    assert isinstance(echo.metadata, dict)
+    expected = [SENT_WHEN_NONE[name]] if name in SENT_WHEN_NONE else None
+    assert echo.metadata.get(name) == expected
+    return "None: not sent"
 
 
 @pytest.mark.parametrize("parameter", QUERY_PARAMETERS, ids=[p["name"] for p in QUERY_PARAMETERS])

@@ -1,4 +1,8 @@
-"""The client README's table of faults names, for every row, tests that exist in this suite."""
+"""The client README's table of faults names, for every row, tests that exist in this suite.
+
+The README is the target's (`RAVAN_TEST_TARGET`, else generated/): the one generated with the
+runtime under test.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +10,10 @@ import ast
 import re
 from pathlib import Path
 
+from tests.support.target import current_target
+
 FAULTS = Path(__file__).resolve().parent
-README = FAULTS.parents[1] / "generated" / "ravan-client" / "README.md"
+README = current_target().client_dir / "README.md"
 
 
 def test_every_test_the_readme_cites_exists() -> None:

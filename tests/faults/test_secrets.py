@@ -1,16 +1,23 @@
-"""The API key stays secret under faults: not in any repr or str, message, traceback or log line,
-not in the provenance stamp, not sent to another origin (see test_redirects.py), and never sent
-over plain http to a remote host unless the caller says so.
+"""The API key stays secret under faults: not in any repr or str, message, traceback, pickle or log
+line, not in the provenance stamp, not sent to another origin (see test_redirects.py), never sent
+over plain http to a remote host unless the caller says so, nor through a proxy the environment
+names. A password in `base_url` is kept as secret, and so are the other credentials of a request
+(`Authorization`, `Proxy-Authorization`, `Cookie`) in the repr of its headers.
 
 The errors come from real faults (timeouts, resets, 5xx, bad bodies, a server that echoes the key
-back, the pager trap), so what is checked is what a user would actually hold, print and log.
+back, a response head that quotes it where the HTTP parser quotes it back, the pager trap), so what
+is checked is what a user would actually hold, print, pickle and log.
 """
 
 from __future__ import annotations
 
+import base64
 import json
 import logging
 import os
+import pickle
+import re
+import socket
 import subprocess
 import sys
 import traceback
@@ -18,6 +25,7 @@ import types
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -27,6 +35,7 @@ from ravan_client import (
     APIConnectionError,
     APIError,
     APIResponseValidationError,
+    APIStatusError,
     APITimeoutError,
     AsyncRavanClient,
     AuthenticationError,
@@ -35,13 +44,20 @@ from ravan_client import (
     RavanClient,
     RepeatedPageError,
 )
-from ravan_client._base_client import _SecretKey
-from tests.faults.conftest import API_KEY, AnyPage, Flavor, fault_client
-from tests.faults.fault_server import FaultServer
+from ravan_client._secrets import MASK, Redactor, Secret
+from tests.faults.conftest import API_KEY, FAST_TIMEOUT, PATIENT_TIMEOUT, AnyPage, Flavor, fault_client
+from tests.faults.fault_server import LIST_PATH, FaultServer
+from tests.support.target import current_target
 
 REPOSITORY = Path(__file__).resolve().parents[2]
+TARGET = current_target()
+PASSWORD = "pw-7d2e91c04b5a3f68"
+"""A password in base_url: as distinctive as the key."""
+SECRET = "cred-3c1f9a7be2d04e58"
+"""Another credential (a bearer token, a session cookie)."""
 
-# Each route with the error it provokes; "echo-key" is a server that repeats the key it received.
+# Each route with the error it provokes. "echo-key" is a server that repeats the key it received;
+# "malformed-head" quotes it where the HTTP parser quotes it back in its own error.
 FAULTS: list[tuple[tuple[str, ...], type[APIError]]] = [
     (("stall-headers",), APITimeoutError),
     (("reset-before-headers",), APIConnectionError),
@@ -50,6 +66,9 @@ FAULTS: list[tuple[tuple[str, ...], type[APIError]]] = [
     (("html-200",), APIResponseValidationError),
     (("success-false",), APIResponseValidationError),
     (("echo-key",), AuthenticationError),
+    (("malformed-head", "status-line"), APIConnectionError),
+    (("malformed-head", "header-line"), APIConnectionError),
+    (("malformed-head", "reason"), InternalServerError),
     (("retry-after-seconds", "99", "1"), RateLimitError),
     (("pager-trap",), RepeatedPageError),
 ]
@@ -64,7 +83,12 @@ async def provoke(flavor: Flavor, server: FaultServer) -> tuple[list[AnyPage], l
             pages.append(await under_test.first_page())
     errors: list[APIError] = []
     for (route_name, *arguments), error_class in FAULTS:
-        async with fault_client(flavor, server, route_name, uuid.uuid4().hex, *arguments) as under_test:
+        # A stall needs a short timeout; the others a long one, so that a busy machine never turns
+        # them into a timeout.
+        timeout = FAST_TIMEOUT if route_name == "stall-headers" else PATIENT_TIMEOUT
+        async with fault_client(
+            flavor, server, route_name, uuid.uuid4().hex, *arguments, timeout=timeout
+        ) as under_test:
             with pytest.raises(error_class) as caught:
                 await under_test.all_items(page_size=3)
         errors.append(caught.value)
@@ -74,7 +98,8 @@ async def provoke(flavor: Flavor, server: FaultServer) -> tuple[list[AnyPage], l
 def reachable(*roots: object, depth: int = 8) -> Iterator[object]:
     """Every object reachable from `roots` through containers, exceptions (with their causes and
     context) and the attributes of this package's objects. httpx objects are leaves: their repr
-    and str are what users see of them. The key holder itself is a leaf too (its repr is checked)."""
+    and str are what users see of them. The key holder (`Secret`) and the redactor (which knows
+    every spelling of the key) are leaves too: their repr is checked, their insides are secret."""
     seen: set[int] = set()
     pending: list[tuple[object, int]] = [(root, 0) for root in roots]
     while pending:
@@ -98,7 +123,7 @@ def _children(item: object) -> list[object]:
     if isinstance(item, BaseException):
         children += [item.__cause__, item.__context__, *item.args]
     if isinstance(item, BaseException) or (
-        type(item).__module__.startswith("ravan_client") and not isinstance(item, _SecretKey)
+        type(item).__module__.startswith("ravan_client") and not isinstance(item, Secret | Redactor)
     ):
         children += list(getattr(item, "__dict__", {}).values())
         for klass in type(item).__mro__:
@@ -160,7 +185,7 @@ async def test_the_key_is_not_in_messages_or_tracebacks_not_even_in_the_library_
         for frame, name, value in _library_frame_locals(error):
             assert API_KEY not in _safe_repr(value), f"the key is in local {name} of {frame.f_code.co_qualname}"
     echoed = next(error for error in errors if isinstance(error, AuthenticationError))
-    assert "<redacted>" in str(echoed)  # the server did send the key back: the client redacted it
+    assert MASK in str(echoed)  # the server did send the key back: the client redacted it
 
 
 def _library_frame_locals(error: BaseException) -> Iterator[tuple[types.FrameType, str, object]]:
@@ -224,15 +249,21 @@ for base_url in sys.argv[1:]:
 def test_ravan_log_debug_in_a_fresh_process_never_prints_the_key(fault_server: FaultServer) -> None:
     """As a user would run it: the key from RAVAN_API_KEY, RAVAN_LOG=debug, and every library's
     DEBUG logging on, against good routes and faults."""
-    routes = [("ok",), ("flaky", "1", "503"), ("redirect", "localhost"), ("stall-headers",), ("echo-key",)]
+    routes = [
+        ("ok",),
+        ("flaky", "1", "503"),
+        ("redirect", "localhost"),
+        ("stall-headers",),
+        ("echo-key",),
+        ("malformed-head", "status-line"),
+    ]
     base_urls = [fault_server.base_url(route[0], uuid.uuid4().hex, *route[1:]) for route in routes]
+    base_urls.append(fault_server.base_url("echo-credentials", uuid.uuid4().hex, host=f"user:{PASSWORD}@127.0.0.1"))
     environment = {
         **{name: value for name, value in os.environ.items() if not name.startswith(("RAVAN_", "AGNI_"))},
         "RAVAN_API_KEY": API_KEY,
         "RAVAN_LOG": "debug",
-        "PYTHONPATH": os.pathsep.join(
-            str(REPOSITORY / "generated" / name) for name in ("ravan-client", "ravan-models")
-        ),
+        "PYTHONPATH": os.pathsep.join(str(directory) for directory in (TARGET.client_dir, TARGET.models_dir)),
     }
     finished = subprocess.run(
         [sys.executable, "-c", LOGGING_SCRIPT, *base_urls],
@@ -248,7 +279,9 @@ def test_ravan_log_debug_in_a_fresh_process_never_prints_the_key(fault_server: F
     assert "httpcore.http11 DEBUG" in output
     assert "AuthenticationError" in output
     assert "APITimeoutError" in output
+    assert "RemoteProtocolError" in output
     assert API_KEY not in output
+    assert PASSWORD not in output
 
 
 # --- the provenance stamp ----------------------------------------------------------------------------
@@ -256,11 +289,11 @@ def test_ravan_log_debug_in_a_fresh_process_never_prints_the_key(fault_server: F
 
 def test_the_provenance_stamp_holds_no_key() -> None:
     keys = {API_KEY} | {os.environ[name] for name in ("RAVAN_API_KEY", "AGNI_API_KEY") if os.environ.get(name)}
-    stamp = (REPOSITORY / "generated" / "provenance.json").read_text(encoding="utf-8")
+    stamp = (TARGET.root / "provenance.json").read_text(encoding="utf-8")
     json.loads(stamp)
     package_stamps = [
-        (REPOSITORY / "generated" / package / module / "_provenance.py").read_text(encoding="utf-8")
-        for package, module in (("ravan-client", "ravan_client"), ("ravan-models", "ravan_models"))
+        (package / module / "_provenance.py").read_text(encoding="utf-8")
+        for package, module in ((TARGET.client_dir, "ravan_client"), (TARGET.models_dir, "ravan_models"))
     ]
     runtime_stamp = repr(vars(ravan_client._provenance)) + ravan_client.__version__
     for text in [stamp, *package_stamps, runtime_stamp]:
@@ -327,3 +360,199 @@ def test_a_malformed_base_url_is_refused_with_value_error(
     httpx.InvalidURL (which is not a ValueError) nor a bare idna error."""
     with pytest.raises(ValueError, match="base_url"):
         client_class(api_key=API_KEY, base_url=url)
+
+
+# --- what the HTTP parser quotes ---------------------------------------------------------------------
+
+
+def _exception_chain(error: BaseException) -> Iterator[BaseException]:
+    pending: list[BaseException | None] = [error]
+    seen: set[int] = set()
+    while pending:
+        current = pending.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        yield current
+        pending += [current.__cause__, current.__context__]
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("kind", ["status-line", "header-line"])
+async def test_a_malformed_head_quoting_the_key_leaves_it_out_of_the_error_its_cause_and_context(
+    flavor: Flavor, fault_server: FaultServer, token: str, kind: str
+) -> None:
+    """The server writes the key into a status line (or a header line) the HTTP parser rejects; the
+    parser's error quotes the line. The client's error, the httpx error chained as its cause, and
+    what a crash prints hold no key."""
+    async with fault_client(flavor, fault_server, "malformed-head", token, kind, timeout=PATIENT_TIMEOUT) as under_test:
+        with pytest.raises(APIConnectionError) as caught:
+            await under_test.first_page()
+    error = caught.value
+    assert isinstance(error.__cause__, httpx.RemoteProtocolError)
+    assert MASK in str(error.__cause__)  # the parser did quote the line, key and all: redacted
+    assert error.__context__ is None  # not raised while the original was being handled
+    assert "RemoteProtocolError" in str(error)
+    for link in _exception_chain(error):
+        assert API_KEY not in str(link)
+        assert API_KEY not in repr(link)
+        assert all(API_KEY not in repr(argument) for argument in link.args)
+    assert API_KEY not in "".join(traceback.format_exception(error))
+
+
+# --- proxies from the environment --------------------------------------------------------------------
+
+
+@pytest.mark.anyio
+async def test_plain_http_to_loopback_ignores_the_proxy_the_environment_names(
+    flavor: Flavor, fault_server: FaultServer, token: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """HTTP_PROXY and ALL_PROXY name a "proxy" (a listening socket here): the request, key in
+    clear, must go to the server itself, and the proxy must get nothing."""
+    with socket.create_server(("127.0.0.1", 0)) as proxy:
+        proxy.setblocking(False)
+        proxy_url = f"http://127.0.0.1:{proxy.getsockname()[1]}"
+        for name in ("HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"):
+            monkeypatch.setenv(name, proxy_url)
+        for name in ("NO_PROXY", "no_proxy"):
+            monkeypatch.delenv(name, raising=False)
+        # The control: an httpx client that trusts the environment does go to the proxy.
+        with httpx.Client(timeout=0.5) as trusting, pytest.raises(httpx.HTTPError):
+            trusting.get(fault_server.base_url("ok", token) + LIST_PATH)
+        assert _connections_accepted(proxy) == 1
+        async with fault_client(flavor, fault_server, "ok", token, timeout=PATIENT_TIMEOUT) as under_test:
+            page = await under_test.first_page()
+        assert _connections_accepted(proxy) == 0
+    assert [item.id for item in page.items] == [f"ok-{token}"]
+    [received] = fault_server.requests_for(token)
+    assert received.headers["x-api-key"] == API_KEY
+
+
+def _connections_accepted(listener: socket.socket) -> int:
+    accepted = 0
+    while True:
+        try:
+            connection, _ = listener.accept()
+        except BlockingIOError:
+            return accepted
+        connection.close()
+        accepted += 1
+
+
+# --- the headers of a request users hold ---------------------------------------------------------------
+
+
+@pytest.mark.anyio
+async def test_the_repr_of_request_headers_masks_the_key_authorization_proxy_authorization_and_cookie(
+    flavor: Flavor, fault_server: FaultServer, token: str
+) -> None:
+    credentials = {
+        "Authorization": f"Bearer {SECRET}",
+        "Proxy-Authorization": f"Bearer {SECRET}",
+        "Cookie": f"session={SECRET}",
+    }
+    async with fault_client(
+        flavor, fault_server, "ok", token, default_headers=credentials, timeout=PATIENT_TIMEOUT
+    ) as under_test:
+        page = await under_test.first_page()
+    error_token = f"{token}-error"
+    async with fault_client(
+        flavor, fault_server, "echo-key", error_token, default_headers=credentials, timeout=PATIENT_TIMEOUT
+    ) as under_test:
+        with pytest.raises(AuthenticationError) as caught:
+            await under_test.first_page()
+    [received] = fault_server.requests_for(token)
+    assert received.headers["cookie"] == f"session={SECRET}"  # sent as given: what is masked is real
+    assert received.headers["proxy-authorization"] == f"Bearer {SECRET}"
+    held = [page.response.request, caught.value.request, pickle.loads(pickle.dumps(caught.value)).request]
+    for request in held:
+        shown = repr(request.headers)
+        for name in ("x-api-key", "authorization", "proxy-authorization", "cookie"):
+            # ('name', '[secure]') in MaskingHeaders' repr, {'name': '[secure]'} in httpx's
+            assert re.search(rf"'{name}'[,:] '{re.escape(MASK)}'", shown.lower()), f"{name} is not masked in {shown}"
+        assert API_KEY not in shown
+        assert SECRET not in shown
+
+
+# --- a password in base_url ------------------------------------------------------------------------------
+
+
+@pytest.mark.anyio
+async def test_a_password_in_base_url_is_in_no_repr_log_line_message_or_pickle(
+    flavor: Flavor, fault_server: FaultServer, token: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The server gets the password (Basic auth, to its own origin) and echoes it back in a 401."""
+    caplog.set_level(logging.DEBUG, logger="ravan_client")
+    host = f"user:{PASSWORD}@127.0.0.1"
+    async with fault_client(
+        flavor, fault_server, "echo-credentials", token, host=host, timeout=PATIENT_TIMEOUT
+    ) as under_test:
+        client = under_test.client
+        shown = [repr(client), repr(client.call_sessions), str(client.base_url), repr(client.with_options(timeout=5))]
+        with pytest.raises(AuthenticationError) as caught:
+            await under_test.first_page()
+    [received] = fault_server.requests_for(token)
+    scheme, encoded = received.headers["authorization"].split()
+    assert (scheme, base64.b64decode(encoded).decode()) == ("Basic", f"user:{PASSWORD}")
+    error = caught.value
+    assert MASK in error.message  # echoed back, and redacted
+    assert any(record.name == "ravan_client" for record in caplog.records)  # the client did log
+    pickled = pickle.dumps(error)
+    unpickled = pickle.loads(pickled)
+    shown += [
+        str(error),
+        repr(error),
+        "".join(traceback.format_exception(error)),
+        str(error.request.url),
+        repr(error.request.headers),
+        str(unpickled),
+        repr(unpickled.request.headers),
+        unpickled.response.text,
+        caplog.text,
+    ]
+    for text in shown:
+        assert PASSWORD not in text
+    assert PASSWORD.encode() not in pickled
+    assert API_KEY.encode() not in pickled
+
+
+@pytest.mark.parametrize("client_class", [RavanClient, AsyncRavanClient])
+@pytest.mark.parametrize(
+    "base_url",
+    [f"http://user:{PASSWORD}@10.0.0.5:8080", f"http://user:{PASSWORD}@[::1"],
+    ids=["plain-http-to-a-remote-host", "malformed"],
+)
+def test_a_refused_base_url_is_not_shown_with_its_password(
+    client_class: type[RavanClient | AsyncRavanClient], base_url: str
+) -> None:
+    with pytest.raises(ValueError, match="base_url") as caught:
+        client_class(api_key=API_KEY, base_url=base_url)
+    assert PASSWORD not in str(caught.value)
+    assert API_KEY not in str(caught.value)
+
+
+# --- pickles -----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.anyio
+@pytest.mark.timeout(30)
+async def test_errors_pickle_without_the_key_and_unpickle_whole(flavor: Flavor, fault_server: FaultServer) -> None:
+    """For multiprocessing and concurrent.futures: the pickle holds masked copies of the request
+    and the response (the body redacted), never the key; unpickled, the error is the same error."""
+    _, errors = await provoke(flavor, fault_server)
+    for error in errors:
+        pickled = pickle.dumps(error)
+        assert API_KEY.encode() not in pickled, f"the key is in the pickle of a {type(error).__name__}"
+        unpickled: Any = pickle.loads(pickled)
+        assert str(unpickled) == str(error)
+        assert unpickled.message == error.message
+        assert (unpickled.request.method, unpickled.request.url) == (error.request.method, error.request.url)
+        assert unpickled.request.headers["x-api-key"] == MASK
+        if isinstance(error, APIStatusError):
+            assert unpickled.status_code == error.status_code
+            assert API_KEY not in unpickled.response.text
+        if isinstance(error, RepeatedPageError):
+            assert unpickled.page_number == error.page_number
+        if isinstance(error, RateLimitError):
+            assert unpickled.retry_after == error.retry_after
+        assert type(unpickled) is type(error)

@@ -28,7 +28,8 @@ def test_the_venv_imports_both_generated_packages_from_generated(tmp_path: Path)
         [
             str(VENV_BIN / "python"),
             "-c",
-            "import json, ravan_client, ravan_models; print(json.dumps([ravan_client.__file__, ravan_models.__file__]))",
+            "import json, ravan_client, ravan_models; "
+            "print(json.dumps([ravan_client.__file__, ravan_models.__file__]))",
         ],
         cwd=tmp_path,
         env=_env(),

@@ -310,7 +310,9 @@ def test_installed_models_validate_every_example_prism_serves(
 
 
 @pytest.mark.slow
-def test_ravan_calls_without_the_cli_extra_says_in_one_line_how_to_install_it(client_python: Path, tmp_path: Path) -> None:
+def test_ravan_calls_without_the_cli_extra_says_in_one_line_how_to_install_it(
+    client_python: Path, tmp_path: Path
+) -> None:
     # The client's virtualenv holds the wheel without its `cli` extra: no click, no rich.
     result = subprocess.run(
         [str(client_python.parent / "ravan-calls"), "--help"],

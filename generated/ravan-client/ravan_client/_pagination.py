@@ -45,10 +45,9 @@ from contextlib import aclosing
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Generic, TypeVar
 
-import anyio
 import httpx
 
-from ._base_client import Abandoned, AsyncAPIClient, Cancellation, SyncAPIClient
+from ._base_client import AsyncAPIClient, Cancellation, SyncAPIClient
 from ._exceptions import RepeatedPageError
 from ._operations import RequestOptions
 
@@ -71,6 +70,8 @@ BodyT = TypeVar("BodyT")
 ItemT = TypeVar("ItemT")
 
 MAX_PREFETCH = 32
+# An offending value longer than this (once repr'd) is not quoted in an error message.
+MAX_QUOTED_CHARS = 1000
 STALLED_PAGES = 3
 """Full pages in a row, each more than half made of the previous page's items, that mean the
 server ignores the page number (see the module docstring)."""
@@ -215,7 +216,13 @@ def _parse_page(data: Any, pagination: Pagination[Any, ItemT]) -> _ParsedPage[It
     for item in items:
         identity = pagination.item_key(item)
         if not isinstance(identity, Hashable):  # e.g. an id that is a list: no identity to page by
-            raise TypeError(f"an item's key is a {type(identity).__name__}, not a value: {identity!r:.80}")
+            # Quoted whole (or not at all): the client redacts credentials from the message before it
+            # cuts it, and a cut here could leave part of an echoed key that redaction cannot find.
+            shown = repr(identity)
+            raise TypeError(
+                f"an item's key is a {type(identity).__name__}, not a value"
+                + (f": {shown}" if len(shown) <= MAX_QUOTED_CHARS else "")
+            )
         identities.append(identity)
     metadata = {name: _at(data, path) for name, path in pagination.body_paths.items()}
     return _ParsedPage(body, items, raw_items, metadata, identities)
@@ -480,33 +487,27 @@ class AsyncPage(BasePage[ItemT]):
         yield page
         if not page.has_next_page():
             return
-        pending: dict[int, tuple[asyncio.Task[AsyncPage[ItemT]], anyio.CancelScope]] = {}
+        pending: dict[int, asyncio.Task[AsyncPage[ItemT]]] = {}
         next_to_submit = page.page_number + 1
         try:
             while True:
                 while len(pending) < fetcher.prefetch:
-                    pending[next_to_submit] = _speculative_fetch(fetcher, next_to_submit)
+                    pending[next_to_submit] = asyncio.ensure_future(fetcher.fetch(next_to_submit))
                     next_to_submit += 1
-                # Shielded: a consumer cancelled here must not cancel the task with task.cancel()
-                # (see _speculative_fetch); the `finally` stops it through its scope.
-                number = page.page_number + 1
-                page = await asyncio.shield(pending[number][0])
-                del pending[number]
+                page = await pending.pop(page.page_number + 1)
                 if not page.has_next_page():
                     yield page
                     return
                 # Refill before handing the page over (see the sync pager).
-                pending[next_to_submit] = _speculative_fetch(fetcher, next_to_submit)
+                pending[next_to_submit] = asyncio.ensure_future(fetcher.fetch(next_to_submit))
                 next_to_submit += 1
                 yield page
         finally:
-            for _, scope in pending.values():
-                scope.cancel()
+            for task in pending.values():
+                task.cancel()
             if pending:
-                # Wait for them to stop (at once: their reads are cancelled), so no connection is left
-                # mid-request. asyncio.wait, not gather: were this consumer cancelled meanwhile, gather
-                # would cancel them again, with task.cancel().
-                await asyncio.wait([task for task, _ in pending.values()])
+                # Wait for the cancellations to finish, so no connection is left mid-request.
+                await asyncio.gather(*pending.values(), return_exceptions=True)
 
     def __aiter__(self) -> AsyncIterator[ItemT]:
         return self.iter_items()
@@ -541,33 +542,6 @@ class AsyncPage(BasePage[ItemT]):
                     yielded += 1
                     if limit is not None and yielded >= limit:
                         return
-
-
-def _speculative_fetch(
-    fetcher: _AsyncFetcher[Any, ItemT], page_number: int
-) -> tuple[asyncio.Task[AsyncPage[ItemT]], anyio.CancelScope]:
-    """A task fetching a page ahead of the consumer, and the cancel scope that stops it.
-
-    Stopped through an anyio cancel scope, never `task.cancel()`: httpcore's clean-up after a
-    cancelled request is shielded from anyio's cancellation only, and a `task.cancel()` landing in
-    it (a page abandoned just as its response completes) left the connection busy in the pool for
-    good."""
-    scope = anyio.CancelScope()
-
-    async def fetch() -> AsyncPage[ItemT]:
-        with scope:
-            return await fetcher.fetch(page_number)
-        raise Abandoned  # the scope was cancelled: nobody wants this page any more
-
-    task = asyncio.ensure_future(fetch())
-    task.add_done_callback(_retrieve_outcome)
-    return task, scope
-
-
-def _retrieve_outcome(task: asyncio.Task[Any]) -> None:
-    """Marks the error of an abandoned page as seen, so asyncio does not log it as never retrieved."""
-    if not task.cancelled():
-        task.exception()
 
 
 class AsyncPager(Generic[ItemT]):

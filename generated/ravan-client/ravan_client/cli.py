@@ -12,7 +12,7 @@ from ._provenance import SPEC_SHA256, SPEC_VERSION
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "1.0.0+g03c0395d7840"
+__version__ = "1.0.0+ge244e113579f"
 
 PROGRAM = Program(
     name="ravan-calls",

@@ -63,7 +63,7 @@ from ._exceptions import (
     UnprocessableEntityError,
 )
 from ._operations import RequestOptions
-from ._secrets import SENSITIVE_HEADERS, Redactor, Secret, display_url, masked_header_items
+from ._secrets import SENSITIVE_HEADERS, Redactor, Secret, display_url, masked_header_items, redact_http_logs
 from ._transport import (
     Attempt,
     current_attempt,
@@ -210,6 +210,7 @@ class BaseClient:
             base_url = os.environ.get(BASE_URL_ENV_VAR) or DEFAULT_BASE_URL
         url, base_auth, password = _parse_base_url(base_url)
         self._redactor = Redactor([api_key, *([password] if password else [])])
+        redact_http_logs(self._redactor)
         self._display_base_url = display_url(str(base_url)) if password else str(url)
         if url.scheme == "http" and not allow_insecure_http and not _is_loopback(url.host):
             raise ValueError(
@@ -466,7 +467,14 @@ class BaseClient:
             )
 
     def _buffer(self, streamed: httpx.Response, chunks: list[bytes]) -> httpx.Response:
-        return _buffered(streamed, b"".join(chunks))
+        response = _buffered(streamed, b"".join(chunks))
+        # The reason phrase is the server's text, shown by repr(response): it may echo the key.
+        reason = response.extensions.get("reason_phrase")
+        if isinstance(reason, bytes):
+            redacted = self._redactor(reason.decode("latin-1")).encode("latin-1")
+            if redacted != reason:
+                response.extensions = {**response.extensions, "reason_phrase": redacted}
+        return response
 
 
 def _is_resource(value: object) -> bool:
@@ -557,7 +565,9 @@ class SyncAPIClient(BaseClient):
                 if attempt < attempts and self._may_retry_failure(failure, options):
                     self._wait(self._retry_delay(attempt - 1, None), cancellation)
                     continue
-                raise self._connection_error(request, failure)
+                raised = self._connection_error(request, failure)
+                del failure  # it may quote the key (echoed back): not left in a local error trackers record
+                raise raised
             self._log_attempt(request, str(response.status_code), attempt, attempts, started)
             if response.is_success:
                 return response
@@ -678,7 +688,9 @@ class AsyncAPIClient(BaseClient):
                 if attempt < attempts and self._may_retry_failure(failure, options):
                     await self._sleep(self._retry_delay(attempt - 1, None))
                     continue
-                raise self._connection_error(request, failure)
+                raised = self._connection_error(request, failure)
+                del failure  # it may quote the key (echoed back): not left in a local error trackers record
+                raise raised
             self._log_attempt(request, str(response.status_code), attempt, attempts, started)
             if response.is_success:
                 return response
@@ -697,12 +709,32 @@ class AsyncAPIClient(BaseClient):
     async def _attempt(
         self, http: httpx.AsyncClient, request: httpx.Request, timeout: httpx.Timeout | None
     ) -> httpx.Response:
+        """One attempt, in a task of its own that only an anyio cancel scope stops: its deadline, or
+        the caller's cancellation, passed on. httpcore's clean-up after a cancelled request is
+        shielded from anyio's cancellation only; a task.cancel() (the caller's, asyncio.timeout's,
+        the prefetching pager's) landing in it left the connection busy in the pool for good."""
         deadline = self._attempt_deadline(timeout)
+        scope = anyio.CancelScope(deadline=math.inf if deadline is None else _loop_time_at(deadline))
+        running = asyncio.ensure_future(self._attempt_within(http, request, scope))
         try:
-            # The whole attempt, 1xx responses and dripped headers included, within the deadline. An
-            # anyio cancel scope rather than asyncio.timeout: its cancellation waits out httpcore's
-            # shielded clean-up, which a task.cancel() would cut short (see _transport.py).
-            with anyio.CancelScope(deadline=math.inf if deadline is None else _loop_time_at(deadline)):
+            return await asyncio.shield(running)
+        except asyncio.CancelledError:
+            scope.cancel()
+            # Until its clean-up is over, so the caller leaves no connection mid-request behind,
+            # however often it is cancelled meanwhile (anyio repeats a cancellation until obeyed).
+            while not running.done():
+                with contextlib.suppress(asyncio.CancelledError):
+                    await asyncio.wait([running])
+            if not running.cancelled():
+                running.exception()  # retrieved: the caller's cancellation is what it gets
+            raise
+
+    async def _attempt_within(
+        self, http: httpx.AsyncClient, request: httpx.Request, scope: anyio.CancelScope
+    ) -> httpx.Response:
+        try:
+            # The whole attempt, 1xx responses and dripped headers included, within the deadline.
+            with scope:
                 response = await self._send_once(http, request)
                 for _ in range(MAX_REDIRECTS):
                     if not (response.is_redirect and "Location" in response.headers):
@@ -713,10 +745,10 @@ class AsyncAPIClient(BaseClient):
                     request = hop
                     response = await self._send_once(http, request)
                 return response
-        except BaseException:  # cancelled by the caller (or failed): free what a cancellation orphaned
+        except BaseException:
             await reclaim_orphaned_connections(http)
             raise
-        # Only the deadline's cancellation gets here (the scope swallowed it).
+        # Only a cancellation of the scope gets here (it swallowed it): the deadline's, or the caller's.
         await reclaim_orphaned_connections(http)
         raise httpx.ReadTimeout("the response did not arrive in full within the timeout", request=request)
 

@@ -6,18 +6,31 @@
   is cut to an excerpt, so a credential straddling the cut cannot half survive.
 - `display_url` shows a URL with its password as `[secure]`, as httpx does.
 - `SENSITIVE_HEADERS` are the request and response headers whose values are never shown.
+- `redact_http_logs` keeps the credentials of every live client out of the DEBUG logs of httpx and
+  httpcore, which quote what a server sent when it cannot be parsed (a status line echoing the key).
 """
 
 from __future__ import annotations
 
 import json
+import logging
+import threading
+import weakref
 from collections.abc import Iterable
 from typing import NoReturn
 from urllib.parse import quote, quote_plus
 
 import httpx
 
-__all__ = ["MASK", "SENSITIVE_HEADERS", "Redactor", "Secret", "display_url", "masked_header_items"]
+__all__ = [
+    "MASK",
+    "SENSITIVE_HEADERS",
+    "Redactor",
+    "Secret",
+    "display_url",
+    "masked_header_items",
+    "redact_http_logs",
+]
 
 MASK = "[secure]"
 # httpx masks the first two in its own header repr; the API key header is added per client.
@@ -102,3 +115,49 @@ def masked_header_items(headers: httpx.Headers, extra_sensitive: Iterable[str] =
     """The headers as (name, value) pairs, credentials shown as `[secure]`."""
     sensitive = SENSITIVE_HEADERS | {name.lower() for name in extra_sensitive}
     return [(name, MASK if name.lower() in sensitive else value) for name, value in headers.multi_items()]
+
+
+# The loggers of httpx and httpcore (a logger's filters do not apply to its children: each is named).
+HTTP_LOGGERS = (
+    "httpx",
+    "httpcore.connection",
+    "httpcore.http11",
+    "httpcore.http2",
+    "httpcore.proxy",
+    "httpcore.socks",
+)
+
+
+class _HttpLogRedaction(logging.Filter):
+    """Redacts, from the records of HTTP_LOGGERS, the credentials of every live client."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._lock = threading.Lock()  # clients are made in one thread while another logs
+        self._redactors: weakref.WeakSet[Redactor] = weakref.WeakSet()
+
+    def add(self, redactor: Redactor) -> None:
+        with self._lock:
+            self._redactors.add(redactor)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        with self._lock:
+            redactors = list(self._redactors)
+        if redactors:
+            message = redacted = record.getMessage()
+            for redact in redactors:
+                redacted = redact(redacted)
+            if redacted != message:
+                record.msg, record.args = redacted, None
+        return True
+
+
+_http_log_redaction = _HttpLogRedaction()
+for _name in HTTP_LOGGERS:
+    logging.getLogger(_name).addFilter(_http_log_redaction)
+
+
+def redact_http_logs(redactor: Redactor) -> None:
+    """Keep `redactor`'s credentials out of httpx's and httpcore's log records while it lives (runs
+    only for records that are emitted: nothing is done at all unless their DEBUG logs are on)."""
+    _http_log_redaction.add(redactor)

@@ -20,9 +20,10 @@ included, would travel in clear to whatever proxy the environment names.
 httpcore 1.0 is not safe against asyncio cancellation: a `task.cancel()` that lands between the
 pool giving a request a fresh connection and the request using it leaves that connection in the
 pool, neither idle nor closed, for good (encode/httpcore#1093), and one that lands in httpcore's
-clean-up (shielded only from anyio's cancel scopes) cuts it short. The async client cancels its
-own work through anyio cancel scopes, which wait out that clean-up, and after a cancelled or
-timed-out attempt `reclaim_orphaned_connections` closes what a cancellation left behind.
+clean-up (shielded only from anyio's cancel scopes) cuts it short. The async client runs each
+attempt in a task of its own that only an anyio cancel scope stops (its deadline, or the caller's
+cancellation passed on), which waits out that clean-up; after an attempt that failed or was
+cancelled, `reclaim_orphaned_connections` closes what a cancellation still left behind.
 """
 
 from __future__ import annotations
