@@ -228,7 +228,12 @@ RULES: tuple[Rule, ...] = (
     ),
     # x-pagination: the generated pager's contract.
     Rule("pagination-removed", B, OPERATION, "An operation lost x-pagination: its generated pager goes away."),
-    Rule("pagination-added", INFO, OPERATION, "An operation gained x-pagination: a pager is generated for it."),
+    Rule(
+        "pagination-added",
+        B,
+        OPERATION,
+        "An operation gained x-pagination: its method returns a page (or a pager) instead of the body model.",
+    ),
     Rule("pagination-style-changed", B, OPERATION, "The pagination style changed: the pager pages another way."),
     Rule("pagination-items-path-changed", B, OPERATION, "The path of a page's items moved: the pager reads them."),
     Rule("pagination-item-key-changed", B, OPERATION, "The item key changed: callers and the pager rely on it."),
@@ -879,7 +884,12 @@ class SpecComparison:
             self.add("pagination-removed", where, "x-pagination was removed: the operation's pager goes away.")
             return
         if not isinstance(old_pagination, Mapping):
-            self.add("pagination-added", where, "x-pagination was added: the operation gets a pager.", source)
+            self.add(
+                "pagination-added",
+                where,
+                "x-pagination was added: the method now returns a page, not the body model callers read.",
+                source,
+            )
             return
         old_style = old_pagination.get("style", "page-number")
         new_style = new_pagination.get("style", "page-number")

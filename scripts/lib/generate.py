@@ -207,6 +207,9 @@ def generate_all(spec_path: Path, out: Path) -> None:
     for project_dir in (client_dir, models_dir):
         ruff(project_dir, "check", "--fix-only", "--quiet", ".")
         ruff(project_dir, "format", "--quiet", ".")
+        # What is left must lint clean (the project's own rules: pyflakes, imports, pyupgrade):
+        # an undefined name or a syntax error stops generation instead of shipping.
+        ruff(project_dir, "check", "--quiet", ".")
 
 
 def _inputs_hash(spec_bytes: bytes, shaping: list[Path], extra: list[Any]) -> str:
@@ -303,6 +306,9 @@ def template_globals(plan: ApiPlan, openapi: Any, provenance: Mapping[str, Any])
         "fail": template_failure,
         # Text from the spec reaches templates wrapped (UntrustedString): printed through this.
         "plain": plain,
+        # Every Python literal made of spec text (strings, tuples, numbers, booleans, None) is
+        # printed by repr: whatever the text holds, the literal means it (JSON is not Python).
+        "pyrepr": repr,
     }
 
 

@@ -477,8 +477,14 @@ def build_plan(document: OpenAPIDocument, generator_data: Any) -> ApiPlan:
 
     resources = []
     attributes: dict[str, str] = {}
+    taken_by_clients = client_attribute_names()
     for tag, operations in by_tag.items():
         attribute = python_identifier(tag, what=f"tag {tag!r}")
+        if attribute in taken_by_clients:
+            what = "a setting" if attribute in CLIENT_SETTINGS else "a method"
+            raise PlanError(
+                f"the tag {tag!r} would be client.{attribute}, which the client already has ({what}): rename the tag"
+            )
         if attribute in attributes:
             raise PlanError(f"tags {attributes[attribute]!r} and {tag!r} both become client.{attribute}")
         attributes[attribute] = tag
@@ -526,6 +532,24 @@ def build_plan(document: OpenAPIDocument, generator_data: Any) -> ApiPlan:
         resources=tuple(resources),
         top_level_commands=top_level_attribute,
     )
+
+
+# What every client has besides its methods: settings set in __init__, and the generated extras.
+CLIENT_SETTINGS = frozenset({"base_url", "timeout", "max_retries", "max_response_bytes"})
+GENERATED_CLIENT_METHODS = frozenset({"low_level_client"})
+
+
+def client_attribute_names() -> frozenset[str]:
+    """Public names a resource attribute must not shadow on RavanClient or AsyncRavanClient (a tag
+    named `call` would hide the `call` every generated method calls)."""
+    runtime = _runtime_module("_base_client")
+    names = {
+        name
+        for client in (runtime.SyncAPIClient, runtime.AsyncAPIClient)
+        for name in dir(client)
+        if not name.startswith("_")
+    }
+    return frozenset(names) | CLIENT_SETTINGS | GENERATED_CLIENT_METHODS
 
 
 def snake_to_cli(name: str) -> str:
@@ -593,7 +617,9 @@ def _plan_operation(
     idempotent_flag = operation.raw.get("x-idempotent")
     if idempotent_flag is not None and not isinstance(idempotent_flag, bool):
         raise PlanError(f"{label}: x-idempotent must be true or false, got {idempotent_flag!r}")
-    retry_after_send = method in IDEMPOTENT_METHODS or bool(idempotent_flag)
+    # x-idempotent says it either way: true makes a POST or PATCH safe to repeat, false keeps even a
+    # PUT or DELETE from being repeated once sent (an endpoint whose deletes have side effects).
+    retry_after_send = method in IDEMPOTENT_METHODS if idempotent_flag is None else idempotent_flag
     error_statuses = tuple(
         sorted(
             int(status) for status in operation.raw.get("responses", {}) if str(status).isdigit() and int(status) >= 400
@@ -652,7 +678,14 @@ def _plan_parameters(document: OpenAPIDocument, operation: Operation) -> tuple[A
             raise PlanError(f"{where}: cookie parameters are not supported")
         if location not in ("path", "query", "header"):
             raise PlanError(f"{where}: unknown location {location!r}")
-        if location == "header" and name.lower() in {"authorization", "cookie", "content-type", "accept", "host"}:
+        if location == "header" and name.lower() in {
+            "authorization",
+            "cookie",
+            "content-type",
+            "accept",
+            "host",
+            (document.api_key_header() or "").lower(),
+        }:
             raise PlanError(f"{where}: the client sets this header itself")
         style = parameter.get("style")
         if style not in (None, "form" if location == "query" else "simple"):
@@ -898,7 +931,9 @@ def _plan_pagination(
         page_argument=page_argument.python_name,
         size_argument=size_argument.python_name,
         default_page_size=int(size_argument.default),
-        first_page=int(page_schema.default) if page_schema.has_default else int(page_schema.minimum or 1),
+        first_page=int(page_schema.default)
+        if page_schema.has_default
+        else int(page_schema.minimum if page_schema.minimum is not None else 1),
         items_path=tuple(python_path),
         items_wire_path=tuple(items_wire),
         item_key=plain(key[0].python_name),
@@ -1059,23 +1094,23 @@ def plain(value: Any) -> str:
     return str(getter() if getter is not None else value)
 
 
-_RUNTIME_PAGINATION: ModuleType | None = None
+def _runtime_module(name: str) -> ModuleType:
+    """A module of the runtime this generation copies (spec/client/ravan_runtime), imported from
+    where it lives under a private package name."""
+    package = "_plan_runtime"
+    if package not in sys.modules:
+        spec = importlib.util.spec_from_file_location(
+            package, RUNTIME_DIR / "__init__.py", submodule_search_locations=[str(RUNTIME_DIR)]
+        )
+        assert spec is not None
+        assert spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[package] = module
+        spec.loader.exec_module(module)
+    return importlib.import_module(f"{package}.{name}")
 
 
 def pagination_styles() -> Mapping[str, Any]:
     """The runtime's registry of pagination styles: adding a style there is all a new style needs."""
-    global _RUNTIME_PAGINATION
-    if _RUNTIME_PAGINATION is None:
-        package = "_plan_runtime"
-        if package not in sys.modules:
-            spec = importlib.util.spec_from_file_location(
-                package, RUNTIME_DIR / "__init__.py", submodule_search_locations=[str(RUNTIME_DIR)]
-            )
-            assert spec is not None
-            assert spec.loader is not None
-            module = importlib.util.module_from_spec(spec)
-            sys.modules[package] = module
-            spec.loader.exec_module(module)
-        _RUNTIME_PAGINATION = importlib.import_module(f"{package}._pagination")
-    styles: Mapping[str, Any] = _RUNTIME_PAGINATION.PAGINATION_STYLES
+    styles: Mapping[str, Any] = _runtime_module("_pagination").PAGINATION_STYLES
     return styles

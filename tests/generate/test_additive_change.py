@@ -2,7 +2,8 @@
 
 A scratch copy of the repository (every file git would commit, with this checkout's .venv, .tools
 and node_modules linked in) gets an optional response field and one new query parameter of each
-type (string, integer with bounds, number, boolean, enum, date-time) on the list operation; then
+type (string, integer with bounds, number, boolean, enum, date-time), most with a default, on
+the list operation; then
 `scripts/generate` and `scripts/test` run in it, lint, mypy --strict and the spec-derived suites
 (client and contract) included. The spec is the truth: the suites must carry the change by
 themselves, which the collected test ids prove, and nothing under tests/ may change.
@@ -21,7 +22,9 @@ import pytest
 from tests.generate.scratch import SPEC_PATH, describe, replace_once, subprocess_env
 from tests.support.target import REPO_ROOT
 
-pytestmark = pytest.mark.slow
+# It runs a whole scripts/test (lint, mypy, two suites against Prism) in the scratch copy: minutes on a
+# busy machine, not the per-test default.
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(1500)]
 
 LINKED = (".venv", ".tools", "node_modules")
 NEW_FIELD = """\
@@ -37,6 +40,7 @@ NEW_PARAMETERS = """\
           description: Calls with this tag.
           schema:
             type: string
+            default: "any \"quoted\" tag"
         - name: min_duration
           in: query
           description: Calls at least this many seconds long.
@@ -44,17 +48,20 @@ NEW_PARAMETERS = """\
             type: integer
             minimum: 0
             maximum: 86400
+            default: 0
         - name: min_cost
           in: query
           description: Calls that cost at least this much.
           schema:
             type: number
             minimum: 0
+            default: 0.5
         - name: has_recording
           in: query
           description: Calls with (or without) a recording.
           schema:
             type: boolean
+            default: false
         - name: direction
           in: query
           description: Inbound or outbound calls.
@@ -63,6 +70,7 @@ NEW_PARAMETERS = """\
             enum:
               - inbound
               - outbound
+            default: inbound
         - name: ended_after
           in: query
           description: Calls that ended after this timestamp.

@@ -122,7 +122,7 @@ def test_path_parameters_on_the_path_item_and_the_operation_are_positional_in_pa
     operation = plan_of_spec(spec).operations[0]
     assert [(a.python_name, a.path_level) for a in operation.path_arguments] == [("org", True), ("thing_id", False)]
     code = render(spec, "resources.py.jinja")
-    assert 'path="/orgs/{org}/things/{thing_id}"' in code
+    assert "path='/orgs/{org}/things/{thing_id}'" in code
     assert "def get(\n        self,\n        org: str,\n        thing_id: int,\n        *," in code
 
 
@@ -462,10 +462,10 @@ def test_every_operation_is_a_command_and_a_paginated_one_can_be_exported() -> N
     ]
     code = render(spec, "cli.py.jinja")
     ast.parse(code)
-    assert '"limit",\n                            "integer",' in code
+    assert "'limit',\n                            'integer'," in code
     assert "minimum=1," in code
     assert "maximum=10," in code
-    assert 'choices=("a", "b"),' in code
+    assert "choices=('a', 'b')," in code
 
 
 def test_table_columns_come_from_x_cli_columns_or_from_a_rule() -> None:
@@ -486,3 +486,80 @@ def test_table_columns_come_from_x_cli_columns_or_from_a_rule() -> None:
     assert [c.path for c in chosen.table_columns] == [("name",), ("id",)]
     assert [c.path for c in chosen.export_columns] == [("id",), ("name",), ("at",), ("meta",)]
     assert [c.json_encoded for c in chosen.export_columns] == [False, False, False, True]
+
+
+# --- what must not slip through as code that does not run ------------------------------------------
+
+
+@pytest.mark.parametrize("tag", ["call", "request", "close", "with-options", "timeout", "base-url", "low-level-client"])
+def test_a_tag_that_would_shadow_a_client_attribute_stops_generation(tag: str) -> None:
+    """`client.call` is what every generated method calls: a resource of that name would break all."""
+    spec = spec_with({"/a": {"get": {"operationId": "getA", "tags": [tag]}}})
+    message = plan_error(spec)
+    assert f"the tag {tag!r} would be client.{tag.replace('-', '_')}, which the client already has" in message
+
+
+def test_spec_text_becomes_python_literals_that_mean_it() -> None:
+    """Defaults of every JSON type, enum values holding brackets, a title with quotes: printed by
+    repr, the generated CLI is valid Python holding exactly those values."""
+    spec = spec_with(
+        {
+            "/things": {
+                "get": {
+                    "operationId": "getThings",
+                    "parameters": [
+                        {"name": "flag", "in": "query", "schema": {"type": "boolean", "default": True}},
+                        {"name": "limit", "in": "query", "schema": {"type": "number", "default": 1.5}},
+                        {"name": "pick", "in": "query", "schema": {"type": "string", "enum": ["a[1]", "b'\"c"]}},
+                        {"name": "note", "in": "query", "schema": {"type": "string", "default": 'say "hi"\\n'}},
+                    ],
+                }
+            }
+        }
+    )
+    spec["info"]["title"] = 'The "Agni" API \\ v2'
+    code = render(spec, "cli.py.jinja")
+    tree = ast.parse(code)
+    program = next(
+        node.value
+        for node in tree.body
+        if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "PROGRAM"
+    )
+    literals = [
+        ast.literal_eval(node)
+        for node in ast.walk(program)
+        if isinstance(node, ast.Constant)
+        or (isinstance(node, ast.Tuple) and all(isinstance(element, ast.Constant) for element in node.elts))
+    ]
+    assert True in literals
+    assert 1.5 in literals
+    assert 'say "hi"\\n' in literals
+    assert ("a[1]", "b'\"c") in literals
+    assert 'The "Agni" API \\ v2 from the command line. The key comes from --api-key or RAVAN_API_KEY.' in literals
+
+
+def test_a_zero_based_page_parameter_without_a_default_starts_at_zero() -> None:
+    parameters = [
+        {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 0}},
+        {"name": "size", "in": "query", "schema": {"type": "integer", "minimum": 1, "default": 10}},
+    ]
+    operation = _list_operation()
+    operation["get"]["parameters"] = parameters
+    pagination = (
+        plan_of_spec(spec_with({"/things": operation}, {"Thing": THING, "Page": PAGE})).operations[0].pagination
+    )
+    assert pagination is not None
+    assert pagination.first_page == 0
+
+
+def test_a_header_parameter_that_is_the_api_keys_own_header_stops_generation() -> None:
+    parameter = {"name": "X-Api-Key", "in": "header", "schema": {"type": "string"}}
+    message = plan_error(spec_with({"/a": {"get": {"operationId": "getA", "parameters": [parameter]}}}))
+    assert "GET /a (getA)" in message
+    assert "the client sets this header itself" in message
+
+
+@pytest.mark.parametrize("method", ["put", "delete"])
+def test_x_idempotent_false_keeps_even_a_put_or_delete_from_being_repeated(method: str) -> None:
+    spec = spec_with({"/things": {method: {"operationId": "doThing", "x-idempotent": False}}})
+    assert plan_of_spec(spec).operations[0].retry_after_send is False

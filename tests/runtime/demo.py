@@ -641,6 +641,16 @@ def json_response(status: int, body: Any, headers: Mapping[str, str] | None = No
     )
 
 
+def one_page(items: list[dict[str, Any]]) -> Handler:
+    """A server holding exactly `items`: page 1 has them all, every later page is empty."""
+
+    def respond(request: httpx.Request) -> httpx.Response:
+        page = int(request.url.params.get("page", "1"))
+        return json_response(200, page_body(items if page == 1 else []))
+
+    return respond
+
+
 def paged(total: int, make: Callable[[int], dict[str, Any]] | None = None) -> Handler:
     """A server holding `total` sessions `s0`, `s1`, ..., paged honestly by page and page_size."""
 

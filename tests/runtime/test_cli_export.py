@@ -21,7 +21,7 @@ import httpx
 import pytest
 from ravan_runtime import _cli
 
-from tests.runtime.demo import EXPORT_COLUMNS, Cli, Handler, json_response, page_body, paged, session
+from tests.runtime.demo import EXPORT_COLUMNS, Cli, Handler, json_response, one_page, page_body, paged, session
 
 FORMATS = ["jsonl", "csv", "json"]
 
@@ -70,7 +70,8 @@ def test_export_writes_every_record_of_every_page(cli: Cli, tmp_path: Path, expo
     records = records_in(out, export_format)
     assert [r["id"] for r in records] == [f"s{i}" for i in range(45)]
     assert result.err == f"Wrote 45 call sessions to {out}.\n"
-    assert cli.server.pages_requested == [1, 2, 3]
+    # Page 3 is short (5 of 20): page 4 is asked for too, to be sure the server does not cap the size.
+    assert cli.server.pages_requested == [1, 2, 3, 4]
     assert all(request.url.params["status"] == "done" for request in cli.server.requests)
     assert sorted(p.name for p in tmp_path.iterdir()) == [out.name]  # no temporary or partial file left
 
@@ -313,7 +314,7 @@ def test_an_unwritable_output_is_one_line_and_exit_2(cli: Cli, tmp_path: Path) -
 @pytest.mark.parametrize("export_format", FORMATS)
 def test_a_lone_surrogate_still_makes_valid_output(cli: Cli, tmp_path: Path, export_format: str) -> None:
     # Legal in JSON ("\ud83d" is half an emoji), not encodable in UTF-8.
-    cli.server.respond = lambda request: json_response(200, page_body([session("s0", callerName="a\ud83db")]))
+    cli.server.respond = one_page([session("s0", callerName="a\ud83db")])
     out = tmp_path / f"calls.{export_format}"
     result = cli("sessions", "export", "-f", export_format, "-o", str(out))
     assert result.code == 0, result.err
@@ -327,7 +328,7 @@ def test_a_lone_surrogate_still_makes_valid_output(cli: Cli, tmp_path: Path, exp
 
 @pytest.mark.parametrize("output_format", ["json", "jsonl", "csv", "tsv"])
 def test_a_lone_surrogate_in_list_output_is_still_valid(cli: Cli, output_format: str) -> None:
-    cli.server.respond = lambda request: json_response(200, page_body([session("s0", callerName="a\ud83db")]))
+    cli.server.respond = one_page([session("s0", callerName="a\ud83db")])
     result = cli("sessions", "list", "--format", output_format)
     assert result.code == 0, result.err
     result.out.encode("utf-8")  # nothing unencodable reached stdout
@@ -342,7 +343,7 @@ def test_csv_puts_unknown_and_unflattenable_keys_in_extra(cli: Cli, tmp_path: Pa
         session("s1", creditBreakdown="not billed yet"),
         session("s2", creditBreakdown=None, metadata={"crm": {"id": 1}}),
     ]
-    cli.server.respond = lambda request: json_response(200, page_body(sessions))
+    cli.server.respond = one_page(sessions)
     out = tmp_path / "calls.csv"
     assert cli("sessions", "export", "-f", "csv", "-o", str(out)).code == 0
     rows = records_in(out, "csv")
@@ -370,7 +371,7 @@ def test_csv_puts_unknown_and_unflattenable_keys_in_extra(cli: Cli, tmp_path: Pa
     ],
 )
 def test_csv_cells_a_spreadsheet_would_run_are_prefixed(cli: Cli, tmp_path: Path, value: str, cell: str) -> None:
-    cli.server.respond = lambda request: json_response(200, page_body([session("s0", callerName=value)]))
+    cli.server.respond = one_page([session("s0", callerName=value)])
     out = tmp_path / "calls.csv"
     assert cli("sessions", "export", "-f", "csv", "-o", str(out)).code == 0
     assert records_in(out, "csv")[0]["callerName"] == cell
@@ -378,7 +379,7 @@ def test_csv_cells_a_spreadsheet_would_run_are_prefixed(cli: Cli, tmp_path: Path
 
 def test_csv_numbers_are_written_as_numbers_even_when_negative(cli: Cli, tmp_path: Path) -> None:
     record = session("s0", durationSec=-5, creditBreakdown={"total_credits": -1.5}, status="-5")
-    cli.server.respond = lambda request: json_response(200, page_body([record]))
+    cli.server.respond = one_page([record])
     out = tmp_path / "calls.csv"
     assert cli("sessions", "export", "-f", "csv", "-o", str(out)).code == 0
     row = records_in(out, "csv")[0]
@@ -392,3 +393,31 @@ def test_csv_extra_that_would_run_as_a_formula_is_prefixed_too(cli: Cli, tmp_pat
     row = next(csv.reader(io.StringIO(encoder.record({"id": "x", "=cmd": 1}).decode())))
     assert row[-1] == '{"=cmd": 1}'
     assert _cli._spreadsheet_safe("=1") == "'=1"
+
+
+def test_an_export_ended_by_a_server_that_caps_the_page_size_fails_instead_of_losing_records(
+    cli: Cli, tmp_path: Path
+) -> None:
+    """A server that sends at most 5 sessions a page whatever --page-size asks: its page 1 looks
+    like a short last page. The export asks for page 2 to be sure, finds more, and says so."""
+
+    def capped(request: httpx.Request) -> httpx.Response:
+        page = int(request.url.params["page"])
+        return json_response(200, page_body([session(f"s{i}") for i in range((page - 1) * 5, min(page * 5, 12))]))
+
+    cli.server.respond = capped
+    out = tmp_path / "calls.jsonl"
+    out.write_text("yesterday\n")
+    result = cli("sessions", "export", "-o", str(out), "--page-size", "10")
+    assert result.code == 1
+    assert "the server seems to cap the page size. Run the export again with --page-size 5" in result.err
+    assert result.err.count("\n") == 1
+    assert out.read_text() == "yesterday\n"  # the target as it was
+    assert len(records_in(tmp_path / "calls.jsonl.partial", "jsonl")) == 5
+
+
+def test_with_max_items_the_end_is_not_checked(cli: Cli, tmp_path: Path) -> None:
+    cli.server.respond = paged(45)
+    out = tmp_path / "calls.jsonl"
+    assert cli("sessions", "export", "-o", str(out), "--page-size", "20", "--max-items", "3").code == 0
+    assert cli.server.pages_requested == [1]

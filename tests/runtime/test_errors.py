@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import pickle
 import traceback
 from collections.abc import Callable
@@ -394,3 +395,68 @@ async def test_async_errors_are_the_same_classes(server: Server) -> None:
             await client.sessions.create(name="n", max_retries=0)
     assert API_KEY not in pickle.dumps(caught.value).decode("latin-1")
     assert str(caught.value.__cause__) == "refused [secure]"
+
+
+# --- what an error tracker records: the locals of every frame ----------------------------------------
+
+
+def _frame_locals_text(error: BaseException) -> str:
+    """The repr of every local of every frame of the traceback, as error trackers record them."""
+    shown: list[str] = []
+    seen: set[int] = set()
+    pending: list[BaseException | None] = [error]
+    while pending:
+        current = pending.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        tb = current.__traceback__
+        while tb is not None:
+            shown.extend(repr(value) for value in tb.tb_frame.f_locals.values())
+            tb = tb.tb_next
+        pending += [current.__cause__, current.__context__]
+    return "\n".join(shown)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"data": {"callSessions": [{"id": ["KEY"]}]}}',  # an envelope mismatch quoting the value
+        b'{"success": false, "message": "KEY is revoked"}',
+        b"plain text that echoes KEY",
+    ],
+    ids=["envelope-mismatch", "success-false", "not-json"],
+)
+def test_a_2xx_body_echoing_the_key_leaves_it_in_no_frame_local(harness: Harness, body: bytes) -> None:
+    harness.server.respond = lambda request: httpx.Response(200, content=body.replace(b"KEY", API_KEY.encode()))
+    with pytest.raises(APIResponseValidationError) as caught:
+        list(harness.client.sessions.list())
+    assert API_KEY not in _frame_locals_text(caught.value)
+
+
+def test_a_long_key_echoed_many_times_survives_in_no_excerpt(server: Server) -> None:
+    """Redacted copies shrink the text: cut before redacting, a later copy would be split by the
+    cut and half survive."""
+    long_key = "K" + "abcdefghijklmnopqrstuvwxyz0123456789" * 3
+    body = (" ".join([long_key] * 40)).encode()
+    server.responses = [httpx.Response(500, content=body), httpx.Response(200, content=body)]
+    harness = make_client(server, api_key=long_key, max_retries=0)
+    for error_class in (APIStatusError, APIResponseValidationError):
+        with pytest.raises(error_class) as caught:
+            harness.client.sessions.retrieve("s1")
+        text = str(caught.value) + getattr(caught.value, "body_excerpt", "")
+        assert "abcdefghijklmnopqrstuvwxyz0123" not in text, text
+    harness.client.close()
+
+
+def test_the_basic_token_made_from_base_url_credentials_is_redacted(server: Server) -> None:
+    """A server that echoes the Authorization header shows base64(user:password), not the password."""
+    token = base64.b64encode(b"user:hunter2-password").decode()
+    server.respond = lambda request: json_response(400, {"message": f"bad header Authorization: Basic {token}"})
+    harness = make_client(server, base_url="https://user:hunter2-password@api.example.com")
+    with pytest.raises(APIStatusError) as caught:
+        harness.client.sessions.retrieve("s1")
+    assert token not in str(caught.value)
+    assert token.encode() not in pickle.dumps(caught.value)
+    assert "Basic [secure]" in str(caught.value)
+    harness.client.close()

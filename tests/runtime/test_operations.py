@@ -8,14 +8,15 @@ would mean JSON null; the extra_* arguments add what the spec does not list, but
 from __future__ import annotations
 
 import datetime
+import enum
 import json
 from typing import Any
 
 import httpx
 import pytest
-from ravan_runtime._operations import OperationSpec, Parameter
+from ravan_runtime._operations import BodySpec, OperationSpec, Parameter
 from ravan_runtime._types import NOT_GIVEN
-from ravan_runtime._validation import StringRule
+from ravan_runtime._validation import ChoiceRule, IntegerRule, ObjectField, ObjectRule, StringRule
 
 from tests.runtime.demo import (
     API_KEY,
@@ -337,3 +338,47 @@ async def test_async_requests_are_built_the_same_way(server: Server) -> None:
     assert get.url.raw_path == b"/v1/sessions/a%2Fb%3Fc"
     assert delete.url.raw_path == b"/v1/sessions/%2E%2E"
     assert created.id == "a/b"
+
+
+class _Order(enum.StrEnum):
+    DESC = "desc"
+
+
+class _Status(str, enum.Enum):  # noqa: UP042 (the older spelling of a string enum, which users still write)
+    DONE = "completed"
+
+
+class _Level(enum.IntEnum):
+    HIGH = 3
+
+
+def test_enum_members_are_sent_as_their_values_in_the_query_the_path_and_the_body() -> None:
+    operation = OperationSpec(
+        method="POST",
+        path="/v1/{kind}",
+        parameters=(
+            Parameter("kind", "kind", "path", StringRule(), required=True),
+            Parameter("order", "order", "query", ChoiceRule(("asc", "desc"))),
+            Parameter("status", "status", "query", StringRule()),
+            Parameter("level", "level", "query", IntegerRule()),
+        ),
+        body=BodySpec(
+            ObjectRule((ObjectField("status", StringRule()), ObjectField("order", ChoiceRule(("asc", "desc"))))),
+            flattened=True,
+            properties=(("body_status", "status"), ("body_order", "order")),
+        ),
+    )
+    options = operation.build(
+        {
+            "kind": _Status.DONE,
+            "order": _Order.DESC,
+            "status": _Status.DONE,
+            "level": _Level.HIGH,
+            "body_status": _Status.DONE,
+            "body_order": _Order.DESC,
+        }
+    )
+    assert options.path == "/v1/completed"
+    assert dict(options.params) == {"order": "desc", "status": "completed", "level": "3"}
+    assert json.dumps(options.json_body) == '{"status": "completed", "order": "desc"}'
+    assert type(options.json_body["order"]) is str

@@ -391,3 +391,38 @@ async def test_async_body_that_is_not_a_page_is_a_validation_error(async_harness
     async_harness.server.respond = lambda request: json_response(200, {"data": {"callSessions": [1]}})
     with pytest.raises(APIResponseValidationError, match=r"data.callSessions\[0\] must be a JSON object"):
         await async_harness.client.sessions.list()
+
+
+def test_the_total_counts_items_received_so_a_server_capping_the_page_size_loses_nothing(harness: Harness) -> None:
+    """A server that sends at most 5 items a page, whatever page_size asks (offsets by its own cap):
+    counting pages times the page size would stop after 2 pages of 10 'expected', with 10 of 25."""
+
+    def capped(request: httpx.Request) -> httpx.Response:
+        page = int(request.url.params["page"])
+        start = (page - 1) * 5
+        return json_response(200, page_body(sessions("s", max(0, min(5, 25 - start)), start), total=25))
+
+    harness.server.respond = capped
+    items = list(harness.client.sessions.list_counted(page_size=10))
+    assert [item.id for item in items] == [f"s{i}" for i in range(25)]
+    assert harness.server.pages_requested == [1, 2, 3, 4, 5]
+
+
+@pytest.mark.parametrize("prefetch", [0, 2])
+def test_short_pages_repeated_while_a_total_is_ahead_raise_repeated_page_error(harness: Harness, prefetch: int) -> None:
+    """The page number ignored and a total far ahead: short pages are not the end in this style,
+    so the guards must look at them too (this looped for 2,000 requests and more)."""
+    harness.server.respond = lambda request: json_response(200, page_body(sessions("s", 3), total=10**6))
+    with pytest.raises(RepeatedPageError):
+        list(harness.client.sessions.list_counted(page_size=10, prefetch=prefetch))
+    assert len(harness.server.requests) <= 2 + prefetch + 1
+
+
+@pytest.mark.anyio
+async def test_short_pages_repeated_while_a_total_is_ahead_raise_repeated_page_error_async(
+    async_harness: AsyncHarness,
+) -> None:
+    async_harness.server.respond = lambda request: json_response(200, page_body(sessions("s", 3), total=10**6))
+    with pytest.raises(RepeatedPageError):
+        async for _ in async_harness.client.sessions.list_counted(page_size=10):
+            pass

@@ -14,6 +14,7 @@ from tests.runtime.demo import (
     API_KEY,
     BASE_URL,
     LIST_PATH,
+    DemoClient,
     Harness,
     Server,
     json_response,
@@ -226,3 +227,23 @@ async def test_async_redirect_methods(server: Server) -> None:
     ]
     assert json.loads(server.requests[3].content) == {"name": "b"}
     assert server.requests[1].content == b""
+
+
+def test_a_hop_to_another_origin_drops_the_callers_own_client_headers(server: Server) -> None:
+    """Headers set on the caller's own httpx.Client are merged back into every request httpx
+    builds: on a hop to another origin they must be stripped again (httpx strips Authorization)."""
+    server.responses = [redirect(302, "https://elsewhere.example.net/steal"), ok(httpx.Request("GET", "/"))]
+    caller_client = httpx.Client(
+        transport=httpx.MockTransport(server),
+        headers={"Authorization": "Bearer user-secret-token", "Cookie": "sid=caller-cookie", "X-Trace": "kept"},
+    )
+    caller_client.cookies.set("theirs", "for-elsewhere", domain="elsewhere.example.net")
+    with caller_client, DemoClient(api_key=API_KEY, base_url=BASE_URL, http_client=caller_client) as client:
+        client.sessions.retrieve("s1")
+    first, second = server.requests
+    assert first.headers["Authorization"] == "Bearer user-secret-token"
+    assert "authorization" not in second.headers
+    assert "user-secret-token" not in repr(second.headers.raw)
+    assert "caller-cookie" not in second.headers.get("Cookie", "")
+    assert second.headers["Cookie"] == "theirs=for-elsewhere"  # the new origin's own cookies still go
+    assert second.headers["X-Trace"] == "kept"

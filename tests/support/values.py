@@ -12,10 +12,16 @@ and, where it can travel at all, how it looks on the wire, for the server to ref
 
 from __future__ import annotations
 
+import ast
 import datetime
 import math
+import re
+import uuid
 from dataclasses import dataclass
 from typing import Any
+
+import hypothesis
+from hypothesis import strategies as st
 
 from tests.support.spec_plan import ArgumentPlan
 
@@ -86,12 +92,65 @@ def _valid_scalar(argument: ArgumentPlan, kind: str, example: Any) -> Valid:
     if kind == "date":
         return Valid(datetime.date(2026, 12, 1), "2026-12-01")
     if kind == "string":
-        text = example if isinstance(example, str) else "agt_7f3c2a"
+        text = _valid_text(argument, example)
         return Valid(text, text)
     if kind in ("object", "any"):
         mapping = example if isinstance(example, dict) else {"source": "tests", "rank": 1}
         return Valid(mapping, mapping)
     raise AssertionError(f"no valid value for a {kind} argument {argument.python_name}")
+
+
+def _string_rule(argument: ArgumentPlan) -> dict[str, Any]:
+    """The keyword arguments of the argument's StringRule, read back from the plan's check."""
+    check = argument.rule.check
+    found: dict[str, Any] = {}
+    for name in ("min_length", "max_length"):
+        match = re.search(rf"{name}=(\d+)", check)
+        if match:
+            found[name] = int(match.group(1))
+    pattern = re.search(r"pattern=('(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\")", check)
+    if pattern:
+        found["pattern"] = ast.literal_eval(pattern.group(1))
+    found["uuid"] = "format='uuid'" in check
+    return found
+
+
+def _fits(text: str, rule: dict[str, Any]) -> bool:
+    if len(text) < rule.get("min_length", 0) or len(text) > rule.get("max_length", len(text)):
+        return False
+    return "pattern" not in rule or re.search(rule["pattern"], text) is not None
+
+
+def _valid_text(argument: ArgumentPlan, example: Any) -> str:
+    """The spec's example if it fits the rule, else a text made to fit (length, pattern, uuid)."""
+    rule = _string_rule(argument)
+    if rule["uuid"]:
+        if isinstance(example, str) and _is_uuid(example):
+            return example
+        return "123e4567-e89b-12d3-a456-426614174000"
+    candidate: str = example if isinstance(example, str) else "agt_7f3c2a"
+    if _fits(candidate, rule):
+        return candidate
+    if "pattern" in rule:
+        # The simplest text the pattern matches (hypothesis shrinks to it), within the lengths.
+        found: str = hypothesis.find(
+            st.from_regex(rule["pattern"]).filter(lambda text: _fits(text, rule)),
+            lambda text: True,
+            settings=hypothesis.settings(database=None, max_examples=2000),
+        )
+        return found
+    minimum: int = rule.get("min_length", 1)
+    maximum: int = rule.get("max_length", len(candidate))
+    length = max(minimum, min(len(candidate), maximum))
+    return (candidate * (length // max(len(candidate), 1) + 1))[:length]
+
+
+def _is_uuid(text: str) -> bool:
+    try:
+        uuid.UUID(text)
+    except ValueError:
+        return False
+    return True
 
 
 def valid(argument: ArgumentPlan) -> Valid:
@@ -108,8 +167,14 @@ def valid(argument: ArgumentPlan) -> Valid:
             description="",
         )
         item = _valid_scalar(item_argument, rule.item.kind, None)
-        return Valid([item.python], [item.wire])
+        count = max(_array_bound(argument, "min_items") or 1, 1)
+        return Valid([item.python] * count, [item.wire] * count)
     return _valid_scalar(argument, rule.kind, argument.example)
+
+
+def _array_bound(argument: ArgumentPlan, name: str) -> int | None:
+    match = re.search(rf", {name}=(\d+)", argument.rule.check)
+    return int(match.group(1)) if match else None
 
 
 def invalid(argument: ArgumentPlan) -> list[Invalid]:
@@ -151,8 +216,22 @@ def invalid(argument: ArgumentPlan) -> list[Invalid]:
     elif rule.kind == "string":
         cases.append(Invalid("not-a-string", 5, TypeError))
         cases.append(Invalid("lone-surrogate", "a\ud83d", ValueError))
+        string_rule = _string_rule(argument)
+        if string_rule.get("min_length", 0) > 0:
+            short = "x" * (string_rule["min_length"] - 1)
+            cases.append(Invalid("too-short", short, ValueError, short if short else None))
+        if "max_length" in string_rule:
+            long = "x" * (string_rule["max_length"] + 1)
+            cases.append(Invalid("too-long", long, ValueError, long))
+        if "pattern" in string_rule and not re.search(string_rule["pattern"], "\x01"):
+            cases.append(Invalid("not-matching-the-pattern", "\x01", ValueError))
+        if string_rule["uuid"]:
+            cases.append(Invalid("not-a-uuid", "not-a-uuid", ValueError, "not-a-uuid"))
     elif rule.kind == "array":
         cases.append(Invalid("a-string", "abc", TypeError))
+        minimum = _array_bound(argument, "min_items")
+        if minimum:
+            cases.append(Invalid("too-few-items", [], ValueError))
     elif rule.kind == "object":
         cases.append(Invalid("not-a-mapping", ["a"], TypeError))
         cases.append(Invalid("not-json", {"a": object()}, TypeError))

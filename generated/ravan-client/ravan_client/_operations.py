@@ -19,7 +19,7 @@ Encoding rules:
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
@@ -199,7 +199,3 @@ def _check_query_length(name: str, text: str) -> None:
         raise ValueError(
             f"{name} is too long for a URL: {encoded} bytes once encoded, at most {MAX_ENCODED_QUERY_VALUE}"
         )
-
-
-def sequence_of(value: Any) -> Sequence[Any]:
-    return value if isinstance(value, Sequence) else [value]

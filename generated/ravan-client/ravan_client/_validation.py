@@ -4,7 +4,7 @@ The generated operations describe each path, query and header parameter and each
 JSON body with one rule built from its schema in the spec (type, `minimum`/`maximum`, `enum`,
 `format`, lengths, required properties of nested objects). Before anything is sent, `check`
 raises `TypeError` (a value of the wrong type) or `ValueError` (a value out of range) with a
-message naming the argument and saying what is allowed. Then `to_query` and `to_json` encode the
+message naming the argument and saying what is allowed. Then `to_text` and `to_json` encode the
 value: booleans as `true`/`false`, timestamps in ISO 8601 with their offset, dates as
 `YYYY-MM-DD`, numbers as JSON numbers.
 
@@ -21,7 +21,6 @@ import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote
 
 __all__ = [
     "MAX_ENCODED_QUERY_VALUE",
@@ -71,10 +70,21 @@ class Rule:
 
     def to_text(self, value: Any) -> str:
         """The value as one query, path or header value."""
-        encoded = self.to_json(value)
-        if isinstance(encoded, bool):
-            return "true" if encoded else "false"
-        return str(encoded)
+        return _plain_text(self.to_json(value))
+
+
+def _plain_text(value: Any) -> str:
+    """A value as text by its base type: an enum member that is a str or an int (StrEnum, IntEnum,
+    `class Status(str, Enum)`) is sent as its value, never as `Status.DONE`."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return str.__str__(value)
+    if isinstance(value, int):
+        return int.__repr__(value)
+    if isinstance(value, float):
+        return float.__repr__(value)
+    return str(value)
 
 
 def _type_error(name: str, rule: Rule, value: object) -> TypeError:
@@ -123,6 +133,10 @@ class StringRule(Rule):
                 uuid.UUID(value)
             except ValueError:
                 raise ValueError(f"{name} must be {self.describe()}, got {_show(value)}") from None
+
+    def to_json(self, value: Any) -> Any:
+        # A str subclass (an enum member) goes out as the string it is.
+        return None if value is None else str.__str__(value)
 
 
 def _bounds_text(
@@ -193,9 +207,6 @@ class NumberRule(_NumericRule):
             raise ValueError(f"{name} must be a finite number, got {value}")
         self._check_bounds(name, value)
 
-    def to_text(self, value: Any) -> str:
-        return repr(value) if isinstance(value, float) else str(value)
-
 
 @dataclass(frozen=True)
 class BooleanRule(Rule):
@@ -221,8 +232,15 @@ class ChoiceRule(Rule):
         return " or ".join(repr(choice) for choice in self.choices)
 
     def _check(self, name: str, value: object) -> None:
-        if isinstance(value, bool) or value not in self.choices or type(value) not in {type(c) for c in self.choices}:
+        # isinstance, not the exact type: a StrEnum (or IntEnum) member equal to a choice is one.
+        kinds = tuple({str if isinstance(c, str) else int for c in self.choices})
+        if isinstance(value, bool) or not isinstance(value, kinds) or value not in self.choices:
             raise ValueError(f"{name} must be {self.describe()}, got {_show(value)}")
+
+    def to_json(self, value: Any) -> Any:
+        if value is None:
+            return None
+        return str.__str__(value) if isinstance(value, str) else int(value)
 
 
 @dataclass(frozen=True)
@@ -399,7 +417,3 @@ def _plain_json(value: Any) -> Any:
     if isinstance(value, Sequence) and not isinstance(value, str | bytes | bytearray):
         return [_plain_json(item) for item in value]
     return value
-
-
-def encoded_query_length(text: str) -> int:
-    return len(quote(text, safe=""))

@@ -12,7 +12,7 @@ from ._provenance import SPEC_SHA256, SPEC_VERSION
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "1.0.0+ge244e113579f"
+__version__ = "1.0.0+g833b32e405c5"
 
 PROGRAM = Program(
     name="ravan-calls",
@@ -26,19 +26,19 @@ PROGRAM = Program(
                 Command(
                     "list",
                     "list",
-                    "List call sessions. Returns one page of the organization\u0027s call sessions, filtered by any combination of\nthe query parameters and ordered by `sort_by` and `sort_order` (the vendor does not\ndocument the default order).\n\nThe response carries no total and no pagination metadata: a page shorter than\n`page_size` (or an empty one) is the last page. Pages are offset-based, so calls that\narrive while you are paging shift later pages; fix `started_before` to page through a\nstable window.",
+                    "List call sessions. Returns one page of the organization's call sessions, filtered by any combination of\nthe query parameters and ordered by `sort_by` and `sort_order` (the vendor does not\ndocument the default order).\n\nThe response carries no total and no pagination metadata: a page shorter than\n`page_size` (or an empty one) is the last page. Pages are offset-based, so calls that\narrive while you are paging shift later pages; fix `started_before` to page through a\nstable window.",
                     (
                         Option(
                             "page",
                             "integer",
-                            help="The page number to return. Page numbering starts at 1. Allowed: an integer \u003e= 1. Server default: 1.",
+                            help="The page number to return. Page numbering starts at 1. Allowed: an integer >= 1. Server default: 1.",
                             minimum=1,
                             server_default=1,
                         ),
                         Option(
                             "page_size",
                             "integer",
-                            help="The number of records to return per page. The vendor documents no maximum, so none is enforced here. Allowed: an integer \u003e= 1. Server default: 20.",
+                            help="The number of records to return per page. The vendor documents no maximum, so none is enforced here. Allowed: an integer >= 1. Server default: 20.",
                             minimum=1,
                             server_default=20,
                         ),
@@ -75,7 +75,7 @@ PROGRAM = Program(
                         Option(
                             "sort_order",
                             "choice",
-                            help="The sort direction. Use `asc` for ascending order or `desc` for descending order. Allowed: \u0027asc\u0027 or \u0027desc\u0027.",
+                            help="The sort direction. Use `asc` for ascending order or `desc` for descending order. Allowed: 'asc' or 'desc'.",
                             choices=("asc", "desc"),
                         ),
                         Option(

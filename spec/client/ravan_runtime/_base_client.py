@@ -28,6 +28,7 @@ size cap as the final one.
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import copy
 import email.utils
@@ -41,7 +42,8 @@ import re
 import threading
 import time
 from collections.abc import Callable, Mapping
-from typing import Any, Self, TypeVar
+from dataclasses import dataclass
+from typing import Any, Generic, Self, TypeVar
 
 import anyio
 import httpx
@@ -117,6 +119,13 @@ logger = logging.getLogger("ravan_client")
 
 ParsedT = TypeVar("ParsedT")
 ErrorT = TypeVar("ErrorT", bound=APIError)
+
+
+@dataclass(frozen=True)
+class _Parsed(Generic[ParsedT]):
+    """A parser's result, told apart from the error `_parse` returns instead of raising."""
+
+    value: ParsedT
 
 
 class Abandoned(Exception):
@@ -208,10 +217,10 @@ class BaseClient:
             )
         if base_url is None:
             base_url = os.environ.get(BASE_URL_ENV_VAR) or DEFAULT_BASE_URL
-        url, base_auth, password = _parse_base_url(base_url)
-        self._redactor = Redactor([api_key, *([password] if password else [])])
+        url, base_auth, base_url_secrets = _parse_base_url(base_url)
+        self._redactor = Redactor([api_key, *base_url_secrets])
         redact_http_logs(self._redactor)
-        self._display_base_url = display_url(str(base_url)) if password else str(url)
+        self._display_base_url = display_url(str(base_url)) if base_url_secrets else str(url)
         if url.scheme == "http" and not allow_insecure_http and not _is_loopback(url.host):
             raise ValueError(
                 f"base_url {self._display_base_url!r} is plain http to a non-loopback host: the API key would "
@@ -308,6 +317,13 @@ class BaseClient:
             for name in ("Content-Type", "Content-Length", "Transfer-Encoding"):
                 headers.pop(name, None)
         hop = http.build_request(method, target, headers=headers, content=content, extensions=request.extensions)
+        if not self._same_origin(target):
+            # build_request merged the caller's client's own default headers back in (its
+            # Authorization, its Cookie): on another origin none of them may go, only the cookies
+            # the jar holds for that origin.
+            for name in self._sensitive_headers:
+                hop.headers.pop(name, None)
+            httpx.Cookies(http.cookies).set_cookie_header(hop)
         hop.headers = MaskingHeaders(hop.headers, sensitive=self._sensitive_headers)
         return hop
 
@@ -392,48 +408,45 @@ class BaseClient:
 
     def decode_json(self, response: httpx.Response) -> Any:
         """A 2xx body as JSON, strictly: NaN, Infinity and numbers beyond a double are refused
-        (they cannot be written back as JSON); an envelope saying `success: false` is an error."""
-        content = response.content
-        try:
-            if _MAY_OVERFLOW.search(content):
-                data = json.loads(content, parse_constant=_refuse_constant, parse_float=_finite_float)
-            else:
-                data = json.loads(content, parse_constant=_refuse_constant)
-        except (ValueError, RecursionError) as error:  # RecursionError: nested deeper than Python can parse
-            content_type = response.headers.get("Content-Type", "no content type")
-            reason = f" ({error})" if isinstance(error, _NonFiniteNumber) else ""
-            raise self._validation_error(
-                f"Expected a JSON body from {response.request.url.path}, got {content_type} that is not JSON{reason}",
-                response,
-            ) from None
-        if isinstance(data, dict) and data.get("success") is False:
-            message = data.get("message")
-            raise self._validation_error(
-                f"The API answered {response.status_code} but success is false"
-                + (f": {self._redactor(str(message))}" if message else ""),
-                response,
-            )
+        (they cannot be written back as JSON); an envelope saying `success: false` is an error.
+
+        Errors are raised from a frame that holds no part of the body: error trackers record the
+        local variables of every frame, and a body may echo the key."""
+        data, problem = _decode_strict(response, self._redactor)
+        if problem is not None:
+            raise self._validation_error(problem, response)
         return data
 
     def parse_response(self, response: httpx.Response, parse: Callable[[Any], ParsedT]) -> ParsedT:
         """Parse a 2xx body with a generated parser; anything but the documented shape is a typed error."""
+        outcome = self._parse(response, parse)
+        if isinstance(outcome, _Parsed):
+            return outcome.value
+        raise outcome
+
+    def _parse(
+        self, response: httpx.Response, parse: Callable[[Any], ParsedT]
+    ) -> _Parsed[ParsedT] | APIResponseValidationError:
+        """The parsed body, or the error to raise: raised by the caller, from a frame that holds
+        neither the decoded body nor the parser's unredacted exception (see decode_json)."""
         data = self.decode_json(response)
-        failure: Exception | None = None
         try:
-            return parse(data)
-        except Exception as error:  # the generated parsers raise KeyError, TypeError, ValueError, ...
-            failure = error
-        redacted = self._redactor(f"{type(failure).__name__}: {failure}")
-        mismatch = self._validation_error(
-            f"The response body does not match the documented envelope ({redacted[:BODY_EXCERPT_CHARS]})", response
-        )
-        mismatch.__cause__ = _sanitized(failure, self._redactor)
-        raise mismatch
+            return _Parsed(parse(data))
+        except Exception as failure:  # the generated parsers raise KeyError, TypeError, ValueError, ...
+            redacted = self._redactor(f"{type(failure).__name__}: {failure}")
+            mismatch = self._validation_error(
+                f"The response body does not match the documented envelope ({redacted[:BODY_EXCERPT_CHARS]})",
+                response,
+            )
+            mismatch.__cause__ = _sanitized(failure, self._redactor)
+            mismatch.__suppress_context__ = True
+            return mismatch
 
     def _validation_error(self, message: str, response: httpx.Response) -> APIResponseValidationError:
-        # Only the start of the body, decoded on its own: .text would decode (and cache) all of it.
-        head = response.content[: BODY_EXCERPT_CHARS * 8].decode("utf-8", "replace")
-        excerpt = self._redactor.excerpt(head, BODY_EXCERPT_CHARS)
+        # The whole body is redacted before the excerpt is cut: cut first, a credential echoed
+        # across the cut (or after shorter redacted copies) would half survive. Decoded here, not
+        # through .text, which would cache the decoded body on the response.
+        excerpt = self._redactor.excerpt(response.content.decode("utf-8", "replace"), BODY_EXCERPT_CHARS)
         return self._tag(APIResponseValidationError(self._redactor(message), response=response, body_excerpt=excerpt))
 
     def _connection_error(self, request: httpx.Request, error: Exception) -> APIConnectionError:
@@ -827,14 +840,36 @@ def _error_detail(response: httpx.Response, redact: Redactor) -> str:
     try:
         data = json.loads(response.content)
     except (ValueError, RecursionError):
-        text = response.content[: BODY_EXCERPT_CHARS * 8].decode("utf-8", "replace").strip()
-        return redact.excerpt(text, BODY_EXCERPT_CHARS) if text and not text.startswith("<") else ""
+        text = redact(response.content.decode("utf-8", "replace")).strip()
+        return text[:BODY_EXCERPT_CHARS] if text and not text.startswith("<") else ""
     if isinstance(data, dict):
         for key in ("message", "detail", "error", "title"):
             value = data.get(key)
             if isinstance(value, str) and value:
                 return redact(value)
     return redact.excerpt(json.dumps(data), BODY_EXCERPT_CHARS)
+
+
+def _decode_strict(response: httpx.Response, redact: Redactor) -> tuple[Any, str | None]:
+    """The body as strict JSON and None, or None and what is wrong with it."""
+    try:
+        if _MAY_OVERFLOW.search(response.content):
+            data = json.loads(response.content, parse_constant=_refuse_constant, parse_float=_finite_float)
+        else:
+            data = json.loads(response.content, parse_constant=_refuse_constant)
+    except (ValueError, RecursionError) as error:  # RecursionError: nested deeper than Python can parse
+        content_type = response.headers.get("Content-Type", "no content type")
+        reason = f" ({error})" if isinstance(error, _NonFiniteNumber) else ""
+        return (
+            None,
+            f"Expected a JSON body from {response.request.url.path}, got {content_type} that is not JSON{reason}",
+        )
+    if isinstance(data, dict) and data.get("success") is False:
+        message = data.get("message")
+        return None, f"The API answered {response.status_code} but success is false" + (
+            f": {redact(str(message))}" if message else ""
+        )
+    return data, None
 
 
 class _NonFiniteNumber(ValueError):
@@ -889,9 +924,10 @@ def _buffered(streamed: httpx.Response, body: bytes) -> httpx.Response:
     return response
 
 
-def _parse_base_url(base_url: str | httpx.URL) -> tuple[httpx.URL, httpx.BasicAuth | None, str | None]:
+def _parse_base_url(base_url: str | httpx.URL) -> tuple[httpx.URL, httpx.BasicAuth | None, list[str]]:
     """The base URL without credentials, the Basic auth its credentials make (sent to its own
-    origin only), and the password (to redact)."""
+    origin only), and the secrets to redact: the password, and the Basic token it travels in (a
+    server may echo the Authorization header back)."""
     try:
         url = httpx.URL(str(base_url))
         host = url.host  # decoding an IDNA host can fail only here
@@ -906,10 +942,12 @@ def _parse_base_url(base_url: str | httpx.URL) -> tuple[httpx.URL, httpx.BasicAu
     if url.scheme not in ("http", "https") or not host:
         raise ValueError(f"base_url must be an http(s) URL with a host, got {shown!r}")
     if not (url.username or url.password):
-        return url, None, None
+        return url, None, []
     auth = httpx.BasicAuth(url.username, url.password)
     plain = httpx.URL(scheme=url.scheme, host=url.host, port=url.port, path=url.path)
-    return plain, auth, url.password or None
+    # As httpx builds the header: base64 of the UTF-8 "username:password".
+    token = base64.b64encode(f"{url.username}:{url.password}".encode()).decode("ascii")
+    return plain, auth, [secret for secret in (url.password, token) if secret]
 
 
 def _as_timeout(timeout: object, name: str) -> httpx.Timeout | None:

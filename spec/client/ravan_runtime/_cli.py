@@ -71,6 +71,7 @@ from ._exceptions import (
     ResponseTooLargeError,
     UnprocessableEntityError,
 )
+from ._pagination import unseen_items
 from ._secrets import display_url
 
 __all__ = ["CliError", "build", "run"]
@@ -528,6 +529,7 @@ def _export_command(group: Group, command: Command, client_class: Callable[..., 
                 columns=command.export_columns,
                 noun=command.item_noun,
                 stderr=Console(stderr=True, highlight=False, soft_wrap=True),
+                check_last_page=values.get("max_items") is None,
             )
 
     return click.Command(
@@ -882,8 +884,14 @@ def export(
     columns: Sequence[Column],
     noun: tuple[str, str],
     stderr: Console,
+    check_last_page: bool = False,
 ) -> int:
-    """Write every item of every page to `output` (or stdout for `-`); return how many."""
+    """Write every item of every page to `output` (or stdout for `-`); return how many.
+
+    `check_last_page` (when the export runs to the end): a short last page is the end only if the
+    server honoured the page size; one that caps it silently would end the export early. So the
+    page after a short one is asked for too, and if it holds anything the export fails, saying
+    so, rather than report success with records missing."""
     singular, plural = noun
 
     def count(n: int) -> str:
@@ -920,11 +928,14 @@ def export(
                     rate=sink.committed_records / elapsed,
                 )
 
+        last_page: Any = None
+
         def on_page(page: Any) -> None:
-            nonlocal pages, repeated
+            nonlocal pages, repeated, last_page
             commit()  # what the previous pages held is on disk before this one is written
             pages += 1
             repeated += page.repeated
+            last_page = page
 
         failure: str | None = None
         exit_code = EXIT_API_ERROR
@@ -932,6 +943,8 @@ def export(
             for record in first_page.iter_raw_items(on_page=on_page):
                 pending.append(encoder.record(record))
                 pending_records += 1
+            if check_last_page and last_page is not None:
+                _check_the_end_is_the_end(last_page)
             commit()
             sink.finish(encoder.footer(sink.committed_records))
         except (KeyboardInterrupt, _Terminated) as interruption:
@@ -945,6 +958,9 @@ def export(
             failure = str(error)
         except OSError as error:
             failure = f"Writing {where} failed: {error.strerror or error}"
+        except _Incomplete as error:
+            failure = str(error)
+            _commit_quietly(commit)
         if failure is not None:
             kept = sink.keep_partial(encoder.footer(sink.committed_records))
             written = count(sink.committed_records)
@@ -956,6 +972,24 @@ def export(
     note = f" ({count(repeated)} repeated across page boundaries, written once)" if repeated else ""
     stderr.print(f"Wrote {count(sink.committed_records)} to {escape(terminal_safe(where))}{note}.")
     return sink.committed_records
+
+
+class _Incomplete(Exception):
+    """The export reached what looked like its end, but the server has more."""
+
+
+def _check_the_end_is_the_end(last_page: Any) -> None:
+    """Raise _Incomplete if the short page that ended the export was not the last one."""
+    if not last_page.items or len(last_page.items) >= last_page.page_size or last_page.total is not None:
+        return  # an empty page, a full one (the pager went on), or a total that says where the end is
+    following = last_page._fetcher.fetch(last_page.page_number + 1)
+    # Only items not on the short page count: a server that ignores the page number sends it again.
+    if unseen_items(last_page, following):
+        raise _Incomplete(
+            f"Page {last_page.page_number} held {len(last_page.items)} items, fewer than the page size "
+            f"{last_page.page_size}, yet page {last_page.page_number + 1} holds more: the server seems to cap the "
+            f"page size. Run the export again with --page-size {len(last_page.items)}"
+        )
 
 
 def _commit_quietly(commit: Callable[[], None]) -> None:

@@ -108,8 +108,9 @@ class PageNumberWithTotal(PageNumber):
         total = page.total
         if total is None:  # not sent, or not a count: the short-page rule decides
             return PageNumber.has_next_page(page)
-        pages_through_this_one = page.page_number - page._pagination.first_page + 1
-        return pages_through_this_one * page.page_size < total
+        # Items received, not pages times the page size: a server that sends fewer items than the
+        # page size asked for (a cap of its own) has not sent the total yet.
+        return page.items_before + len(page.items) < total
 
 
 PAGINATION_STYLES: dict[str, type[PageNumber]] = {style.name: style for style in (PageNumber, PageNumberWithTotal)}
@@ -150,6 +151,8 @@ class BasePage(Generic[ItemT]):
     """What the style reads from the body besides the items, by key (e.g. `total`), as received."""
     repeated: int
     """Items of this page that were on the previous page too, and were not yielded again."""
+    items_before: int
+    """How many items the pages before this one held (what the total-count style compares)."""
 
     def __init__(self, fetcher: Any, parsed: _ParsedPage[ItemT], *, response: httpx.Response, page_number: int) -> None:
         self._fetcher = fetcher
@@ -163,6 +166,9 @@ class BasePage(Generic[ItemT]):
         self.page_number = page_number
         self.page_size = fetcher.page_size
         self.repeated = 0
+        # Items on the pages before this one: counted as the pages come, assumed full for a first
+        # page other than the first (see PageNumberWithTotal).
+        self.items_before = max(page_number - self._pagination.first_page, 0) * self.page_size
 
     @property
     def total(self) -> int | None:
@@ -228,6 +234,15 @@ def _parse_page(data: Any, pagination: Pagination[Any, ItemT]) -> _ParsedPage[It
     return _ParsedPage(body, items, raw_items, metadata, identities)
 
 
+PageT = TypeVar("PageT", bound=BasePage[Any])
+
+
+def _following(previous: BasePage[Any], page: PageT) -> PageT:
+    """`page`, known to come right after `previous`: it counts the items before it exactly."""
+    page.items_before = previous.items_before + len(previous.items)
+    return page
+
+
 def _at(data: Any, path: Sequence[str]) -> Any:
     for key in path:
         if not isinstance(data, dict):
@@ -242,6 +257,12 @@ def _fingerprint(page: BasePage[Any], position: int) -> Hashable:
     if identity is not None:
         return ("key", identity)
     return ("content", json.dumps(page.raw_items[position], sort_keys=True, default=str))
+
+
+def unseen_items(previous: BasePage[Any], page: BasePage[Any]) -> int:
+    """How many items of `page` were not on `previous` (by key, or by content when the key is null)."""
+    seen = {_fingerprint(previous, i) for i in range(len(previous.items))}
+    return sum(1 for i in range(len(page.items)) if _fingerprint(page, i) not in seen)
 
 
 class _Guard:
@@ -259,7 +280,9 @@ class _Guard:
         previous_fingerprints = (
             {_fingerprint(previous, i) for i in range(len(previous.items))} if previous is not None else set()
         )
-        if page.is_full:
+        # A full page, or a short one the style pages on from (a total still ahead): either way the
+        # pager asks for another, so a server that ignores the page number must be caught here.
+        if page.is_full or (page.items and page.has_next_page()):
             overlap = sum(1 for f in fingerprints if f in previous_fingerprints)
             if overlap == len(fingerprints) and previous is not None:
                 raise RepeatedPageError(
@@ -335,7 +358,7 @@ class SyncPage(BasePage[ItemT]):
         """Fetch the page after this one. Raises RuntimeError if `has_next_page()` is False."""
         if not self.has_next_page():
             raise RuntimeError("This is the last page: check has_next_page() before get_next_page().")
-        return self._fetcher.fetch(self.page_number + 1)
+        return _following(self, self._fetcher.fetch(self.page_number + 1))
 
     def iter_pages(self) -> Iterator[SyncPage[ItemT]]:
         """This page, then every page after it (the repeated-page guards apply)."""
@@ -374,7 +397,7 @@ class SyncPage(BasePage[ItemT]):
                 while len(pending) < fetcher.prefetch:
                     pending[next_to_submit] = pool.submit(fetcher.fetch, next_to_submit, cancellation)
                     next_to_submit += 1
-                page = pending.pop(page.page_number + 1).result()
+                page = _following(page, pending.pop(page.page_number + 1).result())
                 if not page.has_next_page():
                     yield page
                     return
@@ -456,7 +479,7 @@ class AsyncPage(BasePage[ItemT]):
         """Fetch the page after this one. Raises RuntimeError if `has_next_page()` is False."""
         if not self.has_next_page():
             raise RuntimeError("This is the last page: check has_next_page() before get_next_page().")
-        return await self._fetcher.fetch(self.page_number + 1)
+        return _following(self, await self._fetcher.fetch(self.page_number + 1))
 
     async def iter_pages(self) -> AsyncGenerator[AsyncPage[ItemT]]:
         """This page, then every page after it (the repeated-page guards apply)."""
@@ -494,7 +517,7 @@ class AsyncPage(BasePage[ItemT]):
                 while len(pending) < fetcher.prefetch:
                     pending[next_to_submit] = asyncio.ensure_future(fetcher.fetch(next_to_submit))
                     next_to_submit += 1
-                page = await pending.pop(page.page_number + 1)
+                page = _following(page, await pending.pop(page.page_number + 1))
                 if not page.has_next_page():
                     yield page
                     return

@@ -2,8 +2,9 @@
 
 httpx's read timeout bounds each read, not a whole response: a server can hold a call forever by
 dripping its status line and headers a byte at a time, or by sending `100 Continue` after
-`100 Continue`, each within the read timeout. The async client wraps every attempt in
-`asyncio.timeout`. The sync client cannot interrupt a blocking read from outside, so the pools it
+`100 Continue`, each within the read timeout. The async client runs every attempt inside an anyio
+cancel scope with the attempt's deadline (see below). The sync client cannot interrupt a blocking
+read from outside, so the pools it
 creates use a network backend whose streams read and write with the smaller of httpcore's own
 timeout and what is left of the attempt (`Attempt`), found through a context variable; past the
 deadline a read fails as a read timeout. An attempt can also be aborted from another thread (the
@@ -188,7 +189,7 @@ def new_sync_http_client(*, base_url_scheme: str, transport: httpx.BaseTransport
 
 
 def new_async_http_client(*, base_url_scheme: str, transport: httpx.AsyncBaseTransport | None) -> httpx.AsyncClient:
-    """The `httpx.AsyncClient` an `AsyncRavanClient` creates for itself (deadlines are asyncio.timeout)."""
+    """The `httpx.AsyncClient` an `AsyncRavanClient` creates for itself (its deadlines are cancel scopes)."""
     return httpx.AsyncClient(
         transport=transport, trust_env=base_url_scheme == "https", follow_redirects=False, timeout=None
     )
