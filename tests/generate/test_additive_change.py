@@ -40,7 +40,7 @@ NEW_PARAMETERS = """\
           description: Calls with this tag.
           schema:
             type: string
-            default: "any \"quoted\" tag"
+            default: 'any "quoted" tag'
         - name: min_duration
           in: query
           description: Calls at least this many seconds long.
