@@ -122,14 +122,14 @@ def test_list_sends_the_options_as_arguments(cli: Cli) -> None:
 
 def test_top_level_commands_are_the_groups_commands(cli: Cli) -> None:
     cli.server.respond = paged(2)
-    assert cli("list", "--format", "jsonl").out == '{"id": "s0"}\n{"id": "s1"}\n'
+    assert cli("list", "--format", "jsonl").out == '{"id":"s0"}\n{"id":"s1"}\n'
 
 
 @pytest.mark.parametrize(
     ("output_format", "expected"),
     [
         ("json", '[\n  {\n    "id": "s0"\n  },\n  {\n    "id": "s1"\n  }\n]\n'),
-        ("jsonl", '{"id": "s0"}\n{"id": "s1"}\n'),
+        ("jsonl", '{"id":"s0"}\n{"id":"s1"}\n'),
         ("tsv", "id\tstarted at\tduration\tstatus\tcaller name\tcredits\ns0\t\t\t\t\t\ns1\t\t\t\t\t\n"),
     ],
 )

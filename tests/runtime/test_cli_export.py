@@ -80,7 +80,7 @@ def test_export_jsonl_keeps_every_key_as_received(cli: Cli, tmp_path: Path) -> N
     cli.server.respond = paged(2, lambda i: session(f"s{i}", startedAt="2026-11-24T16:02:11.1234567Z", n=5))
     out = tmp_path / "calls.jsonl"
     assert cli("sessions", "export", "-o", str(out)).code == 0
-    assert out.read_text().splitlines()[0] == '{"id": "s0", "startedAt": "2026-11-24T16:02:11.1234567Z", "n": 5}'
+    assert out.read_text().splitlines()[0] == '{"id":"s0","startedAt":"2026-11-24T16:02:11.1234567Z","n":5}'
 
 
 def test_export_pages_by_its_own_page_size_and_honours_max_items(cli: Cli, tmp_path: Path) -> None:
@@ -106,7 +106,7 @@ def test_export_to_stdout(cli: Cli) -> None:
     cli.server.respond = paged(3)
     result = cli("sessions", "export", "-o", "-")
     assert result.code == 0, result.err
-    assert result.out == '{"id": "s0"}\n{"id": "s1"}\n{"id": "s2"}\n'
+    assert result.out == '{"id":"s0"}\n{"id":"s1"}\n{"id":"s2"}\n'
     assert result.err == "Wrote 3 call sessions to stdout.\n"
 
 
@@ -277,7 +277,7 @@ def test_a_full_disk_leaves_whole_records_and_one_line(
         return FullDisk(real_open(path, mode, *args, **kwargs), room=page_bytes * 3 // 2)
 
     probe = tmp_path / "probe"
-    encoder = _cli._Encoder(export_format, EXPORT_COLUMNS)
+    encoder = _cli._Encoder(export_format, EXPORT_COLUMNS, for_terminal=False)
     page_bytes = len(encoder.header()) + sum(len(encoder.record(rich_session(i))) for i in range(10))
     monkeypatch.setattr(_cli, "open", open_on_a_small_disk, raising=False)
     cli.server.respond = paged(1000, rich_session)

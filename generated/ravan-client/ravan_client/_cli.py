@@ -556,11 +556,18 @@ def terminal_safe(text: str) -> str:
     )
 
 
-def _json_text(value: Any, *, indent: int | None = None) -> bytes:
-    """JSON as UTF-8: controls escaped (json does C0; C1 and bidi too, for terminals), a lone
-    surrogate kept as its \\uXXXX escape."""
-    text = json.dumps(value, ensure_ascii=False, indent=indent)
-    text = _UNSAFE_IN_JSON.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+# One encoder for every record (json.dumps with options builds a new one per call): compact, as a
+# jsonl line should be, and non-ASCII written as is.
+_RECORD_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
+def _json_text(value: Any, *, indent: int | None = None, for_terminal: bool = True) -> bytes:
+    """JSON as UTF-8, a lone surrogate kept as its \\uXXXX escape; for a terminal, controls escaped
+    too (json does C0; C1 and bidi here). A file gets the text as is: the escaping is not free.
+    Without `indent`, compact (one record per line)."""
+    text = _RECORD_ENCODER.encode(value) if indent is None else json.dumps(value, ensure_ascii=False, indent=indent)
+    if for_terminal:
+        text = _UNSAFE_IN_JSON.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
     return text.encode("utf-8", "backslashreplace")
 
 
@@ -752,10 +759,11 @@ def _spreadsheet_safe(text: str) -> str:
 class _Encoder:
     """Whole records as bytes, in one export format."""
 
-    def __init__(self, export_format: str, columns: Sequence[Column]) -> None:
+    def __init__(self, export_format: str, columns: Sequence[Column], *, for_terminal: bool) -> None:
         self.format = export_format
         self.csv = _CsvEncoder(columns) if export_format == "csv" else None
         self.count = 0
+        self.for_terminal = for_terminal
 
     def header(self) -> bytes:
         if self.csv is not None:
@@ -766,9 +774,9 @@ class _Encoder:
         if self.csv is not None:
             data = self.csv.record(record)
         elif self.format == "json":
-            data = (b"\n" if self.count == 0 else b",\n") + _json_text(record)
+            data = (b"\n" if self.count == 0 else b",\n") + _json_text(record, for_terminal=self.for_terminal)
         else:
-            data = _json_text(record) + b"\n"
+            data = _json_text(record, for_terminal=self.for_terminal) + b"\n"
         self.count += 1
         return data
 
@@ -907,7 +915,7 @@ def export(
             raise CliError(f"Interrupted before the first page; {output} was not touched.", code) from None
         sink: _Sink = _StdoutSink() if output == "-" else _FileSink(Path(output))
         where = "stdout" if output == "-" else output
-        encoder = _Encoder(export_format, columns)
+        encoder = _Encoder(export_format, columns, for_terminal=output == "-" and sys.stdout.isatty())
         pending: list[bytes] = [encoder.header()]
         pending_records = 0
         pages = 0

@@ -6,7 +6,7 @@ SPEC_SHA256: Final = "07845a398999ae43f9bdff07aa479fad1a80532fc30841ac49b21d6074
 """sha256 of the spec/openapi.yaml this package was generated from."""
 SPEC_VERSION: Final = "1.0.0"
 """The spec's info.version."""
-INPUTS_SHA256: Final = "833b32e405c5ee7df03fbd9166f28d593b576dbd39a3bb0167e9f6c3d08669ae"
+INPUTS_SHA256: Final = "407de5547f61240e18346a22bfa2a6a8033ba7c896d52b645b6310ce3987ad52"
 """sha256 over everything that shapes the code: spec, templates, runtime modules, generator versions."""
 GENERATORS: Final[dict[str, str]] = {
     "datamodel-code-generator": "0.89.0",
