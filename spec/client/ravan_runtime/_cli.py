@@ -588,7 +588,9 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _cell_text(record: Mapping[str, Any], column: Column) -> str:
+def _cell_text(record: Mapping[str, Any], column: Column, *, for_spreadsheet: bool = False) -> str:
+    """The text of one column of a record: a table or TSV cell, or (`for_spreadsheet`) a CSV cell,
+    made safe from formulas. Numbers are written as numbers: they can never be a formula."""
     value: Any = record
     for key in column.path:
         if not isinstance(value, Mapping):
@@ -598,9 +600,13 @@ def _cell_text(record: Mapping[str, Any], column: Column) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, int | float):
+        return str(value)
     if column.json_encoded or isinstance(value, dict | list):
-        return json.dumps(value, ensure_ascii=False, sort_keys=True)
-    return str(value)
+        text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    else:
+        text = str(value)
+    return _spreadsheet_safe(text) if for_spreadsheet else text
 
 
 def _print_page(page: Any, command: Command, output_format: str | None) -> None:
@@ -715,27 +721,10 @@ class _CsvEncoder:
         return self._row([column.header for column in self.columns] + ["extra"])
 
     def record(self, record: Mapping[str, Any]) -> bytes:
-        cells = [self._cell(record, column) for column in self.columns]
+        cells = [_cell_text(record, column, for_spreadsheet=True) for column in self.columns]
         extra = self._extra(record)
         cells.append(_spreadsheet_safe(json.dumps(extra, ensure_ascii=False, sort_keys=True)) if extra else "")
         return self._row([_LONE_SURROGATE.sub("\ufffd", cell) for cell in cells])
-
-    @staticmethod
-    def _cell(record: Mapping[str, Any], column: Column) -> str:
-        value: Any = record
-        for key in column.path:
-            if not isinstance(value, Mapping):
-                return ""
-            value = value.get(key)
-        if value is None:
-            return ""
-        if isinstance(value, bool):
-            return "true" if value else "false"
-        if isinstance(value, int | float):
-            return json.dumps(value)  # a number, never a formula
-        if column.json_encoded or isinstance(value, dict | list):
-            return _spreadsheet_safe(json.dumps(value, ensure_ascii=False, sort_keys=True))
-        return _spreadsheet_safe(str(value))
 
     def _extra(self, record: Mapping[str, Any]) -> dict[str, Any]:
         extra: dict[str, Any] = {}
