@@ -40,6 +40,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import tomllib
 import traceback
 from collections.abc import Iterator, Mapping
@@ -55,8 +56,17 @@ from openapi_spec_validator.readers import read_from_filename
 # the plan and the resolver are imported as the package modules every other reader imports.
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
+from scripts.lib import literals
 from scripts.lib.openapi_document import OpenAPIDocument, SpecError
-from scripts.lib.plan import ApiPlan, PlanError, build_plan, field_shape, pagination_styles, plain
+from scripts.lib.plan import (
+    ApiPlan,
+    PlanError,
+    build_plan,
+    field_shape,
+    package_metadata,
+    pagination_styles,
+    plain,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 SPEC = REPO / "spec" / "openapi.yaml"
@@ -77,8 +87,16 @@ CLIENT_GENERATORS = ("openapi-python-client", "ruff")
 MODELS_GENERATORS = ("datamodel-code-generator", "ruff")
 GENERATOR_DISTRIBUTIONS = ("openapi-python-client", "datamodel-code-generator", "ruff")
 # The scripts that shape each package besides what is under spec/.
-CLIENT_SCRIPTS = ("generate.py", "plan.py", "openapi_document.py")
-MODELS_SCRIPTS = ("generate.py",)
+CLIENT_SCRIPTS = ("generate.py", "plan.py", "openapi_document.py", "literals.py")
+MODELS_SCRIPTS = ("generate.py", "literals.py")
+
+# Written at the root of every output tree: the generator replaces a directory only when it finds
+# this in it, so `--out` can never delete a checkout, a home directory or anything else it did not make.
+OUTPUT_MARKER = ".ravan-generated"
+OUTPUT_MARKER_TEXT = "Made by scripts/generate, which replaces this directory whole on each run.\n"
+# Keys that make a JSON Schema or OpenAPI tool fetch another document.
+REFERENCE_KEYS = ("$ref", "$dynamicRef", "$recursiveRef")
+LINT_MODES = ("strict", "report", "off")
 
 # Files a test run or an editor may leave inside generated/ that are not generator output.
 IGNORED_NAMES = {"__pycache__", ".mypy_cache", ".ruff_cache", ".pytest_cache", "dist", "build"}
@@ -100,33 +118,53 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="scripts/generate", description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="fail if the output is not what the spec produces")
     parser.add_argument("--spec", type=Path, default=SPEC, help="the OpenAPI file (default: spec/openapi.yaml)")
-    parser.add_argument("--out", type=Path, default=GENERATED, help="the output directory (default: generated/)")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=GENERATED,
+        help="the output directory (default: generated/); replaced only if scripts/generate made it",
+    )
+    parser.add_argument(
+        "--lint",
+        choices=LINT_MODES,
+        default="strict",
+        help="Spectral's findings: strict (the default; warnings fail, as spec/openapi.yaml needs), "
+        "report (printed, generation goes on: for documents written elsewhere), off (not run)",
+    )
     args = parser.parse_args(argv)
+    # Relative paths are the caller's: Path.resolve() reads them against the working directory,
+    # which scripts/generate keeps as the caller's for these two options.
     spec_path: Path = args.spec.resolve()
     out: Path = args.out.resolve()
-    staging = out.with_name(f".{out.name}.staging")
 
     # The generators call ruff by name: the pinned one must be first on PATH, and must not leave
     # caches in the output.
     os.environ["PATH"] = f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}"
     os.environ["RUFF_NO_CACHE"] = "true"
 
+    staging: Path | None = None
     try:
+        if not args.check:
+            refuse_foreign_output(out)
         step(f"validate the spec ({_shown(spec_path)})")
-        validate_spec(spec_path)
+        validate_spec(spec_path, lint=args.lint)
         step("generate into a staging directory")
-        if staging.exists():
-            shutil.rmtree(staging)
-        staging.mkdir(parents=True)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        # A directory of its own, never one that was there before: only what this run made is removed.
+        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.staging-", dir=out.parent))
+        # mkdtemp makes it private (0700); the output is an ordinary directory under the umask.
+        umask = os.umask(0)
+        os.umask(umask)
+        staging.chmod(0o777 & ~umask)
         generate_all(spec_path, staging)
     except GenerationError as error:
-        shutil.rmtree(staging, ignore_errors=True)
+        _remove_own(staging)
         print(f"error: {error}", file=sys.stderr)
         print(f"{_shown(out)}/ was left untouched.", file=sys.stderr)
         return 1
     except BaseException:
         # A bug of the generate step itself: say so, with the traceback, and still leave nothing behind.
-        shutil.rmtree(staging, ignore_errors=True)
+        _remove_own(staging)
         traceback.print_exc()
         print(f"internal error of scripts/generate; {_shown(out)}/ was left untouched.", file=sys.stderr)
         return 1
@@ -150,6 +188,26 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def _remove_own(staging: Path | None) -> None:
+    if staging is not None:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def refuse_foreign_output(out: Path) -> None:
+    """Refuse an output directory that holds anything this generator did not make."""
+    if not out.exists() and not out.is_symlink():
+        return
+    if out.is_symlink() or not out.is_dir():
+        raise GenerationError(f"--out {out} is not a directory scripts/generate made: choose another path")
+    # generated/ is this generator's by definition (a checkout from before the marker has none).
+    if out == GENERATED or (out / OUTPUT_MARKER).is_file() or not any(out.iterdir()):
+        return
+    raise GenerationError(
+        f"--out {out} already exists and was not made by scripts/generate (it has no {OUTPUT_MARKER}): "
+        "it would be replaced whole, so choose a new directory or empty it yourself"
+    )
+
+
 def step(message: str) -> None:
     print(f"==> {message}", flush=True)
 
@@ -164,8 +222,36 @@ def _shown(path: Path) -> str:
 # --- validation ------------------------------------------------------------------------------
 
 
-def validate_spec(spec_path: Path) -> None:
-    """Fail with the validator's own message on a structurally invalid spec, then lint it."""
+def refuse_remote_references(spec_path: Path) -> None:
+    """Refuse a `$ref` to anything but this document, before any tool could follow it.
+
+    The validator and Spectral both fetch what a `$ref` names; a document from elsewhere (a pull
+    request, say) could make the machine that generates request internal addresses. Read here
+    with a YAML parser that fetches nothing; every reference key anywhere counts, even inside
+    examples, since the tools do not tell the two apart."""
+    try:
+        document = yaml.safe_load(spec_path.read_bytes())
+    except (OSError, yaml.YAMLError) as error:
+        raise GenerationError(f"{_shown(spec_path)} cannot be read as YAML or JSON: {error}") from None
+    stack: list[tuple[Any, str]] = [(document, "$")]
+    while stack:
+        node, where = stack.pop()
+        if isinstance(node, Mapping):
+            for key, value in node.items():
+                if key in REFERENCE_KEYS and not (isinstance(value, str) and value.startswith("#")):
+                    raise GenerationError(
+                        f"{_shown(spec_path)}: {where}.{key} is {value!r}; only references inside the "
+                        "document (#/...) are followed, nothing is fetched"
+                    )
+                stack.append((value, f"{where}.{key}"))
+        elif isinstance(node, list):
+            stack.extend((item, f"{where}[{index}]") for index, item in enumerate(node))
+
+
+def validate_spec(spec_path: Path, *, lint: str = "strict") -> None:
+    """Refuse remote references, fail with the validator's own message on a structurally invalid
+    spec, then lint it (`lint`: strict fails on warnings, report prints the findings, off skips)."""
+    refuse_remote_references(spec_path)
     try:
         spec_dict, _ = read_from_filename(str(spec_path))
         validate(spec_dict)
@@ -177,18 +263,32 @@ def validate_spec(spec_path: Path) -> None:
         detail = f"{message} (at {where})" if where else message
         raise GenerationError(f"{_shown(spec_path)} is not a valid OpenAPI document:\n{detail}") from error
 
+    if lint == "off":
+        return
     spectral = REPO / "node_modules" / ".bin" / "spectral"
     if not spectral.exists():
         raise GenerationError("Spectral is not installed: run scripts/bootstrap (scripts/generate does it for you)")
     result = subprocess.run(
-        [str(spectral), "lint", "--fail-severity", "warn", "--ruleset", str(REPO / ".spectral.yaml"), str(spec_path)],
+        [
+            str(spectral),
+            "lint",
+            "--fail-severity",
+            "warn" if lint == "strict" else "error",
+            "--ruleset",
+            str(REPO / ".spectral.yaml"),
+            str(spec_path),
+        ],
         capture_output=True,
         encoding="utf-8",
         errors="replace",
         check=False,
     )
-    if result.returncode != 0:
+    if result.returncode != 0 and lint == "strict":
         raise GenerationError(f"Spectral found problems in the spec:\n{result.stdout}{result.stderr}")
+    if result.returncode != 0 or "warning" in result.stdout:
+        # Reported, not fatal: the structural validation above has passed, and what the
+        # generator cannot serve it refuses by itself, naming the operation.
+        print(f"Spectral's findings (--lint {lint}: reported, generation goes on):\n{result.stdout.strip()}")
 
 
 # --- generation ------------------------------------------------------------------------------
@@ -197,12 +297,16 @@ def validate_spec(spec_path: Path) -> None:
 def generate_all(spec_path: Path, out: Path) -> None:
     spec_bytes = spec_path.read_bytes()
     raw_spec = yaml.safe_load(spec_bytes)
-    provenance = build_provenance(spec_bytes, raw_spec, spec_path)
+    try:
+        provenance = build_provenance(spec_bytes, raw_spec, spec_path)
+    except PlanError as error:
+        raise GenerationError(f"the spec cannot describe a package: {error}") from None
 
     client_dir = out / CLIENT_PROJECT
     generate_client(spec_path, client_dir, raw_spec, provenance)
     models_dir = out / MODELS_PROJECT
     generate_models(spec_path, models_dir, raw_spec, provenance)
+    (out / OUTPUT_MARKER).write_text(OUTPUT_MARKER_TEXT, encoding="utf-8")
     (out / "provenance.json").write_text(json.dumps(provenance, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     for project_dir in (client_dir, models_dir):
         ruff(project_dir, "check", "--fix-only", "--quiet", ".")
@@ -230,7 +334,7 @@ def build_provenance(spec_bytes: bytes, raw_spec: Mapping[str, Any], spec_path: 
     spec/models/** and the models generator's options. A change to the client's runtime leaves
     the models' version alone."""
     generators = {name: importlib.metadata.version(name) for name in GENERATOR_DISTRIBUTIONS}
-    spec_version = str(raw_spec["info"]["version"])
+    spec_version = package_metadata(raw_spec).version
     codegen_options = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["datamodel-codegen"]
     client_inputs = _inputs_hash(
         spec_bytes,
@@ -304,11 +408,9 @@ def template_globals(plan: ApiPlan, openapi: Any, provenance: Mapping[str, Any])
         "error_class": error_class_name,
         "pagination_style_class": lambda name: styles[name].__name__,
         "fail": template_failure,
-        # Text from the spec reaches templates wrapped (UntrustedString): printed through this.
+        # Text from the spec reaches templates wrapped (UntrustedString): unwrapped by this, then
+        # printed only through the filters of literals.py (pyrepr, docstring, toml).
         "plain": plain,
-        # Every Python literal made of spec text (strings, tuples, numbers, booleans, None) is
-        # printed by repr: whatever the text holds, the literal means it (JSON is not Python).
-        "pyrepr": repr,
     }
 
 
@@ -322,8 +424,7 @@ def generate_client(
     config.package_version_override = client_provenance["package_version"]
     plan = plan_of(spec_path, raw_spec, openapi)
     project = Project(openapi=openapi, config=config, custom_template_path=CLIENT_SPEC_DIR / "templates")
-    project.env.globals.update(template_globals(plan, openapi, client_provenance))
-    project.env.globals["spec"] = _SpecInfo(raw_spec)
+    prepare_client_templates(project.env, plan, openapi, client_provenance, raw_spec)
 
     # Any generator message, warnings included, fails the run: a skipped post hook would let
     # unformatted code through.
@@ -341,11 +442,28 @@ def generate_client(
         (project_dir / target).write_text(rendered, encoding="utf-8")
 
 
-class _SpecInfo:
-    """The few raw-spec facts the package files print (license); everything else is the plan's."""
+def prepare_client_templates(
+    env: jinja2.Environment,
+    plan: ApiPlan,
+    openapi: Any,
+    provenance: Mapping[str, Any],
+    raw_spec: Mapping[str, Any],
+) -> None:
+    """openapi-python-client's template environment, made ready for the client's templates."""
+    env.globals.update(template_globals(plan, openapi, provenance))
+    env.globals["license"] = package_metadata(raw_spec).license
+    literals.install(env)
+    # openapi-python-client wraps every string of the spec in UntrustedString: one printed raw by a
+    # template (ours or its own) stops generation instead of reaching the code unescaped.
+    env.finalize = _refuse_unescaped
 
-    def __init__(self, raw: Mapping[str, Any]) -> None:
-        self.raw = raw
+
+def _refuse_unescaped(value: Any) -> Any:
+    if type(value).__name__ == "UntrustedString":
+        raise GenerationError(
+            "a template printed text of the spec without escaping it (use the pyrepr, docstring or toml filter)"
+        )
+    return value
 
 
 def error_class_name(status: int) -> str:
@@ -376,12 +494,12 @@ def generate_models(
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
     )
+    literals.install(env)
     context: dict[str, Any] = {
         "provenance": models_provenance,
         "package_name": MODELS_PACKAGE,
         "project_name": MODELS_PROJECT,
-        "license": raw_spec["info"]["license"]["identifier"],
-        "title": raw_spec["info"]["title"],
+        "license": package_metadata(raw_spec).license,
     }
     # The package's pyproject.toml (with its ruff settings) must exist before the generator runs:
     # its formatter follows the ruff config nearest the output.
@@ -474,14 +592,16 @@ def short_diff(old: Path, new: Path, shown: str, limit: int = 40) -> list[str]:
 
 
 def swap_in(new: Path, target: Path) -> None:
-    old = target.with_name(target.name + ".old")
-    if old.exists():
-        shutil.rmtree(old)
-    if target.exists():
-        target.rename(old)
+    """Put `new` where `target` is; the old tree (one this generator made: see refuse_foreign_output)
+    is moved into a directory of this run's own and removed from there."""
+    refuse_foreign_output(target)
+    if not target.exists():
+        new.rename(target)
+        return
+    holder = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
+    target.rename(holder / target.name)
     new.rename(target)
-    if old.exists():
-        shutil.rmtree(old)
+    shutil.rmtree(holder)
 
 
 if __name__ == "__main__":

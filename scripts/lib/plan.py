@@ -40,6 +40,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 from typing import Any
+from urllib.parse import quote
 
 from scripts.lib.openapi_document import OpenAPIDocument, Operation, Schema, SpecError
 
@@ -62,6 +63,48 @@ DEFAULT_EXPORT_PAGE_SIZE = 100
 
 class PlanError(SpecError):
     """The spec asks for something the generator does not support; the message says what and where."""
+
+
+# RFC 9110 section 5.6.2: a field name is a token.
+HEADER_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+
+
+@dataclass(frozen=True)
+class PackageMetadata:
+    """What the spec says of the packages themselves, checked: both pyproject.toml files print it."""
+
+    version: str
+    """`info.version`, a PEP 440 public version (no local label: the generator adds its own)."""
+    license: str | None
+    """`info.license.identifier` as a canonical SPDX expression, or None when the spec names none."""
+
+
+def package_metadata(raw: Mapping[str, Any]) -> PackageMetadata:
+    """`info.version` and `info.license`, refused in one line when a package could not carry them."""
+    from packaging.licenses import InvalidLicenseExpression, canonicalize_license_expression
+    from packaging.version import InvalidVersion, Version
+
+    info = raw.get("info")
+    if not isinstance(info, Mapping):
+        raise PlanError("the spec has no info object")
+    version = info.get("version")
+    if not isinstance(version, str):
+        raise PlanError(f"info.version must be a string, got {version!r}")
+    try:
+        parsed = Version(version)
+    except InvalidVersion:
+        parsed = None
+    if parsed is None or parsed.local is not None or version != version.strip():
+        raise PlanError(f"info.version {version!r} is not a PEP 440 public version (such as 1.2.0 or 2.0.0rc1)")
+    license_info = info.get("license")
+    identifier = license_info.get("identifier") if isinstance(license_info, Mapping) else None
+    license_expression = None
+    if identifier is not None:
+        try:
+            license_expression = canonicalize_license_expression(str(identifier))
+        except InvalidLicenseExpression:
+            raise PlanError(f"info.license.identifier {identifier!r} is not an SPDX license expression") from None
+    return PackageMetadata(version=version, license=license_expression)
 
 
 # --- the plan's data ---------------------------------------------------------------------------
@@ -143,7 +186,16 @@ class ArgumentPlan:
 
     @property
     def cli_flag(self) -> str:
-        return "--" + self.python_name.replace("_", "-")
+        """`--python-name`; an argument whose flag the CLI keeps for itself (`--format`, `--api-key`,
+        ... : the runtime's RESERVED_FLAGS) is `--<location>-python-name` instead (`--query-format`)."""
+        flag = "--" + self.python_name.replace("_", "-")
+        if set(self.cli_flags_for(flag)) & cli_reserved_flags():
+            flag = f"--{self.location}-{flag[2:]}"
+        return flag
+
+    def cli_flags_for(self, flag: str) -> tuple[str, ...]:
+        """Every spelling the CLI gives the option (a boolean has its `--no-` too)."""
+        return (flag, f"--no-{flag[2:]}") if self.rule.kind == "boolean" else (flag,)
 
     @property
     def doc(self) -> str:
@@ -220,6 +272,10 @@ class OperationPlan:
     label: str
     method: str
     path: str
+    """The path template as the spec writes it (for docs)."""
+    wire_path: str
+    """The same template as sent: every character outside RFC 3986's path characters in its literal
+    parts percent-encoded as UTF-8 (`/café` is `/caf%C3%A9`); placeholders stay as they are."""
     tag: str
     resource: str
     method_name: str
@@ -463,6 +519,11 @@ def build_plan(document: OpenAPIDocument, generator_data: Any) -> ApiPlan:
     api_key_header = document.api_key_header()
     if api_key_header is None:
         raise PlanError("the spec has no apiKey security scheme sent in a header")
+    if not HEADER_NAME.fullmatch(api_key_header):
+        raise PlanError(
+            f"the apiKey security scheme's header name {api_key_header!r} is not an HTTP header name "
+            "(an RFC 9110 token: letters, digits and !#$%&'*+-.^_`|~)"
+        )
     endpoints = _endpoints_by_operation(generator_data)
     models = {plain(model.class_info.name): model for model in generator_data.models}
     tags_described = {t["name"]: t.get("description", "") for t in document.raw.get("tags") or []}
@@ -552,6 +613,25 @@ def client_attribute_names() -> frozenset[str]:
     return frozenset(names) | CLIENT_SETTINGS | GENERATED_CLIENT_METHODS
 
 
+# RFC 3986 section 3.3: a path's characters besides letters and digits (unreserved, sub-delims,
+# ":", "@" and the "/" between segments).
+_PATH_SAFE = "/-._~!$&'()*+,;=:@"
+
+
+def wire_path_of(template: str) -> str:
+    """The path template with its literal parts percent-encoded (UTF-8) where RFC 3986 asks, so a
+    non-ASCII or reserved character is sent as the spec means it; an existing `%XX` is kept."""
+    parts = re.split(r"({[^}]*})", template)
+    encoded = []
+    for index, part in enumerate(parts):
+        if index % 2:  # a placeholder: replaced by an encoded value at call time
+            encoded.append(part)
+            continue
+        chunks = re.split(r"(%[0-9A-Fa-f]{2})", part)
+        encoded.append("".join(chunk if n % 2 else quote(chunk, safe=_PATH_SAFE) for n, chunk in enumerate(chunks)))
+    return "".join(encoded)
+
+
 def snake_to_cli(name: str) -> str:
     return name.replace("_", "-")
 
@@ -600,6 +680,18 @@ def _plan_operation(
                 f"would both be the argument {argument.python_name!r}"
             )
         taken[argument.python_name] = f"the {argument.location} {argument.wire_name!r}"
+    flags: dict[str, str] = {}
+    for argument in arguments + (body.arguments if body else ()):
+        if argument.location == "path":
+            continue
+        for flag in argument.cli_flags_for(argument.cli_flag):
+            if flag in cli_reserved_flags() or flag in flags:
+                other = flags.get(flag, "the command line's own option")
+                raise PlanError(
+                    f"{label}: the {argument.location} {argument.wire_name!r} and {other} would both be the "
+                    f"command-line option {flag}: rename one of them in the spec"
+                )
+            flags[flag] = f"the {argument.location} {argument.wire_name!r}"
     placeholders = set(re.findall(r"{([^}]+)}", operation.path))
     declared = {a.wire_name for a in arguments if a.location == "path"}
     if placeholders != declared:
@@ -648,6 +740,7 @@ def _plan_operation(
         label=label,
         method=method,
         path=operation.path,
+        wire_path=wire_path_of(operation.path),
         tag=tag,
         resource=python_identifier(tag, what=f"tag {tag!r}"),
         method_name=method_name,
@@ -1108,6 +1201,12 @@ def _runtime_module(name: str) -> ModuleType:
         sys.modules[package] = module
         spec.loader.exec_module(module)
     return importlib.import_module(f"{package}.{name}")
+
+
+def cli_reserved_flags() -> frozenset[str]:
+    """The command line's own options (the runtime's `_commands.RESERVED_FLAGS`)."""
+    flags: frozenset[str] = _runtime_module("_commands").RESERVED_FLAGS
+    return flags
 
 
 def pagination_styles() -> Mapping[str, Any]:

@@ -13,7 +13,13 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from scripts.lib.generate import CLIENT_SPEC_DIR, GenerationError, load_generator_data, plan_of, template_globals
+from scripts.lib.generate import (
+    CLIENT_SPEC_DIR,
+    GenerationError,
+    load_generator_data,
+    plan_of,
+    prepare_client_templates,
+)
 from scripts.lib.plan import ApiPlan
 
 __all__ = ["GenerationError", "ok_response", "plan_error", "plan_of_spec", "render", "spec_with"]
@@ -81,5 +87,5 @@ def render(spec: dict[str, Any], template_name: str) -> str:
             "package_version": "1.0.0+g000000000000",
             "generators": {},
         }
-        project.env.globals.update(template_globals(plan, openapi, provenance))
+        prepare_client_templates(project.env, plan, openapi, provenance, spec)
         return str(project.env.get_template(template_name).render())

@@ -24,14 +24,19 @@ SPEC_PATH = Path("spec") / "openapi.yaml"
 GENERATED = "generated"
 CLIENT_PROJECT_DIR = Path(GENERATED) / "ravan-client"
 MODELS_PROJECT_DIR = Path(GENERATED) / "ravan-models"
-# Where generate.py stages its output and parks the old tree while swapping.
-SCRATCH_DIR_NAMES = (".generated.staging", "generated.old")
+# Where generate.py stages its output and parks the old tree while swapping (each run's own).
+SCRATCH_DIR_PATTERNS = (".generated.staging-*", ".generated.old-*")
 # Left by Python, ruff, mypy and pytest; never part of what the generator writes.
 CACHE_NAMES = frozenset({"__pycache__", ".mypy_cache", ".ruff_cache", ".pytest_cache"})
 
 COPIED_DIRS = ("spec", "scripts", GENERATED)
 COPIED_FILES = ("pyproject.toml", ".spectral.yaml")
 GENERATION_TIMEOUT_SECONDS = 120
+
+
+def scratch_dirs_left(repo: Path) -> list[str]:
+    """The staging or swap directories a generation left in `repo` (none, when it cleaned up)."""
+    return sorted(path.name for pattern in SCRATCH_DIR_PATTERNS for path in repo.glob(pattern))
 
 
 def make_scratch_repo(destination: Path) -> Path:

@@ -17,10 +17,10 @@ import pytest
 
 from tests.generate.scratch import (
     GENERATED,
-    SCRATCH_DIR_NAMES,
     describe,
     finish,
     make_scratch_repo,
+    scratch_dirs_left,
     start_generate,
     tree_hashes,
 )
@@ -109,4 +109,4 @@ def test_check_leaves_the_drifted_tree_as_it_was(checks: dict[str, DriftCheck], 
     check = checks[name]
 
     assert check.after == check.before, "--check modified generated/"
-    assert [scratch for scratch in SCRATCH_DIR_NAMES if (check.repo / scratch).exists()] == []
+    assert scratch_dirs_left(check.repo) == []

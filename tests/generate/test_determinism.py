@@ -19,11 +19,11 @@ from tests.generate.scratch import (
     CACHE_NAMES,
     GENERATED,
     REPO_ROOT,
-    SCRATCH_DIR_NAMES,
     SPEC_PATH,
     describe,
     make_scratch_repo,
     run_generate,
+    scratch_dirs_left,
     subprocess_env,
     tree_hashes,
 )
@@ -116,7 +116,7 @@ def test_generated_files_do_not_mention_where_the_repository_is(runs: Determinis
 
 
 def test_generation_leaves_no_staging_tree_or_caches_behind(runs: DeterminismRuns) -> None:
-    leftovers = [name for name in SCRATCH_DIR_NAMES if (runs.repo / name).exists()]
+    leftovers = scratch_dirs_left(runs.repo)
     caches = [
         str(path.relative_to(runs.repo)) for path in (runs.repo / GENERATED).rglob("*") if path.name in CACHE_NAMES
     ]
@@ -133,4 +133,4 @@ def test_output_does_not_depend_on_the_locale_encoding(scratch_repo: Path) -> No
 
     assert result.returncode == 0, describe(result)
     assert "generated/ is up to date." in result.stdout
-    assert [name for name in SCRATCH_DIR_NAMES if (scratch_repo / name).exists()] == []
+    assert scratch_dirs_left(scratch_repo) == []

@@ -17,11 +17,11 @@ import yaml
 
 from tests.generate.scratch import (
     GENERATED,
-    SCRATCH_DIR_NAMES,
     SPEC_PATH,
     describe,
     replace_once,
     run_generate,
+    scratch_dirs_left,
     tree_hashes,
 )
 
@@ -99,7 +99,7 @@ def test_invalid_spec_stops_generation_and_leaves_generated_untouched(scratch_re
     assert "generated/ was left untouched." in result.stderr, describe(result)
     assert "==> generate into a staging directory" not in result.stdout, "generation started on an invalid spec"
     assert tree_hashes(scratch_repo / GENERATED) == before
-    assert [name for name in SCRATCH_DIR_NAMES if (scratch_repo / name).exists()] == []
+    assert scratch_dirs_left(scratch_repo) == []
 
 
 def test_spec_the_templates_cannot_handle_stops_generation_and_leaves_generated_untouched(scratch_repo: Path) -> None:
@@ -114,4 +114,4 @@ def test_spec_the_templates_cannot_handle_stops_generation_and_leaves_generated_
     assert "'sessions' must be a required, non-null property" in result.stderr, describe(result)
     assert "generated/ was left untouched." in result.stderr, describe(result)
     assert tree_hashes(scratch_repo / GENERATED) == before
-    assert [name for name in SCRATCH_DIR_NAMES if (scratch_repo / name).exists()] == []
+    assert scratch_dirs_left(scratch_repo) == []

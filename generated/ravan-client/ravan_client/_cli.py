@@ -328,8 +328,10 @@ def _param_type(kind: str, option: Option) -> _ParamType:
 
 def _click_param(option: Option, *, default: Any = None) -> click.Parameter:
     if option.positional:
-        return click.Argument([option.python_name], type=_param_type(option.kind, option), required=True)
-    name = option.python_name.replace("_", "-")
+        return click.Argument(
+            [option.dest], type=_param_type(option.kind, option), required=True, metavar=option.python_name.upper()
+        )
+    flag = option.flag
     help_text = option.help
     show_default: bool | str = False
     if default is not None:
@@ -341,7 +343,7 @@ def _click_param(option: Option, *, default: Any = None) -> click.Parameter:
         # click's `required` check off (click 8.3+), so a required flag has none.
         unset: dict[str, Any] = {} if option.required else {"default": None}
         return click.Option(
-            [f"--{name}/--no-{name}", option.python_name],
+            [f"{flag}/--no-{flag[2:]}", option.dest],
             **unset,
             required=option.required,
             help=help_text,
@@ -349,7 +351,7 @@ def _click_param(option: Option, *, default: Any = None) -> click.Parameter:
     if option.kind == "array":
         item_kind = option.item_kind or "string"
         return click.Option(
-            [f"--{name}", option.python_name],
+            [flag, option.dest],
             type=_param_type(item_kind, option),
             multiple=True,
             required=option.required,
@@ -360,7 +362,7 @@ def _click_param(option: Option, *, default: Any = None) -> click.Parameter:
         param_type = _Nullable(param_type)
         help_text = f"{help_text} `null` sends null.".strip()
     return click.Option(
-        [f"--{name}", option.python_name],
+        [flag, option.dest],
         type=param_type,
         required=option.required,
         **({} if default is None else {"default": default}),  # see the boolean flag above
@@ -403,7 +405,7 @@ def _arguments(command: Command, values: Mapping[str, Any]) -> dict[str, Any]:
     """The options given, as keyword arguments of the client method (absent ones left out)."""
     arguments: dict[str, Any] = {}
     for option in command.options:
-        value = values.get(option.python_name)
+        value = values.get(option.dest)
         if value is None or value == ():
             continue
         if value is _NULL:

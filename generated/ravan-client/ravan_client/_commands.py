@@ -10,7 +10,27 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Column", "Command", "Group", "Option", "Program"]
+__all__ = ["RESERVED_FLAGS", "Column", "Command", "Group", "Option", "Program"]
+
+# The command line's own options (_cli.py): an argument of the spec never takes one of these. The
+# plan gives a colliding argument another flag (README: "The command line"), and every argument
+# reaches the command under its own destination (`Option.dest`), so no name of the spec can take
+# over a value of the CLI's either.
+RESERVED_FLAGS = frozenset(
+    {
+        "--help",
+        "--version",
+        "--base-url",
+        "--api-key",
+        "--timeout",
+        "--max-retries",
+        "--allow-insecure-http",
+        "--format",
+        "--output",
+        "--prefetch",
+        "--max-items",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -23,6 +43,8 @@ class Option:
     python_name: str
     kind: str
     help: str = ""
+    flag: str = ""
+    """`--name`, as the plan spells it (never one of RESERVED_FLAGS); empty: from python_name."""
     required: bool = False
     positional: bool = False
     minimum: float | None = None
@@ -35,9 +57,15 @@ class Option:
     null_is_sent: bool = False
     """A nullable body property: `--flag null` sends JSON null."""
 
+    def __post_init__(self) -> None:
+        if not self.flag:
+            object.__setattr__(self, "flag", "--" + self.python_name.replace("_", "-"))
+
     @property
-    def flag(self) -> str:
-        return "--" + self.python_name.replace("_", "-")
+    def dest(self) -> str:
+        """The name the command's callback receives the value under: a namespace of its own, apart
+        from the CLI's own options (`api_key`, `output_format`, ...)."""
+        return f"arg_{self.python_name}"
 
 
 @dataclass(frozen=True)

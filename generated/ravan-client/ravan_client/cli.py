@@ -12,7 +12,7 @@ from ._provenance import SPEC_SHA256, SPEC_VERSION
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "1.0.0+geb31a13124e9"
+__version__ = "1.0.0+g433ce320274b"
 
 PROGRAM = Program(
     name="ravan-calls",
@@ -32,6 +32,7 @@ PROGRAM = Program(
                             "page",
                             "integer",
                             help="The page number to return. Page numbering starts at 1. Allowed: an integer >= 1. Server default: 1.",
+                            flag="--page",
                             minimum=1,
                             server_default=1,
                         ),
@@ -39,6 +40,7 @@ PROGRAM = Program(
                             "page_size",
                             "integer",
                             help="The number of records to return per page. The vendor documents no maximum, so none is enforced here. Allowed: an integer >= 1. Server default: 20.",
+                            flag="--page-size",
                             minimum=1,
                             server_default=20,
                         ),
@@ -46,47 +48,56 @@ PROGRAM = Program(
                             "agent_id",
                             "string",
                             help="The unique ID of the agent that should own, handle, or be assigned to this resource. Use the id returned by the Agent API.",
+                            flag="--agent-id",
                         ),
                         Option(
                             "status",
                             "string",
                             help="Filters by the current status of the call session. Use one of the status values supported by the endpoint; the vendor does not enumerate them. Values seen include `completed`, `in_progress`, `ringing`, `failed`, `pending`, `transfer`, `timeout` and `error`. Any string is sent as given.",
+                            flag="--status",
                         ),
                         Option(
                             "channel",
                             "string",
                             help="Filters calls by channel. Common values include `voice`, `web` and `sip`; `phone` and `inbound_call` have been seen too. Any string is sent as given.",
+                            flag="--channel",
                         ),
                         Option(
                             "caller_number",
                             "string",
                             help="Filters results by the caller phone number in E.164 format. Example: +14157774444.",
+                            flag="--caller-number",
                         ),
                         Option(
                             "search",
                             "string",
                             help="A search string used to filter matching records by supported text fields.",
+                            flag="--search",
                         ),
                         Option(
                             "sort_by",
                             "string",
                             help="The field to sort results by. Use one of the fields supported by the endpoint; the vendor does not enumerate them (`startedAt` and `createdAt` are likely candidates).",
+                            flag="--sort-by",
                         ),
                         Option(
                             "sort_order",
                             "choice",
                             help="The sort direction. Use `asc` for ascending order or `desc` for descending order. Allowed: 'asc' or 'desc'.",
+                            flag="--sort-order",
                             choices=("asc", "desc"),
                         ),
                         Option(
                             "started_after",
                             "date-time",
                             help="Filters calls that started after this ISO 8601 timestamp. Give a timezone: a timestamp without one is ambiguous. Allowed: a timezone-aware datetime.",
+                            flag="--started-after",
                         ),
                         Option(
                             "started_before",
                             "date-time",
                             help="Filters calls that started before this ISO 8601 timestamp. Give a timezone: a timestamp without one is ambiguous. Allowed: a timezone-aware datetime.",
+                            flag="--started-before",
                         ),
                     ),
                     "object",
