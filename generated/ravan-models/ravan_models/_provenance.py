@@ -6,7 +6,7 @@ SPEC_SHA256: Final = "07845a398999ae43f9bdff07aa479fad1a80532fc30841ac49b21d6074
 """sha256 of the spec/openapi.yaml this package was generated from."""
 SPEC_VERSION: Final = "1.0.0"
 """The spec's info.version."""
-INPUTS_SHA256: Final = "f669ded34faac9df741e5955d7941a29abde4fa995e2b2223e4f5e23c9d7e0d2"
+INPUTS_SHA256: Final = "81e8f8e6d5584f056be78343c24fed0df323fa28edfc0d0dec7be557d1438e96"
 """sha256 over everything that shapes the code: spec, templates, runtime modules, generator versions."""
 GENERATORS: Final[dict[str, str]] = {
     "datamodel-code-generator": "0.89.0",
