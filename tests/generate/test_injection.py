@@ -50,7 +50,7 @@ def free_text_payload(canary: Path) -> str:
     return (
         f' {MARKER} """ \'\'\' " \' \\ \\" \\\n'
         f"# {{{{ {MARKER} }}}} {{% raw %}} {{# #}}\n"
-        f"]]\n[tool.{MARKER}]\nentry = 1\n[project.scripts]\nx = \"os:system\"\n"
+        f']]\n[tool.{MARKER}]\nentry = 1\n[project.scripts]\nx = "os:system"\n'
         f'"""\n{code}\n"""\n'
         f"'''\n{code}\n'''\n"
         f"{code} #\n"
@@ -61,7 +61,7 @@ def free_text_payload(canary: Path) -> str:
 NAME_PAYLOAD = f"{MARKER}\"'\\#{{{{x}}}}[t]"
 # What of the payloads may appear outside a string token: nothing raw. (A name made from a
 # payload, such as the class `ListCallSessionsInjectedXt`, holds the marker but none of these.)
-RAW_FRAGMENTS = (f"{MARKER}\"", f"{MARKER} ", "__import__", "write_text(")
+RAW_FRAGMENTS = (f'{MARKER}"', f"{MARKER} ", "__import__", "write_text(")
 
 
 def hostile(spec: dict[str, Any], canary: Path) -> dict[str, Any]:
@@ -197,8 +197,10 @@ def test_both_pyproject_files_parse_with_only_the_declared_entry_points(generate
     models = tomllib.loads((generated.out / "ravan-models" / "pyproject.toml").read_text(encoding="utf-8"))
     assert client["project"]["scripts"] == {"ravan-calls": "ravan_client.cli:main"}
     assert "scripts" not in models["project"]
-    assert "entry-points" not in client["project"] and "entry-points" not in models["project"]
-    assert MARKER not in client.get("tool", {}) and MARKER not in models.get("tool", {})
+    assert "entry-points" not in client["project"]
+    assert "entry-points" not in models["project"]
+    assert MARKER not in client.get("tool", {})
+    assert MARKER not in models.get("tool", {})
     # The title travelled into the description as text.
     assert MARKER in client["project"]["description"]
 
@@ -248,10 +250,13 @@ def test_every_module_imports_without_running_the_payload(generated: Generated) 
     assert MARKER in found["doc"]
 
 
+HELP = "import sys; sys.argv = ['ravan-calls', '--help']; import ravan_client.cli as c; c.main()"
+
+
 def test_the_command_line_help_shows_the_payload_as_text(generated: Generated) -> None:
     paths = [generated.out / "ravan-client", generated.out / "ravan-models"]
     result = subprocess.run(
-        [sys.executable, "-c", "import sys; sys.argv = ['ravan-calls', '--help']; import ravan_client.cli as c; c.main()"],
+        [sys.executable, "-c", HELP],
         env=subprocess_env(paths, COLUMNS="200"),
         cwd=generated.out,
         capture_output=True,
