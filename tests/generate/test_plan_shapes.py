@@ -563,3 +563,72 @@ def test_a_header_parameter_that_is_the_api_keys_own_header_stops_generation() -
 def test_x_idempotent_false_keeps_even_a_put_or_delete_from_being_repeated(method: str) -> None:
     spec = spec_with({"/things": {method: {"operationId": "doThing", "x-idempotent": False}}})
     assert plan_of_spec(spec).operations[0].retry_after_send is False
+
+
+# --- issue 16: paths and flags that a spec could not be trusted with ------------------------------
+
+
+def test_a_non_ascii_or_reserved_character_in_a_path_is_sent_percent_encoded_as_utf8() -> None:
+    spec = spec_with(
+        {
+            "/café/{nom}/a b%2F": {
+                "get": {
+                    "operationId": "getThing",
+                    "parameters": [{"name": "nom", "in": "path", "required": True, "schema": {"type": "string"}}],
+                },
+            }
+        }
+    )
+    operation = plan_of_spec(spec).operations[0]
+    # RFC 3986: UTF-8, percent-encoded; an existing escape is kept; the placeholder is left to the call.
+    assert operation.wire_path == "/caf%C3%A9/{nom}/a%20b%2F"
+    assert operation.path == "/café/{nom}/a b%2F"
+    assert "path='/caf%C3%A9/{nom}/a%20b%2F'" in render(spec, "resources.py.jinja")
+
+
+@pytest.mark.parametrize(
+    ("name", "kind", "flag"),
+    [
+        ("format", {"type": "string"}, "--query-format"),
+        ("api_key", {"type": "string"}, "--query-api-key"),
+        ("output", {"type": "string"}, "--query-output"),
+        ("base_url", {"type": "string"}, "--query-base-url"),
+        ("help", {"type": "string"}, "--query-help"),
+        ("allow_insecure_http", {"type": "boolean"}, "--query-allow-insecure-http"),
+        ("version", {"type": "boolean"}, "--query-version"),
+        ("filterBy", {"type": "string"}, "--filter-by"),
+    ],
+)
+def test_a_parameter_named_like_one_of_the_clis_own_options_gets_a_flag_of_its_own(
+    name: str, kind: dict[str, Any], flag: str
+) -> None:
+    spec = spec_with(
+        {
+            "/things": {
+                "get": {"operationId": "getThings", "parameters": [{"name": name, "in": "query", "schema": kind}]}
+            }
+        }
+    )
+    (argument,) = plan_of_spec(spec).operations[0].arguments
+    assert argument.cli_flag == flag
+    assert f"flag={flag!r}," in render(spec, "cli.py.jinja")
+
+
+def test_a_renamed_flag_that_meets_another_parameters_stops_generation_naming_both() -> None:
+    spec = spec_with(
+        {
+            "/things": {
+                "get": {
+                    "operationId": "getThings",
+                    "parameters": [
+                        {"name": "format", "in": "query", "schema": {"type": "string"}},
+                        {"name": "query_format", "in": "query", "schema": {"type": "string"}},
+                    ],
+                }
+            }
+        }
+    )
+    message = plan_error(spec)
+    assert "'format'" in message
+    assert "'query_format'" in message
+    assert "--query-format" in message

@@ -12,6 +12,7 @@ import json
 import re
 from typing import Any
 
+import click
 import httpx
 import pytest
 from ravan_runtime import _cli
@@ -416,3 +417,70 @@ def test_the_key_never_reaches_the_output(cli: Cli) -> None:
     assert result.code == 1
     assert "sk-very-secret-123" not in result.out + result.err
     assert API_KEY not in result.out + result.err
+
+
+# --- options of the spec never take the CLI's own (issue 16, item 10) -----------------------------
+
+
+def test_spec_options_named_like_the_clis_own_keep_their_own_flags_and_values() -> None:
+    from ravan_runtime._commands import Command, Group, Option, Program
+
+    command = Command(
+        "list",
+        "list",
+        "List things.",
+        (
+            Option("format", "string", flag="--query-format"),
+            Option("api_key", "string", flag="--query-api-key"),
+            Option("output_format", "string"),
+            Option("page", "integer"),
+            Option("page_size", "integer"),
+        ),
+        "object",
+        paginated=True,
+        export_name="export",
+        page_option="page",
+        size_option="page_size",
+        export_page_size=10,
+    )
+    program = Program(
+        name="demo",
+        help="Demo.",
+        groups=(Group("things", "things", "Things.", (command,)),),
+        top_level_group=None,
+        version="1",
+        spec_version="1",
+        spec_sha256="0" * 64,
+        install_hint="",
+    )
+    group = _cli.build(program, lambda **settings: None)  # type: ignore[arg-type]
+    things = group.commands["things"]
+    assert isinstance(things, click.Group)
+    listing = things.commands["list"]
+    context = listing.make_context(
+        "list",
+        [
+            "--format",
+            "csv",
+            "--query-format",
+            "wav",
+            "--api-key",
+            "KEY",
+            "--query-api-key",
+            "q",
+            "--output-format",
+            "o",
+        ],
+    )
+    # The CLI's own options keep their values; each spec option has its own destination.
+    assert context.params["output_format"] == "csv"
+    assert context.params["api_key"] == "KEY"
+    assert context.params["arg_format"] == "wav"
+    assert context.params["arg_api_key"] == "q"
+    assert context.params["arg_output_format"] == "o"
+    assert _cli._arguments(command, context.params) == {"format": "wav", "api_key": "q", "output_format": "o"}
+    export = things.commands["export"]
+    context = export.make_context("export", ["--format", "csv", "--output", "x.csv", "--query-format", "wav"])
+    assert context.params["export_format"] == "csv"
+    assert context.params["output"] == "x.csv"
+    assert context.params["arg_format"] == "wav"
