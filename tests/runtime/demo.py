@@ -576,6 +576,8 @@ PROGRAM = Program(
                     LIST_OPTIONS[:2],
                     "object",
                     paginated=True,
+                    export_name="export-counted",
+                    export_page_size=100,
                     page_option="page",
                     size_option="page_size",
                     table_columns=TABLE_COLUMNS,

@@ -12,7 +12,7 @@ from ._provenance import SPEC_SHA256, SPEC_VERSION
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "1.0.0+gb816bafd6ad5"
+__version__ = "1.0.0+g7f6318894a9e"
 
 PROGRAM = Program(
     name="ravan-calls",
