@@ -59,7 +59,9 @@ from ._exceptions import (
     AuthenticationError,
     BadRequestError,
     ConflictError,
+    InsecureBaseURLError,
     InternalServerError,
+    MissingAPIKeyError,
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
@@ -210,9 +212,10 @@ class BaseClient:
         if api_key is None:
             api_key = next((os.environ[name] for name in API_KEY_ENV_VARS if os.environ.get(name)), None)
         if not api_key:
-            raise ValueError(
+            raise MissingAPIKeyError(
                 "No API key: pass api_key=... or set the RAVAN_API_KEY environment variable "
-                "(AGNI_API_KEY is accepted too)."
+                "(AGNI_API_KEY is accepted too).",
+                API_KEY_ENV_VARS,
             )
         if not isinstance(api_key, str):
             raise TypeError(f"api_key must be a string, got {type(api_key).__name__}")
@@ -230,9 +233,10 @@ class BaseClient:
         redact_http_logs(self._redactor)
         self._display_base_url = display_url(str(base_url)) if base_url_secrets else str(url)
         if url.scheme == "http" and not allow_insecure_http and not _is_loopback(url.host):
-            raise ValueError(
+            raise InsecureBaseURLError(
                 f"base_url {self._display_base_url!r} is plain http to a non-loopback host: the API key would "
-                "travel unencrypted. Use https, or pass allow_insecure_http=True if you really mean it."
+                "travel unencrypted. Use https, or pass allow_insecure_http=True if you really mean it.",
+                self._display_base_url,
             )
         self._api_key = Secret(api_key)
         self._api_key_header = api_key_header

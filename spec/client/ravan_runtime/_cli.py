@@ -66,7 +66,9 @@ from ._exceptions import (
     APIStatusError,
     APITimeoutError,
     AuthenticationError,
+    InsecureBaseURLError,
     InternalServerError,
+    MissingAPIKeyError,
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
@@ -431,15 +433,25 @@ def _make_client(client_class: Callable[..., SyncAPIClient], values: Mapping[str
         settings["max_retries"] = values["max_retries"]
     try:
         return client_class(**settings)
+    # Told apart by class, never by the message's wording: the command line names its own options.
+    except MissingAPIKeyError as error:
+        raise CliError(f"No API key: {_key_sources(error.env_vars)}.", EXIT_USAGE) from None
+    except InsecureBaseURLError as error:
+        raise CliError(
+            f"--base-url {error.base_url!r} is plain http to a non-loopback host: the API key would travel "
+            "unencrypted. Use https, or pass --allow-insecure-http if you really mean it.",
+            EXIT_USAGE,
+        ) from None
     except (ValueError, TypeError) as error:
-        message = str(error)
-        if message.startswith("No API key"):
-            message = "No API key: set RAVAN_API_KEY (or AGNI_API_KEY), or pass --api-key."
-        elif "plain http" in message:
-            message = (
-                message.split(" Use https,")[0] + " Use https, or pass --allow-insecure-http if you really mean it."
-            )
-        raise CliError(message, EXIT_USAGE) from None
+        raise CliError(str(error), EXIT_USAGE) from None
+
+
+def _key_sources(env_vars: Sequence[str]) -> str:
+    """Where a key can come from: `set RAVAN_API_KEY (or AGNI_API_KEY), or pass --api-key`."""
+    if not env_vars:
+        return "pass --api-key"
+    also = f" (or {', '.join(env_vars[1:])})" if len(env_vars) > 1 else ""
+    return f"set {env_vars[0]}{also}, or pass --api-key"
 
 
 def _call(call: Callable[[], Any]) -> Any:
