@@ -36,7 +36,7 @@ from ._pagination import AsyncPage, AsyncPager, SyncPage
 from ._provenance import GENERATORS, SPEC_SHA256, SPEC_VERSION
 from ._types import NOT_GIVEN, NotGiven
 
-__version__ = "1.0.0+g5eac7dcfe7be"
+__version__ = "1.0.0+g040f459d965e"
 
 __all__ = [
     "DEFAULT_BASE_URL",

@@ -110,7 +110,8 @@ RETRYABLE_STATUSES = frozenset({408, 409, 429})
 BODY_EXCERPT_CHARS = 200
 # Failures of our own request that would fail the same way again.
 _NOT_RETRYABLE = (httpx.LocalProtocolError, httpx.UnsupportedProtocol)
-# Failures that prove the request never reached the server: safe to retry for any method.
+# Failures that prove the request never reached the server when they end an attempt's first hop
+# (not a later one: see _may_retry_failure): then safe to retry for any method.
 _BEFORE_SENDING = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
 API_KEY_ENV_VARS = ("RAVAN_API_KEY", "AGNI_API_KEY")

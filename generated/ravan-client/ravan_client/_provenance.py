@@ -6,7 +6,7 @@ SPEC_SHA256: Final = "07845a398999ae43f9bdff07aa479fad1a80532fc30841ac49b21d6074
 """sha256 of the spec/openapi.yaml this package was generated from."""
 SPEC_VERSION: Final = "1.0.0"
 """The spec's info.version."""
-INPUTS_SHA256: Final = "5eac7dcfe7bef2ce9079a1ece5d92ddea821b60fd1dd105e2ed6e7f26bd66b53"
+INPUTS_SHA256: Final = "040f459d965e2e860997157676a1bacd2bcfbc922830a8414de52ea52bd21bde"
 """sha256 over everything that shapes the code: spec, templates, runtime modules, generator versions."""
 GENERATORS: Final[dict[str, str]] = {
     "datamodel-code-generator": "0.89.0",

@@ -12,7 +12,7 @@ from ._provenance import SPEC_SHA256, SPEC_VERSION
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "1.0.0+g5eac7dcfe7be"
+__version__ = "1.0.0+g040f459d965e"
 
 PROGRAM = Program(
     name="ravan-calls",
