@@ -523,6 +523,16 @@ async def route_redirect(
     return await respond_json(writer, status, {}, headers=[("Location", location)])
 
 
+async def route_redirect_to_port(
+    server: FaultServer, request: ReceivedRequest, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+) -> Outcome:
+    """A redirect (`status`, argument 1) to the `ok` route of the same test on 127.0.0.1 but on
+    `port` (argument 0): another origin, where a test keeps a port that refuses connections."""
+    port, status = int(request.arguments[0]), int(request.arguments[1])
+    location = f"http://127.0.0.1:{port}/ok/{request.token}{LIST_PATH}"
+    return await respond_json(writer, status, {}, headers=[("Location", location)])
+
+
 async def route_cookie_redirect(
     server: FaultServer, request: ReceivedRequest, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
 ) -> Outcome:
@@ -706,6 +716,7 @@ ROUTES: dict[str, Route] = {
     "retry-after-seconds": route_retry_after_seconds,
     "retry-after-date": route_retry_after_date,
     "redirect": route_redirect,
+    "redirect-to-port": route_redirect_to_port,
     "cookie-redirect": route_cookie_redirect,
     "cookie-b": route_cookie_b,
     "pager-trap": route_pager_trap,

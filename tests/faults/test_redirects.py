@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import base64
 import json
+import socket
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
 
-from ravan_client import APIStatusError
+from ravan_client import APIConnectionError, APIStatusError
 from ravan_client._operations import RequestOptions
 from tests.faults.conftest import API_KEY, PATIENT_TIMEOUT, Flavor, fault_client
 from tests.faults.fault_server import LIST_PATH, FaultServer
@@ -184,3 +186,41 @@ async def test_a_301_or_302_on_a_post_is_not_followed_but_raised(
     [only] = fault_server.requests_for(token)
     assert only.method == "POST"
     assert json.loads(only.body) == POST_BODY
+
+
+@pytest.fixture
+def refusing_port() -> Iterator[int]:
+    """A port of 127.0.0.1 that refuses connections: bound (so nothing else takes it), never listening."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        yield sock.getsockname()[1]
+
+
+@pytest.mark.parametrize("status", [303, 307])
+async def test_a_post_whose_redirect_cannot_connect_reached_the_server_once(
+    flavor: Flavor, fault_server: FaultServer, token: str, refusing_port: int, status: int
+) -> None:
+    """The POST was answered (with a redirect); the next hop's refused connection proves nothing
+    about the POST, which the server may have acted on: with retries allowed, it is not sent again."""
+    async with fault_client(
+        flavor, fault_server, "redirect-to-port", token, refusing_port, status, timeout=PATIENT_TIMEOUT
+    ) as under_test:
+        with pytest.raises(APIConnectionError):
+            await under_test.send(_post(max_retries=2))
+        assert under_test.sleeps == []
+    [only] = fault_server.requests_for(token)
+    assert only.method == "POST"
+    assert json.loads(only.body) == POST_BODY
+
+
+async def test_a_get_whose_redirect_cannot_connect_is_still_retried(
+    flavor: Flavor, fault_server: FaultServer, token: str, refusing_port: int
+) -> None:
+    """The control: a GET may be sent again, so the same failure is retried (the test above can fail)."""
+    async with fault_client(
+        flavor, fault_server, "redirect-to-port", token, refusing_port, 303, timeout=PATIENT_TIMEOUT, max_retries=2
+    ) as under_test:
+        with pytest.raises(APIConnectionError):
+            await under_test.first_page()
+        assert len(under_test.sleeps) == 2
+    assert [request.method for request in fault_server.requests_for(token)] == ["GET"] * 3

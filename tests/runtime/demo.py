@@ -413,10 +413,13 @@ class AsyncSessions(AsyncResource):
         page_size: int | None = None,
         max_items: int | None = None,
         prefetch: int = 0,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
         **filters: Any,
     ) -> AsyncPager[Session]:
         page_size_sent = DEFAULT_PAGE_SIZE if page_size is None else page_size
-        options = LIST_SESSIONS.build(_list_arguments(page, page_size_sent, filters))
+        settings = CallSettings(extra_query, extra_headers)
+        options = settings.build(LIST_SESSIONS, _list_arguments(page, page_size_sent, filters))
         return async_pager(
             self._client,
             options,
@@ -576,6 +579,8 @@ PROGRAM = Program(
                     LIST_OPTIONS[:2],
                     "object",
                     paginated=True,
+                    export_name="export-counted",
+                    export_page_size=100,
                     page_option="page",
                     size_option="page_size",
                     table_columns=TABLE_COLUMNS,

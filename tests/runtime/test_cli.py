@@ -7,6 +7,7 @@ an in-process transport; `export` has its own module, test_cli_export.py.
 from __future__ import annotations
 
 import csv
+import inspect
 import io
 import json
 import re
@@ -15,7 +16,8 @@ from typing import Any
 import click
 import httpx
 import pytest
-from ravan_runtime import _cli
+from ravan_runtime import _base_client, _cli
+from ravan_runtime._exceptions import InsecureBaseURLError, MissingAPIKeyError
 from rich.console import Console
 
 from tests.runtime.demo import (
@@ -324,6 +326,43 @@ def test_plain_http_is_refused_naming_the_option_that_allows_it(cli: Cli) -> Non
     allowed = cli("sessions", "list", "--base-url", "http://10.0.0.5:8080", "--allow-insecure-http")
     assert allowed.code == 0, allowed.err
     assert str(cli.server.requests[0].url).startswith("http://10.0.0.5:8080/v1/sessions?")
+
+
+class _RewordedMissingKey(MissingAPIKeyError):
+    def __init__(self, message: str, env_vars: tuple[str, ...] = ()) -> None:
+        super().__init__("Kein API-Schlüssel angegeben.", env_vars)
+
+
+class _RewordedInsecureURL(InsecureBaseURLError):
+    def __init__(self, message: str, base_url: str = "") -> None:
+        super().__init__("Unverschlüsselt: abgelehnt.", base_url)
+
+
+def test_the_cli_tells_setting_errors_apart_by_class_not_by_wording(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The CLI once matched `message.startswith("No API key")` and `"plain http" in message`: a
+    reworded client message lost the CLI's own advice (its option names)."""
+    monkeypatch.setattr(_base_client, "MissingAPIKeyError", _RewordedMissingKey)
+    monkeypatch.setattr(_base_client, "InsecureBaseURLError", _RewordedInsecureURL)
+    cli.needs_key = True
+    missing = cli("sessions", "list")
+    assert missing.code == 2
+    assert missing.error_lines == ["error: No API key: set RAVAN_API_KEY (or AGNI_API_KEY), or pass --api-key."]
+    cli.needs_key = False
+    insecure = cli("sessions", "list", "--base-url", "http://user:pw-7f3a@10.0.0.5:8080")
+    assert insecure.code == 2
+    assert insecure.error_lines == [
+        "error: --base-url 'http://user:[secure]@10.0.0.5:8080' is plain http to a non-loopback host: the API key "
+        "would travel unencrypted. Use https, or pass --allow-insecure-http if you really mean it."
+    ]
+    assert "Unverschlüsselt" not in insecure.err
+    assert cli.server.requests == []
+
+
+def test_the_cli_reaches_no_private_attribute_of_a_page_or_client() -> None:
+    """It once fetched past the last page through `last_page._fetcher`: pages have a public
+    `probe_next_page()` for that."""
+    source = inspect.getsource(_cli)
+    assert not re.search(r"(page|client|error)\._[a-z]", source)
 
 
 # --- help and version ------------------------------------------------------------------------------------------

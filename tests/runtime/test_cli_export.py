@@ -421,3 +421,71 @@ def test_with_max_items_the_end_is_not_checked(cli: Cli, tmp_path: Path) -> None
     out = tmp_path / "calls.jsonl"
     assert cli("sessions", "export", "-o", str(out), "--page-size", "20", "--max-items", "3").code == 0
     assert cli.server.pages_requested == [1]
+
+
+# --- the end-of-export check, whatever the pagination style ---------------------------------------------
+
+
+def counted_sessions(stored: int, total: int | None) -> Handler:
+    """A page-number-total server holding `stored` sessions that reports `total` on every page."""
+
+    def respond(request: httpx.Request) -> httpx.Response:
+        page, size = int(request.url.params["page"]), int(request.url.params["page_size"])
+        start = (page - 1) * size
+        items = [session(f"s{i}") for i in range(start, min(start + size, stored))]
+        return json_response(200, page_body(items, total=total))
+
+    return respond
+
+
+def test_an_export_with_a_total_of_zero_on_full_pages_writes_every_record(cli: Cli, tmp_path: Path) -> None:
+    """`total: 0` on full pages stopped the export after page 1: 100 of 250 written, exit 0."""
+    cli.server.respond = counted_sessions(250, total=0)
+    out = tmp_path / "calls.jsonl"
+    result = cli("sessions", "export-counted", "-o", str(out))
+    assert result.code == 0, result.err
+    assert [record["id"] for record in records_in(out, "jsonl")] == [f"s{i}" for i in range(250)]
+    assert result.err == f"Wrote 250 call sessions to {out}.\n"
+    assert cli.server.pages_requested == [1, 2, 3, 4]  # page 3 is short; page 4 confirms the end
+
+
+@pytest.mark.parametrize(("stored", "requested"), [(250, [1, 2, 3, 4]), (200, [1, 2, 3])])
+def test_an_export_with_a_right_total_still_confirms_the_end(
+    cli: Cli, tmp_path: Path, stored: int, requested: list[int]
+) -> None:
+    cli.server.respond = counted_sessions(stored, total=stored)
+    out = tmp_path / "calls.jsonl"
+    result = cli("sessions", "export-counted", "-o", str(out))
+    assert result.code == 0, result.err
+    assert len(records_in(out, "jsonl")) == stored
+    assert cli.server.pages_requested == requested
+
+
+def test_an_export_ended_by_a_total_too_small_fails_instead_of_losing_records(cli: Cli, tmp_path: Path) -> None:
+    """A total of 100 that a full page 1 reaches looks right to the pager; the page after says otherwise."""
+    cli.server.respond = counted_sessions(250, total=100)
+    out = tmp_path / "calls.jsonl"
+    out.write_text("yesterday\n")
+    result = cli("sessions", "export-counted", "-o", str(out))
+    assert result.code == 1
+    assert "Page 1 reached the total of 100 the server reported, yet page 2 holds more" in result.err
+    assert result.err.count("\n") == 1
+    assert out.read_text() == "yesterday\n"
+    assert len(records_in(tmp_path / "calls.jsonl.partial", "jsonl")) == 100
+
+
+def test_an_export_with_a_total_confirms_a_short_last_page_too(cli: Cli, tmp_path: Path) -> None:
+    """A server capping pages at 5 that reports a total of 5: the end check once skipped every page
+    with a total."""
+
+    def capped(request: httpx.Request) -> httpx.Response:
+        page = int(request.url.params["page"])
+        return json_response(
+            200, page_body([session(f"s{i}") for i in range((page - 1) * 5, min(page * 5, 12))], total=5)
+        )
+
+    cli.server.respond = capped
+    out = tmp_path / "calls.jsonl"
+    result = cli("sessions", "export-counted", "-o", str(out), "--page-size", "10")
+    assert result.code == 1
+    assert "yet page 2 holds more" in result.err

@@ -6,6 +6,7 @@ import gzip
 import logging
 import math
 import os
+import pickle
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -13,7 +14,15 @@ from typing import Any
 import httpx
 import pytest
 from ravan_runtime import _base_client as base
-from ravan_runtime._exceptions import APITimeoutError, InternalServerError, ResponseTooLargeError
+from ravan_runtime._exceptions import (
+    APITimeoutError,
+    ClientSettingError,
+    InsecureBaseURLError,
+    InternalServerError,
+    MissingAPIKeyError,
+    RavanError,
+    ResponseTooLargeError,
+)
 
 from tests.runtime.demo import (
     API_KEY,
@@ -66,8 +75,26 @@ def test_the_default_base_url_is_the_production_api() -> None:
 
 
 def test_a_missing_key_fails_at_construction_saying_what_to_do() -> None:
-    with pytest.raises(ValueError, match=r"No API key: pass api_key=\.\.\. or set the RAVAN_API_KEY"):
+    with pytest.raises(ValueError, match=r"No API key: pass api_key=\.\.\. or set the RAVAN_API_KEY") as caught:
         DemoClient(transport=no_transport())
+    assert isinstance(caught.value, MissingAPIKeyError)
+    assert caught.value.env_vars == ("RAVAN_API_KEY", "AGNI_API_KEY")
+
+
+def test_setting_errors_are_typed_value_errors_that_pickle() -> None:
+    """Typed, so callers (the CLI) never match message text; still ValueErrors, as they were."""
+    with pytest.raises(InsecureBaseURLError) as caught:
+        DemoClient(api_key="k", base_url="http://user:hunter2-pass@10.0.0.5/", transport=no_transport())
+    error = caught.value
+    assert isinstance(error, ClientSettingError)
+    assert isinstance(error, ValueError)
+    assert isinstance(error, RavanError)
+    assert error.base_url == "http://user:[secure]@10.0.0.5/"
+    copy = pickle.loads(pickle.dumps(error))
+    assert (type(copy), str(copy), copy.base_url) == (InsecureBaseURLError, str(error), error.base_url)
+    assert b"hunter2" not in pickle.dumps(error)
+    missing = pickle.loads(pickle.dumps(MissingAPIKeyError("none", ("A_KEY",))))
+    assert missing.env_vars == ("A_KEY",)
 
 
 @pytest.mark.parametrize("key", ["sk-secret\n", " sk-secret", "sk secret", "sk-sécret", "sk-\r\nX-Evil: 1"])

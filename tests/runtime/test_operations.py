@@ -28,6 +28,7 @@ from tests.runtime.demo import (
     make_async_client,
     make_client,
     page_body,
+    paged,
     session,
 )
 
@@ -264,12 +265,37 @@ def test_a_whole_body_argument(answered: Harness) -> None:
 # --- extra_query, extra_headers, extra_body --------------------------------------------------------
 
 
-def test_extra_query_overrides_and_adds(answered: Harness) -> None:
-    answered.client.sessions.list(status="done", extra_query={"status": "raw", "cursor": "c1", "k": ["a", "b"]})
+def test_extra_query_adds_what_the_spec_does_not_list(answered: Harness) -> None:
+    answered.client.sessions.list(status="done", extra_query={"cursor": "c1", "k": ["a", "b"]})
     params = answered.server.requests[0].url.params
-    assert params.get_list("status") == ["raw"]
+    assert params.get_list("status") == ["done"]
     assert params["cursor"] == "c1"
     assert params.get_list("k") == ["a", "b"]
+
+
+@pytest.mark.parametrize(("key", "argument"), [("page_size", "page_size"), ("page", "page"), ("status", "status")])
+def test_extra_query_naming_a_declared_parameter_is_refused(answered: Harness, key: str, argument: str) -> None:
+    """`extra_query={"page_size": 5}` sent 5 while the pager assumed 20: every page looked short,
+    and iteration ended after the first with the rest of the records cut."""
+    with pytest.raises(TypeError, match=rf"extra_query must not set '{key}'.* the {argument}= argument instead"):
+        answered.client.sessions.list(extra_query={key: 5})
+    assert answered.server.requests == []
+
+
+def test_a_refused_extra_page_size_would_have_cut_the_records(server: Server) -> None:
+    """The control for the refusal: what the pager does with the page size the server is sent."""
+    server.respond = paged(25)
+    client = make_client(server).client
+    assert len(list(client.sessions.list(page_size=5))) == 25
+    with pytest.raises(TypeError, match="page_size"):
+        list(client.sessions.list(extra_query={"page_size": 5}))
+
+
+@pytest.mark.parametrize("name", ["X-Request-Id", "x-request-id"])
+def test_extra_headers_naming_a_declared_header_are_refused(answered: Harness, name: str) -> None:
+    with pytest.raises(TypeError, match=r"extra_headers must not set .*the request_id= argument"):
+        answered.client.sessions.retrieve("s1", extra_headers={name: "r-1"})
+    assert answered.server.requests == []
 
 
 def test_extra_headers_add_headers(answered: Harness) -> None:
@@ -286,8 +312,22 @@ def test_extra_headers_cannot_set_the_api_key(answered: Harness, name: str) -> N
 
 
 def test_extra_body_adds_keys(answered: Harness) -> None:
-    answered.client.sessions.create(name="n", extra_body={"undocumented": [1], "name": "override"})
-    assert sent_json(answered.server.requests[0]) == {"name": "override", "undocumented": [1]}
+    answered.client.sessions.create(name="n", extra_body={"undocumented": [1]})
+    assert sent_json(answered.server.requests[0]) == {"name": "n", "undocumented": [1]}
+
+
+def test_extra_body_naming_a_declared_property_is_refused(answered: Harness) -> None:
+    with pytest.raises(TypeError, match=r"extra_body must not set 'name'.*the name= argument"):
+        answered.client.sessions.create(name="n", extra_body={"name": "override"})
+    assert answered.server.requests == []
+
+
+def test_extra_body_naming_a_field_of_a_whole_body_is_refused() -> None:
+    rule = ObjectRule(fields=(ObjectField("name", StringRule(), required=True),))
+    operation = OperationSpec("POST", "/x", body=BodySpec(rule, flattened=False))
+    assert operation.build({"body": {"name": "n"}}, extra_body={"other": 1}).json_body == {"name": "n", "other": 1}
+    with pytest.raises(TypeError, match="the body= argument"):
+        operation.build({"body": {"name": "n"}}, extra_body={"name": "m"})
 
 
 def test_extra_body_needs_a_body() -> None:
@@ -382,3 +422,11 @@ def test_enum_members_are_sent_as_their_values_in_the_query_the_path_and_the_bod
     assert dict(options.params) == {"order": "desc", "status": "completed", "level": "3"}
     assert json.dumps(options.json_body) == '{"status": "completed", "order": "desc"}'
     assert type(options.json_body["order"]) is str
+
+
+@pytest.mark.anyio
+async def test_async_extra_query_naming_a_declared_parameter_is_refused(server: Server) -> None:
+    async with make_async_client(server).client as client:
+        with pytest.raises(TypeError, match="the page_size= argument"):
+            client.sessions.list(extra_query={"page_size": 5})  # refused before it is awaited
+    assert server.requests == []

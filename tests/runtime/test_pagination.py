@@ -333,6 +333,43 @@ def test_a_total_larger_than_what_comes_still_stops_on_an_empty_page(harness: Ha
     assert harness.server.pages_requested == [1, 2, 3]
 
 
+@pytest.mark.parametrize("prefetch", [0, 2])
+@pytest.mark.parametrize("total", [0, 5, 15])
+def test_a_total_the_pages_contradict_is_not_trusted_and_paging_goes_on(
+    harness: Harness, total: int, prefetch: int
+) -> None:
+    """`total: 0` on full pages (or any total smaller than what arrived): the total is wrong.
+    Trusted, it stopped iteration after page 1 with 10 of 25 items; the short-page rule decides."""
+    harness.server.respond = counted(25, total=total)
+    first = harness.client.sessions.list_counted(page_size=10, prefetch=prefetch)
+    assert [item.id for item in first] == [f"s{i}" for i in range(25)]
+    assert harness.server.pages_requested[:3] == [1, 2, 3]
+    assert first.metadata == {"total": total}  # what was sent stays readable
+    assert first.total == (None if total < 10 else total)  # page 1 contradicts 0 and 5, not 15
+    pages = list(first.iter_pages())
+    assert [page.total for page in pages] == [first.total, None, None]  # page 2 holds item 20 > 15
+
+
+def test_a_total_too_small_that_no_page_contradicts_ends_iteration_there(harness: Harness) -> None:
+    """The limit of what iteration can tell: a total of 10 reached by a full page 1 looks right.
+    The command line's export asks for the page after to be sure (test_cli_export)."""
+    harness.server.respond = counted(25, total=10)
+    assert len(list(harness.client.sessions.list_counted(page_size=10))) == 10
+    assert harness.server.pages_requested == [1]
+
+
+def test_probe_next_page_fetches_past_the_end_the_style_sees(harness: Harness) -> None:
+    harness.server.respond = counted(25, total=10)
+    first = harness.client.sessions.list_counted(page_size=10)
+    assert not first.has_next_page()
+    with pytest.raises(RuntimeError, match="last page"):
+        first.get_next_page()
+    following = first.probe_next_page()
+    assert following.page_number == 2
+    assert following.items_before == 10
+    assert [item.id for item in following.items] == [f"s{i}" for i in range(10, 20)]
+
+
 def test_the_total_counts_from_the_first_page_asked_for(harness: Harness) -> None:
     harness.server.respond = counted(30)
     first = harness.client.sessions.list_counted(page=2, page_size=10)
@@ -375,6 +412,22 @@ async def test_async_total_style_stops_without_an_empty_page(async_harness: Asyn
     async_harness.server.respond = counted(20)
     assert len([s async for s in async_harness.client.sessions.list_counted(page_size=10)]) == 20
     assert async_harness.server.pages_requested == [1, 2]
+
+
+@pytest.mark.anyio
+async def test_async_total_the_pages_contradict_is_not_trusted(async_harness: AsyncHarness) -> None:
+    async_harness.server.respond = counted(25, total=0)
+    assert len([s async for s in async_harness.client.sessions.list_counted(page_size=10)]) == 25
+    assert async_harness.server.pages_requested == [1, 2, 3]
+
+
+@pytest.mark.anyio
+async def test_async_probe_next_page_fetches_past_the_end_the_style_sees(async_harness: AsyncHarness) -> None:
+    async_harness.server.respond = counted(25, total=10)
+    first = await async_harness.client.sessions.list_counted(page_size=10)
+    assert not first.has_next_page()
+    following = await first.probe_next_page()
+    assert (following.page_number, len(following.items)) == (2, 10)
 
 
 @pytest.mark.anyio

@@ -348,3 +348,55 @@ async def test_async_idempotent_post_keeps_the_usual_retry_rules(
     async_harness.server.responses = [failure(), created(httpx.Request("GET", "/"))]
     assert (await async_harness.client.sessions.tag("s1", labels=["a"])).id == "new"
     assert len(async_harness.server.requests) == 2
+
+
+# --- a request answered with a redirect has reached the server ---------------------------------------
+
+
+def see_other(request: httpx.Request) -> httpx.Response:
+    """A same-origin 303: the POST was received (and perhaps acted on); the result is elsewhere."""
+    return httpx.Response(303, headers={"Location": "/v1/sessions/new"})
+
+
+@pytest.mark.parametrize("failure", BEFORE_SENDING, ids=BEFORE_SENDING_IDS)
+def test_a_post_answered_303_is_not_retried_when_the_next_hop_cannot_connect(
+    harness: Harness, failure: Callable[[], Exception]
+) -> None:
+    """ConnectTimeout is also what the deadline running out while reconnecting for the next hop
+    raises (the sync pools clamp the connect to what is left of the attempt)."""
+    harness.server.responses = [see_other(httpx.Request("POST", "/")), failure(), created(httpx.Request("GET", "/"))]
+    with pytest.raises(APIConnectionError):
+        harness.client.sessions.create(name="n")
+    assert [request.method for request in harness.server.requests] == ["POST", "GET"]
+    assert harness.sleeps == []
+
+
+@pytest.mark.parametrize("failure", BEFORE_SENDING, ids=BEFORE_SENDING_IDS)
+def test_an_idempotent_request_whose_redirect_cannot_connect_is_retried(
+    harness: Harness, failure: Callable[[], Exception]
+) -> None:
+    harness.server.responses = [
+        see_other(httpx.Request("POST", "/")),
+        failure(),
+        see_other(httpx.Request("POST", "/")),
+        created(httpx.Request("GET", "/")),
+    ]
+    assert harness.client.sessions.tag("s1", labels=["vip"]).id == "new"
+    assert [request.method for request in harness.server.requests] == ["POST", "GET", "POST", "GET"]
+    assert harness.sleeps == [0.5]
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("failure", BEFORE_SENDING, ids=BEFORE_SENDING_IDS)
+async def test_async_post_answered_303_is_not_retried_when_the_next_hop_cannot_connect(
+    async_harness: AsyncHarness, failure: Callable[[], Exception]
+) -> None:
+    async_harness.server.responses = [
+        see_other(httpx.Request("POST", "/")),
+        failure(),
+        created(httpx.Request("GET", "/")),
+    ]
+    with pytest.raises(APIConnectionError):
+        await async_harness.client.sessions.create(name="n")
+    assert [request.method for request in async_harness.server.requests] == ["POST", "GET"]
+    assert async_harness.sleeps == []

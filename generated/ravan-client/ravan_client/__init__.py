@@ -19,8 +19,11 @@ from ._exceptions import (
     APITimeoutError,
     AuthenticationError,
     BadRequestError,
+    ClientSettingError,
     ConflictError,
+    InsecureBaseURLError,
     InternalServerError,
+    MissingAPIKeyError,
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
@@ -33,7 +36,7 @@ from ._pagination import AsyncPage, AsyncPager, SyncPage
 from ._provenance import GENERATORS, SPEC_SHA256, SPEC_VERSION
 from ._types import NOT_GIVEN, NotGiven
 
-__version__ = "1.0.0+g11ad24b65358"
+__version__ = "1.0.0+gc52ccb51c988"
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -54,8 +57,11 @@ __all__ = [
     "AsyncRavanClient",
     "AuthenticationError",
     "BadRequestError",
+    "ClientSettingError",
     "ConflictError",
+    "InsecureBaseURLError",
     "InternalServerError",
+    "MissingAPIKeyError",
     "NotFoundError",
     "NotGiven",
     "PermissionDeniedError",

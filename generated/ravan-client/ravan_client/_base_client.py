@@ -15,7 +15,10 @@ A generated method hands `SyncAPIClient.request` (or `AsyncAPIClient.request`) o
 - retries connection errors, timeouts, 408, 409, 429 and 5xx with exponential backoff and
   jitter, honouring `Retry-After` (seconds or an HTTP date) up to `MAX_RETRY_AFTER` seconds.
   A request that may create something (POST or PATCH, unless the spec marks it `x-idempotent`)
-  is retried only when it never reached the server (the connection could not be made);
+  is retried only when it never reached the server: the connection of its first hop could not be
+  made. Once any hop of an attempt has had a response (a POST answered 303, same origin or not),
+  the server has seen the request, so a failure of a later hop (a refused connection, the
+  deadline running out while connecting) is not retried;
 - turns what is left into the typed exceptions of `_exceptions.py`, every message redacted;
 - logs method, URL, status, attempt and duration (never headers, never a password) to the
   `ravan_client` logger.
@@ -56,7 +59,9 @@ from ._exceptions import (
     AuthenticationError,
     BadRequestError,
     ConflictError,
+    InsecureBaseURLError,
     InternalServerError,
+    MissingAPIKeyError,
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
@@ -105,7 +110,8 @@ RETRYABLE_STATUSES = frozenset({408, 409, 429})
 BODY_EXCERPT_CHARS = 200
 # Failures of our own request that would fail the same way again.
 _NOT_RETRYABLE = (httpx.LocalProtocolError, httpx.UnsupportedProtocol)
-# Failures that prove the request never reached the server: safe to retry for any method.
+# Failures that prove the request never reached the server when they end an attempt's first hop
+# (not a later one: see _may_retry_failure): then safe to retry for any method.
 _BEFORE_SENDING = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
 API_KEY_ENV_VARS = ("RAVAN_API_KEY", "AGNI_API_KEY")
@@ -116,6 +122,14 @@ logger = logging.getLogger("ravan_client")
 
 ParsedT = TypeVar("ParsedT")
 ErrorT = TypeVar("ErrorT", bound=APIError)
+
+
+@dataclass
+class _Progress:
+    """How far one attempt got: whether any hop of it (a redirect included) had a response.
+    Written by the attempt (in the async client, in a task of its own), read by the retry decision."""
+
+    answered: bool = False
 
 
 @dataclass(frozen=True)
@@ -199,9 +213,10 @@ class BaseClient:
         if api_key is None:
             api_key = next((os.environ[name] for name in API_KEY_ENV_VARS if os.environ.get(name)), None)
         if not api_key:
-            raise ValueError(
+            raise MissingAPIKeyError(
                 "No API key: pass api_key=... or set the RAVAN_API_KEY environment variable "
-                "(AGNI_API_KEY is accepted too)."
+                "(AGNI_API_KEY is accepted too).",
+                API_KEY_ENV_VARS,
             )
         if not isinstance(api_key, str):
             raise TypeError(f"api_key must be a string, got {type(api_key).__name__}")
@@ -219,9 +234,10 @@ class BaseClient:
         redact_http_logs(self._redactor)
         self._display_base_url = display_url(str(base_url)) if base_url_secrets else str(url)
         if url.scheme == "http" and not allow_insecure_http and not _is_loopback(url.host):
-            raise ValueError(
+            raise InsecureBaseURLError(
                 f"base_url {self._display_base_url!r} is plain http to a non-loopback host: the API key would "
-                "travel unencrypted. Use https, or pass allow_insecure_http=True if you really mean it."
+                "travel unencrypted. Use https, or pass allow_insecure_http=True if you really mean it.",
+                self._display_base_url,
             )
         self._api_key = Secret(api_key)
         self._api_key_header = api_key_header
@@ -359,10 +375,14 @@ class BaseClient:
     # --- retries --------------------------------------------------------------------------
 
     @staticmethod
-    def _may_retry_failure(error: Exception, options: RequestOptions) -> bool:
+    def _may_retry_failure(error: Exception, options: RequestOptions, progress: _Progress) -> bool:
         if isinstance(error, _NOT_RETRYABLE):
             return False
-        return options.retry_after_send or isinstance(error, _BEFORE_SENDING)
+        if options.retry_after_send:
+            return True
+        # A connect error proves only that its own hop never reached a server: after a redirect,
+        # the first hop did, and may have acted on it.
+        return isinstance(error, _BEFORE_SENDING) and not progress.answered
 
     @staticmethod
     def _may_retry_status(response: httpx.Response, options: RequestOptions) -> bool:
@@ -570,15 +590,16 @@ class SyncAPIClient(BaseClient):
                 raise Abandoned
             started = time.monotonic()
             failure: Exception | None = None
+            progress = _Progress()
             try:
-                response = self._attempt(http, request, timeout, cancellation)
+                response = self._attempt(http, request, timeout, cancellation, progress)
             except httpx.RequestError as error:  # transport failures, timeouts, undecodable bodies
                 failure = error
             if failure is not None:
                 self._log_attempt(request, type(failure).__name__, attempt, attempts, started)
                 if cancellation is not None and cancellation.cancelled:
                     raise Abandoned
-                if attempt < attempts and self._may_retry_failure(failure, options):
+                if attempt < attempts and self._may_retry_failure(failure, options, progress):
                     self._wait(self._retry_delay(attempt - 1, None), cancellation)
                     continue
                 raised = self._connection_error(request, failure)
@@ -613,6 +634,7 @@ class SyncAPIClient(BaseClient):
         request: httpx.Request,
         timeout: httpx.Timeout | None,
         cancellation: Cancellation | None,
+        progress: _Progress,
     ) -> httpx.Response:
         attempt = Attempt(self._attempt_deadline(timeout))
         if cancellation is not None:
@@ -620,6 +642,7 @@ class SyncAPIClient(BaseClient):
         token = current_attempt.set(attempt)
         try:
             response = self._send_once(http, request, attempt)
+            progress.answered = True
             for _ in range(MAX_REDIRECTS):
                 if not (response.is_redirect and "Location" in response.headers):
                     break
@@ -695,13 +718,14 @@ class AsyncAPIClient(BaseClient):
         for attempt in range(1, attempts + 1):
             started = time.monotonic()
             failure: Exception | None = None
+            progress = _Progress()
             try:
-                response = await self._attempt(http, request, timeout)
+                response = await self._attempt(http, request, timeout, progress)
             except httpx.RequestError as error:
                 failure = error
             if failure is not None:
                 self._log_attempt(request, type(failure).__name__, attempt, attempts, started)
-                if attempt < attempts and self._may_retry_failure(failure, options):
+                if attempt < attempts and self._may_retry_failure(failure, options, progress):
                     await self._sleep(self._retry_delay(attempt - 1, None))
                     continue
                 raised = self._connection_error(request, failure)
@@ -723,7 +747,7 @@ class AsyncAPIClient(BaseClient):
         await self.request(options)
 
     async def _attempt(
-        self, http: httpx.AsyncClient, request: httpx.Request, timeout: httpx.Timeout | None
+        self, http: httpx.AsyncClient, request: httpx.Request, timeout: httpx.Timeout | None, progress: _Progress
     ) -> httpx.Response:
         """One attempt, in a task of its own that only an anyio cancel scope stops: its deadline, or
         the caller's cancellation, passed on. httpcore's clean-up after a cancelled request is
@@ -731,7 +755,7 @@ class AsyncAPIClient(BaseClient):
         the prefetching pager's) landing in it left the connection busy in the pool for good."""
         deadline = self._attempt_deadline(timeout)
         scope = anyio.CancelScope(deadline=math.inf if deadline is None else _loop_time_at(deadline))
-        running = asyncio.ensure_future(self._attempt_within(http, request, scope))
+        running = asyncio.ensure_future(self._attempt_within(http, request, scope, progress))
         try:
             return await asyncio.shield(running)
         except asyncio.CancelledError:
@@ -746,12 +770,13 @@ class AsyncAPIClient(BaseClient):
             raise
 
     async def _attempt_within(
-        self, http: httpx.AsyncClient, request: httpx.Request, scope: anyio.CancelScope
+        self, http: httpx.AsyncClient, request: httpx.Request, scope: anyio.CancelScope, progress: _Progress
     ) -> httpx.Response:
         try:
             # The whole attempt, 1xx responses and dripped headers included, within the deadline.
             with scope:
                 response = await self._send_once(http, request)
+                progress.answered = True
                 for _ in range(MAX_REDIRECTS):
                     if not (response.is_redirect and "Location" in response.headers):
                         break

@@ -18,7 +18,10 @@ Output:
   temporary file beside the target and renames it over the target only when the export is
   complete; on any failure (an API error, Ctrl-C, SIGTERM, a full disk) the target is left as it
   was and the whole records received so far are kept in `<target>.partial`, which the message
-  names, with the count. The count shown always equals what the file holds.
+  names, with the count. The count shown always equals what the file holds. An export that runs
+  to the end asks for one page more than the last (whatever the pagination style) and fails if
+  it holds new records: a server that caps the page size, or reports a wrong total, would
+  otherwise end it early with records missing and exit 0.
 - Other operations print the response as JSON, as received.
 
 What the server sends cannot attack the reader: control characters and bidi overrides are shown
@@ -63,7 +66,9 @@ from ._exceptions import (
     APIStatusError,
     APITimeoutError,
     AuthenticationError,
+    InsecureBaseURLError,
     InternalServerError,
+    MissingAPIKeyError,
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
@@ -430,15 +435,25 @@ def _make_client(client_class: Callable[..., SyncAPIClient], values: Mapping[str
         settings["max_retries"] = values["max_retries"]
     try:
         return client_class(**settings)
+    # Told apart by class, never by the message's wording: the command line names its own options.
+    except MissingAPIKeyError as error:
+        raise CliError(f"No API key: {_key_sources(error.env_vars)}.", EXIT_USAGE) from None
+    except InsecureBaseURLError as error:
+        raise CliError(
+            f"--base-url {error.base_url!r} is plain http to a non-loopback host: the API key would travel "
+            "unencrypted. Use https, or pass --allow-insecure-http if you really mean it.",
+            EXIT_USAGE,
+        ) from None
     except (ValueError, TypeError) as error:
-        message = str(error)
-        if message.startswith("No API key"):
-            message = "No API key: set RAVAN_API_KEY (or AGNI_API_KEY), or pass --api-key."
-        elif "plain http" in message:
-            message = (
-                message.split(" Use https,")[0] + " Use https, or pass --allow-insecure-http if you really mean it."
-            )
-        raise CliError(message, EXIT_USAGE) from None
+        raise CliError(str(error), EXIT_USAGE) from None
+
+
+def _key_sources(env_vars: Sequence[str]) -> str:
+    """Where a key can come from: `set RAVAN_API_KEY (or AGNI_API_KEY), or pass --api-key`."""
+    if not env_vars:
+        return "pass --api-key"
+    also = f" (or {', '.join(env_vars[1:])})" if len(env_vars) > 1 else ""
+    return f"set {env_vars[0]}{also}, or pass --api-key"
 
 
 def _call(call: Callable[[], Any]) -> Any:
@@ -888,9 +903,11 @@ def export(
     """Write every item of every page to `output` (or stdout for `-`); return how many.
 
     `check_last_page` (when the export runs to the end): a short last page is the end only if the
-    server honoured the page size; one that caps it silently would end the export early. So the
-    page after a short one is asked for too, and if it holds anything the export fails, saying
-    so, rather than report success with records missing."""
+    server honoured the page size, and a page that reaches the reported total only if the total is
+    right; a server that caps the page size silently, or counts wrong, would end the export early.
+    So, whatever the pagination style, the page after the last one is asked for too (unless the
+    last was empty), and if it holds anything new the export fails, saying so, rather than report
+    success with records missing."""
     singular, plural = noun
 
     def count(n: int) -> str:
@@ -978,17 +995,29 @@ class _Incomplete(Exception):
 
 
 def _check_the_end_is_the_end(last_page: Any) -> None:
-    """Raise _Incomplete if the short page that ended the export was not the last one."""
-    if not last_page.items or len(last_page.items) >= last_page.page_size or last_page.total is not None:
-        return  # an empty page, a full one (the pager went on), or a total that says where the end is
-    following = last_page._fetcher.fetch(last_page.page_number + 1)
-    # Only items not on the short page count: a server that ignores the page number sends it again.
-    if unseen_items(last_page, following):
+    """Raise _Incomplete if the page that ended the export was not the last one.
+
+    Whatever the pagination style, a page that is not empty ended the export only because it
+    looked like the end: shorter than the page size, or reaching the total the server reported.
+    A server that caps the page size silently, or reports a total that is too small, would end the
+    export early; so the page after it is asked for too."""
+    if not last_page.items:
+        return  # an empty page: the server itself said there is nothing more
+    following = last_page.probe_next_page()
+    # Only items not on the last page count: a server that ignores the page number sends it again.
+    if not unseen_items(last_page, following):
+        return
+    page_number, held, total = last_page.page_number, len(last_page.items), last_page.total
+    if total is not None:
         raise _Incomplete(
-            f"Page {last_page.page_number} held {len(last_page.items)} items, fewer than the page size "
-            f"{last_page.page_size}, yet page {last_page.page_number + 1} holds more: the server seems to cap the "
-            f"page size. Run the export again with --page-size {len(last_page.items)}"
+            f"Page {page_number} reached the total of {total:,} the server reported, yet page {page_number + 1} "
+            "holds more: the total is wrong, and the export would have missed records"
         )
+    raise _Incomplete(
+        f"Page {page_number} held {held} items, fewer than the page size {last_page.page_size}, yet page "
+        f"{page_number + 1} holds more: the server seems to cap the page size. Run the export again with "
+        f"--page-size {held}"
+    )
 
 
 def _commit_quietly(commit: Callable[[], None]) -> None:

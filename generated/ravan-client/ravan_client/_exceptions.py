@@ -16,7 +16,13 @@
     │   ├── APIResponseValidationError     a 2xx whose body is not the documented envelope
     │   │   └── ResponseTooLargeError      a body over the client's size cap
     │   └── RepeatedPageError              the server keeps sending pages it sent before
-    └── (invalid arguments raise ValueError or TypeError before any request; they are not API errors)
+    └── ClientSettingError (a ValueError)  the client cannot be made with these settings
+        ├── MissingAPIKeyError             no api_key=, and none in the environment
+        └── InsecureBaseURLError           plain http to a remote host, not allowed
+    (other invalid settings and arguments raise ValueError or TypeError before any request)
+
+Callers (the command line among them) tell failures apart by these classes and their fields,
+never by the wording of a message, which may change.
 
 No message ever contains the API key or another credential: the client redacts anything a server
 echoes back before it goes into a message. The exceptions pickle (for `multiprocessing` and
@@ -41,8 +47,11 @@ __all__ = [
     "APITimeoutError",
     "AuthenticationError",
     "BadRequestError",
+    "ClientSettingError",
     "ConflictError",
+    "InsecureBaseURLError",
     "InternalServerError",
+    "MissingAPIKeyError",
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
@@ -220,3 +229,30 @@ class RepeatedPageError(APIError):
     def __init__(self, message: str, *, request: httpx.Request, page_number: int) -> None:
         super().__init__(message, request=request)
         self.page_number = page_number
+
+
+class ClientSettingError(RavanError, ValueError):
+    """The client cannot be made with these settings (raised by its constructor, before any
+    request). A ValueError, as it always was; the subclasses say which setting."""
+
+
+class MissingAPIKeyError(ClientSettingError):
+    """No API key: `api_key=` was not given and none of `env_vars` is set."""
+
+    env_vars: tuple[str, ...]
+
+    def __init__(self, message: str, env_vars: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.env_vars = env_vars
+
+
+class InsecureBaseURLError(ClientSettingError):
+    """`base_url` is plain http to a host that is not loopback, and `allow_insecure_http` was not
+    passed: the API key would travel unencrypted. `base_url` is the URL as shown (any password
+    masked)."""
+
+    base_url: str
+
+    def __init__(self, message: str, base_url: str = "") -> None:
+        super().__init__(message)
+        self.base_url = base_url

@@ -12,7 +12,7 @@ from ._provenance import SPEC_SHA256, SPEC_VERSION
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "1.0.0+g11ad24b65358"
+__version__ = "1.0.0+gc52ccb51c988"
 
 PROGRAM = Program(
     name="ravan-calls",

@@ -128,8 +128,10 @@ class CallSessions(SyncResource):
             max_items: Stop iterating after this many items. Default: no limit.
             prefetch: Pages to request ahead while iterating (0, the default, fetches each page
                 when it is needed). Items still come strictly in order.
-            extra_query: Query parameters to add, sent as given (unchecked).
-            extra_headers: Headers to add, sent as given (unchecked; not the API key's).
+            extra_query: Query parameters the spec does not list, sent as given (unchecked); a
+                declared parameter is refused (TypeError): pass its argument.
+            extra_headers: Headers the spec does not list, sent as given (unchecked; not the API
+                key's, nor a declared header parameter).
             timeout: Overrides the client's timeout for this call (None: no timeout).
             max_retries: Overrides the client's max_retries for this call.
 
@@ -247,8 +249,10 @@ class AsyncCallSessions(AsyncResource):
             max_items: Stop iterating after this many items. Default: no limit.
             prefetch: Pages to request ahead while iterating (0, the default, fetches each page
                 when it is needed). Items still come strictly in order.
-            extra_query: Query parameters to add, sent as given (unchecked).
-            extra_headers: Headers to add, sent as given (unchecked; not the API key's).
+            extra_query: Query parameters the spec does not list, sent as given (unchecked); a
+                declared parameter is refused (TypeError): pass its argument.
+            extra_headers: Headers the spec does not list, sent as given (unchecked; not the API
+                key's, nor a declared header parameter).
             timeout: Overrides the client's timeout for this call (None: no timeout).
             max_retries: Overrides the client's max_retries for this call.
 

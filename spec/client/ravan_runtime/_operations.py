@@ -14,14 +14,18 @@ Encoding rules:
 - a body property left out (None for a property that cannot be null, `NOT_GIVEN` for one that
   can) is not sent; None for a nullable property sends JSON null.
 - `extra_query`, `extra_headers` and `extra_body` are sent as given, unchecked (the vendor's docs
-  drift; this is the way to send what they do not list); they cannot set the API key header.
+  drift; this is the way to send what they do not list); they cannot set the API key header, and
+  they cannot name what the operation declares (a query or header parameter, a body property):
+  that is refused with a TypeError that names the keyword argument to use. Strict in what it
+  sends: a declared value goes through its argument's checks, and the pager reads the page size
+  from the argument, so `extra_query={"page_size": 5}` would make a short page look like the end.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NoReturn
 from urllib.parse import quote
 
 from ._types import NOT_GIVEN, NotGiven, TimeoutTypes
@@ -117,6 +121,7 @@ class OperationSpec:
             else:
                 headers[parameter.wire_name] = _header_value(parameter, value)
 
+        self._refuse_declared(extra_query, extra_headers, extra_body)
         json_body: Any = NOT_GIVEN
         if self.body is not None:
             json_body = self._body(arguments)
@@ -127,8 +132,6 @@ class OperationSpec:
         elif extra_body:
             raise TypeError("extra_body: this operation has no request body")
         if extra_query:
-            names = set(extra_query)
-            params = [(k, v) for k, v in params if k not in names]
             for name, value in extra_query.items():
                 if isinstance(value, list | tuple):
                     params.extend((name, item) for item in value)
@@ -146,6 +149,36 @@ class OperationSpec:
             max_retries=max_retries,
             retry_after_send=self.retry_after_send,
         )
+
+    def _refuse_declared(
+        self,
+        extra_query: Mapping[str, Any] | None,
+        extra_headers: Mapping[str, str] | None,
+        extra_body: Mapping[str, Any] | None,
+    ) -> None:
+        """A TypeError if an extra_* key names a parameter or body property the operation declares."""
+        declared: dict[str, dict[str, str]] = {"query": {}, "header": {}}
+        for parameter in self.parameters:
+            if parameter.location == "query":
+                declared["query"][parameter.wire_name] = parameter.python_name
+            elif parameter.location == "header":
+                declared["header"][parameter.wire_name.lower()] = parameter.python_name
+        for name in extra_query or ():
+            if name in declared["query"]:
+                _refuse("extra_query", name, declared["query"][name])
+        for name in extra_headers or ():
+            if isinstance(name, str) and name.lower() in declared["header"]:
+                _refuse("extra_headers", name, declared["header"][name.lower()])
+        if extra_body and self.body is not None:
+            if self.body.flattened:
+                properties = {wire: python for python, wire in self.body.properties}
+            elif isinstance(self.body.rule, ObjectRule):
+                properties = {f.wire_name: "body" for f in self.body.rule.fields}
+            else:
+                properties = {}
+            for name in extra_body:
+                if name in properties:
+                    _refuse("extra_body", name, properties[name])
 
     def _body(self, arguments: Mapping[str, Any]) -> Any:
         body = self.body
@@ -170,6 +203,14 @@ class OperationSpec:
             object_field.rule.check(python_name, value)
             payload[wire_name] = None if value is None else object_field.rule.to_json(value)
         return payload
+
+
+def _refuse(where: str, name: str, argument: str) -> NoReturn:
+    how = "the body= argument" if argument == "body" else f"the {argument}= argument"
+    raise TypeError(
+        f"{where} must not set {name!r}: the operation declares it; pass it through {how} instead "
+        "(extra_* is for what the spec does not list)"
+    )
 
 
 def _path_segment(parameter: Parameter, value: Any) -> str:

@@ -7,7 +7,12 @@ style is one class here (the generator reads the registry to check the extension
 
 - `page-number`: the page number goes up by one; a short or empty page is the last.
 - `page-number-total`: the same, and the body says how many items there are in all (`total`),
-  so the pager stops after the page that reaches it without asking for an empty one.
+  so the pager stops after the page that reaches it without asking for an empty one. A total the
+  pages contradict (a page holds items beyond it: `total: 0` on a full page) is wrong, and is not
+  trusted: the pager keeps paging by the short-page rule, as if no total had been sent, rather
+  than stop and lose the rest silently (`page.total` is then None; `page.metadata` keeps what
+  was sent). A total that is too small but not contradicted (it ends on a full page) cannot be
+  told from a right one here; the command line's export asks for one more page to be sure.
 
 What every pager does, whatever the style:
 - `max_items` stops after that many items; `prefetch=N` keeps N later pages in flight (items
@@ -96,7 +101,8 @@ class PageNumber:
 
 class PageNumberWithTotal(PageNumber):
     """`page-number-total`: as `page-number`, and the body's `total` (a path in the extension)
-    says how many items there are: the page that reaches it is the last."""
+    says how many items there are: the page that reaches it is the last. A total the pages
+    contradict is ignored (`BasePage.total` is None): the short-page rule decides."""
 
     name: ClassVar[str] = "page-number-total"
     body_path_keys: ClassVar[tuple[str, ...]] = ("items", "total")
@@ -106,7 +112,7 @@ class PageNumberWithTotal(PageNumber):
         if not page.items:
             return False
         total = page.total
-        if total is None:  # not sent, or not a count: the short-page rule decides
+        if total is None:  # not sent, not a count, or contradicted: the short-page rule decides
             return PageNumber.has_next_page(page)
         # Items received, not pages times the page size: a server that sends fewer items than the
         # page size asked for (a cap of its own) has not sent the total yet.
@@ -172,9 +178,16 @@ class BasePage(Generic[ItemT]):
 
     @property
     def total(self) -> int | None:
-        """The total number of items the body reports (page-number-total), when it is a count."""
+        """The total number of items the body reports (page-number-total), when it is a count that
+        the pages do not contradict: None when it is missing, not a count, or smaller than the
+        items received up to this page (then it is wrong, and paging goes by the page size).
+        The value as sent stays in `metadata["total"]`."""
         total = self.metadata.get("total")
-        return total if isinstance(total, int) and not isinstance(total, bool) and total >= 0 else None
+        if not isinstance(total, int) or isinstance(total, bool) or total < 0:
+            return None
+        if self.items_before + len(self.items) > total:
+            return None
+        return total
 
     def has_next_page(self) -> bool:
         """Whether another page may follow, by the operation's pagination style."""
@@ -360,6 +373,12 @@ class SyncPage(BasePage[ItemT]):
             raise RuntimeError("This is the last page: check has_next_page() before get_next_page().")
         return _following(self, self._fetcher.fetch(self.page_number + 1))
 
+    def probe_next_page(self) -> SyncPage[ItemT]:
+        """Fetch the page after this one even when `has_next_page()` says this is the last: to
+        confirm that the end is the end (a server that caps the page size, or reports a total too
+        small, ends early). The repeated-page guards do not apply; compare with `unseen_items`."""
+        return _following(self, self._fetcher.fetch(self.page_number + 1))
+
     def iter_pages(self) -> Iterator[SyncPage[ItemT]]:
         """This page, then every page after it (the repeated-page guards apply)."""
         for page, _ in self._iter_checked_pages():
@@ -479,6 +498,11 @@ class AsyncPage(BasePage[ItemT]):
         """Fetch the page after this one. Raises RuntimeError if `has_next_page()` is False."""
         if not self.has_next_page():
             raise RuntimeError("This is the last page: check has_next_page() before get_next_page().")
+        return _following(self, await self._fetcher.fetch(self.page_number + 1))
+
+    async def probe_next_page(self) -> AsyncPage[ItemT]:
+        """Fetch the page after this one even when `has_next_page()` says this is the last (see
+        `SyncPage.probe_next_page`)."""
         return _following(self, await self._fetcher.fetch(self.page_number + 1))
 
     async def iter_pages(self) -> AsyncGenerator[AsyncPage[ItemT]]:
