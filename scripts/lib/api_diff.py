@@ -8,8 +8,10 @@ This is the body of `scripts/api-diff`. It compares the working tree (or `--head
    are followed the way the generated code sees them). A rule knows which way the data flows:
    a schema reached from a request (parameters, request body) breaks callers when what it
    accepts narrows; a schema reached from a response breaks them when what it may contain
-   widens, or when something they read disappears. Operations, success statuses and
-   `x-pagination` (the pager's contract) are compared too.
+   widens, or when something they read disappears. Request and response bodies are compared
+   media type by media type (JSON, form-urlencoded, multipart, any other): a form body's own
+   properties are fields of the call, and a multipart body's file parts have rules of their own.
+   Operations, success statuses and `x-pagination` (the pager's contract) are compared too.
 2. The public Python API of the generated packages (`generated/ravan-client/ravan_client`,
    `generated/ravan-models/ravan_models`): griffe's breaking changes (signatures, removed
    objects), plus the annotations of class attributes (model fields), which griffe does not
@@ -52,7 +54,15 @@ import yaml
 # the tests, and so that a copy of this script (a test's scratch repository) reads its own copy.
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from scripts.lib.openapi_document import OpenAPIDocument, Operation, Schema, SpecError
+from scripts.lib.openapi_document import (
+    FORM_MEDIA_TYPES,
+    JSON_MEDIA_TYPE,
+    MULTIPART_MEDIA_TYPE,
+    OpenAPIDocument,
+    Operation,
+    Schema,
+    SpecError,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 SPEC = "spec/openapi.yaml"
@@ -224,7 +234,20 @@ RULES: tuple[Rule, ...] = (
         "response-media-type-changed",
         B,
         RESPONSE,
-        "A response stopped being JSON or lost its body: the client can no longer parse what callers read.",
+        "A response body came in none of its media types any more (another one, or no body): callers can no "
+        "longer parse what they read.",
+    ),
+    Rule(
+        "response-media-type-removed",
+        B,
+        RESPONSE,
+        "A response no longer comes in one of its media types (others remain): callers that read that one break.",
+    ),
+    Rule(
+        "response-media-type-added",
+        INFO,
+        RESPONSE,
+        "A response may come in another media type too: callers ask for the one they read (Accept).",
     ),
     # x-pagination: the generated pager's contract.
     Rule("pagination-removed", B, OPERATION, "An operation lost x-pagination: its generated pager goes away."),
@@ -287,7 +310,19 @@ RULES: tuple[Rule, ...] = (
         "request-body-media-type-changed",
         B,
         REQUEST,
-        "The request body's media type changed: the server expects another encoding.",
+        "The request body's media type changed (none of the old ones is left): the server expects another encoding.",
+    ),
+    Rule(
+        "request-body-media-type-removed",
+        B,
+        REQUEST,
+        "The request body no longer accepts one of its media types (others remain): callers that send it break.",
+    ),
+    Rule(
+        "request-body-media-type-added",
+        INFO,
+        REQUEST,
+        "The request body accepts another media type too: every request that was valid still is.",
     ),
     # Properties of request and response bodies.
     Rule(
@@ -304,6 +339,32 @@ RULES: tuple[Rule, ...] = (
         REQUEST,
         "A request body property was removed (or renamed): callers that send it may be refused.",
         mirror="response-property-removed",
+    ),
+    Rule(
+        "request-form-field-removed",
+        B,
+        REQUEST,
+        "A field of a form-urlencoded or multipart body was removed (or renamed): a form field is a parameter "
+        "of the call, and callers that pass it break, as with a removed query parameter.",
+    ),
+    Rule(
+        "request-file-part-removed",
+        B,
+        REQUEST,
+        "A file part of a multipart request body was removed, or stopped being a file: callers that upload it break.",
+    ),
+    Rule(
+        "request-file-part-added-required",
+        B,
+        REQUEST,
+        "A required file part was added to a multipart request body: existing requests lack it.",
+        mirror="response-file-part-added",
+    ),
+    Rule(
+        "request-file-part-added-optional",
+        INFO,
+        REQUEST,
+        "An optional file part was added to a multipart request body: every request that was valid still is.",
     ),
     Rule(
         "request-property-became-required",
@@ -326,6 +387,13 @@ RULES: tuple[Rule, ...] = (
         "A response property was removed (or renamed): callers that read it break.",
     ),
     Rule("response-property-added", INFO, RESPONSE, "A response property was added: callers may ignore it."),
+    Rule(
+        "response-file-part-removed",
+        B,
+        RESPONSE,
+        "A file part of a multipart response was removed, or stopped being a file: callers that read it break.",
+    ),
+    Rule("response-file-part-added", INFO, RESPONSE, "A multipart response gained a file part: callers may ignore it."),
     Rule(
         "response-property-became-optional",
         B,
@@ -580,7 +648,8 @@ class Place:
     """Where a schema sits: the side of the exchange, how a reader finds it, and where it is defined.
 
     `path` is the property path inside the body or parameter (`[]` for an array's items); the
-    sources are JSON pointers into the base and the new spec."""
+    sources are JSON pointers into the base and the new spec; `media_type` is the body's
+    (`media_type_base`: `application/json` for every JSON flavour), empty for a parameter."""
 
     side: Side
     where: str
@@ -589,6 +658,17 @@ class Place:
     old_source: str = ""
     new_source: str = ""
     item_key_path: tuple[str, ...] | None = None
+    media_type: str = ""
+
+    @property
+    def in_form_body(self) -> bool:
+        """Whether this is a form body itself (form-urlencoded or multipart): its properties are fields."""
+        return self.media_type in FORM_MEDIA_TYPES and not self.path and self.parameter is None
+
+    @property
+    def in_multipart_body(self) -> bool:
+        """Whether this is a multipart body itself: its properties are parts, some of them files."""
+        return self.media_type == MULTIPART_MEDIA_TYPE and not self.path and self.parameter is None
 
     @property
     def subject(self) -> str:
@@ -795,27 +875,52 @@ class SpecComparison:
         if new_body is None:
             self.add("request-body-removed", where, "the request body was removed: callers that send one break.")
             return
-        (old_object, old_media), (new_object, new_media) = old_body, new_body
+        (old_object, _), (new_object, _) = old_body, new_body
         old_required = bool(old_object.get("required", False))
         new_required = bool(new_object.get("required", False))
         if new_required and not old_required:
             self.add("request-body-became-required", where, "the request body became required.", source)
         elif old_required and not new_required:
             self.add("request-body-became-optional", where, "the request body became optional.", source)
-        if old_media != new_media:
+        old_media = self.old.media_types(old_object.get("content"))
+        new_media = self.new.media_types(new_object.get("content"))
+        old_source = f"{request_body_source(self.old, old)}/content"
+        new_source = f"{request_body_source(self.new, new)}/content"
+        if old_media.keys().isdisjoint(new_media.keys()):
             self.add(
                 "request-body-media-type-changed",
                 where,
-                f"the request body's media type changed from {old_media} to {new_media}.",
-                source,
+                f"the request body's media type changed from {media_list(old_media)} to {media_list(new_media)}: "
+                "the server expects another encoding.",
+                new_source,
             )
             return
-        old_json = self.old.json_media(old_object.get("content"))
-        new_json = self.new.json_media(new_object.get("content"))
-        if old_json is not None and new_json is not None:
-            media_pointer = f"{source}/content/{pointer_escape(new_media)}/schema"
-            place = Place(Side.REQUEST, where, old_source=media_pointer, new_source=media_pointer)
-            self.compare_schema(old_json.get("schema", {}), new_json.get("schema", {}), place)
+        for base in [key for key in old_media if key not in new_media]:
+            written = old_media[base][0]
+            self.add(
+                "request-body-media-type-removed",
+                where,
+                f"the request body no longer accepts {written}: callers that send it break.",
+                f"{old_source}/{pointer_escape(written)}",
+            )
+        for base in [key for key in new_media if key not in old_media]:
+            written = new_media[base][0]
+            self.add(
+                "request-body-media-type-added",
+                where,
+                f"the request body accepts {written} too.",
+                f"{new_source}/{pointer_escape(written)}",
+            )
+        for base in [key for key in old_media if key in new_media]:
+            (old_written, old_object_media), (new_written, new_object_media) = old_media[base], new_media[base]
+            place = Place(
+                Side.REQUEST,
+                body_label(where, base),
+                old_source=f"{old_source}/{pointer_escape(old_written)}/schema",
+                new_source=f"{new_source}/{pointer_escape(new_written)}/schema",
+                media_type=base,
+            )
+            self.compare_schema(old_object_media.get("schema", {}), new_object_media.get("schema", {}), place)
 
     # --- responses ------------------------------------------------------------------------------
 
@@ -847,29 +952,64 @@ class SpecComparison:
             item_key_path = (*[str(p) for p in pagination["items"]], "[]", str(pagination["item-key"]))
         for status, old_response in old_responses.items():
             new_response = new_responses.get(status)
-            if new_response is None:
-                continue
-            where = f"{new.label}, response {status}"
-            old_json = self.old.json_media(old_response.get("content"))
-            new_json = self.new.json_media(new_response.get("content"))
-            if old_json is not None and "schema" in old_json and (new_json is None or "schema" not in new_json):
-                self.add(
-                    "response-media-type-changed",
-                    where,
-                    f"response {status} no longer has a JSON body: callers that read it break.",
-                    response_source(self.new, new, status),
-                )
-                continue
-            if old_json is None or new_json is None or "schema" not in old_json:
-                continue
+            if new_response is not None:
+                self.compare_response_bodies(old, new, status, old_response, new_response, item_key_path)
+
+    def compare_response_bodies(
+        self,
+        old: Operation,
+        new: Operation,
+        status: str,
+        old_response: Mapping[str, Any],
+        new_response: Mapping[str, Any],
+        item_key_path: tuple[str, ...] | None,
+    ) -> None:
+        """One status's bodies, media type by media type (a body that appears is no change callers see)."""
+        where = f"{new.label}, response {status}"
+        old_media = self.old.media_types(old_response.get("content"))
+        new_media = self.new.media_types(new_response.get("content"))
+        old_source = f"{response_source(self.old, old, status)}/content"
+        new_source = f"{response_source(self.new, new, status)}/content"
+        if not old_media:
+            return
+        if old_media.keys().isdisjoint(new_media.keys()):
+            now = f"comes as {media_list(new_media)}" if new_media else "has no body"
+            self.add(
+                "response-media-type-changed",
+                where,
+                f"response {status} was {media_list(old_media)} and now {now}: callers that read it break.",
+                response_source(self.new, new, status),
+            )
+            return
+        for base in [key for key in old_media if key not in new_media]:
+            written = old_media[base][0]
+            self.add(
+                "response-media-type-removed",
+                where,
+                f"response {status} no longer comes as {written}: callers that read that one break.",
+                f"{old_source}/{pointer_escape(written)}",
+            )
+        for base in [key for key in new_media if key not in old_media]:
+            written = new_media[base][0]
+            self.add(
+                "response-media-type-added",
+                where,
+                f"response {status} may come as {written} too.",
+                f"{new_source}/{pointer_escape(written)}",
+            )
+        for base in [key for key in old_media if key in new_media]:
+            (old_written, old_object), (new_written, new_object) = old_media[base], new_media[base]
+            if "schema" not in old_object:
+                continue  # nothing was promised about it
             place = Place(
                 Side.RESPONSE,
-                where,
-                old_source=f"{response_source(self.old, old, status)}/content/{json_media_key(old_response)}/schema",
-                new_source=f"{response_source(self.new, new, status)}/content/{json_media_key(new_response)}/schema",
-                item_key_path=item_key_path if is_success(status) else None,
+                body_label(where, base),
+                old_source=f"{old_source}/{pointer_escape(old_written)}/schema",
+                new_source=f"{new_source}/{pointer_escape(new_written)}/schema",
+                item_key_path=item_key_path if is_success(status) and base == JSON_MEDIA_TYPE else None,
+                media_type=base,
             )
-            self.compare_schema(old_json["schema"], new_json["schema"], place)
+            self.compare_schema(old_object["schema"], new_object.get("schema", {}), place)
 
     # --- x-pagination ---------------------------------------------------------------------------
 
@@ -965,6 +1105,18 @@ class SpecComparison:
             )
             self.compare_schema(old.additional_properties, new.additional_properties, child, seen)
 
+    def file_part_added(self, child: Place, *, required: bool) -> None:
+        if child.side is Side.RESPONSE:
+            self.add(
+                "response-file-part-added", child.label, f"the file part {child.noun} was added.", child.new_source
+            )
+        elif required:
+            message = f"the required file part {child.noun} was added: existing requests lack it."
+            self.add("request-file-part-added-required", child.label, message, child.new_source)
+        else:
+            message = f"the optional file part {child.noun} was added."
+            self.add("request-file-part-added-optional", child.label, message, child.new_source)
+
     def schema_finding(self, kind: str, effect: Effect, place: Place, change: str, *, source: str = "") -> None:
         rule_id = f"{place.subject}-{kind}"
         message = f"{place.noun} {change}: {REASONS[(place.side, effect)]}"
@@ -1049,16 +1201,27 @@ class SpecComparison:
 
     def compare_properties(self, old: Schema, new: Schema, place: Place, seen: frozenset[tuple[str, str]]) -> None:
         request = place.side is Side.REQUEST
+        side = "request" if request else "response"
         for name, old_property in old.properties.items():
             child = place.child(
                 name,
                 property_source(self.old.raw, place.old_source, name),
                 property_source(self.new.raw, place.new_source, name),
             )
+            old_file = place.in_multipart_body and is_file_part(self.old, old_property)
             if name not in new.properties:
-                rule_id = "request-property-removed" if request else "response-property-removed"
-                reason = "callers that send it may be refused" if request else "callers that read it break"
-                self.add(rule_id, child.label, f"{child.noun} was removed{RENAME_HINT}: {reason}.", child.old_source)
+                if old_file:
+                    reason = "callers that upload it break" if request else "callers that read it break"
+                    message = f"the file part {child.noun} was removed{RENAME_HINT}: {reason}."
+                    self.add(f"{side}-file-part-removed", child.label, message, child.old_source)
+                elif request and place.in_form_body:
+                    message = f"the form field {child.noun} was removed{RENAME_HINT}: callers that pass it break."
+                    self.add("request-form-field-removed", child.label, message, child.old_source)
+                else:
+                    rule_id = f"{side}-property-removed"
+                    reason = "callers that send it may be refused" if request else "callers that read it break"
+                    message = f"{child.noun} was removed{RENAME_HINT}: {reason}."
+                    self.add(rule_id, child.label, message, child.old_source)
                 continue
             was_required, is_required = name in old.required, name in new.required
             if is_required and not was_required:
@@ -1071,10 +1234,18 @@ class SpecComparison:
                 if not request and child.is_item_key:
                     reason += ITEM_KEY_NOTE
                 self.add(rule_id, child.label, f"{child.noun} became optional: {reason}.", child.new_source)
+            if old_file and not is_file_part(self.new, new.properties[name]):
+                reason = "callers that upload it break" if request else "callers that read it break"
+                message = f"{child.noun} stopped being a file part: {reason}."
+                self.add(f"{side}-file-part-removed", child.label, message, child.new_source)
+                continue  # its type or format changed with it: that is this change
+            # A part that became a file is a format change (format-added), judged by direction.
             self.compare_schema(old_property, new.properties[name], child, seen)
         for name in new.properties.keys() - old.properties.keys():
             child = place.child(name, "", property_source(self.new.raw, place.new_source, name))
-            if not request:
+            if place.in_multipart_body and is_file_part(self.new, new.properties[name]):
+                self.file_part_added(child, required=name in new.required)
+            elif not request:
                 self.add("response-property-added", child.label, f"{child.noun} was added.", child.new_source)
             elif name in new.required:
                 message = f"required {child.noun} was added: existing requests lack it."
@@ -1083,6 +1254,17 @@ class SpecComparison:
                 self.add(
                     "new-optional-request-property", child.label, f"optional {child.noun} was added.", child.new_source
                 )
+
+
+def is_file_part(document: OpenAPIDocument, node: Any) -> bool:
+    """Whether a multipart body's property is a file, or a list of files."""
+    try:
+        schema = document.normalize(node)
+        if schema.single_type == "array" and schema.items is not None:
+            schema = document.normalize(schema.items)
+    except SpecError as error:
+        raise ApiDiffError(str(error)) from error
+    return schema.is_file
 
 
 def allows_null(schema: Schema) -> bool:
@@ -1139,12 +1321,20 @@ def response_source(document: OpenAPIDocument, operation: Operation, status: str
     return f"{operation_source(operation)}/responses/{pointer_escape(status)}"
 
 
-def json_media_key(response: Mapping[str, Any]) -> str:
-    for media_type in response.get("content") or {}:
-        base = str(media_type).split(";")[0].strip().lower()
-        if base == "application/json" or base.endswith("+json"):
-            return pointer_escape(str(media_type))
-    return "application~1json"
+def request_body_source(document: OpenAPIDocument, operation: Operation) -> str:
+    node = operation.raw.get("requestBody")
+    if isinstance(node, Mapping) and isinstance(node.get("$ref"), str):
+        return definition_of(document.raw, node["$ref"])[1]
+    return f"{operation_source(operation)}/requestBody"
+
+
+def body_label(where: str, media_type: str) -> str:
+    """`..., request body`, naming the media type when it is not JSON (the usual case, left short)."""
+    return where if media_type == JSON_MEDIA_TYPE else f"{where} ({media_type})"
+
+
+def media_list(media: Mapping[str, tuple[str, Any]]) -> str:
+    return ", ".join(written for written, _ in media.values()) or "none"
 
 
 def values_text(values: Iterable[Any]) -> str:
