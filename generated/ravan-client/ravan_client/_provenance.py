@@ -6,7 +6,7 @@ SPEC_SHA256: Final = "07845a398999ae43f9bdff07aa479fad1a80532fc30841ac49b21d6074
 """sha256 of the spec/openapi.yaml this package was generated from."""
 SPEC_VERSION: Final = "1.0.0"
 """The spec's info.version."""
-INPUTS_SHA256: Final = "eb31a13124e990f76dfc34c337a85064185362951f624a91b51f69713f35a7b4"
+INPUTS_SHA256: Final = "a698b20632f4f4f6b0434cc7e82ce879c46547f0a12ba16ecd77166833e6d5cf"
 """sha256 over everything that shapes the code: spec, templates, runtime modules, generator versions."""
 GENERATORS: Final[dict[str, str]] = {
     "datamodel-code-generator": "0.89.0",

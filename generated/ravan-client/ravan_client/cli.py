@@ -12,7 +12,7 @@ from ._provenance import SPEC_SHA256, SPEC_VERSION
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "1.0.0+geb31a13124e9"
+__version__ = "1.0.0+ga698b20632f4"
 
 PROGRAM = Program(
     name="ravan-calls",
