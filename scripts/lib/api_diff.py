@@ -1620,6 +1620,8 @@ class Report:
     diffstat: str
     findings: list[Finding]
     warnings: list[str]
+    notes: list[str] = field(default_factory=list)
+    """How the comparison was made, when not the usual way (both sides generated afresh)."""
 
     def of(self, severity: Severity) -> list[Finding]:
         return [item for item in self.findings if item.severity is severity]
@@ -1659,6 +1661,7 @@ class Report:
             "verdict": self.verdict(),
             "counts": {str(severity): len(self.of(severity)) for severity in Severity},
             "warnings": self.warnings,
+            "notes": self.notes,
             "findings": [item.as_json() for item in self.findings],
         }
 
@@ -1693,25 +1696,31 @@ def build_report(base_ref: str | None, head_ref: str | None = None) -> Report:
     else:
         old_spec = load_yaml(old_text, f"{SPEC} at {base_commit[:12]}")
         findings += compare_specs(old_spec, new_spec)
-    if head_commit is None:
-        stale = stale_generated_warning()
-        if stale:
-            warnings.append(stale)
-    with tempfile.TemporaryDirectory(prefix="api-diff-") as scratch:
-        base_tree = Path(scratch) / "base"
-        head_tree = REPO if head_commit is None else Path(scratch) / "head"
-        relative = RelativePaths(base_tree, head_tree, REPO)
-        for project_dir, package in GENERATED_PACKAGES:
-            if head_commit is not None and not extract_at(head_commit, f"{project_dir}/{package}", head_tree):
-                warnings.append(f"{project_dir}/{package} is not committed at {head_label}: not compared")
-                continue
-            if not (head_tree / project_dir / package).is_dir():
-                warnings.append(f"{project_dir}/{package} is not in {head_label}: not compared")
-                continue
-            if not extract_at(base_commit, f"{project_dir}/{package}", base_tree):
-                warnings.append(f"{project_dir}/{package} is not committed at the base: nothing to compare with")
-                continue
-            findings += compare_python_packages(base_tree / project_dir, head_tree / project_dir, package, relative)
+    notes: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="api-diff-") as scratch_name:
+        scratch = Path(scratch_name)
+        base = checkout(base_commit, base_label, scratch / "base-inputs")
+        head = checkout(head_commit, head_label, scratch / "head-inputs")
+        stale = [] if old_text is None else [reason for reason in (staleness(base), staleness(head)) if reason]
+        if not stale:
+            findings += committed_python_findings(base, head, scratch, warnings)
+        else:
+            try:
+                base_root, head_root = generate(base, scratch), generate(head, scratch)
+            except GenerationFailed as error:
+                warnings.append(
+                    f"{'; '.join(stale)}, and {error}: the Python API is not compared, the spec half alone "
+                    "gives the verdict."
+                )
+            else:
+                notes.append(
+                    f"{'; '.join(stale)}: the Python API is compared between both sides generated afresh from "
+                    "their own spec/ (scripts/generate --out, into a temporary directory)."
+                )
+                relative = RelativePaths(base_root, head_root)
+                for project_dir, package in GENERATED_PACKAGES:
+                    old_project, new_project = base_root / project_dir, head_root / project_dir
+                    findings += compare_python_packages(old_project, new_project, package, relative)
     diff_args = [base_commit, head_commit] if head_commit else [base_commit]
     return Report(
         base_label=base_label,
@@ -1722,7 +1731,151 @@ def build_report(base_ref: str | None, head_ref: str | None = None) -> Report:
         diffstat=git("diff", "--stat", *diff_args, "--", "spec/").strip(),
         findings=merge_findings(findings),
         warnings=warnings,
+        notes=notes,
     )
+
+
+def committed_python_findings(base: Tree, head: Tree, scratch: Path, warnings: list[str]) -> list[Finding]:
+    """The Python API of the packages committed at both sides (the working tree's as on disk)."""
+    base_tree = scratch / "base"
+    head_tree = REPO if head.commit is None else scratch / "head"
+    relative = RelativePaths(base_tree, head_tree, REPO)
+    findings: list[Finding] = []
+    for project_dir, package in GENERATED_PACKAGES:
+        if head.commit is not None and not extract_at(head.commit, f"{project_dir}/{package}", head_tree):
+            warnings.append(f"{project_dir}/{package} is not committed at {head.label}: not compared")
+            continue
+        if not (head_tree / project_dir / package).is_dir():
+            warnings.append(f"{project_dir}/{package} is not in {head.label}: not compared")
+            continue
+        assert base.commit is not None
+        if not extract_at(base.commit, f"{project_dir}/{package}", base_tree):
+            warnings.append(f"{project_dir}/{package} is not committed at the base: nothing to compare with")
+            continue
+        findings += compare_python_packages(base_tree / project_dir, head_tree / project_dir, package, relative)
+    return findings
+
+
+# --- generating a side afresh --------------------------------------------------------------------
+
+# What the generate step reads, checked out at a commit to generate that commit's packages.
+GENERATE_INPUTS = ("spec", "scripts/lib", "pyproject.toml", ".spectral.yaml")
+GENERATE_SCRIPT = "scripts/lib/generate.py"
+PROVENANCE = "generated/provenance.json"
+# Seconds for one side: about ten on a quiet machine; a busy CI machine gets a wide margin.
+GENERATE_TIMEOUT = 900
+# What the generate step of a checkout would stamp as inputs_sha256 today (argv: checkout, spec).
+INPUTS_DIGEST = (
+    "import sys, yaml\n"
+    "sys.path.insert(0, sys.argv[1])\n"
+    "from scripts.lib.generate import build_provenance\n"
+    "spec = open(sys.argv[2], 'rb').read()\n"
+    "print(build_provenance(spec, yaml.safe_load(spec))['inputs_sha256'])\n"
+)
+
+
+class GenerationFailed(Exception):
+    """A side's packages could not be generated; the message names the side and says why."""
+
+
+@dataclass(frozen=True)
+class Tree:
+    """One side of the comparison: its commit (None for the working tree), how the report names it,
+    and a checkout of what the generate step reads (the repository itself for the working tree)."""
+
+    commit: str | None
+    label: str
+    root: Path
+
+    def read(self, path: str) -> bytes | None:
+        """A committed file's bytes (the working tree's on disk), or None when there is none."""
+        if self.commit is None:
+            file = REPO / path
+            return file.read_bytes() if file.is_file() else None
+        result = subprocess.run(["git", "show", f"{self.commit}:{path}"], cwd=REPO, capture_output=True, check=False)
+        return result.stdout if result.returncode == 0 else None
+
+
+def checkout(commit: str | None, label: str, destination: Path) -> Tree:
+    """A side, with the generate step's inputs at `commit` written under `destination`."""
+    if commit is None:
+        return Tree(None, label, REPO)
+    destination.mkdir(parents=True)
+    for path in GENERATE_INPUTS:
+        extract_at(commit, path, destination)  # one that is missing makes generating that side fail
+    if (REPO / "node_modules").is_dir():
+        # Spectral, which lints the spec first, is a Node tool installed here only.
+        (destination / "node_modules").symlink_to(REPO / "node_modules", target_is_directory=True)
+    return Tree(commit, label, destination)
+
+
+def staleness(tree: Tree) -> str | None:
+    """Why the generated/ of a side is not what its spec produces (None when it is): generated from
+    another spec, or with other templates, runtime, generator options or versions (its provenance
+    stamp, checked the way scripts/lib/provenance.py checks the working tree's)."""
+    stamp_bytes = tree.read(PROVENANCE)
+    try:
+        stamp = json.loads(stamp_bytes) if stamp_bytes is not None else None
+    except ValueError:
+        stamp = None
+    if not isinstance(stamp, dict):
+        return f"{tree.label} has no readable {PROVENANCE}"
+    spec_bytes = tree.read(SPEC) or b""
+    if stamp.get("spec_sha256") != hashlib.sha256(spec_bytes).hexdigest():
+        return f"generated/ at {tree.label} was not generated from its {SPEC}"
+    if inputs_digest(tree, spec_bytes) != stamp.get("inputs_sha256"):
+        return (
+            f"generated/ at {tree.label} was generated with other templates, runtime modules, generator options "
+            "or versions"
+        )
+    return None
+
+
+def inputs_digest(tree: Tree, spec_bytes: bytes) -> str | None:
+    """The inputs_sha256 the side's own generate step would stamp today (None if it cannot say)."""
+    if tree.commit is None:
+        from scripts.lib.generate import build_provenance
+
+        return str(build_provenance(spec_bytes, yaml.safe_load(spec_bytes))["inputs_sha256"])
+    # Another commit's generate step (its templates, its hashing): run it, never import it here.
+    result = subprocess.run(
+        [sys.executable, "-c", INPUTS_DIGEST, str(tree.root), str(tree.root / SPEC)],
+        cwd=tree.root,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=GENERATE_TIMEOUT,
+    )
+    return result.stdout.strip() if result.returncode == 0 else None
+
+
+def generate(tree: Tree, scratch: Path) -> Path:
+    """Generate a side's packages from its own inputs with this environment's pinned generators, as
+    `scripts/generate --spec FILE --out DIR` does; the directory whose `generated/` holds them."""
+    script = tree.root / GENERATE_SCRIPT
+    if not script.is_file() or not (tree.root / SPEC).is_file():
+        raise GenerationFailed(f"{tree.label} has no {GENERATE_SCRIPT} or no {SPEC} to generate from")
+    # A fresh directory that does not exist yet: the generate step makes (and may replace) only its own.
+    root = Path(tempfile.mkdtemp(prefix="generated-", dir=scratch))
+    command = [sys.executable, str(script), "--spec", str(tree.root / SPEC), "--out", str(root / "generated")]
+    try:
+        result = subprocess.run(
+            command, cwd=tree.root, capture_output=True, text=True, check=False, timeout=GENERATE_TIMEOUT
+        )
+    except subprocess.TimeoutExpired:
+        raise GenerationFailed(f"{tree.label} could not be generated within {GENERATE_TIMEOUT} s") from None
+    if result.returncode != 0 or not (root / "generated").is_dir():
+        raise GenerationFailed(f"{tree.label} could not be generated ({generation_error(result)})")
+    return root
+
+
+def generation_error(result: subprocess.CompletedProcess[str]) -> str:
+    """The generate step's own one-line reason (its `error: ...` line), or its last line of output."""
+    lines = [line.strip() for line in result.stderr.splitlines() if line.strip()]
+    reason = next((line.removeprefix("error: ") for line in lines if line.startswith("error: ")), None)
+    if reason is None:
+        reason = lines[-1] if lines else f"exit code {result.returncode}"
+    return reason if len(reason) <= 240 else reason[:237] + "..."
 
 
 # --- git -----------------------------------------------------------------------------------------
@@ -1791,30 +1944,6 @@ def extract_at(commit: str, path: str, destination: Path) -> bool:
     return True
 
 
-def stale_generated_warning() -> str | None:
-    """The Python API comparison reads generated/ as it is on disk; say so when it lags the spec."""
-    try:
-        stamp = json.loads((REPO / "generated" / "provenance.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return "generated/provenance.json is missing or unreadable: run scripts/generate."
-    spec_bytes = (REPO / SPEC).read_bytes()
-    actual = hashlib.sha256(spec_bytes).hexdigest()
-    if stamp.get("spec_sha256") != actual:
-        return (
-            "generated/ is stale for the spec: the Python API comparison shows the code on disk, "
-            "not what the spec would generate. Run scripts/generate first."
-        )
-    # The spec is the one generated from; templates, the runtime or the generators may not be.
-    from scripts.lib.generate import build_provenance
-
-    if build_provenance(spec_bytes, yaml.safe_load(spec_bytes))["inputs_sha256"] != stamp.get("inputs_sha256"):
-        return (
-            "generated/ is stale: templates, runtime modules, generator options or versions changed since it was "
-            "generated, so the Python API comparison shows old code. Run scripts/generate first."
-        )
-    return None
-
-
 # --- output --------------------------------------------------------------------------------------
 
 SECTION_TITLES = {
@@ -1827,6 +1956,7 @@ SECTION_TITLES = {
 def render_text(report: Report) -> str:
     lines = [f"Comparing {report.head_label} with {report.base_label} ({report.base_commit[:12]})."]
     lines += [f"warning: {warning}" for warning in report.warnings]
+    lines += [f"note: {note}" for note in report.notes]
     lines += ["", "What changed in spec/ (git diff --stat):", indent(report.diffstat or "nothing")]
     for severity in Severity:
         found = report.of(severity)
@@ -1856,6 +1986,8 @@ def render_markdown(report: Report) -> str:
     ]
     for warning in report.warnings:
         lines += [f"> warning: {warning}", ""]
+    for note in report.notes:
+        lines += [f"> note: {note}", ""]
     lines += ["### What changed in `spec/`", "", "```text", report.diffstat or "nothing", "```", ""]
     for severity in Severity:
         found = report.of(severity)
