@@ -1701,21 +1701,23 @@ def build_report(base_ref: str | None, head_ref: str | None = None) -> Report:
         scratch = Path(scratch_name)
         base = checkout(base_commit, base_label, scratch / "base-inputs")
         head = checkout(head_commit, head_label, scratch / "head-inputs")
-        stale = [] if old_text is None else [reason for reason in (staleness(base), staleness(head)) if reason]
-        if not stale:
+        stale = [] if old_text is None else [(tree, staleness(tree)) for tree in (base, head)]
+        stale_text = " and at ".join(f"{tree.label} ({reason})" for tree, reason in stale if reason)
+        if not stale_text:
             findings += committed_python_findings(base, head, scratch, warnings)
         else:
             try:
                 base_root, head_root = generate(base, scratch), generate(head, scratch)
             except GenerationFailed as error:
                 warnings.append(
-                    f"{'; '.join(stale)}, and {error}: the Python API is not compared, the spec half alone "
-                    "gives the verdict."
+                    f"generated/ is not what the spec produces at {stale_text}, and {error}: the Python API is "
+                    "not compared, the spec half alone gives the verdict."
                 )
             else:
                 notes.append(
-                    f"{'; '.join(stale)}: the Python API is compared between both sides generated afresh from "
-                    "their own spec/ (scripts/generate --out, into a temporary directory)."
+                    f"generated/ is not what the spec produces at {stale_text}: the Python API is compared "
+                    "between both sides generated afresh from their own spec/ (scripts/generate --out, into a "
+                    "temporary directory)."
                 )
                 relative = RelativePaths(base_root, head_root)
                 for project_dir, package in GENERATED_PACKAGES:
@@ -1819,15 +1821,12 @@ def staleness(tree: Tree) -> str | None:
     except ValueError:
         stamp = None
     if not isinstance(stamp, dict):
-        return f"{tree.label} has no readable {PROVENANCE}"
+        return f"no readable {PROVENANCE}"
     spec_bytes = tree.read(SPEC) or b""
     if stamp.get("spec_sha256") != hashlib.sha256(spec_bytes).hexdigest():
-        return f"generated/ at {tree.label} was not generated from its {SPEC}"
+        return f"made from another {SPEC}"
     if inputs_digest(tree, spec_bytes) != stamp.get("inputs_sha256"):
-        return (
-            f"generated/ at {tree.label} was generated with other templates, runtime modules, generator options "
-            "or versions"
-        )
+        return "made with other templates, runtime modules, generator options or versions"
     return None
 
 
