@@ -15,7 +15,10 @@ This is the body of `scripts/api-diff`. It compares the working tree (or `--head
 2. The public Python API of the generated packages (`generated/ravan-client/ravan_client`,
    `generated/ravan-models/ravan_models`): griffe's breaking changes (signatures, removed
    objects), plus the annotations of class attributes (model fields), which griffe does not
-   compare.
+   compare. When the `generated/` of a side is not what that side's spec produces (its provenance
+   stamp says so), both sides are generated afresh from their own inputs into a temporary
+   directory and those are compared; when a side cannot be generated, the spec half alone decides.
+   Either way the report says so.
 
 Every finding carries a rule of `RULES`: a stable id, a severity (breaking, warning, info), the
 side it applies to and one line saying why. `--list-rules` prints that catalogue; the report comes
