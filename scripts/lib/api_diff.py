@@ -8,12 +8,17 @@ This is the body of `scripts/api-diff`. It compares the working tree (or `--head
    are followed the way the generated code sees them). A rule knows which way the data flows:
    a schema reached from a request (parameters, request body) breaks callers when what it
    accepts narrows; a schema reached from a response breaks them when what it may contain
-   widens, or when something they read disappears. Operations, success statuses and
-   `x-pagination` (the pager's contract) are compared too.
+   widens, or when something they read disappears. Request and response bodies are compared
+   media type by media type (JSON, form-urlencoded, multipart, any other): a form body's own
+   properties are fields of the call, and a multipart body's file parts have rules of their own.
+   Operations, success statuses and `x-pagination` (the pager's contract) are compared too.
 2. The public Python API of the generated packages (`generated/ravan-client/ravan_client`,
    `generated/ravan-models/ravan_models`): griffe's breaking changes (signatures, removed
    objects), plus the annotations of class attributes (model fields), which griffe does not
-   compare.
+   compare. When the `generated/` of a side is not what that side's spec produces (its provenance
+   stamp says so), both sides are generated afresh from their own inputs into a temporary
+   directory and those are compared; when a side cannot be generated, the spec half alone decides.
+   Either way the report says so.
 
 Every finding carries a rule of `RULES`: a stable id, a severity (breaking, warning, info), the
 side it applies to and one line saying why. `--list-rules` prints that catalogue; the report comes
@@ -52,7 +57,15 @@ import yaml
 # the tests, and so that a copy of this script (a test's scratch repository) reads its own copy.
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from scripts.lib.openapi_document import OpenAPIDocument, Operation, Schema, SpecError
+from scripts.lib.openapi_document import (
+    FORM_MEDIA_TYPES,
+    JSON_MEDIA_TYPE,
+    MULTIPART_MEDIA_TYPE,
+    OpenAPIDocument,
+    Operation,
+    Schema,
+    SpecError,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 SPEC = "spec/openapi.yaml"
@@ -224,7 +237,20 @@ RULES: tuple[Rule, ...] = (
         "response-media-type-changed",
         B,
         RESPONSE,
-        "A response stopped being JSON or lost its body: the client can no longer parse what callers read.",
+        "A response body came in none of its media types any more (another one, or no body): callers can no "
+        "longer parse what they read.",
+    ),
+    Rule(
+        "response-media-type-removed",
+        B,
+        RESPONSE,
+        "A response no longer comes in one of its media types (others remain): callers that read that one break.",
+    ),
+    Rule(
+        "response-media-type-added",
+        INFO,
+        RESPONSE,
+        "A response may come in another media type too: callers ask for the one they read (Accept).",
     ),
     # x-pagination: the generated pager's contract.
     Rule("pagination-removed", B, OPERATION, "An operation lost x-pagination: its generated pager goes away."),
@@ -287,7 +313,19 @@ RULES: tuple[Rule, ...] = (
         "request-body-media-type-changed",
         B,
         REQUEST,
-        "The request body's media type changed: the server expects another encoding.",
+        "The request body's media type changed (none of the old ones is left): the server expects another encoding.",
+    ),
+    Rule(
+        "request-body-media-type-removed",
+        B,
+        REQUEST,
+        "The request body no longer accepts one of its media types (others remain): callers that send it break.",
+    ),
+    Rule(
+        "request-body-media-type-added",
+        INFO,
+        REQUEST,
+        "The request body accepts another media type too: every request that was valid still is.",
     ),
     # Properties of request and response bodies.
     Rule(
@@ -304,6 +342,32 @@ RULES: tuple[Rule, ...] = (
         REQUEST,
         "A request body property was removed (or renamed): callers that send it may be refused.",
         mirror="response-property-removed",
+    ),
+    Rule(
+        "request-form-field-removed",
+        B,
+        REQUEST,
+        "A field of a form-urlencoded or multipart body was removed (or renamed): a form field is a parameter "
+        "of the call, and callers that pass it break, as with a removed query parameter.",
+    ),
+    Rule(
+        "request-file-part-removed",
+        B,
+        REQUEST,
+        "A file part of a multipart request body was removed, or stopped being a file: callers that upload it break.",
+    ),
+    Rule(
+        "request-file-part-added-required",
+        B,
+        REQUEST,
+        "A required file part was added to a multipart request body: existing requests lack it.",
+        mirror="response-file-part-added",
+    ),
+    Rule(
+        "request-file-part-added-optional",
+        INFO,
+        REQUEST,
+        "An optional file part was added to a multipart request body: every request that was valid still is.",
     ),
     Rule(
         "request-property-became-required",
@@ -326,6 +390,13 @@ RULES: tuple[Rule, ...] = (
         "A response property was removed (or renamed): callers that read it break.",
     ),
     Rule("response-property-added", INFO, RESPONSE, "A response property was added: callers may ignore it."),
+    Rule(
+        "response-file-part-removed",
+        B,
+        RESPONSE,
+        "A file part of a multipart response was removed, or stopped being a file: callers that read it break.",
+    ),
+    Rule("response-file-part-added", INFO, RESPONSE, "A multipart response gained a file part: callers may ignore it."),
     Rule(
         "response-property-became-optional",
         B,
@@ -580,7 +651,8 @@ class Place:
     """Where a schema sits: the side of the exchange, how a reader finds it, and where it is defined.
 
     `path` is the property path inside the body or parameter (`[]` for an array's items); the
-    sources are JSON pointers into the base and the new spec."""
+    sources are JSON pointers into the base and the new spec; `media_type` is the body's
+    (`media_type_base`: `application/json` for every JSON flavour), empty for a parameter."""
 
     side: Side
     where: str
@@ -589,6 +661,17 @@ class Place:
     old_source: str = ""
     new_source: str = ""
     item_key_path: tuple[str, ...] | None = None
+    media_type: str = ""
+
+    @property
+    def in_form_body(self) -> bool:
+        """Whether this is a form body itself (form-urlencoded or multipart): its properties are fields."""
+        return self.media_type in FORM_MEDIA_TYPES and not self.path and self.parameter is None
+
+    @property
+    def in_multipart_body(self) -> bool:
+        """Whether this is a multipart body itself: its properties are parts, some of them files."""
+        return self.media_type == MULTIPART_MEDIA_TYPE and not self.path and self.parameter is None
 
     @property
     def subject(self) -> str:
@@ -795,27 +878,52 @@ class SpecComparison:
         if new_body is None:
             self.add("request-body-removed", where, "the request body was removed: callers that send one break.")
             return
-        (old_object, old_media), (new_object, new_media) = old_body, new_body
+        (old_object, _), (new_object, _) = old_body, new_body
         old_required = bool(old_object.get("required", False))
         new_required = bool(new_object.get("required", False))
         if new_required and not old_required:
             self.add("request-body-became-required", where, "the request body became required.", source)
         elif old_required and not new_required:
             self.add("request-body-became-optional", where, "the request body became optional.", source)
-        if old_media != new_media:
+        old_media = self.old.media_types(old_object.get("content"))
+        new_media = self.new.media_types(new_object.get("content"))
+        old_source = f"{request_body_source(self.old, old)}/content"
+        new_source = f"{request_body_source(self.new, new)}/content"
+        if old_media.keys().isdisjoint(new_media.keys()):
             self.add(
                 "request-body-media-type-changed",
                 where,
-                f"the request body's media type changed from {old_media} to {new_media}.",
-                source,
+                f"the request body's media type changed from {media_list(old_media)} to {media_list(new_media)}: "
+                "the server expects another encoding.",
+                new_source,
             )
             return
-        old_json = self.old.json_media(old_object.get("content"))
-        new_json = self.new.json_media(new_object.get("content"))
-        if old_json is not None and new_json is not None:
-            media_pointer = f"{source}/content/{pointer_escape(new_media)}/schema"
-            place = Place(Side.REQUEST, where, old_source=media_pointer, new_source=media_pointer)
-            self.compare_schema(old_json.get("schema", {}), new_json.get("schema", {}), place)
+        for base in [key for key in old_media if key not in new_media]:
+            written = old_media[base][0]
+            self.add(
+                "request-body-media-type-removed",
+                where,
+                f"the request body no longer accepts {written}: callers that send it break.",
+                f"{old_source}/{pointer_escape(written)}",
+            )
+        for base in [key for key in new_media if key not in old_media]:
+            written = new_media[base][0]
+            self.add(
+                "request-body-media-type-added",
+                where,
+                f"the request body accepts {written} too.",
+                f"{new_source}/{pointer_escape(written)}",
+            )
+        for base in [key for key in old_media if key in new_media]:
+            (old_written, old_object_media), (new_written, new_object_media) = old_media[base], new_media[base]
+            place = Place(
+                Side.REQUEST,
+                body_label(where, base),
+                old_source=f"{old_source}/{pointer_escape(old_written)}/schema",
+                new_source=f"{new_source}/{pointer_escape(new_written)}/schema",
+                media_type=base,
+            )
+            self.compare_schema(old_object_media.get("schema", {}), new_object_media.get("schema", {}), place)
 
     # --- responses ------------------------------------------------------------------------------
 
@@ -847,29 +955,64 @@ class SpecComparison:
             item_key_path = (*[str(p) for p in pagination["items"]], "[]", str(pagination["item-key"]))
         for status, old_response in old_responses.items():
             new_response = new_responses.get(status)
-            if new_response is None:
-                continue
-            where = f"{new.label}, response {status}"
-            old_json = self.old.json_media(old_response.get("content"))
-            new_json = self.new.json_media(new_response.get("content"))
-            if old_json is not None and "schema" in old_json and (new_json is None or "schema" not in new_json):
-                self.add(
-                    "response-media-type-changed",
-                    where,
-                    f"response {status} no longer has a JSON body: callers that read it break.",
-                    response_source(self.new, new, status),
-                )
-                continue
-            if old_json is None or new_json is None or "schema" not in old_json:
-                continue
+            if new_response is not None:
+                self.compare_response_bodies(old, new, status, old_response, new_response, item_key_path)
+
+    def compare_response_bodies(
+        self,
+        old: Operation,
+        new: Operation,
+        status: str,
+        old_response: Mapping[str, Any],
+        new_response: Mapping[str, Any],
+        item_key_path: tuple[str, ...] | None,
+    ) -> None:
+        """One status's bodies, media type by media type (a body that appears is no change callers see)."""
+        where = f"{new.label}, response {status}"
+        old_media = self.old.media_types(old_response.get("content"))
+        new_media = self.new.media_types(new_response.get("content"))
+        old_source = f"{response_source(self.old, old, status)}/content"
+        new_source = f"{response_source(self.new, new, status)}/content"
+        if not old_media:
+            return
+        if old_media.keys().isdisjoint(new_media.keys()):
+            now = f"comes as {media_list(new_media)}" if new_media else "has no body"
+            self.add(
+                "response-media-type-changed",
+                where,
+                f"response {status} was {media_list(old_media)} and now {now}: callers that read it break.",
+                response_source(self.new, new, status),
+            )
+            return
+        for base in [key for key in old_media if key not in new_media]:
+            written = old_media[base][0]
+            self.add(
+                "response-media-type-removed",
+                where,
+                f"response {status} no longer comes as {written}: callers that read that one break.",
+                f"{old_source}/{pointer_escape(written)}",
+            )
+        for base in [key for key in new_media if key not in old_media]:
+            written = new_media[base][0]
+            self.add(
+                "response-media-type-added",
+                where,
+                f"response {status} may come as {written} too.",
+                f"{new_source}/{pointer_escape(written)}",
+            )
+        for base in [key for key in old_media if key in new_media]:
+            (old_written, old_object), (new_written, new_object) = old_media[base], new_media[base]
+            if "schema" not in old_object:
+                continue  # nothing was promised about it
             place = Place(
                 Side.RESPONSE,
-                where,
-                old_source=f"{response_source(self.old, old, status)}/content/{json_media_key(old_response)}/schema",
-                new_source=f"{response_source(self.new, new, status)}/content/{json_media_key(new_response)}/schema",
-                item_key_path=item_key_path if is_success(status) else None,
+                body_label(where, base),
+                old_source=f"{old_source}/{pointer_escape(old_written)}/schema",
+                new_source=f"{new_source}/{pointer_escape(new_written)}/schema",
+                item_key_path=item_key_path if is_success(status) and base == JSON_MEDIA_TYPE else None,
+                media_type=base,
             )
-            self.compare_schema(old_json["schema"], new_json["schema"], place)
+            self.compare_schema(old_object["schema"], new_object.get("schema", {}), place)
 
     # --- x-pagination ---------------------------------------------------------------------------
 
@@ -965,6 +1108,18 @@ class SpecComparison:
             )
             self.compare_schema(old.additional_properties, new.additional_properties, child, seen)
 
+    def file_part_added(self, child: Place, *, required: bool) -> None:
+        if child.side is Side.RESPONSE:
+            self.add(
+                "response-file-part-added", child.label, f"the file part {child.noun} was added.", child.new_source
+            )
+        elif required:
+            message = f"the required file part {child.noun} was added: existing requests lack it."
+            self.add("request-file-part-added-required", child.label, message, child.new_source)
+        else:
+            message = f"the optional file part {child.noun} was added."
+            self.add("request-file-part-added-optional", child.label, message, child.new_source)
+
     def schema_finding(self, kind: str, effect: Effect, place: Place, change: str, *, source: str = "") -> None:
         rule_id = f"{place.subject}-{kind}"
         message = f"{place.noun} {change}: {REASONS[(place.side, effect)]}"
@@ -1049,16 +1204,27 @@ class SpecComparison:
 
     def compare_properties(self, old: Schema, new: Schema, place: Place, seen: frozenset[tuple[str, str]]) -> None:
         request = place.side is Side.REQUEST
+        side = "request" if request else "response"
         for name, old_property in old.properties.items():
             child = place.child(
                 name,
                 property_source(self.old.raw, place.old_source, name),
                 property_source(self.new.raw, place.new_source, name),
             )
+            old_file = place.in_multipart_body and is_file_part(self.old, old_property)
             if name not in new.properties:
-                rule_id = "request-property-removed" if request else "response-property-removed"
-                reason = "callers that send it may be refused" if request else "callers that read it break"
-                self.add(rule_id, child.label, f"{child.noun} was removed{RENAME_HINT}: {reason}.", child.old_source)
+                if old_file:
+                    reason = "callers that upload it break" if request else "callers that read it break"
+                    message = f"the file part {child.noun} was removed{RENAME_HINT}: {reason}."
+                    self.add(f"{side}-file-part-removed", child.label, message, child.old_source)
+                elif request and place.in_form_body:
+                    message = f"the form field {child.noun} was removed{RENAME_HINT}: callers that pass it break."
+                    self.add("request-form-field-removed", child.label, message, child.old_source)
+                else:
+                    rule_id = f"{side}-property-removed"
+                    reason = "callers that send it may be refused" if request else "callers that read it break"
+                    message = f"{child.noun} was removed{RENAME_HINT}: {reason}."
+                    self.add(rule_id, child.label, message, child.old_source)
                 continue
             was_required, is_required = name in old.required, name in new.required
             if is_required and not was_required:
@@ -1071,10 +1237,18 @@ class SpecComparison:
                 if not request and child.is_item_key:
                     reason += ITEM_KEY_NOTE
                 self.add(rule_id, child.label, f"{child.noun} became optional: {reason}.", child.new_source)
+            if old_file and not is_file_part(self.new, new.properties[name]):
+                reason = "callers that upload it break" if request else "callers that read it break"
+                message = f"{child.noun} stopped being a file part: {reason}."
+                self.add(f"{side}-file-part-removed", child.label, message, child.new_source)
+                continue  # its type or format changed with it: that is this change
+            # A part that became a file is a format change (format-added), judged by direction.
             self.compare_schema(old_property, new.properties[name], child, seen)
         for name in new.properties.keys() - old.properties.keys():
             child = place.child(name, "", property_source(self.new.raw, place.new_source, name))
-            if not request:
+            if place.in_multipart_body and is_file_part(self.new, new.properties[name]):
+                self.file_part_added(child, required=name in new.required)
+            elif not request:
                 self.add("response-property-added", child.label, f"{child.noun} was added.", child.new_source)
             elif name in new.required:
                 message = f"required {child.noun} was added: existing requests lack it."
@@ -1083,6 +1257,17 @@ class SpecComparison:
                 self.add(
                     "new-optional-request-property", child.label, f"optional {child.noun} was added.", child.new_source
                 )
+
+
+def is_file_part(document: OpenAPIDocument, node: Any) -> bool:
+    """Whether a multipart body's property is a file, or a list of files."""
+    try:
+        schema = document.normalize(node)
+        if schema.single_type == "array" and schema.items is not None:
+            schema = document.normalize(schema.items)
+    except SpecError as error:
+        raise ApiDiffError(str(error)) from error
+    return schema.is_file
 
 
 def allows_null(schema: Schema) -> bool:
@@ -1139,12 +1324,20 @@ def response_source(document: OpenAPIDocument, operation: Operation, status: str
     return f"{operation_source(operation)}/responses/{pointer_escape(status)}"
 
 
-def json_media_key(response: Mapping[str, Any]) -> str:
-    for media_type in response.get("content") or {}:
-        base = str(media_type).split(";")[0].strip().lower()
-        if base == "application/json" or base.endswith("+json"):
-            return pointer_escape(str(media_type))
-    return "application~1json"
+def request_body_source(document: OpenAPIDocument, operation: Operation) -> str:
+    node = operation.raw.get("requestBody")
+    if isinstance(node, Mapping) and isinstance(node.get("$ref"), str):
+        return definition_of(document.raw, node["$ref"])[1]
+    return f"{operation_source(operation)}/requestBody"
+
+
+def body_label(where: str, media_type: str) -> str:
+    """`..., request body`, naming the media type when it is not JSON (the usual case, left short)."""
+    return where if media_type == JSON_MEDIA_TYPE else f"{where} ({media_type})"
+
+
+def media_list(media: Mapping[str, tuple[str, Any]]) -> str:
+    return ", ".join(written for written, _ in media.values()) or "none"
 
 
 def values_text(values: Iterable[Any]) -> str:
@@ -1430,6 +1623,8 @@ class Report:
     diffstat: str
     findings: list[Finding]
     warnings: list[str]
+    notes: list[str] = field(default_factory=list)
+    """How the comparison was made, when not the usual way (both sides generated afresh)."""
 
     def of(self, severity: Severity) -> list[Finding]:
         return [item for item in self.findings if item.severity is severity]
@@ -1469,6 +1664,7 @@ class Report:
             "verdict": self.verdict(),
             "counts": {str(severity): len(self.of(severity)) for severity in Severity},
             "warnings": self.warnings,
+            "notes": self.notes,
             "findings": [item.as_json() for item in self.findings],
         }
 
@@ -1503,25 +1699,33 @@ def build_report(base_ref: str | None, head_ref: str | None = None) -> Report:
     else:
         old_spec = load_yaml(old_text, f"{SPEC} at {base_commit[:12]}")
         findings += compare_specs(old_spec, new_spec)
-    if head_commit is None:
-        stale = stale_generated_warning()
-        if stale:
-            warnings.append(stale)
-    with tempfile.TemporaryDirectory(prefix="api-diff-") as scratch:
-        base_tree = Path(scratch) / "base"
-        head_tree = REPO if head_commit is None else Path(scratch) / "head"
-        relative = RelativePaths(base_tree, head_tree, REPO)
-        for project_dir, package in GENERATED_PACKAGES:
-            if head_commit is not None and not extract_at(head_commit, f"{project_dir}/{package}", head_tree):
-                warnings.append(f"{project_dir}/{package} is not committed at {head_label}: not compared")
-                continue
-            if not (head_tree / project_dir / package).is_dir():
-                warnings.append(f"{project_dir}/{package} is not in {head_label}: not compared")
-                continue
-            if not extract_at(base_commit, f"{project_dir}/{package}", base_tree):
-                warnings.append(f"{project_dir}/{package} is not committed at the base: nothing to compare with")
-                continue
-            findings += compare_python_packages(base_tree / project_dir, head_tree / project_dir, package, relative)
+    notes: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="api-diff-") as scratch_name:
+        scratch = Path(scratch_name)
+        base = checkout(base_commit, base_label, scratch / "base-inputs")
+        head = checkout(head_commit, head_label, scratch / "head-inputs")
+        stale = [] if old_text is None else [(tree, staleness(tree)) for tree in (base, head)]
+        stale_text = " and at ".join(f"{tree.label} ({reason})" for tree, reason in stale if reason)
+        if not stale_text:
+            findings += committed_python_findings(base, head, scratch, warnings)
+        else:
+            try:
+                base_root, head_root = generate(base, scratch), generate(head, scratch)
+            except GenerationFailed as error:
+                warnings.append(
+                    f"generated/ is not what the spec produces at {stale_text}, and {error}: the Python API is "
+                    "not compared, the spec half alone gives the verdict."
+                )
+            else:
+                notes.append(
+                    f"generated/ is not what the spec produces at {stale_text}: the Python API is compared "
+                    "between both sides generated afresh from their own spec/ (scripts/generate --out, into a "
+                    "temporary directory)."
+                )
+                relative = RelativePaths(base_root, head_root)
+                for project_dir, package in GENERATED_PACKAGES:
+                    old_project, new_project = base_root / project_dir, head_root / project_dir
+                    findings += compare_python_packages(old_project, new_project, package, relative)
     diff_args = [base_commit, head_commit] if head_commit else [base_commit]
     return Report(
         base_label=base_label,
@@ -1532,7 +1736,148 @@ def build_report(base_ref: str | None, head_ref: str | None = None) -> Report:
         diffstat=git("diff", "--stat", *diff_args, "--", "spec/").strip(),
         findings=merge_findings(findings),
         warnings=warnings,
+        notes=notes,
     )
+
+
+def committed_python_findings(base: Tree, head: Tree, scratch: Path, warnings: list[str]) -> list[Finding]:
+    """The Python API of the packages committed at both sides (the working tree's as on disk)."""
+    base_tree = scratch / "base"
+    head_tree = REPO if head.commit is None else scratch / "head"
+    relative = RelativePaths(base_tree, head_tree, REPO)
+    findings: list[Finding] = []
+    for project_dir, package in GENERATED_PACKAGES:
+        if head.commit is not None and not extract_at(head.commit, f"{project_dir}/{package}", head_tree):
+            warnings.append(f"{project_dir}/{package} is not committed at {head.label}: not compared")
+            continue
+        if not (head_tree / project_dir / package).is_dir():
+            warnings.append(f"{project_dir}/{package} is not in {head.label}: not compared")
+            continue
+        assert base.commit is not None
+        if not extract_at(base.commit, f"{project_dir}/{package}", base_tree):
+            warnings.append(f"{project_dir}/{package} is not committed at the base: nothing to compare with")
+            continue
+        findings += compare_python_packages(base_tree / project_dir, head_tree / project_dir, package, relative)
+    return findings
+
+
+# --- generating a side afresh --------------------------------------------------------------------
+
+# What the generate step reads, checked out at a commit to generate that commit's packages.
+GENERATE_INPUTS = ("spec", "scripts/lib", "pyproject.toml", ".spectral.yaml")
+GENERATE_SCRIPT = "scripts/lib/generate.py"
+PROVENANCE = "generated/provenance.json"
+# Seconds for one side: about ten on a quiet machine; a busy CI machine gets a wide margin.
+GENERATE_TIMEOUT = 900
+# What the generate step of a checkout would stamp as inputs_sha256 today (argv: checkout, spec).
+INPUTS_DIGEST = (
+    "import sys, yaml\n"
+    "sys.path.insert(0, sys.argv[1])\n"
+    "from scripts.lib.generate import build_provenance\n"
+    "spec = open(sys.argv[2], 'rb').read()\n"
+    "print(build_provenance(spec, yaml.safe_load(spec))['inputs_sha256'])\n"
+)
+
+
+class GenerationFailed(Exception):
+    """A side's packages could not be generated; the message names the side and says why."""
+
+
+@dataclass(frozen=True)
+class Tree:
+    """One side of the comparison: its commit (None for the working tree), how the report names it,
+    and a checkout of what the generate step reads (the repository itself for the working tree)."""
+
+    commit: str | None
+    label: str
+    root: Path
+
+    def read(self, path: str) -> bytes | None:
+        """A committed file's bytes (the working tree's on disk), or None when there is none."""
+        if self.commit is None:
+            file = REPO / path
+            return file.read_bytes() if file.is_file() else None
+        result = subprocess.run(["git", "show", f"{self.commit}:{path}"], cwd=REPO, capture_output=True, check=False)
+        return result.stdout if result.returncode == 0 else None
+
+
+def checkout(commit: str | None, label: str, destination: Path) -> Tree:
+    """A side, with the generate step's inputs at `commit` written under `destination`."""
+    if commit is None:
+        return Tree(None, label, REPO)
+    destination.mkdir(parents=True)
+    for path in GENERATE_INPUTS:
+        extract_at(commit, path, destination)  # one that is missing makes generating that side fail
+    if (REPO / "node_modules").is_dir():
+        # Spectral, which lints the spec first, is a Node tool installed here only.
+        (destination / "node_modules").symlink_to(REPO / "node_modules", target_is_directory=True)
+    return Tree(commit, label, destination)
+
+
+def staleness(tree: Tree) -> str | None:
+    """Why the generated/ of a side is not what its spec produces (None when it is): generated from
+    another spec, or with other templates, runtime, generator options or versions (its provenance
+    stamp, checked the way scripts/lib/provenance.py checks the working tree's)."""
+    stamp_bytes = tree.read(PROVENANCE)
+    try:
+        stamp = json.loads(stamp_bytes) if stamp_bytes is not None else None
+    except ValueError:
+        stamp = None
+    if not isinstance(stamp, dict):
+        return f"no readable {PROVENANCE}"
+    spec_bytes = tree.read(SPEC) or b""
+    if stamp.get("spec_sha256") != hashlib.sha256(spec_bytes).hexdigest():
+        return f"made from another {SPEC}"
+    if inputs_digest(tree, spec_bytes) != stamp.get("inputs_sha256"):
+        return "made with other templates, runtime modules, generator options or versions"
+    return None
+
+
+def inputs_digest(tree: Tree, spec_bytes: bytes) -> str | None:
+    """The inputs_sha256 the side's own generate step would stamp today (None if it cannot say)."""
+    if tree.commit is None:
+        from scripts.lib.generate import build_provenance
+
+        return str(build_provenance(spec_bytes, yaml.safe_load(spec_bytes))["inputs_sha256"])
+    # Another commit's generate step (its templates, its hashing): run it, never import it here.
+    result = subprocess.run(
+        [sys.executable, "-c", INPUTS_DIGEST, str(tree.root), str(tree.root / SPEC)],
+        cwd=tree.root,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=GENERATE_TIMEOUT,
+    )
+    return result.stdout.strip() if result.returncode == 0 else None
+
+
+def generate(tree: Tree, scratch: Path) -> Path:
+    """Generate a side's packages from its own inputs with this environment's pinned generators, as
+    `scripts/generate --spec FILE --out DIR` does; the directory whose `generated/` holds them."""
+    script = tree.root / GENERATE_SCRIPT
+    if not script.is_file() or not (tree.root / SPEC).is_file():
+        raise GenerationFailed(f"{tree.label} has no {GENERATE_SCRIPT} or no {SPEC} to generate from")
+    # A fresh directory that does not exist yet: the generate step makes (and may replace) only its own.
+    root = Path(tempfile.mkdtemp(prefix="generated-", dir=scratch))
+    command = [sys.executable, str(script), "--spec", str(tree.root / SPEC), "--out", str(root / "generated")]
+    try:
+        result = subprocess.run(
+            command, cwd=tree.root, capture_output=True, text=True, check=False, timeout=GENERATE_TIMEOUT
+        )
+    except subprocess.TimeoutExpired:
+        raise GenerationFailed(f"{tree.label} could not be generated within {GENERATE_TIMEOUT} s") from None
+    if result.returncode != 0 or not (root / "generated").is_dir():
+        raise GenerationFailed(f"{tree.label} could not be generated ({generation_error(result)})")
+    return root
+
+
+def generation_error(result: subprocess.CompletedProcess[str]) -> str:
+    """The generate step's own one-line reason (its `error: ...` line), or its last line of output."""
+    lines = [line.strip() for line in result.stderr.splitlines() if line.strip()]
+    reason = next((line.removeprefix("error: ") for line in lines if line.startswith("error: ")), None)
+    if reason is None:
+        reason = lines[-1] if lines else f"exit code {result.returncode}"
+    return reason if len(reason) <= 240 else reason[:237] + "..."
 
 
 # --- git -----------------------------------------------------------------------------------------
@@ -1601,30 +1946,6 @@ def extract_at(commit: str, path: str, destination: Path) -> bool:
     return True
 
 
-def stale_generated_warning() -> str | None:
-    """The Python API comparison reads generated/ as it is on disk; say so when it lags the spec."""
-    try:
-        stamp = json.loads((REPO / "generated" / "provenance.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return "generated/provenance.json is missing or unreadable: run scripts/generate."
-    spec_bytes = (REPO / SPEC).read_bytes()
-    actual = hashlib.sha256(spec_bytes).hexdigest()
-    if stamp.get("spec_sha256") != actual:
-        return (
-            "generated/ is stale for the spec: the Python API comparison shows the code on disk, "
-            "not what the spec would generate. Run scripts/generate first."
-        )
-    # The spec is the one generated from; templates, the runtime or the generators may not be.
-    from scripts.lib.generate import build_provenance
-
-    if build_provenance(spec_bytes, yaml.safe_load(spec_bytes))["inputs_sha256"] != stamp.get("inputs_sha256"):
-        return (
-            "generated/ is stale: templates, runtime modules, generator options or versions changed since it was "
-            "generated, so the Python API comparison shows old code. Run scripts/generate first."
-        )
-    return None
-
-
 # --- output --------------------------------------------------------------------------------------
 
 SECTION_TITLES = {
@@ -1637,6 +1958,7 @@ SECTION_TITLES = {
 def render_text(report: Report) -> str:
     lines = [f"Comparing {report.head_label} with {report.base_label} ({report.base_commit[:12]})."]
     lines += [f"warning: {warning}" for warning in report.warnings]
+    lines += [f"note: {note}" for note in report.notes]
     lines += ["", "What changed in spec/ (git diff --stat):", indent(report.diffstat or "nothing")]
     for severity in Severity:
         found = report.of(severity)
@@ -1666,6 +1988,8 @@ def render_markdown(report: Report) -> str:
     ]
     for warning in report.warnings:
         lines += [f"> warning: {warning}", ""]
+    for note in report.notes:
+        lines += [f"> note: {note}", ""]
     lines += ["### What changed in `spec/`", "", "```text", report.diffstat or "nothing", "```", ""]
     for severity in Severity:
         found = report.of(severity)

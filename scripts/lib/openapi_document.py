@@ -10,7 +10,10 @@ three agree on what an operation's parameters are and what a schema allows:
   replacing one of the path item's;
 - `normalize(schema)` reads a schema the way the generated code treats it: `$ref` followed,
   `allOf` merged, a nullable union (`type: [X, "null"]`, `anyOf`/`oneOf` with a `null` member,
-  3.0's `nullable: true`) split into its one non-null shape and a `nullable` flag.
+  3.0's `nullable: true`) split into its one non-null shape and a `nullable` flag;
+- `media_types(content)` names each media type of a body the same way wherever it is read (every
+  JSON flavour counts as `application/json`), and `Schema.is_file` says whether a value is a
+  file's content (a multipart file part).
 
 Only local references are supported: the spec is one hand-maintained file.
 """
@@ -26,6 +29,11 @@ import yaml
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 JSON_TYPES = ("string", "integer", "number", "boolean", "object", "array")
+JSON_MEDIA_TYPE = "application/json"
+FORM_MEDIA_TYPE = "application/x-www-form-urlencoded"
+MULTIPART_MEDIA_TYPE = "multipart/form-data"
+# Bodies whose top-level properties are named fields of the call, as parameters are.
+FORM_MEDIA_TYPES = frozenset({FORM_MEDIA_TYPE, MULTIPART_MEDIA_TYPE})
 
 
 class SpecError(Exception):
@@ -102,6 +110,14 @@ class Schema:
     @property
     def ref_name(self) -> str | None:
         return self.ref.rsplit("/", 1)[-1] if self.ref else None
+
+    @property
+    def is_file(self) -> bool:
+        """Whether the value is a file's content: a string of `format: binary` (OpenAPI 3.0), or
+        one with a `contentMediaType` or `contentEncoding` (3.1), as a multipart file part is."""
+        if not self.types <= {"string"}:
+            return False
+        return self.format == "binary" or "contentMediaType" in self.raw or "contentEncoding" in self.raw
 
 
 class OpenAPIDocument:
@@ -218,11 +234,21 @@ class OpenAPIDocument:
         }
 
     @staticmethod
+    def media_types(content: Mapping[str, Any] | None) -> dict[str, tuple[str, Mapping[str, Any]]]:
+        """A `content` map by media type: base type (lower case, parameters dropped) -> (the key
+        as written, its media type object). Every JSON flavour (`+json`, a charset) is
+        `application/json`, the first one listed winning: the client reads them all alike."""
+        found: dict[str, tuple[str, Mapping[str, Any]]] = {}
+        for media_type, media in (content or {}).items():
+            base = media_type_base(str(media_type))
+            found.setdefault(base, (str(media_type), media if isinstance(media, Mapping) else {}))
+        return found
+
+    @staticmethod
     def json_media(content: Mapping[str, Any] | None) -> Mapping[str, Any] | None:
         """The JSON media type object of a `content` map (application/json or +json), if any."""
         for media_type, media in (content or {}).items():
-            base = str(media_type).split(";")[0].strip().lower()
-            if base == "application/json" or base.endswith("+json"):
+            if media_type_base(str(media_type)) == JSON_MEDIA_TYPE:
                 return media if isinstance(media, Mapping) else {}
         return None
 
@@ -345,6 +371,12 @@ class OpenAPIDocument:
             if scheme.get("type") == "apiKey" and scheme.get("in") == "header":
                 return str(scheme["name"])
         return None
+
+
+def media_type_base(media_type: str) -> str:
+    """`application/json` for every JSON flavour; any other media type lower case, without parameters."""
+    base = media_type.split(";")[0].strip().lower()
+    return JSON_MEDIA_TYPE if base == JSON_MEDIA_TYPE or base.endswith("+json") else base
 
 
 def _with(schema: Schema, **changes: Any) -> Schema:

@@ -59,6 +59,26 @@ def json_body(schema: Mapping[str, Any], *, required: bool = True) -> dict[str, 
     return {"required": required, "content": {"application/json": {"schema": dict(schema)}}}
 
 
+JSON = "application/json"
+FORM = "application/x-www-form-urlencoded"
+MULTIPART = "multipart/form-data"
+# The media types the rules of bodies are tested with, each in both directions.
+MEDIA_TYPES = (JSON, FORM, MULTIPART)
+# A multipart file part, the OpenAPI 3.0 way and the 3.1 way.
+BINARY_FILE = {"type": "string", "format": "binary"}
+MEDIA_FILE = {"type": "string", "contentMediaType": "image/png"}
+
+
+def body(*schemas: tuple[str, Mapping[str, Any]], required: bool = True) -> dict[str, Any]:
+    """A request body with one schema per (media type, schema), in that order."""
+    return {"required": required, "content": {media: {"schema": dict(schema)} for media, schema in schemas}}
+
+
+def response(*schemas: tuple[str, Mapping[str, Any]]) -> dict[str, Any]:
+    """A response with one schema per (media type, schema), in that order."""
+    return {"description": "ok", "content": {media: {"schema": dict(schema)} for media, schema in schemas}}
+
+
 def obj(properties: Mapping[str, Any], required: tuple[str, ...] = ()) -> dict[str, Any]:
     """An object schema with these properties (and these required)."""
     schema: dict[str, Any] = {"type": "object", "properties": dict(properties)}

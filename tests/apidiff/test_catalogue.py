@@ -13,6 +13,7 @@ import re
 import pytest
 
 from scripts.lib import api_diff
+from tests.apidiff.test_body_media_types import MEDIA_CASES
 from tests.apidiff.test_python_rules import PYTHON_CASES
 from tests.apidiff.test_spec_rules import ALL_CASES, RESPONSE_MIRRORS
 
@@ -21,6 +22,7 @@ KEBAB_CASE = re.compile(r"^[a-z]+(-[a-z]+)*$")
 
 def test_every_rule_has_a_test() -> None:
     tested = {case.rule for case in ALL_CASES} | {case.rule for case in PYTHON_CASES}
+    tested |= {case.rule for case in MEDIA_CASES} | {case.reverse for case in MEDIA_CASES}
 
     assert sorted(api_diff.RULES_BY_ID.keys() - tested) == []
     assert sorted(tested - api_diff.RULES_BY_ID.keys()) == []

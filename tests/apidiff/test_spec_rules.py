@@ -20,8 +20,13 @@ import yaml
 
 from scripts.lib import api_diff
 from tests.apidiff.fragments import (
+    BINARY_FILE,
+    FORM,
+    JSON,
+    MULTIPART,
     PLACEMENTS,
     Spec,
+    body,
     describe,
     document,
     findings,
@@ -29,6 +34,7 @@ from tests.apidiff.fragments import (
     json_response,
     obj,
     query,
+    response,
     rule_ids,
 )
 
@@ -131,6 +137,18 @@ def returns(properties: dict[str, Any], required: tuple[str, ...] = ()) -> Spec:
     return document(response_schema=obj(properties, required))
 
 
+def sends(media_type: str, properties: dict[str, Any], required: tuple[str, ...] = ()) -> Spec:
+    """A POST whose body, of this media type, is an object of these properties."""
+    return post(body((media_type, obj(properties, required))))
+
+
+def returns_as(media_type: str, properties: dict[str, Any], required: tuple[str, ...] = ()) -> Spec:
+    return document(responses={"200": response((media_type, obj(properties, required)))})
+
+
+AN_OBJECT = obj({"a": STRING})
+
+
 CASES = [
     # Operations.
     Case("operation-removed", merged(document(), OTHER), OTHER),
@@ -191,6 +209,53 @@ CASES = [
         post(json_body(STRING)),
         post({"required": True, "content": {"application/x-www-form-urlencoded": {"schema": obj({})}}}),
     ),
+    Case(
+        "request-body-media-type-removed",
+        post(body((JSON, AN_OBJECT), (FORM, AN_OBJECT))),
+        post(body((JSON, AN_OBJECT))),
+    ),
+    Case(
+        "request-body-media-type-added",
+        post(body((JSON, AN_OBJECT))),
+        post(body((JSON, AN_OBJECT), (MULTIPART, AN_OBJECT))),
+    ),
+    Case(
+        "response-media-type-removed",
+        document(responses={"200": response((JSON, AN_OBJECT), ("text/csv", STRING))}),
+        document(responses={"200": response((JSON, AN_OBJECT))}),
+    ),
+    Case(
+        "response-media-type-added",
+        document(responses={"200": response((JSON, AN_OBJECT))}),
+        document(responses={"200": response((JSON, AN_OBJECT), ("text/csv", STRING))}),
+    ),
+    # Form fields and file parts.
+    Case("request-form-field-removed", sends(FORM, {"a": STRING, "b": STRING}), sends(FORM, {"a": STRING})),
+    Case(
+        "request-file-part-removed",
+        sends(MULTIPART, {"a": STRING, "file": BINARY_FILE}),
+        sends(MULTIPART, {"a": STRING}),
+    ),
+    Case(
+        "request-file-part-added-required",
+        sends(MULTIPART, {"a": STRING}),
+        sends(MULTIPART, {"a": STRING, "file": BINARY_FILE}, ("file",)),
+    ),
+    Case(
+        "request-file-part-added-optional",
+        sends(MULTIPART, {"a": STRING}),
+        sends(MULTIPART, {"a": STRING, "file": BINARY_FILE}),
+    ),
+    Case(
+        "response-file-part-removed",
+        returns_as(MULTIPART, {"a": STRING, "file": BINARY_FILE}),
+        returns_as(MULTIPART, {"a": STRING}),
+    ),
+    Case(
+        "response-file-part-added",
+        returns_as(MULTIPART, {"a": STRING}),
+        returns_as(MULTIPART, {"a": STRING, "file": BINARY_FILE}),
+    ),
     # Properties of request and response bodies.
     Case("new-required-request-property", body_of({"a": STRING}), body_of({"a": STRING, "b": STRING}, ("b",))),
     Case("new-optional-request-property", body_of({"a": STRING}), body_of({"a": STRING, "b": STRING})),
@@ -225,6 +290,11 @@ RESPONSE_MIRRORS = {
     ),
     "request-property-became-optional": Case(
         "response-property-became-optional", returns({"a": STRING}, ("a",)), returns({"a": STRING})
+    ),
+    "request-file-part-added-required": Case(
+        "response-file-part-added",
+        returns_as(MULTIPART, {"a": STRING}),
+        returns_as(MULTIPART, {"a": STRING, "file": BINARY_FILE}, ("file",)),
     ),
 }
 for change in api_diff.SCHEMA_CHANGES:

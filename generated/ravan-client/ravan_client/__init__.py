@@ -36,7 +36,7 @@ from ._pagination import AsyncPage, AsyncPager, SyncPage
 from ._provenance import GENERATORS, SPEC_SHA256, SPEC_VERSION
 from ._types import NOT_GIVEN, NotGiven
 
-__version__ = "1.0.0+gc52ccb51c988"
+__version__ = "1.0.0+g8bf3c01c08ea"
 
 __all__ = [
     "DEFAULT_BASE_URL",

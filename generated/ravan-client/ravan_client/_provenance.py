@@ -6,7 +6,7 @@ SPEC_SHA256: Final = "07845a398999ae43f9bdff07aa479fad1a80532fc30841ac49b21d6074
 """sha256 of the spec/openapi.yaml this package was generated from."""
 SPEC_VERSION: Final = "1.0.0"
 """The spec's info.version."""
-INPUTS_SHA256: Final = "c52ccb51c988d516701d26773b85c1f7ab99d1a4712132ff5480b0985c265634"
+INPUTS_SHA256: Final = "8bf3c01c08ea2fea5a59b6dce22a42c4623f8afcc0e3c3114aee439d243bbb69"
 """sha256 over everything that shapes the code: spec, templates, runtime modules, generator versions."""
 GENERATORS: Final[dict[str, str]] = {
     "datamodel-code-generator": "0.89.0",
