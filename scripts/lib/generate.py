@@ -417,13 +417,11 @@ def template_globals(plan: ApiPlan, openapi: Any, provenance: Mapping[str, Any])
 def generate_client(
     spec_path: Path, project_dir: Path, raw_spec: Mapping[str, Any], provenance: Mapping[str, Any]
 ) -> None:
-    from openapi_python_client import Project
-
     client_provenance = _package_provenance(provenance, CLIENT_PROJECT)
     config, openapi = load_generator_data(spec_path, raw_spec, project_dir)
     config.package_version_override = client_provenance["package_version"]
     plan = plan_of(spec_path, raw_spec, openapi)
-    project = Project(openapi=openapi, config=config, custom_template_path=CLIENT_SPEC_DIR / "templates")
+    project = models_only_project(openapi, config)
     prepare_client_templates(project.env, plan, openapi, client_provenance, raw_spec)
 
     # Any generator message, warnings included, fails the run: a skipped post hook would let
@@ -440,6 +438,26 @@ def generate_client(
     for template_name, target in EXTRA_CLIENT_TEMPLATES.items():
         rendered = project.env.get_template(template_name).render()
         (project_dir / target).write_text(rendered, encoding="utf-8")
+
+
+def models_only_project(openapi: Any, config: Any) -> Any:
+    """openapi-python-client as this project uses it: the generator of the client package's attrs
+    models (and its README, pyproject.toml and package `__init__`, from our templates), not of a
+    client. Its low-level layer (`client.py`, `api/`, `errors.py`, `types.py` with `UNSET`) is not
+    written: the package has one client, the one the plan's templates write (`_client.py`)."""
+    from openapi_python_client import Project
+
+    class ModelsOnlyProject(Project):
+        def _create_package(self) -> None:
+            self.package_dir.mkdir(exist_ok=True)
+            init = self.env.get_template("package_init.py.jinja").render()
+            (self.package_dir / "__init__.py").write_text(init, encoding=self.config.file_encoding)
+            (self.package_dir / "py.typed").write_text("# Marker file for PEP 561", encoding=self.config.file_encoding)
+
+        def _build_api(self) -> None:
+            """Nothing: the plan's templates write the client."""
+
+    return ModelsOnlyProject(openapi=openapi, config=config, custom_template_path=CLIENT_SPEC_DIR / "templates")
 
 
 def prepare_client_templates(

@@ -42,6 +42,7 @@ from types import ModuleType
 from typing import Any
 from urllib.parse import quote
 
+from scripts.lib.literals import python_literal
 from scripts.lib.openapi_document import OpenAPIDocument, Operation, Schema, SpecError
 
 REPO = Path(__file__).resolve().parents[2]
@@ -279,7 +280,6 @@ class OperationPlan:
     tag: str
     resource: str
     method_name: str
-    low_level_module: str
     summary: str
     description: str
     arguments: tuple[ArgumentPlan, ...]
@@ -318,7 +318,8 @@ class OperationPlan:
 
     @property
     def constant_name(self) -> str:
-        return "_" + self.low_level_module.upper()
+        # Unique by construction: resource attributes are unique, and method names within one.
+        return f"_{self.resource.upper()}_{self.method_name.upper()}"
 
 
 @dataclass(frozen=True)
@@ -426,13 +427,21 @@ def value_rule(document: OpenAPIDocument, node: Any, *, where: str, depth: int =
     kind = schema.single_type
     if schema.enum is not None:
         choices = tuple(schema.enum)
-        if all(isinstance(c, str) for c in choices):
-            annotation = "str"
-        elif all(isinstance(c, int) and not isinstance(c, bool) for c in choices):
-            annotation = "int"
-        else:
+        if not (
+            all(isinstance(c, str) for c in choices)
+            or all(isinstance(c, int) and not isinstance(c, bool) for c in choices)
+        ):
             raise PlanError(f"{where}: an enum must hold only strings or only integers")
-        return ValueRule("choice", annotation, f"ChoiceRule({choices!r}{null_arg})", nullable=nullable, choices=choices)
+        # A closed request enum is a Literal, as in openai-python: mypy refuses "descending" where
+        # only "asc" or "desc" go. The run-time check stays (ChoiceRule) for untyped callers.
+        annotation = "Literal[" + ", ".join(python_literal(c) for c in choices) + "]"
+        return ValueRule(
+            "choice",
+            annotation,
+            f"ChoiceRule({python_literal(choices)}{null_arg})",
+            nullable=nullable,
+            choices=choices,
+        )
     if kind in ("integer", "number"):
         bounds = {
             "minimum": schema.minimum,
@@ -465,7 +474,7 @@ def value_rule(document: OpenAPIDocument, node: Any, *, where: str, depth: int =
         options = {"min_length": schema.min_length, "max_length": schema.max_length, "pattern": schema.pattern}
         if schema.format == "uuid":
             options["format"] = "uuid"
-        arguments = ", ".join(f"{k}={v!r}" for k, v in options.items() if v is not None)
+        arguments = ", ".join(f"{k}={python_literal(v)}" for k, v in options.items() if v is not None)
         if null_arg:
             arguments = f"{arguments}{null_arg}" if arguments else "nullable=True"
         return ValueRule("string", "str", f"StringRule({arguments})", nullable=nullable)
@@ -597,7 +606,7 @@ def build_plan(document: OpenAPIDocument, generator_data: Any) -> ApiPlan:
 
 # What every client has besides its methods: settings set in __init__, and the generated extras.
 CLIENT_SETTINGS = frozenset({"base_url", "timeout", "max_retries", "max_response_bytes"})
-GENERATED_CLIENT_METHODS = frozenset({"low_level_client"})
+GENERATED_CLIENT_METHODS: frozenset[str] = frozenset()
 
 
 def client_attribute_names() -> frozenset[str]:
@@ -744,7 +753,6 @@ def _plan_operation(
         tag=tag,
         resource=python_identifier(tag, what=f"tag {tag!r}"),
         method_name=method_name,
-        low_level_module=plain(endpoint.name),
         summary=str(operation.raw.get("summary") or operation.operation_id or label),
         description=str(operation.raw.get("description") or "").strip(),
         arguments=arguments,

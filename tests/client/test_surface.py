@@ -1,15 +1,14 @@
 """The generated package's face: what it exports, and one method per operation on both clients.
 
-`RavanClient` and `AsyncRavanClient` are the package's face; openapi-python-client's low-level
-`Client`/`AuthenticatedClient` and per-endpoint functions stay reachable (`ravan_client.client`,
-`ravan_client.api.<tag>.<operation>`) but are not exported next to them. Derived from the plan, so
-a new operation in the spec is checked here with no edit.
+`RavanClient` and `AsyncRavanClient` are the package's face and its only client: openapi-python-client
+writes the attrs models only. Derived from the plan, so a new operation in the spec is checked here
+with no edit.
 """
 
 from __future__ import annotations
 
-import importlib
 import inspect
+from pathlib import Path
 
 import pytest
 
@@ -30,20 +29,16 @@ def test_the_package_exports_the_high_level_client_and_not_the_low_level_one() -
     assert list(ravan_client.__all__) == sorted(ravan_client.__all__, key=lambda name: (not name.isupper(), name))
 
 
-def test_the_low_level_client_stays_reachable_and_carries_the_settings() -> None:
-    from ravan_client.client import AuthenticatedClient
-
-    with RavanClient(api_key="sk-low-level-0123", base_url="https://api.ravan.ai") as client:
-        low = client.low_level_client()
-    assert isinstance(low, AuthenticatedClient)
-    assert "sk-low-level-0123" not in repr(low)
-
-
-@pytest.mark.parametrize("operation", OPERATIONS, ids=OPERATION_IDS)
-def test_each_operation_keeps_its_low_level_function(operation: OperationPlan) -> None:
-    module = importlib.import_module(f"ravan_client.api.{operation.resource}.{operation.low_level_module}")
-    for name in ("sync", "sync_detailed", "asyncio", "asyncio_detailed"):
-        assert callable(getattr(module, name))
+def test_the_package_ships_one_client_and_one_not_sent_marker() -> None:
+    # openapi-python-client's low-level layer (issue 17) is not generated: no second way to call
+    # the API, no UNSET beside NOT_GIVEN, no httpx client whose repr shows the key.
+    package = Path(ravan_client.__file__).parent
+    for gone in ("client.py", "types.py", "errors.py", "api"):
+        assert not (package / gone).exists(), gone
+    assert not hasattr(RavanClient, "low_level_client")
+    source = "\n".join(path.read_text(encoding="utf-8") for path in package.rglob("*.py"))
+    assert "UNSET" not in source
+    assert "NOT_GIVEN" in source
 
 
 @pytest.mark.parametrize("operation", OPERATIONS, ids=OPERATION_IDS)

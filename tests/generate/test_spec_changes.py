@@ -76,7 +76,6 @@ import asyncio, inspect, json, typing
 import httpx
 import ravan_client, ravan_client._provenance, ravan_models, ravan_models._provenance
 from ravan_client import AsyncRavanClient, RavanClient
-from ravan_client.api.call_sessions import list_call_sessions
 from ravan_client.models import CallSession
 from ravan_client.resources import AsyncCallSessions, CallSessions
 
@@ -99,7 +98,7 @@ result["pydantic_model"] = {
 }
 
 result["signatures"] = {}
-for method in (CallSessions.list, AsyncCallSessions.list, list_call_sessions.sync):
+for method in (CallSessions.list, AsyncCallSessions.list):
     parameter = inspect.signature(method).parameters.get("direction")
     hints = typing.get_type_hints(method)
     result["signatures"][method.__qualname__] = {
@@ -183,7 +182,7 @@ def test_new_property_is_a_field_of_the_model(probe: dict[str, Any], model: str)
 
 def test_new_query_parameter_is_a_typed_keyword_argument(probe: dict[str, Any]) -> None:
     signatures = probe["signatures"]
-    assert set(signatures) == {"CallSessions.list", "AsyncCallSessions.list", "sync"}
+    assert set(signatures) == {"CallSessions.list", "AsyncCallSessions.list"}
     for where, parameter in signatures.items():
         assert parameter["kind"] == "KEYWORD_ONLY", where
         assert "str" in parameter["annotation"], where

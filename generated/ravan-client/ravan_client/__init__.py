@@ -36,7 +36,7 @@ from ._pagination import AsyncPage, AsyncPager, SyncPage
 from ._provenance import GENERATORS, SPEC_SHA256, SPEC_VERSION
 from ._types import NOT_GIVEN, NotGiven
 
-__version__ = "1.0.0+g8bf3c01c08ea"
+__version__ = "2.0.0+gda305e710614"
 
 __all__ = [
     "DEFAULT_BASE_URL",

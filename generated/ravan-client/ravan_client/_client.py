@@ -19,7 +19,6 @@ from ._base_client import (
     SyncAPIClient,
 )
 from ._types import TimeoutTypes
-from .client import AuthenticatedClient
 from .resources import (
     AsyncCallSessions,
     CallSessions,
@@ -84,16 +83,6 @@ class RavanClient(SyncAPIClient):
     def call_sessions(self) -> CallSessions:
         """Records of calls handled by Ravan AI voice agents."""
         return CallSessions(self)
-
-    def low_level_client(self) -> AuthenticatedClient:
-        """The generated low-level client (`ravan_client.api.<tag>.<operation>.sync(client=...)`)
-        with this client's key, base URL and timeout; no retries, typed errors or redirect rule."""
-        return AuthenticatedClient(
-            base_url=str(self.base_url),
-            token=self._api_key.reveal(),
-            timeout=self.timeout,
-            headers=dict(self._default_headers),
-        )
 
 
 class AsyncRavanClient(AsyncAPIClient):

@@ -2,11 +2,11 @@
 
 from typing import Final
 
-SPEC_SHA256: Final = "07845a398999ae43f9bdff07aa479fad1a80532fc30841ac49b21d6074b015d2"
+SPEC_SHA256: Final = "0c0a91d84353317e5e85a1d6b751fda643ff65dd58747f5e5b9db37147dcbf0d"
 """sha256 of the spec/openapi.yaml this package was generated from."""
-SPEC_VERSION: Final = "1.0.0"
+SPEC_VERSION: Final = "2.0.0"
 """The spec's info.version."""
-INPUTS_SHA256: Final = "8bf3c01c08ea2fea5a59b6dce22a42c4623f8afcc0e3c3114aee439d243bbb69"
+INPUTS_SHA256: Final = "da305e710614edfdb4b5763134172f68786d7958aa9efbcc45fb18117ae93049"
 """sha256 over everything that shapes the code: spec, templates, runtime modules, generator versions."""
 GENERATORS: Final[dict[str, str]] = {
     "datamodel-code-generator": "0.89.0",

@@ -12,7 +12,7 @@ from ._provenance import SPEC_SHA256, SPEC_VERSION
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "1.0.0+g8bf3c01c08ea"
+__version__ = "2.0.0+gda305e710614"
 
 PROGRAM = Program(
     name="ravan-calls",

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal
 
 from ._operations import OperationSpec, Parameter
 from ._pagination import (
@@ -34,7 +34,7 @@ __all__ = [
     "CallSessions",
 ]
 
-_LIST_CALL_SESSIONS = OperationSpec(
+_CALL_SESSIONS_LIST = OperationSpec(
     method="GET",
     path="/api/v1/calling/call-sessions",
     parameters=(
@@ -52,7 +52,7 @@ _LIST_CALL_SESSIONS = OperationSpec(
     ),
     retry_after_send=True,
 )
-_LIST_CALL_SESSIONS_PAGES: Pagination[CallSessionListResponse, CallSession] = Pagination(
+_CALL_SESSIONS_LIST_PAGES: Pagination[CallSessionListResponse, CallSession] = Pagination(
     style=PageNumber,
     page_parameter="page",
     first_page=1,
@@ -77,7 +77,7 @@ class CallSessions(SyncResource):
         caller_number: str | None = None,
         search: str | None = None,
         sort_by: str | None = None,
-        sort_order: str | None = None,
+        sort_order: Literal["asc", "desc"] | None = None,
         started_after: datetime.datetime | None = None,
         started_before: datetime.datetime | None = None,
         max_items: int | None = None,
@@ -154,7 +154,7 @@ class CallSessions(SyncResource):
 
         # The page size the pager assumes is the one sent, even when the caller left it unset.
         page_size_sent = 20 if page_size is None else page_size
-        options = _LIST_CALL_SESSIONS.build(
+        options = _CALL_SESSIONS_LIST.build(
             {
                 "page": page,
                 "page_size": page_size_sent,
@@ -176,7 +176,7 @@ class CallSessions(SyncResource):
         return sync_first_page(
             self._client,
             options,
-            _LIST_CALL_SESSIONS_PAGES,
+            _CALL_SESSIONS_LIST_PAGES,
             first_page=1 if page is None else page,
             page_size=page_size_sent,
             max_items=max_items,
@@ -198,7 +198,7 @@ class AsyncCallSessions(AsyncResource):
         caller_number: str | None = None,
         search: str | None = None,
         sort_by: str | None = None,
-        sort_order: str | None = None,
+        sort_order: Literal["asc", "desc"] | None = None,
         started_after: datetime.datetime | None = None,
         started_before: datetime.datetime | None = None,
         max_items: int | None = None,
@@ -275,7 +275,7 @@ class AsyncCallSessions(AsyncResource):
 
         # The page size the pager assumes is the one sent, even when the caller left it unset.
         page_size_sent = 20 if page_size is None else page_size
-        options = _LIST_CALL_SESSIONS.build(
+        options = _CALL_SESSIONS_LIST.build(
             {
                 "page": page,
                 "page_size": page_size_sent,
@@ -297,7 +297,7 @@ class AsyncCallSessions(AsyncResource):
         return async_pager(
             self._client,
             options,
-            _LIST_CALL_SESSIONS_PAGES,
+            _CALL_SESSIONS_LIST_PAGES,
             first_page=1 if page is None else page,
             page_size=page_size_sent,
             max_items=max_items,

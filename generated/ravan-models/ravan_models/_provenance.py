@@ -2,11 +2,11 @@
 
 from typing import Final
 
-SPEC_SHA256: Final = "07845a398999ae43f9bdff07aa479fad1a80532fc30841ac49b21d6074b015d2"
+SPEC_SHA256: Final = "0c0a91d84353317e5e85a1d6b751fda643ff65dd58747f5e5b9db37147dcbf0d"
 """sha256 of the spec/openapi.yaml this package was generated from."""
-SPEC_VERSION: Final = "1.0.0"
+SPEC_VERSION: Final = "2.0.0"
 """The spec's info.version."""
-INPUTS_SHA256: Final = "81e8f8e6d5584f056be78343c24fed0df323fa28edfc0d0dec7be557d1438e96"
+INPUTS_SHA256: Final = "db07e0c9face0a6a0d5f8965e79cf0e22b7ec13e565f8f40d4b0bd5095162051"
 """sha256 over everything that shapes the code: spec, templates, runtime modules, generator versions."""
 GENERATORS: Final[dict[str, str]] = {
     "datamodel-code-generator": "0.89.0",

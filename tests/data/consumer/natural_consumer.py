@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import sys
 from datetime import UTC, datetime
+from typing import Literal
 
 from ravan_client import APIError, RavanClient
 
 
-def summarize(base_url: str, api_key: str, status: str | None = None, order: str = "desc") -> list[str]:
+def summarize(
+    base_url: str, api_key: str, status: str | None = None, order: Literal["asc", "desc"] = "desc"
+) -> list[str]:
     lines: list[str] = []
     with RavanClient(api_key=api_key, base_url=base_url) as client:
         patient = client.with_options(timeout=30.0, max_retries=5)
