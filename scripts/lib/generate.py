@@ -66,6 +66,7 @@ from scripts.lib.plan import (
     package_metadata,
     pagination_styles,
     plain,
+    runtime_module,
 )
 
 REPO = Path(__file__).resolve().parents[2]
@@ -389,9 +390,18 @@ def load_generator_data(spec_path: Path, raw_spec: Mapping[str, Any], output_pat
     return config, openapi
 
 
+def client_settings() -> Mapping[str, Any]:
+    """`client:` of spec/client/config.yaml: the names the client carries (see plan.client_identity)."""
+    config = yaml.safe_load((CLIENT_SPEC_DIR / "config.yaml").read_text(encoding="utf-8")) or {}
+    settings = config.get("client") or {}
+    if not isinstance(settings, Mapping):
+        raise GenerationError("spec/client/config.yaml: `client:` must be a mapping")
+    return settings
+
+
 def plan_of(spec_path: Path, raw_spec: Mapping[str, Any], openapi: Any) -> ApiPlan:
     try:
-        return build_plan(OpenAPIDocument(raw_spec, source=_shown(spec_path)), openapi)
+        return build_plan(OpenAPIDocument(raw_spec, source=_shown(spec_path)), openapi, client_settings())
     except (PlanError, SpecError) as error:
         raise GenerationError(f"the spec has a shape the generator does not support: {error}") from None
 
@@ -485,17 +495,8 @@ def _refuse_unescaped(value: Any) -> Any:
 
 
 def error_class_name(status: int) -> str:
-    """The exception a documented error status raises (the runtime's table, by name)."""
-    names = {
-        400: "BadRequestError",
-        401: "AuthenticationError",
-        403: "PermissionDeniedError",
-        404: "NotFoundError",
-        409: "ConflictError",
-        422: "UnprocessableEntityError",
-        429: "RateLimitError",
-    }
-    return names.get(status, "InternalServerError" if status >= 500 else "APIStatusError")
+    """The exception a documented error status raises: the runtime's own table, by name."""
+    return str(runtime_module("_exceptions").error_class_for_status(status).__name__)
 
 
 def generate_models(

@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from scripts.lib.literals import python_literal
 from scripts.lib.openapi_document import OpenAPIDocument, Operation, Schema, SpecError
@@ -340,9 +340,23 @@ class ResourcePlan:
 
 
 @dataclass(frozen=True)
+class IdentityPlan:
+    """The names the client carries (the runtime's ClientIdentity, printed by _client.py)."""
+
+    api_key_header: str
+    api_key_env_vars: tuple[str, ...]
+    base_url_env_var: str
+    default_base_url: str | None
+    log_env_var: str
+    cli_name: str
+    vendor: str
+
+
+@dataclass(frozen=True)
 class ApiPlan:
     title: str
     api_key_header: str
+    identity: IdentityPlan
     resources: tuple[ResourcePlan, ...]
     top_level_commands: str | None
     """The resource attribute whose list/export are also top-level commands, if any."""
@@ -523,7 +537,7 @@ def _number_literal(value: float) -> str:
 # --- operations --------------------------------------------------------------------------------
 
 
-def build_plan(document: OpenAPIDocument, generator_data: Any) -> ApiPlan:
+def build_plan(document: OpenAPIDocument, generator_data: Any, settings: Mapping[str, Any] | None = None) -> ApiPlan:
     """The whole plan; raises PlanError on anything unsupported (the message names the operation)."""
     api_key_header = document.api_key_header()
     if api_key_header is None:
@@ -599,9 +613,61 @@ def build_plan(document: OpenAPIDocument, generator_data: Any) -> ApiPlan:
     return ApiPlan(
         title=str(document.raw.get("info", {}).get("title", "API")),
         api_key_header=api_key_header,
+        identity=client_identity(document.raw, settings or {}, api_key_header),
         resources=tuple(resources),
         top_level_commands=top_level_attribute,
     )
+
+
+_ENV_PREFIX = re.compile(r"[A-Z][A-Z0-9_]*")
+_CLI_NAME = re.compile(r"[a-z0-9][a-z0-9._-]*")
+
+
+def client_identity(raw: Mapping[str, Any], settings: Mapping[str, Any], api_key_header: str) -> IdentityPlan:
+    """The client's names: `client:` of spec/client/config.yaml, and the spec's first server
+    (its variables at their defaults) as the default base URL. A server URL that is not absolute
+    http(s) (a relative one, say) gives no default: the caller must say where the key goes."""
+    prefix = str(settings.get("env_prefix", "API"))
+    if not _ENV_PREFIX.fullmatch(prefix):
+        raise PlanError(f"config client.env_prefix {prefix!r} must be upper-case letters, digits and _")
+    more = tuple(str(name) for name in settings.get("more_api_key_env_vars") or ())
+    for name in more:
+        if not _ENV_PREFIX.fullmatch(name):
+            raise PlanError(f"config client.more_api_key_env_vars: {name!r} is not an environment variable name")
+    cli_name = str(settings.get("cli_name", "api"))
+    if not _CLI_NAME.fullmatch(cli_name):
+        raise PlanError(f"config client.cli_name {cli_name!r} must be a lower-case command name")
+    return IdentityPlan(
+        api_key_header=api_key_header,
+        api_key_env_vars=(f"{prefix}_API_KEY", *more),
+        base_url_env_var=f"{prefix}_BASE_URL",
+        default_base_url=default_server_url(raw),
+        log_env_var=f"{prefix}_LOG",
+        cli_name=cli_name,
+        vendor=str(settings.get("vendor", "")),
+    )
+
+
+def default_server_url(raw: Mapping[str, Any]) -> str | None:
+    """`servers[0].url` with each `{variable}` at its default; None when there is no absolute one."""
+    servers = raw.get("servers")
+    if not isinstance(servers, list) or not servers or not isinstance(servers[0], Mapping):
+        return None
+    server = servers[0]
+    url = server.get("url")
+    if not isinstance(url, str):
+        return None
+    variables = server.get("variables") or {}
+    for name in re.findall(r"{([^}]*)}", url):
+        variable = variables.get(name) if isinstance(variables, Mapping) else None
+        default = variable.get("default") if isinstance(variable, Mapping) else None
+        if not isinstance(default, str):
+            raise PlanError(f"servers[0].url names the variable {name!r}, which has no default")
+        url = url.replace("{" + name + "}", default)
+    parsed = urlsplit(url)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        return None
+    return url.rstrip("/")
 
 
 # What every client has besides its methods: settings set in __init__, and the generated extras.
@@ -612,7 +678,7 @@ GENERATED_CLIENT_METHODS: frozenset[str] = frozenset()
 def client_attribute_names() -> frozenset[str]:
     """Public names a resource attribute must not shadow on RavanClient or AsyncRavanClient (a tag
     named `call` would hide the `call` every generated method calls)."""
-    runtime = _runtime_module("_base_client")
+    runtime = runtime_module("_base_client")
     names = {
         name
         for client in (runtime.SyncAPIClient, runtime.AsyncAPIClient)
@@ -1195,7 +1261,7 @@ def plain(value: Any) -> str:
     return str(getter() if getter is not None else value)
 
 
-def _runtime_module(name: str) -> ModuleType:
+def runtime_module(name: str) -> ModuleType:
     """A module of the runtime this generation copies (spec/client/ravan_runtime), imported from
     where it lives under a private package name."""
     package = "_plan_runtime"
@@ -1213,11 +1279,11 @@ def _runtime_module(name: str) -> ModuleType:
 
 def cli_reserved_flags() -> frozenset[str]:
     """The command line's own options (the runtime's `_commands.RESERVED_FLAGS`)."""
-    flags: frozenset[str] = _runtime_module("_commands").RESERVED_FLAGS
+    flags: frozenset[str] = runtime_module("_commands").RESERVED_FLAGS
     return flags
 
 
 def pagination_styles() -> Mapping[str, Any]:
     """The runtime's registry of pagination styles: adding a style there is all a new style needs."""
-    styles: Mapping[str, Any] = _runtime_module("_pagination").PAGINATION_STYLES
+    styles: Mapping[str, Any] = runtime_module("_pagination").PAGINATION_STYLES
     return styles

@@ -28,6 +28,7 @@ from ravan_runtime._base_client import (
     SyncAPIClient,
 )
 from ravan_runtime._commands import Column, Command, Group, Option, Program
+from ravan_runtime._identity import ClientIdentity
 from ravan_runtime._models import WireModel, parse_datetime
 from ravan_runtime._operations import BodySpec, OperationSpec, Parameter, RequestOptions
 from ravan_runtime._pagination import (
@@ -57,6 +58,16 @@ from ravan_runtime._validation import (
 API_KEY = "sk-test-0123456789abcdef"
 """Distinctive enough that finding it in any text is never a coincidence."""
 API_KEY_HEADER = "X-Api-Key"
+IDENTITY = ClientIdentity(
+    api_key_header=API_KEY_HEADER,
+    api_key_env_vars=("RAVAN_API_KEY", "AGNI_API_KEY"),
+    base_url_env_var="RAVAN_BASE_URL",
+    default_base_url="https://api.ravan.ai",
+    log_env_var="RAVAN_LOG",
+    cli_name="ravan-calls",
+    vendor="Ravan AI",
+)
+"""As the generated `_client.py` defines it from the plan (the product's names)."""
 BASE_URL = "https://api.example.com"
 LIST_PATH = "/v1/sessions"
 COUNTED_PATH = "/v1/counted-sessions"
@@ -479,7 +490,7 @@ class DemoClient(SyncAPIClient):
             max_retries=max_retries,
             default_headers=default_headers,
             allow_insecure_http=allow_insecure_http,
-            api_key_header=API_KEY_HEADER,
+            identity=IDENTITY,
             max_response_bytes=max_response_bytes,
         )
 
@@ -511,7 +522,7 @@ class AsyncDemoClient(AsyncAPIClient):
             max_retries=max_retries,
             default_headers=default_headers,
             allow_insecure_http=allow_insecure_http,
-            api_key_header=API_KEY_HEADER,
+            identity=IDENTITY,
             max_response_bytes=max_response_bytes,
         )
 
@@ -620,6 +631,7 @@ PROGRAM = Program(
     spec_version="2.0.0",
     spec_sha256="0123456789abcdef" * 4,
     install_hint="pip install 'demo-client[cli]'",
+    identity=IDENTITY,
 )
 
 # --- the server side ----------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import logging
 import math
@@ -23,10 +24,12 @@ from ravan_runtime._exceptions import (
     RavanError,
     ResponseTooLargeError,
 )
+from ravan_runtime._identity import ClientIdentity
 
 from tests.runtime.demo import (
     API_KEY,
     BASE_URL,
+    IDENTITY,
     AsyncDemoClient,
     DemoClient,
     Harness,
@@ -71,7 +74,39 @@ def test_agni_api_key_is_accepted_when_ravan_api_key_is_absent(monkeypatch: pyte
 
 def test_the_default_base_url_is_the_production_api() -> None:
     with DemoClient(api_key="k", transport=no_transport()) as client:
-        assert str(client.base_url) == base.DEFAULT_BASE_URL == "https://api.ravan.ai"
+        assert str(client.base_url) == IDENTITY.default_base_url == "https://api.ravan.ai"
+
+
+def test_without_a_server_in_the_spec_a_base_url_is_required_and_no_host_is_guessed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("RAVAN_BASE_URL", raising=False)
+    serverless = dataclasses.replace(IDENTITY, default_base_url=None)
+    monkeypatch.setattr(DemoClient, "__init__", _with_identity(serverless))
+    with pytest.raises(ClientSettingError, match=r"No base URL: .* pass base_url=\.\.\. or set RAVAN_BASE_URL"):
+        DemoClient(api_key="k", transport=no_transport())
+    monkeypatch.setenv("RAVAN_BASE_URL", "https://elsewhere.example")
+    with DemoClient(api_key="k", transport=no_transport()) as client:
+        assert str(client.base_url) == "https://elsewhere.example"
+
+
+def _with_identity(identity: ClientIdentity) -> Any:
+    def init(self: DemoClient, **settings: Any) -> None:
+        base.SyncAPIClient.__init__(
+            self,
+            http_client=settings.pop("http_client", None),
+            transport=settings.pop("transport", None),
+            api_key=settings.pop("api_key", None),
+            base_url=settings.pop("base_url", None),
+            timeout=base.DEFAULT_TIMEOUT,
+            max_retries=base.DEFAULT_MAX_RETRIES,
+            default_headers=None,
+            allow_insecure_http=False,
+            identity=identity,
+            max_response_bytes=base.DEFAULT_MAX_RESPONSE_BYTES,
+        )
+
+    return init
 
 
 def test_a_missing_key_fails_at_construction_saying_what_to_do() -> None:
@@ -414,9 +449,9 @@ def test_an_attempt_must_end_within_its_read_timeout_even_if_each_chunk_is_quick
 
 def test_debug_logs_show_each_attempt_and_never_the_key(harness: Harness, caplog: pytest.LogCaptureFixture) -> None:
     harness.server.responses = [json_response(503, {}), json_response(200, page_body([]))]
-    with caplog.at_level(logging.DEBUG, logger="ravan_client"):
+    with caplog.at_level(logging.DEBUG, logger=base.logger.name):
         harness.client.sessions.list(status="completed")
-    messages = [record.getMessage() for record in caplog.records if record.name == "ravan_client"]
+    messages = [record.getMessage() for record in caplog.records if record.name == base.logger.name]
     assert len(messages) == 2
     assert f"GET {BASE_URL}/v1/sessions?" in messages[0]
     assert "-> 503 (attempt 1/3" in messages[0]
@@ -426,7 +461,7 @@ def test_debug_logs_show_each_attempt_and_never_the_key(harness: Harness, caplog
 
 
 def test_ravan_log_debug_turns_logging_on(monkeypatch: pytest.MonkeyPatch) -> None:
-    logger = logging.getLogger("ravan_client")
+    logger = base.logger
     monkeypatch.setattr(base, "_logging_configured", False)
     monkeypatch.setattr(logger, "handlers", [])
     monkeypatch.setattr(logger, "level", logging.NOTSET)
@@ -437,7 +472,7 @@ def test_ravan_log_debug_turns_logging_on(monkeypatch: pytest.MonkeyPatch) -> No
 
 
 def test_logging_is_off_without_ravan_log(monkeypatch: pytest.MonkeyPatch) -> None:
-    logger = logging.getLogger("ravan_client")
+    logger = base.logger
     monkeypatch.setattr(base, "_logging_configured", False)
     monkeypatch.setattr(logger, "handlers", [])
     DemoClient(api_key="k", transport=no_transport()).close()

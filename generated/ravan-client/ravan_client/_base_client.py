@@ -56,18 +56,14 @@ from ._exceptions import (
     APIResponseValidationError,
     APIStatusError,
     APITimeoutError,
-    AuthenticationError,
-    BadRequestError,
-    ConflictError,
+    ClientSettingError,
     InsecureBaseURLError,
-    InternalServerError,
     MissingAPIKeyError,
-    NotFoundError,
-    PermissionDeniedError,
     RateLimitError,
     ResponseTooLargeError,
-    UnprocessableEntityError,
+    error_class_for_status,
 )
+from ._identity import ClientIdentity
 from ._operations import RequestOptions
 from ._secrets import SENSITIVE_HEADERS, Redactor, Secret, display_url, masked_header_items, redact_http_logs
 from ._transport import (
@@ -80,7 +76,6 @@ from ._transport import (
 from ._types import NOT_GIVEN, NotGiven, TimeoutTypes
 
 __all__ = [
-    "DEFAULT_BASE_URL",
     "DEFAULT_MAX_RESPONSE_BYTES",
     "DEFAULT_MAX_RETRIES",
     "DEFAULT_TIMEOUT",
@@ -93,7 +88,6 @@ __all__ = [
     "SyncAPIClient",
 ]
 
-DEFAULT_BASE_URL = "https://api.ravan.ai"
 DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=5.0)
 DEFAULT_MAX_RETRIES = 2
 # Larger than any page the API sends (a 100,000-session page is about 54 MB), small enough that a
@@ -114,11 +108,9 @@ _NOT_RETRYABLE = (httpx.LocalProtocolError, httpx.UnsupportedProtocol)
 # (not a later one: see _may_retry_failure): then safe to retry for any method.
 _BEFORE_SENDING = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
-API_KEY_ENV_VARS = ("RAVAN_API_KEY", "AGNI_API_KEY")
-BASE_URL_ENV_VAR = "RAVAN_BASE_URL"
-LOG_ENV_VAR = "RAVAN_LOG"
 
-logger = logging.getLogger("ravan_client")
+# The package's own logger: `ravan_client` as generated, a vendored copy's own name once renamed.
+logger = logging.getLogger(__name__.rpartition(".")[0])
 
 ParsedT = TypeVar("ParsedT")
 ErrorT = TypeVar("ErrorT", bound=APIError)
@@ -207,16 +199,17 @@ class BaseClient:
         max_retries: int,
         default_headers: Mapping[str, str] | None,
         allow_insecure_http: bool,
-        api_key_header: str,
+        identity: ClientIdentity,
         max_response_bytes: int,
     ) -> None:
+        self.identity = identity
+        api_key_header = identity.api_key_header
         if api_key is None:
-            api_key = next((os.environ[name] for name in API_KEY_ENV_VARS if os.environ.get(name)), None)
+            api_key = next((os.environ[name] for name in identity.api_key_env_vars if os.environ.get(name)), None)
         if not api_key:
             raise MissingAPIKeyError(
-                "No API key: pass api_key=... or set the RAVAN_API_KEY environment variable "
-                "(AGNI_API_KEY is accepted too).",
-                API_KEY_ENV_VARS,
+                f"No API key: pass api_key=... or set the {identity.key_hint()} environment variable.",
+                identity.api_key_env_vars,
             )
         if not isinstance(api_key, str):
             raise TypeError(f"api_key must be a string, got {type(api_key).__name__}")
@@ -228,7 +221,12 @@ class BaseClient:
                 "(was it read from a file with its trailing newline?)."
             )
         if base_url is None:
-            base_url = os.environ.get(BASE_URL_ENV_VAR) or DEFAULT_BASE_URL
+            base_url = os.environ.get(identity.base_url_env_var) or identity.default_base_url
+        if base_url is None:
+            raise ClientSettingError(
+                f"No base URL: the API description names no server; pass base_url=... or set "
+                f"{identity.base_url_env_var}."
+            )
         url, base_auth, base_url_secrets = _parse_base_url(base_url)
         self._redactor = Redactor([api_key, *base_url_secrets])
         redact_http_logs(self._redactor)
@@ -254,7 +252,7 @@ class BaseClient:
         self._allow_insecure_http = allow_insecure_http
         # Tests replace these to observe backoff without sleeping or randomness.
         self._random: Callable[[], float] = random.random
-        _configure_logging_from_env()
+        _configure_logging_from_env(identity.log_env_var)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self._display_base_url!r}, max_retries={self.max_retries})"
@@ -424,10 +422,7 @@ class BaseClient:
             retry_after = parse_retry_after(response.headers)
             positive = retry_after if retry_after is not None and retry_after > 0 else None
             return self._tag(RateLimitError(message, response=response, retry_after=positive))
-        error_class: type[APIStatusError] = _STATUS_ERRORS.get(status, APIStatusError)
-        if status >= 500:
-            error_class = InternalServerError
-        return self._tag(error_class(message, response=response))
+        return self._tag(error_class_for_status(status)(message, response=response))
 
     def decode_json(self, response: httpx.Response) -> Any:
         """A 2xx body as JSON, strictly: NaN, Infinity and numbers beyond a double are refused
@@ -852,16 +847,6 @@ def parse_retry_after(headers: httpx.Headers) -> float | None:
     return seconds if math.isfinite(seconds) else None
 
 
-_STATUS_ERRORS: dict[int, type[APIStatusError]] = {
-    400: BadRequestError,
-    401: AuthenticationError,
-    403: PermissionDeniedError,
-    404: NotFoundError,
-    409: ConflictError,
-    422: UnprocessableEntityError,
-}
-
-
 def _error_detail(response: httpx.Response, redact: Redactor) -> str:
     """The envelope's `message` if the body is one, else a short excerpt of the body; redacted
     before it is cut."""
@@ -1024,10 +1009,11 @@ def _is_loopback(host: str) -> bool:
 _logging_configured = False
 
 
-def _configure_logging_from_env() -> None:
-    """`RAVAN_LOG=debug` (or `info`) sends the `ravan_client` logger to stderr, once per process."""
+def _configure_logging_from_env(variable: str) -> None:
+    """`<variable>=debug` (or `info`; RAVAN_LOG as generated) sends the package's logger to
+    stderr, once per process."""
     global _logging_configured
-    level_name = os.environ.get(LOG_ENV_VAR, "").upper()
+    level_name = os.environ.get(variable, "").upper()
     if _logging_configured or level_name not in ("DEBUG", "INFO"):
         return
     _logging_configured = True

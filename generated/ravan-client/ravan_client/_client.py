@@ -18,16 +18,30 @@ from ._base_client import (
     AsyncAPIClient,
     SyncAPIClient,
 )
+from ._identity import ClientIdentity
 from ._types import TimeoutTypes
 from .resources import (
     AsyncCallSessions,
     CallSessions,
 )
 
-__all__ = ["API_KEY_HEADER", "AsyncRavanClient", "RavanClient"]
+__all__ = ["API_KEY_HEADER", "DEFAULT_BASE_URL", "IDENTITY", "AsyncRavanClient", "RavanClient"]
 
-API_KEY_HEADER = "X-Api-Key"
+IDENTITY = ClientIdentity(
+    api_key_header="X-Api-Key",
+    api_key_env_vars=("RAVAN_API_KEY", "AGNI_API_KEY"),
+    base_url_env_var="RAVAN_BASE_URL",
+    default_base_url="https://api.ravan.ai",
+    log_env_var="RAVAN_LOG",
+    cli_name="ravan-calls",
+    vendor="Ravan AI",
+)
+"""The names this client carries: from the spec (its apiKey scheme, its first server) and
+spec/client/config.yaml, decided by the plan; the runtime holds none."""
+API_KEY_HEADER = IDENTITY.api_key_header
 """The header that carries the API key (the spec's apiKey security scheme)."""
+DEFAULT_BASE_URL = IDENTITY.default_base_url
+"""The spec's first server, or None when it names none (then base_url= is required)."""
 
 
 class RavanClient(SyncAPIClient):
@@ -75,7 +89,7 @@ class RavanClient(SyncAPIClient):
             max_retries=max_retries,
             default_headers=default_headers,
             allow_insecure_http=allow_insecure_http,
-            api_key_header=API_KEY_HEADER,
+            identity=IDENTITY,
             max_response_bytes=max_response_bytes,
         )
 
@@ -133,7 +147,7 @@ class AsyncRavanClient(AsyncAPIClient):
             max_retries=max_retries,
             default_headers=default_headers,
             allow_insecure_http=allow_insecure_http,
-            api_key_header=API_KEY_HEADER,
+            identity=IDENTITY,
             max_response_bytes=max_response_bytes,
         )
 

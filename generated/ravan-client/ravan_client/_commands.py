@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ._identity import ClientIdentity
+
 __all__ = ["RESERVED_FLAGS", "Column", "Command", "Group", "Option", "Program"]
 
 # The command line's own options (_cli.py): an argument of the spec never takes one of these. The
@@ -124,3 +126,5 @@ class Program:
     spec_version: str
     spec_sha256: str
     install_hint: str
+    identity: ClientIdentity | None = None
+    """The client's names (environment variables, default base URL, vendor) for help and messages."""

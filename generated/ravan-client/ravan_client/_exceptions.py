@@ -256,3 +256,22 @@ class InsecureBaseURLError(ClientSettingError):
     def __init__(self, message: str, base_url: str = "") -> None:
         super().__init__(message)
         self.base_url = base_url
+
+
+_STATUS_ERRORS: dict[int, type[APIStatusError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: ConflictError,
+    422: UnprocessableEntityError,
+    429: RateLimitError,
+}
+
+
+def error_class_for_status(status: int) -> type[APIStatusError]:
+    """The error a non-2xx status raises: the one table, read by the client and by the generator
+    (which names it in each method's docstring)."""
+    if status >= 500:
+        return InternalServerError
+    return _STATUS_ERRORS.get(status, APIStatusError)

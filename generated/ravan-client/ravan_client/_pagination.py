@@ -69,7 +69,7 @@ __all__ = [
     "sync_first_page",
 ]
 
-logger = logging.getLogger("ravan_client")
+logger = logging.getLogger(__name__.rpartition(".")[0])  # the package's: see _base_client
 
 BodyT = TypeVar("BodyT")
 ItemT = TypeVar("ItemT")

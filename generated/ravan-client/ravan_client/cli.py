@@ -7,12 +7,13 @@ per argument, typed and checked as the spec says. Do not edit.
 
 from __future__ import annotations
 
+from ._client import IDENTITY
 from ._commands import Column, Command, Group, Option, Program
 from ._provenance import SPEC_SHA256, SPEC_VERSION
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+gda305e710614"
+__version__ = "2.0.0+gaae734635940"
 
 PROGRAM = Program(
     name="ravan-calls",
@@ -160,6 +161,7 @@ PROGRAM = Program(
     spec_version=SPEC_VERSION,
     spec_sha256=SPEC_SHA256,
     install_hint="pip install 'ravan-client[cli]'",
+    identity=IDENTITY,
 )
 
 
@@ -171,7 +173,7 @@ def main() -> None:
         import sys
 
         print(
-            f"ravan-calls needs the cli extra ({error.name} is not installed): {PROGRAM.install_hint}",
+            f"{PROGRAM.name} needs the cli extra ({error.name} is not installed): {PROGRAM.install_hint}",
             file=sys.stderr,
         )
         raise SystemExit(1) from None

@@ -6,7 +6,7 @@ SPEC_SHA256: Final = "0c0a91d84353317e5e85a1d6b751fda643ff65dd58747f5e5b9db37147
 """sha256 of the spec/openapi.yaml this package was generated from."""
 SPEC_VERSION: Final = "2.0.0"
 """The spec's info.version."""
-INPUTS_SHA256: Final = "db07e0c9face0a6a0d5f8965e79cf0e22b7ec13e565f8f40d4b0bd5095162051"
+INPUTS_SHA256: Final = "ef56561c04ff8fd29cef0cfd2bb849c6647c8d338dd17e5a246c52b088c6f948"
 """sha256 over everything that shapes the code: spec, templates, runtime modules, generator versions."""
 GENERATORS: Final[dict[str, str]] = {
     "datamodel-code-generator": "0.89.0",

@@ -76,6 +76,7 @@ from ._exceptions import (
     ResponseTooLargeError,
     UnprocessableEntityError,
 )
+from ._identity import ClientIdentity
 from ._pagination import unseen_items
 from ._secrets import display_url
 
@@ -159,7 +160,7 @@ def build(program: Program, client_class: Callable[..., SyncAPIClient]) -> click
         )
     )
     for group in program.groups:
-        commands = _group_commands(group, client_class)
+        commands = _group_commands(group, client_class, program.identity)
         sub = click.Group(name=group.name, help=group.help, context_settings=CONTEXT_SETTINGS, no_args_is_help=True)
         for command in commands:
             sub.add_command(command)
@@ -179,12 +180,14 @@ def _print_version(ctx: click.Context, program: Program) -> None:
     ctx.exit(0)
 
 
-def _group_commands(group: Group, client_class: Callable[..., SyncAPIClient]) -> list[click.Command]:
+def _group_commands(
+    group: Group, client_class: Callable[..., SyncAPIClient], identity: ClientIdentity | None
+) -> list[click.Command]:
     commands: list[click.Command] = []
     for command in group.commands:
-        commands.append(_operation_command(group, command, client_class))
+        commands.append(_operation_command(group, command, client_class, identity))
         if command.paginated and command.export_name:
-            commands.append(_export_command(group, command, client_class))
+            commands.append(_export_command(group, command, client_class, identity))
     return commands
 
 
@@ -376,13 +379,18 @@ def _click_param(option: Option, *, default: Any = None) -> click.Parameter:
     )
 
 
-def _connection_params() -> list[click.Parameter]:
+def _connection_params(identity: ClientIdentity | None = None) -> list[click.Parameter]:
+    if identity is None:
+        base_url_help, key_help = "API base URL.", "API key."
+    else:
+        default = f", else {identity.default_base_url}" if identity.default_base_url else " (required: no default)"
+        base_url_help = f"API base URL. Default: {identity.base_url_env_var}{default}."
+        key_help = f"API key. Default: {identity.key_hint()}"
     return [
-        click.Option(["--base-url"], help="API base URL. Default: RAVAN_BASE_URL, else https://api.ravan.ai."),
+        click.Option(["--base-url"], help=base_url_help),
         click.Option(
             ["--api-key"],
-            help="API key. Default: RAVAN_API_KEY (or AGNI_API_KEY); prefer the variable, a command line is "
-            "visible to other users.",
+            help=f"{key_help}; prefer the variable, a command line is visible to other users.",
         ),
         click.Option(
             ["--timeout"],
@@ -456,20 +464,22 @@ def _key_sources(env_vars: Sequence[str]) -> str:
     return f"set {env_vars[0]}{also}, or pass --api-key"
 
 
-def _call(call: Callable[[], Any]) -> Any:
+def _call(call: Callable[[], Any], identity: ClientIdentity | None = None) -> Any:
     """Argument errors from the client's own checks are usage errors (exit 2); API errors one line."""
     try:
         return call()
     except (ValueError, TypeError) as error:
         raise CliError(str(error), EXIT_USAGE) from None
     except APIError as error:
-        raise CliError(explain(error)) from None
+        raise CliError(explain(error, identity)) from None
 
 
 # --- commands ----------------------------------------------------------------------------------
 
 
-def _operation_command(group: Group, command: Command, client_class: Callable[..., SyncAPIClient]) -> click.Command:
+def _operation_command(
+    group: Group, command: Command, client_class: Callable[..., SyncAPIClient], identity: ClientIdentity | None
+) -> click.Command:
     params = [_click_param(option) for option in command.options]
     if command.paginated:
         params.append(
@@ -479,13 +489,13 @@ def _operation_command(group: Group, command: Command, client_class: Callable[..
                 help="table (the default on a terminal), tsv (the default when piped), json, jsonl or csv.",
             )
         )
-    params.extend(_connection_params())
+    params.extend(_connection_params(identity))
 
     def callback(**values: Any) -> None:
         arguments = _arguments(command, values)
         with _make_client(client_class, values) as client:
             method = getattr(getattr(client, group.attribute), command.method)
-            result = _call(lambda: method(**arguments))
+            result = _call(lambda: method(**arguments), identity)
             if command.paginated:
                 _print_page(result, command, values.get("output_format"))
             else:
@@ -501,7 +511,9 @@ def _operation_command(group: Group, command: Command, client_class: Callable[..
     )
 
 
-def _export_command(group: Group, command: Command, client_class: Callable[..., SyncAPIClient]) -> click.Command:
+def _export_command(
+    group: Group, command: Command, client_class: Callable[..., SyncAPIClient], identity: ClientIdentity | None
+) -> click.Command:
     assert command.export_name is not None
     singular, plural = command.item_noun
     params: list[click.Parameter] = [
@@ -532,7 +544,7 @@ def _export_command(group: Group, command: Command, client_class: Callable[..., 
             params.append(_click_param(option, default=command.export_page_size))
         elif option.python_name != command.page_option:
             params.append(_click_param(option))
-    params.extend(_connection_params())
+    params.extend(_connection_params(identity))
 
     def callback(**values: Any) -> None:
         arguments = _arguments(command, values)
@@ -547,6 +559,7 @@ def _export_command(group: Group, command: Command, client_class: Callable[..., 
                 noun=command.item_noun,
                 stderr=Console(stderr=True, highlight=False, soft_wrap=True),
                 check_last_page=values.get("max_items") is None,
+                identity=identity,
             )
 
     return click.Command(
@@ -899,6 +912,7 @@ def export(
     noun: tuple[str, str],
     stderr: Console,
     check_last_page: bool = False,
+    identity: ClientIdentity | None = None,
 ) -> int:
     """Write every item of every page to `output` (or stdout for `-`); return how many.
 
@@ -917,7 +931,7 @@ def export(
         task = bar.add_task("waiting for the first page", total=None, written=0, pages=0, rate=0.0) if bar else None
         started = time.monotonic()
         try:
-            first_page = _call(list_call)
+            first_page = _call(list_call, identity)
         except (KeyboardInterrupt, _Terminated) as interruption:
             code = EXIT_TERMINATED if isinstance(interruption, _Terminated) else EXIT_INTERRUPTED
             raise CliError(f"Interrupted before the first page; {output} was not touched.", code) from None
@@ -968,7 +982,7 @@ def export(
             failure = "Interrupted"
             _commit_quietly(commit)
         except APIError as error:
-            failure = explain(error)
+            failure = explain(error, identity)
             _commit_quietly(commit)
         except (ValueError, TypeError) as error:
             failure = str(error)
@@ -1063,13 +1077,15 @@ def _progress(stderr: Console) -> AbstractContextManager[Progress | None]:
 # --- errors ------------------------------------------------------------------------------------
 
 
-def explain(error: APIError) -> str:
-    """One line that says what happened and what to do."""
+def explain(error: APIError, identity: ClientIdentity | None = None) -> str:
+    """One line that says what happened and what to do (naming the identity's variables and vendor)."""
     where = _netloc(error)
+    key_variable = identity.api_key_env_vars[0] if identity and identity.api_key_env_vars else "the API key"
+    vendor = identity.vendor if identity and identity.vendor else "the API's"
     if isinstance(error, AuthenticationError):
-        return "The API rejected the key (401). Set RAVAN_API_KEY or pass --api-key with a valid key."
+        return f"The API rejected the key (401). Set {key_variable} or pass --api-key with a valid key."
     if isinstance(error, PermissionDeniedError):
-        return "The key may not do this (403). Check its permissions in your Ravan AI account."
+        return f"The key may not do this (403). Check its permissions in your {vendor} account."
     if isinstance(error, NotFoundError):
         return f"Not found (404): {error.message}. Check the id, and --base-url."
     if isinstance(error, UnprocessableEntityError):
@@ -1081,7 +1097,7 @@ def explain(error: APIError) -> str:
         return (
             f"The server failed ({error.message}) and kept failing after the retries. It is often temporary: "
             "try again in a minute, or raise --max-retries; if it persists, try a smaller --page-size, "
-            "or contact Ravan AI support."
+            f"or contact {vendor} support."
         )
     if isinstance(error, APITimeoutError):
         return f"No answer from {where} in time. Raise --timeout or try again."
