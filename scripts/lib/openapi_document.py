@@ -363,14 +363,15 @@ class OpenAPIDocument:
 
     # --- components ---------------------------------------------------------------------------
 
-    def api_key_header(self) -> str | None:
-        """The header of the first apiKey security scheme sent in a header, if any."""
+    def api_key_headers(self) -> frozenset[str]:
+        """The headers (lower case) of every apiKey security scheme sent in a header."""
         schemes = (self.raw.get("components") or {}).get("securitySchemes") or {}
+        headers = set()
         for name, node in schemes.items():
             scheme = self.resolve(node, where=f"securitySchemes.{name}")
-            if scheme.get("type") == "apiKey" and scheme.get("in") == "header":
-                return str(scheme["name"])
-        return None
+            if isinstance(scheme, Mapping) and scheme.get("type") == "apiKey" and scheme.get("in") == "header":
+                headers.add(str(scheme.get("name", "")).lower())
+        return frozenset(headers)
 
 
 def media_type_base(media_type: str) -> str:

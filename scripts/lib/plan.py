@@ -36,7 +36,7 @@ import keyword
 import re
 import sys
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -169,6 +169,8 @@ class ArgumentPlan:
     path_level: bool = False
     example: Any = None
     """The spec's example value (as it would travel), when it gives one."""
+    reserved_flags: frozenset[str] = frozenset()
+    """The document's credential options (`--api-key`, `--username`, ...), taken like the CLI's own."""
 
     @property
     def signature_annotation(self) -> str:
@@ -190,7 +192,7 @@ class ArgumentPlan:
         """`--python-name`; an argument whose flag the CLI keeps for itself (`--format`, `--api-key`,
         ... : the runtime's RESERVED_FLAGS) is `--<location>-python-name` instead (`--query-format`)."""
         flag = "--" + self.python_name.replace("_", "-")
-        if set(self.cli_flags_for(flag)) & cli_reserved_flags():
+        if set(self.cli_flags_for(flag)) & (cli_reserved_flags() | self.reserved_flags):
             flag = f"--{self.location}-{flag[2:]}"
         return flag
 
@@ -295,6 +297,8 @@ class OperationPlan:
     export_page_size: int | None = None
     """What `export` sends as the page size by default: the size parameter's maximum, else
     DEFAULT_EXPORT_PAGE_SIZE (never less than the server's default)."""
+    security: Security | None = None
+    """The operation's own `security`, or None for the spec's top-level one (IdentityPlan)."""
 
     @property
     def path_arguments(self) -> tuple[ArgumentPlan, ...]:
@@ -340,22 +344,54 @@ class ResourcePlan:
 
 
 @dataclass(frozen=True)
+class CredentialPlan:
+    """A constructor argument holding a secret, and the environment variables it comes from."""
+
+    argument: str
+    env_vars: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SchemePlan:
+    """A security scheme of the spec the client applies (the runtime's SecurityScheme)."""
+
+    name: str
+    kind: str
+    """api-key-header, bearer (http bearer, oauth2, openIdConnect) or basic."""
+    credentials: tuple[CredentialPlan, ...]
+    header: str = ""
+
+
+Security = tuple[tuple[str, ...], ...]
+"""Alternatives of scheme names sent together; an empty alternative: no credential needed."""
+
+
+@dataclass(frozen=True)
 class IdentityPlan:
     """The names the client carries (the runtime's ClientIdentity, printed by _client.py)."""
 
-    api_key_header: str
-    api_key_env_vars: tuple[str, ...]
+    schemes: tuple[SchemePlan, ...]
+    default_security: Security
     base_url_env_var: str
     default_base_url: str | None
     log_env_var: str
     cli_name: str
     vendor: str
 
+    @property
+    def credentials(self) -> tuple[CredentialPlan, ...]:
+        return tuple(c for scheme in self.schemes for c in scheme.credentials)
+
+    @property
+    def credential_flags(self) -> frozenset[str]:
+        return frozenset("--" + c.argument.replace("_", "-") for c in self.credentials)
+
 
 @dataclass(frozen=True)
 class ApiPlan:
     title: str
-    api_key_header: str
+    api_key_header: str | None
+    """The header of the first apiKey scheme, when the spec has one (exported as API_KEY_HEADER)."""
     identity: IdentityPlan
     resources: tuple[ResourcePlan, ...]
     top_level_commands: str | None
@@ -539,14 +575,8 @@ def _number_literal(value: float) -> str:
 
 def build_plan(document: OpenAPIDocument, generator_data: Any, settings: Mapping[str, Any] | None = None) -> ApiPlan:
     """The whole plan; raises PlanError on anything unsupported (the message names the operation)."""
-    api_key_header = document.api_key_header()
-    if api_key_header is None:
-        raise PlanError("the spec has no apiKey security scheme sent in a header")
-    if not HEADER_NAME.fullmatch(api_key_header):
-        raise PlanError(
-            f"the apiKey security scheme's header name {api_key_header!r} is not an HTTP header name "
-            "(an RFC 9110 token: letters, digits and !#$%&'*+-.^_`|~)"
-        )
+    identity = client_identity(document, settings or {})
+    api_key_header = next((s.header for s in identity.schemes if s.kind == "api-key-header"), None)
     endpoints = _endpoints_by_operation(generator_data)
     models = {plain(model.class_info.name): model for model in generator_data.models}
     tags_described = {t["name"]: t.get("description", "") for t in document.raw.get("tags") or []}
@@ -557,7 +587,9 @@ def build_plan(document: OpenAPIDocument, generator_data: Any, settings: Mapping
         if not tags:
             raise PlanError(f"{operation.label} has no tag: every operation belongs to the resource of its first tag")
         tag = str(tags[0])
-        by_tag.setdefault(tag, []).append(_plan_operation(document, operation, tag, generator_data, endpoints, models))
+        by_tag.setdefault(tag, []).append(
+            _plan_operation(document, operation, tag, generator_data, endpoints, models, identity)
+        )
 
     resources = []
     attributes: dict[str, str] = {}
@@ -613,7 +645,7 @@ def build_plan(document: OpenAPIDocument, generator_data: Any, settings: Mapping
     return ApiPlan(
         title=str(document.raw.get("info", {}).get("title", "API")),
         api_key_header=api_key_header,
-        identity=client_identity(document.raw, settings or {}, api_key_header),
+        identity=identity,
         resources=tuple(resources),
         top_level_commands=top_level_attribute,
     )
@@ -623,10 +655,12 @@ _ENV_PREFIX = re.compile(r"[A-Z][A-Z0-9_]*")
 _CLI_NAME = re.compile(r"[a-z0-9][a-z0-9._-]*")
 
 
-def client_identity(raw: Mapping[str, Any], settings: Mapping[str, Any], api_key_header: str) -> IdentityPlan:
-    """The client's names: `client:` of spec/client/config.yaml, and the spec's first server
-    (its variables at their defaults) as the default base URL. A server URL that is not absolute
-    http(s) (a relative one, say) gives no default: the caller must say where the key goes."""
+def client_identity(document: OpenAPIDocument, settings: Mapping[str, Any]) -> IdentityPlan:
+    """The client's names: `client:` of spec/client/config.yaml, the spec's security schemes (one
+    constructor argument per credential), and its first server (its variables at their defaults)
+    as the default base URL. A server URL that is not absolute http(s) (a relative one, say) gives
+    no default: the caller must say where the key goes."""
+    raw = document.raw
     prefix = str(settings.get("env_prefix", "API"))
     if not _ENV_PREFIX.fullmatch(prefix):
         raise PlanError(f"config client.env_prefix {prefix!r} must be upper-case letters, digits and _")
@@ -637,15 +671,128 @@ def client_identity(raw: Mapping[str, Any], settings: Mapping[str, Any], api_key
     cli_name = str(settings.get("cli_name", "api"))
     if not _CLI_NAME.fullmatch(cli_name):
         raise PlanError(f"config client.cli_name {cli_name!r} must be a lower-case command name")
+    schemes = security_schemes(document, prefix, more)
     return IdentityPlan(
-        api_key_header=api_key_header,
-        api_key_env_vars=(f"{prefix}_API_KEY", *more),
+        schemes=schemes,
+        default_security=default_security(document, schemes),
         base_url_env_var=f"{prefix}_BASE_URL",
         default_base_url=default_server_url(raw),
         log_env_var=f"{prefix}_LOG",
         cli_name=cli_name,
         vendor=str(settings.get("vendor", "")),
     )
+
+
+# Names a credential argument may not take: the constructor's other arguments.
+CONSTRUCTOR_ARGUMENTS = frozenset(
+    {
+        "base_url",
+        "timeout",
+        "max_retries",
+        "default_headers",
+        "http_client",
+        "transport",
+        "allow_insecure_http",
+        "max_response_bytes",
+        "self",
+    }
+)
+# Scheme kinds the client applies; every other scheme (an apiKey in a query string or a cookie,
+# http digest, mutual TLS) is refused for the operations that need it.
+UNSUPPORTED_SCHEME = "unsupported"
+
+
+def security_schemes(
+    document: OpenAPIDocument, prefix: str, more_api_key_env_vars: tuple[str, ...]
+) -> tuple[SchemePlan, ...]:
+    """One SchemePlan per security scheme of the spec, in its order.
+
+    Arguments: the first token scheme (an apiKey in a header, http bearer, oauth2, openIdConnect)
+    is `api_key`, as openai-python names its bearer token; the first http basic scheme is
+    `username` and `password`; any further scheme takes its own name in snake_case
+    (`partner_key`, `admin_username`). Each credential reads `<PREFIX>_<ARGUMENT>` from the
+    environment (`RAVAN_API_KEY`), `api_key` also the config's `more_api_key_env_vars`."""
+    raw_schemes = (document.raw.get("components") or {}).get("securitySchemes") or {}
+    if not isinstance(raw_schemes, Mapping):
+        raise PlanError("components.securitySchemes must be a mapping")
+    plans: list[SchemePlan] = []
+    token_taken = basic_taken = False
+    for name, node in raw_schemes.items():
+        scheme = document.resolve(node, where=f"securitySchemes.{name}")
+        kind_of = str(scheme.get("type", "")).lower() if isinstance(scheme, Mapping) else ""
+        http_scheme = str(scheme.get("scheme", "")).lower() if isinstance(scheme, Mapping) else ""
+        header = ""
+        if kind_of == "apikey" and scheme.get("in") == "header":
+            kind = "api-key-header"
+            header = str(scheme.get("name", ""))
+            if not HEADER_NAME.fullmatch(header):
+                raise PlanError(
+                    f"the apiKey security scheme {name!r}'s header name {header!r} is not an HTTP header name "
+                    "(an RFC 9110 token: letters, digits and !#$%&'*+-.^_`|~)"
+                )
+        elif (kind_of == "http" and http_scheme == "bearer") or kind_of in ("oauth2", "openidconnect"):
+            kind = "bearer"
+        elif kind_of == "http" and http_scheme == "basic":
+            kind = "basic"
+        else:
+            plans.append(SchemePlan(str(name), UNSUPPORTED_SCHEME, ()))
+            continue
+        own = python_identifier(str(name), what=f"security scheme {name!r}")
+        arguments: tuple[str, ...]
+        if kind == "basic":
+            arguments = ("username", "password") if not basic_taken else (f"{own}_username", f"{own}_password")
+            basic_taken = True
+        else:
+            arguments = ("api_key",) if not token_taken else (own,)
+            token_taken = True
+        credentials = []
+        for argument in arguments:
+            if argument in CONSTRUCTOR_ARGUMENTS or any(argument == c.argument for p in plans for c in p.credentials):
+                raise PlanError(f"security scheme {name!r} would be the client argument {argument!r}, which is taken")
+            env_vars = (f"{prefix}_{argument.upper()}", *(more_api_key_env_vars if argument == "api_key" else ()))
+            credentials.append(CredentialPlan(argument, env_vars))
+        plans.append(SchemePlan(str(name), kind, tuple(credentials), header))
+    return tuple(plans)
+
+
+def read_security(node: Any, schemes: Sequence[SchemePlan], *, where: str) -> Security:
+    """A `security` list as alternatives of scheme names; those needing a scheme the client cannot
+    apply are left out (PlanError when none is left)."""
+    if not isinstance(node, list):
+        raise PlanError(f"{where}: security must be a list of requirement objects")
+    known = {scheme.name: scheme for scheme in schemes}
+    alternatives: list[tuple[str, ...]] = []
+    unsupported: list[str] = []
+    for requirement in node:
+        if not isinstance(requirement, Mapping):
+            raise PlanError(f"{where}: each security requirement must be an object")
+        names = tuple(str(name) for name in requirement)
+        for name in names:
+            if name not in known:
+                raise PlanError(f"{where}: security names the scheme {name!r}, which components.securitySchemes lacks")
+        if any(known[name].kind == UNSUPPORTED_SCHEME for name in names):
+            unsupported.extend(name for name in names if known[name].kind == UNSUPPORTED_SCHEME)
+            continue
+        alternatives.append(names)
+    if node and not alternatives:
+        raise PlanError(
+            f"{where}: needs the security scheme {unsupported[0]!r}, which the client cannot apply (it sends "
+            "apiKeys in headers, http bearer, oauth2 and openIdConnect tokens, and http basic)"
+        )
+    return tuple(alternatives) if node else ((),)
+
+
+def default_security(document: OpenAPIDocument, schemes: Sequence[SchemePlan]) -> Security:
+    """The spec's top-level `security`. Without one, a spec that declares schemes is read
+    leniently (many forget it): the first scheme the client holds credentials for is sent, and
+    nothing when it holds none."""
+    node = document.raw.get("security")
+    if node is not None:
+        return read_security(node, schemes, where="the top-level security")
+    usable = [scheme for scheme in schemes if scheme.kind != UNSUPPORTED_SCHEME]
+    if not usable:
+        return ()
+    return (*((scheme.name,) for scheme in usable), ())
 
 
 def default_server_url(raw: Mapping[str, Any]) -> str | None:
@@ -711,11 +858,17 @@ def snake_to_cli(name: str) -> str:
     return name.replace("_", "-")
 
 
+def path_shape(path: str) -> str:
+    """A path template with its placeholders' names left out: `/pets/{petId}` and openapi-python-
+    client's renamed `/pets/{pet_id}` are one path (OpenAPI forbids two templates of one shape)."""
+    return re.sub(r"{[^}]*}", "{}", path)
+
+
 def _endpoints_by_operation(generator_data: Any) -> dict[tuple[str, str], Any]:
     found = {}
     for collection in generator_data.endpoint_collections_by_tag.values():
         for endpoint in collection.endpoints:
-            found[(plain(endpoint.path), endpoint.method.lower())] = endpoint
+            found[(path_shape(plain(endpoint.path)), endpoint.method.lower())] = endpoint
     return found
 
 
@@ -736,11 +889,18 @@ def _plan_operation(
     generator_data: Any,
     endpoints: Mapping[tuple[str, str], Any],
     models: Mapping[str, Any],
+    identity: IdentityPlan,
 ) -> OperationPlan:
     label = operation.label
     method_name = method_name_of(operation, tag)
-    arguments = _plan_parameters(document, operation)
+    reserved = identity.credential_flags
+    arguments = tuple(replace(a, reserved_flags=reserved) for a in _plan_parameters(document, operation))
     body = _plan_body(document, operation)
+    if body is not None:
+        body = replace(body, arguments=tuple(replace(a, reserved_flags=reserved) for a in body.arguments))
+    security = None
+    if "security" in operation.raw:
+        security = read_security(operation.raw["security"], identity.schemes, where=label)
     taken: dict[str, str] = {}
     for argument in arguments + (body.arguments if body else ()):
         if argument.python_name in RESERVED_ARGUMENTS:
@@ -760,7 +920,7 @@ def _plan_operation(
         if argument.location == "path":
             continue
         for flag in argument.cli_flags_for(argument.cli_flag):
-            if flag in cli_reserved_flags() or flag in flags:
+            if flag in cli_reserved_flags() | reserved or flag in flags:
                 other = flags.get(flag, "the command line's own option")
                 raise PlanError(
                     f"{label}: the {argument.location} {argument.wire_name!r} and {other} would both be the "
@@ -773,7 +933,7 @@ def _plan_operation(
         raise PlanError(
             f"{label}: the path's placeholders {sorted(placeholders)} and its path parameters {sorted(declared)} differ"
         )
-    endpoint = endpoints.get((operation.path, operation.method))
+    endpoint = endpoints.get((path_shape(operation.path), operation.method))
     if endpoint is None:
         detail = _generator_warning(generator_data, operation)
         raise PlanError(f"{label}: openapi-python-client could not generate it: {detail}")
@@ -826,6 +986,7 @@ def _plan_operation(
         response=response,
         pagination=pagination,
         retry_after_send=retry_after_send,
+        security=security,
         error_statuses=error_statuses,
         cli_command=cli_command,
         cli_export_command=export_command,
@@ -851,7 +1012,7 @@ def _plan_parameters(document: OpenAPIDocument, operation: Operation) -> tuple[A
             "content-type",
             "accept",
             "host",
-            (document.api_key_header() or "").lower(),
+            *document.api_key_headers(),
         }:
             raise PlanError(f"{where}: the client sets this header itself")
         style = parameter.get("style")

@@ -632,3 +632,27 @@ def test_a_renamed_flag_that_meets_another_parameters_stops_generation_naming_bo
     assert "'format'" in message
     assert "'query_format'" in message
     assert "--query-format" in message
+
+
+def test_path_parameters_in_camel_case_keep_their_wire_names_in_the_path() -> None:
+    # openapi-python-client renames {petId} to {pet_id} in its own view; the plan reads the
+    # spec's, and finds the operation all the same (issue 18, item 3).
+    spec = spec_with(
+        {
+            "/Accounts/{AccountSid}/Pets/{petId}": {
+                "get": {
+                    "operationId": "getPet",
+                    "parameters": [
+                        {"name": "AccountSid", "in": "path", "required": True, "schema": {"type": "string"}},
+                        {"name": "petId", "in": "path", "required": True, "schema": {"type": "integer"}},
+                    ],
+                },
+            }
+        }
+    )
+    operation = plan_of_spec(spec).operations[0]
+    assert [(a.python_name, a.wire_name) for a in operation.path_arguments] == [
+        ("account_sid", "AccountSid"),
+        ("pet_id", "petId"),
+    ]
+    assert "path='/Accounts/{AccountSid}/Pets/{petId}'" in render(spec, "resources.py.jinja")

@@ -28,7 +28,7 @@ from ravan_runtime._base_client import (
     SyncAPIClient,
 )
 from ravan_runtime._commands import Column, Command, Group, Option, Program
-from ravan_runtime._identity import ClientIdentity
+from ravan_runtime._identity import ClientIdentity, Credential, SecurityScheme
 from ravan_runtime._models import WireModel, parse_datetime
 from ravan_runtime._operations import BodySpec, OperationSpec, Parameter, RequestOptions
 from ravan_runtime._pagination import (
@@ -59,8 +59,15 @@ API_KEY = "sk-test-0123456789abcdef"
 """Distinctive enough that finding it in any text is never a coincidence."""
 API_KEY_HEADER = "X-Api-Key"
 IDENTITY = ClientIdentity(
-    api_key_header=API_KEY_HEADER,
-    api_key_env_vars=("RAVAN_API_KEY", "AGNI_API_KEY"),
+    schemes=(
+        SecurityScheme(
+            "ApiKeyAuth",
+            "api-key-header",
+            (Credential("api_key", ("RAVAN_API_KEY", "AGNI_API_KEY")),),
+            header=API_KEY_HEADER,
+        ),
+    ),
+    default_security=(("ApiKeyAuth",),),
     base_url_env_var="RAVAN_BASE_URL",
     default_base_url="https://api.ravan.ai",
     log_env_var="RAVAN_LOG",
@@ -484,7 +491,7 @@ class DemoClient(SyncAPIClient):
         super().__init__(
             http_client=http_client,
             transport=transport,
-            api_key=api_key,
+            credentials={"api_key": api_key},
             base_url=base_url,
             timeout=timeout,
             max_retries=max_retries,
@@ -516,7 +523,7 @@ class AsyncDemoClient(AsyncAPIClient):
         super().__init__(
             http_client=http_client,
             transport=transport,
-            api_key=api_key,
+            credentials={"api_key": api_key},
             base_url=base_url,
             timeout=timeout,
             max_retries=max_retries,

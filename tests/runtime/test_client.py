@@ -96,7 +96,7 @@ def _with_identity(identity: ClientIdentity) -> Any:
             self,
             http_client=settings.pop("http_client", None),
             transport=settings.pop("transport", None),
-            api_key=settings.pop("api_key", None),
+            credentials={"api_key": settings.pop("api_key", None)},
             base_url=settings.pop("base_url", None),
             timeout=base.DEFAULT_TIMEOUT,
             max_retries=base.DEFAULT_MAX_RETRIES,

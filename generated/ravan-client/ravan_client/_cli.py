@@ -58,7 +58,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from ._base_client import MAX_TIMEOUT, SyncAPIClient
-from ._commands import Column, Command, Group, Option, Program
+from ._commands import Column, Command, Group, Option, Program, credential_flag
 from ._exceptions import (
     APIConnectionError,
     APIError,
@@ -76,7 +76,7 @@ from ._exceptions import (
     ResponseTooLargeError,
     UnprocessableEntityError,
 )
-from ._identity import ClientIdentity
+from ._identity import ClientIdentity, Credential
 from ._pagination import unseen_items
 from ._secrets import display_url
 
@@ -385,12 +385,19 @@ def _connection_params(identity: ClientIdentity | None = None) -> list[click.Par
     else:
         default = f", else {identity.default_base_url}" if identity.default_base_url else " (required: no default)"
         base_url_help = f"API base URL. Default: {identity.base_url_env_var}{default}."
-        key_help = f"API key. Default: {identity.key_hint()}"
+        key_help = ""
+    credentials = identity.credentials if identity is not None else (Credential("api_key", ()),)
     return [
         click.Option(["--base-url"], help=base_url_help),
-        click.Option(
-            ["--api-key"],
-            help=f"{key_help}; prefer the variable, a command line is visible to other users.",
+        *(
+            click.Option(
+                [credential_flag(credential.argument), credential.argument],
+                help=f"{_credential_label(credential.argument)}. Default: {credential.hint()}; prefer the variable, "
+                "a command line is visible to other users."
+                if credential.env_vars
+                else key_help,
+            )
+            for credential in credentials
         ),
         click.Option(
             ["--timeout"],
@@ -431,9 +438,20 @@ def _arguments(command: Command, values: Mapping[str, Any]) -> dict[str, Any]:
     return arguments
 
 
-def _make_client(client_class: Callable[..., SyncAPIClient], values: Mapping[str, Any]) -> SyncAPIClient:
+def _credential_label(argument: str) -> str:
+    if argument.endswith("username"):
+        return "Username"
+    if argument.endswith("password"):
+        return "Password"
+    return "API key" if argument == "api_key" else f"Credential ({argument})"
+
+
+def _make_client(
+    client_class: Callable[..., SyncAPIClient], values: Mapping[str, Any], identity: ClientIdentity | None = None
+) -> SyncAPIClient:
+    arguments = [c.argument for c in identity.credentials] if identity is not None else ["api_key"]
     settings: dict[str, Any] = {
-        "api_key": values.get("api_key"),
+        **{argument: values.get(argument) for argument in arguments},
         "base_url": values.get("base_url"),
         "allow_insecure_http": bool(values.get("allow_insecure_http")),
     }
@@ -493,7 +511,7 @@ def _operation_command(
 
     def callback(**values: Any) -> None:
         arguments = _arguments(command, values)
-        with _make_client(client_class, values) as client:
+        with _make_client(client_class, values, identity) as client:
             method = getattr(getattr(client, group.attribute), command.method)
             result = _call(lambda: method(**arguments), identity)
             if command.paginated:
@@ -549,7 +567,7 @@ def _export_command(
     def callback(**values: Any) -> None:
         arguments = _arguments(command, values)
         output = str(values["output"])
-        with _make_client(client_class, values) as client:
+        with _make_client(client_class, values, identity) as client:
             method = getattr(getattr(client, group.attribute), command.method)
             export(
                 lambda: method(**arguments, max_items=values.get("max_items"), prefetch=values["prefetch"]),
@@ -1080,10 +1098,12 @@ def _progress(stderr: Console) -> AbstractContextManager[Progress | None]:
 def explain(error: APIError, identity: ClientIdentity | None = None) -> str:
     """One line that says what happened and what to do (naming the identity's variables and vendor)."""
     where = _netloc(error)
-    key_variable = identity.api_key_env_vars[0] if identity and identity.api_key_env_vars else "the API key"
+    credentials = identity.credentials if identity is not None else ()
+    key_variable = " and ".join(c.env_vars[0] for c in credentials if c.env_vars) or "the credentials"
+    key_flags = " and ".join(credential_flag(c.argument) for c in credentials) or "--api-key"
     vendor = identity.vendor if identity and identity.vendor else "the API's"
     if isinstance(error, AuthenticationError):
-        return f"The API rejected the key (401). Set {key_variable} or pass --api-key with a valid key."
+        return f"The API rejected the key (401). Set {key_variable} or pass {key_flags} with a valid key."
     if isinstance(error, PermissionDeniedError):
         return f"The key may not do this (403). Check its permissions in your {vendor} account."
     if isinstance(error, NotFoundError):

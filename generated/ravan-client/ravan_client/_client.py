@@ -18,7 +18,7 @@ from ._base_client import (
     AsyncAPIClient,
     SyncAPIClient,
 )
-from ._identity import ClientIdentity
+from ._identity import ClientIdentity, Credential, SecurityScheme
 from ._types import TimeoutTypes
 from .resources import (
     AsyncCallSessions,
@@ -28,17 +28,24 @@ from .resources import (
 __all__ = ["API_KEY_HEADER", "DEFAULT_BASE_URL", "IDENTITY", "AsyncRavanClient", "RavanClient"]
 
 IDENTITY = ClientIdentity(
-    api_key_header="X-Api-Key",
-    api_key_env_vars=("RAVAN_API_KEY", "AGNI_API_KEY"),
+    schemes=(
+        SecurityScheme(
+            "ApiKeyAuth",
+            "api-key-header",
+            (Credential("api_key", ("RAVAN_API_KEY", "AGNI_API_KEY")),),
+            header="X-Api-Key",
+        ),
+    ),
+    default_security=(("ApiKeyAuth",),),
     base_url_env_var="RAVAN_BASE_URL",
     default_base_url="https://api.ravan.ai",
     log_env_var="RAVAN_LOG",
     cli_name="ravan-calls",
     vendor="Ravan AI",
 )
-"""The names this client carries: from the spec (its apiKey scheme, its first server) and
+"""The names this client carries: from the spec (its security schemes, its first server) and
 spec/client/config.yaml, decided by the plan; the runtime holds none."""
-API_KEY_HEADER = IDENTITY.api_key_header
+API_KEY_HEADER = "X-Api-Key"
 """The header that carries the API key (the spec's apiKey security scheme)."""
 DEFAULT_BASE_URL = IDENTITY.default_base_url
 """The spec's first server, or None when it names none (then base_url= is required)."""
@@ -83,7 +90,9 @@ class RavanClient(SyncAPIClient):
         super().__init__(
             http_client=http_client,
             transport=transport,
-            api_key=api_key,
+            credentials={
+                "api_key": api_key,
+            },
             base_url=base_url,
             timeout=timeout,
             max_retries=max_retries,
@@ -141,7 +150,9 @@ class AsyncRavanClient(AsyncAPIClient):
         super().__init__(
             http_client=http_client,
             transport=transport,
-            api_key=api_key,
+            credentials={
+                "api_key": api_key,
+            },
             base_url=base_url,
             timeout=timeout,
             max_retries=max_retries,

@@ -51,6 +51,7 @@ _CALL_SESSIONS_LIST = OperationSpec(
         Parameter("started_before", "started_before", "query", DateTimeRule()),
     ),
     retry_after_send=True,
+    security=(("ApiKeyAuth",),),
 )
 _CALL_SESSIONS_LIST_PAGES: Pagination[CallSessionListResponse, CallSession] = Pagination(
     style=PageNumber,

@@ -63,7 +63,7 @@ from ._exceptions import (
     ResponseTooLargeError,
     error_class_for_status,
 )
-from ._identity import ClientIdentity
+from ._identity import ClientIdentity, SecurityScheme
 from ._operations import RequestOptions
 from ._secrets import SENSITIVE_HEADERS, Redactor, Secret, display_url, masked_header_items, redact_http_logs
 from ._transport import (
@@ -193,7 +193,7 @@ class BaseClient:
     def __init__(
         self,
         *,
-        api_key: str | None,
+        credentials: Mapping[str, str | None],
         base_url: str | httpx.URL | None,
         timeout: TimeoutTypes,
         max_retries: int,
@@ -203,23 +203,25 @@ class BaseClient:
         max_response_bytes: int,
     ) -> None:
         self.identity = identity
-        api_key_header = identity.api_key_header
-        if api_key is None:
-            api_key = next((os.environ[name] for name in identity.api_key_env_vars if os.environ.get(name)), None)
-        if not api_key:
-            raise MissingAPIKeyError(
-                f"No API key: pass api_key=... or set the {identity.key_hint()} environment variable.",
-                identity.api_key_env_vars,
-            )
-        if not isinstance(api_key, str):
-            raise TypeError(f"api_key must be a string, got {type(api_key).__name__}")
-        if api_key != api_key.strip() or not all(" " < character <= "~" for character in api_key):
-            # A key read from a file often ends in a newline. Sent as is, it fails inside the
-            # HTTP library with an error that quotes the header value: the key. Never echo it.
-            raise ValueError(
-                "The API key must be printable ASCII without spaces or surrounding whitespace "
-                "(was it read from a file with its trailing newline?)."
-            )
+        self._secrets: dict[str, Secret] = {}
+        for scheme in identity.schemes:
+            for credential in scheme.credentials:
+                value = credentials.get(credential.argument)
+                if value is None:
+                    value = next((os.environ[name] for name in credential.env_vars if os.environ.get(name)), None)
+                if value is None or value == "":
+                    continue
+                _check_credential(credential.argument, value, token=scheme.kind != "basic")
+                self._secrets[credential.argument] = Secret(value)
+        unknown = set(credentials) - {credential.argument for credential in identity.credentials}
+        if unknown:
+            raise TypeError(f"unexpected credential arguments: {', '.join(sorted(unknown))}")
+        if identity.default_security and not any(self._satisfies(alt) for alt in identity.default_security):
+            raise self._missing_credentials(identity.default_security)
+        # Every secret the client holds, and the Basic tokens it makes of them (a server may echo
+        # the Authorization header back): none of them may appear in a message, a log or a repr.
+        secret_values = [secret.reveal() for secret in self._secrets.values()]
+        secret_values.extend(token for token in (self._basic_token(scheme) for scheme in identity.schemes) if token)
         if base_url is None:
             base_url = os.environ.get(identity.base_url_env_var) or identity.default_base_url
         if base_url is None:
@@ -228,7 +230,7 @@ class BaseClient:
                 f"{identity.base_url_env_var}."
             )
         url, base_auth, base_url_secrets = _parse_base_url(base_url)
-        self._redactor = Redactor([api_key, *base_url_secrets])
+        self._redactor = Redactor([*secret_values, *base_url_secrets])
         redact_http_logs(self._redactor)
         self._display_base_url = display_url(str(base_url)) if base_url_secrets else str(url)
         if url.scheme == "http" and not allow_insecure_http and not _is_loopback(url.host):
@@ -237,9 +239,7 @@ class BaseClient:
                 "travel unencrypted. Use https, or pass allow_insecure_http=True if you really mean it.",
                 self._display_base_url,
             )
-        self._api_key = Secret(api_key)
-        self._api_key_header = api_key_header
-        self._sensitive_headers = SENSITIVE_HEADERS | {api_key_header.lower()}
+        self._sensitive_headers = SENSITIVE_HEADERS | identity.secret_headers
         self._base_auth = base_auth
         self.base_url = url
         self._urls: dict[str, httpx.URL] = {}
@@ -247,8 +247,10 @@ class BaseClient:
         self.max_retries = _as_max_retries(max_retries, "max_retries")
         self.max_response_bytes = _as_positive_int(max_response_bytes, "max_response_bytes")
         self._default_headers = dict(default_headers or {})
-        if any(name.lower() == api_key_header.lower() for name in self._default_headers):
-            raise ValueError(f"default_headers must not set {api_key_header}: pass api_key= instead")
+        for name in self._default_headers:
+            if name.lower() in identity.secret_headers:
+                shown = self._secret_header_name(name)
+                raise ValueError(f"default_headers must not set {shown}: {self._credential_advice(name)}")
         self._allow_insecure_http = allow_insecure_http
         # Tests replace these to observe backoff without sleeping or randomness.
         self._random: Callable[[], float] = random.random
@@ -277,9 +279,10 @@ class BaseClient:
     def _build_request(
         self, http: httpx.Client | httpx.AsyncClient, options: RequestOptions, timeout: httpx.Timeout | None
     ) -> httpx.Request:
-        key_header = self._api_key_header.lower()
-        if any(name.lower() == key_header for name in options.headers):
-            raise ValueError(f"extra_headers must not set {self._api_key_header}: pass api_key= to the client")
+        for name in options.headers:
+            if name.lower() in self.identity.secret_headers:
+                shown = self._secret_header_name(name)
+                raise ValueError(f"extra_headers must not set {shown}: {self._credential_advice(name)}")
         url = self._urls.get(options.path)
         if url is None:
             # Parsing a URL costs a tenth of a millisecond; a pager asks for the same path per page.
@@ -291,7 +294,7 @@ class BaseClient:
         if options.json_body is not NOT_GIVEN:
             content = json.dumps(options.json_body, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode()
             headers["Content-Type"] = "application/json"
-        headers[self._api_key_header] = self._api_key.reveal()
+        headers.update(self._credential_headers(options.security))
         request = http.build_request(
             options.method,
             url,
@@ -302,6 +305,74 @@ class BaseClient:
         )
         request.headers = MaskingHeaders(request.headers, sensitive=self._sensitive_headers)
         return request
+
+    # --- credentials ----------------------------------------------------------------------
+
+    @property
+    def _api_key(self) -> Secret:
+        """The `api_key` credential (the one most specs have)."""
+        return self._secrets["api_key"]
+
+    def _satisfies(self, requirement: tuple[str, ...]) -> bool:
+        return all(
+            credential.argument in self._secrets
+            for name in requirement
+            for credential in self.identity.scheme(name).credentials
+        )
+
+    def _missing_credentials(self, alternatives: tuple[tuple[str, ...], ...]) -> MissingAPIKeyError:
+        first = alternatives[0]
+        needed = [c for name in first for c in self.identity.scheme(name).credentials]
+        env_vars = tuple(name for credential in needed for name in credential.env_vars)
+        if [c.argument for c in needed] == ["api_key"]:
+            message = f"No API key: pass api_key=... or set the {needed[0].hint()} environment variable."
+        else:
+            message = f"No credentials for this request: pass {self.identity.describe(first)}."
+        return MissingAPIKeyError(message, env_vars)
+
+    def _secret_header_name(self, header: str) -> str:
+        """The header as the spec spells it (`X-Api-Key`, whatever case the caller used)."""
+        for scheme in self.identity.schemes:
+            if scheme.header.lower() == header.lower():
+                return scheme.header
+        return "Authorization" if header.lower() == "authorization" else header
+
+    def _credential_advice(self, header: str) -> str:
+        for scheme in self.identity.schemes:
+            if scheme.header.lower() == header.lower() or (
+                header.lower() == "authorization" and scheme.kind in ("bearer", "basic")
+            ):
+                return "pass " + " and ".join(f"{c.argument}=" for c in scheme.credentials) + " to the client"
+        return "the client sets it"
+
+    def _basic_token(self, scheme: SecurityScheme) -> str | None:
+        if scheme.kind != "basic":
+            return None
+        username, password = (self._secrets.get(c.argument) for c in scheme.credentials)
+        if username is None or password is None:
+            return None
+        return base64.b64encode(f"{username.reveal()}:{password.reveal()}".encode()).decode("ascii")
+
+    def _credential_headers(self, security: tuple[tuple[str, ...], ...] | None) -> dict[str, str]:
+        """The headers of the first alternative of the operation's (else the spec's) security that
+        the client holds every credential of; an operation needing one it lacks is refused."""
+        alternatives = self.identity.default_security if security is None else security
+        if not alternatives:
+            return {}
+        for requirement in alternatives:
+            if not self._satisfies(requirement):
+                continue
+            headers: dict[str, str] = {}
+            for name in requirement:
+                scheme = self.identity.scheme(name)
+                if scheme.kind == "api-key-header":
+                    headers[scheme.header] = self._secrets[scheme.credentials[0].argument].reveal()
+                elif scheme.kind == "bearer":
+                    headers["Authorization"] = f"Bearer {self._secrets[scheme.credentials[0].argument].reveal()}"
+                elif scheme.kind == "basic":
+                    headers["Authorization"] = f"Basic {self._basic_token(scheme)}"
+            return headers
+        raise self._missing_credentials(alternatives)
 
     def _redirect_request(
         self, http: httpx.Client | httpx.AsyncClient, request: httpx.Request, response: httpx.Response
@@ -1021,3 +1092,24 @@ def _configure_logging_from_env(variable: str) -> None:
     handler.setFormatter(logging.Formatter("[%(asctime)s %(name)s %(levelname)s] %(message)s"))
     logger.addHandler(handler)
     logger.setLevel(level_name)
+
+
+def _check_credential(argument: str, value: object, *, token: bool) -> None:
+    if not isinstance(value, str):
+        raise TypeError(f"{argument} must be a string, got {type(value).__name__}")
+    if not token:
+        # A username or password: any text but control characters (and no ":" in a username,
+        # which Basic auth uses as the separator); never echoed.
+        if any(ord(character) < 0x20 or ord(character) == 0x7F for character in value):
+            raise ValueError(f"{argument} must not contain control characters (was it read with a newline?).")
+        if argument.endswith("username") and ":" in value:
+            raise ValueError(f"{argument} must not contain ':' (Basic auth separates it from the password with one).")
+        return
+    if value != value.strip() or not all(" " < character <= "~" for character in value):
+        # A key read from a file often ends in a newline. Sent as is, it fails inside the HTTP
+        # library with an error that quotes the header value: the key. Never echo it.
+        what = "The API key" if argument == "api_key" else f"{argument}"
+        raise ValueError(
+            f"{what} must be printable ASCII without spaces or surrounding whitespace "
+            "(was it read from a file with its trailing newline?)."
+        )

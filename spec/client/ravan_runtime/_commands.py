@@ -12,7 +12,7 @@ from typing import Any
 
 from ._identity import ClientIdentity
 
-__all__ = ["RESERVED_FLAGS", "Column", "Command", "Group", "Option", "Program"]
+__all__ = ["RESERVED_FLAGS", "Column", "Command", "Group", "Option", "Program", "credential_flag"]
 
 # The command line's own options (_cli.py): an argument of the spec never takes one of these. The
 # plan gives a colliding argument another flag (README: "The command line"), and every argument
@@ -23,7 +23,6 @@ RESERVED_FLAGS = frozenset(
         "--help",
         "--version",
         "--base-url",
-        "--api-key",
         "--timeout",
         "--max-retries",
         "--allow-insecure-http",
@@ -33,6 +32,13 @@ RESERVED_FLAGS = frozenset(
         "--max-items",
     }
 )
+"""Besides these, each credential of the client is an option (`credential_flag`: `--api-key`,
+`--username`, ...), reserved the same way."""
+
+
+def credential_flag(argument: str) -> str:
+    """The option a credential argument of the client is given by (`api_key` -> `--api-key`)."""
+    return "--" + argument.replace("_", "-")
 
 
 @dataclass(frozen=True)

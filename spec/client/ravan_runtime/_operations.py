@@ -69,6 +69,9 @@ class RequestOptions:
     max_retries: int | NotGiven = NOT_GIVEN
     retry_after_send: bool = True
     """False for POST and PATCH not marked `x-idempotent`: only failures to connect are retried."""
+    security: tuple[tuple[str, ...], ...] | None = None
+    """The operation's own `security` (alternatives of scheme names; `()` among them: none needed),
+    or None for the spec's top-level one."""
 
     def with_param(self, name: str, value: Any) -> RequestOptions:
         """The same request with one query parameter replaced (the pager's page number)."""
@@ -87,6 +90,8 @@ class OperationSpec:
     parameters: tuple[Parameter, ...] = ()
     body: BodySpec | None = None
     retry_after_send: bool = True
+    security: tuple[tuple[str, ...], ...] | None = None
+    """The operation's own `security`, when it has one (see RequestOptions.security)."""
 
     def build(
         self,
@@ -148,6 +153,7 @@ class OperationSpec:
             timeout=timeout,
             max_retries=max_retries,
             retry_after_send=self.retry_after_send,
+            security=self.security,
         )
 
     def _refuse_declared(

@@ -1,0 +1,199 @@
+"""Every way of authenticating the generator serves, end to end (issue 18: auth, OpenAPI 3.0, servers).
+
+`tests/data/security/openapi.yaml` (OpenAPI 3.0, no license, a server with a variable, camelCase
+path parameters) declares http bearer, http basic, an apiKey header and an apiKey in a query
+string, a top-level requirement of bearer *or* basic, an operation open to all (`security: []`)
+and one that needs two schemes at once. It is generated into a temporary directory, type-checked,
+and driven through an in-process transport: each request carries exactly the credentials its
+operation asks for, and nothing when it asks for none.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.generate.fragments import plan_error, plan_of_spec, spec_with
+from tests.generate.scratch import REPO_ROOT, describe, subprocess_env
+
+SPEC = REPO_ROOT / "tests" / "data" / "security" / "openapi.yaml"
+GENERATE = REPO_ROOT / "scripts" / "lib" / "generate.py"
+TIMEOUT_SECONDS = 300
+
+PROBE = """
+import base64, json, pickle
+import httpx
+from ravan_client import DEFAULT_BASE_URL, RavanClient
+from ravan_client._exceptions import MissingAPIKeyError
+
+seen = []
+
+def handler(request):
+    headers = {k.lower(): v for k, v in request.headers.items() if k.lower() in ("authorization", "x-partner-key")}
+    seen.append({"path": request.url.path, "host": request.url.host, "headers": headers})
+    if request.url.path.endswith("/health"):
+        return httpx.Response(204)
+    if "partner" in request.url.path:
+        return httpx.Response(200, json=[{"id": 1}])
+    return httpx.Response(401, json={"message": "echo " + request.headers.get("authorization", "")})
+
+result = {"default_base_url": DEFAULT_BASE_URL}
+transport = httpx.MockTransport(handler)
+bearer = RavanClient(api_key="tok-SECRET-1", transport=transport, max_retries=0)
+try:
+    bearer.pets.get(7)
+except Exception as error:
+    result["bearer_error"] = [type(error).__name__, str(error), repr(error)]
+bearer.health.get()
+try:
+    bearer.pets.list_partner()
+except MissingAPIKeyError as error:
+    result["missing"] = str(error)
+both = RavanClient(api_key="tok-SECRET-1", partner_key="pk-SECRET-2", transport=transport)
+both.pets.list_partner()
+basic = RavanClient(username="ada", password="pass SECRET 3", transport=transport, max_retries=0)
+try:
+    basic.pets.get(1)
+except Exception as error:
+    result["basic_error"] = [str(error), repr(error), repr(pickle.loads(pickle.dumps(error)))]
+try:
+    RavanClient(transport=transport)
+except MissingAPIKeyError as error:
+    result["construction"] = str(error)
+result["repr"] = repr(basic) + repr(both)
+result["seen"] = seen
+print(json.dumps(result))
+"""
+
+
+@pytest.fixture(scope="module")
+def probed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    out = tmp_path_factory.mktemp("security") / "out"
+    generated = subprocess.run(
+        [sys.executable, str(GENERATE), "--spec", str(SPEC), "--out", str(out), "--lint", "report"],
+        cwd=REPO_ROOT,
+        env=subprocess_env(),
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT_SECONDS,
+        check=False,
+    )
+    assert generated.returncode == 0, describe(generated)
+    checked = subprocess.run(
+        [str(Path(sys.executable).parent / "mypy"), "--strict", "--no-incremental", "ravan_client"],
+        cwd=out / "ravan-client",
+        env=subprocess_env(),
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT_SECONDS,
+        check=False,
+    )
+    assert checked.returncode == 0, describe(checked)
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE],
+        env=subprocess_env([out / "ravan-client", out / "ravan-models"]),
+        cwd=out,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT_SECONDS,
+        check=False,
+    )
+    assert result.returncode == 0, describe(result)
+    probe: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
+    return probe
+
+
+def test_the_default_base_url_is_the_first_server_with_its_variables_at_their_defaults(
+    probed: dict[str, Any],
+) -> None:
+    assert probed["default_base_url"] == "https://eu.pets.example/v1"
+    assert {request["host"] for request in probed["seen"]} == {"eu.pets.example"}
+
+
+def test_each_request_carries_exactly_the_credentials_its_operation_asks_for(probed: dict[str, Any]) -> None:
+    basic_token = base64.b64encode(b"ada:pass SECRET 3").decode()
+    assert [(r["path"], r["headers"]) for r in probed["seen"]] == [
+        ("/v1/pets/7", {"authorization": "Bearer tok-SECRET-1"}),  # the first alternative held
+        ("/v1/health", {}),  # security: [] sends nothing
+        ("/v1/partner/pets", {"x-partner-key": "pk-SECRET-2", "authorization": "Bearer tok-SECRET-1"}),
+        ("/v1/pets/1", {"authorization": f"Basic {basic_token}"}),  # the second alternative
+    ]
+
+
+def test_an_operation_needing_a_credential_the_client_lacks_is_refused_before_sending(
+    probed: dict[str, Any],
+) -> None:
+    assert probed["missing"] == (
+        "No credentials for this request: pass partner_key= (or RAVAN_PARTNER_KEY) "
+        "and api_key= (or RAVAN_API_KEY / AGNI_API_KEY)."
+    )
+    assert "/v1/partner/pets" not in [r["path"] for r in probed["seen"][:2]]
+    assert probed["construction"].startswith("No API key: pass api_key=... or set the RAVAN_API_KEY")
+
+
+def test_no_credential_is_in_a_repr_a_message_or_a_pickle(probed: dict[str, Any]) -> None:
+    basic_token = base64.b64encode(b"ada:pass SECRET 3").decode()
+    shown = json.dumps([probed["bearer_error"], probed["basic_error"], probed["repr"]])
+    for secret in ("tok-SECRET-1", "pk-SECRET-2", "pass SECRET 3", basic_token):
+        assert secret not in shown
+    assert probed["bearer_error"][0] == "AuthenticationError"
+
+
+# --- the plan's reading of security schemes -----------------------------------------------------
+
+
+def _secured(schemes: dict[str, Any], security: list[dict[str, Any]] | None, operation_security: Any = None) -> Any:
+    operation: dict[str, Any] = {"operationId": "getThings"}
+    if operation_security is not None:
+        operation["security"] = operation_security
+    spec = spec_with({"/things": {"get": operation}})
+    spec["components"]["securitySchemes"] = schemes
+    if security is None:
+        spec.pop("security", None)
+    else:
+        spec["security"] = security
+    return spec
+
+
+def test_the_first_token_scheme_is_api_key_and_basic_is_username_and_password() -> None:
+    schemes = {
+        "oauth": {"type": "oauth2", "flows": {}},
+        "basic": {"type": "http", "scheme": "basic"},
+        "admin": {"type": "apiKey", "in": "header", "name": "X-Admin"},
+    }
+    identity = plan_of_spec(_secured(schemes, [{"oauth": []}])).identity
+    assert [(s.name, s.kind, [c.argument for c in s.credentials]) for s in identity.schemes] == [
+        ("oauth", "bearer", ["api_key"]),
+        ("basic", "basic", ["username", "password"]),
+        ("admin", "api-key-header", ["admin"]),
+    ]
+    assert identity.credentials[1].env_vars == ("RAVAN_USERNAME",)
+
+
+def test_without_a_top_level_security_the_first_held_credential_is_sent_and_none_is_required() -> None:
+    schemes = {"bearer": {"type": "http", "scheme": "bearer"}}
+    assert plan_of_spec(_secured(schemes, None)).identity.default_security == (("bearer",), ())
+
+
+def test_an_operation_that_only_a_query_key_can_open_is_refused_naming_it_and_the_scheme() -> None:
+    schemes = {"queryKey": {"type": "apiKey", "in": "query", "name": "key"}}
+    message = plan_error(_secured(schemes, None, [{"queryKey": []}]))
+    assert "GET /things (getThings)" in message
+    assert "'queryKey'" in message
+
+
+def test_a_requirement_naming_an_unknown_scheme_is_refused() -> None:
+    schemes = {"bearer": {"type": "http", "scheme": "bearer"}}
+    assert "'missing'" in plan_error(_secured(schemes, [{"missing": []}]))
+
+
+def test_an_open_operation_has_an_empty_requirement() -> None:
+    schemes = {"bearer": {"type": "http", "scheme": "bearer"}}
+    operation = plan_of_spec(_secured(schemes, [{"bearer": []}], [])).operations[0]
+    assert operation.security == ((),)
