@@ -31,12 +31,14 @@ from __future__ import annotations
 
 import argparse
 import ast
+import copy
 import difflib
 import filecmp
 import hashlib
 import importlib.metadata
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -369,6 +371,38 @@ def _package_provenance(provenance: Mapping[str, Any], project: str) -> dict[str
     return {**provenance, "inputs_sha256": package["inputs_sha256"], "package_version": package["version"]}
 
 
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+
+def models_view(raw_spec: Mapping[str, Any]) -> dict[str, Any]:
+    """The spec as openapi-python-client is given it: without query, header or cookie parameters
+    and request bodies, and with each path placeholder a plain string parameter.
+
+    It writes the response models only (the plan reads arguments and bodies from the spec
+    itself), so what it would make of parameters cannot stop an operation: names that collide in
+    its snake_case (`StartTime<`, `StartTime>`), styles or locations it refuses, media types it
+    does not know."""
+    view = copy.deepcopy(dict(raw_spec))
+    components = view.get("components")
+    if isinstance(components, dict):
+        components.pop("parameters", None)
+        components.pop("requestBodies", None)
+    for path, path_item in (view.get("paths") or {}).items():
+        if not isinstance(path_item, dict):
+            continue
+        path_item.pop("parameters", None)
+        placeholders = [
+            {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+            for name in dict.fromkeys(re.findall(r"{([^}]*)}", str(path)))
+        ]
+        for method in HTTP_METHODS:
+            operation = path_item.get(method)
+            if isinstance(operation, dict):
+                operation["parameters"] = copy.deepcopy(placeholders)
+                operation.pop("requestBody", None)
+    return view
+
+
 def load_generator_data(spec_path: Path, raw_spec: Mapping[str, Any], output_path: Path) -> tuple[Any, Any]:
     """openapi-python-client's config and parsed view of the spec (or a GenerationError)."""
     from openapi_python_client.config import Config, ConfigFile, MetaType
@@ -384,7 +418,7 @@ def load_generator_data(spec_path: Path, raw_spec: Mapping[str, Any], output_pat
         overwrite=False,
         output_path=output_path,
     )
-    openapi = GeneratorData.from_dict(dict(raw_spec), config=config)
+    openapi = GeneratorData.from_dict(models_view(raw_spec), config=config)
     if isinstance(openapi, GeneratorError):
         raise GenerationError(f"openapi-python-client could not read the spec: {openapi.header}\n{openapi.detail}")
     return config, openapi

@@ -422,6 +422,18 @@ def snake_case(value: str) -> str:
     return re.sub(r"[^0-9a-zA-Z]+", "_", value).strip("_").lower()
 
 
+# Operators that real documents put in parameter names (`StartTime<`, `Price>=`, `ids[]`): read as
+# words, so `StartTime<` and `StartTime>` stay two arguments (`start_time_lt`, `start_time_gt`).
+_OPERATOR_WORDS = (("<=", "_lte"), (">=", "_gte"), ("!=", "_ne"), ("<", "_lt"), (">", "_gt"), ("[]", ""))
+
+
+def argument_identifier(value: str, *, what: str) -> str:
+    """The Python name of a parameter or body property: `python_identifier`, operators as words."""
+    for operator, word in _OPERATOR_WORDS:
+        value = value.replace(operator, word)
+    return python_identifier(value, what=what)
+
+
 def python_identifier(value: str, *, what: str) -> str:
     """A valid, non-keyword Python identifier for a name from the spec (a keyword gets a `_`)."""
     name = snake_case(value)
@@ -1032,7 +1044,7 @@ def _plan_parameters(document: OpenAPIDocument, operation: Operation) -> tuple[A
         arguments.append(
             ArgumentPlan(
                 wire_name=name,
-                python_name=python_identifier(name, what=where),
+                python_name=argument_identifier(name, what=where),
                 location=location,
                 required=required,
                 rule=rule,
@@ -1091,7 +1103,7 @@ def _plan_body(document: OpenAPIDocument, operation: Operation) -> BodyPlan | No
         arguments.append(
             ArgumentPlan(
                 wire_name=name,
-                python_name=python_identifier(name, what=property_where),
+                python_name=argument_identifier(name, what=property_where),
                 location="body",
                 required=name in schema.required,
                 rule=property_rule,

@@ -656,3 +656,20 @@ def test_path_parameters_in_camel_case_keep_their_wire_names_in_the_path() -> No
         ("pet_id", "petId"),
     ]
     assert "path='/Accounts/{AccountSid}/Pets/{petId}'" in render(spec, "resources.py.jinja")
+
+
+def test_operators_in_parameter_names_are_words_so_range_filters_stay_apart() -> None:
+    # Twilio-style range filters (issue 18, item 7): three arguments, each sent under its own name.
+    parameters = [
+        {"name": name, "in": "query", "schema": {"type": "string"}}
+        for name in ("StartTime", "StartTime<", "StartTime>", "Price>=", "ids[]")
+    ]
+    spec = spec_with({"/calls": {"get": {"operationId": "listCalls", "parameters": parameters}}})
+    arguments = plan_of_spec(spec).operations[0].arguments
+    assert [(a.python_name, a.wire_name) for a in arguments] == [
+        ("start_time", "StartTime"),
+        ("start_time_lt", "StartTime<"),
+        ("start_time_gt", "StartTime>"),
+        ("price_gte", "Price>="),
+        ("ids", "ids[]"),
+    ]

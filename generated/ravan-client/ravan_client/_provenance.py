@@ -6,7 +6,7 @@ SPEC_SHA256: Final = "0c0a91d84353317e5e85a1d6b751fda643ff65dd58747f5e5b9db37147
 """sha256 of the spec/openapi.yaml this package was generated from."""
 SPEC_VERSION: Final = "2.0.0"
 """The spec's info.version."""
-INPUTS_SHA256: Final = "976b245e2894d79de2a7aebc74481f86db73b477f563f2ca397ed96c599f7c02"
+INPUTS_SHA256: Final = "311e15688b98e46ccd4ddf21803e0d34b39e73a6d5da83f0f42550a50119f663"
 """sha256 over everything that shapes the code: spec, templates, runtime modules, generator versions."""
 GENERATORS: Final[dict[str, str]] = {
     "datamodel-code-generator": "0.89.0",

@@ -13,7 +13,7 @@ from ._provenance import SPEC_SHA256, SPEC_VERSION
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+g976b245e2894"
+__version__ = "2.0.0+g311e15688b98"
 
 PROGRAM = Program(
     name="ravan-calls",

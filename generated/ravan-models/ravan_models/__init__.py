@@ -19,7 +19,7 @@ from .models import (
     ErrorResponse,
 )
 
-__version__ = "2.0.0+gef56561c04ff"
+__version__ = "2.0.0+gee29c6f32975"
 
 # Models that refer to models defined after them are completed lazily by pydantic, on first use;
 # until then their `model_fields` lack what the forward references carry (the aliases). Completed

@@ -6,7 +6,6 @@ from .call_session_list_response import CallSessionListResponse
 from .credit_breakdown import CreditBreakdown
 from .error_response import ErrorResponse
 from .free_form_object import FreeFormObject
-from .list_call_sessions_sort_order import ListCallSessionsSortOrder
 
 __all__ = (
     "CallSession",
@@ -15,5 +14,4 @@ __all__ = (
     "CreditBreakdown",
     "ErrorResponse",
     "FreeFormObject",
-    "ListCallSessionsSortOrder",
 )
