@@ -51,6 +51,10 @@ class RavanClient(SyncAPIClient):
         transport: An httpx transport for a client this object creates (tests, custom routing).
         max_response_bytes: The largest response body accepted, once decoded (default 64 MiB);
             a larger one raises `ResponseTooLargeError` without being read further.
+        strict_responses: False (default): a response field whose value does not fit its type
+            reads None and is listed in the record's `model_invalid_fields`, and the other records
+            of a page are kept. True: such a response raises `APIResponseValidationError` naming
+            the record and the field.
 
     """
 
@@ -66,6 +70,7 @@ class RavanClient(SyncAPIClient):
         transport: httpx.BaseTransport | None = None,
         allow_insecure_http: bool = False,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        strict_responses: bool = False,
     ) -> None:
         super().__init__(
             http_client=http_client,
@@ -78,6 +83,7 @@ class RavanClient(SyncAPIClient):
             allow_insecure_http=allow_insecure_http,
             api_key_header=API_KEY_HEADER,
             max_response_bytes=max_response_bytes,
+            strict_responses=strict_responses,
         )
 
     @cached_property
@@ -119,6 +125,10 @@ class AsyncRavanClient(AsyncAPIClient):
         transport: An httpx transport for a client this object creates (tests, custom routing).
         max_response_bytes: The largest response body accepted, once decoded (default 64 MiB);
             a larger one raises `ResponseTooLargeError` without being read further.
+        strict_responses: False (default): a response field whose value does not fit its type
+            reads None and is listed in the record's `model_invalid_fields`, and the other records
+            of a page are kept. True: such a response raises `APIResponseValidationError` naming
+            the record and the field.
 
     """
 
@@ -134,6 +144,7 @@ class AsyncRavanClient(AsyncAPIClient):
         transport: httpx.AsyncBaseTransport | None = None,
         allow_insecure_http: bool = False,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        strict_responses: bool = False,
     ) -> None:
         super().__init__(
             http_client=http_client,
@@ -146,6 +157,7 @@ class AsyncRavanClient(AsyncAPIClient):
             allow_insecure_http=allow_insecure_http,
             api_key_header=API_KEY_HEADER,
             max_response_bytes=max_response_bytes,
+            strict_responses=strict_responses,
         )
 
     @cached_property

@@ -12,7 +12,7 @@ from ._provenance import SPEC_SHA256, SPEC_VERSION
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "1.0.0+geb31a13124e9"
+__version__ = "1.0.0+g980a5790672c"
 
 PROGRAM = Program(
     name="ravan-calls",

@@ -9,6 +9,7 @@ import datetime
 from collections.abc import Mapping
 from typing import Any
 
+from ._models import present
 from ._operations import OperationSpec, Parameter
 from ._pagination import (
     AsyncPager,
@@ -57,7 +58,7 @@ _LIST_CALL_SESSIONS_PAGES: Pagination[CallSessionListResponse, CallSession] = Pa
     page_parameter="page",
     first_page=1,
     parse=CallSessionListResponse.from_dict,
-    items=lambda body: body.data.call_sessions,
+    items=lambda body: present(present(body.data).call_sessions),
     item_key=lambda item: item.id,
     items_path=("data", "callSessions"),
 )

@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import contains as _contains
 from typing import Any, ClassVar, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._models import WireModel
+from .._models import UNFIT as _UNFIT
+from .._models import InvalidField, WireModel
 
 
 @_attrs_define(repr=False)
@@ -14,25 +16,50 @@ class CallSessionListData(WireModel):
     """The returned data.
 
     Attributes:
-        call_sessions (list[CallSession]): This page's call sessions. Shorter than `page_size`, or empty, on the
-            last page.
+        call_sessions (list[CallSession] | None): This page's call sessions. Shorter than `page_size`, or empty, on
+            the last page.
     """
 
-    _wire_fields: ClassVar[tuple[tuple[str, str, str], ...]] = (("callSessions", "call_sessions", "model_list"),)
+    _wire_fields: ClassVar[tuple[tuple[str, str, str], ...]] = (
+        ("callSessions", "call_sessions", "model_list:CallSession"),
+    )
     _wire_names: ClassVar[frozenset[str]] = frozenset(name for name, _, _ in _wire_fields)
+    _required_fields: ClassVar[frozenset[str]] = frozenset(
+        {
+            "call_sessions",
+        }
+    )
+    _not_null: ClassVar[frozenset[str]] = frozenset(
+        {
+            "call_sessions",
+        }
+    )
+    # The fast path of from_dict: every key present (one C call), every value of its exact type.
+    _get_all: ClassVar[Any] = staticmethod(lambda src: (src["callSessions"],))
+    _fast_types: ClassVar[tuple[Any, ...]] = (frozenset({list}),)
 
-    call_sessions: list[CallSession]
+    call_sessions: list[CallSession] | None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
     _received: Mapping[str, Any] | None = _attrs_field(init=False, default=None, eq=False)
+    _invalid: dict[str, InvalidField] | None = _attrs_field(init=False, default=None, eq=False)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        """Parse the JSON object the server sent (liberal: see the module docstring of _models)."""
+        """Parse the JSON object the server sent (see the module docstring of _models)."""
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"CallSessionListData must be a JSON object, got {type(src_dict).__name__}")
-        call_sessions = src_dict["callSessions"]
-        if type(call_sessions) is list:
-            call_sessions = [CallSession.from_dict(item) if type(item) is dict else item for item in call_sessions]
+        try:
+            values = cls._get_all(src_dict)
+        except KeyError:
+            return cls._parse_checked(src_dict)
+        if not all(map(_contains, cls._fast_types, map(type, values))):
+            return cls._parse_checked(src_dict)
+        (call_sessions,) = values
+        if call_sessions is not None:
+            for item in call_sessions:
+                if type(item) is not dict:
+                    return cls._parse_checked(src_dict)
+            call_sessions = [CallSession.from_dict(item) for item in call_sessions]
         # Positional, in the order attrs declares the fields (required first): faster than keywords.
         obj = cls(
             call_sessions,
@@ -42,6 +69,13 @@ class CallSessionListData(WireModel):
         if not names.issuperset(src_dict):
             obj.additional_properties = {key: value for key, value in src_dict.items() if key not in names}
         return obj
+
+
+def _as_float(value: int) -> Any:
+    try:
+        return float(value)
+    except OverflowError:
+        return _UNFIT
 
 
 # Imported at the end of the module, once, rather than inside every call: by the time this line

@@ -1,12 +1,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import contains as _contains
+from operator import itemgetter as _itemgetter
+from types import NoneType
 from typing import Any, ClassVar, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._models import WireModel
+from .._models import UNFIT as _UNFIT
+from .._models import InvalidField, WireModel
 
 
 @_attrs_define(repr=False)
@@ -20,29 +24,54 @@ class ErrorResponse(WireModel):
     """
 
     _wire_fields: ClassVar[tuple[tuple[str, str, str], ...]] = (
-        ("success", "success", "value"),
-        ("message", "message", "value"),
+        ("success", "success", "bool"),
+        ("message", "message", "str"),
     )
     _wire_names: ClassVar[frozenset[str]] = frozenset(name for name, _, _ in _wire_fields)
+    _required_fields: ClassVar[frozenset[str]] = frozenset({})
+    _not_null: ClassVar[frozenset[str]] = frozenset({})
+    # The fast path of from_dict: every key present (one C call), every value of its exact type.
+    _get_all: ClassVar[Any] = staticmethod(_itemgetter(*(name for name, _, _ in _wire_fields)))
+    _fast_types: ClassVar[tuple[Any, ...]] = (
+        frozenset({bool, NoneType}),
+        frozenset({str, NoneType}),
+    )
 
     success: bool | None = None
     message: str | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
     _received: Mapping[str, Any] | None = _attrs_field(init=False, default=None, eq=False)
+    _invalid: dict[str, InvalidField] | None = _attrs_field(init=False, default=None, eq=False)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        """Parse the JSON object the server sent (liberal: see the module docstring of _models)."""
+        """Parse the JSON object the server sent (see the module docstring of _models)."""
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"ErrorResponse must be a JSON object, got {type(src_dict).__name__}")
-        get = src_dict.get
+        try:
+            values = cls._get_all(src_dict)
+        except KeyError:
+            return cls._parse_checked(src_dict)
+        if not all(map(_contains, cls._fast_types, map(type, values))):
+            return cls._parse_checked(src_dict)
+        (
+            success,
+            message,
+        ) = values
         # Positional, in the order attrs declares the fields (required first): faster than keywords.
         obj = cls(
-            get("success"),
-            get("message"),
+            success,
+            message,
         )
         obj._received = src_dict
         names = cls._wire_names
         if not names.issuperset(src_dict):
             obj.additional_properties = {key: value for key, value in src_dict.items() if key not in names}
         return obj
+
+
+def _as_float(value: int) -> Any:
+    try:
+        return float(value)
+    except OverflowError:
+        return _UNFIT
