@@ -6,7 +6,7 @@ SPEC_SHA256: Final = "07845a398999ae43f9bdff07aa479fad1a80532fc30841ac49b21d6074
 """sha256 of the spec/openapi.yaml this package was generated from."""
 SPEC_VERSION: Final = "1.0.0"
 """The spec's info.version."""
-INPUTS_SHA256: Final = "d48fcc02c1f8a7dde0f25d3b6f46448b5cbc6027ffe306b9a71bea64dc9d1646"
+INPUTS_SHA256: Final = "3f52a478beebaa97364d8e0b47d38ea3086b2440261c596adac270cb1d400db1"
 """sha256 over everything that shapes the code: spec, templates, runtime modules, generator versions."""
 GENERATORS: Final[dict[str, str]] = {
     "datamodel-code-generator": "0.89.0",
