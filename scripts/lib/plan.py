@@ -1084,7 +1084,8 @@ def field_shape(prop: Any, models: Mapping[str, Any]) -> FieldShape:
 
 
 def _enum_allows_null(prop: Any) -> bool:
-    return None in (getattr(prop, "values", None) or {}).values()
+    values = getattr(prop, "values", None) or {}
+    return None in (values.values() if isinstance(values, dict) else values)
 
 
 def _union_shape(members: Sequence[Any], models: Mapping[str, Any]) -> FieldShape:

@@ -366,7 +366,7 @@ def convert(kind: str, value: Any, module: Mapping[str, Any]) -> Any:
         items = [convert(argument, item, module) if item is not None else UNFIT for item in value]
         return UNFIT if any(item is UNFIT for item in items) else items
     if base == "enum":
-        return value if value in module[argument] and type(value) in (str, int) else UNFIT
+        return value if type(value) in (str, int) and value in module[argument] else UNFIT
     if base == "model":
         return module[argument].from_dict(value) if type(value) is dict else UNFIT
     if base == "model_list":
