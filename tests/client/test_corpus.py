@@ -267,12 +267,12 @@ PAGED = [
     (operation, case)
     for operation in spec_plan.paginated_operations()
     for case in CASES
-    if case.schema == operation.pagination.item_class
+    if operation.pagination is not None and case.schema == operation.pagination.item_class
 ]
 
 
 def _page(operation: Any, records: list[Any]) -> dict[str, Any]:
-    body = copy.deepcopy(success_body(operation))
+    body: dict[str, Any] = copy.deepcopy(success_body(operation))
     node = body
     *parents, last = operation.pagination.items_wire_path
     for key in parents:
