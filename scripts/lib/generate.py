@@ -56,7 +56,16 @@ from openapi_spec_validator.readers import read_from_filename
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from scripts.lib.openapi_document import OpenAPIDocument, SpecError
-from scripts.lib.plan import ApiPlan, PlanError, build_plan, field_shape, pagination_styles, plain
+from scripts.lib.plan import (
+    MODEL_API_NAMES,
+    ApiPlan,
+    PlanError,
+    build_plan,
+    checked_fields,
+    field_shape,
+    pagination_styles,
+    plain,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 SPEC = REPO / "spec" / "openapi.yaml"
@@ -292,6 +301,13 @@ def plan_of(spec_path: Path, raw_spec: Mapping[str, Any], openapi: Any) -> ApiPl
         raise GenerationError(f"the spec has a shape the generator does not support: {error}") from None
 
 
+def _checked_fields(model: Any, models: Mapping[str, Any]) -> Any:
+    try:
+        return checked_fields(model, models)
+    except PlanError as error:  # raised while a template renders: one line, not a traceback
+        raise GenerationError(f"the spec has a shape the generator does not support: {error}") from None
+
+
 def template_globals(plan: ApiPlan, openapi: Any, provenance: Mapping[str, Any]) -> dict[str, Any]:
     """What every template may read: the plan, and the helpers that apply its decisions."""
     models = {plain(model.class_info.name): model for model in openapi.models}
@@ -301,6 +317,7 @@ def template_globals(plan: ApiPlan, openapi: Any, provenance: Mapping[str, Any])
         "provenance": provenance,
         "api_key_header": plan.api_key_header,
         "field_shape": lambda prop: field_shape(prop, models),
+        "checked_fields": lambda model: _checked_fields(model, models),
         "error_class": error_class_name,
         "pagination_style_class": lambda name: styles[name].__name__,
         "fail": template_failure,
@@ -391,22 +408,69 @@ def generate_models(
     (package_dir / "_base.py").write_text(env.get_template("_base.py.jinja").render(context), encoding="utf-8")
 
     models_module = package_dir / "models.py"
+    # A field named like the models' API takes a trailing underscore, as in the client (the plan's
+    # MODEL_API_NAMES): datamodel-code-generator's --aliases maps wire names to Python names.
+    aliases_file = project_dir.parent / f".{MODELS_PACKAGE}-aliases.json"
+    aliases_file.write_text(json.dumps(reserved_field_aliases(raw_spec)), encoding="utf-8")
     result = subprocess.run(
-        [str(VENV_BIN / "datamodel-codegen"), "--input", str(spec_path), "--output", str(models_module)],
+        [
+            str(VENV_BIN / "datamodel-codegen"),
+            "--input",
+            str(spec_path),
+            "--output",
+            str(models_module),
+            "--aliases",
+            str(aliases_file),
+        ],
         cwd=REPO,  # its options are in [tool.datamodel-codegen] of the repo's pyproject.toml
         capture_output=True,
         encoding="utf-8",
         errors="replace",
         check=False,
     )
+    aliases_file.unlink()
     if result.returncode != 0:
         raise GenerationError(f"datamodel-code-generator failed:\n{result.stdout}{result.stderr}")
+    check_model_field_names(models_module)
 
     context["model_names"] = public_class_names(models_module)
     for name in ("README.md", f"{MODELS_PACKAGE}/__init__.py", f"{MODELS_PACKAGE}/_provenance.py"):
         template = env.get_template(Path(name).name + ".jinja")
         (project_dir / name).write_text(template.render(context), encoding="utf-8")
     (package_dir / "py.typed").write_text("", encoding="utf-8")
+
+
+def reserved_field_aliases(raw_spec: Mapping[str, Any]) -> dict[str, str]:
+    """Wire name -> Python name for every property whose Python name would be one of the models'
+    own (MODEL_API_NAMES): the name with a trailing underscore."""
+    from datamodel_code_generator.reference import camel_to_snake  # type: ignore[attr-defined]
+
+    aliases: dict[str, str] = {}
+    for schema in (raw_spec.get("components") or {}).get("schemas", {}).values():
+        properties = schema.get("properties") if isinstance(schema, Mapping) else None
+        for wire in properties or {}:
+            python = camel_to_snake(str(wire))
+            if python in MODEL_API_NAMES:
+                aliases[str(wire)] = f"{python}_"
+    return aliases
+
+
+def check_model_field_names(module: Path) -> None:
+    """Refuse a pydantic model whose field would shadow the models' API (a spelling the aliases
+    did not foresee): one line naming the schema and the field."""
+    for node in ast.parse(module.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.ClassDef):
+            for statement in node.body:
+                if (
+                    isinstance(statement, ast.AnnAssign)
+                    and isinstance(statement.target, ast.Name)
+                    and statement.target.id in MODEL_API_NAMES
+                ):
+                    raise GenerationError(
+                        "the spec has a shape the generator does not support: "
+                        f"schema {node.name}: field {statement.target.id!r} would shadow the models' own API "
+                        "(to_dict, model_dump, ...); rename the property"
+                    )
 
 
 def public_class_names(module: Path) -> list[str]:

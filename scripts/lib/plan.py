@@ -52,6 +52,20 @@ RESERVED_ARGUMENTS = frozenset(
 )
 # Methods every resource class has, or that would shadow Python behaviour.
 RESERVED_METHOD_NAMES = frozenset({"with_options", "with_raw_response"})
+# The response models' own API, in both packages: a field named like one of these would shadow it,
+# so it takes a trailing underscore (`to_dict` -> `to_dict_`; documented in README "Changing the
+# API"). The client's WireModel names, and pydantic's BaseModel public names (datamodel-code-
+# generator renames those the same way itself).
+MODEL_API_NAMES = frozenset(
+    {
+        "to_dict",
+        "from_dict",
+        "additional_properties",
+        "additional_keys",
+        "model_fields_set",
+        "model_invalid_fields",
+    }
+) | frozenset(name for name in dir(__import__("pydantic").BaseModel) if not name.startswith("_"))
 IDEMPOTENT_METHODS = frozenset({"get", "head", "put", "delete", "options", "trace"})
 DEFAULT_TABLE_COLUMNS = 8
 # The page size `export` sends when the size parameter declares no maximum: the vendor documents
@@ -1026,6 +1040,29 @@ class FieldShape:
     enum_values: tuple[Any, ...] = ()
     required: bool = False
     nullable: bool = True
+    python_name: str = ""
+    """The field's attribute name: opc's, with a trailing underscore if it names the models' API."""
+
+
+def model_field_name(python_name: str) -> str:
+    """A response model field's attribute name: never one of the models' own (MODEL_API_NAMES)."""
+    return f"{python_name}_" if python_name in MODEL_API_NAMES else python_name
+
+
+def checked_fields(model: Any, models: Mapping[str, Any]) -> list[tuple[Any, FieldShape]]:
+    """A model's fields (required first) with their shapes; two fields with one attribute name
+    (`to_dict` renamed beside a `to_dict_`) stop generation."""
+    fields = [(prop, field_shape(prop, models)) for prop in model.required_properties + model.optional_properties]
+    seen: dict[str, str] = {}
+    for prop, shape in fields:
+        other = seen.setdefault(shape.python_name, plain(prop.name))
+        if other != plain(prop.name):
+            raise PlanError(
+                f"schema {plain(model.class_info.name)}: fields {other!r} and {plain(prop.name)!r} would both be "
+                f"named {shape.python_name!r} in Python (a field named like the models' own API takes a trailing "
+                "underscore); rename one"
+            )
+    return fields
 
 
 _PLAIN_TYPES = {
@@ -1080,6 +1117,7 @@ def field_shape(prop: Any, models: Mapping[str, Any]) -> FieldShape:
         shape.enum_values,
         bool(prop.required),
         nullable,
+        model_field_name(plain(prop.python_name)),
     )
 
 

@@ -12,7 +12,7 @@ from ._provenance import SPEC_SHA256, SPEC_VERSION
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "1.0.0+geda4373aeccd"
+__version__ = "1.0.0+g8884b4c18be7"
 
 PROGRAM = Program(
     name="ravan-calls",

@@ -17,7 +17,14 @@ value. The same rules as the `ravan-client` package's models, which give the sam
 from collections.abc import Mapping
 from typing import Any, ClassVar, NamedTuple
 
-from pydantic import BaseModel, PrivateAttr, ValidationError, ValidatorFunctionWrapHandler, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    PrivateAttr,
+    ValidationError,
+    ValidatorFunctionWrapHandler,
+    model_validator,
+)
 
 
 class InvalidField(NamedTuple):
@@ -35,6 +42,10 @@ class InvalidField(NamedTuple):
 
 class WireModel(BaseModel):
     """A pydantic model of a JSON object the API sends; keys the spec does not know are kept."""
+
+    # A field named like the models' API is renamed by the generator (`model_dump` -> `model_dump_`,
+    # see README "Changing the API"), so pydantic's name check would only warn about the renamed one.
+    model_config = ConfigDict(protected_namespaces=())
 
     __ravan_required__: ClassVar[frozenset[str]] = frozenset()
     __ravan_not_null__: ClassVar[frozenset[str]] = frozenset()

@@ -6,7 +6,7 @@ SPEC_SHA256: Final = "07845a398999ae43f9bdff07aa479fad1a80532fc30841ac49b21d6074
 """sha256 of the spec/openapi.yaml this package was generated from."""
 SPEC_VERSION: Final = "1.0.0"
 """The spec's info.version."""
-INPUTS_SHA256: Final = "3f52a478beebaa97364d8e0b47d38ea3086b2440261c596adac270cb1d400db1"
+INPUTS_SHA256: Final = "506d0715f2318d5f930da7e0b9b6f41bf4ee85dcc8ef6feb977ef436b6d2c785"
 """sha256 over everything that shapes the code: spec, templates, runtime modules, generator versions."""
 GENERATORS: Final[dict[str, str]] = {
     "datamodel-code-generator": "0.89.0",

@@ -46,6 +46,7 @@ from __future__ import annotations
 
 import datetime
 import math
+import operator
 import re
 import sys
 from collections.abc import Callable, Iterator, Mapping
@@ -88,6 +89,7 @@ class _Unfit:
 
 UNFIT: Any = _Unfit()
 _MISSING: Any = object()
+_MAX_REMEMBERED_TYPES = 64
 
 
 class WireModel:
@@ -99,6 +101,9 @@ class WireModel:
     _wire_names: ClassVar[frozenset[str]] = frozenset()
     _required_fields: ClassVar[frozenset[str]] = frozenset()
     _not_null: ClassVar[frozenset[str]] = frozenset()
+    # Set by the generated classes: see their from_dict.
+    _fast_types: ClassVar[tuple[Any, ...]] = ()
+    _good_types: ClassVar[set[tuple[type, ...]]] = set()
 
     # All three are attrs fields of every generated model.
     additional_properties: dict[str, Any]
@@ -119,6 +124,16 @@ class WireModel:
         """The fields whose received value did not fit their type (they read None), by Python
         name, each with the value as received and the problem. Empty when everything fitted."""
         return dict(self._invalid) if self._invalid else {}
+
+    @classmethod
+    def _learn_types(cls, types: tuple[type, ...]) -> bool:
+        """Whether values of these types (one per field, in `_wire_fields` order) may take the
+        fast path of the generated `from_dict`; remembered per class when they may."""
+        if not all(map(operator.contains, cls._fast_types, types)):
+            return False
+        if len(cls._good_types) < _MAX_REMEMBERED_TYPES:  # a few shapes (null or not) in practice
+            cls._good_types.add(types)
+        return True
 
     @classmethod
     def _parse_checked(cls, src_dict: Mapping[str, Any]) -> Self:

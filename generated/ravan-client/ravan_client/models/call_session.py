@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from operator import contains as _contains
 from operator import itemgetter as _itemgetter
 from types import NoneType
 from typing import Any, ClassVar, Self
@@ -10,7 +9,6 @@ from typing import Any, ClassVar, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._models import UNFIT as _UNFIT
 from .._models import InvalidField, WireModel
 
 _parse_datetime = datetime.datetime.fromisoformat
@@ -111,6 +109,7 @@ class CallSession(WireModel):
     )
     # The fast path of from_dict: every key present (one C call), every value of its exact type.
     _get_all: ClassVar[Any] = staticmethod(_itemgetter(*(name for name, _, _ in _wire_fields)))
+    _good_types: ClassVar[set[tuple[type, ...]]] = set()
     _fast_types: ClassVar[tuple[Any, ...]] = (
         frozenset({str}),
         frozenset({str, NoneType}),
@@ -175,90 +174,82 @@ class CallSession(WireModel):
         """Parse the JSON object the server sent (see the module docstring of _models)."""
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"CallSession must be a JSON object, got {type(src_dict).__name__}")
+        # The fast path: every key present (one C call) and every value of a type known to fit
+        # (the tuple of types is checked once, then remembered). Anything else, and any value the
+        # steps below cannot read, takes the general parser, which decides field by field.
         try:
             values = cls._get_all(src_dict)
-        except KeyError:
-            return cls._parse_checked(src_dict)
-        if not all(map(_contains, cls._fast_types, map(type, values))):
-            return cls._parse_checked(src_dict)
-        (
-            id,
-            agent_id,
-            organization_id,
-            room_id,
-            caller_number,
-            callee_number,
-            caller_name,
-            caller_email,
-            channel,
-            status,
-            summary,
-            metadata,
-            error_message,
-            disconnect_reason,
-            prompt_dynamic_variables,
-            extract_dynamic_variables,
-            call_latency_ms,
-            started_at,
-            ended_at,
-            duration_sec,
-            created_at,
-            recording_url,
-            cost_total,
-            agent_name,
-            post_call_analysis_result,
-            credit_breakdown,
-        ) = values
-        if started_at is not None:
-            # Text that Python reads the way pydantic does (RFC 3339, aware); other text takes the
-            # general path, which also converts what fromisoformat does not read.
-            text = started_at
-            try:
+            types = tuple(map(type, values))
+            if types not in cls._good_types and not cls._learn_types(types):
+                return cls._parse_checked(src_dict)
+            (
+                id,
+                agent_id,
+                organization_id,
+                room_id,
+                caller_number,
+                callee_number,
+                caller_name,
+                caller_email,
+                channel,
+                status,
+                summary,
+                metadata,
+                error_message,
+                disconnect_reason,
+                prompt_dynamic_variables,
+                extract_dynamic_variables,
+                call_latency_ms,
+                started_at,
+                ended_at,
+                duration_sec,
+                created_at,
+                recording_url,
+                cost_total,
+                agent_name,
+                post_call_analysis_result,
+                credit_breakdown,
+            ) = values
+            if started_at is not None:
+                # Only text Python reads as pydantic does (RFC 3339 with T and an offset or Z).
+                text = started_at
                 started_at = _parse_datetime(text)
-            except ValueError:
-                return cls._parse_checked(src_dict)
-            if (
-                started_at.tzinfo is None
-                or text[7] != "-"
-                or text[10] != "T"
-                or text[13] != ":"
-                or (text[-1] != "Z" and text[-6] not in "+-")
-            ):
-                return cls._parse_checked(src_dict)
-        if ended_at is not None:
-            # Text that Python reads the way pydantic does (RFC 3339, aware); other text takes the
-            # general path, which also converts what fromisoformat does not read.
-            text = ended_at
-            try:
+                if (
+                    started_at.tzinfo is None
+                    or text[10] != "T"
+                    or text[7] != "-"
+                    or text[13] != ":"
+                    or (text[-1] != "Z" and text[-6] not in "+-")
+                ):
+                    return cls._parse_checked(src_dict)
+            if ended_at is not None:
+                # Only text Python reads as pydantic does (RFC 3339 with T and an offset or Z).
+                text = ended_at
                 ended_at = _parse_datetime(text)
-            except ValueError:
-                return cls._parse_checked(src_dict)
-            if (
-                ended_at.tzinfo is None
-                or text[7] != "-"
-                or text[10] != "T"
-                or text[13] != ":"
-                or (text[-1] != "Z" and text[-6] not in "+-")
-            ):
-                return cls._parse_checked(src_dict)
-        if created_at is not None:
-            # Text that Python reads the way pydantic does (RFC 3339, aware); other text takes the
-            # general path, which also converts what fromisoformat does not read.
-            text = created_at
-            try:
+                if (
+                    ended_at.tzinfo is None
+                    or text[10] != "T"
+                    or text[7] != "-"
+                    or text[13] != ":"
+                    or (text[-1] != "Z" and text[-6] not in "+-")
+                ):
+                    return cls._parse_checked(src_dict)
+            if created_at is not None:
+                # Only text Python reads as pydantic does (RFC 3339 with T and an offset or Z).
+                text = created_at
                 created_at = _parse_datetime(text)
-            except ValueError:
-                return cls._parse_checked(src_dict)
-            if (
-                created_at.tzinfo is None
-                or text[7] != "-"
-                or text[10] != "T"
-                or text[13] != ":"
-                or (text[-1] != "Z" and text[-6] not in "+-")
-            ):
-                return cls._parse_checked(src_dict)
-        if credit_breakdown is not None:
-            credit_breakdown = CreditBreakdown.from_dict(credit_breakdown)
+                if (
+                    created_at.tzinfo is None
+                    or text[10] != "T"
+                    or text[7] != "-"
+                    or text[13] != ":"
+                    or (text[-1] != "Z" and text[-6] not in "+-")
+                ):
+                    return cls._parse_checked(src_dict)
+            if credit_breakdown is not None:
+                credit_breakdown = CreditBreakdown.from_dict(credit_breakdown)
+        except (KeyError, ValueError, OverflowError, IndexError):
+            return cls._parse_checked(src_dict)
         # Positional, in the order attrs declares the fields (required first): faster than keywords.
         obj = cls(
             id,
@@ -289,17 +280,10 @@ class CallSession(WireModel):
             credit_breakdown,
         )
         obj._received = src_dict
-        names = cls._wire_names
-        if not names.issuperset(src_dict):
+        if len(src_dict) != 26:  # every field's key is there: more keys are unknown ones
+            names = cls._wire_names
             obj.additional_properties = {key: value for key, value in src_dict.items() if key not in names}
         return obj
-
-
-def _as_float(value: int) -> Any:
-    try:
-        return float(value)
-    except OverflowError:
-        return _UNFIT
 
 
 # Imported at the end of the module, once, rather than inside every call: by the time this line

@@ -1,13 +1,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from operator import contains as _contains
 from typing import Any, ClassVar, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._models import UNFIT as _UNFIT
 from .._models import InvalidField, WireModel
 
 
@@ -36,6 +34,7 @@ class CallSessionListData(WireModel):
     )
     # The fast path of from_dict: every key present (one C call), every value of its exact type.
     _get_all: ClassVar[Any] = staticmethod(lambda src: (src["callSessions"],))
+    _good_types: ClassVar[set[tuple[type, ...]]] = set()
     _fast_types: ClassVar[tuple[Any, ...]] = (frozenset({list}),)
 
     call_sessions: list[CallSession] | None
@@ -48,34 +47,31 @@ class CallSessionListData(WireModel):
         """Parse the JSON object the server sent (see the module docstring of _models)."""
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"CallSessionListData must be a JSON object, got {type(src_dict).__name__}")
+        # The fast path: every key present (one C call) and every value of a type known to fit
+        # (the tuple of types is checked once, then remembered). Anything else, and any value the
+        # steps below cannot read, takes the general parser, which decides field by field.
         try:
             values = cls._get_all(src_dict)
-        except KeyError:
+            types = tuple(map(type, values))
+            if types not in cls._good_types and not cls._learn_types(types):
+                return cls._parse_checked(src_dict)
+            (call_sessions,) = values
+            if call_sessions is not None:
+                for item in call_sessions:
+                    if type(item) is not dict:
+                        return cls._parse_checked(src_dict)
+                call_sessions = [CallSession.from_dict(item) for item in call_sessions]
+        except (KeyError, ValueError, OverflowError, IndexError):
             return cls._parse_checked(src_dict)
-        if not all(map(_contains, cls._fast_types, map(type, values))):
-            return cls._parse_checked(src_dict)
-        (call_sessions,) = values
-        if call_sessions is not None:
-            for item in call_sessions:
-                if type(item) is not dict:
-                    return cls._parse_checked(src_dict)
-            call_sessions = [CallSession.from_dict(item) for item in call_sessions]
         # Positional, in the order attrs declares the fields (required first): faster than keywords.
         obj = cls(
             call_sessions,
         )
         obj._received = src_dict
-        names = cls._wire_names
-        if not names.issuperset(src_dict):
+        if len(src_dict) != 1:  # every field's key is there: more keys are unknown ones
+            names = cls._wire_names
             obj.additional_properties = {key: value for key, value in src_dict.items() if key not in names}
         return obj
-
-
-def _as_float(value: int) -> Any:
-    try:
-        return float(value)
-    except OverflowError:
-        return _UNFIT
 
 
 # Imported at the end of the module, once, rather than inside every call: by the time this line

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from operator import contains as _contains
 from operator import itemgetter as _itemgetter
 from types import NoneType
 from typing import Any, ClassVar, Self
@@ -9,7 +8,6 @@ from typing import Any, ClassVar, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._models import UNFIT as _UNFIT
 from .._models import InvalidField, WireModel
 
 
@@ -32,6 +30,7 @@ class ErrorResponse(WireModel):
     _not_null: ClassVar[frozenset[str]] = frozenset({})
     # The fast path of from_dict: every key present (one C call), every value of its exact type.
     _get_all: ClassVar[Any] = staticmethod(_itemgetter(*(name for name, _, _ in _wire_fields)))
+    _good_types: ClassVar[set[tuple[type, ...]]] = set()
     _fast_types: ClassVar[tuple[Any, ...]] = (
         frozenset({bool, NoneType}),
         frozenset({str, NoneType}),
@@ -48,30 +47,27 @@ class ErrorResponse(WireModel):
         """Parse the JSON object the server sent (see the module docstring of _models)."""
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"ErrorResponse must be a JSON object, got {type(src_dict).__name__}")
+        # The fast path: every key present (one C call) and every value of a type known to fit
+        # (the tuple of types is checked once, then remembered). Anything else, and any value the
+        # steps below cannot read, takes the general parser, which decides field by field.
         try:
             values = cls._get_all(src_dict)
-        except KeyError:
+            types = tuple(map(type, values))
+            if types not in cls._good_types and not cls._learn_types(types):
+                return cls._parse_checked(src_dict)
+            (
+                success,
+                message,
+            ) = values
+        except (KeyError, ValueError, OverflowError, IndexError):
             return cls._parse_checked(src_dict)
-        if not all(map(_contains, cls._fast_types, map(type, values))):
-            return cls._parse_checked(src_dict)
-        (
-            success,
-            message,
-        ) = values
         # Positional, in the order attrs declares the fields (required first): faster than keywords.
         obj = cls(
             success,
             message,
         )
         obj._received = src_dict
-        names = cls._wire_names
-        if not names.issuperset(src_dict):
+        if len(src_dict) != 2:  # every field's key is there: more keys are unknown ones
+            names = cls._wire_names
             obj.additional_properties = {key: value for key, value in src_dict.items() if key not in names}
         return obj
-
-
-def _as_float(value: int) -> Any:
-    try:
-        return float(value)
-    except OverflowError:
-        return _UNFIT

@@ -6,7 +6,6 @@ from typing import Any, ClassVar, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._models import UNFIT as _UNFIT
 from .._models import InvalidField, WireModel
 
 
@@ -33,14 +32,6 @@ class FreeFormObject(WireModel):
             raise TypeError(f"FreeFormObject must be a JSON object, got {type(src_dict).__name__}")
         obj = cls()
         obj._received = src_dict
-        names = cls._wire_names
-        if not names.issuperset(src_dict):
-            obj.additional_properties = {key: value for key, value in src_dict.items() if key not in names}
+        if src_dict:
+            obj.additional_properties = dict(src_dict)
         return obj
-
-
-def _as_float(value: int) -> Any:
-    try:
-        return float(value)
-    except OverflowError:
-        return _UNFIT
