@@ -85,10 +85,15 @@ class WireModel(BaseModel):
                     invalid[name] = InvalidField(name, wire, None, "required, missing")
                 elif name in cls.__ravan_not_null__:
                     invalid[name] = InvalidField(name, wire, None, "required, null")
-        if isinstance(data, Mapping):
-            model._received = data
-            model._parsed = dict(model.__dict__)
-        if invalid:
+        # Straight into pydantic's private-attribute dict: BaseModel.__setattr__ costs more than the
+        # rest of this function.
+        private = model.__pydantic_private__
+        if private is not None and isinstance(data, Mapping):
+            private["_received"] = data
+            private["_parsed"] = model.__dict__.copy()
+            if invalid:
+                private["_invalid"] = invalid
+        elif invalid:
             model._invalid = invalid
         return model
 
@@ -136,9 +141,8 @@ class WireModel(BaseModel):
         # name is callerNumber) is kept as an unknown key, but pydantic also counts the field of
         # that name as set, so model_dump(by_alias=True, exclude_unset=True) would invent the
         # field's wire key. A field still at its default was not sent under its own name: unset.
-        # (Checked here, after validation, rather than in a validator that sees the input: that
-        # would take pydantic off its fast JSON path and double the parse time. The price: a field
-        # sent as null under its own name *and* shadowed by such a key is taken as not sent.)
+        # (The price of deciding from the result: a field sent as null under its own name *and*
+        # shadowed by such a key is taken as not sent.)
         fields = type(self).model_fields
         for name in extra.keys() & fields.keys():
             field = fields[name]
