@@ -35,6 +35,7 @@ import difflib
 import filecmp
 import hashlib
 import importlib.metadata
+import itertools
 import json
 import os
 import shutil
@@ -209,9 +210,16 @@ def generate_all(spec_path: Path, out: Path) -> None:
     provenance = build_provenance(spec_bytes, raw_spec, spec_path)
 
     client_dir = out / CLIENT_PROJECT
-    generate_client(spec_path, client_dir, raw_spec, provenance)
+    plan = generate_client(spec_path, client_dir, raw_spec, provenance)
     models_dir = out / MODELS_PROJECT
-    generate_models(spec_path, models_dir, raw_spec, provenance)
+    generate_models(
+        spec_path,
+        models_dir,
+        raw_spec,
+        provenance,
+        envelope=plan.envelope_fields,
+        envelope_paths=tuple(op.pagination.envelope_fields for op in plan.operations if op.pagination is not None),
+    )
     (out / "provenance.json").write_text(json.dumps(provenance, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     for project_dir in (client_dir, models_dir):
         ruff(project_dir, "check", "--fix-only", "--quiet", ".")
@@ -301,9 +309,9 @@ def plan_of(spec_path: Path, raw_spec: Mapping[str, Any], openapi: Any) -> ApiPl
         raise GenerationError(f"the spec has a shape the generator does not support: {error}") from None
 
 
-def _checked_fields(model: Any, models: Mapping[str, Any]) -> Any:
+def _checked_fields(model: Any, models: Mapping[str, Any], envelope: frozenset[tuple[str, str]]) -> Any:
     try:
-        return checked_fields(model, models)
+        return checked_fields(model, models, envelope)
     except PlanError as error:  # raised while a template renders: one line, not a traceback
         raise GenerationError(f"the spec has a shape the generator does not support: {error}") from None
 
@@ -317,7 +325,7 @@ def template_globals(plan: ApiPlan, openapi: Any, provenance: Mapping[str, Any])
         "provenance": provenance,
         "api_key_header": plan.api_key_header,
         "field_shape": lambda prop: field_shape(prop, models),
-        "checked_fields": lambda model: _checked_fields(model, models),
+        "checked_fields": lambda model: _checked_fields(model, models, plan.envelope_fields),
         "error_class": error_class_name,
         "pagination_style_class": lambda name: styles[name].__name__,
         "fail": template_failure,
@@ -331,7 +339,7 @@ def template_globals(plan: ApiPlan, openapi: Any, provenance: Mapping[str, Any])
 
 def generate_client(
     spec_path: Path, project_dir: Path, raw_spec: Mapping[str, Any], provenance: Mapping[str, Any]
-) -> None:
+) -> ApiPlan:
     from openapi_python_client import Project
 
     client_provenance = _package_provenance(provenance, CLIENT_PROJECT)
@@ -356,6 +364,7 @@ def generate_client(
     for template_name, target in EXTRA_CLIENT_TEMPLATES.items():
         rendered = project.env.get_template(template_name).render()
         (project_dir / target).write_text(rendered, encoding="utf-8")
+    return plan
 
 
 class _SpecInfo:
@@ -380,7 +389,13 @@ def error_class_name(status: int) -> str:
 
 
 def generate_models(
-    spec_path: Path, project_dir: Path, raw_spec: Mapping[str, Any], provenance: Mapping[str, Any]
+    spec_path: Path,
+    project_dir: Path,
+    raw_spec: Mapping[str, Any],
+    provenance: Mapping[str, Any],
+    *,
+    envelope: frozenset[tuple[str, str]] = frozenset(),
+    envelope_paths: tuple[tuple[tuple[str, str], ...], ...] = (),
 ) -> None:
     models_provenance = _package_provenance(provenance, MODELS_PROJECT)
     package_dir = project_dir / MODELS_PACKAGE
@@ -412,6 +427,22 @@ def generate_models(
     # MODEL_API_NAMES): datamodel-code-generator's --aliases maps wire names to Python names.
     aliases_file = project_dir.parent / f".{MODELS_PACKAGE}-aliases.json"
     aliases_file.write_text(json.dumps(reserved_field_aliases(raw_spec)), encoding="utf-8")
+    # The parts of a page's envelope (the plan's), which the model template keeps typed `X`.
+    template_data_file = project_dir.parent / f".{MODELS_PACKAGE}-template-data.json"
+    by_class: dict[str, list[str]] = {}
+    for class_name, wire in sorted(envelope):
+        by_class.setdefault(class_name, []).append(wire)
+    # An inline object on the path is named by datamodel-code-generator after its property
+    # (`data` -> `Data`), by openapi-python-client after its parent (`CallSessionListResponseData`).
+    from datamodel_code_generator.reference import snake_to_upper_camel
+
+    for steps in envelope_paths:
+        for (_, parent_wire), (_, wire) in itertools.pairwise(steps):
+            names = by_class.setdefault(snake_to_upper_camel(parent_wire), [])
+            if wire not in names:
+                names.append(wire)
+    template_data = {name: {"ravan_envelope": wires} for name, wires in by_class.items()}
+    template_data_file.write_text(json.dumps(template_data), encoding="utf-8")
     result = subprocess.run(
         [
             str(VENV_BIN / "datamodel-codegen"),
@@ -421,6 +452,8 @@ def generate_models(
             str(models_module),
             "--aliases",
             str(aliases_file),
+            "--extra-template-data",
+            str(template_data_file),
         ],
         cwd=REPO,  # its options are in [tool.datamodel-codegen] of the repo's pyproject.toml
         capture_output=True,
@@ -429,6 +462,7 @@ def generate_models(
         check=False,
     )
     aliases_file.unlink()
+    template_data_file.unlink()
     if result.returncode != 0:
         raise GenerationError(f"datamodel-code-generator failed:\n{result.stdout}{result.stderr}")
     check_model_field_names(models_module)

@@ -217,6 +217,9 @@ class PaginationPlan:
     item_module: str
     body_paths: Mapping[str, tuple[str, ...]]
     """Other paths into the body the style reads (wire keys), e.g. `total`."""
+    envelope_fields: tuple[tuple[str, str], ...] = ()
+    """(model class, wire name) of each step of the items path: the page's envelope, whose parts
+    are never None (a body without them is an error, not a record with a field that did not fit)."""
 
 
 @dataclass(frozen=True)
@@ -303,6 +306,13 @@ class ApiPlan:
     resources: tuple[ResourcePlan, ...]
     top_level_commands: str | None
     """The resource attribute whose list/export are also top-level commands, if any."""
+
+    @property
+    def envelope_fields(self) -> frozenset[tuple[str, str]]:
+        """(model class, wire name) of every field on a pager's items path (see PaginationPlan)."""
+        return frozenset(
+            field for op in self.operations if op.pagination is not None for field in op.pagination.envelope_fields
+        )
 
     @property
     def operations(self) -> tuple[OperationPlan, ...]:
@@ -912,7 +922,9 @@ def _plan_pagination(
     body_model = models[response.annotation]
     node = body_model
     python_path = []
+    envelope: list[tuple[str, str]] = []
     for wire_name in items_wire:
+        envelope.append((plain(node.class_info.name), wire_name) if hasattr(node, "class_info") else ("", wire_name))
         fields = list(getattr(node, "required_properties", None) or [])
         found = [p for p in fields if plain(p.name) == wire_name]
         if not found:
@@ -957,6 +969,7 @@ def _plan_pagination(
         item_class=plain(item_model.class_info.name),
         item_module=plain(item_model.class_info.module_name),
         body_paths=body_paths,
+        envelope_fields=tuple(envelope),
     )
 
 
@@ -1042,6 +1055,8 @@ class FieldShape:
     nullable: bool = True
     python_name: str = ""
     """The field's attribute name: opc's, with a trailing underscore if it names the models' API."""
+    envelope: bool = False
+    """A required part of a page's envelope: typed `X`, and missing, null or unfit it is an error."""
 
 
 def model_field_name(python_name: str) -> str:
@@ -1049,10 +1064,17 @@ def model_field_name(python_name: str) -> str:
     return f"{python_name}_" if python_name in MODEL_API_NAMES else python_name
 
 
-def checked_fields(model: Any, models: Mapping[str, Any]) -> list[tuple[Any, FieldShape]]:
+def checked_fields(
+    model: Any, models: Mapping[str, Any], envelope: frozenset[tuple[str, str]] = frozenset()
+) -> list[tuple[Any, FieldShape]]:
     """A model's fields (required first) with their shapes; two fields with one attribute name
-    (`to_dict` renamed beside a `to_dict_`) stop generation."""
-    fields = [(prop, field_shape(prop, models)) for prop in model.required_properties + model.optional_properties]
+    (`to_dict` renamed beside a `to_dict_`) stop generation. A field of a page's envelope
+    (`envelope`: (class, wire name)) keeps its plain type: a body without it is an error."""
+    name = plain(model.class_info.name)
+    fields = [
+        (prop, field_shape(prop, models, envelope=(name, plain(prop.name)) in envelope))
+        for prop in model.required_properties + model.optional_properties
+    ]
     seen: dict[str, str] = {}
     for prop, shape in fields:
         other = seen.setdefault(shape.python_name, plain(prop.name))
@@ -1090,13 +1112,15 @@ _FAST_TYPES = {
 }
 
 
-def field_shape(prop: Any, models: Mapping[str, Any]) -> FieldShape:
-    """What a response model field holds: its annotated type or None, never anything else."""
+def field_shape(prop: Any, models: Mapping[str, Any], *, envelope: bool = False) -> FieldShape:
+    """What a response model field holds: its annotated type or None, never anything else (a
+    required field of a page's envelope: its type, never None)."""
     members = list(getattr(prop, "inner_properties", None) or [prop])
     non_null = [m for m in members if type(m).__name__ != "NoneProperty"]
     nullable = len(non_null) < len(members) or _enum_allows_null(prop)
     shape = _single_shape(non_null[0], models) if len(non_null) == 1 else _union_shape(non_null, models)
-    annotation = shape.annotation if shape.annotation == "Any" else f"{shape.annotation} | None"
+    envelope = envelope and bool(prop.required) and not nullable
+    annotation = shape.annotation if shape.annotation == "Any" or envelope else f"{shape.annotation} | None"
     base = shape.kind.partition(":")[0]
     if base == "any":
         fast = "_ANY_TYPE"
@@ -1118,6 +1142,7 @@ def field_shape(prop: Any, models: Mapping[str, Any]) -> FieldShape:
         bool(prop.required),
         nullable,
         model_field_name(plain(prop.python_name)),
+        envelope,
     )
 
 

@@ -13,7 +13,9 @@ For each, in `ravan_client` (attrs) and `ravan_models` (pydantic):
 - both packages give the same value and list the same fields;
 - the round trip is exact: `to_dict()` gives back the record received, in both;
 - as an item of a page (paginated operations), the page keeps every other record, and a client
-  with `strict_responses=True` raises `APIResponseValidationError` naming the record and the field.
+  with `strict_responses=True` raises `APIResponseValidationError` naming the record and the field;
+- the parts of a page's envelope (the pager's items path) are not records: without them, or with
+  something else than a list of objects, the body is an error in both packages.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ import typing
 from typing import Any, Literal, NamedTuple, Union, get_args, get_origin
 
 import pytest
-from pydantic import AwareDatetime
+from pydantic import AwareDatetime, ValidationError
 
 import ravan_client.models
 import ravan_models
@@ -148,11 +150,18 @@ def odd_values(node: Any) -> list[tuple[str, Any]]:
     return cases
 
 
+# The parts of a page's envelope (the pager's items path) are not record fields: a body without
+# them is an error (test_a_broken_envelope_is_an_error_in_both_packages below).
+ENVELOPE = spec_plan.target_plan().envelope_fields
+
+
 def _cases() -> list[Case]:
     cases = []
     for name in OBJECT_SCHEMAS:
         schema = _schema(name)
         for wire, node in schema.properties.items():
+            if (name, wire) in ENVELOPE:
+                continue
             values = odd_values(node)
             if wire in schema.required:
                 values.append(("missing", _MISSING))
@@ -332,5 +341,20 @@ def _nested_invalid(model: Any) -> list[str]:
 
 def test_the_corpus_covers_every_property_of_every_schema() -> None:
     covered = {(case.schema, case.wire) for case in CASES}
-    assert covered == {(name, wire) for name in OBJECT_SCHEMAS for wire in _schema(name).properties}
+    assert covered | ENVELOPE >= {(name, wire) for name in OBJECT_SCHEMAS for wire in _schema(name).properties}
     assert len(CASES) > 3 * len(covered)
+
+
+@pytest.mark.parametrize("operation", spec_plan.paginated_operations(), ids=spec_plan.operation_id)
+def test_a_broken_envelope_is_an_error_in_both_packages(operation: Any) -> None:
+    for broken in (None, "x", [1], {"id": "x"}):
+        body = _page(operation, [])
+        node = body
+        *parents, last = operation.pagination.items_wire_path
+        for key in parents:
+            node = node[key]
+        node[last] = broken
+        with pytest.raises((TypeError, KeyError)):
+            getattr(ravan_client.models, operation.pagination.body_class).from_dict(copy.deepcopy(body))
+        with pytest.raises(ValidationError):
+            getattr(ravan_models, operation.pagination.body_class).model_validate_json(json.dumps(body))

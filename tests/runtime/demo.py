@@ -138,8 +138,9 @@ class SessionListData(WireModel):
     _wire_names: ClassVar[frozenset[str]] = frozenset(name for name, _, _ in _wire_fields)
     _required_fields: ClassVar[frozenset[str]] = frozenset({"call_sessions"})
     _not_null: ClassVar[frozenset[str]] = frozenset({"call_sessions"})
+    _envelope_fields: ClassVar[frozenset[str]] = frozenset({"call_sessions"})  # on the pager's items path
 
-    call_sessions: list[Session] | None
+    call_sessions: list[Session]
     total: int | None = None
     additional_properties: dict[str, Any] = attrs.field(init=False, factory=dict)
     _received: Mapping[str, Any] | None = attrs.field(init=False, default=None, eq=False)
@@ -163,8 +164,9 @@ class SessionListResponse(WireModel):
     _wire_names: ClassVar[frozenset[str]] = frozenset(name for name, _, _ in _wire_fields)
     _required_fields: ClassVar[frozenset[str]] = frozenset({"data"})
     _not_null: ClassVar[frozenset[str]] = frozenset({"data"})
+    _envelope_fields: ClassVar[frozenset[str]] = frozenset({"data"})
 
-    data: SessionListData | None
+    data: SessionListData
     success: bool | None = None
     message: str | None = None
     additional_properties: dict[str, Any] = attrs.field(init=False, factory=dict)

@@ -289,3 +289,21 @@ def test_parse_datetime_gives_aware_datetimes_or_the_text(text: str, expected: A
 def test_parse_date_is_liberal() -> None:
     assert parse_date("2026-11-24") == datetime.date(2026, 11, 24)
     assert parse_date("24/11/2026") == "24/11/2026"
+
+
+@pytest.mark.parametrize(
+    ("body", "error"),
+    [
+        ({}, KeyError),
+        ({"data": None}, TypeError),
+        ({"data": {}}, KeyError),
+        ({"data": {"callSessions": None}}, TypeError),
+        ({"data": {"callSessions": [1]}}, TypeError),
+        ({"data": {"callSessions": {"id": "x"}}}, TypeError),
+    ],
+)
+def test_a_broken_envelope_is_an_error_not_a_record_with_a_field_that_did_not_fit(
+    body: dict[str, Any], error: type[Exception]
+) -> None:
+    with pytest.raises(error):
+        SessionListResponse.from_dict(body)

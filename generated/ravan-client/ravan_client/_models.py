@@ -101,6 +101,7 @@ class WireModel:
     _wire_names: ClassVar[frozenset[str]] = frozenset()
     _required_fields: ClassVar[frozenset[str]] = frozenset()
     _not_null: ClassVar[frozenset[str]] = frozenset()
+    _envelope_fields: ClassVar[frozenset[str]] = frozenset()
     # Set by the generated classes: see their from_dict.
     _fast_types: ClassVar[tuple[Any, ...]] = ()
     _good_types: ClassVar[set[tuple[type, ...]]] = set()
@@ -142,8 +143,12 @@ class WireModel:
         module = sys.modules[cls.__module__].__dict__
         values: dict[str, Any] = {}
         invalid: dict[str, InvalidField] = {}
+        envelope = cls._envelope_fields
         for wire, python, kind in cls._wire_fields:
             raw = src_dict.get(wire, _MISSING)
+            if python in envelope:
+                values[python] = _envelope_part(cls.__name__, wire, kind, raw, module)
+                continue
             if raw is _MISSING or raw is None:
                 values[python] = None
                 if python in cls._required_fields and (raw is _MISSING or python in cls._not_null):
@@ -225,6 +230,16 @@ class WireModel:
 
     # A model is not a sequence: without this, iterating it would call __getitem__(0), (1), ...
     __iter__ = None
+
+
+def _envelope_part(owner: str, wire: str, kind: str, raw: Any, module: Mapping[str, Any]) -> Any:
+    """A required part of a page's envelope, or the error that makes the body not a page."""
+    if raw is _MISSING:
+        raise KeyError(wire)
+    value = UNFIT if raw is None else convert(kind, raw, module)
+    if value is UNFIT:
+        raise TypeError(f"{owner}.{wire}: {_problem(kind, raw)}")
+    return value
 
 
 def find_invalid(value: Any, path: str = "") -> Iterator[tuple[str, WireModel, InvalidField]]:

@@ -6,7 +6,7 @@ SPEC_SHA256: Final = "07845a398999ae43f9bdff07aa479fad1a80532fc30841ac49b21d6074
 """sha256 of the spec/openapi.yaml this package was generated from."""
 SPEC_VERSION: Final = "1.0.0"
 """The spec's info.version."""
-INPUTS_SHA256: Final = "ee8bb80d2bbe0057fbf99114751328f979d3760f22bac5df81ac38a28162acfc"
+INPUTS_SHA256: Final = "d0e3a73652622dd09b469a40fcfcfd51c325d4da4002e4593c60d72c92a5ff55"
 """sha256 over everything that shapes the code: spec, templates, runtime modules, generator versions."""
 GENERATORS: Final[dict[str, str]] = {
     "datamodel-code-generator": "0.89.0",

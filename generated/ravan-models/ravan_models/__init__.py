@@ -23,7 +23,7 @@ from .models import (
     ErrorResponse,
 )
 
-__version__ = "1.0.0+ge4a37ed29b6d"
+__version__ = "1.0.0+g1a8b20038b12"
 
 # Models that refer to models defined after them are completed lazily by pydantic, on first use;
 # until then their `model_fields` lack what the forward references carry (the aliases). Completed

@@ -7,8 +7,9 @@ A field always holds its annotated type or None, and one odd record never costs 
   value as received), instead of failing the whole document;
 - a required field (`id` of a call session) that is missing, or null where null is not allowed,
   reads None and is listed the same way: the record is kept (the field is typed `X | None`);
-- a value that is not a JSON object where a model is expected is an error of the model above it
-  (an item of `callSessions` that is not an object fails its list's field, which reads None).
+- a value that is not a JSON object where a model is expected is an error of the model above it;
+- the parts of a page's envelope (`data` and `data.callSessions`, a list of objects) are required
+  and typed `X`: a body without them is not a page, and raises ValidationError as before.
 `to_dict()` gives back exactly the JSON object validated: every key in the order received, unknown
 ones included, every value as it came (odd ones too); a field changed since is written from its new
 value. The same rules as the `ravan-client` package's models, which give the same values.
@@ -49,6 +50,7 @@ class WireModel(BaseModel):
 
     __ravan_required__: ClassVar[frozenset[str]] = frozenset()
     __ravan_not_null__: ClassVar[frozenset[str]] = frozenset()
+    __ravan_envelope__: ClassVar[frozenset[str]] = frozenset()
 
     _received: Any = PrivateAttr(default=None)
     _parsed: Any = PrivateAttr(default=None)
@@ -68,6 +70,8 @@ class WireModel(BaseModel):
             for detail in error.errors():
                 location = detail["loc"]
                 wire = location[0] if location else None
+                if wire in cls.__ravan_envelope__:
+                    raise  # a part of a page's envelope: the body is not a page
                 if isinstance(wire, str) and wire in by_alias and wire not in invalid:
                     name = by_alias[wire]
                     problem = f"{detail['type']}: {detail['msg']}"

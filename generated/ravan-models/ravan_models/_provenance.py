@@ -6,7 +6,7 @@ SPEC_SHA256: Final = "07845a398999ae43f9bdff07aa479fad1a80532fc30841ac49b21d6074
 """sha256 of the spec/openapi.yaml this package was generated from."""
 SPEC_VERSION: Final = "1.0.0"
 """The spec's info.version."""
-INPUTS_SHA256: Final = "e4a37ed29b6daab3d10ad3ae565172eaf3af1e8f88b7e5d1e648c67a6b5ac6b6"
+INPUTS_SHA256: Final = "1a8b20038b12cd154b0163ddab098d5451f3bad02ecf7df9f4ca195d6880a0d7"
 """sha256 over everything that shapes the code: spec, templates, runtime modules, generator versions."""
 GENERATORS: Final[dict[str, str]] = {
     "datamodel-code-generator": "0.89.0",

@@ -145,6 +145,11 @@ class CallSessionListData(WireModel):
     model_config = ConfigDict(
         extra="allow",
     )
+    __ravan_envelope__ = frozenset(
+        {
+            "callSessions",
+        }
+    )
     __ravan_required__ = frozenset(
         {
             "call_sessions",
@@ -155,7 +160,7 @@ class CallSessionListData(WireModel):
             "call_sessions",
         }
     )
-    call_sessions: Annotated[list[CallSession] | None, Field(alias="callSessions")] = None
+    call_sessions: Annotated[list[CallSession], Field(alias="callSessions")]
     """
     This page's call sessions. Shorter than `page_size`, or empty, on the last page.
     """
@@ -169,12 +174,7 @@ class CallSessionListResponse(WireModel):
     model_config = ConfigDict(
         extra="allow",
     )
-    __ravan_required__ = frozenset(
-        {
-            "data",
-        }
-    )
-    __ravan_not_null__ = frozenset(
+    __ravan_envelope__ = frozenset(
         {
             "data",
         }
@@ -187,7 +187,7 @@ class CallSessionListResponse(WireModel):
     """
     Human-readable status message.
     """
-    data: CallSessionListData | None = None
+    data: CallSessionListData
 
 
 class CreditBreakdown(WireModel):

@@ -14,8 +14,8 @@ class CallSessionListData(WireModel):
     """The returned data.
 
     Attributes:
-        call_sessions (list[CallSession] | None): This page's call sessions. Shorter than `page_size`, or empty, on
-            the last page.
+        call_sessions (list[CallSession]): This page's call sessions. Shorter than `page_size`, or empty, on the
+            last page.
     """
 
     _wire_fields: ClassVar[tuple[tuple[str, str, str], ...]] = (
@@ -32,12 +32,18 @@ class CallSessionListData(WireModel):
             "call_sessions",
         }
     )
+    # Parts of a page's envelope: missing, null or of another type, the body is not a page (an error).
+    _envelope_fields: ClassVar[frozenset[str]] = frozenset(
+        {
+            "call_sessions",
+        }
+    )
     # The fast path of from_dict: every key present (one C call), every value of its exact type.
     _get_all: ClassVar[Any] = staticmethod(lambda src: (src["callSessions"],))
     _good_types: ClassVar[set[tuple[type, ...]]] = set()
     _fast_types: ClassVar[tuple[Any, ...]] = (frozenset({list}),)
 
-    call_sessions: list[CallSession] | None
+    call_sessions: list[CallSession]
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
     _received: Mapping[str, Any] | None = _attrs_field(init=False, default=None, eq=False)
     _invalid: dict[str, InvalidField] | None = _attrs_field(init=False, default=None, eq=False)

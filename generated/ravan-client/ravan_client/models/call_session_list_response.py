@@ -18,7 +18,7 @@ class CallSessionListResponse(WireModel):
     `success` is false is reported as an error by the client.
 
     Attributes:
-        data (CallSessionListData | None): The returned data.
+        data (CallSessionListData): The returned data.
         success (bool | None): Whether the request succeeded.
         message (str | None): Human-readable status message.
     """
@@ -39,6 +39,12 @@ class CallSessionListResponse(WireModel):
             "data",
         }
     )
+    # Parts of a page's envelope: missing, null or of another type, the body is not a page (an error).
+    _envelope_fields: ClassVar[frozenset[str]] = frozenset(
+        {
+            "data",
+        }
+    )
     # The fast path of from_dict: every key present (one C call), every value of its exact type.
     _get_all: ClassVar[Any] = staticmethod(_itemgetter(*(name for name, _, _ in _wire_fields)))
     _good_types: ClassVar[set[tuple[type, ...]]] = set()
@@ -48,7 +54,7 @@ class CallSessionListResponse(WireModel):
         frozenset({str, NoneType}),
     )
 
-    data: CallSessionListData | None
+    data: CallSessionListData
     success: bool | None = None
     message: str | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
