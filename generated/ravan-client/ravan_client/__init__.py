@@ -33,7 +33,7 @@ from ._pagination import AsyncPage, AsyncPager, SyncPage
 from ._provenance import GENERATORS, SPEC_SHA256, SPEC_VERSION
 from ._types import NOT_GIVEN, NotGiven
 
-__version__ = "1.0.0+gd0e3a7365262"
+__version__ = "1.0.0+g6e66f77b3b89"
 
 __all__ = [
     "DEFAULT_BASE_URL",

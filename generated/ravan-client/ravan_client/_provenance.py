@@ -6,7 +6,7 @@ SPEC_SHA256: Final = "07845a398999ae43f9bdff07aa479fad1a80532fc30841ac49b21d6074
 """sha256 of the spec/openapi.yaml this package was generated from."""
 SPEC_VERSION: Final = "1.0.0"
 """The spec's info.version."""
-INPUTS_SHA256: Final = "d0e3a73652622dd09b469a40fcfcfd51c325d4da4002e4593c60d72c92a5ff55"
+INPUTS_SHA256: Final = "6e66f77b3b89f65386b8fff685a7d7d498f02eba02ec6618fdf953b55f91af5d"
 """sha256 over everything that shapes the code: spec, templates, runtime modules, generator versions."""
 GENERATORS: Final[dict[str, str]] = {
     "datamodel-code-generator": "0.89.0",

@@ -12,7 +12,7 @@ from ._provenance import SPEC_SHA256, SPEC_VERSION
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "1.0.0+gd0e3a7365262"
+__version__ = "1.0.0+g6e66f77b3b89"
 
 PROGRAM = Program(
     name="ravan-calls",
