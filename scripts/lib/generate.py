@@ -36,6 +36,7 @@ import difflib
 import filecmp
 import hashlib
 import importlib.metadata
+import itertools
 import json
 import os
 import re
@@ -61,9 +62,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from scripts.lib import literals
 from scripts.lib.openapi_document import OpenAPIDocument, SpecError
 from scripts.lib.plan import (
+    MODEL_API_NAMES,
     ApiPlan,
     PlanError,
     build_plan,
+    checked_fields,
     field_shape,
     package_metadata,
     pagination_styles,
@@ -306,9 +309,16 @@ def generate_all(spec_path: Path, out: Path) -> None:
         raise GenerationError(f"the spec cannot describe a package: {error}") from None
 
     client_dir = out / CLIENT_PROJECT
-    generate_client(spec_path, client_dir, raw_spec, provenance)
+    plan = generate_client(spec_path, client_dir, raw_spec, provenance)
     models_dir = out / MODELS_PROJECT
-    generate_models(spec_path, models_dir, raw_spec, provenance)
+    generate_models(
+        spec_path,
+        models_dir,
+        raw_spec,
+        provenance,
+        envelope=plan.envelope_fields,
+        envelope_paths=tuple(op.pagination.envelope_fields for op in plan.operations if op.pagination is not None),
+    )
     (out / OUTPUT_MARKER).write_text(OUTPUT_MARKER_TEXT, encoding="utf-8")
     (out / "provenance.json").write_text(json.dumps(provenance, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     for project_dir in (client_dir, models_dir):
@@ -440,6 +450,13 @@ def plan_of(spec_path: Path, raw_spec: Mapping[str, Any], openapi: Any) -> ApiPl
         raise GenerationError(f"the spec has a shape the generator does not support: {error}") from None
 
 
+def _checked_fields(model: Any, models: Mapping[str, Any], envelope: frozenset[tuple[str, str]]) -> Any:
+    try:
+        return checked_fields(model, models, envelope)
+    except PlanError as error:  # raised while a template renders: one line, not a traceback
+        raise GenerationError(f"the spec has a shape the generator does not support: {error}") from None
+
+
 def template_globals(plan: ApiPlan, openapi: Any, provenance: Mapping[str, Any]) -> dict[str, Any]:
     """What every template may read: the plan, and the helpers that apply its decisions."""
     models = {plain(model.class_info.name): model for model in openapi.models}
@@ -449,6 +466,7 @@ def template_globals(plan: ApiPlan, openapi: Any, provenance: Mapping[str, Any])
         "provenance": provenance,
         "api_key_header": plan.api_key_header,
         "field_shape": lambda prop: field_shape(prop, models),
+        "checked_fields": lambda model: _checked_fields(model, models, plan.envelope_fields),
         "error_class": error_class_name,
         "pagination_style_class": lambda name: styles[name].__name__,
         "fail": template_failure,
@@ -460,7 +478,7 @@ def template_globals(plan: ApiPlan, openapi: Any, provenance: Mapping[str, Any])
 
 def generate_client(
     spec_path: Path, project_dir: Path, raw_spec: Mapping[str, Any], provenance: Mapping[str, Any]
-) -> None:
+) -> ApiPlan:
     client_provenance = _package_provenance(provenance, CLIENT_PROJECT)
     config, openapi = load_generator_data(spec_path, raw_spec, project_dir)
     config.package_version_override = client_provenance["package_version"]
@@ -482,6 +500,7 @@ def generate_client(
     for template_name, target in EXTRA_CLIENT_TEMPLATES.items():
         rendered = project.env.get_template(template_name).render()
         (project_dir / target).write_text(rendered, encoding="utf-8")
+    return plan
 
 
 def models_only_project(openapi: Any, config: Any) -> Any:
@@ -534,7 +553,13 @@ def error_class_name(status: int) -> str:
 
 
 def generate_models(
-    spec_path: Path, project_dir: Path, raw_spec: Mapping[str, Any], provenance: Mapping[str, Any]
+    spec_path: Path,
+    project_dir: Path,
+    raw_spec: Mapping[str, Any],
+    provenance: Mapping[str, Any],
+    *,
+    envelope: frozenset[tuple[str, str]] = frozenset(),
+    envelope_paths: tuple[tuple[tuple[str, str], ...], ...] = (),
 ) -> None:
     models_provenance = _package_provenance(provenance, MODELS_PROJECT)
     package_dir = project_dir / MODELS_PACKAGE
@@ -579,8 +604,38 @@ def generate_models(
                 # the class PetsPet, as openapi-python-client names it too).
                 input_path = Path(scratch) / spec_path.name
                 input_path.write_text(yaml.safe_dump(flat_schema_names(raw_spec), sort_keys=False), encoding="utf-8")
+            # A field named like the models' API takes a trailing underscore, as in the client (the
+            # plan's MODEL_API_NAMES): datamodel-code-generator's --aliases maps wire names to Python names.
+            aliases_file = Path(scratch) / "aliases.json"
+            aliases_file.write_text(json.dumps(reserved_field_aliases(raw_spec)), encoding="utf-8")
+            # The parts of a page's envelope (the plan's), which the model template keeps typed `X`.
+            template_data_file = Path(scratch) / "template-data.json"
+            by_class: dict[str, list[str]] = {}
+            for class_name, wire in sorted(envelope):
+                by_class.setdefault(class_name, []).append(wire)
+            # An inline object on the path is named by datamodel-code-generator after its property
+            # (`data` -> `Data`), by openapi-python-client after its parent (`CallSessionListResponseData`).
+            from datamodel_code_generator.reference import snake_to_upper_camel
+
+            for steps in envelope_paths:
+                for (_, parent_wire), (_, wire) in itertools.pairwise(steps):
+                    names = by_class.setdefault(snake_to_upper_camel(parent_wire), [])
+                    if wire not in names:
+                        names.append(wire)
+            template_data = {name: {"ravan_envelope": wires} for name, wires in by_class.items()}
+            template_data_file.write_text(json.dumps(template_data), encoding="utf-8")
             result = subprocess.run(
-                [str(VENV_BIN / "datamodel-codegen"), "--input", str(input_path), "--output", str(models_module)],
+                [
+                    str(VENV_BIN / "datamodel-codegen"),
+                    "--input",
+                    str(input_path),
+                    "--output",
+                    str(models_module),
+                    "--aliases",
+                    str(aliases_file),
+                    "--extra-template-data",
+                    str(template_data_file),
+                ],
                 cwd=REPO,  # its options are in [tool.datamodel-codegen] of the repo's pyproject.toml
                 capture_output=True,
                 encoding="utf-8",
@@ -589,6 +644,7 @@ def generate_models(
             )
         if result.returncode != 0:
             raise GenerationError(f"datamodel-code-generator failed:\n{result.stdout}{result.stderr}")
+        check_model_field_names(models_module)
 
     context["model_names"] = public_class_names(models_module)
     for name in ("README.md", f"{MODELS_PACKAGE}/__init__.py", f"{MODELS_PACKAGE}/_provenance.py"):
@@ -621,6 +677,39 @@ def flat_schema_names(raw_spec: Mapping[str, Any]) -> dict[str, Any]:
     view: dict[str, Any] = rewrite(raw_spec)
     view["components"]["schemas"] = {renamed[str(k)]: v for k, v in view["components"]["schemas"].items()}
     return view
+
+
+def reserved_field_aliases(raw_spec: Mapping[str, Any]) -> dict[str, str]:
+    """Wire name -> Python name for every property whose Python name would be one of the models'
+    own (MODEL_API_NAMES): the name with a trailing underscore."""
+    from datamodel_code_generator.reference import camel_to_snake  # type: ignore[attr-defined]
+
+    aliases: dict[str, str] = {}
+    for schema in (raw_spec.get("components") or {}).get("schemas", {}).values():
+        properties = schema.get("properties") if isinstance(schema, Mapping) else None
+        for wire in properties or {}:
+            python = camel_to_snake(str(wire))
+            if python in MODEL_API_NAMES:
+                aliases[str(wire)] = f"{python}_"
+    return aliases
+
+
+def check_model_field_names(module: Path) -> None:
+    """Refuse a pydantic model whose field would shadow the models' API (a spelling the aliases
+    did not foresee): one line naming the schema and the field."""
+    for node in ast.parse(module.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.ClassDef):
+            for statement in node.body:
+                if (
+                    isinstance(statement, ast.AnnAssign)
+                    and isinstance(statement.target, ast.Name)
+                    and statement.target.id in MODEL_API_NAMES
+                ):
+                    raise GenerationError(
+                        "the spec has a shape the generator does not support: "
+                        f"schema {node.name}: field {statement.target.id!r} would shadow the models' own API "
+                        "(to_dict, model_dump, ...); rename the property"
+                    )
 
 
 def public_class_names(module: Path) -> list[str]:

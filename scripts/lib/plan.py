@@ -54,6 +54,20 @@ RESERVED_ARGUMENTS = frozenset(
 )
 # Methods every resource class has, or that would shadow Python behaviour.
 RESERVED_METHOD_NAMES = frozenset({"with_options", "with_raw_response"})
+# The response models' own API, in both packages: a field named like one of these would shadow it,
+# so it takes a trailing underscore (`to_dict` -> `to_dict_`; documented in README "Changing the
+# API"). The client's WireModel names, and pydantic's BaseModel public names (datamodel-code-
+# generator renames those the same way itself).
+MODEL_API_NAMES = frozenset(
+    {
+        "to_dict",
+        "from_dict",
+        "additional_properties",
+        "additional_keys",
+        "model_fields_set",
+        "model_invalid_fields",
+    }
+) | frozenset(name for name in dir(__import__("pydantic").BaseModel) if not name.startswith("_"))
 IDEMPOTENT_METHODS = frozenset({"get", "head", "put", "delete", "options", "trace"})
 DEFAULT_TABLE_COLUMNS = 8
 # The page size `export` sends when the size parameter declares no maximum: the vendor documents
@@ -258,6 +272,9 @@ class PaginationPlan:
     item_module: str
     body_paths: Mapping[str, tuple[str, ...]]
     """Other paths into the body the style reads (wire keys), e.g. `total`."""
+    envelope_fields: tuple[tuple[str, str], ...] = ()
+    """(model class, wire name) of each step of the items path: the page's envelope, whose parts
+    are never None (a body without them is an error, not a record with a field that did not fit)."""
 
 
 @dataclass(frozen=True)
@@ -396,6 +413,13 @@ class ApiPlan:
     resources: tuple[ResourcePlan, ...]
     top_level_commands: str | None
     """The resource attribute whose list/export are also top-level commands, if any."""
+
+    @property
+    def envelope_fields(self) -> frozenset[tuple[str, str]]:
+        """(model class, wire name) of every field on a pager's items path (see PaginationPlan)."""
+        return frozenset(
+            field for op in self.operations if op.pagination is not None for field in op.pagination.envelope_fields
+        )
 
     @property
     def operations(self) -> tuple[OperationPlan, ...]:
@@ -1238,7 +1262,9 @@ def _plan_pagination(
     body_model = models[response.annotation]
     node = body_model
     python_path = []
+    envelope: list[tuple[str, str]] = []
     for wire_name in items_wire:
+        envelope.append((plain(node.class_info.name), wire_name) if hasattr(node, "class_info") else ("", wire_name))
         fields = list(getattr(node, "required_properties", None) or [])
         found = [p for p in fields if plain(p.name) == wire_name]
         if not found:
@@ -1283,6 +1309,7 @@ def _plan_pagination(
         item_class=plain(item_model.class_info.name),
         item_module=plain(item_model.class_info.module_name),
         body_paths=body_paths,
+        envelope_fields=tuple(envelope),
     )
 
 
@@ -1345,84 +1372,183 @@ def _export_columns(document: OpenAPIDocument, item: Schema, *, where: str) -> t
 
 @dataclass(frozen=True)
 class FieldShape:
-    """How a response model reads and types one field (decided here for every model template)."""
+    """How a response model reads and types one field (decided here for every model template).
+
+    Every field is typed `X | None` (required ones too: a required field that is missing, null or
+    does not fit reads None and is listed in `model_invalid_fields`, see the runtime's _models.py).
+    """
 
     kind: str
-    """value (kept as received), datetime, date, model, model_list."""
+    """The runtime's field kind: str, int, float, bool, any, object, list, list:<item kind>,
+    datetime, date, enum:<constant>, model:<class>, model_list:<class>."""
     annotation: str
-    """The field's type, `X | None` for an optional or nullable field, `X` for a required one."""
+    """The field's type: `X | None` (`Any` stays `Any`)."""
+    fast_types: str
+    """A Python expression: the types a value may have on `from_dict`'s fast path."""
+    step: str = ""
+    """What the fast path does after the type check: "", float, datetime, date, enum, model,
+    model_list or convert (lists whose items need checking)."""
     model_class: str | None = None
     model_module: str | None = None
+    enum_values: tuple[Any, ...] = ()
+    required: bool = False
+    nullable: bool = True
+    python_name: str = ""
+    """The field's attribute name: opc's, with a trailing underscore if it names the models' API."""
+    envelope: bool = False
+    """A required part of a page's envelope: typed `X`, and missing, null or unfit it is an error."""
+
+
+def model_field_name(python_name: str) -> str:
+    """A response model field's attribute name: never one of the models' own (MODEL_API_NAMES)."""
+    return f"{python_name}_" if python_name in MODEL_API_NAMES else python_name
+
+
+def checked_fields(
+    model: Any, models: Mapping[str, Any], envelope: frozenset[tuple[str, str]] = frozenset()
+) -> list[tuple[Any, FieldShape]]:
+    """A model's fields (required first) with their shapes; two fields with one attribute name
+    (`to_dict` renamed beside a `to_dict_`) stop generation. A field of a page's envelope
+    (`envelope`: (class, wire name)) keeps its plain type: a body without it is an error."""
+    name = plain(model.class_info.name)
+    fields = [
+        (prop, field_shape(prop, models, envelope=(name, plain(prop.name)) in envelope))
+        for prop in model.required_properties + model.optional_properties
+    ]
+    seen: dict[str, str] = {}
+    for prop, shape in fields:
+        other = seen.setdefault(shape.python_name, plain(prop.name))
+        if other != plain(prop.name):
+            raise PlanError(
+                f"schema {plain(model.class_info.name)}: fields {other!r} and {plain(prop.name)!r} would both be "
+                f"named {shape.python_name!r} in Python (a field named like the models' own API takes a trailing "
+                "underscore); rename one"
+            )
+    return fields
 
 
 _PLAIN_TYPES = {
-    "StringProperty": "str",
-    "IntProperty": "int",
-    "FloatProperty": "float",
-    "BooleanProperty": "bool",
-    "UuidProperty": "str",
-    "AnyProperty": "Any",
-    "FileProperty": "Any",
+    "StringProperty": ("str", "str"),
+    "IntProperty": ("int", "int"),
+    "FloatProperty": ("float", "float"),
+    "BooleanProperty": ("bool", "bool"),
+    "UuidProperty": ("str", "str"),
+    "AnyProperty": ("any", "Any"),
+    "FileProperty": ("any", "Any"),
+}
+# The exact types the fast path accepts per kind (a value of any other type takes the general path).
+_FAST_TYPES = {
+    "str": "str",
+    "int": "int",
+    "float": "float, int",
+    "bool": "bool",
+    "object": "dict",
+    "datetime": "str",
+    "date": "str",
+    "enum": "str, int",
+    "model": "dict",
+    "model_list": "list",
+    "list": "list",
 }
 
 
-def field_shape(prop: Any, models: Mapping[str, Any]) -> FieldShape:
-    """What a response model field holds. Liberal: a value of the wrong type is kept as
-    received, so only conversions that cannot lose information are made (timestamps, nested models)."""
+def field_shape(prop: Any, models: Mapping[str, Any], *, envelope: bool = False) -> FieldShape:
+    """What a response model field holds: its annotated type or None, never anything else (a
+    required field of a page's envelope: its type, never None)."""
     members = list(getattr(prop, "inner_properties", None) or [prop])
     non_null = [m for m in members if type(m).__name__ != "NoneProperty"]
-    optional = not prop.required or len(non_null) < len(members)
+    nullable = len(non_null) < len(members) or _enum_allows_null(prop)
     shape = _single_shape(non_null[0], models) if len(non_null) == 1 else _union_shape(non_null, models)
-    annotation = shape.annotation
-    if optional and annotation != "Any":
-        annotation = f"{annotation} | None"
-    return FieldShape(shape.kind, annotation, shape.model_class, shape.model_module)
+    envelope = envelope and bool(prop.required) and not nullable
+    annotation = shape.annotation if shape.annotation == "Any" or envelope else f"{shape.annotation} | None"
+    base = shape.kind.partition(":")[0]
+    if base == "any":
+        fast = "_ANY_TYPE"
+    else:
+        fast = "frozenset({" + _FAST_TYPES[base] + ("" if prop.required and not nullable else ", NoneType") + "})"
+    step = {"float": "float", "datetime": "datetime", "date": "date", "enum": "enum", "model": "model"}.get(base, "")
+    if base == "model_list":
+        step = "model_list"
+    elif base == "list" and shape.kind != "list":
+        step = "convert"
+    return FieldShape(
+        shape.kind,
+        annotation,
+        fast,
+        step,
+        shape.model_class,
+        shape.model_module,
+        shape.enum_values,
+        bool(prop.required),
+        nullable,
+        model_field_name(plain(prop.python_name)),
+        envelope,
+    )
+
+
+def _enum_allows_null(prop: Any) -> bool:
+    values = getattr(prop, "values", None) or {}
+    return None in (values.values() if isinstance(values, dict) else values)
 
 
 def _union_shape(members: Sequence[Any], models: Mapping[str, Any]) -> FieldShape:
-    annotations = {_single_shape(m, models).annotation for m in members}
-    if len(annotations) == 1:  # e.g. opc's several enum classes for one nullable enum
-        return _single_shape(members[0], models)
-    return FieldShape("value", "Any")
+    shapes = [_single_shape(m, models) for m in members]
+    if len({shape.annotation for shape in shapes}) == 1:  # e.g. opc's several enum classes for one nullable enum
+        if shapes[0].kind.startswith("enum:"):
+            values = tuple(dict.fromkeys(value for shape in shapes for value in shape.enum_values))
+            return FieldShape(shapes[0].kind, shapes[0].annotation, "", enum_values=values)
+        return shapes[0]
+    return FieldShape("any", "Any", "")
 
 
 def _single_shape(prop: Any, models: Mapping[str, Any]) -> FieldShape:
     kind = type(prop).__name__
     if kind in _PLAIN_TYPES:
-        return FieldShape("value", _PLAIN_TYPES[kind])
+        return FieldShape(*_PLAIN_TYPES[kind], "")
     if kind == "DateTimeProperty":
-        return FieldShape("datetime", "datetime.datetime")
+        return FieldShape("datetime", "datetime.datetime", "")
     if kind == "DateProperty":
-        return FieldShape("date", "datetime.date")
+        return FieldShape("date", "datetime.date", "")
     if kind in ("LiteralEnumProperty", "EnumProperty"):
         value_type = getattr(prop, "value_type", str)
-        return FieldShape("value", "int" if value_type is int else "str")
+        raw = getattr(prop, "values", None) or {}
+        values = tuple(
+            plain(v) if isinstance(v, str) else v
+            for v in (raw.values() if isinstance(raw, dict) else raw)
+            if v is not None
+        )
+        constant = "_" + re.sub(r"\W", "_", plain(prop.class_info.name)).upper() + "_VALUES"
+        return FieldShape(f"enum:{constant}", "int" if value_type is int else "str", "", enum_values=values)
     if kind == "ConstProperty":
-        return FieldShape("value", "Any")
+        return FieldShape("any", "Any", "")
     if kind == "ModelProperty":
         model = models.get(plain(prop.class_info.name))
         if model is None or _is_free_form(model):
-            return FieldShape("value", "dict[str, Any]")
+            return FieldShape("object", "dict[str, Any]", "")
         name = plain(prop.class_info.name)
-        return FieldShape("model", name, model_class=name, model_module=plain(prop.class_info.module_name))
+        return FieldShape(f"model:{name}", name, "", model_class=name, model_module=plain(prop.class_info.module_name))
     if kind == "ListProperty":
         inner = prop.inner_property
-        inner_shape = _single_shape(_non_null(inner), models) if inner is not None else FieldShape("value", "Any")
-        if inner_shape.kind == "model":
+        inner_shape = _single_shape(_non_null(inner), models) if inner is not None else FieldShape("any", "Any", "")
+        if inner_shape.kind.startswith("model:"):
             return FieldShape(
-                "model_list",
+                f"model_list:{inner_shape.model_class}",
                 f"list[{inner_shape.annotation}]",
+                "",
                 model_class=inner_shape.model_class,
                 model_module=inner_shape.model_module,
             )
-        # Items that are timestamps stay the strings received: only fields are converted.
-        return FieldShape("value", f"list[{inner_shape.annotation if inner_shape.kind == 'value' else 'str'}]")
+        if inner_shape.kind == "any":
+            return FieldShape("list", "list[Any]", "")
+        return FieldShape(
+            f"list:{inner_shape.kind}", f"list[{inner_shape.annotation}]", "", enum_values=inner_shape.enum_values
+        )
     if kind == "UnionProperty":
         members = [m for m in prop.inner_properties if type(m).__name__ != "NoneProperty"]
         if len(members) == 1:
             return _single_shape(members[0], models)
         return _union_shape(members, models)
-    return FieldShape("value", "Any")
+    return FieldShape("any", "Any", "")
 
 
 # --- helpers -----------------------------------------------------------------------------------

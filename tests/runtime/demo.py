@@ -29,7 +29,7 @@ from ravan_runtime._base_client import (
 )
 from ravan_runtime._commands import Column, Command, Group, Option, Program
 from ravan_runtime._identity import ClientIdentity, Credential, SecurityScheme
-from ravan_runtime._models import WireModel, parse_datetime
+from ravan_runtime._models import InvalidField, WireModel, present
 from ravan_runtime._operations import BodySpec, OperationSpec, Parameter, RequestOptions
 from ravan_runtime._pagination import (
     AsyncPager,
@@ -82,17 +82,13 @@ COUNTED_PATH = "/v1/counted-sessions"
 # --- models (what the generator writes for each schema) ------------------------------------------
 
 
-def _finish(model: Any, src_dict: Mapping[str, Any]) -> None:
-    """What every generated `from_dict` ends with: remember the object, keep unknown keys."""
-    model._received = src_dict
-    if not model._wire_names.issuperset(src_dict):
-        names = model._wire_names
-        model.additional_properties = {key: value for key, value in src_dict.items() if key not in names}
-
-
 def _require_object(name: str, src_dict: object) -> None:
     if not isinstance(src_dict, Mapping):
         raise TypeError(f"{name} must be a JSON object, got {type(src_dict).__name__}")
+
+
+# The generated models have a fast path in front of the base class's general parser
+# (`_parse_checked`); these use the general parser alone, which decides every value.
 
 
 @attrs.define(repr=False)
@@ -100,8 +96,8 @@ class CreditBreakdown(WireModel):
     """A nested object whose wire keys are snake_case (as the real API's creditBreakdown)."""
 
     _wire_fields: ClassVar[tuple[tuple[str, str, str], ...]] = (
-        ("total_credits", "total_credits", "value"),
-        ("provider_managed", "provider_managed", "value"),
+        ("total_credits", "total_credits", "float"),
+        ("provider_managed", "provider_managed", "bool"),
     )
     _wire_names: ClassVar[frozenset[str]] = frozenset(name for name, _, _ in _wire_fields)
 
@@ -109,29 +105,30 @@ class CreditBreakdown(WireModel):
     provider_managed: bool | None = None
     additional_properties: dict[str, Any] = attrs.field(init=False, factory=dict)
     _received: Mapping[str, Any] | None = attrs.field(init=False, default=None, eq=False)
+    _invalid: dict[str, InvalidField] | None = attrs.field(init=False, default=None, eq=False)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         _require_object("CreditBreakdown", src_dict)
-        obj = cls(total_credits=src_dict.get("total_credits"), provider_managed=src_dict.get("provider_managed"))
-        _finish(obj, src_dict)
-        return obj
+        return cls._parse_checked(src_dict)
 
 
 @attrs.define(repr=False)
 class Session(WireModel):
-    """One call session: only `id` is required (and it may be null)."""
+    """One call session: only `id` is required (missing or null, it reads None and is listed)."""
 
     _wire_fields: ClassVar[tuple[tuple[str, str, str], ...]] = (
-        ("id", "id", "value"),
-        ("status", "status", "value"),
-        ("callerName", "caller_name", "value"),
-        ("durationSec", "duration_sec", "value"),
+        ("id", "id", "str"),
+        ("status", "status", "str"),
+        ("callerName", "caller_name", "str"),
+        ("durationSec", "duration_sec", "int"),
         ("startedAt", "started_at", "datetime"),
-        ("metadata", "metadata", "value"),
-        ("creditBreakdown", "credit_breakdown", "model"),
+        ("metadata", "metadata", "object"),
+        ("creditBreakdown", "credit_breakdown", "model:CreditBreakdown"),
     )
     _wire_names: ClassVar[frozenset[str]] = frozenset(name for name, _, _ in _wire_fields)
+    _required_fields: ClassVar[frozenset[str]] = frozenset({"id"})
+    _not_null: ClassVar[frozenset[str]] = frozenset({"id"})
 
     id: str | None
     status: str | None = None
@@ -142,51 +139,35 @@ class Session(WireModel):
     credit_breakdown: CreditBreakdown | None = None
     additional_properties: dict[str, Any] = attrs.field(init=False, factory=dict)
     _received: Mapping[str, Any] | None = attrs.field(init=False, default=None, eq=False)
+    _invalid: dict[str, InvalidField] | None = attrs.field(init=False, default=None, eq=False)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         _require_object("Session", src_dict)
-        started_at = src_dict.get("startedAt")
-        if type(started_at) is str:
-            started_at = parse_datetime(started_at)
-        credit_breakdown = src_dict.get("creditBreakdown")
-        if type(credit_breakdown) is dict:
-            credit_breakdown = CreditBreakdown.from_dict(credit_breakdown)
-        obj = cls(
-            id=src_dict["id"],
-            status=src_dict.get("status"),
-            caller_name=src_dict.get("callerName"),
-            duration_sec=src_dict.get("durationSec"),
-            started_at=started_at,
-            metadata=src_dict.get("metadata"),
-            credit_breakdown=credit_breakdown,
-        )
-        _finish(obj, src_dict)
-        return obj
+        return cls._parse_checked(src_dict)
 
 
 @attrs.define(repr=False)
 class SessionListData(WireModel):
     _wire_fields: ClassVar[tuple[tuple[str, str, str], ...]] = (
-        ("callSessions", "call_sessions", "model_list"),
-        ("total", "total", "value"),
+        ("callSessions", "call_sessions", "model_list:Session"),
+        ("total", "total", "int"),
     )
     _wire_names: ClassVar[frozenset[str]] = frozenset(name for name, _, _ in _wire_fields)
+    _required_fields: ClassVar[frozenset[str]] = frozenset({"call_sessions"})
+    _not_null: ClassVar[frozenset[str]] = frozenset({"call_sessions"})
+    _envelope_fields: ClassVar[frozenset[str]] = frozenset({"call_sessions"})  # on the pager's items path
 
     call_sessions: list[Session]
     total: int | None = None
     additional_properties: dict[str, Any] = attrs.field(init=False, factory=dict)
     _received: Mapping[str, Any] | None = attrs.field(init=False, default=None, eq=False)
+    _invalid: dict[str, InvalidField] | None = attrs.field(init=False, default=None, eq=False)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         _require_object("SessionListData", src_dict)
-        obj = cls(
-            call_sessions=[Session.from_dict(item) for item in src_dict["callSessions"]],
-            total=src_dict.get("total"),
-        )
-        _finish(obj, src_dict)
-        return obj
+        return cls._parse_checked(src_dict)
 
 
 @attrs.define(repr=False)
@@ -194,28 +175,26 @@ class SessionListResponse(WireModel):
     """The envelope: `data.callSessions` is its only required part."""
 
     _wire_fields: ClassVar[tuple[tuple[str, str, str], ...]] = (
-        ("data", "data", "model"),
-        ("success", "success", "value"),
-        ("message", "message", "value"),
+        ("data", "data", "model:SessionListData"),
+        ("success", "success", "bool"),
+        ("message", "message", "str"),
     )
     _wire_names: ClassVar[frozenset[str]] = frozenset(name for name, _, _ in _wire_fields)
+    _required_fields: ClassVar[frozenset[str]] = frozenset({"data"})
+    _not_null: ClassVar[frozenset[str]] = frozenset({"data"})
+    _envelope_fields: ClassVar[frozenset[str]] = frozenset({"data"})
 
     data: SessionListData
     success: bool | None = None
     message: str | None = None
     additional_properties: dict[str, Any] = attrs.field(init=False, factory=dict)
     _received: Mapping[str, Any] | None = attrs.field(init=False, default=None, eq=False)
+    _invalid: dict[str, InvalidField] | None = attrs.field(init=False, default=None, eq=False)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         _require_object("SessionListResponse", src_dict)
-        obj = cls(
-            data=SessionListData.from_dict(src_dict["data"]),
-            success=src_dict.get("success"),
-            message=src_dict.get("message"),
-        )
-        _finish(obj, src_dict)
-        return obj
+        return cls._parse_checked(src_dict)
 
 
 # --- operations (what the generator writes for each operation) -----------------------------------
@@ -288,7 +267,7 @@ SESSION_PAGES: Pagination[SessionListResponse, Session] = Pagination(
     page_parameter="page",
     first_page=1,
     parse=SessionListResponse.from_dict,
-    items=lambda body: body.data.call_sessions,
+    items=lambda body: present(present(body.data).call_sessions),
     item_key=lambda item: item.id,
     items_path=("data", "callSessions"),
 )
@@ -297,7 +276,7 @@ COUNTED_PAGES: Pagination[SessionListResponse, Session] = Pagination(
     page_parameter="page",
     first_page=1,
     parse=SessionListResponse.from_dict,
-    items=lambda body: body.data.call_sessions,
+    items=lambda body: present(present(body.data).call_sessions),
     item_key=lambda item: item.id,
     items_path=("data", "callSessions"),
     body_paths={"total": ("data", "total")},
@@ -487,6 +466,7 @@ class DemoClient(SyncAPIClient):
         transport: httpx.BaseTransport | None = None,
         allow_insecure_http: bool = False,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        strict_responses: bool = False,
     ) -> None:
         super().__init__(
             http_client=http_client,
@@ -499,6 +479,7 @@ class DemoClient(SyncAPIClient):
             allow_insecure_http=allow_insecure_http,
             identity=IDENTITY,
             max_response_bytes=max_response_bytes,
+            strict_responses=strict_responses,
         )
 
     @cached_property
@@ -519,6 +500,7 @@ class AsyncDemoClient(AsyncAPIClient):
         transport: httpx.AsyncBaseTransport | None = None,
         allow_insecure_http: bool = False,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        strict_responses: bool = False,
     ) -> None:
         super().__init__(
             http_client=http_client,
@@ -531,6 +513,7 @@ class AsyncDemoClient(AsyncAPIClient):
             allow_insecure_http=allow_insecure_http,
             identity=IDENTITY,
             max_response_bytes=max_response_bytes,
+            strict_responses=strict_responses,
         )
 
     @cached_property

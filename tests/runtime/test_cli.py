@@ -458,6 +458,18 @@ def test_the_key_never_reaches_the_output(cli: Cli) -> None:
     assert API_KEY not in result.out + result.err
 
 
+def test_strict_responses_fail_naming_the_record_and_field_and_default_keeps_the_record(cli: Cli) -> None:
+    odd = page_body([session("s1"), session("s2", durationSec="twelve")])
+    cli.server.respond = lambda request: json_response(200, odd)
+    lenient = cli("sessions", "list", "--format", "jsonl")
+    assert lenient.code == 0, lenient.err
+    assert '"durationSec":"twelve"' in lenient.out  # the record is kept, its value as received
+    strict = cli("sessions", "list", "--strict-responses")
+    assert strict.code == 1
+    assert "data.callSessions[1] (id 's2')" in strict.err
+    assert "'durationSec' (duration_sec)" in strict.err
+
+
 # --- options of the spec never take the CLI's own (issue 16, item 10) -----------------------------
 
 

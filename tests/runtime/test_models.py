@@ -1,4 +1,4 @@
-"""`WireModel`, the base of the generated response models: None for missing, exact round trips.
+"""`WireModel`, the base of the generated response models: typed values or None, exact round trips.
 
 The models here are `demo.Session` & co, written as the generator writes them (attrs classes
 with `_wire_fields`, `additional_properties`, `_received` and a liberal `from_dict`).
@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 
 import attrs
 import pytest
-from ravan_runtime._models import WireModel, parse_date, parse_datetime
+from ravan_runtime._models import InvalidField, WireModel, find_invalid, parse_date, parse_datetime, present
 
 from tests.runtime.demo import CreditBreakdown, Session, SessionListResponse
 
@@ -93,9 +93,10 @@ def test_the_envelope_round_trips_through_nested_models_and_lists() -> None:
         "message": None,
     }
     parsed = SessionListResponse.from_dict(copy.deepcopy(body))
-    assert [s.id for s in parsed.data.call_sessions] == ["12345", "only-an-id"]
+    data = present(parsed.data)
+    assert [s.id for s in present(data.call_sessions)] == ["12345", "only-an-id"]
     assert parsed["requestId"] == "req_42"
-    assert parsed.data["nextCursor"] is None
+    assert data["nextCursor"] is None
     assert json.dumps(parsed.to_dict()) == json.dumps(body)
 
 
@@ -137,11 +138,85 @@ def test_a_removed_field_is_written_as_null() -> None:
     assert model.to_dict() == {"id": "x", "status": None}
 
 
-def test_a_value_that_is_not_a_timestamp_is_kept_as_received() -> None:
-    model = Session.from_dict({"id": "x", "startedAt": "yesterday", "creditBreakdown": "n/a"})
-    assert model.started_at == "yesterday"
-    assert model.credit_breakdown == "n/a"  # type: ignore[comparison-overlap]
-    assert model.to_dict() == {"id": "x", "startedAt": "yesterday", "creditBreakdown": "n/a"}
+def test_a_value_that_does_not_fit_reads_none_is_listed_and_is_written_back_as_received() -> None:
+    received = {"id": "x", "startedAt": "yesterday", "creditBreakdown": "n/a", "durationSec": 12.5}
+    model = Session.from_dict(received)
+    assert model.started_at is None
+    assert model.credit_breakdown is None
+    assert model.duration_sec is None
+    assert model.model_invalid_fields == {
+        "started_at": InvalidField("started_at", "startedAt", "yesterday", "expected datetime, got str"),
+        "credit_breakdown": InvalidField("credit_breakdown", "creditBreakdown", "n/a", "expected object, got str"),
+        "duration_sec": InvalidField("duration_sec", "durationSec", 12.5, "expected int, got float"),
+    }
+    assert model.model_fields_set == {"id", "started_at", "credit_breakdown", "duration_sec"}
+    assert model.to_dict() == received
+    assert list(model.to_dict()) == list(received)
+
+
+@pytest.mark.parametrize(
+    ("received", "expected"),
+    [
+        ({"durationSec": "12"}, {"duration_sec": 12}),
+        ({"durationSec": 12.0}, {"duration_sec": 12}),
+        ({"durationSec": True}, {"duration_sec": 1}),
+        ({"durationSec": " 1_000.00 "}, {"duration_sec": 1000}),
+        ({"durationSec": 10**30}, {"duration_sec": 10**30}),
+        ({"creditBreakdown": {"total_credits": "0.5", "provider_managed": "yes"}}, {}),
+        (
+            {"startedAt": "2026-11-24 16:02:11z"},
+            {"started_at": datetime.datetime(2026, 11, 24, 16, 2, 11, tzinfo=datetime.UTC)},
+        ),
+        ({"startedAt": 1700000000}, {"started_at": datetime.datetime(2023, 11, 14, 22, 13, 20, tzinfo=datetime.UTC)}),
+    ],
+)
+def test_lossless_conversions_are_made_and_written_back_as_received(
+    received: dict[str, Any], expected: dict[str, Any]
+) -> None:
+    model = Session.from_dict({"id": "x", **received})
+    for name, value in expected.items():
+        assert getattr(model, name) == value
+        assert type(getattr(model, name)) is type(value)
+    assert model.model_invalid_fields == {}
+    assert model.to_dict() == {"id": "x", **received}
+
+
+def test_converted_nested_values_have_their_types() -> None:
+    model = Session.from_dict({"id": "x", "creditBreakdown": {"total_credits": 5, "provider_managed": "yes"}})
+    assert model.credit_breakdown is not None
+    assert model.credit_breakdown.total_credits == 5.0
+    assert type(model.credit_breakdown.total_credits) is float
+    assert model.credit_breakdown.provider_managed is True
+
+
+@pytest.mark.parametrize(
+    ("received", "problem"),
+    [
+        ({}, "required, missing"),
+        ({"id": None}, "required, null"),
+        ({"id": 12}, "expected str, got int"),
+    ],
+)
+def test_a_required_field_missing_null_or_unfit_reads_none_and_the_record_is_kept(
+    received: dict[str, Any], problem: str
+) -> None:
+    model = Session.from_dict({**received, "status": "done"})
+    assert model.id is None
+    assert model.status == "done"
+    assert model.model_invalid_fields["id"].problem == problem
+    assert model.model_invalid_fields["id"].value == received.get("id")
+    assert model.to_dict() == {**received, "status": "done"}
+
+
+def test_one_odd_record_does_not_cost_the_page() -> None:
+    page = SessionListResponse.from_dict(
+        {"data": {"callSessions": [{"id": "a"}, {"id": None, "durationSec": "n/a"}, {"id": "c"}]}}
+    )
+    assert page.data is not None
+    assert page.data.call_sessions is not None
+    assert [session.id for session in page.data.call_sessions] == ["a", None, "c"]
+    found = [(where, field.name) for where, _, field in find_invalid(page)]
+    assert found == [("data.callSessions[1]", "id"), ("data.callSessions[1]", "duration_sec")]
 
 
 def test_a_hand_built_model_writes_its_set_fields_then_its_extra_keys() -> None:
@@ -189,6 +264,7 @@ def test_an_unknown_field_kind_is_a_bug_in_the_generator() -> None:
         v: Any = None
         additional_properties: dict[str, Any] = attrs.field(init=False, factory=dict)
         _received: Any = attrs.field(init=False, default=None, eq=False)
+        _invalid: Any = attrs.field(init=False, default=None, eq=False)
 
     with pytest.raises(ValueError, match="unknown field kind 'mystery'"):
         Odd(v=1).to_dict()
@@ -199,15 +275,35 @@ def test_an_unknown_field_kind_is_a_bug_in_the_generator() -> None:
     [
         ("2026-11-24T16:02:11Z", datetime.datetime(2026, 11, 24, 16, 2, 11, tzinfo=datetime.UTC)),
         ("2026-11-24T18:58:03+05:30", datetime.datetime(2026, 11, 24, 18, 58, 3, tzinfo=IST)),
-        ("2026-11-24T18:58:03", datetime.datetime(2026, 11, 24, 18, 58, 3)),  # naive: accepted as is
+        ("2026-11-24T18:58:03", "2026-11-24T18:58:03"),  # no timezone: reading it as UTC would be a guess
+        ("0000-00-00 00:00:00", "0000-00-00 00:00:00"),
+        ("2016-12-31T23:59:60Z", "2016-12-31T23:59:60Z"),  # a leap second: Python has none
         ("yesterday", "yesterday"),
         ("", ""),
     ],
 )
-def test_parse_datetime_is_liberal(text: str, expected: Any) -> None:
+def test_parse_datetime_gives_aware_datetimes_or_the_text(text: str, expected: Any) -> None:
     assert parse_datetime(text) == expected
 
 
 def test_parse_date_is_liberal() -> None:
     assert parse_date("2026-11-24") == datetime.date(2026, 11, 24)
     assert parse_date("24/11/2026") == "24/11/2026"
+
+
+@pytest.mark.parametrize(
+    ("body", "error"),
+    [
+        ({}, KeyError),
+        ({"data": None}, TypeError),
+        ({"data": {}}, KeyError),
+        ({"data": {"callSessions": None}}, TypeError),
+        ({"data": {"callSessions": [1]}}, TypeError),
+        ({"data": {"callSessions": {"id": "x"}}}, TypeError),
+    ],
+)
+def test_a_broken_envelope_is_an_error_not_a_record_with_a_field_that_did_not_fit(
+    body: dict[str, Any], error: type[Exception]
+) -> None:
+    with pytest.raises(error):
+        SessionListResponse.from_dict(body)

@@ -64,6 +64,7 @@ from ._exceptions import (
     error_class_for_status,
 )
 from ._identity import ClientIdentity, SecurityScheme
+from ._models import find_invalid
 from ._operations import RequestOptions
 from ._secrets import SENSITIVE_HEADERS, Redactor, Secret, display_url, masked_header_items, redact_http_logs
 from ._transport import (
@@ -201,6 +202,7 @@ class BaseClient:
         allow_insecure_http: bool,
         identity: ClientIdentity,
         max_response_bytes: int,
+        strict_responses: bool = False,
     ) -> None:
         self.identity = identity
         self._secrets: dict[str, Secret] = {}
@@ -252,6 +254,9 @@ class BaseClient:
                 shown = self._secret_header_name(name)
                 raise ValueError(f"default_headers must not set {shown}: {self._credential_advice(name)}")
         self._allow_insecure_http = allow_insecure_http
+        if not isinstance(strict_responses, bool):
+            raise TypeError(f"strict_responses must be a bool, got {type(strict_responses).__name__}")
+        self.strict_responses = strict_responses
         # Tests replace these to observe backoff without sleeping or randomness.
         self._random: Callable[[], float] = random.random
         _configure_logging_from_env(identity.log_env_var)
@@ -260,7 +265,11 @@ class BaseClient:
         return f"{type(self).__name__}(base_url={self._display_base_url!r}, max_retries={self.max_retries})"
 
     def with_options(
-        self, *, timeout: TimeoutTypes | NotGiven = NOT_GIVEN, max_retries: int | NotGiven = NOT_GIVEN
+        self,
+        *,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        strict_responses: bool | NotGiven = NOT_GIVEN,
     ) -> Self:
         """A copy of this client with other settings, sharing its connection pool (closing the copy
         leaves the pool open; closing this client closes it for both)."""
@@ -271,6 +280,10 @@ class BaseClient:
             clone.timeout = _as_timeout(timeout, "timeout")
         if not isinstance(max_retries, NotGiven):
             clone.max_retries = _as_max_retries(max_retries, "max_retries")
+        if not isinstance(strict_responses, NotGiven):
+            if not isinstance(strict_responses, bool):
+                raise TypeError(f"strict_responses must be a bool, got {type(strict_responses).__name__}")
+            clone.strict_responses = strict_responses
         clone._closes_pool = False
         return clone
 
@@ -520,7 +533,7 @@ class BaseClient:
         neither the decoded body nor the parser's unredacted exception (see decode_json)."""
         data = self.decode_json(response)
         try:
-            return _Parsed(parse(data))
+            parsed = parse(data)
         except Exception as failure:  # the generated parsers raise KeyError, TypeError, ValueError, ...
             redacted = self._redactor(f"{type(failure).__name__}: {failure}")
             mismatch = self._validation_error(
@@ -530,6 +543,18 @@ class BaseClient:
             mismatch.__cause__ = _sanitized(failure, self._redactor)
             mismatch.__suppress_context__ = True
             return mismatch
+        if self.strict_responses:
+            # The values themselves are not quoted: a field may echo a credential, and the body
+            # excerpt (redacted) already shows what was received.
+            for where, record, field in find_invalid(getattr(parsed, "body", parsed)):
+                identity = getattr(record, "id", None)
+                named = f" (id {identity!r})" if isinstance(identity, str | int) and len(str(identity)) <= 80 else ""
+                return self._validation_error(
+                    f"strict_responses: the record at {where or 'the top level'}{named}: field {field.wire_name!r} "
+                    f"({field.name}): {field.problem}",
+                    response,
+                )
+        return _Parsed(parsed)
 
     def _validation_error(self, message: str, response: httpx.Response) -> APIResponseValidationError:
         # The whole body is redacted before the excerpt is cut: cut first, a credential echoed

@@ -418,6 +418,13 @@ def _connection_params(identity: ClientIdentity | None = None) -> list[click.Par
             default=False,
             help="Allow a plain-http --base-url to a host other than this machine (the key travels unencrypted).",
         ),
+        click.Option(
+            ["--strict-responses"],
+            is_flag=True,
+            default=False,
+            help="Fail (exit as an API error) on a response field whose value does not fit its documented type, "
+            "naming the record and field, instead of reading it as empty.",
+        ),
     ]
 
 
@@ -455,6 +462,8 @@ def _make_client(
         "base_url": values.get("base_url"),
         "allow_insecure_http": bool(values.get("allow_insecure_http")),
     }
+    if values.get("strict_responses"):
+        settings["strict_responses"] = True
     if values.get("timeout") is not None:
         settings["timeout"] = values["timeout"]
     if values.get("max_retries") is not None:

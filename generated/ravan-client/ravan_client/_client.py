@@ -71,6 +71,10 @@ class RavanClient(SyncAPIClient):
         transport: An httpx transport for a client this object creates (tests, custom routing).
         max_response_bytes: The largest response body accepted, once decoded (default 64 MiB);
             a larger one raises `ResponseTooLargeError` without being read further.
+        strict_responses: False (default): a response field whose value does not fit its type
+            reads None and is listed in the record's `model_invalid_fields`, and the other records
+            of a page are kept. True: such a response raises `APIResponseValidationError` naming
+            the record and the field.
 
     """
 
@@ -86,6 +90,7 @@ class RavanClient(SyncAPIClient):
         transport: httpx.BaseTransport | None = None,
         allow_insecure_http: bool = False,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        strict_responses: bool = False,
     ) -> None:
         super().__init__(
             http_client=http_client,
@@ -100,6 +105,7 @@ class RavanClient(SyncAPIClient):
             allow_insecure_http=allow_insecure_http,
             identity=IDENTITY,
             max_response_bytes=max_response_bytes,
+            strict_responses=strict_responses,
         )
 
     @cached_property
@@ -131,6 +137,10 @@ class AsyncRavanClient(AsyncAPIClient):
         transport: An httpx transport for a client this object creates (tests, custom routing).
         max_response_bytes: The largest response body accepted, once decoded (default 64 MiB);
             a larger one raises `ResponseTooLargeError` without being read further.
+        strict_responses: False (default): a response field whose value does not fit its type
+            reads None and is listed in the record's `model_invalid_fields`, and the other records
+            of a page are kept. True: such a response raises `APIResponseValidationError` naming
+            the record and the field.
 
     """
 
@@ -146,6 +156,7 @@ class AsyncRavanClient(AsyncAPIClient):
         transport: httpx.AsyncBaseTransport | None = None,
         allow_insecure_http: bool = False,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        strict_responses: bool = False,
     ) -> None:
         super().__init__(
             http_client=http_client,
@@ -160,6 +171,7 @@ class AsyncRavanClient(AsyncAPIClient):
             allow_insecure_http=allow_insecure_http,
             identity=IDENTITY,
             max_response_bytes=max_response_bytes,
+            strict_responses=strict_responses,
         )
 
     @cached_property

@@ -9,6 +9,7 @@ import datetime
 from collections.abc import Mapping
 from typing import Any, Literal
 
+from ._models import present
 from ._operations import OperationSpec, Parameter
 from ._pagination import (
     AsyncPager,
@@ -58,7 +59,7 @@ _CALL_SESSIONS_LIST_PAGES: Pagination[CallSessionListResponse, CallSession] = Pa
     page_parameter="page",
     first_page=1,
     parse=CallSessionListResponse.from_dict,
-    items=lambda body: body.data.call_sessions,
+    items=lambda body: present(present(body.data).call_sessions),
     item_key=lambda item: item.id,
     items_path=("data", "callSessions"),
 )

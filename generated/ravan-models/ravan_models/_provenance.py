@@ -6,7 +6,7 @@ SPEC_SHA256: Final = "0c0a91d84353317e5e85a1d6b751fda643ff65dd58747f5e5b9db37147
 """sha256 of the spec/openapi.yaml this package was generated from."""
 SPEC_VERSION: Final = "2.0.0"
 """The spec's info.version."""
-INPUTS_SHA256: Final = "ee29c6f32975a91980f4be0e500447cb56dc4130fe44b5cc485c06db68ba8c16"
+INPUTS_SHA256: Final = "59ac525b245b8e6561c143b09225230ddb2026cffa0a8b36c2ea049688bc7757"
 """sha256 over everything that shapes the code: spec, templates, runtime modules, generator versions."""
 GENERATORS: Final[dict[str, str]] = {
     "datamodel-code-generator": "0.89.0",

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import ConfigDict, Field
+from pydantic import AwareDatetime, ConfigDict, Field
 
 from ravan_models._base import WireModel
 
@@ -25,7 +24,17 @@ class CallSession(WireModel):
     model_config = ConfigDict(
         extra="allow",
     )
-    id: str
+    __ravan_required__ = frozenset(
+        {
+            "id",
+        }
+    )
+    __ravan_not_null__ = frozenset(
+        {
+            "id",
+        }
+    )
+    id: str | None = None
     """
     The call session's unique ID. A plain string: the vendor does not promise a UUID.
     """
@@ -93,11 +102,11 @@ class CallSession(WireModel):
     """
     Measured response latency of the agent in milliseconds; null until measured.
     """
-    started_at: Annotated[datetime | None, Field(alias="startedAt")] = None
+    started_at: Annotated[AwareDatetime | None, Field(alias="startedAt")] = None
     """
     When the call started (ISO 8601).
     """
-    ended_at: Annotated[datetime | None, Field(alias="endedAt")] = None
+    ended_at: Annotated[AwareDatetime | None, Field(alias="endedAt")] = None
     """
     When the call ended (ISO 8601); null while the call is running.
     """
@@ -105,7 +114,7 @@ class CallSession(WireModel):
     """
     Length of the call in seconds; null while the call is running.
     """
-    created_at: Annotated[datetime | None, Field(alias="createdAt")] = None
+    created_at: Annotated[AwareDatetime | None, Field(alias="createdAt")] = None
     """
     When the record was created (ISO 8601).
     """
@@ -136,6 +145,21 @@ class CallSessionListData(WireModel):
     model_config = ConfigDict(
         extra="allow",
     )
+    __ravan_envelope__ = frozenset(
+        {
+            "callSessions",
+        }
+    )
+    __ravan_required__ = frozenset(
+        {
+            "call_sessions",
+        }
+    )
+    __ravan_not_null__ = frozenset(
+        {
+            "call_sessions",
+        }
+    )
     call_sessions: Annotated[list[CallSession], Field(alias="callSessions")]
     """
     This page's call sessions. Shorter than `page_size`, or empty, on the last page.
@@ -149,6 +173,11 @@ class CallSessionListResponse(WireModel):
 
     model_config = ConfigDict(
         extra="allow",
+    )
+    __ravan_envelope__ = frozenset(
+        {
+            "data",
+        }
     )
     success: bool | None = None
     """

@@ -2,12 +2,14 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
+from operator import itemgetter as _itemgetter
+from types import NoneType
 from typing import Any, ClassVar, Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._models import WireModel
+from .._models import InvalidField, WireModel
 
 _parse_datetime = datetime.datetime.fromisoformat
 
@@ -23,7 +25,7 @@ class CallSession(WireModel):
     before. Keys not listed here are allowed and kept.
 
     Attributes:
-        id (str): The call session's unique ID. A plain string: the vendor does not promise a UUID.
+        id (str | None): The call session's unique ID. A plain string: the vendor does not promise a UUID.
         agent_id (str | None): ID of the agent that handled the call.
         organization_id (str | None): ID of the organization that owns the call.
         room_id (str | None): ID of the media room; absent when the call never connected.
@@ -67,36 +69,77 @@ class CallSession(WireModel):
     """
 
     _wire_fields: ClassVar[tuple[tuple[str, str, str], ...]] = (
-        ("id", "id", "value"),
-        ("agentId", "agent_id", "value"),
-        ("organizationId", "organization_id", "value"),
-        ("roomId", "room_id", "value"),
-        ("callerNumber", "caller_number", "value"),
-        ("calleeNumber", "callee_number", "value"),
-        ("callerName", "caller_name", "value"),
-        ("callerEmail", "caller_email", "value"),
-        ("channel", "channel", "value"),
-        ("status", "status", "value"),
-        ("summary", "summary", "value"),
-        ("metadata", "metadata", "value"),
-        ("errorMessage", "error_message", "value"),
-        ("disconnectReason", "disconnect_reason", "value"),
-        ("promptDynamicVariables", "prompt_dynamic_variables", "value"),
-        ("extractDynamicVariables", "extract_dynamic_variables", "value"),
-        ("callLatencyMs", "call_latency_ms", "value"),
+        ("id", "id", "str"),
+        ("agentId", "agent_id", "str"),
+        ("organizationId", "organization_id", "str"),
+        ("roomId", "room_id", "str"),
+        ("callerNumber", "caller_number", "str"),
+        ("calleeNumber", "callee_number", "str"),
+        ("callerName", "caller_name", "str"),
+        ("callerEmail", "caller_email", "str"),
+        ("channel", "channel", "str"),
+        ("status", "status", "str"),
+        ("summary", "summary", "str"),
+        ("metadata", "metadata", "object"),
+        ("errorMessage", "error_message", "str"),
+        ("disconnectReason", "disconnect_reason", "str"),
+        ("promptDynamicVariables", "prompt_dynamic_variables", "object"),
+        ("extractDynamicVariables", "extract_dynamic_variables", "object"),
+        ("callLatencyMs", "call_latency_ms", "int"),
         ("startedAt", "started_at", "datetime"),
         ("endedAt", "ended_at", "datetime"),
-        ("durationSec", "duration_sec", "value"),
+        ("durationSec", "duration_sec", "int"),
         ("createdAt", "created_at", "datetime"),
-        ("recordingUrl", "recording_url", "value"),
-        ("costTotal", "cost_total", "value"),
-        ("agentName", "agent_name", "value"),
-        ("postCallAnalysisResult", "post_call_analysis_result", "value"),
-        ("creditBreakdown", "credit_breakdown", "model"),
+        ("recordingUrl", "recording_url", "str"),
+        ("costTotal", "cost_total", "str"),
+        ("agentName", "agent_name", "str"),
+        ("postCallAnalysisResult", "post_call_analysis_result", "object"),
+        ("creditBreakdown", "credit_breakdown", "model:CreditBreakdown"),
     )
     _wire_names: ClassVar[frozenset[str]] = frozenset(name for name, _, _ in _wire_fields)
+    _required_fields: ClassVar[frozenset[str]] = frozenset(
+        {
+            "id",
+        }
+    )
+    _not_null: ClassVar[frozenset[str]] = frozenset(
+        {
+            "id",
+        }
+    )
+    # The fast path of from_dict: every key present (one C call), every value of its exact type.
+    _get_all: ClassVar[Any] = staticmethod(_itemgetter(*(name for name, _, _ in _wire_fields)))
+    _good_types: ClassVar[set[tuple[type, ...]]] = set()
+    _fast_types: ClassVar[tuple[Any, ...]] = (
+        frozenset({str}),
+        frozenset({str, NoneType}),
+        frozenset({str, NoneType}),
+        frozenset({str, NoneType}),
+        frozenset({str, NoneType}),
+        frozenset({str, NoneType}),
+        frozenset({str, NoneType}),
+        frozenset({str, NoneType}),
+        frozenset({str, NoneType}),
+        frozenset({str, NoneType}),
+        frozenset({str, NoneType}),
+        frozenset({dict, NoneType}),
+        frozenset({str, NoneType}),
+        frozenset({str, NoneType}),
+        frozenset({dict, NoneType}),
+        frozenset({dict, NoneType}),
+        frozenset({int, NoneType}),
+        frozenset({str, NoneType}),
+        frozenset({str, NoneType}),
+        frozenset({int, NoneType}),
+        frozenset({str, NoneType}),
+        frozenset({str, NoneType}),
+        frozenset({str, NoneType}),
+        frozenset({str, NoneType}),
+        frozenset({dict, NoneType}),
+        frozenset({dict, NoneType}),
+    )
 
-    id: str
+    id: str | None
     agent_id: str | None = None
     organization_id: str | None = None
     room_id: str | None = None
@@ -124,69 +167,121 @@ class CallSession(WireModel):
     credit_breakdown: CreditBreakdown | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
     _received: Mapping[str, Any] | None = _attrs_field(init=False, default=None, eq=False)
+    _invalid: dict[str, InvalidField] | None = _attrs_field(init=False, default=None, eq=False)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        """Parse the JSON object the server sent (liberal: see the module docstring of _models)."""
+        """Parse the JSON object the server sent (see the module docstring of _models)."""
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"CallSession must be a JSON object, got {type(src_dict).__name__}")
-        get = src_dict.get
-        started_at = get("startedAt")
-        if type(started_at) is str:
-            # Inline rather than a call per field: parsing is the hot path of every page.
-            try:
-                started_at = _parse_datetime(started_at)
-            except ValueError:
-                pass  # kept as received (liberal parsing)
-        ended_at = get("endedAt")
-        if type(ended_at) is str:
-            # Inline rather than a call per field: parsing is the hot path of every page.
-            try:
-                ended_at = _parse_datetime(ended_at)
-            except ValueError:
-                pass  # kept as received (liberal parsing)
-        created_at = get("createdAt")
-        if type(created_at) is str:
-            # Inline rather than a call per field: parsing is the hot path of every page.
-            try:
-                created_at = _parse_datetime(created_at)
-            except ValueError:
-                pass  # kept as received (liberal parsing)
-        credit_breakdown = get("creditBreakdown")
-        if type(credit_breakdown) is dict:
-            credit_breakdown = CreditBreakdown.from_dict(credit_breakdown)
+        # The fast path: every key present (one C call) and every value of a type known to fit
+        # (the tuple of types is checked once, then remembered). Anything else, and any value the
+        # steps below cannot read, takes the general parser, which decides field by field.
+        try:
+            values = cls._get_all(src_dict)
+            types = tuple(map(type, values))
+            if types not in cls._good_types and not cls._learn_types(types):
+                return cls._parse_checked(src_dict)
+            (
+                id,
+                agent_id,
+                organization_id,
+                room_id,
+                caller_number,
+                callee_number,
+                caller_name,
+                caller_email,
+                channel,
+                status,
+                summary,
+                metadata,
+                error_message,
+                disconnect_reason,
+                prompt_dynamic_variables,
+                extract_dynamic_variables,
+                call_latency_ms,
+                started_at,
+                ended_at,
+                duration_sec,
+                created_at,
+                recording_url,
+                cost_total,
+                agent_name,
+                post_call_analysis_result,
+                credit_breakdown,
+            ) = values
+            if started_at is not None:
+                # Only text Python reads as pydantic does (RFC 3339 with T and an offset or Z).
+                text = started_at
+                started_at = _parse_datetime(text)
+                if (
+                    started_at.tzinfo is None
+                    or text[10] != "T"
+                    or text[7] != "-"
+                    or text[13] != ":"
+                    or (text[-1] != "Z" and text[-6] not in "+-")
+                ):
+                    return cls._parse_checked(src_dict)
+            if ended_at is not None:
+                # Only text Python reads as pydantic does (RFC 3339 with T and an offset or Z).
+                text = ended_at
+                ended_at = _parse_datetime(text)
+                if (
+                    ended_at.tzinfo is None
+                    or text[10] != "T"
+                    or text[7] != "-"
+                    or text[13] != ":"
+                    or (text[-1] != "Z" and text[-6] not in "+-")
+                ):
+                    return cls._parse_checked(src_dict)
+            if created_at is not None:
+                # Only text Python reads as pydantic does (RFC 3339 with T and an offset or Z).
+                text = created_at
+                created_at = _parse_datetime(text)
+                if (
+                    created_at.tzinfo is None
+                    or text[10] != "T"
+                    or text[7] != "-"
+                    or text[13] != ":"
+                    or (text[-1] != "Z" and text[-6] not in "+-")
+                ):
+                    return cls._parse_checked(src_dict)
+            if credit_breakdown is not None:
+                credit_breakdown = CreditBreakdown.from_dict(credit_breakdown)
+        except (KeyError, ValueError, OverflowError, IndexError):
+            return cls._parse_checked(src_dict)
         # Positional, in the order attrs declares the fields (required first): faster than keywords.
         obj = cls(
-            src_dict["id"],
-            get("agentId"),
-            get("organizationId"),
-            get("roomId"),
-            get("callerNumber"),
-            get("calleeNumber"),
-            get("callerName"),
-            get("callerEmail"),
-            get("channel"),
-            get("status"),
-            get("summary"),
-            get("metadata"),
-            get("errorMessage"),
-            get("disconnectReason"),
-            get("promptDynamicVariables"),
-            get("extractDynamicVariables"),
-            get("callLatencyMs"),
+            id,
+            agent_id,
+            organization_id,
+            room_id,
+            caller_number,
+            callee_number,
+            caller_name,
+            caller_email,
+            channel,
+            status,
+            summary,
+            metadata,
+            error_message,
+            disconnect_reason,
+            prompt_dynamic_variables,
+            extract_dynamic_variables,
+            call_latency_ms,
             started_at,
             ended_at,
-            get("durationSec"),
+            duration_sec,
             created_at,
-            get("recordingUrl"),
-            get("costTotal"),
-            get("agentName"),
-            get("postCallAnalysisResult"),
+            recording_url,
+            cost_total,
+            agent_name,
+            post_call_analysis_result,
             credit_breakdown,
         )
         obj._received = src_dict
-        names = cls._wire_names
-        if not names.issuperset(src_dict):
+        if len(src_dict) != 26:  # every field's key is there: more keys are unknown ones
+            names = cls._wire_names
             obj.additional_properties = {key: value for key, value in src_dict.items() if key not in names}
         return obj
 

@@ -6,7 +6,7 @@ from typing import Any, ClassVar, Self
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._models import WireModel
+from .._models import InvalidField, WireModel
 
 
 @_attrs_define(repr=False)
@@ -18,19 +18,20 @@ class FreeFormObject(WireModel):
 
     _wire_fields: ClassVar[tuple[tuple[str, str, str], ...]] = ()
     _wire_names: ClassVar[frozenset[str]] = frozenset(name for name, _, _ in _wire_fields)
+    _required_fields: ClassVar[frozenset[str]] = frozenset({})
+    _not_null: ClassVar[frozenset[str]] = frozenset({})
 
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
     _received: Mapping[str, Any] | None = _attrs_field(init=False, default=None, eq=False)
+    _invalid: dict[str, InvalidField] | None = _attrs_field(init=False, default=None, eq=False)
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        """Parse the JSON object the server sent (liberal: see the module docstring of _models)."""
+        """Parse the JSON object the server sent (see the module docstring of _models)."""
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"FreeFormObject must be a JSON object, got {type(src_dict).__name__}")
-        # Positional, in the order attrs declares the fields (required first): faster than keywords.
         obj = cls()
         obj._received = src_dict
-        names = cls._wire_names
-        if not names.issuperset(src_dict):
-            obj.additional_properties = {key: value for key, value in src_dict.items() if key not in names}
+        if src_dict:
+            obj.additional_properties = dict(src_dict)
         return obj
