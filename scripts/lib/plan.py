@@ -70,6 +70,8 @@ MODEL_API_NAMES = frozenset(
 ) | frozenset(name for name in dir(__import__("pydantic").BaseModel) if not name.startswith("_"))
 IDEMPOTENT_METHODS = frozenset({"get", "head", "put", "delete", "options", "trace"})
 DEFAULT_TABLE_COLUMNS = 8
+JSON_MEDIA_TYPE = "application/json"
+FORM_MEDIA_TYPE = "application/x-www-form-urlencoded"
 # The page size `export` sends when the size parameter declares no maximum: the vendor documents
 # none; 100 is what APIs of this kind commonly accept (public code asks this one for more), and it
 # takes 5x fewer requests than the default of 20.
@@ -1100,14 +1102,23 @@ def _plan_body(document: OpenAPIDocument, operation: Operation) -> BodyPlan | No
         return None
     body, _ = found
     where = f"{operation.label}, request body"
-    media = document.json_media(body.get("content"))
+    content = body.get("content") or {}
+    media = document.json_media(content)
+    form = False
     if media is None:
-        raise PlanError(f"{where}: only JSON request bodies are supported, got {', '.join(body['content'])}")
-    media_type = next(k for k in body["content"] if body["content"][k] is media or body["content"][k] == media)
+        form_type = next((k for k in content if str(k).split(";")[0].strip().lower() == FORM_MEDIA_TYPE), None)
+        if form_type is None:
+            raise PlanError(
+                f"{where}: only JSON and form-urlencoded request bodies are supported, got {', '.join(content)}"
+            )
+        media, form = content[form_type] or {}, True
+    media_type = FORM_MEDIA_TYPE if form else JSON_MEDIA_TYPE
     schema_node = media.get("schema", {})
     rule = value_rule(document, schema_node, where=where)
     required = bool(body.get("required"))
     schema = document.normalize(schema_node, where=where)
+    if form and (rule.kind != "object" or not schema.properties):
+        raise PlanError(f"{where}: a form-urlencoded body must be an object with properties")
     if rule.kind != "object" or not schema.properties:
         argument = ArgumentPlan(
             wire_name="body",
@@ -1118,12 +1129,19 @@ def _plan_body(document: OpenAPIDocument, operation: Operation) -> BodyPlan | No
             description=str(body.get("description") or schema.description or "The request body.").strip(),
             null_is_sent=rule.nullable,
         )
-        return BodyPlan(str(media_type), required, False, (argument,), rule.check)
+        return BodyPlan(media_type, required, False, (argument,), rule.check)
     arguments = []
     for name, property_node in schema.properties.items():
         property_where = f"{where}, property {name!r}"
         property_rule = value_rule(document, property_node, where=property_where)
         property_schema = document.normalize(property_node, where=property_where)
+        if form and (
+            property_rule.kind in ("object", "any")
+            or (property_rule.item and property_rule.item.kind in ("object", "array", "any"))
+        ):
+            raise PlanError(
+                f"{property_where}: a form field must be a value or a list of values, not {property_rule.kind}"
+            )
         arguments.append(
             ArgumentPlan(
                 wire_name=name,
@@ -1138,7 +1156,7 @@ def _plan_body(document: OpenAPIDocument, operation: Operation) -> BodyPlan | No
                 example=_example_of({}, property_schema),
             )
         )
-    return BodyPlan(str(media_type), required, True, tuple(arguments), rule.check)
+    return BodyPlan(media_type, required, True, tuple(arguments), rule.check)
 
 
 def _success_status(operation: Operation) -> int:

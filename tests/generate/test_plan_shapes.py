@@ -230,7 +230,7 @@ def test_a_body_that_is_not_json_stops_generation_naming_the_operation() -> None
     )
     message = plan_error(spec)
     assert "POST /things (upload)" in message
-    assert "only JSON request bodies" in message
+    assert "only JSON and form-urlencoded request bodies" in message
 
 
 def test_a_body_property_named_like_a_parameter_stops_generation_naming_both() -> None:
@@ -673,3 +673,52 @@ def test_operators_in_parameter_names_are_words_so_range_filters_stay_apart() ->
         ("price_gte", "Price>="),
         ("ids", "ids[]"),
     ]
+
+
+def test_a_form_urlencoded_body_is_flattened_keyword_arguments_sent_as_a_form() -> None:
+    # Every write of a large telephony API (issue 18, item 5).
+    schema = {
+        "type": "object",
+        "required": ["To"],
+        "properties": {
+            "To": {"type": "string"},
+            "StatusCallbackEvent": {"type": "array", "items": {"type": "string"}},
+            "Record": {"type": "boolean"},
+        },
+    }
+    spec = spec_with(
+        {
+            "/Calls": {
+                "post": {
+                    "operationId": "createCall",
+                    "requestBody": {"content": {"application/x-www-form-urlencoded": {"schema": schema}}},
+                }
+            }
+        }
+    )
+    body = plan_of_spec(spec).operations[0].body
+    assert body is not None
+    assert body.media_type == "application/x-www-form-urlencoded"
+    assert [(a.python_name, a.wire_name, a.required) for a in body.arguments] == [
+        ("to", "To", True),
+        ("status_callback_event", "StatusCallbackEvent", False),
+        ("record", "Record", False),
+    ]
+    assert "media_type='application/x-www-form-urlencoded'," in render(spec, "resources.py.jinja")
+
+
+def test_a_form_field_holding_an_object_stops_generation_naming_it() -> None:
+    schema = {"type": "object", "properties": {"Nested": {"type": "object", "properties": {"a": {"type": "string"}}}}}
+    spec = spec_with(
+        {
+            "/Calls": {
+                "post": {
+                    "operationId": "createCall",
+                    "requestBody": {"content": {"application/x-www-form-urlencoded": {"schema": schema}}},
+                }
+            }
+        }
+    )
+    message = plan_error(spec)
+    assert "POST /Calls (createCall)" in message
+    assert "'Nested'" in message

@@ -430,3 +430,21 @@ async def test_async_extra_query_naming_a_declared_parameter_is_refused(server: 
         with pytest.raises(TypeError, match="the page_size= argument"):
             client.sessions.list(extra_query={"page_size": 5})  # refused before it is awaited
     assert server.requests == []
+
+
+# --- form-urlencoded bodies (issue 18) ----------------------------------------------------------
+
+
+def test_a_form_body_is_sent_as_form_fields(answered: Harness) -> None:
+    from dataclasses import replace
+
+    from ravan_runtime._operations import FORM_MEDIA_TYPE
+
+    form = replace(CREATE_SESSION, body=replace(CREATE_SESSION.body, media_type=FORM_MEDIA_TYPE))
+    options = form.build({"name": "café & co", "priority": 2, "labels": ["a", "b"], "note": None})
+    answered.client.call(options, lambda body: body)
+    request = answered.server.requests[0]
+    assert request.headers["Content-Type"] == "application/x-www-form-urlencoded"
+    # Arrays repeat their key, null is left out, text is percent-encoded as UTF-8.
+    assert request.content == b"name=caf%C3%A9+%26+co&priority=2&labels=a&labels=b"
+    assert request.headers["X-Api-Key"] == API_KEY

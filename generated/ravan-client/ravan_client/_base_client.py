@@ -46,6 +46,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, Self, TypeVar
+from urllib.parse import urlencode
 
 import anyio
 import httpx
@@ -65,7 +66,7 @@ from ._exceptions import (
 )
 from ._identity import ClientIdentity, SecurityScheme
 from ._models import find_invalid
-from ._operations import RequestOptions
+from ._operations import FORM_MEDIA_TYPE, RequestOptions, form_fields
 from ._secrets import SENSITIVE_HEADERS, Redactor, Secret, display_url, masked_header_items, redact_http_logs
 from ._transport import (
     Attempt,
@@ -304,7 +305,10 @@ class BaseClient:
                 self._urls[options.path] = url
         headers = {**self._default_headers, "Accept": "application/json", **options.headers}
         content: bytes | None = None
-        if options.json_body is not NOT_GIVEN:
+        if options.json_body is not NOT_GIVEN and options.body_media_type == FORM_MEDIA_TYPE:
+            content = urlencode(form_fields(options.json_body)).encode("ascii")
+            headers["Content-Type"] = FORM_MEDIA_TYPE
+        elif options.json_body is not NOT_GIVEN:
             content = json.dumps(options.json_body, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode()
             headers["Content-Type"] = "application/json"
         headers.update(self._credential_headers(options.security))

@@ -45,15 +45,38 @@ class Parameter:
     required: bool = False
 
 
+JSON_MEDIA_TYPE = "application/json"
+FORM_MEDIA_TYPE = "application/x-www-form-urlencoded"
+
+
+def form_fields(payload: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """A flattened body's JSON-ready values as form fields: arrays repeat their key (OpenAPI's
+    form style, exploded), booleans are `true`/`false`, null is left out."""
+    fields: list[tuple[str, str]] = []
+    for name, value in payload.items():
+        for item in value if isinstance(value, list) else [value]:
+            if item is None:
+                continue
+            if isinstance(item, bool):
+                fields.append((name, "true" if item else "false"))
+            elif isinstance(item, dict | list):
+                raise TypeError(f"{name}: a form field holds text, not {type(item).__name__}")
+            else:
+                fields.append((name, str(item)))
+    return fields
+
+
 @dataclass(frozen=True)
 class BodySpec:
-    """A JSON request body. Flattened: each property is a keyword argument (`properties` maps
-    Python names to wire names); otherwise the whole body is the one argument `body`."""
+    """A request body. Flattened: each property is a keyword argument (`properties` maps Python
+    names to wire names); otherwise the whole body is the one argument `body`. Sent as JSON, or
+    as `application/x-www-form-urlencoded` when `media_type` says so (flattened only)."""
 
     rule: Rule
     flattened: bool
     properties: tuple[tuple[str, str], ...] = ()
     required: bool = True
+    media_type: str = JSON_MEDIA_TYPE
 
 
 @dataclass(frozen=True)
@@ -65,6 +88,8 @@ class RequestOptions:
     params: tuple[tuple[str, Any], ...] = ()
     headers: Mapping[str, str] = field(default_factory=dict)
     json_body: Any = NOT_GIVEN
+    body_media_type: str = "application/json"
+    """How json_body travels: JSON, or form-urlencoded (its keys and values as form fields)."""
     timeout: TimeoutTypes | NotGiven = NOT_GIVEN
     max_retries: int | NotGiven = NOT_GIVEN
     retry_after_send: bool = True
@@ -150,6 +175,7 @@ class OperationSpec:
             params=tuple(params),
             headers=headers,
             json_body=json_body,
+            body_media_type=self.body.media_type if self.body is not None else JSON_MEDIA_TYPE,
             timeout=timeout,
             max_retries=max_retries,
             retry_after_send=self.retry_after_send,
