@@ -440,6 +440,7 @@ def test_a_form_body_is_sent_as_form_fields(answered: Harness) -> None:
 
     from ravan_runtime._operations import FORM_MEDIA_TYPE
 
+    assert CREATE_SESSION.body is not None
     form = replace(CREATE_SESSION, body=replace(CREATE_SESSION.body, media_type=FORM_MEDIA_TYPE))
     options = form.build({"name": "café & co", "priority": 2, "labels": ["a", "b"], "note": None})
     answered.client.call(options, lambda body: body)
