@@ -245,7 +245,8 @@ class BodyPlan:
 class ResponsePlan:
     status: int
     kind: str
-    """object (a model), array (a list), empty (no body) or json (any JSON value, as received)."""
+    """object (a model), array (a list), empty (no body), json (any JSON value, as received),
+    bytes (a binary body: audio, a file) or text (text/*, XML)."""
     annotation: str
     """The method's return type."""
     parse: str
@@ -253,6 +254,8 @@ class ResponsePlan:
     model_imports: tuple[tuple[str, str], ...] = ()
     """(module, class) of the models the parse function uses."""
     item_annotation: str | None = None
+    accept: str = JSON_MEDIA_TYPE
+    """The media type asked for (the Accept header)."""
 
 
 @dataclass(frozen=True)
@@ -1179,9 +1182,11 @@ def _plan_response(
     if status == 204 or not response.get("content"):
         return ResponsePlan(status, "empty", "None", "")
     if media is None:
-        raise PlanError(
-            f"{operation.label}: the {status} response is {', '.join(response['content'])}; only JSON is supported"
-        )
+        media_type = str(next(iter(response["content"])))
+        base = media_type.split(";")[0].strip().lower()
+        if base.startswith("text/") or base.endswith("/xml") or base.endswith("+xml"):
+            return ResponsePlan(status, "text", "str", "", accept=media_type)
+        return ResponsePlan(status, "bytes", "bytes", "", accept=media_type)
     prop = _endpoint_response_prop(endpoint, status)
     if prop is None:
         return ResponsePlan(status, "json", "Any", "as_received")

@@ -722,3 +722,34 @@ def test_a_form_field_holding_an_object_stops_generation_naming_it() -> None:
     message = plan_error(spec)
     assert "POST /Calls (createCall)" in message
     assert "'Nested'" in message
+
+
+@pytest.mark.parametrize(
+    ("media_type", "kind", "annotation", "call"),
+    [
+        ("audio/mpeg", "bytes", "bytes", "call_bytes"),
+        ("application/octet-stream", "bytes", "bytes", "call_bytes"),
+        ("text/csv", "text", "str", "call_text"),
+        ("application/xml", "text", "str", "call_text"),
+    ],
+)
+def test_a_binary_or_text_response_is_bytes_or_str(media_type: str, kind: str, annotation: str, call: str) -> None:
+    # Recordings and exports (issue 18, item 5).
+    responses = {"200": {"description": "The file.", "content": {media_type: {"schema": {"type": "string"}}}}}
+    spec = spec_with(
+        {
+            "/recordings/{id}": {
+                "get": {
+                    "operationId": "getRecording",
+                    "responses": responses,
+                    "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
+                }
+            }
+        }
+    )
+    response = plan_of_spec(spec).operations[0].response
+    assert (response.kind, response.annotation, response.accept) == (kind, annotation, media_type)
+    code = render(spec, "resources.py.jinja")
+    assert f"accept={media_type!r}," in code
+    assert f"self._client.{call}(options)" in code
+    assert f"-> {annotation}:" in code

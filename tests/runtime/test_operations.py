@@ -449,3 +449,30 @@ def test_a_form_body_is_sent_as_form_fields(answered: Harness) -> None:
     # Arrays repeat their key, null is left out, text is percent-encoded as UTF-8.
     assert request.content == b"name=caf%C3%A9+%26+co&priority=2&labels=a&labels=b"
     assert request.headers["X-Api-Key"] == API_KEY
+
+
+@pytest.mark.parametrize("flavour", ["sync", "async"])
+def test_a_binary_response_comes_back_as_bytes_and_a_text_one_as_str(server: Server, flavour: str) -> None:
+    recording = OperationSpec(method="GET", path="/v1/recordings/r1", accept="audio/mpeg")
+    export = OperationSpec(method="GET", path="/v1/exports/e1", accept="text/csv")
+    audio = bytes(range(256))
+
+    def respond(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("r1"):
+            return httpx.Response(200, content=audio, headers={"Content-Type": "audio/mpeg"})
+        return httpx.Response(200, content="id,name\n1,Zoë\n".encode(), headers={"Content-Type": "text/csv"})
+
+    server.respond = respond
+    if flavour == "sync":
+        client = make_client(server).client
+        assert client.call_bytes(recording.build({})) == audio
+        assert client.call_text(export.build({})) == "id,name\n1,Zoë\n"
+    else:
+        import asyncio
+
+        async def both() -> tuple[bytes, str]:
+            async with make_async_client(server).client as client:
+                return await client.call_bytes(recording.build({})), await client.call_text(export.build({}))
+
+        assert asyncio.run(both()) == (audio, "id,name\n1,Zoë\n")
+    assert [request.headers["Accept"] for request in server.requests] == ["audio/mpeg", "text/csv"]

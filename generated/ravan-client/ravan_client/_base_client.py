@@ -303,7 +303,7 @@ class BaseClient:
             url = self.base_url.copy_with(raw_path=self.base_url.raw_path.rstrip(b"/") + options.path.encode("ascii"))
             if len(self._urls) < 256:  # paths with ids in them would grow it without bound
                 self._urls[options.path] = url
-        headers = {**self._default_headers, "Accept": "application/json", **options.headers}
+        headers = {**self._default_headers, "Accept": options.accept, **options.headers}
         content: bytes | None = None
         if options.json_body is not NOT_GIVEN and options.body_media_type == FORM_MEDIA_TYPE:
             content = urlencode(form_fields(options.json_body)).encode("ascii")
@@ -717,6 +717,14 @@ class SyncAPIClient(BaseClient):
         """Send; the response has no body to parse (204)."""
         self.request(options)
 
+    def call_bytes(self, options: RequestOptions) -> bytes:
+        """Send; the response body as bytes (a recording, an export: what is not JSON)."""
+        return self.request(options).content
+
+    def call_text(self, options: RequestOptions) -> str:
+        """Send; the response body as text, decoded by its charset (UTF-8 when it names none)."""
+        return _response_text(self.request(options))
+
     def _wait(self, seconds: float, cancellation: Cancellation | None) -> None:
         if cancellation is None:
             self._sleep(seconds)
@@ -840,6 +848,12 @@ class AsyncAPIClient(BaseClient):
 
     async def call_no_content(self, options: RequestOptions) -> None:
         await self.request(options)
+
+    async def call_bytes(self, options: RequestOptions) -> bytes:
+        return (await self.request(options)).content
+
+    async def call_text(self, options: RequestOptions) -> str:
+        return _response_text(await self.request(options))
 
     async def _attempt(
         self, http: httpx.AsyncClient, request: httpx.Request, timeout: httpx.Timeout | None, progress: _Progress
@@ -1142,3 +1156,12 @@ def _check_credential(argument: str, value: object, *, token: bool) -> None:
             f"{what} must be printable ASCII without spaces or surrounding whitespace "
             "(was it read from a file with its trailing newline?)."
         )
+
+
+def _response_text(response: httpx.Response) -> str:
+    """The body as text: its charset, else UTF-8 (httpx would guess), undecodable bytes replaced."""
+    charset = response.charset_encoding or "utf-8"
+    try:
+        return response.content.decode(charset, errors="replace")
+    except LookupError:  # a charset Python does not know
+        return response.content.decode("utf-8", errors="replace")

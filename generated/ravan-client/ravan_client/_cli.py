@@ -631,6 +631,14 @@ def _json_text(value: Any, *, indent: int | None = None, for_terminal: bool = Tr
 def _print_result(result: Any, command: Command) -> None:
     if command.response_kind == "empty":
         return
+    if command.response_kind in ("bytes", "text"):
+        # As received: a recording or an export goes to a file with `> FILE`.
+        data = result if isinstance(result, bytes) else str(result).encode("utf-8", errors="surrogateescape")
+        if command.response_kind == "bytes" and sys.stdout.isatty():
+            raise CliError("The answer is binary: redirect it to a file (`> FILE`).", EXIT_USAGE)
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
     value = _plain(result)
     sys.stdout.buffer.write(_json_text(value, indent=2) + b"\n")
     sys.stdout.flush()

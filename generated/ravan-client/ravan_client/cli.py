@@ -13,7 +13,7 @@ from ._provenance import SPEC_SHA256, SPEC_VERSION
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+g3683ff9bf3f6"
+__version__ = "2.0.0+g8f61559335cf"
 
 PROGRAM = Program(
     name="ravan-calls",

@@ -96,7 +96,7 @@ class Command:
     help: str
     options: tuple[Option, ...]
     response_kind: str
-    """object, array, empty or json: what a non-paginated command prints."""
+    """object, array, empty, json, bytes or text: what a non-paginated command prints."""
     paginated: bool = False
     export_name: str | None = None
     page_option: str | None = None

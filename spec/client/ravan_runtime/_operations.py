@@ -90,6 +90,8 @@ class RequestOptions:
     json_body: Any = NOT_GIVEN
     body_media_type: str = "application/json"
     """How json_body travels: JSON, or form-urlencoded (its keys and values as form fields)."""
+    accept: str = "application/json"
+    """The Accept header: the success response's media type."""
     timeout: TimeoutTypes | NotGiven = NOT_GIVEN
     max_retries: int | NotGiven = NOT_GIVEN
     retry_after_send: bool = True
@@ -117,6 +119,7 @@ class OperationSpec:
     retry_after_send: bool = True
     security: tuple[tuple[str, ...], ...] | None = None
     """The operation's own `security`, when it has one (see RequestOptions.security)."""
+    accept: str = "application/json"
 
     def build(
         self,
@@ -180,6 +183,7 @@ class OperationSpec:
             max_retries=max_retries,
             retry_after_send=self.retry_after_send,
             security=self.security,
+            accept=self.accept,
         )
 
     def _refuse_declared(
