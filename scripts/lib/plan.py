@@ -1184,7 +1184,7 @@ def _plan_response(
     if media is None:
         media_type = str(next(iter(response["content"])))
         base = media_type.split(";")[0].strip().lower()
-        if base.startswith("text/") or base.endswith("/xml") or base.endswith("+xml"):
+        if base.startswith("text/") or base.endswith(("/xml", "+xml")):
             return ResponsePlan(status, "text", "str", "", accept=media_type)
         return ResponsePlan(status, "bytes", "bytes", "", accept=media_type)
     prop = _endpoint_response_prop(endpoint, status)
