@@ -131,6 +131,13 @@ def main(argv: list[str] | None = None) -> int:
         help="the output directory (default: generated/); replaced only if scripts/generate made it",
     )
     parser.add_argument(
+        "--unsupported",
+        choices=("refuse", "skip"),
+        default="refuse",
+        help="an operation the generator cannot serve: refuse (the default: generation stops, naming it) "
+        "or skip (it is left out and listed, one line each; for documents written elsewhere)",
+    )
+    parser.add_argument(
         "--lint",
         choices=LINT_MODES,
         default="strict",
@@ -162,7 +169,7 @@ def main(argv: list[str] | None = None) -> int:
         umask = os.umask(0)
         os.umask(umask)
         staging.chmod(0o777 & ~umask)
-        generate_all(spec_path, staging)
+        generate_all(spec_path, staging, skip_unsupported=args.unsupported == "skip")
     except GenerationError as error:
         _remove_own(staging)
         print(f"error: {error}", file=sys.stderr)
@@ -300,7 +307,7 @@ def validate_spec(spec_path: Path, *, lint: str = "strict") -> None:
 # --- generation ------------------------------------------------------------------------------
 
 
-def generate_all(spec_path: Path, out: Path) -> None:
+def generate_all(spec_path: Path, out: Path, *, skip_unsupported: bool = False) -> None:
     spec_bytes = spec_path.read_bytes()
     raw_spec = yaml.safe_load(spec_bytes)
     try:
@@ -309,7 +316,7 @@ def generate_all(spec_path: Path, out: Path) -> None:
         raise GenerationError(f"the spec cannot describe a package: {error}") from None
 
     client_dir = out / CLIENT_PROJECT
-    plan = generate_client(spec_path, client_dir, raw_spec, provenance)
+    plan = generate_client(spec_path, client_dir, raw_spec, provenance, skip_unsupported=skip_unsupported)
     models_dir = out / MODELS_PROJECT
     generate_models(
         spec_path,
@@ -443,9 +450,14 @@ def client_settings() -> Mapping[str, Any]:
     return settings
 
 
-def plan_of(spec_path: Path, raw_spec: Mapping[str, Any], openapi: Any) -> ApiPlan:
+def plan_of(spec_path: Path, raw_spec: Mapping[str, Any], openapi: Any, *, skip_unsupported: bool = False) -> ApiPlan:
     try:
-        return build_plan(OpenAPIDocument(raw_spec, source=_shown(spec_path)), openapi, client_settings())
+        return build_plan(
+            OpenAPIDocument(raw_spec, source=_shown(spec_path)),
+            openapi,
+            client_settings(),
+            skip_unsupported=skip_unsupported,
+        )
     except (PlanError, SpecError) as error:
         raise GenerationError(f"the spec has a shape the generator does not support: {error}") from None
 
@@ -477,12 +489,19 @@ def template_globals(plan: ApiPlan, openapi: Any, provenance: Mapping[str, Any])
 
 
 def generate_client(
-    spec_path: Path, project_dir: Path, raw_spec: Mapping[str, Any], provenance: Mapping[str, Any]
+    spec_path: Path,
+    project_dir: Path,
+    raw_spec: Mapping[str, Any],
+    provenance: Mapping[str, Any],
+    *,
+    skip_unsupported: bool = False,
 ) -> ApiPlan:
     client_provenance = _package_provenance(provenance, CLIENT_PROJECT)
     config, openapi = load_generator_data(spec_path, raw_spec, project_dir)
     config.package_version_override = client_provenance["package_version"]
-    plan = plan_of(spec_path, raw_spec, openapi)
+    plan = plan_of(spec_path, raw_spec, openapi, skip_unsupported=skip_unsupported)
+    for reason in plan.skipped:
+        print(f"skipped: {reason}")
     project = models_only_project(openapi, config)
     prepare_client_templates(project.env, plan, openapi, client_provenance, raw_spec)
 

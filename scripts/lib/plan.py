@@ -418,6 +418,8 @@ class ApiPlan:
     resources: tuple[ResourcePlan, ...]
     top_level_commands: str | None
     """The resource attribute whose list/export are also top-level commands, if any."""
+    skipped: tuple[str, ...] = ()
+    """Operations left out (`--unsupported skip`), each as the one line that says why."""
 
     @property
     def envelope_fields(self) -> frozenset[tuple[str, str]]:
@@ -614,8 +616,15 @@ def _number_literal(value: float) -> str:
 # --- operations --------------------------------------------------------------------------------
 
 
-def build_plan(document: OpenAPIDocument, generator_data: Any, settings: Mapping[str, Any] | None = None) -> ApiPlan:
-    """The whole plan; raises PlanError on anything unsupported (the message names the operation)."""
+def build_plan(
+    document: OpenAPIDocument,
+    generator_data: Any,
+    settings: Mapping[str, Any] | None = None,
+    *,
+    skip_unsupported: bool = False,
+) -> ApiPlan:
+    """The whole plan; raises PlanError on anything unsupported (the message names the operation),
+    or, with `skip_unsupported`, leaves such an operation out and lists it in `ApiPlan.skipped`."""
     identity = client_identity(document, settings or {})
     api_key_header = next((s.header for s in identity.schemes if s.kind == "api-key-header"), None)
     endpoints = _endpoints_by_operation(generator_data)
@@ -623,14 +632,20 @@ def build_plan(document: OpenAPIDocument, generator_data: Any, settings: Mapping
     tags_described = {t["name"]: t.get("description", "") for t in document.raw.get("tags") or []}
 
     by_tag: dict[str, list[OperationPlan]] = {}
+    skipped: list[str] = []
     for operation in document.operations():
         tags = operation.raw.get("tags") or []
         if not tags:
             raise PlanError(f"{operation.label} has no tag: every operation belongs to the resource of its first tag")
         tag = str(tags[0])
-        by_tag.setdefault(tag, []).append(
-            _plan_operation(document, operation, tag, generator_data, endpoints, models, identity)
-        )
+        try:
+            planned = _plan_operation(document, operation, tag, generator_data, endpoints, models, identity)
+        except PlanError as error:
+            if not skip_unsupported:
+                raise
+            skipped.append(str(error))
+            continue
+        by_tag.setdefault(tag, []).append(planned)
 
     resources = []
     attributes: dict[str, str] = {}
@@ -687,6 +702,7 @@ def build_plan(document: OpenAPIDocument, generator_data: Any, settings: Mapping
         title=str(document.raw.get("info", {}).get("title", "API")),
         api_key_header=api_key_header,
         identity=identity,
+        skipped=tuple(skipped),
         resources=tuple(resources),
         top_level_commands=top_level_attribute,
     )

@@ -197,3 +197,51 @@ def test_an_open_operation_has_an_empty_requirement() -> None:
     schemes = {"bearer": {"type": "http", "scheme": "bearer"}}
     operation = plan_of_spec(_secured(schemes, [{"bearer": []}], [])).operations[0]
     assert operation.security == ((),)
+
+
+def test_with_unsupported_skip_an_operation_the_client_cannot_open_is_left_out_and_listed(
+    tmp_path: Path,
+) -> None:
+    import yaml
+
+    spec = yaml.safe_load(SPEC.read_text(encoding="utf-8"))
+    spec["paths"]["/query-only"] = {
+        "get": {
+            "operationId": "queryOnly",
+            "tags": ["health"],
+            "security": [{"queryKey": []}],
+            "responses": {"204": {"description": "ok"}},
+        }
+    }
+    spec_path = tmp_path / "openapi.yaml"
+    spec_path.write_text(yaml.safe_dump(spec), encoding="utf-8")
+    command = [sys.executable, str(GENERATE), "--spec", str(spec_path), "--lint", "off"]
+    refused = subprocess.run(
+        [*command, "--out", str(tmp_path / "refused")],
+        cwd=REPO_ROOT,
+        env=subprocess_env(),
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT_SECONDS,
+        check=False,
+    )
+    assert refused.returncode == 1, describe(refused)
+    assert "GET /query-only (queryOnly)" in refused.stderr
+    skipped = subprocess.run(
+        [*command, "--out", str(tmp_path / "out"), "--unsupported", "skip"],
+        cwd=REPO_ROOT,
+        env=subprocess_env(),
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT_SECONDS,
+        check=False,
+    )
+    assert skipped.returncode == 0, describe(skipped)
+    lines = [line for line in skipped.stdout.splitlines() if line.startswith("skipped: ")]
+    assert len(lines) == 1
+    assert "GET /query-only (queryOnly)" in lines[0]
+    assert "'queryKey'" in lines[0]
+    readme = (tmp_path / "out" / "ravan-client" / "README.md").read_text(encoding="utf-8")
+    assert "GET /query-only (queryOnly)" in readme
+    resources = (tmp_path / "out" / "ravan-client" / "ravan_client" / "resources.py").read_text(encoding="utf-8")
+    assert "query_only" not in resources
