@@ -30,6 +30,7 @@ from anyio.from_thread import BlockingPortal
 
 from ravan_client import AsyncPage, AsyncRavanClient, RavanClient, SyncPage
 from ravan_client._operations import RequestOptions
+from ravan_client._transport import OwnAsyncHttpClient, OwnHttpClient
 from ravan_client.models import CallSession
 from tests.faults.fault_server import FaultServer
 
@@ -147,11 +148,12 @@ class ClientUnderTest:
     def busy_connections(self) -> list[str]:
         """Connections of the client's pool that are neither idle nor closed, and requests the pool
         still counts as in flight."""
-        transport = self.client._http._transport
-        assert isinstance(transport, httpx.HTTPTransport | httpx.AsyncHTTPTransport)
-        pool = transport._pool
-        busy = [conn.info() for conn in pool.connections if not (conn.is_idle() or conn.is_closed())]
-        busy += [f"in-flight request {pool_request.request!r}" for pool_request in pool._requests]
+        http = self.client._http
+        assert isinstance(http, OwnHttpClient | OwnAsyncHttpClient)
+        busy: list[str] = []
+        for pool in http.pools:
+            busy += [conn.info() for conn in pool.connections if not (conn.is_idle() or conn.is_closed())]
+            busy += [f"in-flight request {pool_request.request!r}" for pool_request in pool._requests]
         return busy
 
     async def busy_connections_after_settling(self) -> list[str]:
