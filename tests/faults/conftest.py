@@ -149,9 +149,14 @@ class ClientUnderTest:
         """Connections of the client's pool that are neither idle nor closed, and requests the pool
         still counts as in flight."""
         http = self.client._http
-        assert isinstance(http, OwnHttpClient | OwnAsyncHttpClient)
+        if isinstance(http, OwnHttpClient | OwnAsyncHttpClient):
+            pools: list[Any] = list(http.pools)
+        else:  # a test's own httpx client: httpx's transport (reached privately, as only a test may)
+            transport = http._transport
+            assert isinstance(transport, httpx.HTTPTransport | httpx.AsyncHTTPTransport)
+            pools = [transport._pool]
         busy: list[str] = []
-        for pool in http.pools:
+        for pool in pools:
             busy += [conn.info() for conn in pool.connections if not (conn.is_idle() or conn.is_closed())]
             busy += [f"in-flight request {pool_request.request!r}" for pool_request in pool._requests]
         return busy

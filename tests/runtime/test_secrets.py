@@ -3,15 +3,29 @@
 from __future__ import annotations
 
 import json
+import logging
+import os
 import pickle
+import subprocess
+import sys
+from pathlib import Path
 from urllib.parse import quote, quote_plus
 
 import httpx
 import pytest
 from ravan_runtime._base_client import MaskingHeaders
-from ravan_runtime._secrets import MASK, SENSITIVE_HEADERS, Redactor, Secret, display_url, masked_header_items
+from ravan_runtime._secrets import (
+    HTTP_LOGGERS,
+    MASK,
+    SENSITIVE_HEADERS,
+    Redactor,
+    Secret,
+    _http_log_redaction,
+    display_url,
+    masked_header_items,
+)
 
-from tests.runtime.demo import API_KEY, Harness, json_response, session
+from tests.runtime.demo import API_KEY, DemoClient, Harness, json_response, session
 
 # A credential with every character that has another spelling in JSON or in a URL.
 AWKWARD = 'pa/ss"wo\\rd é+&='
@@ -113,3 +127,39 @@ def test_the_requests_the_client_sends_mask_their_headers(harness: Harness) -> N
     assert isinstance(sent.headers, MaskingHeaders)
     assert API_KEY not in repr(sent.headers)
     assert "cookie-456" not in repr(sent.headers)
+
+
+def test_importing_the_runtime_puts_no_filter_on_httpxs_loggers() -> None:
+    """Importing a module changes no logger: the redaction filter comes with the first client."""
+    check = (
+        "import logging, ravan_runtime._secrets, ravan_runtime._base_client\n"
+        "from ravan_runtime._secrets import HTTP_LOGGERS\n"
+        "assert all(not logging.getLogger(name).filters for name in HTTP_LOGGERS), 'a filter at import'\n"
+        "print('clean')\n"
+    )
+    spec_client = Path(__file__).resolve().parents[2] / "spec" / "client"
+    done = subprocess.run(
+        [sys.executable, "-c", check],
+        env={**os.environ, "PYTHONPATH": str(spec_client)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (done.returncode, done.stdout.strip()) == (0, "clean"), done.stderr
+
+
+def test_each_client_puts_the_redaction_filter_on_httpxs_loggers_once() -> None:
+    for name in HTTP_LOGGERS:  # as if no client had been made in this process yet
+        logging.getLogger(name).removeFilter(_http_log_redaction)
+    transport = httpx.MockTransport(lambda request: httpx.Response(204))
+    with (
+        DemoClient(api_key="first-key-0001", transport=transport),
+        DemoClient(api_key="second-key-02", transport=transport),
+    ):
+        for name in HTTP_LOGGERS:
+            assert logging.getLogger(name).filters.count(_http_log_redaction) == 1, name
+        record = logging.LogRecord(
+            "httpx", logging.DEBUG, __file__, 1, "echo %s %s", ("first-key-0001", "second-key-02"), None
+        )
+        assert logging.getLogger("httpx").filter(record)
+        assert record.getMessage() == f"echo {MASK} {MASK}"

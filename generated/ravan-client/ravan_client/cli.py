@@ -13,7 +13,7 @@ from ._provenance import SPEC_SHA256, SPEC_VERSION
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+ge86c6bdbde5e"
+__version__ = "2.0.0+g05b9a716716b"
 
 PROGRAM = Program(
     name="ravan-calls",
