@@ -50,6 +50,10 @@ busy for longer is a leak."""
 
 Flavor = Literal["sync", "async"]
 AnyPage = SyncPage[CallSession] | AsyncPage[CallSession]
+# Keys are printable ASCII without spaces; this one has the `/` that JSON may escape as `\/`.
+SLASHED_KEY = "sk-fault/suite/5f0c93e1d2a84b7c"
+"""The key of `mock_client`'s clients."""
+Handler = Callable[[httpx.Request], httpx.Response]
 
 
 @pytest.fixture(scope="session")
@@ -227,3 +231,11 @@ async def fault_client(
     finally:
         await under_test.close()
     assert server.wait_for_connections_closed(token) == 0, "the server still sees connections of this test open"
+
+
+def mock_client(flavor: Flavor, handler: Handler, **settings: Any) -> ClientUnderTest:
+    """A client (see `make_client`) whose server is `handler`, an `httpx.MockTransport`: for the
+    promises that need no socket (a careless server that echoes the key, impossible settings)."""
+    return make_client(
+        flavor, "https://api.ravan.ai", api_key=SLASHED_KEY, transport=httpx.MockTransport(handler), **settings
+    )

@@ -36,7 +36,7 @@ from ._pagination import AsyncPage, AsyncPager, SyncPage
 from ._provenance import GENERATORS, SPEC_SHA256, SPEC_VERSION
 from ._types import NOT_GIVEN, NotGiven
 
-__version__ = "2.0.0+g05b9a716716b"
+__version__ = "2.0.0+g7f27f6fc4177"
 
 __all__ = [
     "DEFAULT_BASE_URL",

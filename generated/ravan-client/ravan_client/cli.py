@@ -13,7 +13,7 @@ from ._provenance import SPEC_SHA256, SPEC_VERSION
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+g05b9a716716b"
+__version__ = "2.0.0+g7f27f6fc4177"
 
 PROGRAM = Program(
     name="ravan-calls",
