@@ -37,9 +37,16 @@ from tests.faults.fault_server import FaultServer
 API_KEY = "sk-fault-suite-5f0c93e1d2a84b7c"
 """Distinctive enough that finding it in any text is never a coincidence."""
 FAST_TIMEOUT = 0.3
-"""The per-attempt timeout of most fault tests: far below any stall, so a timeout is quick."""
+"""The per-attempt timeout of tests whose expected outcome is a timeout (a stall, a drip): far below
+any stall, so the timeout is quick. Never on a success path."""
 PATIENT_TIMEOUT = 10.0
-"""The timeout of tests whose server answers at once: long enough that a busy machine never times out."""
+"""The per-attempt timeout of every other test (`make_client`'s default): long enough that a busy
+machine never times out a server that answers at once."""
+CUT_MARGIN = 10.0
+"""The slack of an upper bound on a call that a timeout (or a cancellation) must cut short: far more
+than a busy machine adds, far less than the fault takes uncut (a stall holds for
+STALL_LIMIT_SECONDS, 30 s; a dripped head for over 80 s), so the bound tells cut from uncut and
+nothing else."""
 CLIENT_DEFAULT: Any = object()
 """Pass as a setting to `make_client` to leave that argument out and get the client's own default."""
 SETTLE_SECONDS = 5.0
@@ -175,11 +182,11 @@ class ClientUnderTest:
 
 
 def make_client(flavor: Flavor, base_url: str, *, real_sleep: bool = False, **settings: Any) -> ClientUnderTest:
-    """A client on `base_url` with the fault suite's defaults (the suite's key, FAST_TIMEOUT, no
+    """A client on `base_url` with the fault suite's defaults (the suite's key, PATIENT_TIMEOUT, no
     retries), overridable through `settings`. Backoff delays are recorded; with `real_sleep` they
     are also slept, with the real jitter, else they take no time and jitter is off. A setting
     given as CLIENT_DEFAULT is left out, so the client's own default applies."""
-    settings = {"api_key": API_KEY, "timeout": FAST_TIMEOUT, "max_retries": 0, **settings}
+    settings = {"api_key": API_KEY, "timeout": PATIENT_TIMEOUT, "max_retries": 0, **settings}
     settings = {name: value for name, value in settings.items() if value is not CLIENT_DEFAULT}
     if flavor == "sync":
         sync_client = RavanClient(base_url=base_url, **settings)

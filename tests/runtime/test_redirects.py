@@ -111,6 +111,27 @@ def test_a_same_origin_redirect_keeps_the_key_and_the_callers_authorization(serv
     assert second.headers["Authorization"] == "Bearer caller-token"
 
 
+@pytest.mark.parametrize("status", [302, 307])
+def test_a_same_origin_hop_sends_the_cookies_the_jar_holds_now_not_the_first_requests(
+    server: Server, status: int
+) -> None:
+    """The Cookie header is recomputed for every hop from the jar: a cookie the redirect itself sets
+    (a login's new session) goes with the next hop, and the first request's Cookie header, stale
+    by then, does not."""
+    server.responses = [
+        json_response(200, session("s1"), headers={"Set-Cookie": "sid=old; Path=/"}),
+        httpx.Response(status, headers={"Location": "/v2/sessions/s1", "Set-Cookie": "sid=new; Path=/"}),
+        ok(httpx.Request("GET", "/")),
+    ]
+    with make_client(server).client as client:
+        client.sessions.retrieve("s1")  # the jar now holds sid=old
+        client.sessions.retrieve("s1")
+    _, second, hop = server.requests
+    assert second.headers["Cookie"] == "sid=old"
+    assert hop.url.path == "/v2/sessions/s1"
+    assert hop.headers.get_list("Cookie") == ["sid=new"]
+
+
 @pytest.mark.parametrize(
     "location",
     [

@@ -534,8 +534,9 @@ LOGGING_SCRIPT = """
 import logging, sys, traceback
 logging.basicConfig(level=logging.DEBUG, stream=sys.stderr, format="%(name)s %(levelname)s %(message)s")
 from ravan_client import APIError, RavanClient
-for base_url in sys.argv[1:]:
-    with RavanClient(base_url=base_url, timeout=0.3, max_retries=1) as client:
+for argument in sys.argv[1:]:
+    timeout, base_url = argument.split(" ", 1)
+    with RavanClient(base_url=base_url, timeout=float(timeout), max_retries=1) as client:
         client._sleep = lambda seconds: None
         try:
             page = client.call_sessions.list()
@@ -558,8 +559,16 @@ def test_ravan_log_debug_in_a_fresh_process_never_prints_the_key(fault_server: F
         ("echo-key",),
         ("malformed-head", "status-line"),
     ]
-    base_urls = [fault_server.base_url(route[0], uuid.uuid4().hex, *route[1:]) for route in routes]
-    base_urls.append(fault_server.base_url("echo-credentials", uuid.uuid4().hex, host=f"user:{PASSWORD}@127.0.0.1"))
+    # A short timeout only where a timeout is the outcome wanted (the stall).
+    base_urls = [
+        f"{FAST_TIMEOUT if route[0] == 'stall-headers' else PATIENT_TIMEOUT} "
+        + fault_server.base_url(route[0], uuid.uuid4().hex, *route[1:])
+        for route in routes
+    ]
+    base_urls.append(
+        f"{PATIENT_TIMEOUT} "
+        + fault_server.base_url("echo-credentials", uuid.uuid4().hex, host=f"user:{PASSWORD}@127.0.0.1")
+    )
     environment = {
         **{name: value for name, value in os.environ.items() if not name.startswith(("RAVAN_", "AGNI_"))},
         "RAVAN_API_KEY": faults.API_KEY,
