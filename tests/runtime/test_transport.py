@@ -87,6 +87,8 @@ def test_every_proxy_the_environment_names_gets_a_pool_of_the_clients_own(monkey
         assert isinstance(http, OwnHttpClient)
         assert len(http.pools) == 2  # direct, and the proxy (NO_PROXY goes direct)
         assert all(isinstance(pool, httpcore.ConnectionPool) for pool in http.pools)
+        # Every route reads within the attempt's deadline (the backend is read privately: a test may).
+        assert all(isinstance(pool._network_backend, transport._DeadlineBackend) for pool in http.pools)
 
 
 def test_plain_http_gets_no_proxy_pool(monkeypatch: pytest.MonkeyPatch) -> None:
