@@ -30,15 +30,23 @@ from anyio.from_thread import BlockingPortal
 
 from ravan_client import AsyncPage, AsyncRavanClient, RavanClient, SyncPage
 from ravan_client._operations import RequestOptions
+from ravan_client._transport import OwnAsyncHttpClient, OwnHttpClient
 from ravan_client.models import CallSession
 from tests.faults.fault_server import FaultServer
 
 API_KEY = "sk-fault-suite-5f0c93e1d2a84b7c"
 """Distinctive enough that finding it in any text is never a coincidence."""
 FAST_TIMEOUT = 0.3
-"""The per-attempt timeout of most fault tests: far below any stall, so a timeout is quick."""
+"""The per-attempt timeout of tests whose expected outcome is a timeout (a stall, a drip): far below
+any stall, so the timeout is quick. Never on a success path."""
 PATIENT_TIMEOUT = 10.0
-"""The timeout of tests whose server answers at once: long enough that a busy machine never times out."""
+"""The per-attempt timeout of every other test (`make_client`'s default): long enough that a busy
+machine never times out a server that answers at once."""
+CUT_MARGIN = 10.0
+"""The slack of an upper bound on a call that a timeout (or a cancellation) must cut short: far more
+than a busy machine adds, far less than the fault takes uncut (a stall holds for
+STALL_LIMIT_SECONDS, 30 s; a dripped head for over 80 s), so the bound tells cut from uncut and
+nothing else."""
 CLIENT_DEFAULT: Any = object()
 """Pass as a setting to `make_client` to leave that argument out and get the client's own default."""
 SETTLE_SECONDS = 5.0
@@ -49,6 +57,10 @@ busy for longer is a leak."""
 
 Flavor = Literal["sync", "async"]
 AnyPage = SyncPage[CallSession] | AsyncPage[CallSession]
+# Keys are printable ASCII without spaces; this one has the `/` that JSON may escape as `\/`.
+SLASHED_KEY = "sk-fault/suite/5f0c93e1d2a84b7c"
+"""The key of `mock_client`'s clients."""
+Handler = Callable[[httpx.Request], httpx.Response]
 
 
 @pytest.fixture(scope="session")
@@ -147,11 +159,17 @@ class ClientUnderTest:
     def busy_connections(self) -> list[str]:
         """Connections of the client's pool that are neither idle nor closed, and requests the pool
         still counts as in flight."""
-        transport = self.client._http._transport
-        assert isinstance(transport, httpx.HTTPTransport | httpx.AsyncHTTPTransport)
-        pool = transport._pool
-        busy = [conn.info() for conn in pool.connections if not (conn.is_idle() or conn.is_closed())]
-        busy += [f"in-flight request {pool_request.request!r}" for pool_request in pool._requests]
+        http = self.client._http
+        if isinstance(http, OwnHttpClient | OwnAsyncHttpClient):
+            pools: list[Any] = list(http.pools)
+        else:  # a test's own httpx client: httpx's transport (reached privately, as only a test may)
+            transport = http._transport
+            assert isinstance(transport, httpx.HTTPTransport | httpx.AsyncHTTPTransport)
+            pools = [transport._pool]
+        busy: list[str] = []
+        for pool in pools:
+            busy += [conn.info() for conn in pool.connections if not (conn.is_idle() or conn.is_closed())]
+            busy += [f"in-flight request {pool_request.request!r}" for pool_request in pool._requests]
         return busy
 
     async def busy_connections_after_settling(self) -> list[str]:
@@ -164,11 +182,11 @@ class ClientUnderTest:
 
 
 def make_client(flavor: Flavor, base_url: str, *, real_sleep: bool = False, **settings: Any) -> ClientUnderTest:
-    """A client on `base_url` with the fault suite's defaults (the suite's key, FAST_TIMEOUT, no
+    """A client on `base_url` with the fault suite's defaults (the suite's key, PATIENT_TIMEOUT, no
     retries), overridable through `settings`. Backoff delays are recorded; with `real_sleep` they
     are also slept, with the real jitter, else they take no time and jitter is off. A setting
     given as CLIENT_DEFAULT is left out, so the client's own default applies."""
-    settings = {"api_key": API_KEY, "timeout": FAST_TIMEOUT, "max_retries": 0, **settings}
+    settings = {"api_key": API_KEY, "timeout": PATIENT_TIMEOUT, "max_retries": 0, **settings}
     settings = {name: value for name, value in settings.items() if value is not CLIENT_DEFAULT}
     if flavor == "sync":
         sync_client = RavanClient(base_url=base_url, **settings)
@@ -220,3 +238,11 @@ async def fault_client(
     finally:
         await under_test.close()
     assert server.wait_for_connections_closed(token) == 0, "the server still sees connections of this test open"
+
+
+def mock_client(flavor: Flavor, handler: Handler, **settings: Any) -> ClientUnderTest:
+    """A client (see `make_client`) whose server is `handler`, an `httpx.MockTransport`: for the
+    promises that need no socket (a careless server that echoes the key, impossible settings)."""
+    return make_client(
+        flavor, "https://api.ravan.ai", api_key=SLASHED_KEY, transport=httpx.MockTransport(handler), **settings
+    )

@@ -1,4 +1,6 @@
-"""The client README's table of faults names, for every row, tests that exist in this suite.
+"""The client README's table of faults names, for every row, tests that exist: in this suite, or in
+tests/runtime for the topics whose one home is there (redirects, secrets). File names are unique
+across the two folders, so a citation names a file by its name alone.
 
 The README is the target's (`RAVAN_TEST_TARGET`, else generated/): the one generated with the
 runtime under test.
@@ -13,6 +15,7 @@ from pathlib import Path
 from tests.support.target import current_target
 
 FAULTS = Path(__file__).resolve().parent
+RUNTIME = FAULTS.parent / "runtime"
 README = current_target().client_dir / "README.md"
 
 
@@ -21,9 +24,11 @@ def test_every_test_the_readme_cites_exists() -> None:
     table = table.split("\n## ")[0]
     rows = [line for line in table.splitlines() if line.startswith("| ") and "`test_" in line]
     assert len(rows) >= 15
+    files = [*FAULTS.glob("test_*.py"), *RUNTIME.glob("test_*.py")]
+    assert len({path.name for path in files}) == len(files), "a test file name is in both folders"
     defined = {
         (path.name, node.name)
-        for path in FAULTS.glob("test_*.py")
+        for path in files
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
     }

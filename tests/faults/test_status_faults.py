@@ -91,7 +91,7 @@ async def test_retry_after_in_seconds_is_honoured_in_real_time(
     assert caught.value.retry_after == 1.0
     assert under_test.sleeps == [1.0]
     assert fault_server.attempts(token) == 2
-    assert 1.0 <= elapsed < 3.0
+    assert elapsed >= 1.0  # slept for real (the wait asked for is recorded above: no upper bound)
 
 
 async def test_retry_after_as_an_http_date_is_honoured_in_real_time(
@@ -110,7 +110,7 @@ async def test_retry_after_as_an_http_date_is_honoured_in_real_time(
     assert len(under_test.sleeps) == 1
     assert 0.9 < under_test.sleeps[0] <= 2.0
     assert fault_server.attempts(token) == 2
-    assert 0.9 <= elapsed < 4.0
+    assert elapsed >= under_test.sleeps[0]  # slept for real
 
 
 async def test_429_with_an_http_date_then_200_succeeds(flavor: Flavor, fault_server: FaultServer, token: str) -> None:
@@ -146,7 +146,7 @@ async def test_503_twice_then_200_in_real_time_sleeps_the_jittered_backoff(
     # 0.5 s then 1 s, each shortened by up to 25% jitter.
     assert 0.375 <= under_test.sleeps[0] <= 0.5
     assert 0.75 <= under_test.sleeps[1] <= 1.0
-    assert 1.125 <= elapsed < 3.5
+    assert elapsed >= sum(under_test.sleeps)  # slept for real
 
 
 @pytest.mark.parametrize("max_retries", [0, 1, 4])

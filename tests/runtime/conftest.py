@@ -2,6 +2,10 @@
 
 Nothing here opens a socket or sleeps: `httpx.MockTransport` answers from `demo.Server`, and the
 clients' `_sleep` records the backoff instead of waiting (see `demo.make_client`).
+
+A topic has one home (`test_redirects.py`, `test_secrets.py`): where its file also proves the
+generated client against real sockets, it uses the fault suite's fixtures (`fault_server`, `token`,
+`flavor`), made available here from `tests/faults/conftest.py`.
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
+from tests.faults.conftest import fault_server, flavor, token  # noqa: F401  (fixtures, see the docstring)
 from tests.runtime.demo import AsyncHarness, Cli, Harness, Server, make_async_client, make_client
 
 # Settings read from the environment by the client and by rich: a developer's shell or a CI runner

@@ -388,7 +388,12 @@ def test_csv_numbers_are_written_as_numbers_even_when_negative(cli: Cli, tmp_pat
     assert row["status"] == "'-5"  # a string that looks like a number is still text
 
 
-def test_csv_extra_that_would_run_as_a_formula_is_prefixed_too(cli: Cli, tmp_path: Path) -> None:
+def test_csv_extra_starts_with_a_brace_so_a_formula_inside_cannot_run_and_is_left_unprefixed(
+    cli: Cli, tmp_path: Path
+) -> None:
+    """The extra cell is a JSON object: it starts with `{`, which no spreadsheet runs, so a key such
+    as `=cmd` inside it is harmless and the cell is written as is (a cell that starts with `=` is
+    prefixed: the control)."""
     encoder = _cli._CsvEncoder(EXPORT_COLUMNS)
     row = next(csv.reader(io.StringIO(encoder.record({"id": "x", "=cmd": 1}).decode())))
     assert row[-1] == '{"=cmd": 1}'

@@ -153,11 +153,15 @@ class _HttpLogRedaction(logging.Filter):
 
 
 _http_log_redaction = _HttpLogRedaction()
-for _name in HTTP_LOGGERS:
-    logging.getLogger(_name).addFilter(_http_log_redaction)
 
 
 def redact_http_logs(redactor: Redactor) -> None:
     """Keep `redactor`'s credentials out of httpx's and httpcore's log records while it lives (runs
-    only for records that are emitted: nothing is done at all unless their DEBUG logs are on)."""
+    only for records that are emitted: nothing is done at all unless their DEBUG logs are on).
+
+    Called by every client as it is constructed; the first call puts the one shared filter on the
+    loggers of HTTP_LOGGERS (importing this module changes no logger). Idempotent: a logger holds
+    the filter once, however many clients are made, and gets it back if it was removed."""
+    for name in HTTP_LOGGERS:
+        logging.getLogger(name).addFilter(_http_log_redaction)  # a no-op when it is already there
     _http_log_redaction.add(redactor)

@@ -13,7 +13,7 @@ from ._provenance import SPEC_SHA256, SPEC_VERSION
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+g341d3616811c"
+__version__ = "2.0.0+g634a818a6962"
 
 PROGRAM = Program(
     name="ravan-calls",

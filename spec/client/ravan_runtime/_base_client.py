@@ -814,6 +814,7 @@ class AsyncAPIClient(BaseClient):
 
     async def request(self, options: RequestOptions) -> httpx.Response:
         """Send one logical request, with retries and redirects; return the final 2xx response."""
+        _require_asyncio()
         timeout, max_retries = self._resolve(options)
         http = self._http
         request = self._build_request(http, options, timeout)
@@ -925,6 +926,18 @@ def _invalid_location(request: httpx.Request, error: httpx.InvalidURL) -> httpx.
     `javascript:x` makes it raise InvalidURL, which is no RequestError and would escape untyped.
     As a Location httpx cannot parse at all: a protocol error."""
     return httpx.RemoteProtocolError(f"Invalid URL in location header: {error}", request=request)
+
+
+def _require_asyncio() -> None:
+    """The async client runs on asyncio only: each attempt is an asyncio task shielded from the
+    caller's cancellation (encode/httpcore#1093, see `_transport.py`) and the pager prefetches with
+    asyncio tasks. Under another event loop (trio) it says so, rather than fail somewhere inside."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        raise RuntimeError(
+            "the async client runs on asyncio only (not trio): await it in an asyncio event loop"
+        ) from None
 
 
 def _loop_time_at(deadline: float) -> float:
@@ -1046,7 +1059,7 @@ def _buffered(streamed: httpx.Response, body: bytes) -> httpx.Response:
     # httpx sets .elapsed when it closes a response it sent; this one it did not send. (A transport
     # that answers with a body already read, as httpx.MockTransport does, leaves it unset.)
     with contextlib.suppress(RuntimeError):
-        response._elapsed = streamed.elapsed
+        response.elapsed = streamed.elapsed
     return response
 
 
