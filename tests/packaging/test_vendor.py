@@ -197,14 +197,14 @@ def test_vendoring_again_replaces_the_copy_whole(project: Path) -> None:
     copy = project / NEW_NAME
     first = tree_hashes(copy)
     (copy / "stale_module.py").write_text("LEFT_BEHIND = True\n", encoding="utf-8")
-    (copy / "api" / "stale_dir").mkdir()
-    (copy / "api" / "stale_dir" / "gone.py").write_text("", encoding="utf-8")
+    (copy / "models" / "stale_dir").mkdir()
+    (copy / "models" / "stale_dir" / "gone.py").write_text("", encoding="utf-8")
     (copy / "_client.py").write_text("# edited by hand\n", encoding="utf-8")
 
     vendor_ok(project, "--package", NEW_NAME, "--with-models")
 
     assert tree_hashes(copy) == first
-    assert not (copy / "api" / "stale_dir").exists()
+    assert not (copy / "models" / "stale_dir").exists()
     assert sorted(path.name for path in project.iterdir()) == sorted(["app.py", NEW_NAME, f"{NEW_NAME}_models"])
 
 
