@@ -214,7 +214,7 @@ def test_adding_an_optional_field_does_not_break(branch: Path) -> None:
 
 
 @pytest.mark.slow
-def test_the_item_key_becoming_nullable_breaks_in_the_spec_and_in_python(branch: Path) -> None:
+def test_the_item_key_becoming_nullable_breaks_in_the_spec_half(branch: Path) -> None:
     replace_once(branch / SPEC, ID_PROPERTY_YAML, NULLABLE_ID_PROPERTY_YAML)
     regenerate(branch)
 
@@ -224,12 +224,11 @@ def test_the_item_key_becoming_nullable_breaks_in_the_spec_and_in_python(branch:
     report = json.loads(result.stdout)
     found = {(item["rule"], item["severity"]) for item in report["findings"]}
     assert ("response-property-became-nullable", "breaking") in found
-    # The models' `id: str` became `id: None | str` (attrs) and `id: str | None` (pydantic).
+    # Both packages type a required field `X | None` already (issue 19: a record whose id is
+    # missing or unfit is kept, with id None), so the Python half sees no change: the spec half
+    # carries the verdict.
     widened = [item for item in report["findings"] if item["rule"] == "python-model-field-type-widened"]
-    assert {item["where"][0] for item in widened} == {
-        "ravan_client.models.call_session.CallSession.id",
-        "ravan_models.models.CallSession.id",
-    }
+    assert widened == []
     assert report["fails"] is True
 
 
