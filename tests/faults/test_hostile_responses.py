@@ -109,9 +109,7 @@ def serving(body: bytes, status: int = 200) -> Callable[[httpx.Request], httpx.R
     return handler
 
 
-def mock_client(
-    flavor: Flavor, handler: Callable[[httpx.Request], httpx.Response], **settings: Any
-) -> ClientUnderTest:
+def mock_client(flavor: Flavor, handler: Callable[[httpx.Request], httpx.Response], **settings: Any) -> ClientUnderTest:
     return make_client(flavor, "https://api.ravan.ai", transport=httpx.MockTransport(handler), **settings)
 
 
