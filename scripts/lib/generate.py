@@ -60,7 +60,7 @@ from openapi_spec_validator.readers import read_from_filename
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from scripts.lib import literals
-from scripts.lib.openapi_document import OpenAPIDocument, SpecError
+from scripts.lib.openapi_document import JSON_MEDIA_TYPE, OpenAPIDocument, SpecError, media_type_base
 from scripts.lib.plan import (
     MODEL_API_NAMES,
     ApiPlan,
@@ -417,6 +417,16 @@ def models_view(raw_spec: Mapping[str, Any]) -> dict[str, Any]:
             if isinstance(operation, dict):
                 operation["parameters"] = copy.deepcopy(placeholders)
                 operation.pop("requestBody", None)
+                for response in (operation.get("responses") or {}).values():
+                    # Only JSON makes models; a binary or text response is the plan's alone.
+                    if isinstance(response, dict) and isinstance(response.get("content"), dict):
+                        response["content"] = {
+                            media_type: media
+                            for media_type, media in response["content"].items()
+                            if media_type_base(str(media_type)) == JSON_MEDIA_TYPE
+                        }
+                        if not response["content"]:
+                            del response["content"]
     return view
 
 

@@ -72,6 +72,7 @@ IDEMPOTENT_METHODS = frozenset({"get", "head", "put", "delete", "options", "trac
 DEFAULT_TABLE_COLUMNS = 8
 JSON_MEDIA_TYPE = "application/json"
 FORM_MEDIA_TYPE = "application/x-www-form-urlencoded"
+MULTIPART_MEDIA_TYPE = "multipart/form-data"
 # The page size `export` sends when the size parameter declares no maximum: the vendor documents
 # none; 100 is what APIs of this kind commonly accept (public code asks this one for more), and it
 # takes 5x fewer requests than the default of 20.
@@ -163,6 +164,10 @@ class ValueRule:
             return "a timezone-aware datetime"
         if self.kind == "date":
             return "a date"
+        if self.kind == "file":
+            return "bytes, a binary file object, a path, or (filename, content[, content_type])"
+        if self.kind == "array" and self.item is not None and self.item.kind == "file":
+            return "a list of files (bytes, binary file objects or paths)"
         return ""
 
 
@@ -239,6 +244,14 @@ class BodyPlan:
     arguments: tuple[ArgumentPlan, ...]
     check: str
     """Source of the rule of the whole body (an `ObjectRule` when flattened)."""
+    files: tuple[tuple[str, str, bool, bool], ...] = ()
+    """A multipart body's file properties: (Python name, wire name, a list of files?, required?)."""
+
+    @property
+    def value_arguments(self) -> tuple[ArgumentPlan, ...]:
+        """The properties sent as values (every one but the files)."""
+        names = {python for python, _, _, _ in self.files}
+        return tuple(a for a in self.arguments if a.python_name not in names)
 
 
 @dataclass(frozen=True)
@@ -1124,20 +1137,22 @@ def _plan_body(document: OpenAPIDocument, operation: Operation) -> BodyPlan | No
     content = body.get("content") or {}
     media = document.json_media(content)
     form = False
+    media_type = JSON_MEDIA_TYPE
     if media is None:
-        form_type = next((k for k in content if str(k).split(";")[0].strip().lower() == FORM_MEDIA_TYPE), None)
-        if form_type is None:
+        bases = {str(k).split(";")[0].strip().lower(): k for k in content}
+        media_type = next((m for m in (FORM_MEDIA_TYPE, MULTIPART_MEDIA_TYPE) if m in bases), "")
+        if not media_type:
             raise PlanError(
-                f"{where}: only JSON and form-urlencoded request bodies are supported, got {', '.join(content)}"
+                f"{where}: only JSON, form-urlencoded and multipart request bodies are supported, "
+                f"got {', '.join(content)}"
             )
-        media, form = content[form_type] or {}, True
-    media_type = FORM_MEDIA_TYPE if form else JSON_MEDIA_TYPE
+        media, form = content[bases[media_type]] or {}, True
     schema_node = media.get("schema", {})
     rule = value_rule(document, schema_node, where=where)
     required = bool(body.get("required"))
     schema = document.normalize(schema_node, where=where)
     if form and (rule.kind != "object" or not schema.properties):
-        raise PlanError(f"{where}: a form-urlencoded body must be an object with properties")
+        raise PlanError(f"{where}: a {media_type} body must be an object with properties")
     if rule.kind != "object" or not schema.properties:
         argument = ArgumentPlan(
             wire_name="body",
@@ -1150,11 +1165,29 @@ def _plan_body(document: OpenAPIDocument, operation: Operation) -> BodyPlan | No
         )
         return BodyPlan(media_type, required, False, (argument,), rule.check)
     arguments = []
+    files: list[tuple[str, str, bool, bool]] = []
     for name, property_node in schema.properties.items():
         property_where = f"{where}, property {name!r}"
+        python_name = argument_identifier(name, what=property_where)
+        file_kind = _file_kind(document, property_node) if media_type == MULTIPART_MEDIA_TYPE else None
+        if file_kind is not None:
+            many = file_kind == "many"
+            file_rule = ValueRule("file", "FileTypes", "AnyRule()")
+            arguments.append(
+                ArgumentPlan(
+                    wire_name=name,
+                    python_name=python_name,
+                    location="body",
+                    required=name in schema.required,
+                    rule=ValueRule("array", "Sequence[FileTypes]", "AnyRule()", item=file_rule) if many else file_rule,
+                    description=str(document.resolve(property_node).get("description") or "").strip(),
+                )
+            )
+            files.append((python_name, name, many, name in schema.required))
+            continue
         property_rule = value_rule(document, property_node, where=property_where)
         property_schema = document.normalize(property_node, where=property_where)
-        if form and (
+        if media_type == FORM_MEDIA_TYPE and (
             property_rule.kind in ("object", "any")
             or (property_rule.item and property_rule.item.kind in ("object", "array", "any"))
         ):
@@ -1164,7 +1197,7 @@ def _plan_body(document: OpenAPIDocument, operation: Operation) -> BodyPlan | No
         arguments.append(
             ArgumentPlan(
                 wire_name=name,
-                python_name=argument_identifier(name, what=property_where),
+                python_name=python_name,
                 location="body",
                 required=name in schema.required,
                 rule=property_rule,
@@ -1175,7 +1208,24 @@ def _plan_body(document: OpenAPIDocument, operation: Operation) -> BodyPlan | No
                 example=_example_of({}, property_schema),
             )
         )
-    return BodyPlan(media_type, required, True, tuple(arguments), rule.check)
+    return BodyPlan(media_type, required, True, tuple(arguments), rule.check, tuple(files))
+
+
+def _file_kind(document: OpenAPIDocument, node: Any) -> str | None:
+    """ "one" for a file part (a binary string: `format: binary` in 3.0, `contentMediaType` or
+    `contentEncoding` in 3.1), "many" for a list of them, None for any other property."""
+    schema = document.resolve(node)
+    if not isinstance(schema, Mapping):
+        return None
+    types = schema.get("type")
+    types = set(types) if isinstance(types, list) else {types}
+    if "array" in types:
+        return "many" if _file_kind(document, schema.get("items") or {}) == "one" else None
+    if "string" in types and (
+        schema.get("format") == "binary" or "contentMediaType" in schema or "contentEncoding" in schema
+    ):
+        return "one"
+    return None
 
 
 def _success_status(operation: Operation) -> int:

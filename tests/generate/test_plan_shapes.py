@@ -223,14 +223,14 @@ def test_a_body_that_is_not_json_stops_generation_naming_the_operation() -> None
             "/things": {
                 "post": {
                     "operationId": "upload",
-                    "requestBody": {"content": {"multipart/form-data": {"schema": {"type": "object"}}}},
+                    "requestBody": {"content": {"application/xml": {"schema": {"type": "object"}}}},
                 }
             }
         }
     )
     message = plan_error(spec)
     assert "POST /things (upload)" in message
-    assert "only JSON and form-urlencoded request bodies" in message
+    assert "only JSON, form-urlencoded and multipart request bodies" in message
 
 
 def test_a_body_property_named_like_a_parameter_stops_generation_naming_both() -> None:
@@ -753,3 +753,41 @@ def test_a_binary_or_text_response_is_bytes_or_str(media_type: str, kind: str, a
     assert f"accept={media_type!r}," in code
     assert f"self._client.{call}(options)" in code
     assert f"-> {annotation}:" in code
+
+
+def test_a_multipart_body_takes_files_and_values() -> None:
+    # Uploads (issue 18, item 5): file parts are FileTypes arguments, other parts values.
+    schema = {
+        "type": "object",
+        "required": ["file"],
+        "properties": {
+            "file": {"type": "string", "format": "binary", "description": "The recording."},
+            "attachments": {"type": "array", "items": {"type": "string", "contentMediaType": "image/png"}},
+            "purpose": {"type": "string", "enum": ["voice", "kb"]},
+            "meta": {"type": "object", "properties": {"a": {"type": "string"}}},
+        },
+    }
+    spec = spec_with(
+        {
+            "/files": {
+                "post": {
+                    "operationId": "uploadFile",
+                    "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": schema}}},
+                }
+            }
+        }
+    )
+    body = plan_of_spec(spec).operations[0].body
+    assert body is not None
+    assert body.media_type == "multipart/form-data"
+    assert body.files == (("file", "file", False, True), ("attachments", "attachments", True, False))
+    assert [(a.python_name, a.signature_annotation) for a in body.arguments] == [
+        ("file", "FileTypes"),
+        ("attachments", "Sequence[FileTypes] | None"),
+        ("purpose", "Literal['voice', 'kb'] | None"),
+        ("meta", "Mapping[str, Any] | None"),
+    ]
+    code = render(spec, "resources.py.jinja")
+    ast.parse(code)
+    assert "files=(('file', 'file', False, True), ('attachments', 'attachments', True, False))," in code
+    assert "media_type='multipart/form-data'," in code

@@ -476,3 +476,103 @@ def test_a_binary_response_comes_back_as_bytes_and_a_text_one_as_str(server: Ser
 
         assert asyncio.run(both()) == (audio, "id,name\n1,Zoë\n")
     assert [request.headers["Accept"] for request in server.requests] == ["audio/mpeg", "text/csv"]
+
+
+# --- multipart bodies and files (issue 18) ---------------------------------------------------------
+
+
+UPLOAD = OperationSpec(
+    method="POST",
+    path="/v1/files",
+    body=BodySpec(
+        ObjectRule(fields=(ObjectField("purpose", StringRule()), ObjectField("meta", ObjectRule()))),
+        flattened=True,
+        properties=(("purpose", "purpose"), ("meta", "meta")),
+        media_type="multipart/form-data",
+        files=(("file", "file", False, True), ("extra", "extra", True, False)),
+    ),
+    retry_after_send=False,
+)
+
+
+def parts_of(request: httpx.Request) -> dict[str, list[tuple[str | None, bytes]]]:
+    """The parts of a multipart request: name -> [(filename, content)]."""
+    import email.parser
+    import email.policy
+
+    head = f"Content-Type: {request.headers['Content-Type']}\r\n\r\n".encode()
+    message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(head + request.content)
+    found: dict[str, list[tuple[str | None, bytes]]] = {}
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        payload = part.get_payload(decode=True)
+        found.setdefault(str(name), []).append((part.get_filename(), payload if isinstance(payload, bytes) else b""))
+    return found
+
+
+def test_a_multipart_body_sends_files_from_bytes_file_objects_and_paths(answered: Harness, tmp_path: Any) -> None:
+    import io
+    from pathlib import Path
+
+    recording = Path(tmp_path) / "call.wav"
+    recording.write_bytes(b"RIFF\x00\x01")
+    stream = io.BytesIO(b"streamed")
+    options = UPLOAD.build(
+        {
+            "file": recording,
+            "extra": [b"raw", ("notes.txt", stream, "text/plain")],
+            "purpose": "voice",
+            "meta": {"a": 1},
+        }
+    )
+    answered.client.call(options, lambda body: body)
+    request = answered.server.requests[0]
+    assert request.headers["Content-Type"].startswith("multipart/form-data; boundary=")
+    assert parts_of(request) == {
+        "purpose": [(None, b"voice")],
+        "meta": [(None, b'{"a":1}')],  # an object part is its JSON text
+        "file": [("call.wav", b"RIFF\x00\x01")],
+        "extra": [("extra", b"raw"), ("notes.txt", b"streamed")],
+    }
+    assert request.headers["X-Api-Key"] == API_KEY
+
+
+@pytest.mark.parametrize(
+    ("value", "error", "message"),
+    [
+        ("call.wav", TypeError, "file must be bytes, a binary file object or a path .*not str"),
+        (123, TypeError, "file must be bytes, a binary file object or a path, got int"),
+        (("a", "b", "c", "d"), TypeError, r"file must be \(filename, content\)"),
+    ],
+)
+def test_a_file_argument_that_is_not_a_file_is_refused_before_sending(
+    answered: Harness, value: object, error: type[Exception], message: str
+) -> None:
+    with pytest.raises(error, match=message):
+        UPLOAD.build({"file": value})
+    with pytest.raises(TypeError, match="file is required"):
+        UPLOAD.build({"purpose": "voice"})
+    assert answered.server.requests == []
+
+
+def test_a_path_is_opened_for_the_request_and_closed_after_it_even_when_it_fails(server: Server, tmp_path: Any) -> None:
+    from pathlib import Path
+
+    recording = Path(tmp_path) / "call.wav"
+    recording.write_bytes(b"audio")
+    handles: list[Any] = []
+    real_open = Path.open
+
+    def tracking_open(self: Path, *args: Any, **kwargs: Any) -> Any:
+        handle = real_open(self, *args, **kwargs)
+        handles.append(handle)
+        return handle
+
+    server.respond = lambda request: json_response(500, {"success": False, "message": "boom"})
+    harness = make_client(server, max_retries=0)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Path, "open", tracking_open)
+        with pytest.raises(Exception, match="500"):
+            harness.client.call(UPLOAD.build({"file": recording}), lambda body: body)
+    assert len(handles) == 1
+    assert handles[0].closed

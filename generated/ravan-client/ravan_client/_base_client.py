@@ -45,7 +45,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Generic, Self, TypeVar
+from typing import IO, Any, Generic, Self, TypeVar
 from urllib.parse import urlencode
 
 import anyio
@@ -66,7 +66,7 @@ from ._exceptions import (
 )
 from ._identity import ClientIdentity, SecurityScheme
 from ._models import find_invalid
-from ._operations import FORM_MEDIA_TYPE, RequestOptions, form_fields
+from ._operations import FORM_MEDIA_TYPE, MULTIPART_MEDIA_TYPE, RequestOptions, form_fields, multipart_fields
 from ._secrets import SENSITIVE_HEADERS, Redactor, Secret, display_url, masked_header_items, redact_http_logs
 from ._transport import (
     Attempt,
@@ -291,7 +291,11 @@ class BaseClient:
     # --- requests -------------------------------------------------------------------------
 
     def _build_request(
-        self, http: httpx.Client | httpx.AsyncClient, options: RequestOptions, timeout: httpx.Timeout | None
+        self,
+        http: httpx.Client | httpx.AsyncClient,
+        options: RequestOptions,
+        timeout: httpx.Timeout | None,
+        opened: list[IO[bytes]] | None = None,
     ) -> httpx.Request:
         for name in options.headers:
             if name.lower() in self.identity.secret_headers:
@@ -305,7 +309,15 @@ class BaseClient:
                 self._urls[options.path] = url
         headers = {**self._default_headers, "Accept": options.accept, **options.headers}
         content: bytes | None = None
-        if options.json_body is not NOT_GIVEN and options.body_media_type == FORM_MEDIA_TYPE:
+        data: dict[str, list[str]] | None = None
+        files: list[Any] | None = None
+        if options.body_media_type == MULTIPART_MEDIA_TYPE:
+            # httpx writes the parts and the boundary; files stream from where they are.
+            data = {}
+            for name, text in multipart_fields(options.json_body if options.json_body is not NOT_GIVEN else {}):
+                data.setdefault(name, []).append(text)
+            files = [part.for_attempt(opened if opened is not None else []) for part in options.files]
+        elif options.json_body is not NOT_GIVEN and options.body_media_type == FORM_MEDIA_TYPE:
             content = urlencode(form_fields(options.json_body)).encode("ascii")
             headers["Content-Type"] = FORM_MEDIA_TYPE
         elif options.json_body is not NOT_GIVEN:
@@ -318,6 +330,8 @@ class BaseClient:
             params=list(options.params) or None,
             headers=headers,
             content=content,
+            data=data,
+            files=files,
             timeout=timeout if timeout is not None else httpx.Timeout(None),
         )
         request.headers = MaskingHeaders(request.headers, sensitive=self._sensitive_headers)
@@ -417,7 +431,10 @@ class BaseClient:
                 headers.pop(name, None)
         content: bytes | None = None
         if method == request.method:
-            content = request.content
+            try:
+                content = request.content
+            except httpx.RequestNotRead:  # a streamed upload cannot be sent again: the 3xx is raised
+                return None
         else:
             for name in ("Content-Type", "Content-Length", "Transfer-Encoding"):
                 headers.pop(name, None)
@@ -676,9 +693,19 @@ class SyncAPIClient(BaseClient):
 
         `cancellation` (the prefetching pager's speculative pages): once cancelled, no further
         attempt is made, a wait between attempts ends, and reads on the wire are cut; `Abandoned`."""
+        opened: list[IO[bytes]] = []  # files a multipart body opened from paths: closed when done
+        try:
+            return self._request(options, cancellation, opened)
+        finally:
+            for handle in opened:
+                handle.close()
+
+    def _request(
+        self, options: RequestOptions, cancellation: Cancellation | None, opened: list[IO[bytes]]
+    ) -> httpx.Response:
         timeout, max_retries = self._resolve(options)
         http = self._http
-        request = self._build_request(http, options, timeout)
+        request = self._build_request(http, options, timeout, opened)
         attempts = max_retries + 1
         for attempt in range(1, attempts + 1):
             if cancellation is not None and cancellation.cancelled:
@@ -815,9 +842,17 @@ class AsyncAPIClient(BaseClient):
     async def request(self, options: RequestOptions) -> httpx.Response:
         """Send one logical request, with retries and redirects; return the final 2xx response."""
         _require_asyncio()
+        opened: list[IO[bytes]] = []  # files a multipart body opened from paths: closed when done
+        try:
+            return await self._request(options, opened)
+        finally:
+            for handle in opened:
+                handle.close()
+
+    async def _request(self, options: RequestOptions, opened: list[IO[bytes]]) -> httpx.Response:
         timeout, max_retries = self._resolve(options)
         http = self._http
-        request = self._build_request(http, options, timeout)
+        request = self._build_request(http, options, timeout, opened)
         attempts = max_retries + 1
         for attempt in range(1, attempts + 1):
             started = time.monotonic()

@@ -40,6 +40,7 @@ import io
 import json
 import math
 import os
+import pathlib
 import re
 import signal
 import sys
@@ -303,6 +304,10 @@ def _bounds_text(
 
 
 def _param_type(kind: str, option: Option) -> _ParamType:
+    if kind == "file":
+        # A file to upload, by its path: opened for the request and streamed (never `-`: a
+        # terminal's stdin is not a file to send).
+        return click.Path(exists=True, dir_okay=False, readable=True, path_type=pathlib.Path)
     if kind == "integer":
         if (
             option.minimum is None

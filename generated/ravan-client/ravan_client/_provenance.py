@@ -6,7 +6,7 @@ SPEC_SHA256: Final = "0c0a91d84353317e5e85a1d6b751fda643ff65dd58747f5e5b9db37147
 """sha256 of the spec/openapi.yaml this package was generated from."""
 SPEC_VERSION: Final = "2.0.0"
 """The spec's info.version."""
-INPUTS_SHA256: Final = "634a818a69628990b892d936efd72186d71568090d0020243466beb68031249a"
+INPUTS_SHA256: Final = "577e2545d9ebba4867942e4285b245484b2cffbd8092d508ee8fd18965e4f3e7"
 """sha256 over everything that shapes the code: spec, templates, runtime modules, generator versions."""
 GENERATORS: Final[dict[str, str]] = {
     "datamodel-code-generator": "0.89.0",

@@ -13,7 +13,7 @@ from ._provenance import SPEC_SHA256, SPEC_VERSION
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+g634a818a6962"
+__version__ = "2.0.0+g577e2545d9eb"
 
 PROGRAM = Program(
     name="ravan-calls",

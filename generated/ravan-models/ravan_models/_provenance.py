@@ -6,7 +6,7 @@ SPEC_SHA256: Final = "0c0a91d84353317e5e85a1d6b751fda643ff65dd58747f5e5b9db37147
 """sha256 of the spec/openapi.yaml this package was generated from."""
 SPEC_VERSION: Final = "2.0.0"
 """The spec's info.version."""
-INPUTS_SHA256: Final = "bdb7fb642ee35475e8d01e8f77754b3aa06fde8a0a2a414f57d34e29f28a7c1b"
+INPUTS_SHA256: Final = "400166f9701b65d812793cf0f885fc43ac1280bd8fe593c8ed8d1349a2f3accb"
 """sha256 over everything that shapes the code: spec, templates, runtime modules, generator versions."""
 GENERATORS: Final[dict[str, str]] = {
     "datamodel-code-generator": "0.89.0",

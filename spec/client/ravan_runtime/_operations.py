@@ -23,11 +23,13 @@ Encoding rules:
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, NoReturn
 from urllib.parse import quote
 
+from ._files import FilePart, file_parts
 from ._types import NOT_GIVEN, NotGiven, TimeoutTypes
 from ._validation import MAX_ENCODED_QUERY_VALUE, ArrayRule, ObjectRule, Rule
 
@@ -47,6 +49,7 @@ class Parameter:
 
 JSON_MEDIA_TYPE = "application/json"
 FORM_MEDIA_TYPE = "application/x-www-form-urlencoded"
+MULTIPART_MEDIA_TYPE = "multipart/form-data"
 
 
 def form_fields(payload: Mapping[str, Any]) -> list[tuple[str, str]]:
@@ -66,6 +69,18 @@ def form_fields(payload: Mapping[str, Any]) -> list[tuple[str, str]]:
     return fields
 
 
+def multipart_fields(payload: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """The non-file parts of a multipart body: values as form fields, an object (or a list of
+    them) as its JSON text (OpenAPI's default for object parts)."""
+    fields: list[tuple[str, str]] = []
+    for name, value in payload.items():
+        if isinstance(value, dict) or (isinstance(value, list) and any(isinstance(i, dict | list) for i in value)):
+            fields.append((name, json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"))))
+        else:
+            fields.extend(form_fields({name: value}))
+    return fields
+
+
 @dataclass(frozen=True)
 class BodySpec:
     """A request body. Flattened: each property is a keyword argument (`properties` maps Python
@@ -77,6 +92,8 @@ class BodySpec:
     properties: tuple[tuple[str, str], ...] = ()
     required: bool = True
     media_type: str = JSON_MEDIA_TYPE
+    files: tuple[tuple[str, str, bool, bool], ...] = ()
+    """A multipart body's file properties: (Python name, wire name, a list of files?, required?)."""
 
 
 @dataclass(frozen=True)
@@ -92,6 +109,8 @@ class RequestOptions:
     """How json_body travels: JSON, or form-urlencoded (its keys and values as form fields)."""
     accept: str = "application/json"
     """The Accept header: the success response's media type."""
+    files: tuple[FilePart, ...] = ()
+    """A multipart body's files (its other fields are json_body's)."""
     timeout: TimeoutTypes | NotGiven = NOT_GIVEN
     max_retries: int | NotGiven = NOT_GIVEN
     retry_after_send: bool = True
@@ -156,7 +175,15 @@ class OperationSpec:
 
         self._refuse_declared(extra_query, extra_headers, extra_body)
         json_body: Any = NOT_GIVEN
+        parts: list[FilePart] = []
         if self.body is not None:
+            for python_name, wire_name, many, required in self.body.files:
+                value = arguments.get(python_name, NOT_GIVEN)
+                if value is NOT_GIVEN or value is None:
+                    if required:
+                        raise TypeError(f"{python_name} is required")
+                    continue
+                parts.extend(file_parts(python_name, wire_name, value, many=many))
             json_body = self._body(arguments)
             if extra_body:
                 if not isinstance(json_body, dict):
@@ -184,6 +211,7 @@ class OperationSpec:
             retry_after_send=self.retry_after_send,
             security=self.security,
             accept=self.accept,
+            files=tuple(parts),
         )
 
     def _refuse_declared(
