@@ -2,11 +2,11 @@
 
 from typing import Final
 
-SPEC_SHA256: Final = "07845a398999ae43f9bdff07aa479fad1a80532fc30841ac49b21d6074b015d2"
+SPEC_SHA256: Final = "68c0651853465ca951bf13960e8e294de46ba595c480dcc2d13c571636cc9e85"
 """sha256 of the spec/openapi.yaml this package was generated from."""
 SPEC_VERSION: Final = "1.0.0"
 """The spec's info.version."""
-INPUTS_SHA256: Final = "c52ccb51c988d516701d26773b85c1f7ab99d1a4712132ff5480b0985c265634"
+INPUTS_SHA256: Final = "4da57cc6dfefbf4cf08253c6d98077870ebda7ae6de0e98d500af5a8185b5cf4"
 """sha256 over everything that shapes the code: spec, templates, runtime modules, generator versions."""
 GENERATORS: Final[dict[str, str]] = {
     "datamodel-code-generator": "0.89.0",

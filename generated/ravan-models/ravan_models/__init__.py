@@ -19,7 +19,7 @@ from .models import (
     ErrorResponse,
 )
 
-__version__ = "1.0.0+g81e8f8e6d558"
+__version__ = "1.0.0+g2497fde04ed3"
 
 # Models that refer to models defined after them are completed lazily by pydantic, on first use;
 # until then their `model_fields` lack what the forward references carry (the aliases). Completed

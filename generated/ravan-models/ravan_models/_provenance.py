@@ -2,11 +2,11 @@
 
 from typing import Final
 
-SPEC_SHA256: Final = "07845a398999ae43f9bdff07aa479fad1a80532fc30841ac49b21d6074b015d2"
+SPEC_SHA256: Final = "68c0651853465ca951bf13960e8e294de46ba595c480dcc2d13c571636cc9e85"
 """sha256 of the spec/openapi.yaml this package was generated from."""
 SPEC_VERSION: Final = "1.0.0"
 """The spec's info.version."""
-INPUTS_SHA256: Final = "81e8f8e6d5584f056be78343c24fed0df323fa28edfc0d0dec7be557d1438e96"
+INPUTS_SHA256: Final = "2497fde04ed311de0bc333f20a1ff60c0fcdf24d101a9ecc87aada03bdc85810"
 """sha256 over everything that shapes the code: spec, templates, runtime modules, generator versions."""
 GENERATORS: Final[dict[str, str]] = {
     "datamodel-code-generator": "0.89.0",
