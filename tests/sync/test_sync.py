@@ -261,6 +261,37 @@ def test_unknown_keys_are_kept_in_the_extra_column(tmp_path: Path) -> None:
     assert [row[0] for row in extra] == ['{"brandNewField":{"x":1}}']
 
 
+def test_every_field_of_the_spec_is_a_typed_column_even_before_the_server_sends_it(tmp_path: Path) -> None:
+    database = tmp_path / "calls.duckdb"
+    Syncer(ScriptedServer(initial_sessions(3)), dlt.destinations.duckdb(str(database)), "calls_data", tmp_path).sync()
+    import duckdb
+
+    with duckdb.connect(str(database)) as connection:
+        types = dict(connection.sql("SELECT column_name, data_type FROM information_schema.columns").fetchall())
+    # summary, recordingUrl, ... were in no record: the spec's columns are there all the same.
+    assert types["summary"] == "VARCHAR"
+    assert types["recording_url"] == "VARCHAR"
+    assert types["started_at"] == "TIMESTAMP WITH TIME ZONE"
+    assert types["duration_sec"] == "BIGINT"
+    assert types["credit_breakdown"] == "JSON"
+
+
+def test_dlt_source_runs_in_a_pipeline_of_your_own(tmp_path: Path) -> None:
+    from ravan_client import dlt_source
+
+    server = ScriptedServer(initial_sessions(5))
+    client = RavanClient(api_key="k", base_url="https://api.example.test", transport=httpx.MockTransport(server.handle))
+    database = str(tmp_path / "mine.duckdb")
+    pipeline = dlt.pipeline(
+        "mine", destination=dlt.destinations.duckdb(database), dataset_name="crm", pipelines_dir=str(tmp_path / "p")
+    )
+    pipeline.run(dlt_source(client))
+    import duckdb
+
+    with duckdb.connect(database) as connection:
+        assert connection.sql("SELECT count(*) FROM crm.call_sessions").fetchall() == [(5,)]
+
+
 # --- the command line --------------------------------------------------------------------------
 
 
@@ -296,6 +327,23 @@ def test_the_sync_command_without_the_extra_says_how_to_install_it(
     assert cli(ScriptedServer([]), []) == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert err == ["error: sync needs the sync extra (dlt is not installed): pip install 'ravan-client[sync]'"]
+
+
+def test_the_sync_command_interrupted_says_so_and_exits_130(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    server = ScriptedServer(initial_sessions(30))
+
+    def interrupt() -> None:
+        raise KeyboardInterrupt
+
+    server.hooks[2] = interrupt
+    assert cli(server, []) == 130
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [
+        "error: Interrupted. The database keeps what the last complete sync loaded; run sync again to continue"
+    ]
 
 
 def test_the_sync_command_reports_an_api_failure_in_one_line(

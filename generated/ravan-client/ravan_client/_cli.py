@@ -654,6 +654,10 @@ def _sync_command(group: Group, command: Command, client_class: Callable[..., Sy
                 code = EXIT_TERMINATED if isinstance(interruption, _Terminated) else EXIT_INTERRUPTED
                 raise CliError(_sync_failed("Interrupted"), code) from None
             except Exception as error:  # dlt wraps what failed in its own errors: the cause says what
+                for cause in _wrapped(error):  # a Ctrl-C or SIGTERM while dlt extracts, wrapped
+                    if isinstance(cause, KeyboardInterrupt | _Terminated):
+                        code = EXIT_TERMINATED if isinstance(cause, _Terminated) else EXIT_INTERRUPTED
+                        raise CliError(_sync_failed("Interrupted"), code) from None
                 raise CliError(_sync_failed(_sync_cause(error))) from None
         elapsed = time.monotonic() - started
         stderr.print(
@@ -679,8 +683,8 @@ def _sync_failed(what: str) -> str:
     return f"{what}. The database keeps what the last complete sync loaded; run sync again to continue"
 
 
-def _sync_cause(error: BaseException) -> str:
-    """The first error dlt wrapped that is ours (an API error, a sync check, the disk), else dlt's own first line."""
+def _wrapped(error: BaseException) -> Iterator[BaseException]:
+    """`error` and every error it wraps: dlt keeps the failure of a step in `.exception`."""
     pending: list[BaseException] = [error]
     seen: set[int] = set()
     while pending:
@@ -688,12 +692,18 @@ def _sync_cause(error: BaseException) -> str:
         if id(current) in seen:
             continue
         seen.add(id(current))
+        yield current
+        inner = getattr(current, "exception", None)
+        pending.extend(e for e in (inner, current.__cause__, current.__context__) if isinstance(e, BaseException))
+
+
+def _sync_cause(error: BaseException) -> str:
+    """The first error dlt wrapped that is ours (an API error, a sync check, the disk), else dlt's own first line."""
+    for current in _wrapped(error):
         if isinstance(current, APIError):
             return explain(current)
         if type(current).__name__ == "SyncIncomplete" or isinstance(current, OSError):
             return str(current)
-        inner = getattr(current, "exception", None)  # dlt keeps the failure of a step there
-        pending.extend(e for e in (inner, current.__cause__, current.__context__) if isinstance(e, BaseException))
     return str(error).splitlines()[0] if str(error) else type(error).__name__
 
 

@@ -6,7 +6,7 @@ SPEC_SHA256: Final = "68c0651853465ca951bf13960e8e294de46ba595c480dcc2d13c571636
 """sha256 of the spec/openapi.yaml this package was generated from."""
 SPEC_VERSION: Final = "1.0.0"
 """The spec's info.version."""
-INPUTS_SHA256: Final = "4da57cc6dfefbf4cf08253c6d98077870ebda7ae6de0e98d500af5a8185b5cf4"
+INPUTS_SHA256: Final = "5a8b39c40b56fb6ee3f88fdbbed0d0b5b754ccdb16871e77abfc1a6ff94670af"
 """sha256 over everything that shapes the code: spec, templates, runtime modules, generator versions."""
 GENERATORS: Final[dict[str, str]] = {
     "datamodel-code-generator": "0.89.0",
