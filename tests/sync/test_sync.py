@@ -187,6 +187,21 @@ def test_first_sync_then_a_changed_call_and_a_new_call(syncer: Syncer) -> None:
     assert (stats.new, stats.updated) == (1, 1)
 
 
+def test_a_large_run_loads_a_few_thousand_at_a_time_and_counts_each_session_once(
+    syncer: Syncer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ravan_client._sync
+
+    monkeypatch.setattr(ravan_client._sync, "ITEMS_PER_LOAD", 20)
+    stats = syncer.sync()
+    rows = syncer.assert_matches_server()
+    assert (stats.new, stats.updated, stats.unchanged) == (45, 0, 0)
+    # Pages of 10: the first load stops once 20 sessions are in; the second reads the lag window
+    # (hours 18 and 19) again, then the 25 sessions left (the last page is the end, not a stop).
+    assert len({row["load"] for row in rows.values()}) == 2
+    assert stats.requests > 6  # each later load reads the lag window again
+
+
 def test_a_call_arriving_mid_run_is_neither_lost_nor_doubled(syncer: Syncer) -> None:
     arriving = session(99, NOW + datetime.timedelta(seconds=1))
     # Arrives while page 2 is being answered: it started after the run's fixed upper bound.

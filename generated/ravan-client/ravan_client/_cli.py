@@ -610,9 +610,10 @@ def _sync_command(group: Group, command: Command, client_class: Callable[..., Sy
         click.Option(
             ["--prefetch"],
             type=click.IntRange(0, 32),
-            default=0,
+            default=1,
             show_default=True,
-            help="Page requests to keep in flight (0: one at a time).",
+            help="Page requests to keep in flight (1: one at a time, the next on the wire while this one loads; "
+            "0: none while loading).",
         ),
     ]
     if size is not None:
@@ -621,7 +622,7 @@ def _sync_command(group: Group, command: Command, client_class: Callable[..., Sy
 
     def callback(**values: Any) -> None:
         stderr = Console(stderr=True, highlight=False, soft_wrap=True)
-        for module in ("dlt", "duckdb") if values["destination"] == "duckdb" else ("dlt",):
+        for module in ("dlt", "pyarrow", "duckdb") if values["destination"] == "duckdb" else ("dlt", "pyarrow"):
             try:
                 importlib.import_module(module)
             except ModuleNotFoundError as error:

@@ -1,6 +1,6 @@
 """Keeping a database of a list operation's items up to date, with dlt: `ravan-calls sync` and `dlt_source()`.
 
-Needs the `sync` extra (dlt, and duckdb for the default destination); dlt is imported only when a
+Needs the `sync` extra (dlt, pyarrow, and duckdb for the default destination); dlt is imported only when a
 sync is made, so `import ravan_client` never needs it. Everything here is generic: an operation
 the spec marks `x-incremental` (see `_commands.Incremental`) gets a dlt resource, which pages with
 the client's own pager (its retries, guards and prefetch):
@@ -14,7 +14,9 @@ the client's own pager (its retries, guards and prefetch):
   the same content is not written again: the resource keeps a digest of the items within the lag
   window in its dlt state, so a run with nothing new changes no row (and says `unchanged`).
 - Columns come from the spec (dlt data types chosen by the plan: timestamps, numbers, JSON for
-  objects and arrays); keys the spec does not know go to one JSON column (`extra`).
+  objects and arrays); keys the spec does not know go to one JSON column (`extra`), and so does a
+  value that does not fit its column (the column is null then): nothing the server sent is lost.
+  Items reach dlt as Arrow tables (pyarrow), which skip its row-by-row normalizer.
 - State lives in the destination: the command line gives dlt a throwaway working directory and
   dlt restores the state from the last load that completed there. A run stopped at any moment
   (Ctrl-C, SIGTERM, a network failure, a full disk) has committed nothing or a whole load; the
@@ -25,6 +27,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import importlib
 import json
 import os
 import tempfile
@@ -42,7 +45,11 @@ __all__ = ["INSTALL_HINT", "SyncIncomplete", "SyncStats", "dlt_resource", "dlt_s
 
 INSTALL_HINT = "pip install 'ravan-client[sync]'"
 BATCH_ITEMS = 1000
-"""Items handed to dlt at a time (memory stays flat whatever the number of items)."""
+"""Items handed to dlt at a time."""
+ITEMS_PER_LOAD = 10_000
+"""A run loads at most about this many new items at a time (at a page boundary), then commits and
+continues: memory stays flat however many there are (the destination's merge holds a load at
+once), and a long first sync keeps what it loaded if it is stopped."""
 
 
 class SyncIncomplete(Exception):
@@ -62,6 +69,10 @@ class SyncStats:
     upper: datetime.datetime | None = None
     on_page: Callable[[SyncStats], None] | None = None
     """Called after each page: progress."""
+    more: bool = False
+    """The last load stopped at ITEMS_PER_LOAD: run the resource again to continue (`run_sync` does)."""
+    counted_until: datetime.datetime | None = None
+    """Items up to this cursor were counted by an earlier load of this run (a later one reads them again)."""
 
     @property
     def received(self) -> int:
@@ -83,9 +94,73 @@ def _as_time(value: Any) -> Any:
     return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=datetime.UTC)
 
 
-def _digest(record: Mapping[str, Any]) -> str:
-    text = json.dumps(record, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=10).hexdigest()
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise TypeError
+    return value
+
+
+def _bigint(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not -(2**63) <= value < 2**63:
+        raise TypeError
+    return value
+
+
+def _double(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TypeError
+    return float(value)
+
+
+def _bool(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise TypeError
+    return value
+
+
+def _timestamp(value: Any) -> datetime.datetime:
+    moment = _as_time(_text(value))
+    if not isinstance(moment, datetime.datetime):
+        raise ValueError
+    return moment
+
+
+def _date(value: Any) -> datetime.date:
+    return datetime.date.fromisoformat(_text(value))
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+# A value that does not fit its column (a number where the spec says string, a timestamp that does
+# not parse) is not lost: the column gets null and the value goes to the extra column, as sent.
+_CONVERTERS: dict[str, Callable[[Any], Any]] = {
+    "text": _text,
+    "bigint": _bigint,
+    "double": _double,
+    "bool": _bool,
+    "timestamp": _timestamp,
+    "date": _date,
+    "json": _json,
+}
+
+
+def _arrow_types(pa: Any) -> dict[str, Any]:
+    return {
+        "text": pa.string(),
+        "bigint": pa.int64(),
+        "double": pa.float64(),
+        "bool": pa.bool_(),
+        "timestamp": pa.timestamp("us", tz="UTC"),
+        "date": pa.date32(),
+        "json": pa.string(),  # JSON text; the column's dlt type (json) makes the destination parse it
+    }
+
+
+def _digest(values: Sequence[Any]) -> str:
+    """A digest of what a row holds (its column values, unknown keys included): equal digests, equal rows."""
+    return hashlib.blake2b(repr(values).encode("utf-8", "surrogatepass"), digest_size=10).hexdigest()
 
 
 def dlt_resource(
@@ -95,13 +170,15 @@ def dlt_resource(
     since: datetime.datetime | None = None,
     lag: float | None = None,
     page_size: int | None = None,
-    prefetch: int = 0,
+    prefetch: int = 1,
     stats: SyncStats | None = None,
     now: Callable[[], datetime.datetime] = _utc_now,
 ) -> Any:
     """The dlt resource of one `x-incremental` operation: `list_method` is the client's bound list
     method (`client.call_sessions.list`), `command` its command-line description (the generated
-    `PROGRAM` holds it). `since` bounds the first run; later runs start from the state."""
+    `PROGRAM` holds it). `since` bounds the first run; later runs start from the state. `prefetch`
+    is the pager's: 1 (the default) still sends one request at a time, but the next page is on the
+    wire while dlt takes this one."""
     import dlt
 
     spec = command.incremental
@@ -109,65 +186,101 @@ def dlt_resource(
         raise ValueError(f"{command.method} is not incremental (no x-incremental in the spec)")
     lag = spec.lag if lag is None else lag
     counts = stats if stats is not None else SyncStats()
-    known = {name for name, _ in spec.columns}
+    pa: Any = importlib.import_module("pyarrow")
+    names = [name for name, _ in spec.columns]
+    known = set(names)
+    converters = [_CONVERTERS[data_type] for _, data_type in spec.columns]
+    cursor_at = names.index(spec.cursor)
+    schema = pa.schema(
+        [(name, _arrow_types(pa)[data_type]) for name, data_type in spec.columns] + [(spec.extra_column, pa.string())]
+    )
     columns: dict[str, Any] = {name: {"data_type": data_type, "nullable": True} for name, data_type in spec.columns}
-    columns[spec.key] = {**columns.get(spec.key, {"data_type": "text"}), "nullable": False}
+    columns[spec.key] = {**columns[spec.key], "nullable": False}
     columns[spec.extra_column] = {"data_type": "json", "nullable": True}
 
-    def row_of(record: Mapping[str, Any]) -> dict[str, Any]:
-        row: dict[str, Any] = {}
+    def values_of(record: Mapping[str, Any]) -> list[Any]:
+        """The record's column values, in the schema's order, its unknown keys last (JSON)."""
+        values: list[Any] = []
         extra: dict[str, Any] = {}
-        for name, value in record.items():
-            if name in known:
-                row[name] = value
-            else:
-                extra[name] = value
-        if extra:
-            row[spec.extra_column] = extra
-        row[spec.cursor] = _as_time(row.get(spec.cursor))
-        return row
+        for name, convert in zip(names, converters, strict=True):
+            raw = record.get(name)
+            if raw is None:
+                values.append(None)
+                continue
+            try:
+                values.append(convert(raw))
+            except (TypeError, ValueError, OverflowError):
+                values.append(None)
+                extra[name] = raw
+        if extra or not known.issuperset(record):
+            extra.update((name, value) for name, value in record.items() if name not in known)
+        values.append(_json(extra) if extra else None)
+        return values
+
+    def table_of(rows: list[list[Any]]) -> Any:
+        # Columns built at once: Arrow tables skip dlt's row-by-row normalizer (about 10x faster).
+        return pa.Table.from_arrays(
+            [pa.array([row[i] for row in rows], type=field.type) for i, field in enumerate(schema)], schema=schema
+        )
 
     @dlt.resource(name=spec.table, primary_key=spec.key, write_disposition="merge", columns=columns)
     def items(
         cursor: Any = dlt.sources.incremental(  # noqa: B008 (dlt's way: the default is the incremental)
             spec.cursor, initial_value=since, lag=lag, on_cursor_value_missing="include"
         ),
-    ) -> Iterator[list[dict[str, Any]]]:
-        upper = now()
-        lower = cursor.start_value
-        counts.lower, counts.upper = lower, upper
+    ) -> Iterator[Any]:
+        state = dlt.current.resource_state()
+        # id -> [digest, cursor]: the items of the last lag window, as loaded (see the module docstring).
+        digests: dict[str, list[Any]] = state.setdefault("digests", {})
+        newest = _as_time(state.get("newest"))
+        # The newest cursor read (changed or not) and dlt's (the newest loaded): the later one minus the lag.
+        bounds = [b for b in (cursor.start_value, newest - datetime.timedelta(seconds=lag) if newest else None) if b]
+        lower = max(bounds) if bounds else None
+        if counts.upper is None:  # fixed for the whole run, however many loads it takes
+            counts.lower, counts.upper = lower, now()
+        upper = counts.upper
         arguments: dict[str, Any] = dict(spec.order)
         arguments[spec.upper_bound] = upper
         if lower is not None:
             arguments[spec.lower_bound] = lower
         if page_size is not None and command.size_option:
             arguments[command.size_option] = page_size
-        state = dlt.current.resource_state()
-        # id -> [digest, cursor]: the items of the last lag window, as loaded (see the module docstring).
-        digests: dict[str, list[Any]] = state.setdefault("digests", {})
-        newest = _as_time(state.get("newest"))
         last_page: Any = None
+        started_from = newest
+        fresh = 0  # items past where this load started: ITEMS_PER_LOAD of them end it
+        page_began = False
 
         def on_page(page: Any) -> None:
-            nonlocal last_page
+            nonlocal last_page, page_began
             last_page = page
+            page_began = True
             counts.requests += 1
             if counts.on_page is not None:
                 counts.on_page(counts)
 
-        batch: list[dict[str, Any]] = []
+        batch: list[list[Any]] = []
         first = list_method(**arguments, prefetch=prefetch)
+        counts.more = False
         for record in first.iter_raw_items(on_page=on_page):
+            if page_began:
+                page_began = False
+                if fresh >= ITEMS_PER_LOAD:  # this page is the next load's first
+                    counts.more = True
+                    break
             key = str(record.get(spec.key))
-            digest = _digest(record)
-            row = row_of(record)
-            moment = row[spec.cursor]
-            if isinstance(moment, datetime.datetime) and (newest is None or moment > newest):
+            row = values_of(record)
+            digest = _digest(row)
+            moment = row[cursor_at]
+            timed = isinstance(moment, datetime.datetime)
+            if timed and (newest is None or moment > newest):
                 newest = moment
+            if not timed or started_from is None or moment > started_from:
+                fresh += 1
             previous = digests.get(key)
-            digests[key] = [digest, moment.isoformat() if isinstance(moment, datetime.datetime) else None]
+            digests[key] = [digest, moment.isoformat() if timed else None]
             if previous is not None and previous[0] == digest:
-                counts.unchanged += 1
+                if not (timed and counts.counted_until is not None and moment <= counts.counted_until):
+                    counts.unchanged += 1
                 continue
             if previous is None:
                 counts.new += 1
@@ -175,9 +288,9 @@ def dlt_resource(
                 counts.updated += 1
             batch.append(row)
             if len(batch) >= BATCH_ITEMS:
-                yield batch
+                yield table_of(batch)
                 batch = []
-        if last_page is not None and last_page.items:
+        if not counts.more and last_page is not None and last_page.items:
             # A short last page is the end only if the server honoured the page size (as `export`).
             following = last_page.probe_next_page()
             counts.requests += 1
@@ -188,13 +301,15 @@ def dlt_resource(
                     f"Run again with --page-size {len(last_page.items)}"
                 )
         if batch:
-            yield batch
+            yield table_of(batch)
         if newest is not None:
+            counts.counted_until = newest
             state["newest"] = newest.isoformat()
             cutoff = newest - datetime.timedelta(seconds=lag)
             for key in [k for k, (_, moment) in digests.items() if moment is None or _as_time(moment) < cutoff]:
                 del digests[key]
 
+    items.stats = counts  # run_sync reads it: whether the run has more to load
     return items
 
 
@@ -232,13 +347,16 @@ def run_sync(
     or a throwaway one: the state comes from the destination (see the module docstring)."""
     # dlt reports anonymous usage unless told not to: a command line does not phone home.
     os.environ.setdefault("RUNTIME__DLTHUB_TELEMETRY", "false")
+    # The command prints its own one line; dlt's warnings (that it keeps the spec's JSON type for a
+    # column Arrow calls a string, ...) are noise there. Its errors still end the run.
+    os.environ.setdefault("RUNTIME__LOG_LEVEL", "ERROR")
+    # Every row says which load wrote it (`_dlt_load_id`, as dlt does for rows that are not Arrow).
+    os.environ.setdefault("NORMALIZE__PARQUET_NORMALIZER__ADD_DLT_LOAD_ID", "true")
     import dlt
 
     target: Any = destination
-    file_format: Any = None
     if destination == "duckdb":
         target = dlt.destinations.duckdb(database) if database else "duckdb"
-        file_format = "jsonl"  # DuckDB loads jsonl files several times faster than dlt's INSERT statements
     with tempfile.TemporaryDirectory(prefix="ravan-sync-") as scratch:
         pipeline = dlt.pipeline(
             pipeline_name=f"{resource.name}_sync",
@@ -246,4 +364,7 @@ def run_sync(
             dataset_name=dataset,
             pipelines_dir=pipelines_dir or scratch,
         )
-        return pipeline.run(resource, loader_file_format=file_format)
+        info = pipeline.run(resource)
+        while getattr(resource, "stats", None) is not None and resource.stats.more:
+            info = pipeline.run(resource)  # the next ITEMS_PER_LOAD items (see ITEMS_PER_LOAD)
+        return info
