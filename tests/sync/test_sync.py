@@ -22,7 +22,7 @@ import httpx
 import pytest
 
 from ravan_client import RavanClient
-from ravan_client._cli import run
+from ravan_client._cli import _Terminated, run
 from ravan_client._commands import Command
 from ravan_client._sync import SyncStats, dlt_resource, run_sync
 from ravan_client.cli import PROGRAM
@@ -344,17 +344,19 @@ def test_the_sync_command_without_the_extra_says_how_to_install_it(
     assert err == ["error: sync needs the sync extra (dlt is not installed): pip install 'ravan-client[sync]'"]
 
 
-def test_the_sync_command_interrupted_says_so_and_exits_130(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(("signal_name", "code"), [("SIGINT", 130), ("SIGTERM", 143)])
+def test_the_sync_command_interrupted_says_so_and_exits_130_or_143(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, signal_name: str, code: int
 ) -> None:
     monkeypatch.chdir(tmp_path)
     server = ScriptedServer(initial_sessions(30))
 
     def interrupt() -> None:
-        raise KeyboardInterrupt
+        # What the command's handlers raise in the main thread: Ctrl-C, or SIGTERM (as export's).
+        raise KeyboardInterrupt if signal_name == "SIGINT" else _Terminated
 
     server.hooks[2] = interrupt
-    assert cli(server, []) == 130
+    assert cli(server, []) == code
     err = capsys.readouterr().err.strip().splitlines()
     assert err == [
         "error: Interrupted. The database keeps what the last complete sync loaded; run sync again to continue"

@@ -50,7 +50,7 @@ def dlt_source(client: RavanClient | None = None, **options: Any) -> Any:
     return make_source(PROGRAM, client if client is not None else RavanClient(), **options)
 
 
-__version__ = "1.0.0+g2470e0acb61a"
+__version__ = "1.0.0+ge1c224720cba"
 
 __all__ = [
     "DEFAULT_BASE_URL",

@@ -31,6 +31,7 @@ import importlib
 import json
 import os
 import tempfile
+import weakref
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -50,6 +51,10 @@ ITEMS_PER_LOAD = 10_000
 """A run loads at most about this many new items at a time (at a page boundary), then commits and
 continues: memory stays flat however many there are (the destination's merge holds a load at
 once), and a long first sync keeps what it loaded if it is stopped."""
+
+
+_RUN_STATS: weakref.WeakKeyDictionary[Any, SyncStats] = weakref.WeakKeyDictionary()
+"""The counts of each resource `dlt_resource` made."""
 
 
 class SyncIncomplete(Exception):
@@ -309,7 +314,7 @@ def dlt_resource(
             for key in [k for k, (_, moment) in digests.items() if moment is None or _as_time(moment) < cutoff]:
                 del digests[key]
 
-    items.stats = counts  # run_sync reads it: whether the run has more to load
+    _RUN_STATS[items] = counts  # run_sync reads it: whether the run has more to load
     return items
 
 
@@ -365,6 +370,7 @@ def run_sync(
             pipelines_dir=pipelines_dir or scratch,
         )
         info = pipeline.run(resource)
-        while getattr(resource, "stats", None) is not None and resource.stats.more:
+        stats = _RUN_STATS.get(resource)
+        while stats is not None and stats.more:
             info = pipeline.run(resource)  # the next ITEMS_PER_LOAD items (see ITEMS_PER_LOAD)
         return info
