@@ -334,6 +334,18 @@ def test_the_sync_command_loads_duckdb_and_prints_one_line(
         assert connection.sql("SELECT count(*) FROM call_sessions").fetchall() == [(12,)]
 
 
+def test_the_sync_command_loads_postgres_configured_the_dlt_way(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, postgres_url: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DESTINATION__POSTGRES__CREDENTIALS", postgres_url)
+    server = ScriptedServer(initial_sessions(12))
+    assert cli(server, ["--destination", "postgres", "--dataset", "cli_calls"]) == 0
+    assert capsys.readouterr().err.startswith("Synced call_sessions: 12 new, 0 updated, 0 unchanged; 2 requests")
+    syncer = Syncer(server, dlt.destinations.postgres(credentials=postgres_url), "cli_calls", tmp_path)
+    syncer.assert_matches_server()
+
+
 def test_the_sync_command_without_the_extra_says_how_to_install_it(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

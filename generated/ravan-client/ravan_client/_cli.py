@@ -589,9 +589,8 @@ def _sync_command(group: Group, command: Command, client_class: Callable[..., Sy
         ),
         click.Option(
             ["--dataset"],
-            default="main",
-            show_default=True,
-            help=f"The dataset (schema) to load into: DuckDB's own by default, so the table is just {spec.table}.",
+            show_default=f"main with DuckDB (its own schema: the table is just {spec.table}), else {spec.table}",
+            help="The dataset (schema) to load into.",
         ),
         click.Option(
             ["--since"],
@@ -649,7 +648,7 @@ def _sync_command(group: Group, command: Command, client_class: Callable[..., Sy
                     resource,
                     destination=values["destination"],
                     database=values["database"],
-                    dataset=values["dataset"],
+                    dataset=values["dataset"] or ("main" if values["destination"] == "duckdb" else spec.table),
                 )
             except (KeyboardInterrupt, _Terminated) as interruption:
                 code = EXIT_TERMINATED if isinstance(interruption, _Terminated) else EXIT_INTERRUPTED

@@ -6,7 +6,7 @@ SPEC_SHA256: Final = "68c0651853465ca951bf13960e8e294de46ba595c480dcc2d13c571636
 """sha256 of the spec/openapi.yaml this package was generated from."""
 SPEC_VERSION: Final = "1.0.0"
 """The spec's info.version."""
-INPUTS_SHA256: Final = "e1c224720cbaa2a71ef747c1850fb5affd7bc5de6273f5679d7c4994d546fea1"
+INPUTS_SHA256: Final = "b2cd8af54fe16046086f1430e3604358ff173218b16cc35abe0d0ede5a4c2df6"
 """sha256 over everything that shapes the code: spec, templates, runtime modules, generator versions."""
 GENERATORS: Final[dict[str, str]] = {
     "datamodel-code-generator": "0.89.0",

@@ -12,7 +12,7 @@ from ._provenance import SPEC_SHA256, SPEC_VERSION
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "1.0.0+ge1c224720cba"
+__version__ = "1.0.0+gb2cd8af54fe1"
 
 PROGRAM = Program(
     name="ravan-calls",
