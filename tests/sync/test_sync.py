@@ -9,6 +9,7 @@ working directory, as the command line does: the state comes from the destinatio
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import functools
 import itertools
@@ -120,7 +121,7 @@ class Syncer:
         self.runs = itertools.count()
         self.clock = NOW
 
-    def sync(self, **options: Any) -> SyncStats:
+    def sync(self, command: Command = COMMAND, **options: Any) -> SyncStats:
         stats = SyncStats()
         client = RavanClient(
             api_key="test-key",
@@ -130,7 +131,7 @@ class Syncer:
         )
         with client:
             resource = dlt_resource(
-                client.call_sessions.list, COMMAND, stats=stats, now=lambda: self.clock, page_size=10, **options
+                client.call_sessions.list, command, stats=stats, now=lambda: self.clock, page_size=10, **options
             )
             run_sync(
                 resource,
@@ -274,6 +275,28 @@ def test_unknown_keys_are_kept_in_the_extra_column(tmp_path: Path) -> None:
     with duckdb.connect(str(database)) as connection:
         extra = connection.sql("SELECT extra FROM calls_data.call_sessions").fetchall()
     assert [row[0] for row in extra] == ['{"brandNewField":{"x":1}}']
+
+
+def test_a_field_new_in_the_spec_becomes_a_column_on_the_next_sync(tmp_path: Path) -> None:
+    server = ScriptedServer([session(1, START, sentiment="happy")])
+    database = tmp_path / "calls.duckdb"
+    syncer = Syncer(server, dlt.destinations.duckdb(str(database)), "calls_data", tmp_path)
+    syncer.sync()
+    # What regeneration does when the spec adds `sentiment`: the program's columns gain it.
+    assert COMMAND.incremental is not None
+    grown = dataclasses.replace(
+        COMMAND,
+        incremental=dataclasses.replace(
+            COMMAND.incremental, columns=(*COMMAND.incremental.columns, ("sentiment", "text"))
+        ),
+    )
+    syncer.clock += datetime.timedelta(minutes=1)
+    stats = syncer.sync(grown)
+    import duckdb
+
+    with duckdb.connect(str(database)) as connection:
+        assert connection.sql("SELECT sentiment, extra FROM calls_data.call_sessions").fetchall() == [("happy", None)]
+    assert stats.updated == 1  # the same session, its field moved from extra to its own column
 
 
 def test_every_field_of_the_spec_is_a_typed_column_even_before_the_server_sends_it(tmp_path: Path) -> None:
