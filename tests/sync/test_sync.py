@@ -63,6 +63,8 @@ class ScriptedServer:
         self.sessions = {s["id"]: s for s in sessions}
         self.requests: list[httpx.Request] = []
         self.hooks: dict[int, Callable[[], None]] = {}
+        self.cap: int | None = None
+        """A page size the server never exceeds, whatever is asked (silently)."""
 
     def handle(self, request: httpx.Request) -> httpx.Response:
         self.requests.append(request)
@@ -80,7 +82,7 @@ class ScriptedServer:
         ]
         if params.get("sort_by") == "startedAt":
             rows.sort(key=lambda s: parse(s["startedAt"]), reverse=params.get("sort_order") == "desc")
-        size = int(params.get("page_size", 20))
+        size = min(int(params.get("page_size", 20)), self.cap or 1 << 30)
         page = int(params.get("page", 1))
         chunk = rows[(page - 1) * size : page * size]
         return httpx.Response(200, json={"success": True, "message": "ok", "data": {"callSessions": chunk}})
@@ -396,6 +398,18 @@ def test_the_sync_command_interrupted_says_so_and_exits_130_or_143(
     assert err == [
         "error: Interrupted. The database keeps what the last complete sync loaded; run sync again to continue"
     ]
+
+
+def test_a_server_that_caps_the_page_size_fails_the_sync_rather_than_miss_sessions(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    server = ScriptedServer(initial_sessions(30))
+    server.cap = 7
+    assert cli(server, ["--page-size", "10"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1
+    assert "the server seems to cap the page size. Run again with --page-size 7" in err[0]
 
 
 def test_the_sync_command_reports_an_api_failure_in_one_line(
