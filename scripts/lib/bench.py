@@ -10,6 +10,10 @@ several runs; ratios are measured in the same run as what they compare with.
    (requests x latency, and requests x latency / 4).
 3. Memory: peak RSS of a process exporting 100,000 sessions against one exporting 10,000.
 4. Regeneration: wall time of `scripts/generate` and `scripts/generate --check`.
+5. Sync (`ravan-calls sync`, dlt into DuckDB): the initial sync of 10,000 sessions against
+   `export -f jsonl` of the same sessions, side by side in the same run (sequential, and both with
+   prefetch=4); a second run with 100 new sessions (its requests and time); the peak RSS of a
+   process syncing 100,000 sessions against one syncing 10,000.
 
 `python scripts/lib/bench.py --serve PORT LATENCY_MS TOTAL` runs only the page server.
 """
@@ -18,7 +22,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import datetime
 import json
+import math
 import os
 import socket
 import statistics
@@ -39,6 +45,10 @@ RUNS = 5
 LATENCY_MS = 50
 EXPORT_TOTAL = 10_000
 PAGE_SIZE = 100
+# The sessions start SPACING seconds apart, oldest first (10,000 of them span about 35 days): a
+# sync's lag window (2 hours by default) then holds what a busy account would have in it.
+BASE_START = 1_700_000_000
+SPACING = 300
 
 
 def realistic_session(index: int) -> dict[str, Any]:
@@ -61,7 +71,7 @@ def realistic_session(index: int) -> dict[str, Any]:
         "promptDynamicVariables": {"customer_name": "Dana"},
         "extractDynamicVariables": {"appointment_day": "Friday"},
         "callLatencyMs": 820,
-        "startedAt": "2026-11-24T16:02:11Z",
+        "startedAt": _iso(BASE_START + index * SPACING),
         "endedAt": "2026-11-24T16:05:47Z",
         "durationSec": 216,
         "createdAt": "2026-11-24T16:02:09Z",
@@ -81,6 +91,10 @@ def realistic_session(index: int) -> dict[str, Any]:
     }
 
 
+def _iso(epoch: int) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(epoch))
+
+
 def page_bytes(start: int, count: int) -> bytes:
     sessions = [realistic_session(i) for i in range(start, start + count)]
     return json.dumps({"success": True, "message": "ok", "data": {"callSessions": sessions}}).encode()
@@ -98,7 +112,13 @@ def serve(port: int, latency_ms: int, total: int) -> None:
     def page(target: str) -> bytes:
         query = parse_qs(urlsplit(target).query)
         size = int(query.get("page_size", ["20"])[0])
-        start = (int(query.get("page", ["1"])[0]) - 1) * size
+        # Session i started at BASE_START + i * SPACING; `started_after` (exclusive) skips the
+        # sessions before it (the order is always oldest first, as a sync asks).
+        first = 0
+        if "started_after" in query:
+            after = datetime.datetime.fromisoformat(query["started_after"][0]).timestamp()
+            first = max(0, math.floor((after - BASE_START) / SPACING) + 1)
+        start = first + (int(query.get("page", ["1"])[0]) - 1) * size
         key = (start, max(0, min(size, total - start)))
         if key not in cache:
             cache[key] = page_bytes(*key)
@@ -323,10 +343,109 @@ def bench_regeneration() -> list[tuple[str, str, str]]:
     return rows
 
 
+def sync_once(base_url: str, database: Path, prefetch: int) -> tuple[float, Any]:
+    """What `ravan-calls sync --prefetch N` does (dlt into the DuckDB file `database`), in this process, timed."""
+    from ravan_client import RavanClient
+    from ravan_client._sync import SyncStats, dlt_resource, run_sync
+    from ravan_client.cli import PROGRAM
+
+    command = next(c for group in PROGRAM.groups for c in group.commands if c.incremental is not None)
+    stats = SyncStats()
+    started = time.perf_counter()
+    with RavanClient(api_key="bench", base_url=base_url, timeout=30, max_retries=0) as client:
+        resource = dlt_resource(client.call_sessions.list, command, page_size=PAGE_SIZE, prefetch=prefetch, stats=stats)
+        run_sync(resource, destination="duckdb", database=str(database), dataset="main")
+    return time.perf_counter() - started, stats
+
+
+def bench_sync() -> list[tuple[str, str, str]]:
+    os.environ.setdefault("RUNTIME__DLTHUB_TELEMETRY", "false")
+    started = time.perf_counter()
+    import dlt  # noqa: F401 (timed: what a `ravan-calls sync` process pays once)
+
+    import_time = time.perf_counter() - started
+    rows = []
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = Path(scratch)
+        with page_server(LATENCY_MS, EXPORT_TOTAL) as base_url:
+            export_once(base_url, folder / "warm.jsonl", 0, EXPORT_TOTAL)  # the server's page cache
+            sync_once(base_url, folder / "warm.duckdb", 1)  # dlt's first-use costs
+            for prefetch in (1, 4):
+                syncs, exports = [], []
+                for run in range(3):  # interleaved, so that machine noise hits both alike
+                    database = folder / f"initial-{prefetch}-{run}.duckdb"
+                    took, stats = sync_once(base_url, database, prefetch)
+                    if stats.new != EXPORT_TOTAL:
+                        raise RuntimeError(f"synced {stats.new} new sessions, expected {EXPORT_TOTAL}")
+                    syncs.append(took)
+                    exports.append(export_once(base_url, folder / "export.jsonl", prefetch, EXPORT_TOTAL))
+                sync_time, export_time = statistics.median(syncs), statistics.median(exports)
+                if prefetch == 1:
+                    initial_time = sync_time
+                label = (
+                    "one request at a time (prefetch=1, sync's default)" if prefetch == 1 else f"prefetch={prefetch}"
+                )
+                rows.append(
+                    (
+                        f"sync: initial, 10,000 sessions, {LATENCY_MS} ms/response, DuckDB, {label}",
+                        f"{sync_time:.2f} s ({stats.requests} requests)",
+                        f"{sync_time / export_time:.2f}x export -f jsonl, same prefetch, {export_time:.2f} s "
+                        "(target <= 1.3x)",
+                    )
+                )
+        with page_server(LATENCY_MS, EXPORT_TOTAL + 100) as base_url:
+            seconds = []
+            for run in range(3):
+                database = folder / f"again-{run}.duckdb"
+                database.write_bytes((folder / "initial-1-0.duckdb").read_bytes())
+                took, stats = sync_once(base_url, database, 1)
+                seconds.append(took)
+            took = statistics.median(seconds)
+            rows.append(
+                (
+                    "sync: second run, 100 new sessions (lag window 2 h = 24 sessions)",
+                    f"{took:.2f} s ({stats.requests} requests; {stats.new} new, {stats.updated} updated, "
+                    f"{stats.unchanged} unchanged)",
+                    f"{took / initial_time:.2f}x the initial sync's {initial_time:.2f} s",
+                )
+            )
+    rows.append(("sync: importing dlt (once per process)", f"{import_time:.2f} s", "not in the times above"))
+    small = statistics.median(peak_rss_of_sync(10_000) for _ in range(2))
+    large = statistics.median(peak_rss_of_sync(100_000) for _ in range(2))
+    rows.append(("memory: peak RSS syncing 10,000 sessions (DuckDB)", f"{small / 2**20:.1f} MiB", ""))
+    rows.append(
+        (
+            "memory: peak RSS syncing 100,000 sessions (DuckDB)",
+            f"{large / 2**20:.1f} MiB",
+            f"growth {(large - small) / 2**20:+.1f} MiB (target < 10)",
+        )
+    )
+    return rows
+
+
+def peak_rss_of_sync(total: int) -> int:
+    code = (
+        "import sys, resource, pathlib, tempfile; sys.path.insert(0, sys.argv[1]);"
+        "import bench;"
+        "d = tempfile.mkdtemp();"
+        "bench.sync_once(sys.argv[2], pathlib.Path(d) / 'calls.duckdb', 1);"
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+    )
+    with page_server(0, total) as base_url:
+        result = subprocess.run(
+            [sys.executable, "-c", code, str(Path(__file__).parent), base_url],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "RUNTIME__DLTHUB_TELEMETRY": "false"},
+        )
+    return int(result.stdout.strip().splitlines()[-1]) * 1024  # ru_maxrss is in KiB on Linux
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="scripts/bench", description=__doc__.splitlines()[0])
     parser.add_argument("--serve", nargs=3, type=int, metavar=("PORT", "LATENCY_MS", "TOTAL"), help=argparse.SUPPRESS)
-    parser.add_argument("--only", choices=["parse", "export", "memory", "regeneration"], action="append")
+    parser.add_argument("--only", choices=["parse", "export", "memory", "regeneration", "sync"], action="append")
     args = parser.parse_args(argv)
     if args.serve:
         serve(*args.serve)
@@ -336,6 +455,7 @@ def main(argv: list[str] | None = None) -> int:
         "export": lambda: bench_server_floor() + bench_export(),
         "memory": bench_memory,
         "regeneration": bench_regeneration,
+        "sync": bench_sync,
     }
     rows: list[tuple[str, str, str]] = []
     for name, function in sections.items():

@@ -23,6 +23,7 @@ singular) dropped from the end: `listCallSessions` under the tag `call-sessions`
 
 Extensions read here (each documented in the README):
 - `x-pagination` (operation): the pager; see `PAGINATION_STYLES` of the runtime's `_pagination.py`.
+- `x-incremental` (paginated operation): a `sync` command and a dlt resource; see `_plan_incremental`.
 - `x-python-name` (operation): the method's name.
 - `x-idempotent: true` (POST or PATCH operation): safe to retry after the request was sent.
 - `x-cli-columns` (schema of a paginated operation's items): the columns of `list`'s table.
@@ -296,6 +297,24 @@ class PaginationPlan:
 
 
 @dataclass(frozen=True)
+class IncrementalPlan:
+    """`x-incremental` of a paginated operation (the runtime's `_commands.Incremental`)."""
+
+    table: str
+    cursor: str
+    key: str
+    lower_bound: str
+    """Python name of the lower-bound argument."""
+    upper_bound: str
+    lag: float
+    order: tuple[tuple[str, Any], ...]
+    """(python name, value) of the arguments that order the pages by the cursor, ascending."""
+    columns: tuple[tuple[str, str], ...]
+    """(wire name, dlt data type) of every property of the items."""
+    extra_column: str
+
+
+@dataclass(frozen=True)
 class ColumnPlan:
     header: str
     path: tuple[str, ...]
@@ -334,6 +353,8 @@ class OperationPlan:
     DEFAULT_EXPORT_PAGE_SIZE (never less than the server's default)."""
     security: Security | None = None
     """The operation's own `security`, or None for the spec's top-level one (IdentityPlan)."""
+    incremental: IncrementalPlan | None = None
+    """`x-incremental`: how `sync` keeps a table of the items up to date."""
 
     @property
     def path_arguments(self) -> tuple[ArgumentPlan, ...]:
@@ -1040,6 +1061,7 @@ def _plan_operation(
         item_schema = _items_schema(document, operation)
         table_columns = _table_columns(document, item_schema, pagination.item_key_wire, where=label)
         export_columns = _export_columns(document, item_schema, where=label)
+    incremental = _plan_incremental(document, operation, arguments, pagination)
     return OperationPlan(
         operation_id=operation.operation_id or method_name,
         label=label,
@@ -1063,6 +1085,7 @@ def _plan_operation(
         table_columns=table_columns,
         export_columns=export_columns,
         export_page_size=export_page_size,
+        incremental=incremental,
     )
 
 
@@ -1399,6 +1422,93 @@ def _plan_pagination(
         item_module=plain(item_model.class_info.module_name),
         body_paths=body_paths,
         envelope_fields=tuple(envelope),
+    )
+
+
+# dlt data types of the columns a sync creates, by the schema's type and format. Objects and arrays
+# are one JSON column each (dlt would otherwise make child tables of them, and a column per key of
+# a free-form object: a schema the server's data would decide).
+_SYNC_TYPES = {"integer": "bigint", "number": "double", "boolean": "bool", "object": "json", "array": "json"}
+_SYNC_FORMATS = {"date-time": "timestamp", "date": "date"}
+INCREMENTAL_KEYS = frozenset({"cursor", "key", "lower-bound", "upper-bound", "order", "lag", "table"})
+
+
+def _plan_incremental(
+    document: OpenAPIDocument,
+    operation: Operation,
+    arguments: Sequence[ArgumentPlan],
+    pagination: PaginationPlan | None,
+) -> IncrementalPlan | None:
+    """`x-incremental` on a paginated operation: what `sync` needs to keep a table of its items.
+
+    Keys: `cursor` (a date-time property of the items that new items never have lower than the
+    items before them, e.g. when a call started), `lower-bound` and `upper-bound` (date-time query
+    parameters that bound the cursor), `lag` (seconds read again before the last cursor on every
+    run: items change after they start), `order` (query parameter: value, sent on every request
+    so that the pages come in ascending cursor order), and optionally `key` (default: the
+    pagination's `item-key`) and `table` (default: the operationId in snake_case, without a
+    leading `list_`)."""
+    extension = operation.raw.get("x-incremental")
+    if extension is None:
+        return None
+    where = f"x-incremental of {operation.label}"
+    if pagination is None:
+        raise PlanError(f"{where}: the operation needs x-pagination (a sync reads every page)")
+    if not isinstance(extension, Mapping):
+        raise PlanError(f"{where} must be an object")
+    unknown = set(extension) - INCREMENTAL_KEYS
+    if unknown:
+        raise PlanError(f"{where}: unknown keys {sorted(unknown)}; known: {', '.join(sorted(INCREMENTAL_KEYS))}")
+    missing = {"cursor", "lower-bound", "upper-bound", "lag"} - set(extension)
+    if missing:
+        raise PlanError(f"{where}: needs {sorted(missing)}")
+    item = _items_schema(document, operation)
+    cursor = str(extension["cursor"])
+    if cursor not in item.properties or document.normalize(item.properties[cursor], where=where).format != "date-time":
+        raise PlanError(f"{where}: cursor {cursor!r} must be a date-time property of the items")
+    key = str(extension.get("key", pagination.item_key_wire))
+    if key not in item.required:
+        raise PlanError(f"{where}: key {key!r} must be a required property of the items")
+    query = {a.wire_name: a for a in arguments if a.location == "query"}
+    bounds = []
+    for bound in ("lower-bound", "upper-bound"):
+        argument = query.get(str(extension[bound]))
+        if argument is None or argument.rule.kind != "date-time":
+            raise PlanError(f"{where}: {bound} must name a date-time query parameter of the operation")
+        bounds.append(argument.python_name)
+    order = extension.get("order", {})
+    if not isinstance(order, Mapping):
+        raise PlanError(f"{where}: order must map query parameters to the values that sort by the cursor")
+    order_arguments = []
+    for name, value in order.items():
+        argument = query.get(str(name))
+        if argument is None:
+            raise PlanError(f"{where}: order names {name!r}, which is not a query parameter of the operation")
+        if argument.rule.choices is not None and value not in argument.rule.choices:
+            raise PlanError(f"{where}: order gives {name!r} the value {value!r}, not one of {argument.rule.choices}")
+        order_arguments.append((argument.python_name, value))
+    lag = extension["lag"]
+    if isinstance(lag, bool) or not isinstance(lag, int | float) or not 0 <= lag < float("inf"):
+        raise PlanError(f"{where}: lag must be a number of seconds >= 0, got {lag!r}")
+    table = str(extension.get("table") or snake_case(operation.operation_id or "").removeprefix("list_"))
+    if not re.fullmatch(r"[a-z][a-z0-9_]*", table):
+        raise PlanError(f"{where}: table {table!r} must be a lowercase identifier (letters, digits, _)")
+    columns = []
+    for name, node in item.properties.items():
+        schema = document.normalize(node, where=where)
+        kind = _SYNC_FORMATS.get(schema.format or "") if schema.single_type == "string" else None
+        columns.append((name, kind or _SYNC_TYPES.get(schema.single_type or "object", "text")))
+    return IncrementalPlan(
+        table=table,
+        cursor=cursor,
+        key=key,
+        lower_bound=bounds[0],
+        upper_bound=bounds[1],
+        lag=float(lag),
+        order=tuple(order_arguments),
+        columns=tuple(columns),
+        # Unknown keys of the items go to one JSON column: `extra`, as in the CSV export.
+        extra_column="extra" if "extra" not in item.properties else "_extra",
     )
 
 

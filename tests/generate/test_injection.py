@@ -116,6 +116,18 @@ def hostile(spec: dict[str, Any], canary: Path) -> dict[str, Any]:
                     if option in pagination:
                         pagination[option] = [rename_property(k) for k in pagination[option]]
                 pagination["item-key"] = rename_property(pagination["item-key"])
+            incremental = operation.get("x-incremental")
+            if incremental:
+                for option in ("cursor", "key"):
+                    if option in incremental:
+                        incremental[option] = rename_property(incremental[option])
+                for option in ("lower-bound", "upper-bound"):
+                    incremental[option] = renamed_parameters[incremental[option]]
+                enums = {p["name"] for p in parameters if "enum" in p.get("schema", {})}  # their values get it too
+                incremental["order"] = {
+                    renamed_parameters[k]: v + NAME_PAYLOAD if renamed_parameters[k] in enums else v
+                    for k, v in incremental.get("order", {}).items()
+                }
     for tag in spec.get("tags", []):
         tag["name"] += NAME_PAYLOAD
     if "x-cli" in spec:

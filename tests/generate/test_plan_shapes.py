@@ -355,6 +355,101 @@ def test_a_pagination_the_pager_cannot_follow_stops_generation_saying_why(
     assert expected in message
 
 
+# --- x-incremental (sync) --------------------------------------------------------------------------
+
+
+TIMED_THING = {
+    "type": "object",
+    "required": ["id"],
+    "properties": {
+        "id": {"type": "string"},
+        "at": {"type": "string", "format": "date-time"},
+        "day": {"type": "string", "format": "date"},
+        "count": {"type": "integer"},
+        "price": {"type": "number"},
+        "done": {"type": "boolean"},
+        "meta": {"type": "object"},
+        "tags": {"type": "array", "items": {"type": "string"}},
+        "extra": {"type": ["string", "null"]},
+    },
+}
+WINDOW_PARAMETERS = [
+    {"name": "after", "in": "query", "schema": {"type": "string", "format": "date-time"}},
+    {"name": "before", "in": "query", "schema": {"type": "string", "format": "date-time"}},
+    {"name": "order", "in": "query", "schema": {"type": "string", "enum": ["asc", "desc"]}},
+    {"name": "limit", "in": "query", "schema": {"type": "integer"}},
+]
+INCREMENTAL = {"cursor": "at", "lower-bound": "after", "upper-bound": "before", "lag": 60}
+
+
+def _incremental_spec(**extension: Any) -> dict[str, Any]:
+    operation = _list_operation()
+    operation["get"]["parameters"] = PAGER_PARAMETERS + WINDOW_PARAMETERS
+    operation["get"]["x-incremental"] = {**INCREMENTAL, **extension}
+    return spec_with({"/things": operation}, {"Thing": TIMED_THING, "Page": PAGE})
+
+
+def test_x_incremental_gives_the_operation_a_sync_plan_with_columns_typed_from_the_items() -> None:
+    plan = plan_of_spec(_incremental_spec(order={"order": "asc"}))
+    incremental = plan.operations[0].incremental
+    assert incremental is not None
+    assert (incremental.table, incremental.cursor, incremental.key) == ("things", "at", "id")
+    assert (incremental.lower_bound, incremental.upper_bound, incremental.lag) == ("after", "before", 60.0)
+    assert incremental.order == (("order", "asc"),)
+    assert dict(incremental.columns) == {
+        "id": "text",
+        "at": "timestamp",
+        "day": "date",
+        "count": "bigint",
+        "price": "double",
+        "done": "bool",
+        "meta": "json",
+        "tags": "json",
+        "extra": "text",
+    }
+    assert incremental.extra_column == "_extra"  # `extra` is a field of the items here
+
+
+def test_x_incremental_renders_a_sync_command_in_the_program() -> None:
+    code = render(_incremental_spec(table="things_seen"), "cli.py.jinja")
+    assert "incremental=Incremental(" in code
+    assert "table='things_seen'" in code.replace('"', "'")
+
+
+@pytest.mark.parametrize(
+    ("extension", "expected"),
+    [
+        ({"cursor": "count"}, "cursor 'count' must be a date-time property of the items"),
+        ({"key": "at"}, "key 'at' must be a required property of the items"),
+        ({"lower-bound": "limit"}, "lower-bound must name a date-time query parameter of the operation"),
+        ({"order": {"sort": "asc"}}, "order names 'sort', which is not a query parameter"),
+        ({"order": {"order": "up"}}, "order gives 'order' the value 'up', not one of ('asc', 'desc')"),
+        ({"lag": -1}, "lag must be a number of seconds >= 0, got -1"),
+        ({"table": "Things!"}, "table 'Things!' must be a lowercase identifier"),
+        ({"since": "x"}, "unknown keys ['since']"),
+    ],
+)
+def test_an_x_incremental_a_sync_cannot_follow_stops_generation_saying_why(
+    extension: dict[str, Any], expected: str
+) -> None:
+    message = plan_error(_incremental_spec(**extension))
+    assert "x-incremental of GET /things (listThings)" in message
+    assert expected in message
+
+
+def test_x_incremental_needs_x_pagination() -> None:
+    operation = {
+        "get": {
+            "operationId": "listThings",
+            "parameters": WINDOW_PARAMETERS,
+            "x-incremental": INCREMENTAL,
+            "responses": ok_response({"$ref": "#/components/schemas/Page"}),
+        }
+    }
+    message = plan_error(spec_with({"/things": operation}, {"Thing": TIMED_THING, "Page": PAGE}))
+    assert "the operation needs x-pagination" in message
+
+
 # --- retry safety and names ------------------------------------------------------------------------
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from ._identity import ClientIdentity
 
-__all__ = ["RESERVED_FLAGS", "Column", "Command", "Group", "Option", "Program", "credential_flag"]
+__all__ = ["RESERVED_FLAGS", "Column", "Command", "Group", "Incremental", "Option", "Program", "credential_flag"]
 
 # The command line's own options (_cli.py): an argument of the spec never takes one of these. The
 # plan gives a colliding argument another flag (README: "The command line"), and every argument
@@ -88,6 +88,38 @@ class Column:
 
 
 @dataclass(frozen=True)
+class Incremental:
+    """How a paginated operation is kept in sync (the spec's `x-incremental`): read by `_sync.py`.
+
+    A sync asks for the items whose `cursor` (a date-time field that a new item never has lower
+    than the items before it, e.g. when a call started) is above the last one seen minus `lag`
+    seconds (`lower_bound`), below the run's start time (`upper_bound`, fixed while paging, so
+    that items arriving mid-run cannot shift the pages), in the order `order` asks for (the
+    cursor ascending), and upserts them by `key`."""
+
+    name: str
+    """The command (`sync`)."""
+    table: str
+    """The table (and dlt resource) the items go to."""
+    cursor: str
+    """Wire name of the cursor field of the items."""
+    key: str
+    """Wire name of the field that identifies an item (the table's primary key)."""
+    lower_bound: str
+    """Python name of the argument that takes the window's start (exclusive or not: the lag covers it)."""
+    upper_bound: str
+    """Python name of the argument that takes the window's end, fixed at the start of a run."""
+    lag: float
+    """Seconds before the last cursor seen that every run reads again (items change after they start)."""
+    order: tuple[tuple[str, Any], ...] = ()
+    """(python name, value) of arguments sent on every request to order the pages by the cursor, ascending."""
+    columns: tuple[tuple[str, str], ...] = ()
+    """(wire name, dlt data type) of every field of the items schema: text, bigint, double, bool,
+    timestamp, date or json. A key the schema does not know goes to `extra_column`."""
+    extra_column: str = "extra"
+
+
+@dataclass(frozen=True)
 class Command:
     """One operation: `name` is the command, `method` the client method it calls."""
 
@@ -107,6 +139,8 @@ class Command:
     export_columns: tuple[Column, ...] = ()
     item_noun: tuple[str, str] = ("item", "items")
     """Singular and plural, for messages such as "Wrote 1 call session"."""
+    incremental: Incremental | None = None
+    """`x-incremental`: the operation also has a `sync` command (and a dlt resource, `_sync.py`)."""
 
 
 @dataclass(frozen=True)

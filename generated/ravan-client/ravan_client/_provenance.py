@@ -2,11 +2,11 @@
 
 from typing import Final
 
-SPEC_SHA256: Final = "0c0a91d84353317e5e85a1d6b751fda643ff65dd58747f5e5b9db37147dcbf0d"
+SPEC_SHA256: Final = "e0205db4093ad41eefcff3388926ee7306a9a99fd8be595b3ab65cfc93bf8a3b"
 """sha256 of the spec/openapi.yaml this package was generated from."""
 SPEC_VERSION: Final = "2.0.0"
 """The spec's info.version."""
-INPUTS_SHA256: Final = "577e2545d9ebba4867942e4285b245484b2cffbd8092d508ee8fd18965e4f3e7"
+INPUTS_SHA256: Final = "96075c90cae07a3eb2e9de95a69b665dbe3341232c7c7f09d058d5be5d93dd63"
 """sha256 over everything that shapes the code: spec, templates, runtime modules, generator versions."""
 GENERATORS: Final[dict[str, str]] = {
     "datamodel-code-generator": "0.89.0",

@@ -8,12 +8,12 @@ per argument, typed and checked as the spec says. Do not edit.
 from __future__ import annotations
 
 from ._client import IDENTITY
-from ._commands import Column, Command, Group, Option, Program
+from ._commands import Column, Command, Group, Incremental, Option, Program
 from ._provenance import SPEC_SHA256, SPEC_VERSION
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+g577e2545d9eb"
+__version__ = "2.0.0+g96075c90cae0"
 
 PROGRAM = Program(
     name="ravan-calls",
@@ -152,6 +152,45 @@ PROGRAM = Program(
                         Column("creditBreakdown.total_credits", ("creditBreakdown", "total_credits")),
                     ),
                     item_noun=("call session", "call sessions"),
+                    incremental=Incremental(
+                        name="sync",
+                        table="call_sessions",
+                        cursor="startedAt",
+                        key="id",
+                        lower_bound="started_after",
+                        upper_bound="started_before",
+                        lag=7200.0,
+                        order=(("sort_by", "startedAt"), ("sort_order", "asc")),
+                        columns=(
+                            ("id", "text"),
+                            ("agentId", "text"),
+                            ("organizationId", "text"),
+                            ("roomId", "text"),
+                            ("callerNumber", "text"),
+                            ("calleeNumber", "text"),
+                            ("callerName", "text"),
+                            ("callerEmail", "text"),
+                            ("channel", "text"),
+                            ("status", "text"),
+                            ("summary", "text"),
+                            ("metadata", "json"),
+                            ("errorMessage", "text"),
+                            ("disconnectReason", "text"),
+                            ("promptDynamicVariables", "json"),
+                            ("extractDynamicVariables", "json"),
+                            ("callLatencyMs", "bigint"),
+                            ("startedAt", "timestamp"),
+                            ("endedAt", "timestamp"),
+                            ("durationSec", "bigint"),
+                            ("createdAt", "timestamp"),
+                            ("recordingUrl", "text"),
+                            ("costTotal", "text"),
+                            ("agentName", "text"),
+                            ("postCallAnalysisResult", "json"),
+                            ("creditBreakdown", "json"),
+                        ),
+                        extra_column="extra",
+                    ),
                 ),
             ),
         ),

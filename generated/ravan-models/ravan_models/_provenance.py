@@ -2,11 +2,11 @@
 
 from typing import Final
 
-SPEC_SHA256: Final = "0c0a91d84353317e5e85a1d6b751fda643ff65dd58747f5e5b9db37147dcbf0d"
+SPEC_SHA256: Final = "e0205db4093ad41eefcff3388926ee7306a9a99fd8be595b3ab65cfc93bf8a3b"
 """sha256 of the spec/openapi.yaml this package was generated from."""
 SPEC_VERSION: Final = "2.0.0"
 """The spec's info.version."""
-INPUTS_SHA256: Final = "400166f9701b65d812793cf0f885fc43ac1280bd8fe593c8ed8d1349a2f3accb"
+INPUTS_SHA256: Final = "907bb6d35d49aab7525458231a69dc1dd46d26715975bf45017cb6b7774ea4d5"
 """sha256 over everything that shapes the code: spec, templates, runtime modules, generator versions."""
 GENERATORS: Final[dict[str, str]] = {
     "datamodel-code-generator": "0.89.0",
