@@ -50,6 +50,8 @@ class Operation:
     parameters: tuple[Mapping[str, Any], ...]
     """Resolved parameter objects, path item's first, an operation's own replacing a path item's."""
     path_level_parameter_names: frozenset[tuple[str, str]] = frozenset()
+    servers: Any = None
+    """The operation's own `servers`, else its path item's, else None (the document's apply)."""
 
     @property
     def label(self) -> str:
@@ -187,6 +189,7 @@ class OpenAPIDocument:
                     raw=operation,
                     parameters=(*inherited, *own),
                     path_level_parameter_names=frozenset((p["name"], p["in"]) for p in inherited),
+                    servers=operation.get("servers") or path_item.get("servers") or None,
                 )
 
     def operation(self, path: str, method: str) -> Operation:

@@ -353,6 +353,8 @@ class OperationPlan:
     DEFAULT_EXPORT_PAGE_SIZE (never less than the server's default)."""
     security: Security | None = None
     """The operation's own `security`, or None for the spec's top-level one (IdentityPlan)."""
+    server: str | None = None
+    """The operation's (or its path's) own server, when it differs from the document's."""
     incremental: IncrementalPlan | None = None
     """`x-incremental`: how `sync` keeps a table of the items up to date."""
 
@@ -888,7 +890,11 @@ def default_security(document: OpenAPIDocument, schemes: Sequence[SchemePlan]) -
 
 def default_server_url(raw: Mapping[str, Any]) -> str | None:
     """`servers[0].url` with each `{variable}` at its default; None when there is no absolute one."""
-    servers = raw.get("servers")
+    return server_url(raw.get("servers"))
+
+
+def server_url(servers: Any) -> str | None:
+    """The first of a `servers` list, its variables at their defaults; None when not absolute."""
     if not isinstance(servers, list) or not servers or not isinstance(servers[0], Mapping):
         return None
     server = servers[0]
@@ -989,6 +995,9 @@ def _plan_operation(
     body = _plan_body(document, operation)
     if body is not None:
         body = replace(body, arguments=tuple(replace(a, reserved_flags=reserved) for a in body.arguments))
+    own_server = server_url(operation.servers) if operation.servers is not None else None
+    if operation.servers is not None and own_server is None:
+        raise PlanError(f"{label}: its servers name no absolute http(s) URL to send it to")
     security = None
     if "security" in operation.raw:
         security = read_security(operation.raw["security"], identity.schemes, where=label)
@@ -1079,6 +1088,7 @@ def _plan_operation(
         pagination=pagination,
         retry_after_send=retry_after_send,
         security=security,
+        server=own_server if own_server != identity.default_base_url else None,
         error_statuses=error_statuses,
         cli_command=cli_command,
         cli_export_command=export_command,

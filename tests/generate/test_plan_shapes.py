@@ -886,3 +886,20 @@ def test_a_multipart_body_takes_files_and_values() -> None:
     ast.parse(code)
     assert "files=(('file', 'file', False, True), ('attachments', 'attachments', True, False))," in code
     assert "media_type='multipart/form-data'," in code
+
+
+def test_a_path_or_operation_with_its_own_servers_is_sent_to_the_first() -> None:
+    spec = spec_with(
+        {
+            "/uploads": {
+                "servers": [{"url": "https://{region}.uploads.example/v2", "variables": {"region": {"default": "eu"}}}],
+                "post": {"operationId": "upload"},
+                "get": {"operationId": "listUploads", "servers": [{"url": "https://list.example"}]},
+            },
+            "/things": {"get": {"operationId": "getThings"}},
+        },
+        servers=[{"url": "https://api.example"}],
+    )
+    servers = {op.method_name: op.server for op in plan_of_spec(spec).operations}
+    assert servers == {"upload": "https://eu.uploads.example/v2", "list_uploads": "https://list.example", "get": None}
+    assert "server='https://eu.uploads.example/v2'," in render(spec, "resources.py.jinja")

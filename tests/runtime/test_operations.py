@@ -576,3 +576,45 @@ def test_a_path_is_opened_for_the_request_and_closed_after_it_even_when_it_fails
             harness.client.call(UPLOAD.build({"file": recording}), lambda body: body)
     assert len(handles) == 1
     assert handles[0].closed
+
+
+# --- servers per path or operation (issue 18, item 6) ---------------------------------------------
+
+
+def test_an_operation_with_its_own_server_is_sent_there_unless_the_caller_chose_a_base_url(
+    server: Server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.runtime.demo import DemoClient
+
+    monkeypatch.delenv("RAVAN_BASE_URL", raising=False)
+    uploads = OperationSpec(method="GET", path="/v2/files/f1", server="https://uploads.example.com/root")
+    server.respond = lambda request: json_response(200, session("s1"))
+    with DemoClient(api_key=API_KEY, transport=httpx.MockTransport(server)) as client:
+        client.call(uploads.build({}), lambda body: body)
+        client.call(OperationSpec(method="GET", path="/v1/sessions/s1").build({}), lambda body: body)
+    with DemoClient(api_key=API_KEY, base_url="http://127.0.0.1:4010", transport=httpx.MockTransport(server)) as mock:
+        mock.call(uploads.build({}), lambda body: body)
+    sent = [str(request.url) for request in server.requests]
+    assert sent == [
+        "https://uploads.example.com/root/v2/files/f1",  # the operation's own server
+        "https://api.ravan.ai/v1/sessions/s1",  # the document's
+        "http://127.0.0.1:4010/v2/files/f1",  # a base URL the caller chose wins for every operation
+    ]
+    assert server.requests[0].headers["X-Api-Key"] == API_KEY
+
+
+def test_a_plain_http_operation_server_is_refused_before_sending(
+    server: Server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ravan_runtime._exceptions import InsecureBaseURLError
+
+    from tests.runtime.demo import DemoClient
+
+    monkeypatch.delenv("RAVAN_BASE_URL", raising=False)
+    insecure = OperationSpec(method="GET", path="/x", server="http://files.example.com")
+    with (
+        DemoClient(api_key=API_KEY, transport=httpx.MockTransport(server)) as client,
+        pytest.raises(InsecureBaseURLError, match="plain http"),
+    ):
+        client.call(insecure.build({}), lambda body: body)
+    assert server.requests == []

@@ -225,6 +225,9 @@ class BaseClient:
         # the Authorization header back): none of them may appear in a message, a log or a repr.
         secret_values = [secret.reveal() for secret in self._secrets.values()]
         secret_values.extend(token for token in (self._basic_token(scheme) for scheme in identity.schemes) if token)
+        # The spec's own servers (per path or operation too) count only while the caller has not
+        # pointed the client elsewhere (a mock, a proxy, a region): then everything goes there.
+        self._follows_spec_servers = base_url is None and not os.environ.get(identity.base_url_env_var)
         if base_url is None:
             base_url = os.environ.get(identity.base_url_env_var) or identity.default_base_url
         if base_url is None:
@@ -301,12 +304,21 @@ class BaseClient:
             if name.lower() in self.identity.secret_headers:
                 shown = self._secret_header_name(name)
                 raise ValueError(f"extra_headers must not set {shown}: {self._credential_advice(name)}")
-        url = self._urls.get(options.path)
+        server = options.server if options.server and self._follows_spec_servers else None
+        cache_key = f"{server} {options.path}" if server else options.path
+        url = self._urls.get(cache_key)
         if url is None:
             # Parsing a URL costs a tenth of a millisecond; a pager asks for the same path per page.
-            url = self.base_url.copy_with(raw_path=self.base_url.raw_path.rstrip(b"/") + options.path.encode("ascii"))
+            base = httpx.URL(server) if server else self.base_url
+            url = base.copy_with(raw_path=base.raw_path.rstrip(b"/") + options.path.encode("ascii"))
+            if url.scheme == "http" and not self._allow_insecure_http and not _is_loopback(url.host):
+                raise InsecureBaseURLError(
+                    f"the operation's server {server!r} is plain http to a non-loopback host: the credentials "
+                    "would travel unencrypted. Pass allow_insecure_http=True if you really mean it.",
+                    str(server),
+                )
             if len(self._urls) < 256:  # paths with ids in them would grow it without bound
-                self._urls[options.path] = url
+                self._urls[cache_key] = url
         headers = {**self._default_headers, "Accept": options.accept, **options.headers}
         content: bytes | None = None
         data: dict[str, list[str]] | None = None

@@ -111,6 +111,9 @@ class RequestOptions:
     """The Accept header: the success response's media type."""
     files: tuple[FilePart, ...] = ()
     """A multipart body's files (its other fields are json_body's)."""
+    server: str | None = None
+    """The operation's own server (the spec's per path or operation), used unless the client was
+    given a base URL of its own."""
     timeout: TimeoutTypes | NotGiven = NOT_GIVEN
     max_retries: int | NotGiven = NOT_GIVEN
     retry_after_send: bool = True
@@ -139,6 +142,8 @@ class OperationSpec:
     security: tuple[tuple[str, ...], ...] | None = None
     """The operation's own `security`, when it has one (see RequestOptions.security)."""
     accept: str = "application/json"
+    server: str | None = None
+    """The operation's (or its path's) own server, when the spec gives one."""
 
     def build(
         self,
@@ -212,6 +217,7 @@ class OperationSpec:
             security=self.security,
             accept=self.accept,
             files=tuple(parts),
+            server=self.server,
         )
 
     def _refuse_declared(
