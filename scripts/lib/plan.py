@@ -415,9 +415,10 @@ class SchemePlan:
 
     name: str
     kind: str
-    """api-key-header, bearer (http bearer, oauth2, openIdConnect) or basic."""
+    """api-key-header, api-key-query, bearer (http bearer, oauth2, openIdConnect) or basic."""
     credentials: tuple[CredentialPlan, ...]
     header: str = ""
+    query: str = ""
 
 
 Security = tuple[tuple[str, ...], ...]
@@ -814,7 +815,7 @@ def security_schemes(
         scheme = document.resolve(node, where=f"securitySchemes.{name}")
         kind_of = str(scheme.get("type", "")).lower() if isinstance(scheme, Mapping) else ""
         http_scheme = str(scheme.get("scheme", "")).lower() if isinstance(scheme, Mapping) else ""
-        header = ""
+        header = query = ""
         if kind_of == "apikey" and scheme.get("in") == "header":
             kind = "api-key-header"
             header = str(scheme.get("name", ""))
@@ -823,6 +824,11 @@ def security_schemes(
                     f"the apiKey security scheme {name!r}'s header name {header!r} is not an HTTP header name "
                     "(an RFC 9110 token: letters, digits and !#$%&'*+-.^_`|~)"
                 )
+        elif kind_of == "apikey" and scheme.get("in") == "query":
+            kind = "api-key-query"
+            query = str(scheme.get("name", ""))
+            if not query or any(c in query for c in "&=#?") or not query.isprintable():
+                raise PlanError(f"the apiKey security scheme {name!r}'s query parameter {query!r} cannot be sent")
         elif (kind_of == "http" and http_scheme == "bearer") or kind_of in ("oauth2", "openidconnect"):
             kind = "bearer"
         elif kind_of == "http" and http_scheme == "basic":
@@ -844,7 +850,7 @@ def security_schemes(
                 raise PlanError(f"security scheme {name!r} would be the client argument {argument!r}, which is taken")
             env_vars = (f"{prefix}_{argument.upper()}", *(more_api_key_env_vars if argument == "api_key" else ()))
             credentials.append(CredentialPlan(argument, env_vars))
-        plans.append(SchemePlan(str(name), kind, tuple(credentials), header))
+        plans.append(SchemePlan(str(name), kind, tuple(credentials), header, query))
     return tuple(plans)
 
 
@@ -870,7 +876,7 @@ def read_security(node: Any, schemes: Sequence[SchemePlan], *, where: str) -> Se
     if node and not alternatives:
         raise PlanError(
             f"{where}: needs the security scheme {unsupported[0]!r}, which the client cannot apply (it sends "
-            "apiKeys in headers, http bearer, oauth2 and openIdConnect tokens, and http basic)"
+            "apiKeys in headers or query strings, http bearer, oauth2 and openIdConnect tokens, and http basic)"
         )
     return tuple(alternatives) if node else ((),)
 

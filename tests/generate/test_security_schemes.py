@@ -39,6 +39,11 @@ def handler(request):
     seen.append({"path": request.url.path, "host": request.url.host, "headers": headers})
     if request.url.path.endswith("/health"):
         return httpx.Response(204)
+    if request.url.path.endswith("/search"):
+        seen[-1]["query"] = str(request.url.query.decode())
+        if request.url.params.get("q") == "fail":
+            return httpx.Response(401, json={"message": "bad key " + request.url.params["key"]})
+        return httpx.Response(200, json=[{"id": 2}])
     if "partner" in request.url.path:
         return httpx.Response(200, json=[{"id": 1}])
     return httpx.Response(401, json={"message": "echo " + request.headers.get("authorization", "")})
@@ -66,6 +71,13 @@ try:
     RavanClient(transport=transport)
 except MissingAPIKeyError as error:
     result["construction"] = str(error)
+query = RavanClient(api_key="tok-SECRET-1", query_key="qk-SECRET-4", transport=transport, max_retries=0)
+result["search"] = [pet.id for pet in query.pets.search(q="cat")]
+try:
+    query.pets.search(q="fail")
+except Exception as error:
+    result["query_error"] = [type(error).__name__, str(error), repr(error), repr(error.request),
+                             str(error.request.url), repr(pickle.loads(pickle.dumps(error)).request)]
 result["repr"] = repr(basic) + repr(both)
 result["seen"] = seen
 print(json.dumps(result))
@@ -118,7 +130,7 @@ def test_the_default_base_url_is_the_first_server_with_its_variables_at_their_de
 
 def test_each_request_carries_exactly_the_credentials_its_operation_asks_for(probed: dict[str, Any]) -> None:
     basic_token = base64.b64encode(b"ada:pass SECRET 3").decode()
-    assert [(r["path"], r["headers"]) for r in probed["seen"]] == [
+    assert [(r["path"], r["headers"]) for r in probed["seen"] if r["path"] != "/v1/search"] == [
         ("/v1/pets/7", {"authorization": "Bearer tok-SECRET-1"}),  # the first alternative held
         ("/v1/health", {}),  # security: [] sends nothing
         ("/v1/partner/pets", {"x-partner-key": "pk-SECRET-2", "authorization": "Bearer tok-SECRET-1"}),
@@ -143,6 +155,17 @@ def test_no_credential_is_in_a_repr_a_message_or_a_pickle(probed: dict[str, Any]
     for secret in ("tok-SECRET-1", "pk-SECRET-2", "pass SECRET 3", basic_token):
         assert secret not in shown
     assert probed["bearer_error"][0] == "AuthenticationError"
+
+
+def test_a_key_in_the_query_string_is_sent_there_and_masked_in_every_error(probed: dict[str, Any]) -> None:
+    assert probed["search"] == [2]
+    queries = [request.get("query") for request in probed["seen"] if request["path"] == "/v1/search"]
+    assert queries == ["q=cat&key=qk-SECRET-4", "q=fail&key=qk-SECRET-4"]
+    name, message, *reprs = probed["query_error"]
+    assert name == "AuthenticationError"
+    for text in (message, *reprs):
+        assert "qk-SECRET-4" not in text
+    assert "key=%5Bsecure%5D" in reprs[2] or "key=[secure]" in reprs[2]
 
 
 # --- the plan's reading of security schemes -----------------------------------------------------
@@ -181,11 +204,11 @@ def test_without_a_top_level_security_the_first_held_credential_is_sent_and_none
     assert plan_of_spec(_secured(schemes, None)).identity.default_security == (("bearer",), ())
 
 
-def test_an_operation_that_only_a_query_key_can_open_is_refused_naming_it_and_the_scheme() -> None:
-    schemes = {"queryKey": {"type": "apiKey", "in": "query", "name": "key"}}
-    message = plan_error(_secured(schemes, None, [{"queryKey": []}]))
+def test_an_operation_that_only_a_cookie_key_can_open_is_refused_naming_it_and_the_scheme() -> None:
+    schemes = {"cookieKey": {"type": "apiKey", "in": "cookie", "name": "session"}}
+    message = plan_error(_secured(schemes, None, [{"cookieKey": []}]))
     assert "GET /things (getThings)" in message
-    assert "'queryKey'" in message
+    assert "'cookieKey'" in message
 
 
 def test_a_requirement_naming_an_unknown_scheme_is_refused() -> None:
@@ -209,7 +232,7 @@ def test_with_unsupported_skip_an_operation_the_client_cannot_open_is_left_out_a
         "get": {
             "operationId": "queryOnly",
             "tags": ["health"],
-            "security": [{"queryKey": []}],
+            "security": [{"cookieKey": []}],
             "responses": {"204": {"description": "ok"}},
         }
     }
@@ -240,7 +263,7 @@ def test_with_unsupported_skip_an_operation_the_client_cannot_open_is_left_out_a
     lines = [line for line in skipped.stdout.splitlines() if line.startswith("skipped: ")]
     assert len(lines) == 1
     assert "GET /query-only (queryOnly)" in lines[0]
-    assert "'queryKey'" in lines[0]
+    assert "'cookieKey'" in lines[0]
     readme = (tmp_path / "out" / "ravan-client" / "README.md").read_text(encoding="utf-8")
     assert "GET /query-only (queryOnly)" in readme
     resources = (tmp_path / "out" / "ravan-client" / "ravan_client" / "resources.py").read_text(encoding="utf-8")

@@ -24,7 +24,8 @@ from ravan_runtime._exceptions import (
     RavanError,
     ResponseTooLargeError,
 )
-from ravan_runtime._identity import ClientIdentity
+from ravan_runtime._identity import ClientIdentity, Credential, SecurityScheme
+from ravan_runtime._operations import OperationSpec
 
 from tests.runtime.demo import (
     API_KEY,
@@ -501,3 +502,37 @@ async def test_the_async_client_leaves_a_custom_httpx_client_open(server: Server
         await client.sessions.retrieve("s1")
     assert not own.is_closed
     await own.aclose()
+
+
+# --- a key in the query string (issue 18) -----------------------------------------------------------
+
+
+QUERY_IDENTITY = dataclasses.replace(
+    IDENTITY,
+    schemes=(SecurityScheme("queryKey", "api-key-query", (Credential("api_key", ("RAVAN_API_KEY",)),), query="key"),),
+    default_security=(("queryKey",),),
+)
+
+
+def test_a_query_key_is_sent_in_the_url_dropped_on_another_origin_and_masked_in_logs(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    sent: list[httpx.URL] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        sent.append(request.url)
+        if request.url.host == "api.example.com":
+            # A careless server copies the key into a redirect to another origin.
+            return httpx.Response(302, headers={"Location": f"https://cdn.example.net/x?{request.url.query.decode()}"})
+        return httpx.Response(200, json={"ok": True})
+
+    monkeypatch.setattr(DemoClient, "__init__", _with_identity(QUERY_IDENTITY))
+    with caplog.at_level(logging.DEBUG, logger=base.logger.name):
+        client = DemoClient(api_key=API_KEY, base_url="https://api.example.com", transport=httpx.MockTransport(handler))
+        client.call(OperationSpec(method="GET", path="/v1/things").build({}), lambda body: body)
+    assert sent[0].params["key"] == API_KEY
+    assert sent[1].host == "cdn.example.net"
+    assert "key" not in sent[1].params
+    assert API_KEY not in caplog.text
+    with pytest.raises(ValueError, match="extra_query must not set key"):
+        client.call(OperationSpec(method="GET", path="/v1/things").build({}, extra_query={"key": "x"}), lambda b: b)

@@ -36,11 +36,14 @@ class SecurityScheme:
     name: str
     """Its name in the spec's components.securitySchemes (what `security` requirements name)."""
     kind: str
-    """api-key-header (the key in `header`), bearer (`Authorization: Bearer`; http bearer, oauth2
-    and openIdConnect alike) or basic (`Authorization: Basic`, from a username and a password)."""
+    """api-key-header (the key in `header`), api-key-query (the key in the query parameter
+    `query`), bearer (`Authorization: Bearer`; http bearer, oauth2 and openIdConnect alike) or
+    basic (`Authorization: Basic`, from a username and a password)."""
     credentials: tuple[Credential, ...]
     header: str = ""
     """The header an api-key-header scheme sends its key in."""
+    query: str = ""
+    """The query parameter an api-key-query scheme sends its key in."""
 
 
 @dataclass(frozen=True)
@@ -76,6 +79,11 @@ class ClientIdentity:
         if any(scheme.kind in ("bearer", "basic") for scheme in self.schemes):
             names.add("authorization")
         return frozenset(names)
+
+    @property
+    def secret_query_parameters(self) -> frozenset[str]:
+        """Query parameters that carry a credential of these schemes."""
+        return frozenset(scheme.query for scheme in self.schemes if scheme.kind == "api-key-query")
 
     def scheme(self, name: str) -> SecurityScheme:
         return next(scheme for scheme in self.schemes if scheme.name == name)

@@ -67,6 +67,7 @@ from ._exceptions import (
 from ._identity import ClientIdentity, SecurityScheme
 from ._models import find_invalid
 from ._operations import FORM_MEDIA_TYPE, MULTIPART_MEDIA_TYPE, RequestOptions, form_fields, multipart_fields
+from ._secrets import MASK as MASKED
 from ._secrets import SENSITIVE_HEADERS, Redactor, Secret, display_url, masked_header_items, redact_http_logs
 from ._transport import (
     Attempt,
@@ -335,11 +336,15 @@ class BaseClient:
         elif options.json_body is not NOT_GIVEN:
             content = json.dumps(options.json_body, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode()
             headers["Content-Type"] = "application/json"
-        headers.update(self._credential_headers(options.security))
+        for name, _ in options.params:
+            if name in self.identity.secret_query_parameters:
+                raise ValueError(f"extra_query must not set {name}: the client sends its credential there")
+        credential_headers, credential_params = self._credentials_for(options.security)
+        headers.update(credential_headers)
         request = http.build_request(
             options.method,
             url,
-            params=list(options.params) or None,
+            params=[*options.params, *credential_params] or None,
             headers=headers,
             content=content,
             data=data,
@@ -396,25 +401,31 @@ class BaseClient:
             return None
         return base64.b64encode(f"{username.reveal()}:{password.reveal()}".encode()).decode("ascii")
 
-    def _credential_headers(self, security: tuple[tuple[str, ...], ...] | None) -> dict[str, str]:
-        """The headers of the first alternative of the operation's (else the spec's) security that
-        the client holds every credential of; an operation needing one it lacks is refused."""
+    def _credentials_for(
+        self, security: tuple[tuple[str, ...], ...] | None
+    ) -> tuple[dict[str, str], list[tuple[str, str]]]:
+        """The headers and query parameters of the first alternative of the operation's (else the
+        spec's) security that the client holds every credential of; an operation needing one it
+        lacks is refused."""
         alternatives = self.identity.default_security if security is None else security
         if not alternatives:
-            return {}
+            return {}, []
         for requirement in alternatives:
             if not self._satisfies(requirement):
                 continue
             headers: dict[str, str] = {}
+            params: list[tuple[str, str]] = []
             for name in requirement:
                 scheme = self.identity.scheme(name)
                 if scheme.kind == "api-key-header":
                     headers[scheme.header] = self._secrets[scheme.credentials[0].argument].reveal()
+                elif scheme.kind == "api-key-query":
+                    params.append((scheme.query, self._secrets[scheme.credentials[0].argument].reveal()))
                 elif scheme.kind == "bearer":
                     headers["Authorization"] = f"Bearer {self._secrets[scheme.credentials[0].argument].reveal()}"
                 elif scheme.kind == "basic":
                     headers["Authorization"] = f"Basic {self._basic_token(scheme)}"
-            return headers
+            return headers, params
         raise self._missing_credentials(alternatives)
 
     def _redirect_request(
@@ -427,6 +438,11 @@ class BaseClient:
             return None
         if target.scheme not in ("http", "https"):
             return None
+        secret_params = self.identity.secret_query_parameters
+        if secret_params and not self._same_origin(target):
+            # A Location that carries our query-string key on to another origin: it goes without it.
+            kept = [(k, v) for k, v in target.params.multi_items() if k not in secret_params]
+            target = target.copy_with(params=kept)
         status = response.status_code
         method = request.method
         if status == 303 and method != "HEAD":
@@ -612,14 +628,30 @@ class BaseClient:
     def _tag(self, error: ErrorT) -> ErrorT:
         error._redact = self._redactor
         error._sensitive_headers = self._sensitive_headers
+        if self.identity.secret_query_parameters:
+            # A key sent in the query string sits in the request's URL: the error (and its
+            # response) keep a copy whose URL shows it masked, so no repr, message or pickle of
+            # it holds the key.
+            masked = self._masked_request(error.request)
+            error.request = masked
+            response = getattr(error, "response", None)
+            if isinstance(response, httpx.Response):
+                response.request = masked
         return error
+
+    def _masked_request(self, request: httpx.Request) -> httpx.Request:
+        secret = self.identity.secret_query_parameters
+        params = [(k, MASKED if k in secret else v) for k, v in request.url.params.multi_items()]
+        masked = httpx.Request(request.method, request.url.copy_with(params=params), headers=request.headers)
+        masked.headers = MaskingHeaders(masked.headers, sensitive=self._sensitive_headers)
+        return masked
 
     def _log_attempt(self, request: httpx.Request, outcome: str, attempt: int, attempts: int, started: float) -> None:
         if logger.isEnabledFor(logging.DEBUG):
             logger.debug(
                 "%s %s -> %s (attempt %d/%d, %.0f ms)",
                 request.method,
-                display_url(request.url),
+                self._redactor(display_url(request.url)),
                 outcome,
                 attempt,
                 attempts,
