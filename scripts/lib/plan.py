@@ -550,6 +550,10 @@ def method_name_of(operation: Operation, tag: str) -> str:
 def value_rule(document: OpenAPIDocument, node: Any, *, where: str, depth: int = 0) -> ValueRule:
     """How a request value of this schema is typed, checked and offered on the command line."""
     schema = document.normalize(node, where=where)
+    if schema.unsupported and depth < 8:
+        union = _union_rule(document, schema, where=where, depth=depth)
+        if union is not None:
+            return union
     if schema.unsupported:
         raise PlanError(f"{where}: {schema.unsupported} cannot be checked before sending")
     nullable = schema.nullable
@@ -641,6 +645,43 @@ def value_rule(document: OpenAPIDocument, node: Any, *, where: str, depth: int =
     if not schema.types:
         return ValueRule("any", "Any", f"AnyRule({null_arg.removeprefix(', ')})", nullable=True)
     raise PlanError(f"{where}: a value of several types ({', '.join(sorted(schema.types))}) is not supported")
+
+
+def _union_rule(document: OpenAPIDocument, schema: Schema, *, where: str, depth: int) -> ValueRule | None:
+    """A oneOf/anyOf of several shapes as a UnionRule: the discriminator's value picks the variant
+    (its mapping, else the schema names); without one, the first variant that fits (as pydantic's
+    smart mode). Annotated with the union of the variants' types."""
+    raw = schema.raw if isinstance(schema.raw, Mapping) else {}
+    union_key = next((key for key in ("oneOf", "anyOf") if isinstance(raw.get(key), list)), None)
+    if union_key is None:
+        return None
+    members = [m for m in raw[union_key] if not (isinstance(m, Mapping) and m.get("type") == "null")]
+    variants = [
+        value_rule(document, member, where=f"{where}, {union_key}[{index}]", depth=depth + 1)
+        for index, member in enumerate(members)
+    ]
+    annotations = list(dict.fromkeys(variant.annotation for variant in variants))
+    nullable = schema.nullable or len(members) < len(raw[union_key])
+    arguments = [f"({', '.join(variant.check for variant in variants)},)"]
+    discriminator = raw.get("discriminator")
+    if isinstance(discriminator, Mapping) and isinstance(discriminator.get("propertyName"), str):
+        mapping: dict[str, int] = {}
+        refs = [m.get("$ref") if isinstance(m, Mapping) else None for m in members]
+        explicit = discriminator.get("mapping")
+        if isinstance(explicit, Mapping):
+            for value, target in explicit.items():
+                if target in refs:
+                    mapping[str(value)] = refs.index(target)
+        else:
+            for index, ref in enumerate(refs):
+                if isinstance(ref, str):
+                    mapping[ref.rsplit("/", 1)[-1]] = index
+        arguments.append(f"discriminator={python_literal(discriminator['propertyName'])}")
+        arguments.append(f"mapping={python_literal(tuple(mapping.items()))}")
+    if nullable:
+        arguments.append("nullable=True")
+    kind = "object" if all(variant.kind == "object" for variant in variants) else "any"
+    return ValueRule(kind, " | ".join(annotations), f"UnionRule({', '.join(arguments)})", nullable=nullable)
 
 
 def _number_literal(value: float) -> str:

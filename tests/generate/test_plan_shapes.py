@@ -903,3 +903,54 @@ def test_a_path_or_operation_with_its_own_servers_is_sent_to_the_first() -> None
     servers = {op.method_name: op.server for op in plan_of_spec(spec).operations}
     assert servers == {"upload": "https://eu.uploads.example/v2", "list_uploads": "https://list.example", "get": None}
     assert "server='https://eu.uploads.example/v2'," in render(spec, "resources.py.jinja")
+
+
+def test_a_one_of_body_is_one_argument_checked_against_the_variant_its_discriminator_names() -> None:
+    # The vendor's create-call (issue 18, item 4): a web_call or an outbound_call.
+    schemas = {
+        "WebCall": {
+            "type": "object",
+            "required": ["type", "agentId"],
+            "properties": {"type": {"type": "string"}, "agentId": {"type": "string"}},
+        },
+        "OutboundCall": {
+            "type": "object",
+            "required": ["type", "to"],
+            "properties": {"type": {"type": "string"}, "to": {"type": "string"}},
+        },
+    }
+    body_schema = {
+        "oneOf": [{"$ref": "#/components/schemas/WebCall"}, {"$ref": "#/components/schemas/OutboundCall"}],
+        "discriminator": {
+            "propertyName": "type",
+            "mapping": {
+                "web_call": "#/components/schemas/WebCall",
+                "outbound_call": "#/components/schemas/OutboundCall",
+            },
+        },
+    }
+    spec = spec_with(
+        {
+            "/calls": {
+                "post": {
+                    "operationId": "createCall",
+                    "requestBody": {"required": True, "content": {"application/json": {"schema": body_schema}}},
+                }
+            }
+        },
+        schemas,
+    )
+    body = plan_of_spec(spec).operations[0].body
+    assert body is not None
+    assert not body.flattened
+    (argument,) = body.arguments
+    assert (argument.python_name, argument.rule.annotation) == ("body", "Mapping[str, Any]")
+    assert argument.rule.check.startswith("UnionRule((ObjectRule(")
+    assert argument.rule.check.endswith("discriminator='type', mapping=(('web_call', 0), ('outbound_call', 1)))")
+    code = render(spec, "resources.py.jinja")
+    namespace: dict[str, Any] = {}
+    exec("from ravan_runtime._validation import *\nrule = " + argument.rule.check, namespace)
+    namespace["rule"].check("body", {"type": "outbound_call", "to": "+1555"})
+    with pytest.raises(ValueError, match="must have the key 'agentId'"):
+        namespace["rule"].check("body", {"type": "web_call"})
+    assert "UnionRule(" in code

@@ -223,3 +223,39 @@ def test_json_encoding_of_nested_values() -> None:
     }
     assert ArrayRule(StringRule()).to_texts(["a", "b"]) == ["a", "b"]
     assert AnyRule().to_json([datetime.date(2026, 3, 3)]) == ["2026-03-03"]
+
+
+# --- oneOf / anyOf (issue 18) ------------------------------------------------------------------------
+
+
+def _call_shapes() -> Any:
+    from ravan_runtime._validation import UnionRule
+
+    web = ObjectRule(fields=(ObjectField("type", StringRule(), required=True), ObjectField("agentId", StringRule())))
+    outbound = ObjectRule(
+        fields=(ObjectField("type", StringRule(), required=True), ObjectField("to", StringRule(), required=True))
+    )
+    return UnionRule((web, outbound), discriminator="type", mapping=(("web_call", 0), ("outbound_call", 1)))
+
+
+def test_a_discriminated_union_checks_the_variant_its_tag_names() -> None:
+    rule = _call_shapes()
+    rule.check("body", {"type": "web_call", "agentId": "a1"})
+    rule.check("body", {"type": "outbound_call", "to": "+1555"})
+    with pytest.raises(ValueError, match=r"body must have the key 'to'"):
+        rule.check("body", {"type": "outbound_call"})
+    with pytest.raises(ValueError, match=r"body\['type'\] must be 'web_call' or 'outbound_call', got 'fax'"):
+        rule.check("body", {"type": "fax"})
+
+
+def test_an_undiscriminated_union_takes_the_first_variant_that_fits() -> None:
+    from ravan_runtime._validation import UnionRule
+
+    rule = UnionRule((IntegerRule(minimum=0), StringRule(min_length=1)))
+    rule.check("limit", 5)
+    rule.check("limit", "all")
+    assert rule.to_json("all") == "all"
+    with pytest.raises(TypeError, match="limit fits none of the shapes it may take"):
+        rule.check("limit", 1.5)
+    with pytest.raises(TypeError, match="limit must be"):
+        rule.check("limit", None)

@@ -36,6 +36,7 @@ __all__ = [
     "ObjectRule",
     "Rule",
     "StringRule",
+    "UnionRule",
 ]
 
 # Servers and proxies commonly refuse request lines over 8 KB (and httpx refuses URLs over 64 KB):
@@ -417,3 +418,43 @@ def _plain_json(value: Any) -> Any:
     if isinstance(value, Sequence) and not isinstance(value, str | bytes | bytearray):
         return [_plain_json(item) for item in value]
     return value
+
+
+@dataclass(frozen=True)
+class UnionRule(Rule):
+    """A oneOf/anyOf of several shapes: the discriminator's value picks the variant (`mapping`:
+    value -> index), else the first variant that fits, as pydantic's smart mode does."""
+
+    variants: tuple[Rule, ...]
+    discriminator: str | None = None
+    mapping: tuple[tuple[str, int], ...] = ()
+    nullable: bool = False
+
+    def describe(self) -> str:
+        return " or ".join(dict.fromkeys(variant.describe() for variant in self.variants))
+
+    def _pick(self, name: str, value: object) -> Rule:
+        if self.discriminator is not None and isinstance(value, Mapping):
+            tag = value.get(self.discriminator)
+            for key, index in self.mapping:
+                if key == tag:
+                    return self.variants[index]
+            allowed = " or ".join(repr(key) for key, _ in self.mapping)
+            raise ValueError(f"{name}[{self.discriminator!r}] must be {allowed}, got {_show(tag)}")
+        first: Exception | None = None
+        for variant in self.variants:
+            try:
+                variant.check(name, value)
+            except (TypeError, ValueError) as error:
+                first = first or error
+                continue
+            return variant
+        raise TypeError(f"{name} fits none of the shapes it may take ({self.describe()}): {first}")
+
+    def _check(self, name: str, value: object) -> None:
+        self._pick(name, value).check(name, value)
+
+    def to_json(self, value: Any) -> Any:
+        if value is None:
+            return None
+        return self._pick("value", value).to_json(value)

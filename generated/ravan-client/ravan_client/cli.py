@@ -13,7 +13,7 @@ from ._provenance import SPEC_SHA256, SPEC_VERSION
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+gf6e75299e73e"
+__version__ = "2.0.0+g851394cc419f"
 
 PROGRAM = Program(
     name="ravan-calls",
