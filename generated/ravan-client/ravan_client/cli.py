@@ -13,7 +13,7 @@ from ._provenance import SPEC_SHA256, SPEC_VERSION
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+g851394cc419f"
+__version__ = "2.0.0+g51366c546abf"
 
 PROGRAM = Program(
     name="ravan-calls",
