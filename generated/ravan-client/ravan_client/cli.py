@@ -13,7 +13,7 @@ from ._provenance import SPEC_SHA256, SPEC_VERSION
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+g51366c546abf"
+__version__ = "2.0.0+gf68797c11d8b"
 
 PROGRAM = Program(
     name="ravan-calls",
