@@ -17,6 +17,10 @@ from tests.support.target import put_target_on_path
 
 TARGET = put_target_on_path()
 
+# Specs and the grown spec's golden record: generated code, never collected as tests (whatever its
+# modules are called).
+collect_ignore = ["data"]
+
 # Property tests: in CI the examples are derandomized (the same on every run, so a failure
 # reproduces and a busy machine cannot make one flaky) and have no deadline (CI machines are busy).
 settings.register_profile("ci", derandomize=True, deadline=None, database=None, print_blob=True)

@@ -19,8 +19,9 @@ This is the body of `scripts/generate`. It:
    leaves it untouched), or, with `--check`, compares it byte for byte and reports every
    changed, added or removed file.
 
-`--spec FILE --out DIR` generates another spec elsewhere (the tests' grown spec, into a temporary
-directory); the default is spec/openapi.yaml into generated/.
+`--spec FILE --out DIR` generates another spec elsewhere (any document, into any directory it
+made); the default is spec/openapi.yaml into generated/ and the tests' grown spec
+(tests/data/grown/openapi.yaml) into its committed golden record, tests/data/grown/golden/.
 
 The generator is driven through its Python API rather than its command line so that the plan can
 read both its parsed model (the names of the classes it generates) and the raw spec (extensions,
@@ -80,6 +81,12 @@ CLIENT_SPEC_DIR = REPO / "spec" / "client"
 RUNTIME_DIR = CLIENT_SPEC_DIR / "ravan_runtime"
 MODELS_SPEC_DIR = REPO / "spec" / "models"
 GENERATED = REPO / "generated"
+# The golden record: the grown spec's output, committed so that a change to the templates, the plan
+# or the runtime shows in a pull request's diff of real generated code. `scripts/generate` (no
+# --spec/--out) writes and checks it beside generated/; a copy of the repository without the grown
+# spec (the tests' scratch copies) has none to write.
+GROWN_SPEC = REPO / "tests" / "data" / "grown" / "openapi.yaml"
+GOLDEN = REPO / "tests" / "data" / "grown" / "golden"
 VENV_BIN = Path(sys.executable).parent
 LIB = Path(__file__).resolve().parent
 
@@ -123,12 +130,16 @@ class GenerationError(Exception):
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="scripts/generate", description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="fail if the output is not what the spec produces")
-    parser.add_argument("--spec", type=Path, default=SPEC, help="the OpenAPI file (default: spec/openapi.yaml)")
+    parser.add_argument(
+        "--spec",
+        type=Path,
+        help="the OpenAPI file (default: spec/openapi.yaml, and the grown spec into its golden record)",
+    )
     parser.add_argument(
         "--out",
         type=Path,
-        default=GENERATED,
-        help="the output directory (default: generated/); replaced only if scripts/generate made it",
+        help="the output directory (default: generated/, and tests/data/grown/golden/); "
+        "replaced only if scripts/generate made it",
     )
     parser.add_argument(
         "--unsupported",
@@ -145,11 +156,19 @@ def main(argv: list[str] | None = None) -> int:
         "report (printed, generation goes on: for documents written elsewhere), off (not run)",
     )
     args = parser.parse_args(argv)
+    if args.spec is None and args.out is None:
+        # Both trees, each checked (or written) even when the other fails, so one run reports all.
+        targets = [(SPEC, GENERATED)]
+        if GROWN_SPEC.exists() or GOLDEN.exists():
+            targets.append((GROWN_SPEC, GOLDEN))
+        return max(generate_one(spec, out, args) for spec, out in targets)
     # Relative paths are the caller's: Path.resolve() reads them against the working directory,
     # which scripts/generate keeps as the caller's for these two options.
-    spec_path: Path = args.spec.resolve()
-    out: Path = args.out.resolve()
+    return generate_one((args.spec or SPEC).resolve(), (args.out or GENERATED).resolve(), args)
 
+
+def generate_one(spec_path: Path, out: Path, args: argparse.Namespace) -> int:
+    """Generate `spec_path` into `out`, or with --check compare; 0 on success, 1 after saying why."""
     # The generators call ruff by name: the pinned one must be first on PATH, and must not leave
     # caches in the output.
     os.environ["PATH"] = f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}"

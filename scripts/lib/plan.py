@@ -1768,9 +1768,11 @@ def _single_shape(prop: Any, models: Mapping[str, Any]) -> FieldShape:
     if kind in ("LiteralEnumProperty", "EnumProperty"):
         value_type = getattr(prop, "value_type", str)
         raw = getattr(prop, "values", None) or {}
+        # A literal enum's values come as a set, whose order changes with the hash seed: sorted, so
+        # that the same spec gives the same bytes on every run (the grown spec's golden record).
         values = tuple(
             plain(v) if isinstance(v, str) else v
-            for v in (raw.values() if isinstance(raw, dict) else raw)
+            for v in (raw.values() if isinstance(raw, dict) else sorted(raw, key=lambda v: (type(v).__name__, v)))
             if v is not None
         )
         constant = "_" + re.sub(r"\W", "_", plain(prop.class_info.name)).upper() + "_VALUES"

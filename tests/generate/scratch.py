@@ -24,8 +24,17 @@ SPEC_PATH = Path("spec") / "openapi.yaml"
 GENERATED = "generated"
 CLIENT_PROJECT_DIR = Path(GENERATED) / "ravan-client"
 MODELS_PROJECT_DIR = Path(GENERATED) / "ravan-models"
+# The grown spec and its golden record, which the default generation writes and checks too when
+# they are there (copied only on request: they double the time of every generation).
+GROWN_DIR = Path("tests") / "data" / "grown"
+GOLDEN = (GROWN_DIR / "golden").as_posix()
 # Where generate.py stages its output and parks the old tree while swapping (each run's own).
-SCRATCH_DIR_PATTERNS = (".generated.staging-*", ".generated.old-*")
+SCRATCH_DIR_PATTERNS = (
+    ".generated.staging-*",
+    ".generated.old-*",
+    f"{GROWN_DIR.as_posix()}/.golden.staging-*",
+    f"{GROWN_DIR.as_posix()}/.golden.old-*",
+)
 # Left by Python, ruff, mypy and pytest; never part of what the generator writes.
 CACHE_NAMES = frozenset({"__pycache__", ".mypy_cache", ".ruff_cache", ".pytest_cache"})
 
@@ -39,11 +48,15 @@ def scratch_dirs_left(repo: Path) -> list[str]:
     return sorted(path.name for pattern in SCRATCH_DIR_PATTERNS for path in repo.glob(pattern))
 
 
-def make_scratch_repo(destination: Path) -> Path:
-    """Copy what the generator reads and writes into `destination`; return it."""
+def make_scratch_repo(destination: Path, *, golden: bool = False) -> Path:
+    """Copy what the generator reads and writes into `destination`; return it. With `golden`, the
+    grown spec and its golden record come too (without them generation leaves the record alone)."""
     destination.mkdir(parents=True, exist_ok=True)
-    for name in COPIED_DIRS:
-        shutil.copytree(REPO_ROOT / name, destination / name, ignore=shutil.ignore_patterns(*CACHE_NAMES))
+    # Not a generation's staging or swap tree, should one be running in the checkout.
+    ignored = shutil.ignore_patterns(*CACHE_NAMES, ".*.staging-*", ".*.old-*")
+    copied: list[str | Path] = [*COPIED_DIRS, *([GROWN_DIR] if golden else [])]
+    for name in copied:
+        shutil.copytree(REPO_ROOT / name, destination / name, ignore=ignored)
     for name in COPIED_FILES:
         shutil.copy2(REPO_ROOT / name, destination / name)
     (destination / "node_modules").symlink_to(REPO_ROOT / "node_modules", target_is_directory=True)

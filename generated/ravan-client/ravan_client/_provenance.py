@@ -6,7 +6,7 @@ SPEC_SHA256: Final = "e0205db4093ad41eefcff3388926ee7306a9a99fd8be595b3ab65cfc93
 """sha256 of the spec/openapi.yaml this package was generated from."""
 SPEC_VERSION: Final = "2.0.0"
 """The spec's info.version."""
-INPUTS_SHA256: Final = "f68797c11d8b07cc97fcfb8471604acce00d4aa5eb0d00122075c8037fa548a9"
+INPUTS_SHA256: Final = "9e52cfd6b1b7b73aa3973a24b3e576df29714ac26d735c437f96b355960f8e2e"
 """sha256 over everything that shapes the code: spec, templates, runtime modules, generator versions."""
 GENERATORS: Final[dict[str, str]] = {
     "datamodel-code-generator": "0.89.0",

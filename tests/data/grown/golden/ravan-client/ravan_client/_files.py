@@ -1,0 +1,99 @@
+"""Files sent in `multipart/form-data` bodies: what a file argument accepts, checked before sending.
+
+A file argument takes, as openai-python's `FileTypes` does:
+- `bytes` (sent as they are, named by the argument);
+- a binary file object (`open(path, "rb")`, `io.BytesIO`): streamed, never read whole into memory;
+  you keep it open and close it;
+- a path (`pathlib.Path` or any `os.PathLike`): opened for the request, streamed, closed after it;
+- a tuple `(filename, content)` or `(filename, content, content_type)` with content one of the above.
+
+A text string is refused: it could be a path or the content, and guessing wrong would upload the
+wrong thing. Files are read from where they were when the request was built, so a retry of a
+request that never reached the server sends them whole again.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any, TypeAlias
+
+__all__ = ["FileContent", "FilePart", "FileTypes", "file_parts"]
+
+FileContent: TypeAlias = bytes | IO[bytes] | os.PathLike[str]
+FileTypes: TypeAlias = FileContent | tuple[str | None, FileContent] | tuple[str | None, FileContent, str | None]
+
+DEFAULT_CONTENT_TYPE = "application/octet-stream"
+
+
+@dataclass(frozen=True)
+class FilePart:
+    """One part of a multipart body, ready to hand to httpx for each attempt."""
+
+    field: str
+    filename: str | None
+    content: bytes | Path | IO[bytes]
+    content_type: str
+    start: int = 0
+    """Where a caller's seekable file object stood: each attempt starts from there."""
+
+    def for_attempt(self, opened: list[IO[bytes]]) -> tuple[str, tuple[str | None, Any, str]]:
+        """httpx's `files=` entry for one attempt; a path is opened here and added to `opened`,
+        which the client closes when the request is over."""
+        content: Any = self.content
+        if isinstance(content, Path):
+            content = content.open("rb")
+            opened.append(content)
+        elif not isinstance(content, bytes) and content.seekable():
+            content.seek(self.start)
+        return self.field, (self.filename, content, self.content_type)
+
+
+def file_parts(argument: str, wire_name: str, value: object, *, many: bool) -> list[FilePart]:
+    """The parts of one file argument (a list of them when `many`), or TypeError naming it."""
+    if many:
+        if isinstance(value, str | bytes) or not isinstance(value, Sequence):
+            raise TypeError(f"{argument} must be a list of files, got {type(value).__name__}")
+        return [_part(f"{argument}[{index}]", wire_name, item) for index, item in enumerate(value)]
+    return [_part(argument, wire_name, value)]
+
+
+def _part(argument: str, wire_name: str, value: object) -> FilePart:
+    filename: str | None = None
+    content_type = DEFAULT_CONTENT_TYPE
+    if isinstance(value, tuple):
+        if len(value) not in (2, 3):
+            raise TypeError(f"{argument} must be (filename, content) or (filename, content, content_type)")
+        if len(value) == 3 and value[2] is not None:
+            if not isinstance(value[2], str):
+                raise TypeError(f"{argument}: the content type must be a string, got {type(value[2]).__name__}")
+            content_type = value[2]
+        filename, value = value[0], value[1]
+        if filename is not None and not isinstance(filename, str):
+            raise TypeError(f"{argument}: the filename must be a string, got {type(filename).__name__}")
+        if isinstance(value, tuple):
+            raise TypeError(f"{argument}: the content of a file must not be another tuple")
+    if isinstance(value, bytes | bytearray | memoryview):
+        return FilePart(wire_name, filename or wire_name, bytes(value), content_type)
+    if isinstance(value, str):
+        raise TypeError(
+            f"{argument} must be bytes, a binary file object or a path (pathlib.Path), not str: "
+            "a string could be either a path or the content"
+        )
+    if isinstance(value, os.PathLike):
+        path = Path(os.fspath(value))
+        if not path.is_file():
+            raise ValueError(f"{argument}: {str(path)!r} is not a file")
+        return FilePart(wire_name, filename or path.name, path, content_type)
+    if isinstance(value, io.TextIOBase):
+        raise TypeError(f"{argument} must be opened in binary mode ('rb'), not text mode")
+    if callable(getattr(value, "read", None)):
+        file_object: IO[bytes] = value  # type: ignore[assignment]
+        start = file_object.tell() if file_object.seekable() else 0
+        name = getattr(value, "name", None)
+        shown = os.path.basename(name) if isinstance(name, str) else wire_name
+        return FilePart(wire_name, filename or shown, file_object, content_type, start)
+    raise TypeError(f"{argument} must be bytes, a binary file object or a path, got {type(value).__name__}")

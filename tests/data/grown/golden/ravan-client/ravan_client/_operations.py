@@ -1,0 +1,312 @@
+"""What a generated method hands the client: one `OperationSpec` per operation, and the request it builds.
+
+The generated resources describe each operation of the spec once, as data: its method, its path
+template, each parameter (path, query, header) and JSON body property with its wire name and rule
+(`_validation.py`), and whether it may be retried once the request may have reached the server.
+A generated method passes its arguments to `OperationSpec.build`, which checks every one of
+them before anything is sent and returns the `RequestOptions` the client sends: method, encoded
+path, query, headers, JSON body, timeout, retries. The client never looks inside generated code.
+
+Encoding rules:
+- a path parameter is one path segment, percent-encoded (`a/b?c` is `a%2Fb%3Fc`; `.` and `..` are
+  encoded too, so no value can change which path is requested);
+- a query parameter that is None is not sent; an array is sent as repeated keys;
+- a body property left out (None for a property that cannot be null, `NOT_GIVEN` for one that
+  can) is not sent; None for a nullable property sends JSON null.
+- `extra_query`, `extra_headers` and `extra_body` are sent as given, unchecked (the vendor's docs
+  drift; this is the way to send what they do not list); they cannot set the API key header, and
+  they cannot name what the operation declares (a query or header parameter, a body property):
+  that is refused with a TypeError that names the keyword argument to use. Strict in what it
+  sends: a declared value goes through its argument's checks, and the pager reads the page size
+  from the argument, so `extra_query={"page_size": 5}` would make a short page look like the end.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, NoReturn
+from urllib.parse import quote
+
+from ._files import FilePart, file_parts
+from ._types import NOT_GIVEN, NotGiven, TimeoutTypes
+from ._validation import MAX_ENCODED_QUERY_VALUE, ArrayRule, ObjectRule, Rule
+
+__all__ = ["BodySpec", "OperationSpec", "Parameter", "RequestOptions"]
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A path, query or header parameter: its Python and wire names and its rule."""
+
+    python_name: str
+    wire_name: str
+    location: str
+    rule: Rule
+    required: bool = False
+
+
+JSON_MEDIA_TYPE = "application/json"
+FORM_MEDIA_TYPE = "application/x-www-form-urlencoded"
+MULTIPART_MEDIA_TYPE = "multipart/form-data"
+
+
+def form_fields(payload: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """A flattened body's JSON-ready values as form fields: arrays repeat their key (OpenAPI's
+    form style, exploded), booleans are `true`/`false`, null is left out."""
+    fields: list[tuple[str, str]] = []
+    for name, value in payload.items():
+        for item in value if isinstance(value, list) else [value]:
+            if item is None:
+                continue
+            if isinstance(item, bool):
+                fields.append((name, "true" if item else "false"))
+            elif isinstance(item, dict | list):
+                raise TypeError(f"{name}: a form field holds text, not {type(item).__name__}")
+            else:
+                fields.append((name, str(item)))
+    return fields
+
+
+def multipart_fields(payload: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """The non-file parts of a multipart body: values as form fields, an object (or a list of
+    them) as its JSON text (OpenAPI's default for object parts)."""
+    fields: list[tuple[str, str]] = []
+    for name, value in payload.items():
+        if isinstance(value, dict) or (isinstance(value, list) and any(isinstance(i, dict | list) for i in value)):
+            fields.append((name, json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"))))
+        else:
+            fields.extend(form_fields({name: value}))
+    return fields
+
+
+@dataclass(frozen=True)
+class BodySpec:
+    """A request body. Flattened: each property is a keyword argument (`properties` maps Python
+    names to wire names); otherwise the whole body is the one argument `body`. Sent as JSON, or
+    as `application/x-www-form-urlencoded` when `media_type` says so (flattened only)."""
+
+    rule: Rule
+    flattened: bool
+    properties: tuple[tuple[str, str], ...] = ()
+    required: bool = True
+    media_type: str = JSON_MEDIA_TYPE
+    files: tuple[tuple[str, str, bool, bool], ...] = ()
+    """A multipart body's file properties: (Python name, wire name, a list of files?, required?)."""
+
+
+@dataclass(frozen=True)
+class RequestOptions:
+    """One request, ready to send: what every generated method hands the client."""
+
+    method: str
+    path: str
+    params: tuple[tuple[str, Any], ...] = ()
+    headers: Mapping[str, str] = field(default_factory=dict)
+    json_body: Any = NOT_GIVEN
+    body_media_type: str = "application/json"
+    """How json_body travels: JSON, or form-urlencoded (its keys and values as form fields)."""
+    accept: str = "application/json"
+    """The Accept header: the success response's media type."""
+    files: tuple[FilePart, ...] = ()
+    """A multipart body's files (its other fields are json_body's)."""
+    server: str | None = None
+    """The operation's own server (the spec's per path or operation), used unless the client was
+    given a base URL of its own."""
+    timeout: TimeoutTypes | NotGiven = NOT_GIVEN
+    max_retries: int | NotGiven = NOT_GIVEN
+    retry_after_send: bool = True
+    """False for POST and PATCH not marked `x-idempotent`: only failures to connect are retried."""
+    security: tuple[tuple[str, ...], ...] | None = None
+    """The operation's own `security` (alternatives of scheme names; `()` among them: none needed),
+    or None for the spec's top-level one."""
+
+    def with_param(self, name: str, value: Any) -> RequestOptions:
+        """The same request with one query parameter replaced (the pager's page number)."""
+        from dataclasses import replace
+
+        params = (*tuple((k, v) for k, v in self.params if k != name), (name, value))
+        return replace(self, params=params)
+
+
+@dataclass(frozen=True)
+class OperationSpec:
+    """One operation of the spec, as the generated code describes it."""
+
+    method: str
+    path: str
+    parameters: tuple[Parameter, ...] = ()
+    body: BodySpec | None = None
+    retry_after_send: bool = True
+    security: tuple[tuple[str, ...], ...] | None = None
+    """The operation's own `security`, when it has one (see RequestOptions.security)."""
+    accept: str = "application/json"
+    server: str | None = None
+    """The operation's (or its path's) own server, when the spec gives one."""
+
+    def build(
+        self,
+        arguments: Mapping[str, Any],
+        *,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RequestOptions:
+        """Check every argument, then encode them; raises TypeError/ValueError naming the argument."""
+        path = self.path
+        params: list[tuple[str, Any]] = []
+        headers: dict[str, str] = {}
+        for parameter in self.parameters:
+            value = arguments.get(parameter.python_name)
+            if value is None and parameter.location != "path" and not parameter.required:
+                continue
+            parameter.rule.check(parameter.python_name, value)
+            if parameter.location == "path":
+                path = path.replace("{" + parameter.wire_name + "}", _path_segment(parameter, value))
+            elif parameter.location == "query":
+                texts = (
+                    parameter.rule.to_texts(value)
+                    if isinstance(parameter.rule, ArrayRule)
+                    else [parameter.rule.to_text(value)]
+                )
+                for text in texts:
+                    _check_query_length(parameter.python_name, text)
+                    params.append((parameter.wire_name, text))
+            else:
+                headers[parameter.wire_name] = _header_value(parameter, value)
+
+        self._refuse_declared(extra_query, extra_headers, extra_body)
+        json_body: Any = NOT_GIVEN
+        parts: list[FilePart] = []
+        if self.body is not None:
+            for python_name, wire_name, many, required in self.body.files:
+                value = arguments.get(python_name, NOT_GIVEN)
+                if value is NOT_GIVEN or value is None:
+                    if required:
+                        raise TypeError(f"{python_name} is required")
+                    continue
+                parts.extend(file_parts(python_name, wire_name, value, many=many))
+            json_body = self._body(arguments)
+            if extra_body:
+                if not isinstance(json_body, dict):
+                    raise TypeError("extra_body needs a JSON object body to add keys to")
+                json_body.update(extra_body)
+        elif extra_body:
+            raise TypeError("extra_body: this operation has no request body")
+        if extra_query:
+            for name, value in extra_query.items():
+                if isinstance(value, list | tuple):
+                    params.extend((name, item) for item in value)
+                else:
+                    params.append((name, value))
+        if extra_headers:
+            headers.update(extra_headers)
+        return RequestOptions(
+            method=self.method.upper(),
+            path=path,
+            params=tuple(params),
+            headers=headers,
+            json_body=json_body,
+            body_media_type=self.body.media_type if self.body is not None else JSON_MEDIA_TYPE,
+            timeout=timeout,
+            max_retries=max_retries,
+            retry_after_send=self.retry_after_send,
+            security=self.security,
+            accept=self.accept,
+            files=tuple(parts),
+            server=self.server,
+        )
+
+    def _refuse_declared(
+        self,
+        extra_query: Mapping[str, Any] | None,
+        extra_headers: Mapping[str, str] | None,
+        extra_body: Mapping[str, Any] | None,
+    ) -> None:
+        """A TypeError if an extra_* key names a parameter or body property the operation declares."""
+        declared: dict[str, dict[str, str]] = {"query": {}, "header": {}}
+        for parameter in self.parameters:
+            if parameter.location == "query":
+                declared["query"][parameter.wire_name] = parameter.python_name
+            elif parameter.location == "header":
+                declared["header"][parameter.wire_name.lower()] = parameter.python_name
+        for name in extra_query or ():
+            if name in declared["query"]:
+                _refuse("extra_query", name, declared["query"][name])
+        for name in extra_headers or ():
+            if isinstance(name, str) and name.lower() in declared["header"]:
+                _refuse("extra_headers", name, declared["header"][name.lower()])
+        if extra_body and self.body is not None:
+            if self.body.flattened:
+                properties = {wire: python for python, wire in self.body.properties}
+            elif isinstance(self.body.rule, ObjectRule):
+                properties = {f.wire_name: "body" for f in self.body.rule.fields}
+            else:
+                properties = {}
+            for name in extra_body:
+                if name in properties:
+                    _refuse("extra_body", name, properties[name])
+
+    def _body(self, arguments: Mapping[str, Any]) -> Any:
+        body = self.body
+        assert body is not None
+        if not body.flattened:
+            value = arguments.get("body", NOT_GIVEN)
+            if value is NOT_GIVEN or (value is None and not body.rule.nullable):
+                if body.required:
+                    raise TypeError("body is required")
+                return NOT_GIVEN
+            body.rule.check("body", value)
+            return None if value is None else body.rule.to_json(value)
+        payload: dict[str, Any] = {}
+        rules = {f.wire_name: f for f in body.rule.fields} if isinstance(body.rule, ObjectRule) else {}
+        for python_name, wire_name in body.properties:
+            value = arguments.get(python_name, NOT_GIVEN)
+            object_field = rules[wire_name]
+            if value is NOT_GIVEN or (value is None and not object_field.rule.nullable):
+                if object_field.required:
+                    raise TypeError(f"{python_name} is required")
+                continue
+            object_field.rule.check(python_name, value)
+            payload[wire_name] = None if value is None else object_field.rule.to_json(value)
+        return payload
+
+
+def _refuse(where: str, name: str, argument: str) -> NoReturn:
+    how = "the body= argument" if argument == "body" else f"the {argument}= argument"
+    raise TypeError(
+        f"{where} must not set {name!r}: the operation declares it; pass it through {how} instead "
+        "(extra_* is for what the spec does not list)"
+    )
+
+
+def _path_segment(parameter: Parameter, value: Any) -> str:
+    text = parameter.rule.to_text(value)
+    if text == "":
+        raise ValueError(f"{parameter.python_name} must not be empty: it is a segment of the URL path")
+    # "." and ".." would be resolved away by the URL; as %2E they stay one segment.
+    if text in (".", ".."):
+        return text.replace(".", "%2E")
+    return quote(text, safe="")
+
+
+def _header_value(parameter: Parameter, value: Any) -> str:
+    text = parameter.rule.to_text(value)
+    if any((ord(character) < 0x20 and character != "\t") or ord(character) == 0x7F for character in text):
+        raise ValueError(f"{parameter.python_name} must not contain control characters (it is sent as a header)")
+    try:
+        text.encode("latin-1")
+    except UnicodeEncodeError:
+        raise ValueError(f"{parameter.python_name} must be Latin-1 text (it is sent as a header)") from None
+    return text
+
+
+def _check_query_length(name: str, text: str) -> None:
+    encoded = len(quote(text, safe=""))
+    if encoded > MAX_ENCODED_QUERY_VALUE:
+        raise ValueError(
+            f"{name} is too long for a URL: {encoded} bytes once encoded, at most {MAX_ENCODED_QUERY_VALUE}"
+        )

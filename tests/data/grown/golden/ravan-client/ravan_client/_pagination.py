@@ -1,0 +1,651 @@
+"""Pages of a list operation, and iteration over every item of every page.
+
+An operation with `x-pagination` in the spec gets a pager. The extension names a style, the query
+parameters that select a page, the path in the body to the items, the field that identifies an
+item, and whatever else the style reads. The styles are registered in `PAGINATION_STYLES`; a new
+style is one class here (the generator reads the registry to check the extension's keys):
+
+- `page-number`: the page number goes up by one; a short or empty page is the last.
+- `page-number-total`: the same, and the body says how many items there are in all (`total`),
+  so the pager stops after the page that reaches it without asking for an empty one. A total the
+  pages contradict (a page holds items beyond it: `total: 0` on a full page) is wrong, and is not
+  trusted: the pager keeps paging by the short-page rule, as if no total had been sent, rather
+  than stop and lose the rest silently (`page.total` is then None; `page.metadata` keeps what
+  was sent). A total that is too small but not contradicted (it ends on a full page) cannot be
+  told from a right one here; the command line's export asks for one more page to be sure.
+
+What every pager does, whatever the style:
+- `max_items` stops after that many items; `prefetch=N` keeps N later pages in flight (items
+  still come strictly in order); leaving early (break, max_items, an error) cancels them at once.
+- An item repeated across a page boundary (offset pages shift when new items arrive) is yielded
+  once, and the page says so (`page.repeated`). Only items with an identity are compared: an item
+  whose key is null is never taken for another one.
+- A server that ignores the page number would make the loop endless. Three guards raise
+  `RepeatedPageError` instead: a full page whose items were all on the previous page; a full page
+  equal to an earlier one (the server cycles); and `STALLED_PAGES` full pages in a row that are
+  each mostly (more than half) the previous page again (one new item per request while the page
+  number is ignored).
+- A body whose items path does not hold a list of objects is not a page:
+  `APIResponseValidationError`, never an empty last page.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import (
+    AsyncGenerator,
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Generator,
+    Hashable,
+    Iterator,
+    Mapping,
+    Sequence,
+)
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import aclosing
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Generic, TypeVar
+
+import httpx
+
+from ._base_client import AsyncAPIClient, Cancellation, SyncAPIClient
+from ._exceptions import RepeatedPageError
+from ._operations import RequestOptions
+
+__all__ = [
+    "PAGINATION_STYLES",
+    "STALLED_PAGES",
+    "AsyncPage",
+    "AsyncPager",
+    "PageNumber",
+    "PageNumberWithTotal",
+    "Pagination",
+    "SyncPage",
+    "async_pager",
+    "sync_first_page",
+]
+
+logger = logging.getLogger(__name__.rpartition(".")[0])  # the package's: see _base_client
+
+BodyT = TypeVar("BodyT")
+ItemT = TypeVar("ItemT")
+
+MAX_PREFETCH = 32
+# An offending value longer than this (once repr'd) is not quoted in an error message.
+MAX_QUOTED_CHARS = 1000
+STALLED_PAGES = 3
+"""Full pages in a row, each more than half made of the previous page's items, that mean the
+server ignores the page number (see the module docstring)."""
+
+
+# --- styles ------------------------------------------------------------------------------------
+
+
+class PageNumber:
+    """`page-number`: pages 1, 2, 3, ...; a page shorter than the page size (or empty) is the last."""
+
+    name: ClassVar[str] = "page-number"
+    query_parameter_keys: ClassVar[tuple[str, ...]] = ("page-parameter", "size-parameter")
+    """Keys of `x-pagination` that name query parameters: the page number's, then the page size's."""
+    body_path_keys: ClassVar[tuple[str, ...]] = ("items",)
+    """Keys of `x-pagination` that are paths into the body; the first is the items'."""
+
+    @staticmethod
+    def has_next_page(page: BasePage[Any]) -> bool:
+        return 0 < len(page.items) >= page.page_size
+
+
+class PageNumberWithTotal(PageNumber):
+    """`page-number-total`: as `page-number`, and the body's `total` (a path in the extension)
+    says how many items there are: the page that reaches it is the last. A total the pages
+    contradict is ignored (`BasePage.total` is None): the short-page rule decides."""
+
+    name: ClassVar[str] = "page-number-total"
+    body_path_keys: ClassVar[tuple[str, ...]] = ("items", "total")
+
+    @staticmethod
+    def has_next_page(page: BasePage[Any]) -> bool:
+        if not page.items:
+            return False
+        total = page.total
+        if total is None:  # not sent, not a count, or contradicted: the short-page rule decides
+            return PageNumber.has_next_page(page)
+        # Items received, not pages times the page size: a server that sends fewer items than the
+        # page size asked for (a cap of its own) has not sent the total yet.
+        return page.items_before + len(page.items) < total
+
+
+PAGINATION_STYLES: dict[str, type[PageNumber]] = {style.name: style for style in (PageNumber, PageNumberWithTotal)}
+
+
+@dataclass(frozen=True)
+class Pagination(Generic[BodyT, ItemT]):
+    """How one operation pages; generated from its `x-pagination`."""
+
+    style: type[PageNumber]
+    page_parameter: str
+    """The wire name of the page number's query parameter."""
+    first_page: int
+    parse: Callable[[Any], BodyT]
+    items: Callable[[BodyT], Sequence[ItemT]]
+    item_key: Callable[[ItemT], object]
+    items_path: tuple[str, ...]
+    """Wire keys from the body to the items."""
+    body_paths: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """Other paths the style reads, by their `x-pagination` key (e.g. `total`)."""
+
+
+# --- pages -------------------------------------------------------------------------------------
+
+
+class BasePage(Generic[ItemT]):
+    items: list[ItemT]
+    """This page's items, parsed into models."""
+    raw_items: list[dict[str, Any]]
+    """The same items as the JSON objects the server sent (what an export writes)."""
+    body: Any
+    """The whole parsed response body (the envelope), for fields other than the items."""
+    response: httpx.Response
+    """The HTTP response this page came from: status, headers, raw content."""
+    page_number: int
+    page_size: int
+    metadata: dict[str, Any]
+    """What the style reads from the body besides the items, by key (e.g. `total`), as received."""
+    repeated: int
+    """Items of this page that were on the previous page too, and were not yielded again."""
+    items_before: int
+    """How many items the pages before this one held (what the total-count style compares)."""
+
+    def __init__(self, fetcher: Any, parsed: _ParsedPage[ItemT], *, response: httpx.Response, page_number: int) -> None:
+        self._fetcher = fetcher
+        self._pagination: Pagination[Any, ItemT] = fetcher.pagination
+        self.body = parsed.body
+        self.items = parsed.items
+        self.raw_items = parsed.raw_items
+        self.metadata = parsed.metadata
+        self._identities = parsed.identities
+        self.response = response
+        self.page_number = page_number
+        self.page_size = fetcher.page_size
+        self.repeated = 0
+        # Items on the pages before this one: counted as the pages come, assumed full for a first
+        # page other than the first (see PageNumberWithTotal).
+        self.items_before = max(page_number - self._pagination.first_page, 0) * self.page_size
+
+    @property
+    def total(self) -> int | None:
+        """The total number of items the body reports (page-number-total), when it is a count that
+        the pages do not contradict: None when it is missing, not a count, or smaller than the
+        items received up to this page (then it is wrong, and paging goes by the page size).
+        The value as sent stays in `metadata["total"]`."""
+        total = self.metadata.get("total")
+        if not isinstance(total, int) or isinstance(total, bool) or total < 0:
+            return None
+        if self.items_before + len(self.items) > total:
+            return None
+        return total
+
+    def has_next_page(self) -> bool:
+        """Whether another page may follow, by the operation's pagination style."""
+        return self._pagination.style.has_next_page(self)
+
+    @property
+    def is_full(self) -> bool:
+        return 0 < len(self.items) >= self.page_size
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} page={self.page_number} items={len(self.items)} page_size={self.page_size}>"
+
+
+@dataclass
+class _ParsedPage(Generic[ItemT]):
+    body: Any
+    items: list[ItemT]
+    raw_items: list[dict[str, Any]]
+    metadata: dict[str, Any]
+    identities: list[Hashable | None]
+    """Each item's key when it has a usable one (not null), else None: only keyed items are
+    compared across page boundaries."""
+
+
+def _parse_page(data: Any, pagination: Pagination[Any, ItemT]) -> _ParsedPage[ItemT]:
+    """Check the envelope on the raw JSON, then parse: the items path must hold a list of objects."""
+    node = data
+    for depth, key in enumerate(pagination.items_path):
+        if not isinstance(node, dict):
+            where = ".".join(pagination.items_path[:depth]) or "the body"
+            raise TypeError(f"{where} must be a JSON object, got {type(node).__name__}")
+        if key not in node:
+            raise KeyError(".".join(pagination.items_path[: depth + 1]))
+        node = node[key]
+    where = ".".join(pagination.items_path)
+    if not isinstance(node, list):
+        raise TypeError(f"{where} must be a JSON array, got {type(node).__name__}")
+    for position, raw_item in enumerate(node):
+        if not isinstance(raw_item, dict):
+            raise TypeError(f"{where}[{position}] must be a JSON object, got {type(raw_item).__name__}")
+    raw_items: list[dict[str, Any]] = node
+    body = pagination.parse(data)
+    items = list(pagination.items(body))
+    identities: list[Hashable | None] = []
+    for item in items:
+        identity = pagination.item_key(item)
+        if not isinstance(identity, Hashable):  # e.g. an id that is a list: no identity to page by
+            # Quoted whole (or not at all): the client redacts credentials from the message before it
+            # cuts it, and a cut here could leave part of an echoed key that redaction cannot find.
+            shown = repr(identity)
+            raise TypeError(
+                f"an item's key is a {type(identity).__name__}, not a value"
+                + (f": {shown}" if len(shown) <= MAX_QUOTED_CHARS else "")
+            )
+        identities.append(identity)
+    metadata = {name: _at(data, path) for name, path in pagination.body_paths.items()}
+    return _ParsedPage(body, items, raw_items, metadata, identities)
+
+
+PageT = TypeVar("PageT", bound=BasePage[Any])
+
+
+def _following(previous: BasePage[Any], page: PageT) -> PageT:
+    """`page`, known to come right after `previous`: it counts the items before it exactly."""
+    page.items_before = previous.items_before + len(previous.items)
+    return page
+
+
+def _at(data: Any, path: Sequence[str]) -> Any:
+    for key in path:
+        if not isinstance(data, dict):
+            return None
+        data = data.get(key)
+    return data
+
+
+def _fingerprint(page: BasePage[Any], position: int) -> Hashable:
+    """An item's identity for the repeated-page guards: its key, or its content when the key is null."""
+    identity = page._identities[position]
+    if identity is not None:
+        return ("key", identity)
+    return ("content", json.dumps(page.raw_items[position], sort_keys=True, default=str))
+
+
+def unseen_items(previous: BasePage[Any], page: BasePage[Any]) -> int:
+    """How many items of `page` were not on `previous` (by key, or by content when the key is null)."""
+    seen = {_fingerprint(previous, i) for i in range(len(previous.items))}
+    return sum(1 for i in range(len(page.items)) if _fingerprint(page, i) not in seen)
+
+
+class _Guard:
+    """The repeated-page guards and the boundary de-duplication, fed page by page in order."""
+
+    def __init__(self) -> None:
+        self.previous: BasePage[Any] | None = None
+        self.seen_pages: set[int] = set()
+        self.stalled = 0
+
+    def new_positions(self, page: BasePage[Any]) -> list[int]:
+        """Positions of `page`'s items to yield; raises RepeatedPageError on a server that loops."""
+        previous = self.previous
+        fingerprints = [_fingerprint(page, i) for i in range(len(page.items))]
+        previous_fingerprints = (
+            {_fingerprint(previous, i) for i in range(len(previous.items))} if previous is not None else set()
+        )
+        # A full page, or a short one the style pages on from (a total still ahead): either way the
+        # pager asks for another, so a server that ignores the page number must be caught here.
+        if page.is_full or (page.items and page.has_next_page()):
+            overlap = sum(1 for f in fingerprints if f in previous_fingerprints)
+            if overlap == len(fingerprints) and previous is not None:
+                raise RepeatedPageError(
+                    f"Page {page.page_number} repeats every item of page {previous.page_number}: the server "
+                    "seems to ignore the page number, so iteration stopped instead of looping forever. "
+                    "(If at least a page of new items arrived between the two requests, the pages shifted "
+                    "instead: fix the window with a filter such as started_before.)",
+                    request=page.response.request,
+                    page_number=page.page_number,
+                )
+            page_fingerprint = hash(tuple(fingerprints))
+            if page_fingerprint in self.seen_pages:
+                raise RepeatedPageError(
+                    f"Page {page.page_number} repeats an earlier page: the server seems to ignore the page "
+                    "number, so iteration stopped instead of looping forever.",
+                    request=page.response.request,
+                    page_number=page.page_number,
+                )
+            self.seen_pages.add(page_fingerprint)
+            self.stalled = self.stalled + 1 if overlap * 2 > len(fingerprints) else 0
+            if self.stalled >= STALLED_PAGES:
+                raise RepeatedPageError(
+                    f"Pages {page.page_number - STALLED_PAGES + 1} to {page.page_number} each repeat most of the "
+                    "page before: the server seems to ignore the page number while new items arrive, so "
+                    "iteration stopped instead of looping forever.",
+                    request=page.response.request,
+                    page_number=page.page_number,
+                )
+        else:
+            self.stalled = 0
+        previous_keys = {k for k in previous._identities if k is not None} if previous is not None else set()
+        positions = [i for i, key in enumerate(page._identities) if key is None or key not in previous_keys]
+        page.repeated = len(page.items) - len(positions)
+        if page.repeated:
+            logger.info(
+                "page %d repeats %d item(s) of page %d (new items arrived while paging); each is yielded once",
+                page.page_number,
+                page.repeated,
+                page.page_number - 1,
+            )
+        self.previous = page
+        return positions
+
+
+# --- sync ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _SyncFetcher(Generic[BodyT, ItemT]):
+    """Everything a list call fixed: how to request, parse and bound its pages."""
+
+    client: SyncAPIClient
+    options: RequestOptions
+    pagination: Pagination[BodyT, ItemT]
+    page_size: int
+    max_items: int | None
+    prefetch: int
+
+    def fetch(self, page_number: int, cancellation: Cancellation | None = None) -> SyncPage[ItemT]:
+        options = self.options.with_param(self.pagination.page_parameter, page_number)
+        response = self.client.request(options, cancellation=cancellation)
+        parsed = self.client.parse_response(response, lambda data: _parse_page(data, self.pagination))
+        return SyncPage(self, parsed, response=response, page_number=page_number)
+
+
+class SyncPage(BasePage[ItemT]):
+    """One page of results. Iterating over it yields every item of this page and the pages after
+    it, fetched as needed."""
+
+    _fetcher: _SyncFetcher[Any, ItemT]
+
+    def get_next_page(self) -> SyncPage[ItemT]:
+        """Fetch the page after this one. Raises RuntimeError if `has_next_page()` is False."""
+        if not self.has_next_page():
+            raise RuntimeError("This is the last page: check has_next_page() before get_next_page().")
+        return _following(self, self._fetcher.fetch(self.page_number + 1))
+
+    def probe_next_page(self) -> SyncPage[ItemT]:
+        """Fetch the page after this one even when `has_next_page()` says this is the last: to
+        confirm that the end is the end (a server that caps the page size, or reports a total too
+        small, ends early). The repeated-page guards do not apply; compare with `unseen_items`."""
+        return _following(self, self._fetcher.fetch(self.page_number + 1))
+
+    def iter_pages(self) -> Iterator[SyncPage[ItemT]]:
+        """This page, then every page after it (the repeated-page guards apply)."""
+        for page, _ in self._iter_checked_pages():
+            yield page
+
+    def _iter_checked_pages(self) -> Generator[tuple[SyncPage[ItemT], list[int]]]:
+        guard = _Guard()
+        pages = self._iter_pages_prefetching() if self._fetcher.prefetch > 0 else self._iter_pages_one_by_one()
+        try:
+            for page in pages:
+                yield page, guard.new_positions(page)
+        finally:
+            pages.close()
+
+    def _iter_pages_one_by_one(self) -> Generator[SyncPage[ItemT]]:
+        page = self
+        yield page
+        while page.has_next_page():
+            page = page.get_next_page()
+            yield page
+
+    def _iter_pages_prefetching(self) -> Generator[SyncPage[ItemT]]:
+        """Keep up to `prefetch` later pages in flight; yield pages strictly in order."""
+        fetcher = self._fetcher
+        page = self
+        yield page
+        if not page.has_next_page():
+            return
+        pending: dict[int, Future[SyncPage[ItemT]]] = {}
+        next_to_submit = page.page_number + 1
+        cancellation = Cancellation()
+        pool = ThreadPoolExecutor(max_workers=fetcher.prefetch, thread_name_prefix="ravan-prefetch")
+        try:
+            while True:
+                while len(pending) < fetcher.prefetch:
+                    pending[next_to_submit] = pool.submit(fetcher.fetch, next_to_submit, cancellation)
+                    next_to_submit += 1
+                page = _following(page, pending.pop(page.page_number + 1).result())
+                if not page.has_next_page():
+                    yield page
+                    return
+                # Refill before handing the page over, so the consumer's work on it overlaps the
+                # requests in flight (with prefetch=1: the next page is on the wire).
+                pending[next_to_submit] = pool.submit(fetcher.fetch, next_to_submit, cancellation)
+                next_to_submit += 1
+                yield page
+        finally:
+            # Past the last page, or the consumer stopped early: requests not started are
+            # cancelled, waits between attempts end, and reads on the wire are cut (on the
+            # client's own pools), so nothing keeps the caller waiting: the pool is not joined.
+            cancellation.cancel()
+            for future in pending.values():
+                future.cancel()
+            pool.shutdown(wait=False, cancel_futures=True)
+
+    def __iter__(self) -> Iterator[ItemT]:
+        return self.iter_items()
+
+    def iter_items(self, on_page: Callable[[SyncPage[ItemT]], None] | None = None) -> Iterator[ItemT]:
+        """Every item of this page and the pages after it (what iterating the page gives);
+        `on_page` is called with each page as it arrives, e.g. to show progress."""
+        for page, position in self._iter_positions(on_page):
+            yield page.items[position]
+
+    def iter_raw_items(self, on_page: Callable[[SyncPage[ItemT]], None] | None = None) -> Iterator[dict[str, Any]]:
+        """The same items as `iter_items`, as the JSON objects the server sent."""
+        for page, position in self._iter_positions(on_page):
+            yield page.raw_items[position]
+
+    def _iter_positions(
+        self, on_page: Callable[[SyncPage[ItemT]], None] | None
+    ) -> Generator[tuple[SyncPage[ItemT], int]]:
+        limit = self._fetcher.max_items
+        if limit is not None and limit <= 0:
+            return
+        yielded = 0
+        pages = self._iter_checked_pages()
+        try:
+            for page, positions in pages:
+                if on_page is not None:
+                    on_page(page)
+                for position in positions:
+                    yield page, position
+                    yielded += 1
+                    if limit is not None and yielded >= limit:
+                        return
+        finally:
+            pages.close()  # max_items reached or the consumer stopped: cancel what is prefetched, now
+
+
+# --- async ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _AsyncFetcher(Generic[BodyT, ItemT]):
+    client: AsyncAPIClient
+    options: RequestOptions
+    pagination: Pagination[BodyT, ItemT]
+    page_size: int
+    max_items: int | None
+    prefetch: int
+
+    async def fetch(self, page_number: int) -> AsyncPage[ItemT]:
+        options = self.options.with_param(self.pagination.page_parameter, page_number)
+        response = await self.client.request(options)
+        parsed = self.client.parse_response(response, lambda data: _parse_page(data, self.pagination))
+        return AsyncPage(self, parsed, response=response, page_number=page_number)
+
+
+class AsyncPage(BasePage[ItemT]):
+    """One page of results; `async for` over it yields every item of this page and the pages
+    after it, fetched as needed."""
+
+    _fetcher: _AsyncFetcher[Any, ItemT]
+
+    async def get_next_page(self) -> AsyncPage[ItemT]:
+        """Fetch the page after this one. Raises RuntimeError if `has_next_page()` is False."""
+        if not self.has_next_page():
+            raise RuntimeError("This is the last page: check has_next_page() before get_next_page().")
+        return _following(self, await self._fetcher.fetch(self.page_number + 1))
+
+    async def probe_next_page(self) -> AsyncPage[ItemT]:
+        """Fetch the page after this one even when `has_next_page()` says this is the last (see
+        `SyncPage.probe_next_page`)."""
+        return _following(self, await self._fetcher.fetch(self.page_number + 1))
+
+    async def iter_pages(self) -> AsyncGenerator[AsyncPage[ItemT]]:
+        """This page, then every page after it (the repeated-page guards apply)."""
+        checked = self._iter_checked_pages()
+        async with aclosing(checked):
+            async for page, _ in checked:
+                yield page
+
+    async def _iter_checked_pages(self) -> AsyncGenerator[tuple[AsyncPage[ItemT], list[int]]]:
+        guard = _Guard()
+        pages = self._iter_pages_prefetching() if self._fetcher.prefetch > 0 else self._iter_pages_one_by_one()
+        # Closed as soon as this generator is (not when the garbage collector gets to it), so
+        # prefetched requests are cancelled when the consumer stops.
+        async with aclosing(pages):
+            async for page in pages:
+                yield page, guard.new_positions(page)
+
+    async def _iter_pages_one_by_one(self) -> AsyncGenerator[AsyncPage[ItemT]]:
+        page = self
+        yield page
+        while page.has_next_page():
+            page = await page.get_next_page()
+            yield page
+
+    async def _iter_pages_prefetching(self) -> AsyncGenerator[AsyncPage[ItemT]]:
+        fetcher = self._fetcher
+        page = self
+        yield page
+        if not page.has_next_page():
+            return
+        pending: dict[int, asyncio.Task[AsyncPage[ItemT]]] = {}
+        next_to_submit = page.page_number + 1
+        try:
+            while True:
+                while len(pending) < fetcher.prefetch:
+                    pending[next_to_submit] = asyncio.ensure_future(fetcher.fetch(next_to_submit))
+                    next_to_submit += 1
+                page = _following(page, await pending.pop(page.page_number + 1))
+                if not page.has_next_page():
+                    yield page
+                    return
+                # Refill before handing the page over (see the sync pager).
+                pending[next_to_submit] = asyncio.ensure_future(fetcher.fetch(next_to_submit))
+                next_to_submit += 1
+                yield page
+        finally:
+            for task in pending.values():
+                task.cancel()
+            if pending:
+                # Wait for the cancellations to finish, so no connection is left mid-request.
+                await asyncio.gather(*pending.values(), return_exceptions=True)
+
+    def __aiter__(self) -> AsyncIterator[ItemT]:
+        return self.iter_items()
+
+    async def iter_items(self, on_page: Callable[[AsyncPage[ItemT]], None] | None = None) -> AsyncGenerator[ItemT]:
+        """Every item of this page and the pages after it (what `async for` gives); `on_page` is
+        called with each page as it arrives, e.g. to show progress."""
+        async for page, position in self._iter_positions(on_page):
+            yield page.items[position]
+
+    async def iter_raw_items(
+        self, on_page: Callable[[AsyncPage[ItemT]], None] | None = None
+    ) -> AsyncGenerator[dict[str, Any]]:
+        """The same items as `iter_items`, as the JSON objects the server sent."""
+        async for page, position in self._iter_positions(on_page):
+            yield page.raw_items[position]
+
+    async def _iter_positions(
+        self, on_page: Callable[[AsyncPage[ItemT]], None] | None
+    ) -> AsyncGenerator[tuple[AsyncPage[ItemT], int]]:
+        limit = self._fetcher.max_items
+        if limit is not None and limit <= 0:
+            return
+        yielded = 0
+        pages = self._iter_checked_pages()
+        async with aclosing(pages):  # max_items reached: cancel what is prefetched, now
+            async for page, positions in pages:
+                if on_page is not None:
+                    on_page(page)
+                for position in positions:
+                    yield page, position
+                    yielded += 1
+                    if limit is not None and yielded >= limit:
+                        return
+
+
+class AsyncPager(Generic[ItemT]):
+    """What an async list method returns, before any request: `await` it for the first page, or
+    `async for` over it for every item of every page."""
+
+    def __init__(self, fetcher: _AsyncFetcher[Any, ItemT], first_page_number: int) -> None:
+        self._fetcher = fetcher
+        self._first_page_number = first_page_number
+
+    def __await__(self) -> Generator[Any, None, AsyncPage[ItemT]]:
+        return self._first_page().__await__()
+
+    def _first_page(self) -> Awaitable[AsyncPage[ItemT]]:
+        return self._fetcher.fetch(self._first_page_number)
+
+    async def __aiter__(self) -> AsyncIterator[ItemT]:
+        page = await self._first_page()
+        items = page.iter_items()
+        async with aclosing(items):
+            async for item in items:
+                yield item
+
+
+def sync_first_page(
+    client: SyncAPIClient,
+    options: RequestOptions,
+    pagination: Pagination[BodyT, ItemT],
+    *,
+    first_page: int,
+    page_size: int,
+    max_items: int | None,
+    prefetch: int,
+) -> SyncPage[ItemT]:
+    """What a generated sync list method returns: its first page (fetched now)."""
+    _check_pager_arguments(max_items, prefetch)
+    fetcher = _SyncFetcher(client, options, pagination, page_size, max_items, prefetch)
+    return fetcher.fetch(first_page)
+
+
+def async_pager(
+    client: AsyncAPIClient,
+    options: RequestOptions,
+    pagination: Pagination[BodyT, ItemT],
+    *,
+    first_page: int,
+    page_size: int,
+    max_items: int | None,
+    prefetch: int,
+) -> AsyncPager[ItemT]:
+    """What a generated async list method returns: a pager, before any request."""
+    _check_pager_arguments(max_items, prefetch)
+    return AsyncPager(_AsyncFetcher(client, options, pagination, page_size, max_items, prefetch), first_page)
+
+
+def _check_pager_arguments(max_items: int | None, prefetch: int) -> None:
+    if max_items is not None and (isinstance(max_items, bool) or not isinstance(max_items, int) or max_items < 0):
+        raise ValueError(f"max_items must be None or an integer >= 0, got {max_items!r}")
+    if isinstance(prefetch, bool) or not isinstance(prefetch, int) or not 0 <= prefetch <= MAX_PREFETCH:
+        raise ValueError(f"prefetch must be an integer from 0 (off) to {MAX_PREFETCH}, got {prefetch!r}")

@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, ClassVar, Self
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from .._models import InvalidField, WireModel
+
+
+@_attrs_define(repr=False)
+class CallSessionListResponseData(WireModel):
+    """A CallSessionListResponseData object.
+
+    Attributes:
+        call_sessions (list[CallSession]):
+    """
+
+    _wire_fields: ClassVar[tuple[tuple[str, str, str], ...]] = (
+        ("callSessions", "call_sessions", "model_list:CallSession"),
+    )
+    _wire_names: ClassVar[frozenset[str]] = frozenset(name for name, _, _ in _wire_fields)
+    _required_fields: ClassVar[frozenset[str]] = frozenset(
+        {
+            "call_sessions",
+        }
+    )
+    _not_null: ClassVar[frozenset[str]] = frozenset(
+        {
+            "call_sessions",
+        }
+    )
+    # Parts of a page's envelope: missing, null or of another type, the body is not a page (an error).
+    _envelope_fields: ClassVar[frozenset[str]] = frozenset(
+        {
+            "call_sessions",
+        }
+    )
+    # The fast path of from_dict: every key present (one C call), every value of its exact type.
+    _get_all: ClassVar[Any] = staticmethod(lambda src: (src["callSessions"],))
+    _good_types: ClassVar[set[tuple[type, ...]]] = set()
+    _fast_types: ClassVar[tuple[Any, ...]] = (frozenset({list}),)
+
+    call_sessions: list[CallSession]
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _received: Mapping[str, Any] | None = _attrs_field(init=False, default=None, eq=False)
+    _invalid: dict[str, InvalidField] | None = _attrs_field(init=False, default=None, eq=False)
+
+    @classmethod
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        """Parse the JSON object the server sent (see the module docstring of _models)."""
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"CallSessionListResponseData must be a JSON object, got {type(src_dict).__name__}")
+        # The fast path: every key present (one C call) and every value of a type known to fit
+        # (the tuple of types is checked once, then remembered). Anything else, and any value the
+        # steps below cannot read, takes the general parser, which decides field by field.
+        try:
+            values = cls._get_all(src_dict)
+            types = tuple(map(type, values))
+            if types not in cls._good_types and not cls._learn_types(types):
+                return cls._parse_checked(src_dict)
+            (call_sessions,) = values
+            if call_sessions is not None:
+                for item in call_sessions:
+                    if type(item) is not dict:
+                        return cls._parse_checked(src_dict)
+                call_sessions = [CallSession.from_dict(item) for item in call_sessions]
+        except (KeyError, ValueError, OverflowError, IndexError):
+            return cls._parse_checked(src_dict)
+        # Positional, in the order attrs declares the fields (required first): faster than keywords.
+        obj = cls(
+            call_sessions,
+        )
+        obj._received = src_dict
+        if len(src_dict) != 1:  # every field's key is there: more keys are unknown ones
+            names = cls._wire_names
+            obj.additional_properties = {key: value for key, value in src_dict.items() if key not in names}
+        return obj
+
+
+# Imported at the end of the module, once, rather than inside every call: by the time this line
+# runs the class above exists, so models that refer to each other still import cleanly.
+from .call_session import CallSession  # noqa: E402

@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, ClassVar, Self
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from .._models import InvalidField, WireModel
+
+
+@_attrs_define(repr=False)
+class CreateCallRequestMetadataType0(WireModel):
+    """Your own keys, returned with the call session."""
+
+    _wire_fields: ClassVar[tuple[tuple[str, str, str], ...]] = ()
+    _wire_names: ClassVar[frozenset[str]] = frozenset(name for name, _, _ in _wire_fields)
+    _required_fields: ClassVar[frozenset[str]] = frozenset({})
+    _not_null: ClassVar[frozenset[str]] = frozenset({})
+
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _received: Mapping[str, Any] | None = _attrs_field(init=False, default=None, eq=False)
+    _invalid: dict[str, InvalidField] | None = _attrs_field(init=False, default=None, eq=False)
+
+    @classmethod
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        """Parse the JSON object the server sent (see the module docstring of _models)."""
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"CreateCallRequestMetadataType0 must be a JSON object, got {type(src_dict).__name__}")
+        obj = cls()
+        obj._received = src_dict
+        if src_dict:
+            obj.additional_properties = dict(src_dict)
+        return obj

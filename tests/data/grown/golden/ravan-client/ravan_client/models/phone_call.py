@@ -1,0 +1,123 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from operator import itemgetter as _itemgetter
+from types import NoneType
+from typing import Any, ClassVar, Self
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from .._models import InvalidField, WireModel
+
+_parse_datetime = datetime.datetime.fromisoformat
+_PHONECALLDIRECTIONTYPE1_VALUES: frozenset[Any] = frozenset(
+    {
+        "inbound",
+        "outbound",
+    }
+)
+
+
+@_attrs_define(repr=False)
+class PhoneCall(WireModel):
+    """A PhoneCall object.
+
+    Attributes:
+        id (str | None):
+        direction (str | None): A closed set in this test API.
+        phone_number (str | None):
+        duration_min (float | None):
+        started_at (datetime.datetime | None):
+    """
+
+    _wire_fields: ClassVar[tuple[tuple[str, str, str], ...]] = (
+        ("id", "id", "str"),
+        ("direction", "direction", "enum:_PHONECALLDIRECTIONTYPE1_VALUES"),
+        ("phoneNumber", "phone_number", "str"),
+        ("durationMin", "duration_min", "float"),
+        ("startedAt", "started_at", "datetime"),
+    )
+    _wire_names: ClassVar[frozenset[str]] = frozenset(name for name, _, _ in _wire_fields)
+    _required_fields: ClassVar[frozenset[str]] = frozenset(
+        {
+            "id",
+        }
+    )
+    _not_null: ClassVar[frozenset[str]] = frozenset(
+        {
+            "id",
+        }
+    )
+    # The fast path of from_dict: every key present (one C call), every value of its exact type.
+    _get_all: ClassVar[Any] = staticmethod(_itemgetter(*(name for name, _, _ in _wire_fields)))
+    _good_types: ClassVar[set[tuple[type, ...]]] = set()
+    _fast_types: ClassVar[tuple[Any, ...]] = (
+        frozenset({str}),
+        frozenset({str, int, NoneType}),
+        frozenset({str, NoneType}),
+        frozenset({float, int, NoneType}),
+        frozenset({str, NoneType}),
+    )
+
+    id: str | None
+    direction: str | None = None
+    phone_number: str | None = None
+    duration_min: float | None = None
+    started_at: datetime.datetime | None = None
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _received: Mapping[str, Any] | None = _attrs_field(init=False, default=None, eq=False)
+    _invalid: dict[str, InvalidField] | None = _attrs_field(init=False, default=None, eq=False)
+
+    @classmethod
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        """Parse the JSON object the server sent (see the module docstring of _models)."""
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"PhoneCall must be a JSON object, got {type(src_dict).__name__}")
+        # The fast path: every key present (one C call) and every value of a type known to fit
+        # (the tuple of types is checked once, then remembered). Anything else, and any value the
+        # steps below cannot read, takes the general parser, which decides field by field.
+        try:
+            values = cls._get_all(src_dict)
+            types = tuple(map(type, values))
+            if types not in cls._good_types and not cls._learn_types(types):
+                return cls._parse_checked(src_dict)
+            (
+                id,
+                direction,
+                phone_number,
+                duration_min,
+                started_at,
+            ) = values
+            if direction is not None and direction not in _PHONECALLDIRECTIONTYPE1_VALUES:
+                return cls._parse_checked(src_dict)
+            if type(duration_min) is int:
+                duration_min = float(duration_min)
+            if started_at is not None:
+                # Only text Python reads as pydantic does (RFC 3339 with T and an offset or Z).
+                text = started_at
+                started_at = _parse_datetime(text)
+                if (
+                    started_at.tzinfo is None
+                    or text[10] != "T"
+                    or text[7] != "-"
+                    or text[13] != ":"
+                    or (text[-1] != "Z" and text[-6] not in "+-")
+                ):
+                    return cls._parse_checked(src_dict)
+        except (KeyError, ValueError, OverflowError, IndexError):
+            return cls._parse_checked(src_dict)
+        # Positional, in the order attrs declares the fields (required first): faster than keywords.
+        obj = cls(
+            id,
+            direction,
+            phone_number,
+            duration_min,
+            started_at,
+        )
+        obj._received = src_dict
+        if len(src_dict) != 5:  # every field's key is there: more keys are unknown ones
+            names = cls._wire_names
+            obj.additional_properties = {key: value for key, value in src_dict.items() if key not in names}
+        return obj

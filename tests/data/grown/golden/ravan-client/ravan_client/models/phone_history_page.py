@@ -1,0 +1,114 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from operator import itemgetter as _itemgetter
+from types import NoneType
+from typing import Any, ClassVar, Self
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from .._models import InvalidField, WireModel
+
+
+@_attrs_define(repr=False)
+class PhoneHistoryPage(WireModel):
+    """A PhoneHistoryPage object.
+
+    Attributes:
+        data (list[PhoneCall]):
+        success (bool | None):
+        total_count (int | None):
+        page (int | None):
+        page_size (int | None):
+    """
+
+    _wire_fields: ClassVar[tuple[tuple[str, str, str], ...]] = (
+        ("data", "data", "model_list:PhoneCall"),
+        ("success", "success", "bool"),
+        ("total_count", "total_count", "int"),
+        ("page", "page", "int"),
+        ("page_size", "page_size", "int"),
+    )
+    _wire_names: ClassVar[frozenset[str]] = frozenset(name for name, _, _ in _wire_fields)
+    _required_fields: ClassVar[frozenset[str]] = frozenset(
+        {
+            "data",
+        }
+    )
+    _not_null: ClassVar[frozenset[str]] = frozenset(
+        {
+            "data",
+        }
+    )
+    # Parts of a page's envelope: missing, null or of another type, the body is not a page (an error).
+    _envelope_fields: ClassVar[frozenset[str]] = frozenset(
+        {
+            "data",
+        }
+    )
+    # The fast path of from_dict: every key present (one C call), every value of its exact type.
+    _get_all: ClassVar[Any] = staticmethod(_itemgetter(*(name for name, _, _ in _wire_fields)))
+    _good_types: ClassVar[set[tuple[type, ...]]] = set()
+    _fast_types: ClassVar[tuple[Any, ...]] = (
+        frozenset({list}),
+        frozenset({bool, NoneType}),
+        frozenset({int, NoneType}),
+        frozenset({int, NoneType}),
+        frozenset({int, NoneType}),
+    )
+
+    data: list[PhoneCall]
+    success: bool | None = None
+    total_count: int | None = None
+    page: int | None = None
+    page_size: int | None = None
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _received: Mapping[str, Any] | None = _attrs_field(init=False, default=None, eq=False)
+    _invalid: dict[str, InvalidField] | None = _attrs_field(init=False, default=None, eq=False)
+
+    @classmethod
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        """Parse the JSON object the server sent (see the module docstring of _models)."""
+        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+            raise TypeError(f"PhoneHistoryPage must be a JSON object, got {type(src_dict).__name__}")
+        # The fast path: every key present (one C call) and every value of a type known to fit
+        # (the tuple of types is checked once, then remembered). Anything else, and any value the
+        # steps below cannot read, takes the general parser, which decides field by field.
+        try:
+            values = cls._get_all(src_dict)
+            types = tuple(map(type, values))
+            if types not in cls._good_types and not cls._learn_types(types):
+                return cls._parse_checked(src_dict)
+            (
+                data,
+                success,
+                total_count,
+                page,
+                page_size,
+            ) = values
+            if data is not None:
+                for item in data:
+                    if type(item) is not dict:
+                        return cls._parse_checked(src_dict)
+                data = [PhoneCall.from_dict(item) for item in data]
+        except (KeyError, ValueError, OverflowError, IndexError):
+            return cls._parse_checked(src_dict)
+        # Positional, in the order attrs declares the fields (required first): faster than keywords.
+        obj = cls(
+            data,
+            success,
+            total_count,
+            page,
+            page_size,
+        )
+        obj._received = src_dict
+        if len(src_dict) != 5:  # every field's key is there: more keys are unknown ones
+            names = cls._wire_names
+            obj.additional_properties = {key: value for key, value in src_dict.items() if key not in names}
+        return obj
+
+
+# Imported at the end of the module, once, rather than inside every call: by the time this line
+# runs the class above exists, so models that refer to each other still import cleanly.
+from .phone_call import PhoneCall  # noqa: E402
