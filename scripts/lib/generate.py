@@ -128,7 +128,12 @@ class GenerationError(Exception):
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="scripts/generate", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="scripts/generate",
+        description=__doc__.splitlines()[0],
+        # `--ou DIR` must not slip past scripts/generate's rewriting of relative --out/--spec paths.
+        allow_abbrev=False,
+    )
     parser.add_argument("--check", action="store_true", help="fail if the output is not what the spec produces")
     parser.add_argument(
         "--spec",
@@ -353,6 +358,30 @@ def generate_all(spec_path: Path, out: Path, *, skip_unsupported: bool = False) 
         # What is left must lint clean (the project's own rules: pyflakes, imports, pyupgrade):
         # an undefined name or a syntax error stops generation instead of shipping.
         ruff(project_dir, "check", "--quiet", ".")
+    check_imports(client_dir, models_dir)
+
+
+IMPORT_CHECK = "import ravan_client, ravan_client.cli, ravan_client.resources, ravan_models"
+
+
+def check_imports(client_dir: Path, models_dir: Path) -> None:
+    """Both packages must import: a schema the models' library refuses only when the class is
+    built (a `maxLength` beyond 64 bits, say) stops generation here, not in a user's import."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    env["PYTHONPATH"] = os.pathsep.join([str(client_dir), str(models_dir)])
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    result = subprocess.run(
+        [sys.executable, "-c", IMPORT_CHECK],
+        cwd=client_dir.parent,
+        env=env,
+        capture_output=True,
+        encoding="utf-8",
+        errors="replace",
+        check=False,
+    )
+    if result.returncode != 0:
+        lines = [line for line in result.stderr.splitlines() if line.strip()]
+        raise GenerationError(f"the generated packages do not import: {lines[-1] if lines else 'no detail'}")
 
 
 def _inputs_hash(spec_bytes: bytes, shaping: list[Path], extra: list[Any]) -> str:

@@ -8,9 +8,10 @@ quotes, backslashes, newlines, control characters, `{{ }}`, `#`, TOML brackets):
 - `python_literal`: a Python literal (str, int, float, bool, None, and tuples/lists/dicts of them);
 - `docstring_body`: the inside of a `\"\"\"...\"\"\"` docstring, wrapped and indented here, so no later
   filter can split an escape;
-- `toml_string`: a TOML basic string, quotes included.
+- `toml_string`: a TOML basic string, quotes included;
+- `markdown_text`: one line of Markdown that shows the text and links nothing (the package README).
 
-The templates reach them as the filters `pyrepr`, `docstring` and `toml` (see `install`).
+The templates reach them as the filters `pyrepr`, `docstring`, `toml` and `markdown` (see `install`).
 `tests/generate/test_injection.py` generates specs whose every free-text and name field carries
 an injection payload and proves that each payload lands only inside string tokens.
 
@@ -121,9 +122,28 @@ def toml_string(text: Any) -> str:
     return "".join(out)
 
 
+_MARKDOWN_SPECIAL = frozenset("\\`*_{}[]()#+-.!|~")
+
+
+def markdown_text(text: Any) -> str:
+    """Text for one line of Markdown (a heading, a table cell): every character Markdown gives a
+    meaning to escaped, `<` and `>` and `&` as entities (no HTML, no links, no images), line ends
+    as spaces. The client README is the package's published description."""
+    out = []
+    for char in " ".join(str(_unwrapped(text)).split()):
+        if char in _MARKDOWN_SPECIAL:
+            out.append("\\" + char)
+        elif char in "<>&":
+            out.append({"<": "&lt;", ">": "&gt;", "&": "&amp;"}[char])
+        else:
+            out.append(char)
+    return "".join(out)
+
+
 def install(env: jinja2.Environment) -> None:
     """Make these the filters and globals of a template environment."""
     env.filters["pyrepr"] = python_literal
     env.filters["docstring"] = docstring_body
     env.filters["toml"] = toml_string
+    env.filters["markdown"] = markdown_text
     env.globals["pyrepr"] = python_literal

@@ -67,6 +67,18 @@ MODEL_API_NAMES = frozenset(
         "additional_keys",
         "model_fields_set",
         "model_invalid_fields",
+        # The local names of the client models' from_dict (model.py.jinja): a field of that name
+        # would be read over by them.
+        "cls",
+        "src_dict",
+        "values",
+        "types",
+        "text",
+        "item",
+        "obj",
+        "names",
+        "get",
+        "name",
     }
 ) | frozenset(name for name in dir(__import__("pydantic").BaseModel) if not name.startswith("_"))
 IDEMPOTENT_METHODS = frozenset({"get", "head", "put", "delete", "options", "trace"})
@@ -1335,7 +1347,7 @@ def _plan_response(
         return ResponsePlan(status, "bytes", "bytes", "", accept=media_type)
     prop = _endpoint_response_prop(endpoint, status)
     if prop is None:
-        return ResponsePlan(status, "json", "Any", "as_received")
+        return ResponsePlan(status, "json", "Any", "_as_received")
     model = _single_model(prop, models)
     if model is not None and not _is_free_form(model):
         cls, module = plain(model.class_info.name), plain(model.class_info.module_name)
@@ -1349,12 +1361,12 @@ def _plan_response(
                 status,
                 "array",
                 f"list[{cls}]",
-                f"list_of({cls}.from_dict)",
+                f"_list_of({cls}.from_dict)",
                 ((module, cls),),
                 item_annotation=cls,
             )
-        return ResponsePlan(status, "array", "list[Any]", "as_list", item_annotation="Any")
-    return ResponsePlan(status, "json", "Any", "as_received")
+        return ResponsePlan(status, "array", "list[Any]", "_as_list", item_annotation="Any")
+    return ResponsePlan(status, "json", "Any", "_as_received")
 
 
 def _endpoint_response_prop(endpoint: Any, status: int) -> Any:

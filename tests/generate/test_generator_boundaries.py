@@ -174,3 +174,23 @@ def test_relative_paths_are_the_callers_and_dot_is_refused(tmp_path: Path) -> No
     message = one_error_line(generate("--spec", "mine.yaml", "--out", ".", cwd=tmp_path, script=script))
     assert str(tmp_path) in message
     assert (tmp_path / "keep.txt").read_text(encoding="utf-8") == "mine"
+
+
+def test_a_package_that_would_not_import_is_refused_in_one_line(tmp_path: Path) -> None:
+    # An outside review: a maxLength beyond 64 bits generated a models package pydantic refuses
+    # when the class is built.
+    spec = yaml.safe_load(SPEC.read_text(encoding="utf-8"))
+    spec["components"]["schemas"]["CallSession"]["properties"]["huge"] = {"type": "string", "maxLength": 10**30}
+    spec_path = tmp_path / "openapi.yaml"
+    spec_path.write_text(yaml.safe_dump(spec, sort_keys=False), encoding="utf-8")
+    message = one_error_line(generate("--spec", str(spec_path), "--out", str(tmp_path / "out"), "--lint", "off"))
+    assert "the generated packages do not import" in message
+    assert not (tmp_path / "out").exists()
+
+
+def test_an_abbreviated_option_is_refused_not_guessed(tmp_path: Path) -> None:
+    # `--ou DIR` would slip past scripts/generate's rewriting of relative paths (an outside review).
+    result = generate("--ou", str(tmp_path / "out"))
+    assert result.returncode == 2
+    assert "unrecognized arguments: --ou" in result.stderr
+    assert not (tmp_path / "out").exists()

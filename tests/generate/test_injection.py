@@ -332,3 +332,13 @@ def test_a_license_identifier_that_is_not_spdx_is_refused(tmp_path: Path) -> Non
         spec["info"]["license"]["identifier"] = 'MIT"\n[project.scripts]\nx = "os:system"\n#'
 
     assert "is not an SPDX license expression" in _refused(tmp_path, change)
+
+
+def test_markdown_text_shows_the_text_and_links_nothing() -> None:
+    from scripts.lib.literals import markdown_text
+
+    shown = markdown_text("API <img src=https://evil.example/x> [click](javascript:alert(1)) | # heading\n- item")
+    assert "<" not in shown
+    assert "](" not in shown
+    assert "\n" not in shown
+    assert shown.startswith("API &lt;img src=https://evil\\.example/x&gt; \\[click\\]\\(javascript:alert\\(1\\)\\)")

@@ -259,11 +259,11 @@ RESPONSES = [
         ok_response({"type": "array", "items": {"$ref": "#/components/schemas/Thing"}}),
         "array",
         "list[Thing]",
-        "list_of(Thing.from_dict)",
+        "_list_of(Thing.from_dict)",
     ),
-    (ok_response({"type": "array", "items": {"type": "string"}}), "array", "list[Any]", "as_list"),
+    (ok_response({"type": "array", "items": {"type": "string"}}), "array", "list[Any]", "_as_list"),
     (ok_response(None, "204"), "empty", "None", ""),
-    (ok_response({"type": "object", "additionalProperties": True}), "json", "Any", "as_received"),
+    (ok_response({"type": "object", "additionalProperties": True}), "json", "Any", "_as_received"),
 ]
 
 
@@ -964,3 +964,28 @@ def test_a_query_parameter_of_several_scalar_shapes_is_checked_against_each() ->
     (argument,) = plan_of_spec(spec).operations[0].arguments
     assert argument.rule.annotation == "Literal['all'] | int"
     assert argument.rule.check == "UnionRule((ChoiceRule(('all',)), IntegerRule(minimum=1),))"
+
+
+def test_arguments_named_like_a_method_bodys_own_names_cannot_hide_them() -> None:
+    # An outside review: `page_size_sent` was overwritten and `sync_first_page` hid the pager.
+    names = ("options", "page_size_sent", "sync_first_page", "async_pager", "list_of", "as_received")
+    parameters = [*PAGER_PARAMETERS, *({"name": n, "in": "query", "schema": {"type": "string"}} for n in names)]
+    spec = spec_with(
+        {"/things": {"get": {**_list_operation()["get"], "parameters": parameters}}},
+        {"Thing": THING, "Page": PAGE},
+    )
+    code = render(spec, "resources.py.jinja")
+    tree = ast.parse(code)
+    for function in (node for node in ast.walk(tree) if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)):
+        arguments = {a.arg for a in function.args.args + function.args.kwonlyargs}
+        assert set(names) <= arguments
+        assigned = {
+            t.id
+            for node in ast.walk(function)
+            if isinstance(node, ast.Assign)
+            for t in node.targets
+            if isinstance(t, ast.Name)
+        }
+        called = {n.func.id for n in ast.walk(function) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
+        # The body's own names are `_`-led: no argument of the spec can be one of them.
+        assert not (assigned | called) & arguments

@@ -41,6 +41,8 @@ def handler(request):
         return httpx.Response(204)
     if request.url.path.endswith("/search"):
         seen[-1]["query"] = str(request.url.query.decode())
+        if request.url.params.get("q") == "down":
+            raise httpx.ConnectError("refused", request=request)
         if request.url.params.get("q") == "fail":
             return httpx.Response(401, json={"message": "bad key " + request.url.params["key"]})
         return httpx.Response(200, json=[{"id": 2}])
@@ -78,6 +80,10 @@ try:
 except Exception as error:
     result["query_error"] = [type(error).__name__, str(error), repr(error), repr(error.request),
                              str(error.request.url), repr(pickle.loads(pickle.dumps(error)).request)]
+try:
+    query.pets.search(q="down")
+except Exception as error:
+    result["query_cause"] = [type(error).__name__, repr(error.__cause__), repr(error.__cause__.request)]
 result["repr"] = repr(basic) + repr(both)
 result["seen"] = seen
 print(json.dumps(result))
@@ -160,12 +166,15 @@ def test_no_credential_is_in_a_repr_a_message_or_a_pickle(probed: dict[str, Any]
 def test_a_key_in_the_query_string_is_sent_there_and_masked_in_every_error(probed: dict[str, Any]) -> None:
     assert probed["search"] == [2]
     queries = [request.get("query") for request in probed["seen"] if request["path"] == "/v1/search"]
-    assert queries == ["q=cat&key=qk-SECRET-4", "q=fail&key=qk-SECRET-4"]
+    assert queries == ["q=cat&key=qk-SECRET-4", "q=fail&key=qk-SECRET-4", "q=down&key=qk-SECRET-4"]
     name, message, *reprs = probed["query_error"]
     assert name == "AuthenticationError"
     for text in (message, *reprs):
         assert "qk-SECRET-4" not in text
     assert "key=%5Bsecure%5D" in reprs[2] or "key=[secure]" in reprs[2]
+    # The chained cause of a connection failure carries a masked request too (an outside review).
+    assert probed["query_cause"][0] == "APIConnectionError"
+    assert "qk-SECRET-4" not in "".join(probed["query_cause"])
 
 
 # --- the plan's reading of security schemes -----------------------------------------------------
@@ -265,6 +274,6 @@ def test_with_unsupported_skip_an_operation_the_client_cannot_open_is_left_out_a
     assert "GET /query-only (queryOnly)" in lines[0]
     assert "'cookieKey'" in lines[0]
     readme = (tmp_path / "out" / "ravan-client" / "README.md").read_text(encoding="utf-8")
-    assert "GET /query-only (queryOnly)" in readme
+    assert "GET /query\\-only \\(queryOnly\\)" in readme  # as Markdown text
     resources = (tmp_path / "out" / "ravan-client" / "ravan_client" / "resources.py").read_text(encoding="utf-8")
     assert "query_only" not in resources

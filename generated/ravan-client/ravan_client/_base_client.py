@@ -622,7 +622,11 @@ class BaseClient:
         # The httpx error may quote what the server sent (a malformed status line that echoes the
         # key): the cause is a redacted copy, and the error is raised outside the `except` that
         # caught the original, so it is not even the implicit __context__.
-        result.__cause__ = _sanitized(error, self._redactor)
+        cause = _sanitized(error, self._redactor)
+        if self.identity.secret_query_parameters and isinstance(cause, httpx.RequestError):
+            with contextlib.suppress(RuntimeError):  # an error raised before it had a request
+                cause.request = self._masked_request(cause.request)
+        result.__cause__ = cause
         return self._tag(result)
 
     def _tag(self, error: ErrorT) -> ErrorT:

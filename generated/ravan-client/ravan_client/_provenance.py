@@ -6,7 +6,7 @@ SPEC_SHA256: Final = "e0205db4093ad41eefcff3388926ee7306a9a99fd8be595b3ab65cfc93
 """sha256 of the spec/openapi.yaml this package was generated from."""
 SPEC_VERSION: Final = "2.0.0"
 """The spec's info.version."""
-INPUTS_SHA256: Final = "9e52cfd6b1b7b73aa3973a24b3e576df29714ac26d735c437f96b355960f8e2e"
+INPUTS_SHA256: Final = "7f3987f96b11a2cbfad13b02fee5c84bad38daa280c70eeb1c2fa51053c9c230"
 """sha256 over everything that shapes the code: spec, templates, runtime modules, generator versions."""
 GENERATORS: Final[dict[str, str]] = {
     "datamodel-code-generator": "0.89.0",

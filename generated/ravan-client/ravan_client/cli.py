@@ -13,7 +13,7 @@ from ._provenance import SPEC_SHA256, SPEC_VERSION
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+g9e52cfd6b1b7"
+__version__ = "2.0.0+g7f3987f96b11"
 
 PROGRAM = Program(
     name="ravan-calls",

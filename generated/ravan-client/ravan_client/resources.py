@@ -16,9 +16,11 @@ from ._pagination import (
     PageNumber,
     Pagination,
     SyncPage,
-    async_pager,
-    sync_first_page,
 )
+
+# The helpers a method body calls go by private names: a spec argument (never `_`-led) cannot hide them.
+from ._pagination import async_pager as _async_pager
+from ._pagination import sync_first_page as _sync_first_page
 from ._resource import AsyncResource, SyncResource
 from ._types import NOT_GIVEN, NotGiven, TimeoutTypes
 from ._validation import (
@@ -155,11 +157,11 @@ class CallSessions(SyncResource):
         """
 
         # The page size the pager assumes is the one sent, even when the caller left it unset.
-        page_size_sent = 20 if page_size is None else page_size
-        options = _CALL_SESSIONS_LIST.build(
+        _page_size_sent = 20 if page_size is None else page_size
+        _options = _CALL_SESSIONS_LIST.build(
             {
                 "page": page,
-                "page_size": page_size_sent,
+                "page_size": _page_size_sent,
                 "agent_id": agent_id,
                 "status": status,
                 "channel": channel,
@@ -175,12 +177,12 @@ class CallSessions(SyncResource):
             timeout=timeout,
             max_retries=max_retries,
         )
-        return sync_first_page(
+        return _sync_first_page(
             self._client,
-            options,
+            _options,
             _CALL_SESSIONS_LIST_PAGES,
             first_page=1 if page is None else page,
-            page_size=page_size_sent,
+            page_size=_page_size_sent,
             max_items=max_items,
             prefetch=prefetch,
         )
@@ -276,11 +278,11 @@ class AsyncCallSessions(AsyncResource):
         """
 
         # The page size the pager assumes is the one sent, even when the caller left it unset.
-        page_size_sent = 20 if page_size is None else page_size
-        options = _CALL_SESSIONS_LIST.build(
+        _page_size_sent = 20 if page_size is None else page_size
+        _options = _CALL_SESSIONS_LIST.build(
             {
                 "page": page,
-                "page_size": page_size_sent,
+                "page_size": _page_size_sent,
                 "agent_id": agent_id,
                 "status": status,
                 "channel": channel,
@@ -296,12 +298,12 @@ class AsyncCallSessions(AsyncResource):
             timeout=timeout,
             max_retries=max_retries,
         )
-        return async_pager(
+        return _async_pager(
             self._client,
-            options,
+            _options,
             _CALL_SESSIONS_LIST_PAGES,
             first_page=1 if page is None else page,
-            page_size=page_size_sent,
+            page_size=_page_size_sent,
             max_items=max_items,
             prefetch=prefetch,
         )

@@ -6,7 +6,7 @@ SPEC_SHA256: Final = "e0205db4093ad41eefcff3388926ee7306a9a99fd8be595b3ab65cfc93
 """sha256 of the spec/openapi.yaml this package was generated from."""
 SPEC_VERSION: Final = "2.0.0"
 """The spec's info.version."""
-INPUTS_SHA256: Final = "21cd5813ad29c2fd9ccf4862c8f722950eba78a60e8322a07c803b6453dcc44d"
+INPUTS_SHA256: Final = "7ec81713ba92f5d22d71e3d90419cf1b888dedf9c328369a508ab76e2d595dda"
 """sha256 over everything that shapes the code: spec, templates, runtime modules, generator versions."""
 GENERATORS: Final[dict[str, str]] = {
     "datamodel-code-generator": "0.89.0",

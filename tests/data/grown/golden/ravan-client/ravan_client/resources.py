@@ -17,10 +17,13 @@ from ._pagination import (
     PageNumberWithTotal,
     Pagination,
     SyncPage,
-    async_pager,
-    sync_first_page,
 )
-from ._resource import AsyncResource, SyncResource, list_of
+
+# The helpers a method body calls go by private names: a spec argument (never `_`-led) cannot hide them.
+from ._pagination import async_pager as _async_pager
+from ._pagination import sync_first_page as _sync_first_page
+from ._resource import AsyncResource, SyncResource
+from ._resource import list_of as _list_of
 from ._types import NOT_GIVEN, NotGiven, TimeoutTypes
 from ._validation import (
     ArrayRule,
@@ -312,11 +315,11 @@ class CallSessions(SyncResource):
         """
 
         # The page size the pager assumes is the one sent, even when the caller left it unset.
-        page_size_sent = 20 if page_size is None else page_size
-        options = _CALL_SESSIONS_LIST.build(
+        _page_size_sent = 20 if page_size is None else page_size
+        _options = _CALL_SESSIONS_LIST.build(
             {
                 "page": page,
-                "page_size": page_size_sent,
+                "page_size": _page_size_sent,
                 "status": status,
                 "sort_order": sort_order,
                 "started_after": started_after,
@@ -326,12 +329,12 @@ class CallSessions(SyncResource):
             timeout=timeout,
             max_retries=max_retries,
         )
-        return sync_first_page(
+        return _sync_first_page(
             self._client,
-            options,
+            _options,
             _CALL_SESSIONS_LIST_PAGES,
             first_page=1 if page is None else page,
-            page_size=page_size_sent,
+            page_size=_page_size_sent,
             max_items=max_items,
             prefetch=prefetch,
         )
@@ -372,7 +375,7 @@ class CallSessions(SyncResource):
             APIResponseValidationError: a 2xx body that is not what the spec documents.
         """
 
-        options = _CALL_SESSIONS_RETRIEVE.build(
+        _options = _CALL_SESSIONS_RETRIEVE.build(
             {
                 "id": id,
             },
@@ -381,7 +384,7 @@ class CallSessions(SyncResource):
             timeout=timeout,
             max_retries=max_retries,
         )
-        return self._client.call(options, CallSessionDetailResponse.from_dict)
+        return self._client.call(_options, CallSessionDetailResponse.from_dict)
 
 
 class AsyncCallSessions(AsyncResource):
@@ -439,11 +442,11 @@ class AsyncCallSessions(AsyncResource):
         """
 
         # The page size the pager assumes is the one sent, even when the caller left it unset.
-        page_size_sent = 20 if page_size is None else page_size
-        options = _CALL_SESSIONS_LIST.build(
+        _page_size_sent = 20 if page_size is None else page_size
+        _options = _CALL_SESSIONS_LIST.build(
             {
                 "page": page,
-                "page_size": page_size_sent,
+                "page_size": _page_size_sent,
                 "status": status,
                 "sort_order": sort_order,
                 "started_after": started_after,
@@ -453,12 +456,12 @@ class AsyncCallSessions(AsyncResource):
             timeout=timeout,
             max_retries=max_retries,
         )
-        return async_pager(
+        return _async_pager(
             self._client,
-            options,
+            _options,
             _CALL_SESSIONS_LIST_PAGES,
             first_page=1 if page is None else page,
-            page_size=page_size_sent,
+            page_size=_page_size_sent,
             max_items=max_items,
             prefetch=prefetch,
         )
@@ -499,7 +502,7 @@ class AsyncCallSessions(AsyncResource):
             APIResponseValidationError: a 2xx body that is not what the spec documents.
         """
 
-        options = _CALL_SESSIONS_RETRIEVE.build(
+        _options = _CALL_SESSIONS_RETRIEVE.build(
             {
                 "id": id,
             },
@@ -508,7 +511,7 @@ class AsyncCallSessions(AsyncResource):
             timeout=timeout,
             max_retries=max_retries,
         )
-        return await self._client.call(options, CallSessionDetailResponse.from_dict)
+        return await self._client.call(_options, CallSessionDetailResponse.from_dict)
 
 
 class Calls(SyncResource):
@@ -570,7 +573,7 @@ class Calls(SyncResource):
             APIResponseValidationError: a 2xx body that is not what the spec documents.
         """
 
-        options = _CALLS_CREATE.build(
+        _options = _CALLS_CREATE.build(
             {
                 "idempotency_key": idempotency_key,
                 "agent_id": agent_id,
@@ -587,7 +590,7 @@ class Calls(SyncResource):
             timeout=timeout,
             max_retries=max_retries,
         )
-        return self._client.call(options, CreateCallResponse.from_dict)
+        return self._client.call(_options, CreateCallResponse.from_dict)
 
     def list_phone_history(
         self,
@@ -646,11 +649,11 @@ class Calls(SyncResource):
         """
 
         # The page size the pager assumes is the one sent, even when the caller left it unset.
-        page_size_sent = 10 if page_size is None else page_size
-        options = _CALLS_LIST_PHONE_HISTORY.build(
+        _page_size_sent = 10 if page_size is None else page_size
+        _options = _CALLS_LIST_PHONE_HISTORY.build(
             {
                 "page": page,
-                "page_size": page_size_sent,
+                "page_size": _page_size_sent,
                 "direction": direction,
                 "min_duration": min_duration,
                 "has_recording": has_recording,
@@ -662,12 +665,12 @@ class Calls(SyncResource):
             timeout=timeout,
             max_retries=max_retries,
         )
-        return sync_first_page(
+        return _sync_first_page(
             self._client,
-            options,
+            _options,
             _CALLS_LIST_PHONE_HISTORY_PAGES,
             first_page=1 if page is None else page,
-            page_size=page_size_sent,
+            page_size=_page_size_sent,
             max_items=max_items,
             prefetch=prefetch,
         )
@@ -732,7 +735,7 @@ class AsyncCalls(AsyncResource):
             APIResponseValidationError: a 2xx body that is not what the spec documents.
         """
 
-        options = _CALLS_CREATE.build(
+        _options = _CALLS_CREATE.build(
             {
                 "idempotency_key": idempotency_key,
                 "agent_id": agent_id,
@@ -749,7 +752,7 @@ class AsyncCalls(AsyncResource):
             timeout=timeout,
             max_retries=max_retries,
         )
-        return await self._client.call(options, CreateCallResponse.from_dict)
+        return await self._client.call(_options, CreateCallResponse.from_dict)
 
     def list_phone_history(
         self,
@@ -808,11 +811,11 @@ class AsyncCalls(AsyncResource):
         """
 
         # The page size the pager assumes is the one sent, even when the caller left it unset.
-        page_size_sent = 10 if page_size is None else page_size
-        options = _CALLS_LIST_PHONE_HISTORY.build(
+        _page_size_sent = 10 if page_size is None else page_size
+        _options = _CALLS_LIST_PHONE_HISTORY.build(
             {
                 "page": page,
-                "page_size": page_size_sent,
+                "page_size": _page_size_sent,
                 "direction": direction,
                 "min_duration": min_duration,
                 "has_recording": has_recording,
@@ -824,12 +827,12 @@ class AsyncCalls(AsyncResource):
             timeout=timeout,
             max_retries=max_retries,
         )
-        return async_pager(
+        return _async_pager(
             self._client,
-            options,
+            _options,
             _CALLS_LIST_PHONE_HISTORY_PAGES,
             first_page=1 if page is None else page,
-            page_size=page_size_sent,
+            page_size=_page_size_sent,
             max_items=max_items,
             prefetch=prefetch,
         )
@@ -873,7 +876,7 @@ class Agents(SyncResource):
             APIResponseValidationError: a 2xx body that is not what the spec documents.
         """
 
-        options = _AGENTS_LIST.build(
+        _options = _AGENTS_LIST.build(
             {
                 "active": active,
             },
@@ -882,7 +885,7 @@ class Agents(SyncResource):
             timeout=timeout,
             max_retries=max_retries,
         )
-        return self._client.call(options, list_of(Agent.from_dict))
+        return self._client.call(_options, _list_of(Agent.from_dict))
 
     def get(
         self,
@@ -920,7 +923,7 @@ class Agents(SyncResource):
             APIResponseValidationError: a 2xx body that is not what the spec documents.
         """
 
-        options = _AGENTS_GET.build(
+        _options = _AGENTS_GET.build(
             {
                 "agent_id": agent_id,
             },
@@ -929,7 +932,7 @@ class Agents(SyncResource):
             timeout=timeout,
             max_retries=max_retries,
         )
-        return self._client.call(options, Agent.from_dict)
+        return self._client.call(_options, Agent.from_dict)
 
     def update(
         self,
@@ -977,7 +980,7 @@ class Agents(SyncResource):
             APIResponseValidationError: a 2xx body that is not what the spec documents.
         """
 
-        options = _AGENTS_UPDATE.build(
+        _options = _AGENTS_UPDATE.build(
             {
                 "agent_id": agent_id,
                 "name": name,
@@ -990,7 +993,7 @@ class Agents(SyncResource):
             timeout=timeout,
             max_retries=max_retries,
         )
-        return self._client.call(options, Agent.from_dict)
+        return self._client.call(_options, Agent.from_dict)
 
     def delete(
         self,
@@ -1027,7 +1030,7 @@ class Agents(SyncResource):
             APIResponseValidationError: a 2xx body that is not what the spec documents.
         """
 
-        options = _AGENTS_DELETE.build(
+        _options = _AGENTS_DELETE.build(
             {
                 "agent_id": agent_id,
             },
@@ -1036,7 +1039,7 @@ class Agents(SyncResource):
             timeout=timeout,
             max_retries=max_retries,
         )
-        self._client.call_no_content(options)
+        self._client.call_no_content(_options)
 
 
 class AsyncAgents(AsyncResource):
@@ -1077,7 +1080,7 @@ class AsyncAgents(AsyncResource):
             APIResponseValidationError: a 2xx body that is not what the spec documents.
         """
 
-        options = _AGENTS_LIST.build(
+        _options = _AGENTS_LIST.build(
             {
                 "active": active,
             },
@@ -1086,7 +1089,7 @@ class AsyncAgents(AsyncResource):
             timeout=timeout,
             max_retries=max_retries,
         )
-        return await self._client.call(options, list_of(Agent.from_dict))
+        return await self._client.call(_options, _list_of(Agent.from_dict))
 
     async def get(
         self,
@@ -1124,7 +1127,7 @@ class AsyncAgents(AsyncResource):
             APIResponseValidationError: a 2xx body that is not what the spec documents.
         """
 
-        options = _AGENTS_GET.build(
+        _options = _AGENTS_GET.build(
             {
                 "agent_id": agent_id,
             },
@@ -1133,7 +1136,7 @@ class AsyncAgents(AsyncResource):
             timeout=timeout,
             max_retries=max_retries,
         )
-        return await self._client.call(options, Agent.from_dict)
+        return await self._client.call(_options, Agent.from_dict)
 
     async def update(
         self,
@@ -1181,7 +1184,7 @@ class AsyncAgents(AsyncResource):
             APIResponseValidationError: a 2xx body that is not what the spec documents.
         """
 
-        options = _AGENTS_UPDATE.build(
+        _options = _AGENTS_UPDATE.build(
             {
                 "agent_id": agent_id,
                 "name": name,
@@ -1194,7 +1197,7 @@ class AsyncAgents(AsyncResource):
             timeout=timeout,
             max_retries=max_retries,
         )
-        return await self._client.call(options, Agent.from_dict)
+        return await self._client.call(_options, Agent.from_dict)
 
     async def delete(
         self,
@@ -1231,7 +1234,7 @@ class AsyncAgents(AsyncResource):
             APIResponseValidationError: a 2xx body that is not what the spec documents.
         """
 
-        options = _AGENTS_DELETE.build(
+        _options = _AGENTS_DELETE.build(
             {
                 "agent_id": agent_id,
             },
@@ -1240,7 +1243,7 @@ class AsyncAgents(AsyncResource):
             timeout=timeout,
             max_retries=max_retries,
         )
-        await self._client.call_no_content(options)
+        await self._client.call_no_content(_options)
 
 
 class Contacts(SyncResource):
@@ -1281,7 +1284,7 @@ class Contacts(SyncResource):
             APIResponseValidationError: a 2xx body that is not what the spec documents.
         """
 
-        options = _CONTACTS_GET_CONTACT_DETAIL.build(
+        _options = _CONTACTS_GET_CONTACT_DETAIL.build(
             {
                 "contact_id": contact_id,
             },
@@ -1290,7 +1293,7 @@ class Contacts(SyncResource):
             timeout=timeout,
             max_retries=max_retries,
         )
-        return self._client.call(options, Contact.from_dict)
+        return self._client.call(_options, Contact.from_dict)
 
     def replace(
         self,
@@ -1337,7 +1340,7 @@ class Contacts(SyncResource):
             APIResponseValidationError: a 2xx body that is not what the spec documents.
         """
 
-        options = _CONTACTS_REPLACE.build(
+        _options = _CONTACTS_REPLACE.build(
             {
                 "contact_id": contact_id,
                 "name": name,
@@ -1350,7 +1353,7 @@ class Contacts(SyncResource):
             timeout=timeout,
             max_retries=max_retries,
         )
-        return self._client.call(options, Contact.from_dict)
+        return self._client.call(_options, Contact.from_dict)
 
     def delete(
         self,
@@ -1387,7 +1390,7 @@ class Contacts(SyncResource):
             APIResponseValidationError: a 2xx body that is not what the spec documents.
         """
 
-        options = _CONTACTS_DELETE.build(
+        _options = _CONTACTS_DELETE.build(
             {
                 "contact_id": contact_id,
             },
@@ -1396,7 +1399,7 @@ class Contacts(SyncResource):
             timeout=timeout,
             max_retries=max_retries,
         )
-        self._client.call_no_content(options)
+        self._client.call_no_content(_options)
 
     def search(
         self,
@@ -1437,7 +1440,7 @@ class Contacts(SyncResource):
             APIResponseValidationError: a 2xx body that is not what the spec documents.
         """
 
-        options = _CONTACTS_SEARCH.build(
+        _options = _CONTACTS_SEARCH.build(
             {
                 "query": query,
                 "limit": limit,
@@ -1448,7 +1451,7 @@ class Contacts(SyncResource):
             timeout=timeout,
             max_retries=max_retries,
         )
-        return self._client.call(options, ContactList.from_dict)
+        return self._client.call(_options, ContactList.from_dict)
 
     def remove_campaign(
         self,
@@ -1490,7 +1493,7 @@ class Contacts(SyncResource):
             APIResponseValidationError: a 2xx body that is not what the spec documents.
         """
 
-        options = _CONTACTS_REMOVE_CAMPAIGN.build(
+        _options = _CONTACTS_REMOVE_CAMPAIGN.build(
             {
                 "campaign_id": campaign_id,
                 "contact_ids": contact_ids,
@@ -1501,7 +1504,7 @@ class Contacts(SyncResource):
             timeout=timeout,
             max_retries=max_retries,
         )
-        self._client.call_no_content(options)
+        self._client.call_no_content(_options)
 
 
 class AsyncContacts(AsyncResource):
@@ -1542,7 +1545,7 @@ class AsyncContacts(AsyncResource):
             APIResponseValidationError: a 2xx body that is not what the spec documents.
         """
 
-        options = _CONTACTS_GET_CONTACT_DETAIL.build(
+        _options = _CONTACTS_GET_CONTACT_DETAIL.build(
             {
                 "contact_id": contact_id,
             },
@@ -1551,7 +1554,7 @@ class AsyncContacts(AsyncResource):
             timeout=timeout,
             max_retries=max_retries,
         )
-        return await self._client.call(options, Contact.from_dict)
+        return await self._client.call(_options, Contact.from_dict)
 
     async def replace(
         self,
@@ -1598,7 +1601,7 @@ class AsyncContacts(AsyncResource):
             APIResponseValidationError: a 2xx body that is not what the spec documents.
         """
 
-        options = _CONTACTS_REPLACE.build(
+        _options = _CONTACTS_REPLACE.build(
             {
                 "contact_id": contact_id,
                 "name": name,
@@ -1611,7 +1614,7 @@ class AsyncContacts(AsyncResource):
             timeout=timeout,
             max_retries=max_retries,
         )
-        return await self._client.call(options, Contact.from_dict)
+        return await self._client.call(_options, Contact.from_dict)
 
     async def delete(
         self,
@@ -1648,7 +1651,7 @@ class AsyncContacts(AsyncResource):
             APIResponseValidationError: a 2xx body that is not what the spec documents.
         """
 
-        options = _CONTACTS_DELETE.build(
+        _options = _CONTACTS_DELETE.build(
             {
                 "contact_id": contact_id,
             },
@@ -1657,7 +1660,7 @@ class AsyncContacts(AsyncResource):
             timeout=timeout,
             max_retries=max_retries,
         )
-        await self._client.call_no_content(options)
+        await self._client.call_no_content(_options)
 
     async def search(
         self,
@@ -1698,7 +1701,7 @@ class AsyncContacts(AsyncResource):
             APIResponseValidationError: a 2xx body that is not what the spec documents.
         """
 
-        options = _CONTACTS_SEARCH.build(
+        _options = _CONTACTS_SEARCH.build(
             {
                 "query": query,
                 "limit": limit,
@@ -1709,7 +1712,7 @@ class AsyncContacts(AsyncResource):
             timeout=timeout,
             max_retries=max_retries,
         )
-        return await self._client.call(options, ContactList.from_dict)
+        return await self._client.call(_options, ContactList.from_dict)
 
     async def remove_campaign(
         self,
@@ -1751,7 +1754,7 @@ class AsyncContacts(AsyncResource):
             APIResponseValidationError: a 2xx body that is not what the spec documents.
         """
 
-        options = _CONTACTS_REMOVE_CAMPAIGN.build(
+        _options = _CONTACTS_REMOVE_CAMPAIGN.build(
             {
                 "campaign_id": campaign_id,
                 "contact_ids": contact_ids,
@@ -1762,4 +1765,4 @@ class AsyncContacts(AsyncResource):
             timeout=timeout,
             max_retries=max_retries,
         )
-        await self._client.call_no_content(options)
+        await self._client.call_no_content(_options)

@@ -24,7 +24,7 @@ class Agent(WireModel):
         }
     )
     id: str | None = None
-    name: str | None = None
+    name_: Annotated[str | None, Field(alias="name")] = None
     voice: str | None = None
     active: bool | None = None
     max_call_minutes: int | None = None
@@ -34,7 +34,7 @@ class AgentUpdate(WireModel):
     model_config = ConfigDict(
         extra="allow",
     )
-    name: Annotated[str | None, Field(min_length=1)] = None
+    name_: Annotated[str | None, Field(alias="name", min_length=1)] = None
     """
     A new display name.
     """
@@ -155,7 +155,7 @@ class Contact(WireModel):
         }
     )
     id: str | None = None
-    name: str | None = None
+    name_: Annotated[str | None, Field(alias="name")] = None
     phone: str | None = None
     tags: list[str] | None = None
 
@@ -166,17 +166,17 @@ class ContactInput(WireModel):
     )
     __ravan_required__ = frozenset(
         {
-            "name",
+            "name_",
             "phone",
         }
     )
     __ravan_not_null__ = frozenset(
         {
-            "name",
+            "name_",
             "phone",
         }
     )
-    name: Annotated[str | None, Field(min_length=1)] = None
+    name_: Annotated[str | None, Field(alias="name", min_length=1)] = None
     """
     The contact's name.
     """

@@ -17,7 +17,7 @@ class Agent(WireModel):
 
     Attributes:
         id (str | None):
-        name (str | None):
+        name_ (str | None):
         voice (str | None):
         active (bool | None):
         max_call_minutes (int | None):
@@ -25,7 +25,7 @@ class Agent(WireModel):
 
     _wire_fields: ClassVar[tuple[tuple[str, str, str], ...]] = (
         ("id", "id", "str"),
-        ("name", "name", "str"),
+        ("name", "name_", "str"),
         ("voice", "voice", "str"),
         ("active", "active", "bool"),
         ("max_call_minutes", "max_call_minutes", "int"),
@@ -53,7 +53,7 @@ class Agent(WireModel):
     )
 
     id: str | None
-    name: str | None = None
+    name_: str | None = None
     voice: str | None = None
     active: bool | None = None
     max_call_minutes: int | None = None
@@ -76,7 +76,7 @@ class Agent(WireModel):
                 return cls._parse_checked(src_dict)
             (
                 id,
-                name,
+                name_,
                 voice,
                 active,
                 max_call_minutes,
@@ -86,7 +86,7 @@ class Agent(WireModel):
         # Positional, in the order attrs declares the fields (required first): faster than keywords.
         obj = cls(
             id,
-            name,
+            name_,
             voice,
             active,
             max_call_minutes,

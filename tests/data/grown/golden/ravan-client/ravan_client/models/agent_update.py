@@ -16,13 +16,13 @@ class AgentUpdate(WireModel):
     """A AgentUpdate object.
 
     Attributes:
-        name (str | None): A new display name.
+        name_ (str | None): A new display name.
         active (bool | None): Whether the agent takes calls.
         max_call_minutes (int | None): A limit per call; null removes it.
     """
 
     _wire_fields: ClassVar[tuple[tuple[str, str, str], ...]] = (
-        ("name", "name", "str"),
+        ("name", "name_", "str"),
         ("active", "active", "bool"),
         ("max_call_minutes", "max_call_minutes", "int"),
     )
@@ -38,7 +38,7 @@ class AgentUpdate(WireModel):
         frozenset({int, NoneType}),
     )
 
-    name: str | None = None
+    name_: str | None = None
     active: bool | None = None
     max_call_minutes: int | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -59,7 +59,7 @@ class AgentUpdate(WireModel):
             if types not in cls._good_types and not cls._learn_types(types):
                 return cls._parse_checked(src_dict)
             (
-                name,
+                name_,
                 active,
                 max_call_minutes,
             ) = values
@@ -67,7 +67,7 @@ class AgentUpdate(WireModel):
             return cls._parse_checked(src_dict)
         # Positional, in the order attrs declares the fields (required first): faster than keywords.
         obj = cls(
-            name,
+            name_,
             active,
             max_call_minutes,
         )

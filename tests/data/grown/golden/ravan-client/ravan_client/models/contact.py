@@ -19,14 +19,14 @@ class Contact(WireModel):
 
     Attributes:
         id (str | None):
-        name (str | None):
+        name_ (str | None):
         phone (str | None):
         tags (list[str] | None):
     """
 
     _wire_fields: ClassVar[tuple[tuple[str, str, str], ...]] = (
         ("id", "id", "str"),
-        ("name", "name", "str"),
+        ("name", "name_", "str"),
         ("phone", "phone", "str"),
         ("tags", "tags", "list:str"),
     )
@@ -52,7 +52,7 @@ class Contact(WireModel):
     )
 
     id: str | None
-    name: str | None = None
+    name_: str | None = None
     phone: str | None = None
     tags: list[str] | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -74,7 +74,7 @@ class Contact(WireModel):
                 return cls._parse_checked(src_dict)
             (
                 id,
-                name,
+                name_,
                 phone,
                 tags,
             ) = values
@@ -87,7 +87,7 @@ class Contact(WireModel):
         # Positional, in the order attrs declares the fields (required first): faster than keywords.
         obj = cls(
             id,
-            name,
+            name_,
             phone,
             tags,
         )

@@ -18,26 +18,26 @@ class ContactInput(WireModel):
     """A ContactInput object.
 
     Attributes:
-        name (str | None): The contact's name.
+        name_ (str | None): The contact's name.
         phone (str | None): The contact's phone number (E.164).
         tags (list[str] | None): Labels of your own.
     """
 
     _wire_fields: ClassVar[tuple[tuple[str, str, str], ...]] = (
-        ("name", "name", "str"),
+        ("name", "name_", "str"),
         ("phone", "phone", "str"),
         ("tags", "tags", "list:str"),
     )
     _wire_names: ClassVar[frozenset[str]] = frozenset(name for name, _, _ in _wire_fields)
     _required_fields: ClassVar[frozenset[str]] = frozenset(
         {
-            "name",
+            "name_",
             "phone",
         }
     )
     _not_null: ClassVar[frozenset[str]] = frozenset(
         {
-            "name",
+            "name_",
             "phone",
         }
     )
@@ -50,7 +50,7 @@ class ContactInput(WireModel):
         frozenset({list, NoneType}),
     )
 
-    name: str | None
+    name_: str | None
     phone: str | None
     tags: list[str] | None = None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -71,7 +71,7 @@ class ContactInput(WireModel):
             if types not in cls._good_types and not cls._learn_types(types):
                 return cls._parse_checked(src_dict)
             (
-                name,
+                name_,
                 phone,
                 tags,
             ) = values
@@ -83,7 +83,7 @@ class ContactInput(WireModel):
             return cls._parse_checked(src_dict)
         # Positional, in the order attrs declares the fields (required first): faster than keywords.
         obj = cls(
-            name,
+            name_,
             phone,
             tags,
         )
