@@ -573,6 +573,8 @@ def value_rule(document: OpenAPIDocument, node: Any, *, where: str, depth: int =
     kind = schema.single_type
     if schema.enum is not None:
         choices = tuple(schema.enum)
+        if not choices:
+            raise PlanError(f"{where}: an enum that allows only null has nothing to send")
         if not (
             all(isinstance(c, str) for c in choices)
             or all(isinstance(c, int) and not isinstance(c, bool) for c in choices)
@@ -725,9 +727,11 @@ def build_plan(
     skipped: list[str] = []
     for operation in document.operations():
         tags = operation.raw.get("tags") or []
-        if not tags:
-            raise PlanError(f"{operation.label} has no tag: every operation belongs to the resource of its first tag")
-        tag = str(tags[0])
+        # An operation without a tag belongs to the resource `default`, as openapi-python-client
+        # files it: many published documents tag nothing.
+        tag = str(tags[0]) if tags else UNTAGGED
+        if not tag.strip():
+            raise PlanError(f"{operation.label}: its first tag is empty")
         try:
             planned = _plan_operation(document, operation, tag, generator_data, endpoints, models, identity)
         except PlanError as error:
@@ -751,15 +755,22 @@ def build_plan(
             raise PlanError(f"tags {attributes[attribute]!r} and {tag!r} both become client.{attribute}")
         attributes[attribute] = tag
         names: dict[str, OperationPlan] = {}
-        for op in operations:
+        for op in list(operations):
             if op.method_name in names:
-                raise PlanError(
-                    f"{names[op.method_name].label} and {op.label} would both be client.{attribute}.{op.method_name}: "
-                    "give one of them an x-python-name"
+                clash = (
+                    f"{op.label}: it and {names[op.method_name].label} would both be "
+                    f"client.{attribute}.{op.method_name}: give one of them an x-python-name"
                 )
+                if not skip_unsupported:
+                    raise PlanError(clash)
+                skipped.append(clash)
+                operations.remove(op)
+                continue
             if op.method_name in RESERVED_METHOD_NAMES:
                 raise PlanError(f"{op.label}: the method name {op.method_name!r} is reserved; give it an x-python-name")
             names[op.method_name] = op
+        if not operations:
+            continue
         commands: dict[str, OperationPlan] = {}
         for op in operations:
             for command in (op.cli_command, op.cli_export_command):
@@ -788,6 +799,9 @@ def build_plan(
         if top_level not in by_tag:
             raise PlanError(f"x-cli.top-level-commands names the tag {top_level!r}, which no operation has")
         top_level_attribute = python_identifier(str(top_level), what="x-cli.top-level-commands")
+    if not resources:
+        why = f": {skipped[0]}" if skipped else ""
+        raise PlanError(f"the spec has no operation the generator can serve{why}")
     return ApiPlan(
         title=str(document.raw.get("info", {}).get("title", "API")),
         api_key_header=api_key_header,
@@ -973,6 +987,8 @@ def server_url(servers: Any) -> str | None:
     return url.rstrip("/")
 
 
+UNTAGGED = "default"
+
 # What every client has besides its methods: settings set in __init__, and the generated extras.
 CLIENT_SETTINGS = frozenset({"base_url", "timeout", "max_retries", "max_response_bytes"})
 GENERATED_CLIENT_METHODS: frozenset[str] = frozenset()
@@ -1060,6 +1076,23 @@ def _plan_operation(
     security = None
     if "security" in operation.raw:
         security = read_security(operation.raw["security"], identity.schemes, where=label)
+    # Names every method has for its own use (`timeout`, ...) take a trailing underscore; a body
+    # property named like one of the operation's parameters is `body_<name>` (Twilio's CreateCall
+    # has a `Timeout` property; its UpdateIncomingPhoneNumber an `AccountSid` in path and body).
+    arguments = tuple(
+        replace(a, python_name=a.python_name + "_") if a.python_name in RESERVED_ARGUMENTS else a for a in arguments
+    )
+    if body is not None:
+        parameter_names = {a.python_name for a in arguments}
+        renamed: dict[str, str] = {}
+        for a in body.arguments:
+            name = a.python_name + "_" if a.python_name in RESERVED_ARGUMENTS else a.python_name
+            renamed[a.python_name] = f"body_{name}" if name in parameter_names and a.python_name != "body" else name
+        body = replace(
+            body,
+            arguments=tuple(replace(a, python_name=renamed[a.python_name]) for a in body.arguments),
+            files=tuple((renamed[python], wire, many, required) for python, wire, many, required in body.files),
+        )
     taken: dict[str, str] = {}
     for argument in arguments + (body.arguments if body else ()):
         if argument.python_name in RESERVED_ARGUMENTS:

@@ -233,21 +233,26 @@ def test_a_body_that_is_not_json_stops_generation_naming_the_operation() -> None
     assert "only JSON, form-urlencoded and multipart request bodies" in message
 
 
-def test_a_body_property_named_like_a_parameter_stops_generation_naming_both() -> None:
+def test_a_body_property_named_like_a_parameter_or_a_methods_own_argument_is_renamed() -> None:
+    # Twilio's UpdateIncomingPhoneNumber (AccountSid in path and body) and CreateCall (Timeout).
+    body = {**BODY, "properties": {**BODY["properties"], "Timeout": {"type": "integer"}}}
     spec = spec_with(
         {
             "/things": {
                 "post": {
                     "operationId": "addThing",
                     "parameters": [{"name": "name", "in": "query", "schema": {"type": "string"}}],
-                    "requestBody": {"content": {"application/json": {"schema": BODY}}},
+                    "requestBody": {"content": {"application/json": {"schema": body}}},
                 }
             }
         }
     )
-    message = plan_error(spec)
-    assert "the query 'name'" in message
-    assert "the body 'name'" in message
+    operation = plan_of_spec(spec).operations[0]
+    assert operation.body is not None
+    names = {(a.location, a.wire_name): a.python_name for a in operation.all_arguments}
+    assert names[("query", "name")] == "name"
+    assert names[("body", "name")] == "body_name"
+    assert names[("body", "Timeout")] == "timeout_"
 
 
 # --- responses -------------------------------------------------------------------------------------
@@ -290,7 +295,7 @@ def test_the_success_response_decides_what_the_method_returns(
     code = render(spec, "resources.py.jinja")
     ast.parse(code)
     if kind == "empty":
-        assert "self._client.call_no_content(options)" in code
+        assert "self._client.call_no_content(_options)" in code
     else:
         assert f"-> {annotation}:" in code
 
@@ -505,9 +510,11 @@ def test_two_operations_with_one_name_stop_generation_naming_both() -> None:
     assert "x-python-name" in message
 
 
-def test_an_operation_without_a_tag_stops_generation_naming_it() -> None:
+def test_an_operation_without_a_tag_belongs_to_the_default_resource() -> None:
+    # As openapi-python-client files it: most published documents tag nothing (issue 18).
     spec = spec_with({"/a": {"get": {"operationId": "getA", "tags": []}}})
-    assert "GET /a (getA) has no tag" in plan_error(spec)
+    (resource,) = plan_of_spec(spec).resources
+    assert (resource.attribute, [op.method_name for op in resource.operations]) == ("default", ["get_a"])
 
 
 @pytest.mark.parametrize(
@@ -842,7 +849,7 @@ def test_a_binary_or_text_response_is_bytes_or_str(media_type: str, kind: str, a
     assert (response.kind, response.annotation, response.accept) == (kind, annotation, media_type)
     code = render(spec, "resources.py.jinja")
     assert f"accept={media_type!r}," in code
-    assert f"self._client.{call}(options)" in code
+    assert f"self._client.{call}(_options)" in code
     assert f"-> {annotation}:" in code
 
 

@@ -13,7 +13,7 @@ from ._provenance import SPEC_SHA256, SPEC_VERSION
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+g7f3987f96b11"
+__version__ = "2.0.0+g31c9733cfd2d"
 
 PROGRAM = Program(
     name="ravan-calls",
