@@ -235,7 +235,8 @@ def test_a_body_that_is_not_json_stops_generation_naming_the_operation() -> None
 
 def test_a_body_property_named_like_a_parameter_or_a_methods_own_argument_is_renamed() -> None:
     # Twilio's UpdateIncomingPhoneNumber (AccountSid in path and body) and CreateCall (Timeout).
-    body = {**BODY, "properties": {**BODY["properties"], "Timeout": {"type": "integer"}}}
+    properties: dict[str, Any] = dict(BODY["properties"])  # type: ignore[arg-type]
+    body = {**BODY, "properties": {**properties, "Timeout": {"type": "integer"}}}
     spec = spec_with(
         {
             "/things": {
