@@ -1,0 +1,184 @@
+"""The public documents of tests/data/public and what generating each gives today, pinned.
+
+`skipped` is the generator's `skipped:` lines for the document, exactly; `refused` is its error
+(the spec's path shown as DOC) for a document it does not generate at all. When the generator
+learns to serve more, tests/public/test_documents.py fails on the pin, and the pin moves with the
+change that earned it. tests/data/public/README.md says where each document comes from.
+
+`python -m tests.public.documents` prints the figures: operations, served, skipped, refused.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from tests.support.target import REPO_ROOT
+
+PUBLIC = Path("tests/data/public")
+METHODS = frozenset({"get", "put", "post", "delete", "options", "head", "patch", "trace"})
+
+
+@dataclass(frozen=True)
+class PublicDocument:
+    name: str
+    """The file under tests/data/public."""
+    exercises: str
+    skipped: tuple[str, ...] = ()
+    refused: str | None = None
+
+    @property
+    def path(self) -> Path:
+        """Relative to the repository (the generator shows it so; every test runs from there)."""
+        return PUBLIC / self.name
+
+
+def operation_count(document: PublicDocument) -> int:
+    """Operations the document declares (every method of every path item)."""
+    with (REPO_ROOT / document.path).open("rb") as file:
+        spec = yaml.safe_load(file)
+    return sum(1 for item in spec.get("paths", {}).values() for method in item if method in METHODS)
+
+
+_NO_TAG = (
+    "the spec has a shape the generator does not support: {} has no tag: every operation belongs to the"
+    " resource of its first tag"
+)
+
+DOCUMENTS: tuple[PublicDocument, ...] = (
+    PublicDocument("oai/petstore.yaml", "OpenAPI 3.0; camelCase path parameter {petId}; no security"),
+    PublicDocument(
+        "oai/petstore-expanded.yaml",
+        "allOf models; an untagged document",
+        refused=_NO_TAG.format("GET /pets (findPets)"),
+    ),
+    PublicDocument(
+        "oai/api-with-examples.yaml",
+        "named examples; 203 and 300 responses; an untagged document",
+        refused=_NO_TAG.format("GET / (listVersionsv2)"),
+    ),
+    PublicDocument(
+        "oai/link-example.yaml",
+        "links; an untagged document",
+        refused=_NO_TAG.format("GET /2.0/users/{username} (getUserByName)"),
+    ),
+    PublicDocument(
+        "oai/callback-example.yaml",
+        "callbacks; an operation without an operationId; an untagged document",
+        refused=_NO_TAG.format("POST /streams"),
+    ),
+    PublicDocument(
+        "oai/uspto.yaml",
+        "a form-urlencoded write; a server variable ({scheme}); OpenAPI 3.0.1",
+    ),
+    PublicDocument(
+        "openapi-python-client/openapi_3.1_enums.yaml",
+        "OpenAPI 3.1 enums (null in an enum, const); a multipart upload",
+        skipped=(
+            "POST /tests/ (postUserList), request body: only JSON and form-urlencoded request bodies are"
+            " supported, got multipart/form-data",
+            "POST /enum/bool (bool_enum_tests_bool_enum_post), query parameter 'bool_enum': an enum must hold"
+            " only strings or only integers",
+        ),
+        refused=(
+            "ruff format --quiet . failed in ravan-client:\n"
+            "ravan_client/resources.py:78:56: invalid-syntax: Expected index or slice expression\n"
+            "ravan_client/resources.py:141:56: invalid-syntax: Expected index or slice expression\n"
+            "Found 2 errors."
+        ),
+    ),
+    PublicDocument(
+        "openapi-python-client/baseline_openapi_3.0.json",
+        "openapi-python-client's own 3.0 end-to-end document: multipart uploads, octet-stream and text"
+        " responses, form bodies, several bodies per operation, cookie and header parameters",
+        refused=(
+            "DOC is not a valid OpenAPI document:\n"
+            "{'description': 'OK', 'content': {'application/json': {'schema': {'oneOf': [{'type': 'object',"
+            " 'properties': {'type': {'const': 'alpha'}, 'color': {'type': 'string'}}, 'required': ['type']},"
+            " {'type': 'object', 'properties': {'type': {'const': 'beta'}, 'texture': {'type': 'string'}},"
+            " 'required': ['type']}]}}}} is not valid under any of the given schemas"
+            " (at $.paths['/models/oneof-with-required-const'].get.responses['200'])"
+        ),
+    ),
+    PublicDocument(
+        "openapi-python-client/baseline_openapi_3.1.yaml",
+        "the same end-to-end document in OpenAPI 3.1",
+        refused=(
+            "DOC is not a valid OpenAPI document:\n"
+            "Unevaluated properties are not allowed ('title' was unexpected)"
+            " (at $.paths['/types/unions/duplicate-types'].post)"
+        ),
+    ),
+    PublicDocument(
+        "twilio/api_v2010-excerpt.yaml",
+        "a telephony API (calls, recordings, numbers): http basic; form-urlencoded writes; PascalCase path"
+        " parameters {AccountSid}, {Sid}; per-path servers",
+        skipped=(
+            "POST /2010-04-01/Accounts/{AccountSid}/Calls.json (CreateCall): the body property 'Timeout' would be"
+            " the argument 'timeout', which every method already has for its own use",
+            "POST /2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers/{Sid}.json (UpdateIncomingPhoneNumber):"
+            " the path 'AccountSid' and the body 'AccountSid' would both be the argument 'account_sid'",
+        ),
+    ),
+    PublicDocument(
+        "vonage/voice.yml",
+        "a voice API: http bearer (JWT) per operation; oneOf request bodies (create and update a call)",
+        refused=(
+            "the spec has a shape the generator does not support: GET / (getCalls) and GET /{uuid} (getCall)"
+            " would both be client.calls.get: give one of them an x-python-name"
+        ),
+    ),
+    PublicDocument(
+        "vonage/account.yml",
+        "http basic per operation beside operations with no security; form-urlencoded writes; per-path servers;"
+        " JSON and XML responses",
+    ),
+    PublicDocument(
+        "vonage/numbers.yml",
+        "two apiKey schemes sent together in the query string (api_key and api_secret); form-urlencoded writes",
+        refused=(
+            "the spec has a shape the generator does not support: the top-level security: needs the security"
+            " scheme 'apiKey', which the client cannot apply (it sends apiKeys in headers, http bearer, oauth2 and"
+            " openIdConnect tokens, and http basic)"
+        ),
+    ),
+    PublicDocument(
+        "vonage/sms.yml",
+        "credentials as form fields; a path parameter choosing the response format; an untagged document",
+        refused=_NO_TAG.format("POST /{format} (send-an-sms)"),
+    ),
+    PublicDocument(
+        "vonage/media.yml",
+        "a multipart upload (PUT /:id/info); an untagged document",
+        refused=_NO_TAG.format("GET / (list-and-search-media-items)"),
+    ),
+    PublicDocument(
+        "vonage/reports.yml",
+        "http basic; a oneOf request body; a binary (octet-stream) download",
+        refused="DOC is not a valid OpenAPI document:\n'none' is not one of ['ip-voice', 'cs-custom-event'] (at $)",
+    ),
+)
+
+
+def main() -> int:
+    rows = []
+    for document in DOCUMENTS:
+        total = operation_count(document)
+        served = 0 if document.refused else total - len(document.skipped)
+        rows.append((document.name, total, served, len(document.skipped), "refused" if document.refused else ""))
+    width = max(len(row[0]) for row in rows)
+    print(f"{'document':<{width}}  ops  served  skipped")
+    for name, total, served, skipped, refused in rows:
+        print(f"{name:<{width}}  {total:>3}  {served:>6}  {skipped:>7}  {refused}")
+    print(
+        f"{len(rows)} documents, {sum(r[1] for r in rows)} operations, {sum(r[2] for r in rows)} served, "
+        f"{sum(r[3] for r in rows)} skipped, {sum(1 for r in rows if r[4])} documents refused"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
