@@ -13,6 +13,7 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -29,6 +30,9 @@ class PublicDocument:
     exercises: str
     skipped: tuple[str, ...] = ()
     refused: str | None = None
+    elsewhere: tuple[str, ...] = ()
+    """Operations that go to another server than their path item or operation names, with no
+    base_url given (the generator does not yet read per-path and per-operation `servers`)."""
 
     @property
     def path(self) -> Path:
@@ -36,10 +40,27 @@ class PublicDocument:
         return PUBLIC / self.name
 
 
+def expected_destination(spec: dict[str, Any], path: str, method: str) -> str:
+    """The URL an operation is sent to by default: its own `servers`, else its path item's, else the
+    document's, the first of them with its variables' defaults, and the path after it."""
+    item = spec["paths"][path]
+    servers = item[method].get("servers") or item.get("servers") or spec.get("servers") or [{"url": "/"}]
+    server = servers[0]
+    url = str(server["url"])
+    for name, variable in (server.get("variables") or {}).items():
+        url = url.replace("{" + name + "}", str(variable["default"]))
+    return url.rstrip("/") + path
+
+
+def load(document: PublicDocument) -> dict[str, Any]:
+    with (REPO_ROOT / document.path).open("rb") as file:
+        spec: dict[str, Any] = yaml.safe_load(file)
+    return spec
+
+
 def operation_count(document: PublicDocument) -> int:
     """Operations the document declares (every method of every path item)."""
-    with (REPO_ROOT / document.path).open("rb") as file:
-        spec = yaml.safe_load(file)
+    spec = load(document)
     return sum(1 for item in spec.get("paths", {}).values() for method in item if method in METHODS)
 
 
@@ -135,6 +156,11 @@ DOCUMENTS: tuple[PublicDocument, ...] = (
         "vonage/account.yml",
         "http basic per operation beside operations with no security; form-urlencoded writes; per-path servers;"
         " JSON and XML responses",
+        elsewhere=(
+            "GET /account/get-balance (getAccountBalance)",
+            "POST /account/top-up (topUpAccountBalance)",
+            "POST /account/settings (changeAccountSettings)",
+        ),
     ),
     PublicDocument(
         "vonage/numbers.yml",

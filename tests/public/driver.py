@@ -15,6 +15,7 @@ record in RESULT.json: the operation, the way it was called, and what went wrong
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import subprocess
@@ -25,6 +26,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import httpx
 import yaml
 
 from ravan_client import AsyncRavanClient, RavanClient
@@ -121,6 +123,30 @@ async def call_all_async(plan: ApiPlan, base_url: str, credentials: dict[str, An
     return records
 
 
+def destinations(plan: ApiPlan, credentials: dict[str, Any]) -> list[dict[str, Any]]:
+    """Where each operation goes when the client is given no base URL: the document's server.
+
+    Recorded by a transport that answers nothing; the call's own outcome does not matter here.
+    """
+    records = []
+    for operation in plan.operations:
+        seen: list[str] = []
+
+        def record(request: httpx.Request, seen: list[str] = seen) -> httpx.Response:
+            seen.append(str(request.url.copy_with(query=None)))
+            return httpx.Response(599)
+
+        with (
+            RavanClient(
+                transport=httpx.MockTransport(record), allow_insecure_http=True, max_retries=0, **credentials
+            ) as client,
+            contextlib.suppress(Exception),
+        ):  # the answer is a made-up 599: only the URL matters
+            call_sync(client, operation, arguments(operation))
+        records.append({"operation": operation.label, "way": "destination", "url": seen[0] if seen else None})
+    return records
+
+
 def call_all_cli(plan: ApiPlan, base_url: str) -> list[dict[str, Any]]:
     env = {**os.environ, plan.identity.base_url_env_var: base_url}
     for credential in plan.identity.credentials:
@@ -189,6 +215,7 @@ def main(argv: list[str]) -> int:
         records += call_all_sync(plan, base_url, credentials)
         records += asyncio.run(call_all_async(plan, base_url, credentials))
         records += call_all_cli(plan, base_url)
+        records += destinations(plan, credentials)
     result_path.write_text(json.dumps(records, indent=1), encoding="utf-8")
     return 0
 
