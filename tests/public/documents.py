@@ -58,10 +58,19 @@ def load(document: PublicDocument) -> dict[str, Any]:
     return spec
 
 
-def operation_count(document: PublicDocument) -> int:
-    """Operations the document declares (every method of every path item)."""
+def operation_keys(document: PublicDocument) -> set[str]:
+    """`METHOD /path` of every operation the document declares."""
     spec = load(document)
-    return sum(1 for item in spec.get("paths", {}).values() for method in item if method in METHODS)
+    return {
+        f"{method.upper()} {path}"
+        for path, item in spec.get("paths", {}).items()
+        for method in item
+        if method in METHODS
+    }
+
+
+def operation_count(document: PublicDocument) -> int:
+    return len(operation_keys(document))
 
 
 _NO_TAG = (
