@@ -25,9 +25,6 @@ its canned data) are then skipped, saying why: that is the only skip in this sui
 from __future__ import annotations
 
 import os
-import re
-import subprocess
-import time
 from collections.abc import AsyncIterator, Generator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
@@ -38,12 +35,9 @@ import httpx
 import pytest
 
 from ravan_client import AsyncRavanClient, RavanClient
-from tests.support.processes import read_log, stop_process_group
-from tests.support.target import REPO_ROOT, current_target
+from tests.support.processes import running_prism
+from tests.support.target import current_target
 
-PRISM_BIN = REPO_ROOT / "node_modules" / ".bin" / "prism"
-PRISM_READY = re.compile(r"Prism is listening on (http://127\.0\.0\.1:\d+)")
-PRISM_START_TIMEOUT = 30.0
 PRISM_API_KEY = "contract-test-key"  # Prism checks that X-Api-Key is present, not its value
 CLIENT_TIMEOUT = 10.0  # seconds per request: a hung server fails a test instead of hanging it
 
@@ -79,61 +73,17 @@ def async_client(server: ApiServer, **settings: Any) -> AsyncRavanClient:
     return AsyncRavanClient(api_key=server.api_key, base_url=server.base_url, **settings)
 
 
-def _wait_until_ready(process: subprocess.Popen[bytes], log_path: Path) -> str:
-    """Poll the log for the ready line; return the base URL, or fail with the log."""
-    deadline = time.monotonic() + PRISM_START_TIMEOUT
-    while time.monotonic() < deadline:
-        match = PRISM_READY.search(read_log(log_path))
-        if match:
-            return match.group(1)
-        if process.poll() is not None:
-            pytest.fail(
-                f"Prism exited with code {process.returncode} before it was ready.\n"
-                f"Its log ({log_path}):\n{read_log(log_path)}",
-                pytrace=False,
-            )
-        time.sleep(0.1)  # polling a starting process; no test waits on a sleep
-    stop_process_group(process)
-    pytest.fail(
-        f"Prism was not ready within {PRISM_START_TIMEOUT:.0f} s.\nIts log ({log_path}):\n{read_log(log_path)}",
-        pytrace=False,
-    )
-
-
 @pytest.fixture(scope="session")
 def _prism(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ApiServer]:
     """Start Prism for this session; stop it (the whole process group) at the end."""
     global _prism_log_path
     log_path = tmp_path_factory.mktemp("prism") / "prism.log"
-    if not PRISM_BIN.exists():
-        pytest.fail(f"Prism is not installed at {PRISM_BIN}: run scripts/bootstrap (npm ci).", pytrace=False)
-    command = [
-        str(PRISM_BIN),
-        "mock",
-        str(current_target().spec_path),
-        "--errors",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        "0",
-        "--json-schema-faker-fillProperties=false",
-    ]
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            command,
-            cwd=REPO_ROOT,
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    try:
-        base_url = _wait_until_ready(process, log_path)
+    with running_prism(current_target().spec_path, log_path) as base_url:
         _prism_log_path = log_path
-        yield ApiServer(base_url=base_url, api_key=PRISM_API_KEY, is_prism=True, log_path=log_path)
-    finally:
-        _prism_log_path = None
-        stop_process_group(process)
+        try:
+            yield ApiServer(base_url=base_url, api_key=PRISM_API_KEY, is_prism=True, log_path=log_path)
+        finally:
+            _prism_log_path = None
 
 
 @pytest.fixture(scope="session")

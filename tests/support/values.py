@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ast
 import datetime
+import functools
 import math
 import re
 import uuid
@@ -132,17 +133,30 @@ def _valid_text(argument: ArgumentPlan, example: Any) -> str:
     if _fits(candidate, rule):
         return candidate
     if "pattern" in rule:
-        # The simplest text the pattern matches (hypothesis shrinks to it), within the lengths.
-        found: str = hypothesis.find(
-            st.from_regex(rule["pattern"]).filter(lambda text: _fits(text, rule)),
-            lambda text: True,
-            settings=hypothesis.settings(database=None, max_examples=2000),
-        )
-        return found
+        return _simplest_match(rule["pattern"], rule.get("min_length"), rule.get("max_length"))
     minimum: int = rule.get("min_length", 1)
     maximum: int = rule.get("max_length", len(candidate))
     length = max(minimum, min(len(candidate), maximum))
     return (candidate * (length // max(len(candidate), 1) + 1))[:length]
+
+
+@functools.cache
+def _simplest_match(pattern: str, min_length: int | None, max_length: int | None) -> str:
+    """The simplest text the pattern matches (hypothesis shrinks to it), within the lengths.
+
+    Cached: shrinking takes a second or more, and a published document repeats its patterns (every
+    Twilio operation has the same `^AC[0-9a-fA-F]{32}$` account id)."""
+    rule: dict[str, Any] = {"pattern": pattern}
+    if min_length is not None:
+        rule["min_length"] = min_length
+    if max_length is not None:
+        rule["max_length"] = max_length
+    found: str = hypothesis.find(
+        st.from_regex(pattern).filter(lambda text: _fits(text, rule)),
+        lambda text: True,
+        settings=hypothesis.settings(database=None, max_examples=2000),
+    )
+    return found
 
 
 def _is_uuid(text: str) -> bool:

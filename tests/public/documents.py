@@ -1,0 +1,187 @@
+# ruff: noqa: E501  (the pins are the generator's messages verbatim, one literal each)
+"""The public documents of tests/data/public and what generating each gives today, pinned.
+
+`skipped` is the generator's `skipped:` lines for the document, exactly; `refused` is its error
+(the spec's path shown as DOC) for a document it does not generate at all. When the generator
+learns to serve more, tests/public/test_documents.py fails on the pin, and the pin moves with the
+change that earned it. tests/data/public/README.md says where each document comes from.
+
+`python -m tests.public.documents` prints the figures: operations, served, skipped, refused.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from tests.support.target import REPO_ROOT
+
+PUBLIC = Path("tests/data/public")
+METHODS = frozenset({"get", "put", "post", "delete", "options", "head", "patch", "trace"})
+
+
+@dataclass(frozen=True)
+class PublicDocument:
+    name: str
+    """The file under tests/data/public."""
+    exercises: str
+    skipped: tuple[str, ...] = ()
+    refused: str | None = None
+    elsewhere: tuple[str, ...] = ()
+    """Operations that go to another server than their path item or operation names, with no
+    base_url given (the generator does not yet read per-path and per-operation `servers`)."""
+
+    @property
+    def path(self) -> Path:
+        """Relative to the repository (the generator shows it so; every test runs from there)."""
+        return PUBLIC / self.name
+
+
+def expected_destination(spec: dict[str, Any], path: str, method: str) -> str:
+    """The URL an operation is sent to by default: its own `servers`, else its path item's, else the
+    document's, the first of them with its variables' defaults, and the path after it."""
+    item = spec["paths"][path]
+    servers = item[method].get("servers") or item.get("servers") or spec.get("servers") or [{"url": "/"}]
+    server = servers[0]
+    url = str(server["url"])
+    for name, variable in (server.get("variables") or {}).items():
+        url = url.replace("{" + name + "}", str(variable["default"]))
+    return url.rstrip("/") + path
+
+
+def load(document: PublicDocument) -> dict[str, Any]:
+    with (REPO_ROOT / document.path).open("rb") as file:
+        spec: dict[str, Any] = yaml.safe_load(file)
+    return spec
+
+
+def operation_keys(document: PublicDocument) -> set[str]:
+    """`METHOD /path` of every operation the document declares."""
+    spec = load(document)
+    return {
+        f"{method.upper()} {path}"
+        for path, item in spec.get("paths", {}).items()
+        for method in item
+        if method in METHODS
+    }
+
+
+def operation_count(document: PublicDocument) -> int:
+    return len(operation_keys(document))
+
+
+DOCUMENTS: tuple[PublicDocument, ...] = (
+    PublicDocument(
+        "oai/petstore.yaml",
+        "OpenAPI 3.0; camelCase path parameter {petId}; no security",
+    ),
+    PublicDocument(
+        "oai/petstore-expanded.yaml",
+        "allOf models; an untagged document",
+    ),
+    PublicDocument(
+        "oai/api-with-examples.yaml",
+        "named examples; 203 and 300 responses; an untagged document",
+    ),
+    PublicDocument(
+        "oai/link-example.yaml",
+        "links; an untagged document",
+    ),
+    PublicDocument(
+        "oai/callback-example.yaml",
+        "callbacks; an operation without an operationId; an untagged document",
+        refused="the spec has a shape the generator does not support: the spec has no operation the generator can serve: POST /streams has no operationId (or x-python-name) to name its method by",
+    ),
+    PublicDocument(
+        "oai/uspto.yaml",
+        "a form-urlencoded write; a server variable ({scheme}); OpenAPI 3.0.1",
+    ),
+    PublicDocument(
+        "openapi-python-client/openapi_3.1_enums.yaml",
+        "OpenAPI 3.1 enums (null in an enum, const); a multipart upload",
+        skipped=(
+            "GET /tests/ (getUserList), query parameter 'an_enum_value_with_only_null'[]: an enum that allows only null has nothing to send",
+            "POST /tests/ (postUserList), request body.an_enum_value_with_only_null[]: an enum that allows only null has nothing to send",
+            "POST /enum/bool (bool_enum_tests_bool_enum_post), query parameter 'bool_enum': an enum must hold only strings or only integers",
+        ),
+    ),
+    PublicDocument(
+        "openapi-python-client/baseline_openapi_3.0.json",
+        "openapi-python-client's own 3.0 end-to-end document: multipart uploads, octet-stream and text responses, form bodies, several bodies per operation, cookie and header parameters",
+        refused="DOC is not a valid OpenAPI document:\n{'description': 'OK', 'content': {'application/json': {'schema': {'oneOf': [{'type': 'object', 'properties': {'type': {'const': 'alpha'}, 'color': {'type': 'string'}}, 'required': ['type']}, {'type': 'object', 'properties': {'type': {'const': 'beta'}, 'texture': {'type': 'string'}}, 'required': ['type']}]}}}} is not valid under any of the given schemas (at $.paths['/models/oneof-with-required-const'].get.responses['200'])",
+    ),
+    PublicDocument(
+        "openapi-python-client/baseline_openapi_3.1.yaml",
+        "the same end-to-end document in OpenAPI 3.1",
+        refused="DOC is not a valid OpenAPI document:\nUnevaluated properties are not allowed ('title' was unexpected) (at $.paths['/types/unions/duplicate-types'].post)",
+    ),
+    PublicDocument(
+        "twilio/api_v2010-excerpt.yaml",
+        "a telephony API (calls, recordings, numbers): http basic; form-urlencoded writes; PascalCase path parameters {AccountSid}, {Sid}; per-path servers",
+    ),
+    PublicDocument(
+        "vonage/voice.yml",
+        "a voice API: http bearer (JWT) per operation; oneOf request bodies (create and update a call)",
+        skipped=(
+            "GET /{uuid} (getCall): it and GET / (getCalls) would both be client.calls.get: give one of them an x-python-name",
+        ),
+    ),
+    PublicDocument(
+        "vonage/account.yml",
+        "http basic per operation beside operations with no security; form-urlencoded writes; per-path servers; JSON and XML responses",
+    ),
+    PublicDocument(
+        "vonage/numbers.yml",
+        "two apiKey schemes sent together in the query string (api_key and api_secret); form-urlencoded writes",
+    ),
+    PublicDocument(
+        "vonage/sms.yml",
+        "credentials as form fields; a path parameter choosing the response format; an untagged document",
+    ),
+    PublicDocument(
+        "vonage/media.yml",
+        "a multipart upload (PUT /:id/info); an untagged document",
+    ),
+    PublicDocument(
+        "vonage/reports.yml",
+        "http basic; a oneOf request body; a binary (octet-stream) download",
+        refused="DOC is not a valid OpenAPI document:\n'none' is not one of ['ip-voice', 'cs-custom-event'] (at $)",
+    ),
+)
+
+
+def main() -> int:
+    """The figures of the set, as pinned (the tests prove the pins): per document and in total."""
+    rows = []
+    for document in DOCUMENTS:
+        total = operation_count(document)
+        served = 0 if document.refused else total - len(document.skipped)
+        rows.append((document, total, served))
+    width = max(len(document.name) for document, _, _ in rows)
+    print(f"{'document':<{width}}  ops  served  skipped  refused")
+    for document, total, served in rows:
+        refused = "yes" if document.refused else ""
+        print(f"{document.name:<{width}}  {total:>3}  {served:>6}  {len(document.skipped):>7}  {refused}")
+    documents_served = sum(1 for document, _, _ in rows if document.refused is None)
+    print(
+        f"{len(rows)} documents ({documents_served} generated, {len(rows) - documents_served} refused whole), "
+        f"{sum(total for _, total, _ in rows)} operations, {sum(served for _, _, served in rows)} served, "
+        f"{sum(len(document.skipped) for document, _, _ in rows)} skipped"
+    )
+    print("\nwhy:")
+    for document, _, _ in rows:
+        for reason in document.skipped:
+            print(f"  {document.name}: skipped: {reason}")
+        if document.refused:
+            print(f"  {document.name}: refused: {document.refused.replace(chr(10), ' ')[:300]}")
+        for label in document.elsewhere:
+            print(f"  {document.name}: served, but sent to the document's default server: {label}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
