@@ -6,7 +6,7 @@ SPEC_SHA256: Final = "e0205db4093ad41eefcff3388926ee7306a9a99fd8be595b3ab65cfc93
 """sha256 of the spec/openapi.yaml this package was generated from."""
 SPEC_VERSION: Final = "2.0.0"
 """The spec's info.version."""
-INPUTS_SHA256: Final = "2d2b863f6f9e530f68ea8782268a5bb58742f192f899f6fd4ff4c78b83937594"
+INPUTS_SHA256: Final = "ae27ebae3d16794e3eb97689dd822f3776a2bedf526e37c060228ea4fe2c2b54"
 """sha256 over everything that shapes the code: spec, templates, runtime modules, generator versions."""
 GENERATORS: Final[dict[str, str]] = {
     "datamodel-code-generator": "0.89.0",
