@@ -6,7 +6,7 @@ SPEC_SHA256: Final = "e0205db4093ad41eefcff3388926ee7306a9a99fd8be595b3ab65cfc93
 """sha256 of the spec/openapi.yaml this package was generated from."""
 SPEC_VERSION: Final = "2.0.0"
 """The spec's info.version."""
-INPUTS_SHA256: Final = "ae27ebae3d16794e3eb97689dd822f3776a2bedf526e37c060228ea4fe2c2b54"
+INPUTS_SHA256: Final = "6dda9536a82dfc6e27c3ccbfe2ceef1f7c291ef815d44d25f128b6ec84fab2cc"
 """sha256 over everything that shapes the code: spec, templates, runtime modules, generator versions."""
 GENERATORS: Final[dict[str, str]] = {
     "datamodel-code-generator": "0.89.0",

@@ -13,7 +13,7 @@ from ._provenance import SPEC_SHA256, SPEC_VERSION
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+gae27ebae3d16"
+__version__ = "2.0.0+g6dda9536a82d"
 
 PROGRAM = Program(
     name="ravan-calls",

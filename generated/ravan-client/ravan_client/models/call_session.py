@@ -3,7 +3,6 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping
 from operator import itemgetter as _itemgetter
-from types import NoneType
 from typing import Any, ClassVar, Self
 
 from attrs import define as _attrs_define
@@ -13,7 +12,7 @@ from .._models import InvalidField, WireModel
 
 _parse_datetime = datetime.datetime.fromisoformat
 # The fast path of from_dict reads these as module globals, which Python 3.11 reads faster than
-# class attributes: every key's value at once (one C call), and the tuples of value types known to fit.
+# class attributes: every key's value at once (one C call).
 _GET_ALL: Any = _itemgetter(
     "id",
     "agentId",
@@ -42,8 +41,12 @@ _GET_ALL: Any = _itemgetter(
     "postCallAnalysisResult",
     "creditBreakdown",
 )
-_GOOD_TYPES: set[tuple[type, ...]] = set()
 _new_object = object.__new__
+# The builtins the fast path's type tests use, under names no field can shadow (a field may be `type`).
+_type = type
+_dict = dict
+_int = int
+_str = str
 
 
 @_attrs_define(repr=False)
@@ -139,36 +142,6 @@ class CallSession(WireModel):
             "id",
         }
     )
-    # The fast path of from_dict: every key present (one C call), every value of its exact type.
-    _good_types: ClassVar[set[tuple[type, ...]]] = _GOOD_TYPES
-    _fast_types: ClassVar[tuple[Any, ...]] = (
-        frozenset({str}),
-        frozenset({str, NoneType}),
-        frozenset({str, NoneType}),
-        frozenset({str, NoneType}),
-        frozenset({str, NoneType}),
-        frozenset({str, NoneType}),
-        frozenset({str, NoneType}),
-        frozenset({str, NoneType}),
-        frozenset({str, NoneType}),
-        frozenset({str, NoneType}),
-        frozenset({str, NoneType}),
-        frozenset({dict, NoneType}),
-        frozenset({str, NoneType}),
-        frozenset({str, NoneType}),
-        frozenset({dict, NoneType}),
-        frozenset({dict, NoneType}),
-        frozenset({int, NoneType}),
-        frozenset({str, NoneType}),
-        frozenset({str, NoneType}),
-        frozenset({int, NoneType}),
-        frozenset({str, NoneType}),
-        frozenset({str, NoneType}),
-        frozenset({str, NoneType}),
-        frozenset({str, NoneType}),
-        frozenset({dict, NoneType}),
-        frozenset({dict, NoneType}),
-    )
 
     id: str | None
     agent_id: str | None = None
@@ -206,13 +179,9 @@ class CallSession(WireModel):
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"CallSession must be a JSON object, got {type(src_dict).__name__}")
         # The fast path: every key present (one C call) and every value of a type known to fit
-        # (the tuple of types is checked once, then remembered). Anything else, and any value the
+        # (tested inline). Anything else, and any value the
         # steps below cannot read, takes the general parser, which decides field by field.
         try:
-            values = _GET_ALL(src_dict)
-            types = tuple(map(type, values))
-            if types not in _GOOD_TYPES and not cls._learn_types(types):
-                return cls._parse_checked(src_dict)
             (
                 id,
                 agent_id,
@@ -240,7 +209,37 @@ class CallSession(WireModel):
                 agent_name,
                 post_call_analysis_result,
                 credit_breakdown,
-            ) = values
+            ) = _GET_ALL(src_dict)
+            # `type(v) is X` inline, field by field: Python 3.11 runs it without a call.
+            if not (
+                (_type(id) is _str)
+                and (_type(agent_id) is _str or agent_id is None)
+                and (_type(organization_id) is _str or organization_id is None)
+                and (_type(room_id) is _str or room_id is None)
+                and (_type(caller_number) is _str or caller_number is None)
+                and (_type(callee_number) is _str or callee_number is None)
+                and (_type(caller_name) is _str or caller_name is None)
+                and (_type(caller_email) is _str or caller_email is None)
+                and (_type(channel) is _str or channel is None)
+                and (_type(status) is _str or status is None)
+                and (_type(summary) is _str or summary is None)
+                and (_type(metadata) is _dict or metadata is None)
+                and (_type(error_message) is _str or error_message is None)
+                and (_type(disconnect_reason) is _str or disconnect_reason is None)
+                and (_type(prompt_dynamic_variables) is _dict or prompt_dynamic_variables is None)
+                and (_type(extract_dynamic_variables) is _dict or extract_dynamic_variables is None)
+                and (_type(call_latency_ms) is _int or call_latency_ms is None)
+                and (_type(started_at) is _str or started_at is None)
+                and (_type(ended_at) is _str or ended_at is None)
+                and (_type(duration_sec) is _int or duration_sec is None)
+                and (_type(created_at) is _str or created_at is None)
+                and (_type(recording_url) is _str or recording_url is None)
+                and (_type(cost_total) is _str or cost_total is None)
+                and (_type(agent_name) is _str or agent_name is None)
+                and (_type(post_call_analysis_result) is _dict or post_call_analysis_result is None)
+                and (_type(credit_breakdown) is _dict or credit_breakdown is None)
+            ):
+                return cls._parse_checked(src_dict)
             if started_at is not None:
                 # Only text Python reads as pydantic does (RFC 3339 with T and an offset or Z).
                 text = started_at

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from operator import itemgetter as _itemgetter
-from types import NoneType
 from typing import Any, ClassVar, Self
 
 from attrs import define as _attrs_define
@@ -11,14 +10,18 @@ from attrs import field as _attrs_field
 from .._models import InvalidField, WireModel
 
 # The fast path of from_dict reads these as module globals, which Python 3.11 reads faster than
-# class attributes: every key's value at once (one C call), and the tuples of value types known to fit.
+# class attributes: every key's value at once (one C call).
 _GET_ALL: Any = _itemgetter(
     "data",
     "success",
     "message",
 )
-_GOOD_TYPES: set[tuple[type, ...]] = set()
 _new_object = object.__new__
+# The builtins the fast path's type tests use, under names no field can shadow (a field may be `type`).
+_type = type
+_bool = bool
+_dict = dict
+_str = str
 
 
 @_attrs_define(repr=False)
@@ -55,13 +58,6 @@ class CallSessionListResponse(WireModel):
             "data",
         }
     )
-    # The fast path of from_dict: every key present (one C call), every value of its exact type.
-    _good_types: ClassVar[set[tuple[type, ...]]] = _GOOD_TYPES
-    _fast_types: ClassVar[tuple[Any, ...]] = (
-        frozenset({dict}),
-        frozenset({bool, NoneType}),
-        frozenset({str, NoneType}),
-    )
 
     data: CallSessionListData
     success: bool | None = None
@@ -76,18 +72,21 @@ class CallSessionListResponse(WireModel):
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"CallSessionListResponse must be a JSON object, got {type(src_dict).__name__}")
         # The fast path: every key present (one C call) and every value of a type known to fit
-        # (the tuple of types is checked once, then remembered). Anything else, and any value the
+        # (tested inline). Anything else, and any value the
         # steps below cannot read, takes the general parser, which decides field by field.
         try:
-            values = _GET_ALL(src_dict)
-            types = tuple(map(type, values))
-            if types not in _GOOD_TYPES and not cls._learn_types(types):
-                return cls._parse_checked(src_dict)
             (
                 data,
                 success,
                 message,
-            ) = values
+            ) = _GET_ALL(src_dict)
+            # `type(v) is X` inline, field by field: Python 3.11 runs it without a call.
+            if not (
+                (_type(data) is _dict)
+                and (_type(success) is _bool or success is None)
+                and (_type(message) is _str or message is None)
+            ):
+                return cls._parse_checked(src_dict)
             if data is not None:
                 data = CallSessionListData.from_dict(data)
         except (KeyError, ValueError, OverflowError, IndexError):
