@@ -1686,6 +1686,10 @@ class FieldShape:
     """The field's type: `X | None` (`Any` stays `Any`)."""
     fast_types: str
     """A Python expression: the types a value may have on `from_dict`'s fast path."""
+    fast_check: str = ""
+    """A Python condition over `{v}` (the value): true for a value of a type the fast path takes
+    (empty: every value fits). Inline `_type(v) is _X` tests (the module binds `_type = type` and
+    so on): Python 3.11 runs `type(v)` without a call."""
     step: str = ""
     """What the fast path does after the type check: "", float, datetime, date, enum, model,
     model_list or convert (lists whose items need checking)."""
@@ -1764,9 +1768,13 @@ def field_shape(prop: Any, models: Mapping[str, Any], *, envelope: bool = False)
     annotation = shape.annotation if shape.annotation == "Any" or envelope else f"{shape.annotation} | None"
     base = shape.kind.partition(":")[0]
     if base == "any":
-        fast = "_ANY_TYPE"
+        fast, check = "_ANY_TYPE", ""
     else:
-        fast = "frozenset({" + _FAST_TYPES[base] + ("" if prop.required and not nullable else ", NoneType") + "})"
+        null = not (prop.required and not nullable)
+        fast = "frozenset({" + _FAST_TYPES[base] + (", NoneType" if null else "") + "})"
+        # `_type`, `_str`, ...: the builtins under names no field can shadow (a field may be `type`).
+        tests = [f"_type({{v}}) is _{name}" for name in _FAST_TYPES[base].split(", ")]
+        check = " or ".join(tests + (["{v} is None"] if null else []))
     step = {"float": "float", "datetime": "datetime", "date": "date", "enum": "enum", "model": "model"}.get(base, "")
     if base == "model_list":
         step = "model_list"
@@ -1776,6 +1784,7 @@ def field_shape(prop: Any, models: Mapping[str, Any], *, envelope: bool = False)
         shape.kind,
         annotation,
         fast,
+        check,
         step,
         shape.model_class,
         shape.model_module,

@@ -48,14 +48,12 @@ from __future__ import annotations
 
 import datetime
 import math
-import operator
 import re
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, ClassVar, NamedTuple, Self, TypeVar
 
 __all__ = [
-    "ANY_TYPE",
     "UNFIT",
     "InvalidField",
     "WireModel",
@@ -91,7 +89,6 @@ class _Unfit:
 
 UNFIT: Any = _Unfit()
 _MISSING: Any = object()
-_MAX_REMEMBERED_TYPES = 64
 
 
 class WireModel:
@@ -104,9 +101,6 @@ class WireModel:
     _required_fields: ClassVar[frozenset[str]] = frozenset()
     _not_null: ClassVar[frozenset[str]] = frozenset()
     _envelope_fields: ClassVar[frozenset[str]] = frozenset()
-    # Set by the generated classes: see their from_dict.
-    _fast_types: ClassVar[tuple[Any, ...]] = ()
-    _good_types: ClassVar[set[tuple[type, ...]]] = set()
 
     # All three are attrs fields of every generated model.
     additional_properties: dict[str, Any]
@@ -127,16 +121,6 @@ class WireModel:
         """The fields whose received value did not fit their type (they read None), by Python
         name, each with the value as received and the problem. Empty when everything fitted."""
         return dict(self._invalid) if self._invalid else {}
-
-    @classmethod
-    def _learn_types(cls, types: tuple[type, ...]) -> bool:
-        """Whether values of these types (one per field, in `_wire_fields` order) may take the
-        fast path of the generated `from_dict`; remembered per class when they may."""
-        if not all(map(operator.contains, cls._fast_types, types)):
-            return False
-        if len(cls._good_types) < _MAX_REMEMBERED_TYPES:  # a few shapes (null or not) in practice
-            cls._good_types.add(types)
-        return True
 
     @classmethod
     def _parse_checked(cls, src_dict: Mapping[str, Any]) -> Self:
@@ -460,18 +444,6 @@ def parse_date(text: str) -> Any:
     """A `date` from `YYYY-MM-DD`, or the text itself when it is not one."""
     value = to_date(text)
     return text if value is UNFIT else value
-
-
-class _AnyType:
-    """The fast-path type set of an `Any` field: every type fits."""
-
-    __slots__ = ()
-
-    def __contains__(self, item: object) -> bool:
-        return True
-
-
-ANY_TYPE: Any = _AnyType()
 
 
 _T = TypeVar("_T")

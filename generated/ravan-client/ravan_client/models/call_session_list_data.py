@@ -8,6 +8,14 @@ from attrs import field as _attrs_field
 
 from .._models import InvalidField, WireModel
 
+# The fast path of from_dict reads these as module globals, which Python 3.11 reads faster than
+# class attributes: every key's value at once (one C call).
+_GET_ALL: Any = lambda src: (src["callSessions"],)  # noqa: E731
+_new_object = object.__new__
+# The builtins the fast path's type tests use, under names no field can shadow (a field may be `type`).
+_type = type
+_list = list
+
 
 @_attrs_define(repr=False)
 class CallSessionListData(WireModel):
@@ -38,10 +46,6 @@ class CallSessionListData(WireModel):
             "call_sessions",
         }
     )
-    # The fast path of from_dict: every key present (one C call), every value of its exact type.
-    _get_all: ClassVar[Any] = staticmethod(lambda src: (src["callSessions"],))
-    _good_types: ClassVar[set[tuple[type, ...]]] = set()
-    _fast_types: ClassVar[tuple[Any, ...]] = (frozenset({list}),)
 
     call_sessions: list[CallSession]
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -54,14 +58,13 @@ class CallSessionListData(WireModel):
         if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
             raise TypeError(f"CallSessionListData must be a JSON object, got {type(src_dict).__name__}")
         # The fast path: every key present (one C call) and every value of a type known to fit
-        # (the tuple of types is checked once, then remembered). Anything else, and any value the
+        # (tested inline). Anything else, and any value the
         # steps below cannot read, takes the general parser, which decides field by field.
         try:
-            values = cls._get_all(src_dict)
-            types = tuple(map(type, values))
-            if types not in cls._good_types and not cls._learn_types(types):
+            (call_sessions,) = _GET_ALL(src_dict)
+            # `type(v) is X` inline, field by field: Python 3.11 runs it without a call.
+            if not (_type(call_sessions) is _list):
                 return cls._parse_checked(src_dict)
-            (call_sessions,) = values
             if call_sessions is not None:
                 for item in call_sessions:
                     if type(item) is not dict:
@@ -69,15 +72,17 @@ class CallSessionListData(WireModel):
                 call_sessions = [CallSession.from_dict(item) for item in call_sessions]
         except (KeyError, ValueError, OverflowError, IndexError):
             return cls._parse_checked(src_dict)
-        # Positional, in the order attrs declares the fields (required first): faster than keywords.
-        obj = cls(
-            call_sessions,
-        )
-        obj._received = src_dict
+        # Built without attrs' __init__ (a call with every field as an argument): every slot is
+        # set here, as __init__ would, for less than half the cost.
+        _model = _new_object(cls)
+        _model.call_sessions = call_sessions
+        _model._invalid = None
+        _model.additional_properties = {}
+        _model._received = src_dict
         if len(src_dict) != 1:  # every field's key is there: more keys are unknown ones
             names = cls._wire_names
-            obj.additional_properties = {key: value for key, value in src_dict.items() if key not in names}
-        return obj
+            _model.additional_properties = {key: value for key, value in src_dict.items() if key not in names}
+        return _model
 
 
 # Imported at the end of the module, once, rather than inside every call: by the time this line
