@@ -1771,9 +1771,11 @@ def field_shape(prop: Any, models: Mapping[str, Any], *, envelope: bool = False)
         fast, check = "_ANY_TYPE", ""
     else:
         null = not (prop.required and not nullable)
-        fast = "frozenset({" + _FAST_TYPES[base] + (", NoneType" if null else "") + "})"
+        # An enum's values are of its annotated type only: the check narrows to it (mypy reads it).
+        types = ("int" if shape.annotation == "int" else "str") if base == "enum" else _FAST_TYPES[base]
+        fast = "frozenset({" + types + (", NoneType" if null else "") + "})"
         # `_type`, `_str`, ...: the builtins under names no field can shadow (a field may be `type`).
-        tests = [f"_type({{v}}) is _{name}" for name in _FAST_TYPES[base].split(", ")]
+        tests = [f"_type({{v}}) is _{name}" for name in types.split(", ")]
         check = " or ".join(tests + (["{v} is None"] if null else []))
     step = {"float": "float", "datetime": "datetime", "date": "date", "enum": "enum", "model": "model"}.get(base, "")
     if base == "model_list":

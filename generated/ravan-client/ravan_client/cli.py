@@ -13,7 +13,7 @@ from ._provenance import SPEC_SHA256, SPEC_VERSION
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+g0b53472da554"
+__version__ = "2.0.0+gaf465210e3f4"
 
 PROGRAM = Program(
     name="ravan-calls",

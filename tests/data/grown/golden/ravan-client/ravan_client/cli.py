@@ -13,7 +13,7 @@ from ._provenance import SPEC_SHA256, SPEC_VERSION
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+ga829fce5c6fe"
+__version__ = "2.0.0+g627a1075105c"
 
 PROGRAM = Program(
     name="ravan-calls",

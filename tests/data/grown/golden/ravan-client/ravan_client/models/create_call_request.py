@@ -106,7 +106,7 @@ class CreateCallRequest(WireModel):
             # `type(v) is X` inline, field by field: Python 3.11 runs it without a call.
             if not (
                 (_type(agent_id) is _str)
-                and (_type(call_type) is _str or _type(call_type) is _int)
+                and (_type(call_type) is _str)
                 and (_type(to_number) is _str or to_number is None)
                 and (_type(max_duration_sec) is _int or max_duration_sec is None)
                 and (_type(scheduled_at) is _str or scheduled_at is None)

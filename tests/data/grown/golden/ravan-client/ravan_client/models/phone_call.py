@@ -93,7 +93,7 @@ class PhoneCall(WireModel):
             # `type(v) is X` inline, field by field: Python 3.11 runs it without a call.
             if not (
                 (_type(id) is _str)
-                and (_type(direction) is _str or _type(direction) is _int or direction is None)
+                and (_type(direction) is _str or direction is None)
                 and (_type(phone_number) is _str or phone_number is None)
                 and (_type(duration_min) is _float or _type(duration_min) is _int or duration_min is None)
                 and (_type(started_at) is _str or started_at is None)
