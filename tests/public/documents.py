@@ -31,6 +31,9 @@ class PublicDocument:
     exercises: str
     skipped: tuple[str, ...] = ()
     refused: str | None = None
+    call_problems: tuple[str, ...] = ()
+    """Operations (as `METHOD /path (operationId)`) that the Prism calls cannot drive yet, and why in
+    a comment beside each: pinned, so the day they work the test says so."""
     elsewhere: tuple[str, ...] = ()
     """Operations that go to another server than their path item or operation names, with no
     base_url given (the generator does not yet read per-path and per-operation `servers`)."""
@@ -86,6 +89,8 @@ DOCUMENTS: tuple[PublicDocument, ...] = (
     PublicDocument(
         "oai/api-with-examples.yaml",
         "named examples; 203 and 300 responses; an untagged document",
+        # Its responses have examples but no schema: Prism's dynamic mode answers 500.
+        call_problems=("GET / (listVersionsv2)", "GET /v2 (getVersionDetailsv2)"),
     ),
     PublicDocument(
         "oai/link-example.yaml",
@@ -122,6 +127,9 @@ DOCUMENTS: tuple[PublicDocument, ...] = (
     PublicDocument(
         "twilio/api_v2010-excerpt.yaml",
         "a telephony API (calls, recordings, numbers): http basic; form-urlencoded writes; PascalCase path parameters {AccountSid}, {Sid}; per-path servers",
+        # Served since the body's `Timeout` is `timeout_`; Prism refuses the form the driver derives (to
+        # be looked at: the driver's values, or the generator's form encoding).
+        call_problems=("POST /2010-04-01/Accounts/{AccountSid}/Calls.json (CreateCall)",),
     ),
     PublicDocument(
         "vonage/voice.yml",
@@ -129,6 +137,10 @@ DOCUMENTS: tuple[PublicDocument, ...] = (
         skipped=(
             "GET /{uuid} (getCall): it and GET / (getCalls) would both be client.calls.get: give one of them an x-python-name",
         ),
+        # The driver builds no value for a oneOf body yet (createCall is refused before sending, as
+        # it must be), and Prism refuses the update's body it derives.
+        call_problems=("POST / (createCall)", "PUT /{uuid} (updateCall)"),
+        elsewhere=("POST / (createCall)",),  # refused before sending: it goes nowhere
     ),
     PublicDocument(
         "vonage/account.yml",

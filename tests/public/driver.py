@@ -128,7 +128,10 @@ def destinations(plan: ApiPlan, credentials: dict[str, Any]) -> list[dict[str, A
 
     Recorded by a transport that answers nothing; the call's own outcome does not matter here.
     """
-    records = []
+    records: list[dict[str, Any]] = []
+    if plan.identity.default_base_url is None:
+        # No server in the document: the client asks for a base URL rather than guess a host.
+        return records
     for operation in plan.operations:
         seen: list[str] = []
 

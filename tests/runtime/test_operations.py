@@ -618,3 +618,25 @@ def test_a_plain_http_operation_server_is_refused_before_sending(
     ):
         client.call(insecure.build({}), lambda body: body)
     assert server.requests == []
+
+
+def test_a_multipart_body_without_files_is_still_multipart(answered: Harness) -> None:
+    # httpx sends `data=` alone form-urlencoded: a server that takes only multipart refused it (415).
+    optional = OperationSpec(
+        method="PUT",
+        path="/v1/files/f1",
+        body=BodySpec(
+            ObjectRule(fields=(ObjectField("purpose", StringRule()),)),
+            flattened=True,
+            properties=(("purpose", "purpose"),),
+            media_type="multipart/form-data",
+            files=(("file", "file", False, False),),
+        ),
+    )
+    answered.client.call(optional.build({"purpose": "voice"}), lambda body: body)
+    answered.client.call(optional.build({}), lambda body: body)
+    with_values, empty = answered.server.requests
+    assert with_values.headers["Content-Type"].startswith("multipart/form-data; boundary=")
+    assert parts_of(with_values) == {"purpose": [(None, b"voice")]}
+    assert empty.headers["Content-Type"] == "multipart/form-data; boundary=empty"
+    assert parts_of(empty) == {}

@@ -325,11 +325,16 @@ class BaseClient:
         data: dict[str, list[str]] | None = None
         files: list[Any] | None = None
         if options.body_media_type == MULTIPART_MEDIA_TYPE:
-            # httpx writes the parts and the boundary; files stream from where they are.
-            data = {}
-            for name, text in multipart_fields(options.json_body if options.json_body is not NOT_GIVEN else {}):
-                data.setdefault(name, []).append(text)
-            files = [part.for_attempt(opened if opened is not None else []) for part in options.files]
+            # httpx writes the parts and the boundary; files stream from where they are. Value
+            # fields go as parts without a filename: httpx sends `data=` alone form-urlencoded.
+            fields = multipart_fields(options.json_body if options.json_body is not NOT_GIVEN else {})
+            files = [(name, (None, text.encode("utf-8"))) for name, text in fields]
+            files += [part.for_attempt(opened if opened is not None else []) for part in options.files]
+            if not files:
+                # Nothing to send is still a multipart body: an empty one.
+                content = b"--empty--\r\n"
+                headers["Content-Type"] = f"{MULTIPART_MEDIA_TYPE}; boundary=empty"
+                files = None
         elif options.json_body is not NOT_GIVEN and options.body_media_type == FORM_MEDIA_TYPE:
             content = urlencode(form_fields(options.json_body)).encode("ascii")
             headers["Content-Type"] = FORM_MEDIA_TYPE
