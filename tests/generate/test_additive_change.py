@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.generate.scratch import SPEC_PATH, describe, replace_once, subprocess_env
+from tests.generate.scratch import CACHE_NAMES, SPEC_PATH, describe, replace_once, subprocess_env
 from tests.support.target import REPO_ROOT
 
 # It runs a whole scripts/test (lint, mypy, two suites against Prism) in the scratch copy: minutes on a
@@ -111,7 +111,9 @@ def _copy_checkout(destination: Path) -> None:
 
 def _tree_digest(root: Path) -> str:
     digest = hashlib.sha256()
-    for path in sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+    # Caches the tools leave (ruff keeps one beside each golden package's own ruff settings) are
+    # not edits.
+    for path in sorted(p for p in root.rglob("*") if p.is_file() and not CACHE_NAMES.intersection(p.parts)):
         digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 
