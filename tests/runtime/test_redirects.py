@@ -3,7 +3,7 @@ credentials. Every credential goes only to the origin it was configured for, and
 turns a request into another one.
 
 The topic's one home, in two parts. First the loop's rules in-process: the runtime
-(`ravan_runtime`) driven by the demo program over `httpx.MockTransport`. Then the generated client
+(`ravan_runtime`) driven by the golden record's generated client over `httpx.MockTransport`. Then the generated client
 (`ravan_client`) against the fault server's real sockets (its fixtures and helpers come from
 `tests/faults`): the server is reached as `127.0.0.1` (the configured origin) and redirects to
 itself as `localhost`: same port, another host, so another origin. It records the headers and body
