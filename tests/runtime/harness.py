@@ -18,9 +18,10 @@ The grown spec's operations, as the tests use them:
 
 from __future__ import annotations
 
+import itertools
 import json
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import AsyncIterable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -64,6 +65,27 @@ def _command(group: str, name: str) -> Command:
 LIST_COMMAND = _command("call-sessions", "list")
 TABLE_COLUMNS: tuple[Column, ...] = LIST_COMMAND.table_columns
 EXPORT_COLUMNS: tuple[Column, ...] = LIST_COMMAND.export_columns
+
+# --- iterating a pager whose guard may be broken -------------------------------------------------
+
+GUARD_BOUND = 1_000
+"""More items than any repeated-page guard lets through before it raises (a few pages): iterating
+a pager whose guard is broken stops here, so its test fails at once instead of hanging until
+pytest's timeout."""
+
+
+def bounded(items: Iterable[Any]) -> list[Any]:
+    return list(itertools.islice(items, GUARD_BOUND))
+
+
+async def abounded(items: AsyncIterable[Any]) -> list[Any]:
+    taken: list[Any] = []
+    async for item in items:
+        taken.append(item)
+        if len(taken) == GUARD_BOUND:
+            break
+    return taken
+
 
 # --- the server side ----------------------------------------------------------------------------
 

@@ -8,7 +8,7 @@ rule, `calls.list_phone_history` pages `data` with its total at `total_count`.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 import httpx
@@ -20,6 +20,8 @@ from tests.runtime.harness import (
     AsyncHarness,
     Handler,
     Harness,
+    abounded,
+    bounded,
     history_body,
     json_response,
     models,
@@ -204,14 +206,6 @@ def test_half_a_page_repeated_in_a_row_is_still_a_shift(harness: Harness) -> Non
 
 
 # --- the guards: a server that ignores the page number -------------------------------------------------
-
-GUARD_BOUND = 1_000
-"""More items than any guard lets through before it raises (a few pages of five): iterating a
-broken guard stops here, so the test fails at once instead of hanging until pytest's timeout."""
-
-
-def bounded(items: Iterable[Any]) -> list[Any]:
-    return list(itertools.islice(items, GUARD_BOUND))
 
 
 def test_a_page_that_repeats_every_item_of_the_last_one_stops_iteration(harness: Harness) -> None:
@@ -416,11 +410,11 @@ async def test_async_pager_awaits_to_the_first_page_and_iterates_every_item(asyn
 async def test_async_pager_guards_dedups_and_honours_max_items(async_harness: AsyncHarness) -> None:
     async_harness.server.respond = lambda request: json_response(200, page_body(sessions("same", 4)))
     with pytest.raises(RepeatedPageError):
-        [s async for s in async_harness.client.call_sessions.list(page_size=4)]
+        await abounded(async_harness.client.call_sessions.list(page_size=4))
     assert len([s async for s in async_harness.client.call_sessions.list(page_size=4, max_items=3)]) == 3
     async_harness.server.respond = window(size=5, step=1)
     with pytest.raises(RepeatedPageError, match="each repeat most of the page before"):
-        [s async for s in async_harness.client.call_sessions.list(page_size=5)]
+        await abounded(async_harness.client.call_sessions.list(page_size=5))
     async_harness.server.respond = pages({1: sessions("s", 3), 2: [*sessions("s", 1, 2), session(None)]})
     assert [s.id async for s in async_harness.client.call_sessions.list(page_size=3)] == ["s0", "s1", "s2", None]
 
@@ -485,7 +479,7 @@ def test_short_pages_repeated_while_a_total_is_ahead_raise_repeated_page_error(h
     so the guards must look at them too (this looped for 2,000 requests and more)."""
     harness.server.respond = lambda request: json_response(200, history_body(sessions("s", 3), total=10**6))
     with pytest.raises(RepeatedPageError):
-        list(harness.client.calls.list_phone_history(page_size=10, prefetch=prefetch))
+        bounded(harness.client.calls.list_phone_history(page_size=10, prefetch=prefetch))
     assert len(harness.server.requests) <= 2 + prefetch + 1
 
 
@@ -495,5 +489,4 @@ async def test_short_pages_repeated_while_a_total_is_ahead_raise_repeated_page_e
 ) -> None:
     async_harness.server.respond = lambda request: json_response(200, history_body(sessions("s", 3), total=10**6))
     with pytest.raises(RepeatedPageError):
-        async for _ in async_harness.client.calls.list_phone_history(page_size=10):
-            pass
+        await abounded(async_harness.client.calls.list_phone_history(page_size=10))

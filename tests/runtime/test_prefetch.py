@@ -19,6 +19,8 @@ from tests.runtime.harness import (
     AsyncRavanClient,
     Harness,
     Server,
+    abounded,
+    bounded,
     json_response,
     make_client,
     page_body,
@@ -111,7 +113,7 @@ def test_prefetch_drops_items_repeated_across_a_page_boundary(harness: Harness) 
 def test_prefetch_still_detects_a_server_that_ignores_the_page(harness: Harness) -> None:
     harness.server.respond = lambda request: json_response(200, page_body(sessions("same", 5)))
     with pytest.raises(RepeatedPageError):
-        list(harness.client.call_sessions.list(page_size=5, prefetch=4))
+        bounded(harness.client.call_sessions.list(page_size=5, prefetch=4))
 
 
 def test_prefetch_honours_max_items(harness: Harness) -> None:
@@ -273,4 +275,4 @@ async def test_async_prefetch_detects_repeated_pages(server: Server) -> None:
     server.respond = lambda request: json_response(200, page_body(sessions("same", 5)))
     async with AsyncRavanClient(api_key="k", transport=httpx.MockTransport(server.handle_async)) as client:
         with pytest.raises(RepeatedPageError):
-            [s async for s in client.call_sessions.list(page_size=5, prefetch=3)]
+            await abounded(client.call_sessions.list(page_size=5, prefetch=3))
