@@ -100,6 +100,39 @@ def test_the_page_size_the_pager_assumes_is_the_one_sent(harness: Harness) -> No
     assert [request.url.params["page_size"] for request in harness.server.requests] == ["20", "20", "20"]
 
 
+@pytest.mark.anyio
+async def test_the_page_size_the_async_pager_assumes_is_the_one_sent(async_harness: AsyncHarness) -> None:
+    # The spec's default (20) is sent when page_size is left out, and the pager must assume it
+    # too: assuming another size takes a full page for a short one, or a short one for a full one.
+    async_harness.server.respond = paged(45)
+    assert len([s async for s in async_harness.client.call_sessions.list()]) == 45
+    assert [request.url.params["page_size"] for request in async_harness.server.requests] == ["20", "20", "20"]
+
+
+def test_the_page_size_of_the_total_style_is_the_one_sent_too(harness: Harness) -> None:
+    """Without a total in the body the total style falls back on the short-page rule, which needs
+    the size sent: the spec's default for the phone history is 10."""
+
+    def respond(request: httpx.Request) -> httpx.Response:
+        page, size = int(request.url.params["page"]), int(request.url.params["page_size"])
+        return json_response(
+            200, history_body(sessions("s", max(0, min(size, 25 - (page - 1) * size)), (page - 1) * size))
+        )
+
+    harness.server.respond = respond
+    assert len(list(harness.client.calls.list_phone_history())) == 25
+    assert [request.url.params["page_size"] for request in harness.server.requests] == ["10", "10", "10"]
+
+
+@pytest.mark.parametrize(("page", "before"), [(1, 0), (3, 20)])
+def test_a_page_knows_how_many_items_come_before_it(harness: Harness, page: int, before: int) -> None:
+    """Counted from the spec's first page number (1): what export and the total style count with."""
+    harness.server.respond = paged(45)
+    first = harness.client.call_sessions.list(page=page, page_size=10)
+    assert first.items_before == before
+    assert first.get_next_page().items_before == before + 10
+
+
 def test_iteration_starts_at_the_requested_page(harness: Harness) -> None:
     harness.server.respond = paged(25)
     assert ids_of(list(harness.client.call_sessions.list(page=2, page_size=10))) == [f"s{i}" for i in range(10, 25)]
