@@ -91,3 +91,53 @@ def test_the_plans_body_arguments_are_the_documented_properties(operation: Opera
     assert operation.body.flattened
     planned = {(arg.wire_name, arg.required) for arg in operation.body.arguments}
     assert planned == {(name, name in schema.get("required", [])) for name in schema["properties"]}
+
+
+def _argument_schemas(operation: OperationPlan) -> dict[tuple[str, str], Any]:
+    """Each argument's raw schema by (place, wire name): parameters, then a flattened body's properties."""
+    path_item, raw = _raw_operation(operation)
+    schemas: dict[tuple[str, str], Any] = {}
+    for parameter in (_follow(p) for p in [*path_item.get("parameters", []), *raw.get("parameters", [])]):
+        schemas[(parameter["in"], parameter["name"])] = _follow(parameter.get("schema", {}))
+    if "requestBody" in raw:
+        content = _follow(raw["requestBody"]).get("content", {})
+        body = _follow(content.get("application/json", {}).get("schema", {}))
+        for name, node in body.get("properties", {}).items():
+            schemas[("body", name)] = _follow(node)
+    return schemas
+
+
+def _expected_kind(schema: dict[str, Any]) -> str | None:
+    declared = schema.get("type")
+    types = [t for t in (declared if isinstance(declared, list) else [declared]) if t not in (None, "null")]
+    if any(key in schema for key in ("oneOf", "anyOf", "allOf")) or len(types) != 1:
+        return None
+    if [value for value in schema.get("enum", []) if value is not None]:
+        return "choice"
+    if types[0] == "string" and schema.get("format") in ("date-time", "date"):
+        return str(schema["format"])
+    return str(types[0])
+
+
+RULE_CASES = [
+    (op, arg)
+    for op in OPERATIONS
+    for arg in [*op.arguments, *(op.body.arguments if op.body is not None and op.body.flattened else ())]
+    if _expected_kind(_argument_schemas(op).get((arg.location, arg.wire_name), {})) is not None
+]
+
+
+@pytest.mark.parametrize(
+    ("operation", "argument"),
+    RULE_CASES,
+    ids=[f"{spec_plan.operation_id(op)}.{arg.python_name}" for op, arg in RULE_CASES],
+)
+def test_each_arguments_rule_says_what_its_schema_says(operation: OperationPlan, argument: Any) -> None:
+    """Kind, bounds and choices: the values the suites send and refuse are made from the rule."""
+    schema = _argument_schemas(operation)[(argument.location, argument.wire_name)]
+    rule = argument.rule
+    assert rule.kind == _expected_kind(schema)
+    assert rule.minimum == schema.get("minimum")
+    assert rule.maximum == schema.get("maximum")
+    if rule.kind == "choice":
+        assert set(rule.choices or ()) == {value for value in schema["enum"] if value is not None}
