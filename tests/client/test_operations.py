@@ -28,6 +28,7 @@ from tests.client.conftest import (
 )
 from tests.support import spec_plan
 from tests.support.calls import call_async, call_sync, valid_arguments
+from tests.support.errors import expected_error_class_name
 from tests.support.spec_plan import ArgumentPlan, OperationPlan
 from tests.support.values import Invalid, invalid, valid
 
@@ -218,9 +219,7 @@ def test_each_documented_error_status_raises_its_typed_error(operation: Operatio
 
 
 def _error_class(status: int) -> str:
-    from scripts.lib import generate
-
-    return str(generate.error_class_name(status))
+    return expected_error_class_name(status)
 
 
 @pytest.mark.parametrize("operation", OPERATIONS, ids=OPERATION_IDS)

@@ -16,6 +16,7 @@ import ravan_client
 from tests.contract.conftest import ApiServer, async_client, sync_client
 from tests.support import spec_plan
 from tests.support.calls import call_async, call_sync, valid_arguments
+from tests.support.errors import expected_error_class_name
 from tests.support.spec_plan import OperationPlan
 from tests.support.values import valid
 
@@ -28,9 +29,7 @@ SECURED = [op for op in OPERATIONS if 401 in op.error_statuses]
 
 
 def _error_class(status: int) -> type[ravan_client.APIStatusError]:
-    from scripts.lib import generate
-
-    error_class: type[ravan_client.APIStatusError] = getattr(ravan_client, generate.error_class_name(status))
+    error_class: type[ravan_client.APIStatusError] = getattr(ravan_client, expected_error_class_name(status))
     return error_class
 
 

@@ -1,7 +1,8 @@
-"""Fixtures of the runtime tests: demo clients on an in-process transport, a clean environment.
+"""Fixtures of the runtime tests: the golden record's client on an in-process transport, a clean environment.
 
-Nothing here opens a socket or sleeps: `httpx.MockTransport` answers from `demo.Server`, and the
-clients' `_sleep` records the backoff instead of waiting (see `demo.make_client`).
+Nothing here opens a socket or sleeps: `httpx.MockTransport` answers from `harness.Server`, and the
+clients' `_sleep` records the backoff instead of waiting (see `harness.make_client`). The client is
+the grown spec's real generated code, from its golden record (tests/runtime/harness.py).
 
 A topic has one home (`test_redirects.py`, `test_secrets.py`): where its file also proves the
 generated client against real sockets, it uses the fault suite's fixtures (`fault_server`, `token`,
@@ -15,7 +16,7 @@ from collections.abc import AsyncIterator, Iterator
 import pytest
 
 from tests.faults.conftest import fault_server, flavor, token  # noqa: F401  (fixtures, see the docstring)
-from tests.runtime.demo import AsyncHarness, Cli, Harness, Server, make_async_client, make_client
+from tests.runtime.harness import AsyncHarness, Cli, Harness, Server, make_async_client, make_client
 
 # Settings read from the environment by the client and by rich: a developer's shell or a CI runner
 # must not change what the tests see.
@@ -64,7 +65,7 @@ async def async_harness(server: Server) -> AsyncIterator[AsyncHarness]:
 
 @pytest.fixture
 def cli(server: Server, capsys: pytest.CaptureFixture[str]) -> Cli:
-    """The demo command line, run in-process: `cli("sessions", "list", "--page-size", "5")`."""
+    """The generated command line, run in-process: `cli("call-sessions", "list", "--page-size", "5")`."""
 
     def read_output() -> tuple[str, str]:
         captured = capsys.readouterr()

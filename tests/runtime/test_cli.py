@@ -1,12 +1,14 @@
-"""The command line machinery (`_cli.py`) on a hand-written `Program`: options, output, one-line errors.
+"""The command line machinery (`_cli.py`) on the golden record's generated `Program`: options, output, errors.
 
-Commands run in-process through `run()` (as the console script does), with the demo client on
-an in-process transport; `export` has its own module, test_cli_export.py.
+Commands run in-process through `run()` (as the console script does), with the grown spec's
+generated client (tests/runtime/harness.py) on an in-process transport; `export` has its own
+module, test_cli_export.py.
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import inspect
 import io
 import json
@@ -20,16 +22,19 @@ from ravan_runtime import _base_client, _cli
 from ravan_runtime._exceptions import InsecureBaseURLError, MissingAPIKeyError
 from rich.console import Console
 
-from tests.runtime.demo import (
+from tests.runtime.harness import (
     API_KEY,
     EXPORT_COLUMNS,
+    PROGRAM,
     TABLE_COLUMNS,
     Cli,
+    history_body,
     json_response,
     page_body,
     paged,
     session,
 )
+from tests.support.golden import GOLDEN_SPEC
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 UUID = "3f2c1a4e-8b7d-4c6e-9f0a-1b2c3d4e5f6"
@@ -42,9 +47,10 @@ def wide_session(i: int) -> dict[str, Any]:
     return session(
         f"{UUID}{i}",
         startedAt=TIMESTAMP,
-        durationSec=61,
         status="completed",
-        callerName="Ada Lovelace, Countess of Lovelace",
+        channel="outbound phone call over SIP",
+        durationSec=61,
+        costTotal="0.1250 USD, billed monthly",
         creditBreakdown={"total_credits": 1.5},
     )
 
@@ -65,7 +71,7 @@ def test_list_on_a_terminal_prints_a_table_that_fits_and_keeps_ids_and_timestamp
 ) -> None:
     as_terminal(monkeypatch, columns)
     cli.server.respond = lambda request: json_response(200, page_body([wide_session(i) for i in range(3)]))
-    result = cli("sessions", "list", "--page-size", "5")
+    result = cli("call-sessions", "list", "--page-size", "5")
     assert result.code == 0, result.err
     lines = ANSI.sub("", result.out).splitlines()
     assert lines[0].startswith("Call sessions, page 1")
@@ -88,9 +94,11 @@ def test_the_table_drops_columns_from_the_right_then_shortens_them() -> None:
     records = [wide_session(0)]
     for width, expected in [
         (75, ["id", "started at"]),
-        (82, ["id", "started at", "durati…"]),
-        (84, ["id", "started at", "duration"]),
-        (100, ["id", "started at", "durati…", "status", "caller…"]),
+        (82, ["id", "started at", "status"]),
+        (90, ["id", "started at", "status", "channel"]),
+        (100, ["id", "started at", "status", "channel", "durati…"]),
+        (110, ["id", "started at", "status", "channel", "durati…", "cost t…"]),
+        (126, ["id", "started at", "status", "channel", "duration sec", "cost total"]),
     ]:
         console = Console(width=width, record=True, file=io.StringIO(), soft_wrap=False)
         console.print(_cli._table(records, TABLE_COLUMNS, width, "t"))
@@ -101,11 +109,11 @@ def test_the_table_drops_columns_from_the_right_then_shortens_them() -> None:
 
 def test_list_without_a_terminal_prints_tab_separated_lines(cli: Cli) -> None:
     cli.server.respond = lambda request: json_response(200, page_body([wide_session(0), session("s1")]))
-    result = cli("sessions", "list")
+    result = cli("call-sessions", "list")
     assert result.code == 0, result.err
     assert result.out.splitlines() == [
         "\t".join(column.header for column in TABLE_COLUMNS),
-        f"{UUID}0\t{TIMESTAMP}\t61\tcompleted\tAda Lovelace, Countess of Lovelace\t1.5",
+        f"{UUID}0\t{TIMESTAMP}\tcompleted\toutbound phone call over SIP\t61\t0.1250 USD, billed monthly",
         "s1\t\t\t\t\t",
     ]
     assert result.err == ""
@@ -114,7 +122,7 @@ def test_list_without_a_terminal_prints_tab_separated_lines(cli: Cli) -> None:
 def test_list_sends_the_options_as_arguments(cli: Cli) -> None:
     cli.server.respond = paged(3)
     result = cli(
-        "sessions", "list", "--status", "completed", "--page-size", "5", "--started-after", "2026-11-01T00:00:00Z"
+        "call-sessions", "list", "--status", "completed", "--page-size", "5", "--started-after", "2026-11-01T00:00:00Z"
     )
     assert result.code == 0, result.err
     params = cli.server.requests[0].url.params
@@ -133,19 +141,19 @@ def test_top_level_commands_are_the_groups_commands(cli: Cli) -> None:
     [
         ("json", '[\n  {\n    "id": "s0"\n  },\n  {\n    "id": "s1"\n  }\n]\n'),
         ("jsonl", '{"id":"s0"}\n{"id":"s1"}\n'),
-        ("tsv", "id\tstarted at\tduration\tstatus\tcaller name\tcredits\ns0\t\t\t\t\t\ns1\t\t\t\t\t\n"),
+        ("tsv", "id\tstarted at\tstatus\tchannel\tduration sec\tcost total\ns0\t\t\t\t\t\ns1\t\t\t\t\t\n"),
     ],
 )
 def test_list_formats(cli: Cli, output_format: str, expected: str) -> None:
     cli.server.respond = paged(2)
-    result = cli("sessions", "list", "--format", output_format)
+    result = cli("call-sessions", "list", "--format", output_format)
     assert result.code == 0, result.err
     assert result.out == expected
 
 
 def test_list_csv_has_the_export_columns(cli: Cli) -> None:
     cli.server.respond = lambda request: json_response(200, page_body([wide_session(0)]))
-    result = cli("sessions", "list", "--format", "csv")
+    result = cli("call-sessions", "list", "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(result.out)))
     assert list(rows[0]) == [column.header for column in EXPORT_COLUMNS] + ["extra"]
     assert rows[0]["creditBreakdown.total_credits"] == "1.5"
@@ -153,7 +161,7 @@ def test_list_csv_has_the_export_columns(cli: Cli) -> None:
 
 def test_an_empty_page_says_so(cli: Cli) -> None:
     cli.server.respond = paged(0)
-    result = cli("sessions", "list", "--format", "table", "--page", "3")
+    result = cli("call-sessions", "list", "--format", "table", "--page", "3")
     assert result.code == 0
     assert result.out == ""
     assert result.err == "No call sessions on page 3.\n"
@@ -161,14 +169,14 @@ def test_an_empty_page_says_so(cli: Cli) -> None:
 
 def test_more_on_the_next_page_is_said_only_when_there_is_more(cli: Cli) -> None:
     cli.server.respond = paged(3)
-    result = cli("sessions", "list", "--format", "table", "--page-size", "2")
+    result = cli("call-sessions", "list", "--format", "table", "--page-size", "2")
     assert "More on page 2: add --page 2." in result.err
 
 
 def test_more_is_not_said_when_the_next_page_turns_out_empty(cli: Cli) -> None:
     # A full page may be the last: the style cannot tell, so the CLI asks for the next one.
     cli.server.respond = paged(2)
-    result = cli("sessions", "list", "--format", "table", "--page-size", "2")
+    result = cli("call-sessions", "list", "--format", "table", "--page-size", "2")
     assert result.code == 0
     assert "More on page" not in result.err
     assert cli.server.pages_requested == [1, 2]
@@ -176,17 +184,17 @@ def test_more_is_not_said_when_the_next_page_turns_out_empty(cli: Cli) -> None:
 
 def test_more_is_decided_by_the_total_without_another_request(cli: Cli) -> None:
     def respond(request: httpx.Request) -> httpx.Response:
-        return json_response(200, page_body([session("a"), session("b")], total=3))
+        return json_response(200, history_body([session("a"), session("b")], total=3))
 
     cli.server.respond = respond
-    result = cli("sessions", "list-counted", "--format", "table", "--page-size", "2")
+    result = cli("calls", "list-phone-history", "--format", "table", "--page-size", "2")
     assert "More on page 2: add --page 2." in result.err
     assert cli.server.pages_requested == [1]
 
 
 def test_piped_output_does_not_ask_for_the_next_page(cli: Cli) -> None:
     cli.server.respond = paged(10)
-    result = cli("sessions", "list", "--page-size", "2")
+    result = cli("call-sessions", "list", "--page-size", "2")
     assert result.code == 0
     assert result.err == ""
     assert cli.server.pages_requested == [1]
@@ -200,8 +208,8 @@ def test_control_sequences_in_server_text_are_shown_escaped(
     cli: Cli, monkeypatch: pytest.MonkeyPatch, output_format: str
 ) -> None:
     monkeypatch.setenv("COLUMNS", "400")  # room for the whole cell in the table
-    cli.server.respond = lambda request: json_response(200, page_body([session("s1", callerName=HOSTILE)]))
-    result = cli("sessions", "list", "--format", output_format)
+    cli.server.respond = lambda request: json_response(200, page_body([session("s1", costTotal=HOSTILE)]))
+    result = cli("call-sessions", "list", "--format", output_format)
     assert result.code == 0, result.err
     for raw in ("\x1b", "\x9b", "\u202e", "\u202c"):
         assert raw not in result.out
@@ -213,12 +221,12 @@ def test_control_sequences_in_server_text_are_shown_escaped(
         assert "\\u001b[2J" in result.out
         assert "\\u009b" in result.out
         assert "\\u202e" in result.out
-        assert not decoded or decoded[0]["callerName"] == HOSTILE
+        assert not decoded or decoded[0]["costTotal"] == HOSTILE
 
 
 def test_control_sequences_in_an_error_message_are_shown_escaped(cli: Cli) -> None:
     cli.server.respond = lambda request: json_response(400, {"success": False, "message": f"bad filter {HOSTILE}"})
-    result = cli("sessions", "list")
+    result = cli("call-sessions", "list")
     assert result.code == 1
     assert len(result.error_lines) == 1
     for raw in ("\x1b", "\x9b", "\u202e"):
@@ -228,11 +236,11 @@ def test_control_sequences_in_an_error_message_are_shown_escaped(cli: Cli) -> No
 
 def test_server_text_that_looks_like_markup_is_printed_as_is(cli: Cli) -> None:
     cli.server.respond = lambda request: json_response(400, {"success": False, "message": "bad [/] [bold]x"})
-    result = cli("sessions", "list", "--max-retries", "0")
+    result = cli("call-sessions", "list", "--max-retries", "0")
     assert result.code == 1
     assert "bad [/] [bold]x" in result.err
-    cli.server.respond = lambda request: json_response(200, page_body([session("s[/]1", callerName="[bold]+1")]))
-    result = cli("sessions", "list", "--format", "table")
+    cli.server.respond = lambda request: json_response(200, page_body([session("s[/]1", costTotal="[bold]+1")]))
+    result = cli("call-sessions", "list", "--format", "table")
     assert result.code == 0, result.err
     assert "s[/]1" in result.out
     assert "[bold]+1" in result.out
@@ -243,24 +251,24 @@ def test_server_text_that_looks_like_markup_is_printed_as_is(cli: Cli) -> None:
 
 def test_an_object_response_is_printed_as_json(cli: Cli) -> None:
     cli.server.respond = lambda request: json_response(200, session("a/b", startedAt="2026-11-24T16:02:11Z"))
-    result = cli("sessions", "retrieve", "a/b")
+    result = cli("agents", "get", "a/b")
     assert result.code == 0, result.err
     assert json.loads(result.out) == {"id": "a/b", "startedAt": "2026-11-24T16:02:11Z"}
-    assert cli.server.requests[0].url.raw_path == b"/v1/sessions/a%2Fb"
+    assert cli.server.requests[0].url.raw_path == b"/api/v1/agents/a%2Fb"
 
 
 def test_a_nullable_option_sends_null_for_the_word_null(cli: Cli) -> None:
-    cli.server.respond = lambda request: json_response(201, session("new"))
-    assert cli("sessions", "create", "--name", "n", "--note", "null").code == 0
-    assert cli("sessions", "create", "--name", "n", "--note", "text", "--priority", "2").code == 0
-    assert cli("sessions", "create", "--name", "n").code == 0
+    cli.server.respond = lambda request: json_response(200, session("a1"))
+    assert cli("agents", "update", "a1", "--max-call-minutes", "null").code == 0
+    assert cli("agents", "update", "a1", "--name", "n", "--max-call-minutes", "2").code == 0
+    assert cli("agents", "update", "a1", "--name", "n").code == 0
     bodies = [json.loads(request.content) for request in cli.server.requests]
-    assert bodies == [{"name": "n", "note": None}, {"name": "n", "note": "text", "priority": 2}, {"name": "n"}]
+    assert bodies == [{"max_call_minutes": None}, {"name": "n", "max_call_minutes": 2}, {"name": "n"}]
 
 
 def test_an_empty_response_prints_nothing(cli: Cli) -> None:
     cli.server.respond = lambda request: httpx.Response(204)
-    result = cli("sessions", "delete", "s1")
+    result = cli("agents", "delete", "s1")
     assert (result.code, result.out, result.err) == (0, "", "")
     assert cli.server.requests[0].method == "DELETE"
 
@@ -271,20 +279,20 @@ def test_an_empty_response_prints_nothing(cli: Cli) -> None:
 @pytest.mark.parametrize(
     ("arguments", "expected"),
     [
-        (["sessions", "list", "--page", "0"], "Invalid value for '--page': 0 is not in the range x>=1."),
-        (["sessions", "list", "--page-size", "many"], "'many' is not a valid integer"),
-        (["sessions", "list", "--timeout", "inf"], "Invalid value for '--timeout': 'inf' is not a finite number"),
-        (["sessions", "list", "--timeout", "nan"], "Invalid value for '--timeout': 'nan' is not a finite number"),
-        (["sessions", "list", "--timeout", "0"], "0 is not > 0 and <= 86400"),
-        (["sessions", "list", "--max-retries", "101"], "101 is not in the range 0<=x<=100"),
-        (["sessions", "list", "--sort-order", "up"], "'up' is not one of 'asc', 'desc'"),
-        (["sessions", "list", "--started-after", "2026-11-01"], "has no timezone; add one"),
-        (["sessions", "list", "--started-after", "yesterday"], "is not an ISO 8601 timestamp"),
-        (["sessions", "list", "--format", "xml"], "'xml' is not one of"),
-        (["sessions", "list", "--no-such-option"], "No such option '--no-such-option'"),
-        (["sessions", "create"], "Missing option '--name'"),
-        (["sessions", "create", "--name", "n", "--priority", "-1"], "-1 is not in the range x>=0"),
-        (["sessions", "export", "-o", "x.jsonl", "--prefetch", "99"], "99 is not in the range 0<=x<=32"),
+        (["call-sessions", "list", "--page", "0"], "Invalid value for '--page': 0 is not in the range x>=1."),
+        (["call-sessions", "list", "--page-size", "many"], "'many' is not a valid integer"),
+        (["call-sessions", "list", "--timeout", "inf"], "Invalid value for '--timeout': 'inf' is not a finite number"),
+        (["call-sessions", "list", "--timeout", "nan"], "Invalid value for '--timeout': 'nan' is not a finite number"),
+        (["call-sessions", "list", "--timeout", "0"], "0 is not > 0 and <= 86400"),
+        (["call-sessions", "list", "--max-retries", "101"], "101 is not in the range 0<=x<=100"),
+        (["call-sessions", "list", "--sort-order", "up"], "'up' is not one of 'asc', 'desc'"),
+        (["call-sessions", "list", "--started-after", "2026-11-01"], "has no timezone; add one"),
+        (["call-sessions", "list", "--started-after", "yesterday"], "is not an ISO 8601 timestamp"),
+        (["call-sessions", "list", "--format", "xml"], "'xml' is not one of"),
+        (["call-sessions", "list", "--no-such-option"], "No such option '--no-such-option'"),
+        (["calls", "create", "--call-type", "web_call"], "Missing option '--agent-id'"),
+        (["agents", "update", "a1", "--max-call-minutes", "0"], "0 is not in the range x>=1"),
+        (["call-sessions", "export", "-o", "x.jsonl", "--prefetch", "99"], "99 is not in the range 0<=x<=32"),
     ],
 )
 def test_a_bad_option_value_is_one_line_and_exit_2(cli: Cli, arguments: list[str], expected: str) -> None:
@@ -303,29 +311,29 @@ def test_a_bad_option_value_is_one_line_and_exit_2(cli: Cli, arguments: list[str
 
 
 def test_an_argument_the_client_refuses_is_a_usage_error(cli: Cli) -> None:
-    result = cli("sessions", "retrieve", "")
+    result = cli("agents", "get", "")
     assert result.code == 2
-    assert result.error_lines == ["error: session_id must not be empty: it is a segment of the URL path"]
+    assert result.error_lines == ["error: agent_id must not be empty: it is a segment of the URL path"]
     assert cli.server.requests == []
 
 
 def test_a_missing_key_says_how_to_give_one(cli: Cli) -> None:
     cli.needs_key = True
-    result = cli("sessions", "list")
+    result = cli("call-sessions", "list")
     assert result.code == 2
     assert result.error_lines == ["error: No API key: set RAVAN_API_KEY (or AGNI_API_KEY), or pass --api-key."]
 
 
 def test_plain_http_is_refused_naming_the_option_that_allows_it(cli: Cli) -> None:
-    result = cli("sessions", "list", "--base-url", "http://10.0.0.5:8080")
+    result = cli("call-sessions", "list", "--base-url", "http://10.0.0.5:8080")
     assert result.code == 2
     assert len(result.error_lines) == 1
     assert "pass --allow-insecure-http if you really mean it" in result.err
     assert "allow_insecure_http=True" not in result.err
     cli.server.respond = paged(0)
-    allowed = cli("sessions", "list", "--base-url", "http://10.0.0.5:8080", "--allow-insecure-http")
+    allowed = cli("call-sessions", "list", "--base-url", "http://10.0.0.5:8080", "--allow-insecure-http")
     assert allowed.code == 0, allowed.err
-    assert str(cli.server.requests[0].url).startswith("http://10.0.0.5:8080/v1/sessions?")
+    assert str(cli.server.requests[0].url).startswith("http://10.0.0.5:8080/api/v1/calling/call-sessions?")
 
 
 class _RewordedMissingKey(MissingAPIKeyError):
@@ -344,11 +352,11 @@ def test_the_cli_tells_setting_errors_apart_by_class_not_by_wording(cli: Cli, mo
     monkeypatch.setattr(_base_client, "MissingAPIKeyError", _RewordedMissingKey)
     monkeypatch.setattr(_base_client, "InsecureBaseURLError", _RewordedInsecureURL)
     cli.needs_key = True
-    missing = cli("sessions", "list")
+    missing = cli("call-sessions", "list")
     assert missing.code == 2
     assert missing.error_lines == ["error: No API key: set RAVAN_API_KEY (or AGNI_API_KEY), or pass --api-key."]
     cli.needs_key = False
-    insecure = cli("sessions", "list", "--base-url", "http://user:pw-7f3a@10.0.0.5:8080")
+    insecure = cli("call-sessions", "list", "--base-url", "http://user:pw-7f3a@10.0.0.5:8080")
     assert insecure.code == 2
     assert insecure.error_lines == [
         "error: --base-url 'http://user:[secure]@10.0.0.5:8080' is plain http to a non-loopback host: the API key "
@@ -370,14 +378,14 @@ def test_the_cli_reaches_no_private_attribute_of_a_page_or_client() -> None:
 
 def test_help_shows_the_defaults(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COLUMNS", "200")
-    listing = cli("sessions", "list", "--help")
+    listing = cli("call-sessions", "list", "--help")
     assert listing.code == 0
     text = " ".join(listing.out.split())
     page_size = text[text.index("--page-size") : text.index("--status")]
-    assert "Sessions per page." in page_size
+    assert "Records per page." in page_size
     assert "20 (the server's)" in page_size
     assert "60 (5 to connect)" in text[text.index("--timeout") : text.index("--max-retries")]
-    export = cli("sessions", "export", "-h")
+    export = cli("call-sessions", "export", "-h")
     text = " ".join(export.out.split())
     assert "[default: 100; x>=1]" in text
     assert "The page size defaults to 100" in text
@@ -389,7 +397,9 @@ def test_help_shows_the_defaults(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> N
 def test_version_names_the_spec_it_was_generated_from(cli: Cli) -> None:
     result = cli("--version")
     assert result.code == 0
-    assert result.out == "demo-calls 1.2.3 (generated from spec version 2.0.0, sha256 0123456789ab)\n"
+    spec_sha256 = hashlib.sha256(GOLDEN_SPEC.read_bytes()).hexdigest()
+    version = PROGRAM.version
+    assert result.out == f"ravan-calls {version} (generated from spec version 2.0.0, sha256 {spec_sha256[:12]})\n"
 
 
 # --- API failures: one line that says what to do -----------------------------------------------------------------
@@ -410,7 +420,7 @@ def test_api_failures_print_one_line_that_says_what_to_do(
     cli: Cli, status: int, headers: dict[str, str], expected: str
 ) -> None:
     cli.server.respond = lambda request: json_response(status, {"success": False, "message": "no"}, headers)
-    result = cli("sessions", "list", "--max-retries", "0")
+    result = cli("call-sessions", "list", "--max-retries", "0")
     assert result.code == 1
     assert result.error_lines == [f"error: {expected}"] or expected in result.err
     assert len(result.error_lines) == 1
@@ -419,7 +429,7 @@ def test_api_failures_print_one_line_that_says_what_to_do(
 
 def test_a_server_error_says_what_to_try(cli: Cli) -> None:
     cli.server.respond = lambda request: json_response(500, {"success": False, "message": "db down"})
-    result = cli("sessions", "list")
+    result = cli("call-sessions", "list")
     assert result.code == 1
     assert len(cli.server.requests) == 3  # the retries were made first
     assert result.error_lines == [
@@ -434,7 +444,7 @@ def test_an_unreachable_host_is_one_line_that_keeps_the_port(cli: Cli) -> None:
         raise httpx.ConnectError("connection refused", request=request)
 
     cli.server.respond = refuse
-    result = cli("sessions", "list", "--max-retries", "0", "--base-url", "https://api.example.com:8443/prefix")
+    result = cli("call-sessions", "list", "--max-retries", "0", "--base-url", "https://api.example.com:8443/prefix")
     assert result.code == 1
     assert result.error_lines == [
         "error: Could not reach api.example.com:8443 (Connection error: ConnectError: connection refused). "
@@ -444,7 +454,7 @@ def test_an_unreachable_host_is_one_line_that_keeps_the_port(cli: Cli) -> None:
 
 def test_a_timeout_says_to_raise_it(cli: Cli) -> None:
     cli.server.responses = [httpx.ReadTimeout("slow")]
-    result = cli("sessions", "list", "--max-retries", "0")
+    result = cli("call-sessions", "list", "--max-retries", "0")
     assert result.error_lines == ["error: No answer from api.example.com in time. Raise --timeout or try again."]
 
 
@@ -452,7 +462,7 @@ def test_the_key_never_reaches_the_output(cli: Cli) -> None:
     cli.server.respond = lambda request: json_response(
         401, {"success": False, "message": f"bad key {request.headers['X-Api-Key']}"}
     )
-    result = cli("sessions", "list", "--api-key", "sk-very-secret-123", "--max-retries", "0")
+    result = cli("call-sessions", "list", "--api-key", "sk-very-secret-123", "--max-retries", "0")
     assert result.code == 1
     assert "sk-very-secret-123" not in result.out + result.err
     assert API_KEY not in result.out + result.err
@@ -461,10 +471,10 @@ def test_the_key_never_reaches_the_output(cli: Cli) -> None:
 def test_strict_responses_fail_naming_the_record_and_field_and_default_keeps_the_record(cli: Cli) -> None:
     odd = page_body([session("s1"), session("s2", durationSec="twelve")])
     cli.server.respond = lambda request: json_response(200, odd)
-    lenient = cli("sessions", "list", "--format", "jsonl")
+    lenient = cli("call-sessions", "list", "--format", "jsonl")
     assert lenient.code == 0, lenient.err
     assert '"durationSec":"twelve"' in lenient.out  # the record is kept, its value as received
-    strict = cli("sessions", "list", "--strict-responses")
+    strict = cli("call-sessions", "list", "--strict-responses")
     assert strict.code == 1
     assert "data.callSessions[1] (id 's2')" in strict.err
     assert "'durationSec' (duration_sec)" in strict.err

@@ -20,8 +20,19 @@ from typing import IO, Any
 import httpx
 import pytest
 from ravan_runtime import _cli
+from ravan_runtime._commands import Column
 
-from tests.runtime.demo import EXPORT_COLUMNS, Cli, Handler, json_response, one_page, page_body, paged, session
+from tests.runtime.harness import (
+    EXPORT_COLUMNS,
+    Cli,
+    Handler,
+    history_body,
+    json_response,
+    one_page,
+    page_body,
+    paged,
+    session,
+)
 
 FORMATS = ["jsonl", "csv", "json"]
 
@@ -31,7 +42,7 @@ def rich_session(i: int) -> dict[str, Any]:
         f"s{i}",
         status="completed",
         metadata={"crm": {"id": i}},
-        creditBreakdown={"total_credits": 1.5, "provider_managed": True},
+        creditBreakdown={"total_credits": 1.5, "channel": "sip"},
         futureField="kept",
     )
 
@@ -65,7 +76,9 @@ def fail_on_page(page: int, failure: Handler, total: int = 1000) -> Handler:
 def test_export_writes_every_record_of_every_page(cli: Cli, tmp_path: Path, export_format: str) -> None:
     cli.server.respond = paged(45, rich_session)
     out = tmp_path / f"calls.{export_format}"
-    result = cli("sessions", "export", "-f", export_format, "-o", str(out), "--page-size", "20", "--status", "done")
+    result = cli(
+        "call-sessions", "export", "-f", export_format, "-o", str(out), "--page-size", "20", "--status", "done"
+    )
     assert result.code == 0, result.err
     records = records_in(out, export_format)
     assert [r["id"] for r in records] == [f"s{i}" for i in range(45)]
@@ -79,14 +92,14 @@ def test_export_writes_every_record_of_every_page(cli: Cli, tmp_path: Path, expo
 def test_export_jsonl_keeps_every_key_as_received(cli: Cli, tmp_path: Path) -> None:
     cli.server.respond = paged(2, lambda i: session(f"s{i}", startedAt="2026-11-24T16:02:11.1234567Z", n=5))
     out = tmp_path / "calls.jsonl"
-    assert cli("sessions", "export", "-o", str(out)).code == 0
+    assert cli("call-sessions", "export", "-o", str(out)).code == 0
     assert out.read_text().splitlines()[0] == '{"id":"s0","startedAt":"2026-11-24T16:02:11.1234567Z","n":5}'
 
 
 def test_export_pages_by_its_own_page_size_and_honours_max_items(cli: Cli, tmp_path: Path) -> None:
     cli.server.respond = paged(1000)
     out = tmp_path / "calls.jsonl"
-    result = cli("sessions", "export", "-o", str(out), "--max-items", "150", "--prefetch", "2")
+    result = cli("call-sessions", "export", "-o", str(out), "--max-items", "150", "--prefetch", "2")
     assert result.code == 0, result.err
     assert len(records_in(out, "jsonl")) == 150
     assert {request.url.params["page_size"] for request in cli.server.requests} == {"100"}
@@ -97,14 +110,14 @@ def test_export_pages_by_its_own_page_size_and_honours_max_items(cli: Cli, tmp_p
 def test_the_count_is_singular_or_plural(cli: Cli, tmp_path: Path, total: int, message: str) -> None:
     cli.server.respond = paged(total)
     out = tmp_path / "calls.json"
-    result = cli("sessions", "export", "-f", "json", "-o", str(out))
+    result = cli("call-sessions", "export", "-f", "json", "-o", str(out))
     assert message in result.err
     assert len(records_in(out, "json")) == total
 
 
 def test_export_to_stdout(cli: Cli) -> None:
     cli.server.respond = paged(3)
-    result = cli("sessions", "export", "-o", "-")
+    result = cli("call-sessions", "export", "-o", "-")
     assert result.code == 0, result.err
     assert result.out == '{"id":"s0"}\n{"id":"s1"}\n{"id":"s2"}\n'
     assert result.err == "Wrote 3 call sessions to stdout.\n"
@@ -114,7 +127,7 @@ def test_repeated_items_are_written_once_and_counted(cli: Cli, tmp_path: Path) -
     content = {1: [session("s0"), session("s1")], 2: [session("s1"), session("s2")]}
     cli.server.respond = lambda r: json_response(200, page_body(content.get(int(r.url.params["page"]), [])))
     out = tmp_path / "calls.jsonl"
-    result = cli("sessions", "export", "-o", str(out), "--page-size", "2")
+    result = cli("call-sessions", "export", "-o", str(out), "--page-size", "2")
     assert [r["id"] for r in records_in(out, "jsonl")] == ["s0", "s1", "s2"]
     assert "Wrote 3 call sessions" in result.err
     assert "(1 call session repeated across page boundaries, written once)" in result.err
@@ -133,7 +146,7 @@ def test_export_writes_a_temporary_file_and_renames_it_when_complete(cli: Cli, t
         return healthy(request)
 
     cli.server.respond = respond
-    assert cli("sessions", "export", "-o", str(out), "--page-size", "10").code == 0
+    assert cli("call-sessions", "export", "-o", str(out), "--page-size", "10").code == 0
     assert seen_during == [("yesterday\n", True)]  # the target untouched while the export ran
     assert len(records_in(out, "jsonl")) == 25
     assert not temporary.exists()
@@ -142,7 +155,7 @@ def test_export_writes_a_temporary_file_and_renames_it_when_complete(cli: Cli, t
 def test_export_progress_is_silent_when_stderr_is_not_a_terminal(cli: Cli, tmp_path: Path) -> None:
     cli.server.respond = paged(30)
     out = tmp_path / "x.jsonl"
-    result = cli("sessions", "export", "-o", str(out), "--page-size", "10")
+    result = cli("call-sessions", "export", "-o", str(out), "--page-size", "10")
     assert (result.code, result.out, result.err) == (0, "", f"Wrote 30 call sessions to {out}.\n")
 
 
@@ -154,7 +167,7 @@ def test_progress_on_a_terminal_does_not_change_the_file(
     monkeypatch.setenv("NO_COLOR", "1")
     cli.server.respond = paged(30)
     out = tmp_path / "x.jsonl"
-    result = cli("sessions", "export", "-o", str(out), "--page-size", "10")
+    result = cli("call-sessions", "export", "-o", str(out), "--page-size", "10")
     assert result.code == 0, result.err
     assert "Wrote 30 call sessions" in result.err
     assert len(records_in(out, "jsonl")) == 30
@@ -168,7 +181,7 @@ def test_an_api_error_on_page_2_keeps_the_target_and_the_partial(cli: Cli, tmp_p
     out = tmp_path / f"calls.{export_format}"
     out.write_text("yesterday's export\n")
     cli.server.respond = fail_on_page(2, lambda request: json_response(401, {"success": False, "message": "revoked"}))
-    result = cli("sessions", "export", "-f", export_format, "-o", str(out), "--page-size", "10")
+    result = cli("call-sessions", "export", "-f", export_format, "-o", str(out), "--page-size", "10")
     assert result.code == 1
     assert out.read_text() == "yesterday's export\n"
     partial = tmp_path / f"calls.{export_format}.partial"
@@ -183,7 +196,7 @@ def test_an_export_that_fails_on_the_first_page_writes_nothing(cli: Cli, tmp_pat
     out = tmp_path / "calls.jsonl"
     out.write_text("kept\n")
     cli.server.respond = lambda request: json_response(401, {"success": False, "message": "bad key"})
-    result = cli("sessions", "export", "-o", str(out), "--max-retries", "0")
+    result = cli("call-sessions", "export", "-o", str(out), "--max-retries", "0")
     assert result.code == 1
     assert out.read_text() == "kept\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["calls.jsonl"]
@@ -191,7 +204,7 @@ def test_an_export_that_fails_on_the_first_page_writes_nothing(cli: Cli, tmp_pat
 
 def test_an_export_to_stdout_that_fails_says_how_much_was_written(cli: Cli) -> None:
     cli.server.respond = fail_on_page(2, lambda request: json_response(500, {}), total=1000)
-    result = cli("sessions", "export", "-o", "-", "-f", "json", "--page-size", "3", "--max-retries", "0")
+    result = cli("call-sessions", "export", "-o", "-", "-f", "json", "--page-size", "3", "--max-retries", "0")
     assert result.code == 1
     assert len(json.loads(result.out)) == 3  # the array is closed
     assert len(result.error_lines) == 1
@@ -205,7 +218,7 @@ def test_ctrl_c_ends_with_whole_records_a_count_and_exit_130(cli: Cli, tmp_path:
 
     cli.server.respond = fail_on_page(2, interrupt)
     out = tmp_path / f"calls.{export_format}"
-    result = cli("sessions", "export", "-f", export_format, "-o", str(out), "--page-size", "10")
+    result = cli("call-sessions", "export", "-f", export_format, "-o", str(out), "--page-size", "10")
     assert result.code == 130
     partial = tmp_path / f"calls.{export_format}.partial"
     assert len(records_in(partial, export_format)) == 10
@@ -221,7 +234,7 @@ def test_ctrl_c_before_the_first_page_touches_nothing(cli: Cli, tmp_path: Path) 
 
     cli.server.respond = interrupt
     out = tmp_path / "calls.jsonl"
-    result = cli("sessions", "export", "-o", str(out))
+    result = cli("call-sessions", "export", "-o", str(out))
     assert result.code == 130
     assert result.error_lines == [f"error: Interrupted before the first page; {out} was not touched."]
     assert list(tmp_path.iterdir()) == []
@@ -237,7 +250,7 @@ def test_sigterm_ends_with_whole_records_a_count_and_exit_143(cli: Cli, tmp_path
     previous = signal.getsignal(signal.SIGTERM)
     cli.server.respond = fail_on_page(3, terminate)
     out = tmp_path / f"calls.{export_format}"
-    result = cli("sessions", "export", "-f", export_format, "-o", str(out), "--page-size", "10")
+    result = cli("call-sessions", "export", "-f", export_format, "-o", str(out), "--page-size", "10")
     assert result.code == 143
     partial = tmp_path / f"calls.{export_format}.partial"
     assert len(records_in(partial, export_format)) == 20
@@ -282,7 +295,7 @@ def test_a_full_disk_leaves_whole_records_and_one_line(
     monkeypatch.setattr(_cli, "open", open_on_a_small_disk, raising=False)
     cli.server.respond = paged(1000, rich_session)
     out = probe.with_name(f"calls.{export_format}")
-    result = cli("sessions", "export", "-f", export_format, "-o", str(out), "--page-size", "10")
+    result = cli("call-sessions", "export", "-f", export_format, "-o", str(out), "--page-size", "10")
     assert result.code == 1
     partial = tmp_path / f"calls.{export_format}.partial"
     assert len(result.error_lines) == 1
@@ -301,7 +314,7 @@ def test_a_full_disk_leaves_whole_records_and_one_line(
 
 def test_an_unwritable_output_is_one_line_and_exit_2(cli: Cli, tmp_path: Path) -> None:
     cli.server.respond = paged(3)
-    result = cli("sessions", "export", "-o", str(tmp_path / "missing-dir" / "x.jsonl"))
+    result = cli("call-sessions", "export", "-o", str(tmp_path / "missing-dir" / "x.jsonl"))
     assert result.code == 2
     assert len(result.error_lines) == 1
     assert "Cannot write" in result.err
@@ -314,22 +327,22 @@ def test_an_unwritable_output_is_one_line_and_exit_2(cli: Cli, tmp_path: Path) -
 @pytest.mark.parametrize("export_format", FORMATS)
 def test_a_lone_surrogate_still_makes_valid_output(cli: Cli, tmp_path: Path, export_format: str) -> None:
     # Legal in JSON ("\ud83d" is half an emoji), not encodable in UTF-8.
-    cli.server.respond = one_page([session("s0", callerName="a\ud83db")])
+    cli.server.respond = one_page([session("s0", costTotal="a\ud83db")])
     out = tmp_path / f"calls.{export_format}"
-    result = cli("sessions", "export", "-f", export_format, "-o", str(out))
+    result = cli("call-sessions", "export", "-f", export_format, "-o", str(out))
     assert result.code == 0, result.err
     (record,) = records_in(out, export_format)  # valid UTF-8, valid JSON, the array closed
     if export_format == "csv":
-        assert record["callerName"] == "a\ufffdb"
+        assert record["costTotal"] == "a\ufffdb"
     else:
-        assert record["callerName"] == "a\ud83db"
+        assert record["costTotal"] == "a\ud83db"
         assert "\\ud83d" in out.read_text()
 
 
 @pytest.mark.parametrize("output_format", ["json", "jsonl", "csv", "tsv"])
 def test_a_lone_surrogate_in_list_output_is_still_valid(cli: Cli, output_format: str) -> None:
-    cli.server.respond = one_page([session("s0", callerName="a\ud83db")])
-    result = cli("sessions", "list", "--format", output_format)
+    cli.server.respond = one_page([session("s0", costTotal="a\ud83db")])
+    result = cli("call-sessions", "list", "--format", output_format)
     assert result.code == 0, result.err
     result.out.encode("utf-8")  # nothing unencodable reached stdout
     if output_format in ("json", "jsonl"):
@@ -339,22 +352,29 @@ def test_a_lone_surrogate_in_list_output_is_still_valid(cli: Cli, output_format:
 
 def test_csv_puts_unknown_and_unflattenable_keys_in_extra(cli: Cli, tmp_path: Path) -> None:
     sessions = [
-        session("s0", creditBreakdown={"total_credits": 1, "provider_managed": False, "carbon": 2}, futureField=[1]),
+        session("s0", creditBreakdown={"total_credits": 1, "channel": "sip", "carbon": 2}, futureField=[1]),
         session("s1", creditBreakdown="not billed yet"),
         session("s2", creditBreakdown=None, metadata={"crm": {"id": 1}}),
     ]
     cli.server.respond = one_page(sessions)
     out = tmp_path / "calls.csv"
-    assert cli("sessions", "export", "-f", "csv", "-o", str(out)).code == 0
+    assert cli("call-sessions", "export", "-f", "csv", "-o", str(out)).code == 0
     rows = records_in(out, "csv")
     assert list(rows[0]) == [column.header for column in EXPORT_COLUMNS] + ["extra"]
     assert rows[0]["creditBreakdown.total_credits"] == "1"
-    assert rows[0]["creditBreakdown.provider_managed"] == "false"
+    assert rows[0]["creditBreakdown.channel"] == "sip"
     assert json.loads(rows[0]["extra"]) == {"creditBreakdown": {"carbon": 2}, "futureField": [1]}
     assert rows[1]["creditBreakdown.total_credits"] == ""
     assert json.loads(rows[1]["extra"]) == {"creditBreakdown": "not billed yet"}
-    assert rows[2]["extra"] == ""
-    assert json.loads(rows[2]["metadata"]) == {"crm": {"id": 1}}
+    assert json.loads(rows[2]["extra"]) == {"metadata": {"crm": {"id": 1}}}  # no column of its own here
+
+
+def test_csv_writes_an_object_column_as_json() -> None:
+    """An object-valued property with a column of its own (the product's `metadata`) holds JSON."""
+    encoder = _cli._CsvEncoder((Column("id", ("id",)), Column("metadata", ("metadata",), json_encoded=True)))
+    row = next(csv.DictReader(io.StringIO((encoder.header() + encoder.record(rich_session(1))).decode())))
+    assert json.loads(row["metadata"]) == {"crm": {"id": 1}}
+    assert json.loads(row["extra"])["futureField"] == "kept"
 
 
 @pytest.mark.parametrize(
@@ -371,17 +391,17 @@ def test_csv_puts_unknown_and_unflattenable_keys_in_extra(cli: Cli, tmp_path: Pa
     ],
 )
 def test_csv_cells_a_spreadsheet_would_run_are_prefixed(cli: Cli, tmp_path: Path, value: str, cell: str) -> None:
-    cli.server.respond = one_page([session("s0", callerName=value)])
+    cli.server.respond = one_page([session("s0", costTotal=value)])
     out = tmp_path / "calls.csv"
-    assert cli("sessions", "export", "-f", "csv", "-o", str(out)).code == 0
-    assert records_in(out, "csv")[0]["callerName"] == cell
+    assert cli("call-sessions", "export", "-f", "csv", "-o", str(out)).code == 0
+    assert records_in(out, "csv")[0]["costTotal"] == cell
 
 
 def test_csv_numbers_are_written_as_numbers_even_when_negative(cli: Cli, tmp_path: Path) -> None:
     record = session("s0", durationSec=-5, creditBreakdown={"total_credits": -1.5}, status="-5")
     cli.server.respond = one_page([record])
     out = tmp_path / "calls.csv"
-    assert cli("sessions", "export", "-f", "csv", "-o", str(out)).code == 0
+    assert cli("call-sessions", "export", "-f", "csv", "-o", str(out)).code == 0
     row = records_in(out, "csv")[0]
     assert row["durationSec"] == "-5"
     assert row["creditBreakdown.total_credits"] == "-1.5"
@@ -413,7 +433,7 @@ def test_an_export_ended_by_a_server_that_caps_the_page_size_fails_instead_of_lo
     cli.server.respond = capped
     out = tmp_path / "calls.jsonl"
     out.write_text("yesterday\n")
-    result = cli("sessions", "export", "-o", str(out), "--page-size", "10")
+    result = cli("call-sessions", "export", "-o", str(out), "--page-size", "10")
     assert result.code == 1
     assert "the server seems to cap the page size. Run the export again with --page-size 5" in result.err
     assert result.err.count("\n") == 1
@@ -424,7 +444,7 @@ def test_an_export_ended_by_a_server_that_caps_the_page_size_fails_instead_of_lo
 def test_with_max_items_the_end_is_not_checked(cli: Cli, tmp_path: Path) -> None:
     cli.server.respond = paged(45)
     out = tmp_path / "calls.jsonl"
-    assert cli("sessions", "export", "-o", str(out), "--page-size", "20", "--max-items", "3").code == 0
+    assert cli("call-sessions", "export", "-o", str(out), "--page-size", "20", "--max-items", "3").code == 0
     assert cli.server.pages_requested == [1]
 
 
@@ -438,7 +458,7 @@ def counted_sessions(stored: int, total: int | None) -> Handler:
         page, size = int(request.url.params["page"]), int(request.url.params["page_size"])
         start = (page - 1) * size
         items = [session(f"s{i}") for i in range(start, min(start + size, stored))]
-        return json_response(200, page_body(items, total=total))
+        return json_response(200, history_body(items, total=total))
 
     return respond
 
@@ -447,10 +467,10 @@ def test_an_export_with_a_total_of_zero_on_full_pages_writes_every_record(cli: C
     """`total: 0` on full pages stopped the export after page 1: 100 of 250 written, exit 0."""
     cli.server.respond = counted_sessions(250, total=0)
     out = tmp_path / "calls.jsonl"
-    result = cli("sessions", "export-counted", "-o", str(out))
+    result = cli("calls", "export-phone-history", "-o", str(out))
     assert result.code == 0, result.err
     assert [record["id"] for record in records_in(out, "jsonl")] == [f"s{i}" for i in range(250)]
-    assert result.err == f"Wrote 250 call sessions to {out}.\n"
+    assert result.err == f"Wrote 250 calls to {out}.\n"
     assert cli.server.pages_requested == [1, 2, 3, 4]  # page 3 is short; page 4 confirms the end
 
 
@@ -460,7 +480,7 @@ def test_an_export_with_a_right_total_still_confirms_the_end(
 ) -> None:
     cli.server.respond = counted_sessions(stored, total=stored)
     out = tmp_path / "calls.jsonl"
-    result = cli("sessions", "export-counted", "-o", str(out))
+    result = cli("calls", "export-phone-history", "-o", str(out))
     assert result.code == 0, result.err
     assert len(records_in(out, "jsonl")) == stored
     assert cli.server.pages_requested == requested
@@ -471,7 +491,7 @@ def test_an_export_ended_by_a_total_too_small_fails_instead_of_losing_records(cl
     cli.server.respond = counted_sessions(250, total=100)
     out = tmp_path / "calls.jsonl"
     out.write_text("yesterday\n")
-    result = cli("sessions", "export-counted", "-o", str(out))
+    result = cli("calls", "export-phone-history", "-o", str(out))
     assert result.code == 1
     assert "Page 1 reached the total of 100 the server reported, yet page 2 holds more" in result.err
     assert result.err.count("\n") == 1
@@ -486,11 +506,11 @@ def test_an_export_with_a_total_confirms_a_short_last_page_too(cli: Cli, tmp_pat
     def capped(request: httpx.Request) -> httpx.Response:
         page = int(request.url.params["page"])
         return json_response(
-            200, page_body([session(f"s{i}") for i in range((page - 1) * 5, min(page * 5, 12))], total=5)
+            200, history_body([session(f"s{i}") for i in range((page - 1) * 5, min(page * 5, 12))], total=5)
         )
 
     cli.server.respond = capped
     out = tmp_path / "calls.jsonl"
-    result = cli("sessions", "export-counted", "-o", str(out), "--page-size", "10")
+    result = cli("calls", "export-phone-history", "-o", str(out), "--page-size", "10")
     assert result.code == 1
     assert "yet page 2 holds more" in result.err

@@ -27,13 +27,13 @@ from ravan_runtime._exceptions import (
 from ravan_runtime._identity import ClientIdentity, Credential, SecurityScheme
 from ravan_runtime._operations import OperationSpec
 
-from tests.runtime.demo import (
+from tests.runtime.harness import (
     API_KEY,
     BASE_URL,
     IDENTITY,
-    AsyncDemoClient,
-    DemoClient,
+    AsyncRavanClient,
     Harness,
+    RavanClient,
     Server,
     json_response,
     make_async_client,
@@ -61,20 +61,20 @@ def test_key_and_base_url_come_from_the_environment(monkeypatch: pytest.MonkeyPa
     monkeypatch.setenv("RAVAN_API_KEY", "from-env-key")
     monkeypatch.setenv("RAVAN_BASE_URL", "https://eu.api.example.com")
     server.respond = lambda request: json_response(200, session("s1"))
-    with DemoClient(transport=httpx.MockTransport(server)) as client:
-        client.sessions.retrieve("s1")
+    with RavanClient(transport=httpx.MockTransport(server)) as client:
+        client.agents.get("s1")
     assert server.requests[0].headers["X-Api-Key"] == "from-env-key"
-    assert str(server.requests[0].url) == "https://eu.api.example.com/v1/sessions/s1"
+    assert str(server.requests[0].url) == "https://eu.api.example.com/api/v1/agents/s1"
 
 
 def test_agni_api_key_is_accepted_when_ravan_api_key_is_absent(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AGNI_API_KEY", "agni-key")
-    with DemoClient(transport=no_transport()) as client:
+    with RavanClient(transport=no_transport()) as client:
         assert client._api_key.reveal() == "agni-key"
 
 
 def test_the_default_base_url_is_the_production_api() -> None:
-    with DemoClient(api_key="k", transport=no_transport()) as client:
+    with RavanClient(api_key="k", transport=no_transport()) as client:
         assert str(client.base_url) == IDENTITY.default_base_url == "https://api.ravan.ai"
 
 
@@ -83,16 +83,16 @@ def test_without_a_server_in_the_spec_a_base_url_is_required_and_no_host_is_gues
 ) -> None:
     monkeypatch.delenv("RAVAN_BASE_URL", raising=False)
     serverless = dataclasses.replace(IDENTITY, default_base_url=None)
-    monkeypatch.setattr(DemoClient, "__init__", _with_identity(serverless))
+    monkeypatch.setattr(RavanClient, "__init__", _with_identity(serverless))
     with pytest.raises(ClientSettingError, match=r"No base URL: .* pass base_url=\.\.\. or set RAVAN_BASE_URL"):
-        DemoClient(api_key="k", transport=no_transport())
+        RavanClient(api_key="k", transport=no_transport())
     monkeypatch.setenv("RAVAN_BASE_URL", "https://elsewhere.example")
-    with DemoClient(api_key="k", transport=no_transport()) as client:
+    with RavanClient(api_key="k", transport=no_transport()) as client:
         assert str(client.base_url) == "https://elsewhere.example"
 
 
 def _with_identity(identity: ClientIdentity) -> Any:
-    def init(self: DemoClient, **settings: Any) -> None:
+    def init(self: RavanClient, **settings: Any) -> None:
         base.SyncAPIClient.__init__(
             self,
             http_client=settings.pop("http_client", None),
@@ -112,7 +112,7 @@ def _with_identity(identity: ClientIdentity) -> Any:
 
 def test_a_missing_key_fails_at_construction_saying_what_to_do() -> None:
     with pytest.raises(ValueError, match=r"No API key: pass api_key=\.\.\. or set the RAVAN_API_KEY") as caught:
-        DemoClient(transport=no_transport())
+        RavanClient(transport=no_transport())
     assert isinstance(caught.value, MissingAPIKeyError)
     assert caught.value.env_vars == ("RAVAN_API_KEY", "AGNI_API_KEY")
 
@@ -120,7 +120,7 @@ def test_a_missing_key_fails_at_construction_saying_what_to_do() -> None:
 def test_setting_errors_are_typed_value_errors_that_pickle() -> None:
     """Typed, so callers (the CLI) never match message text; still ValueErrors, as they were."""
     with pytest.raises(InsecureBaseURLError) as caught:
-        DemoClient(api_key="k", base_url="http://user:hunter2-pass@10.0.0.5/", transport=no_transport())
+        RavanClient(api_key="k", base_url="http://user:hunter2-pass@10.0.0.5/", transport=no_transport())
     error = caught.value
     assert isinstance(error, ClientSettingError)
     assert isinstance(error, ValueError)
@@ -136,7 +136,7 @@ def test_setting_errors_are_typed_value_errors_that_pickle() -> None:
 @pytest.mark.parametrize("key", ["sk-secret\n", " sk-secret", "sk secret", "sk-sécret", "sk-\r\nX-Evil: 1"])
 def test_a_key_that_cannot_be_a_header_value_is_refused_without_echoing_it(key: str) -> None:
     with pytest.raises(ValueError, match="printable ASCII") as caught:
-        DemoClient(api_key=key, transport=no_transport())
+        RavanClient(api_key=key, transport=no_transport())
     assert "secret" not in str(caught.value)
     assert "Evil" not in str(caught.value)
 
@@ -154,36 +154,36 @@ def test_a_key_that_cannot_be_a_header_value_is_refused_without_echoing_it(key: 
 )
 def test_insecure_or_odd_base_urls_are_refused(url: str, message: str) -> None:
     with pytest.raises(ValueError, match="base_url") as caught:
-        DemoClient(api_key="k", base_url=url, transport=no_transport())
+        RavanClient(api_key="k", base_url=url, transport=no_transport())
     assert message in str(caught.value)
 
 
 def test_a_refused_base_url_with_a_password_does_not_show_it() -> None:
     with pytest.raises(ValueError, match="plain http") as caught:
-        DemoClient(api_key="k", base_url="http://user:hunter2-pass@10.0.0.5/", transport=no_transport())
+        RavanClient(api_key="k", base_url="http://user:hunter2-pass@10.0.0.5/", transport=no_transport())
     assert "hunter2-pass" not in str(caught.value)
     assert "[secure]" in str(caught.value)
 
 
 @pytest.mark.parametrize("url", ["http://127.0.0.1:4010", "http://localhost:4010", "http://[::1]:4010"])
 def test_plain_http_to_loopback_is_allowed(url: str) -> None:
-    with DemoClient(api_key="k", base_url=url, transport=no_transport()) as client:
+    with RavanClient(api_key="k", base_url=url, transport=no_transport()) as client:
         assert client.base_url.scheme == "http"
 
 
 def test_plain_http_elsewhere_needs_an_explicit_opt_in() -> None:
-    with DemoClient(
+    with RavanClient(
         api_key="k", base_url="http://10.0.0.5:8080", allow_insecure_http=True, transport=no_transport()
     ) as client:
         assert client.base_url.host == "10.0.0.5"
 
 
 def test_the_key_is_in_no_repr_of_the_client() -> None:
-    with DemoClient(api_key=API_KEY, base_url="https://u:hunter2-pass@api.example.com", transport=no_transport()) as c:
-        for text in (repr(c), str(c), repr(vars(c)), repr(c._api_key), repr(c._redactor), repr(c.sessions)):
+    with RavanClient(api_key=API_KEY, base_url="https://u:hunter2-pass@api.example.com", transport=no_transport()) as c:
+        for text in (repr(c), str(c), repr(vars(c)), repr(c._api_key), repr(c._redactor), repr(c.call_sessions)):
             assert API_KEY not in text
             assert "hunter2-pass" not in text
-        assert repr(c) == "DemoClient(base_url='https://u:[secure]@api.example.com', max_retries=2)"
+        assert repr(c) == "RavanClient(base_url='https://u:[secure]@api.example.com', max_retries=2)"
 
 
 # --- timeouts and max_retries ----------------------------------------------------------------------
@@ -191,7 +191,7 @@ def test_the_key_is_in_no_repr_of_the_client() -> None:
 
 def test_the_default_timeout_is_finite(harness: Harness) -> None:
     harness.server.respond = lambda request: json_response(200, page_body([]))
-    harness.client.sessions.list()
+    harness.client.call_sessions.list()
     timeout = harness.server.requests[0].extensions["timeout"]
     assert timeout == {"connect": 5.0, "read": 60.0, "write": 60.0, "pool": 60.0}
 
@@ -199,10 +199,10 @@ def test_the_default_timeout_is_finite(harness: Harness) -> None:
 def test_the_timeout_can_be_set_per_client_and_per_call(server: Server) -> None:
     server.respond = lambda request: json_response(200, page_body([]))
     with make_client(server, timeout=10).client as client:
-        client.sessions.list()
-        client.sessions.list(timeout=httpx.Timeout(2.0, connect=1.0))
-        client.sessions.list(timeout=None)
-        client.sessions.list(timeout=2)
+        client.call_sessions.list()
+        client.call_sessions.list(timeout=httpx.Timeout(2.0, connect=1.0))
+        client.call_sessions.list(timeout=None)
+        client.call_sessions.list(timeout=2)
     timeouts = [request.extensions["timeout"] for request in server.requests]
     assert timeouts == [
         {"connect": 5.0, "read": 10.0, "write": 10.0, "pool": 10.0},
@@ -230,7 +230,7 @@ BAD_TIMEOUT_IDS = ["nan", "inf", "1e300", "over-a-day", "0", "-1", "Timeout(-1)"
 @pytest.mark.parametrize(("timeout", "error", "message"), BAD_TIMEOUTS, ids=BAD_TIMEOUT_IDS)
 def test_a_bad_timeout_is_refused_at_construction(timeout: Any, error: type[Exception], message: str) -> None:
     with pytest.raises(error) as caught:
-        DemoClient(api_key="k", timeout=timeout, transport=no_transport())
+        RavanClient(api_key="k", timeout=timeout, transport=no_transport())
     assert message in str(caught.value)
 
 
@@ -239,7 +239,7 @@ def test_a_bad_timeout_is_refused_per_call_before_any_request(
     harness: Harness, timeout: Any, error: type[Exception], message: str
 ) -> None:
     with pytest.raises(error) as caught:
-        harness.client.sessions.list(timeout=timeout)
+        harness.client.call_sessions.list(timeout=timeout)
     assert message in str(caught.value)
     with pytest.raises(error):
         harness.client.with_options(timeout=timeout)
@@ -252,27 +252,27 @@ async def test_a_bad_timeout_is_refused_by_the_async_client(
     server: Server, timeout: Any, error: type[Exception], message: str
 ) -> None:
     with pytest.raises(error, match="timeout"):
-        AsyncDemoClient(api_key="k", timeout=timeout)
+        AsyncRavanClient(api_key="k", timeout=timeout)
     async with make_async_client(server).client as client:
         with pytest.raises(error) as caught:
-            await client.sessions.retrieve("s1", timeout=timeout)
+            await client.agents.get("s1", timeout=timeout)
     assert message in str(caught.value)
     assert server.requests == []
 
 
 def test_a_timeout_of_a_day_or_none_per_phase_is_accepted() -> None:
-    with DemoClient(api_key="k", timeout=86_400, transport=no_transport()) as client:
+    with RavanClient(api_key="k", timeout=86_400, transport=no_transport()) as client:
         assert client.timeout == httpx.Timeout(86_400, connect=5.0)
-    with DemoClient(api_key="k", timeout=httpx.Timeout(None, connect=3), transport=no_transport()) as client:
+    with RavanClient(api_key="k", timeout=httpx.Timeout(None, connect=3), transport=no_transport()) as client:
         assert client.timeout == httpx.Timeout(None, connect=3)
 
 
 @pytest.mark.parametrize("max_retries", [-1, 101, True, 1.5, "2", None])
 def test_a_bad_max_retries_is_refused(harness: Harness, max_retries: Any) -> None:
     with pytest.raises(ValueError, match="max_retries must be an integer from 0 to 100"):
-        DemoClient(api_key="k", max_retries=max_retries, transport=no_transport())
+        RavanClient(api_key="k", max_retries=max_retries, transport=no_transport())
     with pytest.raises(ValueError, match="max_retries must be an integer from 0 to 100"):
-        harness.client.sessions.list(max_retries=max_retries)
+        harness.client.call_sessions.list(max_retries=max_retries)
     with pytest.raises(ValueError, match="max_retries must be an integer from 0 to 100"):
         harness.client.with_options(max_retries=max_retries)
     assert harness.server.requests == []
@@ -281,7 +281,7 @@ def test_a_bad_max_retries_is_refused(harness: Harness, max_retries: Any) -> Non
 @pytest.mark.parametrize("size", [0, -1, True, 1.5])
 def test_a_bad_max_response_bytes_is_refused(size: Any) -> None:
     with pytest.raises(ValueError, match="max_response_bytes must be a positive integer"):
-        DemoClient(api_key="k", max_response_bytes=size, transport=no_transport())
+        RavanClient(api_key="k", max_response_bytes=size, transport=no_transport())
 
 
 # --- with_options ----------------------------------------------------------------------------------
@@ -291,26 +291,26 @@ def test_with_options_returns_a_copy_that_shares_the_pool(server: Server) -> Non
     server.respond = lambda request: json_response(500, ERROR_BODY)
     harness = make_client(server)
     client = harness.client
-    original_sessions = client.sessions
+    original_sessions = client.call_sessions
     copy = client.with_options(timeout=5, max_retries=0)
     assert copy is not client
-    assert isinstance(copy, DemoClient)
+    assert isinstance(copy, RavanClient)
     assert copy._pool is client._pool
     assert (copy.timeout, copy.max_retries) == (httpx.Timeout(5, connect=5), 0)
     assert (client.timeout, client.max_retries) == (base.DEFAULT_TIMEOUT, 2)
-    assert copy.sessions is not original_sessions
-    assert copy.sessions._client is copy
-    assert client.sessions is original_sessions
+    assert copy.call_sessions is not original_sessions
+    assert copy.call_sessions._client is copy
+    assert client.call_sessions is original_sessions
 
     with pytest.raises(InternalServerError):
-        copy.sessions.list()
+        copy.call_sessions.list()
     assert len(server.requests) == 1  # max_retries=0 on the copy
     assert server.requests[0].extensions["timeout"]["read"] == 5
 
     copy.close()
     assert not client._http.is_closed
     server.respond = lambda request: json_response(200, page_body([]))
-    client.sessions.list()
+    client.call_sessions.list()
     client.close()
     assert client._http.is_closed
 
@@ -328,10 +328,10 @@ async def test_async_with_options_shares_the_pool(server: Server) -> None:
     client = make_async_client(server).client
     copy = client.with_options(max_retries=0, timeout=3)
     assert copy._async_http is client._async_http
-    assert copy.sessions._client is copy
+    assert copy.call_sessions._client is copy
     await copy.close()
     assert not client._async_http.is_closed
-    await client.sessions.retrieve("s1")
+    await client.agents.get("s1")
     await client.close()
     assert client._async_http.is_closed
 
@@ -342,8 +342,8 @@ async def test_async_with_options_shares_the_pool(server: Server) -> None:
 def test_a_custom_httpx_client_is_used_and_not_closed(server: Server) -> None:
     server.respond = lambda request: json_response(200, page_body(sessions("s", 1)))
     own = httpx.Client(transport=httpx.MockTransport(server), headers={"X-Proxy-Auth": "p"})
-    with DemoClient(api_key="k", http_client=own) as client:
-        assert [s.id for s in client.sessions.list().items] == ["s0"]
+    with RavanClient(api_key="k", http_client=own) as client:
+        assert [s.id for s in client.call_sessions.list().items] == ["s0"]
     assert not own.is_closed
     assert server.requests[0].headers["X-Proxy-Auth"] == "p"
     own.close()
@@ -351,14 +351,14 @@ def test_a_custom_httpx_client_is_used_and_not_closed(server: Server) -> None:
 
 def test_http_client_and_transport_are_exclusive() -> None:
     with pytest.raises(ValueError, match="not both"), httpx.Client() as own:
-        DemoClient(api_key="k", http_client=own, transport=no_transport())
+        RavanClient(api_key="k", http_client=own, transport=no_transport())
 
 
 @pytest.mark.anyio
 async def test_async_http_client_and_transport_are_exclusive() -> None:
     async with httpx.AsyncClient() as own:
         with pytest.raises(ValueError, match="not both"):
-            AsyncDemoClient(api_key="k", http_client=own, transport=httpx.MockTransport(lambda r: httpx.Response(200)))
+            AsyncRavanClient(api_key="k", http_client=own, transport=httpx.MockTransport(lambda r: httpx.Response(200)))
 
 
 def test_after_a_fork_the_child_gets_a_new_pool_and_leaves_the_inherited_one(
@@ -373,7 +373,7 @@ def test_after_a_fork_the_child_gets_a_new_pool_and_leaves_the_inherited_one(
     assert fresh is not inherited
     assert client._http is fresh
     assert not inherited.is_closed  # closing it could close the parent's TLS sessions
-    client.sessions.retrieve("s1")
+    client.agents.get("s1")
     client.close()
     assert fresh.is_closed
     assert not inherited.is_closed
@@ -382,7 +382,7 @@ def test_after_a_fork_the_child_gets_a_new_pool_and_leaves_the_inherited_one(
 
 def test_a_custom_httpx_client_is_kept_after_a_fork(monkeypatch: pytest.MonkeyPatch) -> None:
     own = httpx.Client(transport=no_transport())
-    client = DemoClient(api_key="k", http_client=own)
+    client = RavanClient(api_key="k", http_client=own)
     parent = os.getpid()
     monkeypatch.setattr(os, "getpid", lambda: parent + 1)
     assert client._http is own
@@ -395,7 +395,7 @@ def test_a_custom_httpx_client_is_kept_after_a_fork(monkeypatch: pytest.MonkeyPa
 def test_a_body_over_the_cap_is_refused_without_reading_on(server: Server) -> None:
     server.respond = lambda request: httpx.Response(200, content=b"[" + b"1," * 1000 + b"1]")
     with make_client(server, max_response_bytes=100).client as client, pytest.raises(ResponseTooLargeError) as caught:
-        client.sessions.ping()
+        client.agents.list()
     assert caught.value.limit == 100
     assert "larger than max_response_bytes=100 once decoded" in str(caught.value)
     assert len(server.requests) == 1  # a body too large is not retried
@@ -406,7 +406,7 @@ def test_the_cap_applies_to_the_decoded_body(server: Server) -> None:
     assert len(bomb) < 1000
     server.respond = lambda request: httpx.Response(200, content=bomb, headers={"Content-Encoding": "gzip"})
     with make_client(server, max_response_bytes=10_000).client as client, pytest.raises(ResponseTooLargeError):
-        client.sessions.ping()
+        client.agents.list()
 
 
 @pytest.mark.anyio
@@ -414,7 +414,7 @@ async def test_the_async_client_caps_the_body_too(server: Server) -> None:
     server.respond = lambda request: httpx.Response(200, content=b"x" * 500)
     async with make_async_client(server, max_response_bytes=100).client as client:
         with pytest.raises(ResponseTooLargeError):
-            await client.sessions.retrieve("s1")
+            await client.agents.get("s1")
 
 
 class DrippingStream(httpx.SyncByteStream):
@@ -439,10 +439,10 @@ def test_an_attempt_must_end_within_its_read_timeout_even_if_each_chunk_is_quick
     monkeypatch.setattr(time, "monotonic", lambda: clock[0])
     server.respond = lambda request: httpx.Response(200, stream=DrippingStream(clock, seconds=4))
     with make_client(server, timeout=10, max_retries=0).client as client, pytest.raises(APITimeoutError):
-        client.sessions.retrieve("s1")
+        client.agents.get("s1")
     server.respond = lambda request: httpx.Response(200, stream=DrippingStream(clock, seconds=1))
     with make_client(server, timeout=10, max_retries=0).client as client:
-        assert client.sessions.retrieve("s1").id == "s1"
+        assert client.agents.get("s1").id == "s1"
 
 
 # --- logging ---------------------------------------------------------------------------------------
@@ -451,10 +451,10 @@ def test_an_attempt_must_end_within_its_read_timeout_even_if_each_chunk_is_quick
 def test_debug_logs_show_each_attempt_and_never_the_key(harness: Harness, caplog: pytest.LogCaptureFixture) -> None:
     harness.server.responses = [json_response(503, {}), json_response(200, page_body([]))]
     with caplog.at_level(logging.DEBUG, logger=base.logger.name):
-        harness.client.sessions.list(status="completed")
+        harness.client.call_sessions.list(status="completed")
     messages = [record.getMessage() for record in caplog.records if record.name == base.logger.name]
     assert len(messages) == 2
-    assert f"GET {BASE_URL}/v1/sessions?" in messages[0]
+    assert f"GET {BASE_URL}/api/v1/calling/call-sessions?" in messages[0]
     assert "-> 503 (attempt 1/3" in messages[0]
     assert "-> 200 (attempt 2/3" in messages[1]
     assert all(API_KEY not in message for message in messages)
@@ -467,7 +467,7 @@ def test_ravan_log_debug_turns_logging_on(monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.setattr(logger, "handlers", [])
     monkeypatch.setattr(logger, "level", logging.NOTSET)
     monkeypatch.setenv("RAVAN_LOG", "debug")
-    DemoClient(api_key="k", transport=no_transport()).close()
+    RavanClient(api_key="k", transport=no_transport()).close()
     assert logger.level == logging.DEBUG
     assert len(logger.handlers) == 1
 
@@ -476,7 +476,7 @@ def test_logging_is_off_without_ravan_log(monkeypatch: pytest.MonkeyPatch) -> No
     logger = base.logger
     monkeypatch.setattr(base, "_logging_configured", False)
     monkeypatch.setattr(logger, "handlers", [])
-    DemoClient(api_key="k", transport=no_transport()).close()
+    RavanClient(api_key="k", transport=no_transport()).close()
     assert logger.handlers == []
 
 
@@ -488,7 +488,7 @@ async def test_the_async_client_closes_its_pool_on_exit(server: Server) -> None:
     server.respond = paged(3)
     async with make_async_client(server).client as client:
         assert API_KEY not in repr(client)
-        page = await client.sessions.list(page_size=10)
+        page = await client.call_sessions.list(page_size=10)
         assert page.response.status_code == 200
         assert [s.id for s in page.items] == ["s0", "s1", "s2"]
     assert client._async_http.is_closed
@@ -498,8 +498,8 @@ async def test_the_async_client_closes_its_pool_on_exit(server: Server) -> None:
 async def test_the_async_client_leaves_a_custom_httpx_client_open(server: Server) -> None:
     server.respond = lambda request: json_response(200, session("s1"))
     own = httpx.AsyncClient(transport=httpx.MockTransport(server.handle_async))
-    async with AsyncDemoClient(api_key="k", http_client=own) as client:
-        await client.sessions.retrieve("s1")
+    async with AsyncRavanClient(api_key="k", http_client=own) as client:
+        await client.agents.get("s1")
     assert not own.is_closed
     await own.aclose()
 
@@ -526,9 +526,11 @@ def test_a_query_key_is_sent_in_the_url_dropped_on_another_origin_and_masked_in_
             return httpx.Response(302, headers={"Location": f"https://cdn.example.net/x?{request.url.query.decode()}"})
         return httpx.Response(200, json={"ok": True})
 
-    monkeypatch.setattr(DemoClient, "__init__", _with_identity(QUERY_IDENTITY))
+    monkeypatch.setattr(RavanClient, "__init__", _with_identity(QUERY_IDENTITY))
     with caplog.at_level(logging.DEBUG, logger=base.logger.name):
-        client = DemoClient(api_key=API_KEY, base_url="https://api.example.com", transport=httpx.MockTransport(handler))
+        client = RavanClient(
+            api_key=API_KEY, base_url="https://api.example.com", transport=httpx.MockTransport(handler)
+        )
         client.call(OperationSpec(method="GET", path="/v1/things").build({}), lambda body: body)
     assert sent[0].params["key"] == API_KEY
     assert sent[1].host == "cdn.example.net"

@@ -31,7 +31,7 @@ from ravan_runtime._exceptions import (
 )
 from ravan_runtime._operations import OperationSpec
 
-from tests.runtime.demo import (
+from tests.runtime.harness import (
     API_KEY,
     Harness,
     Server,
@@ -62,12 +62,12 @@ def test_each_status_raises_its_error_class_with_the_envelope_message(
 ) -> None:
     harness.server.respond = lambda request: json_response(status, {"success": False, "message": f"reason {status}"})
     with pytest.raises(error_class) as caught:
-        harness.client.sessions.list(max_retries=0)
+        harness.client.call_sessions.list(max_retries=0)
     error = caught.value
     assert type(error) is error_class
     assert error.status_code == status
     assert error.response.status_code == status
-    assert error.request.url.path == "/v1/sessions"
+    assert error.request.url.path == "/api/v1/calling/call-sessions"
     assert error.message == f"{status} {httpx.codes.get_reason_phrase(status)}: reason {status}"
     assert str(error) == error.message
 
@@ -88,27 +88,27 @@ def test_every_error_class_is_in_the_tree_and_says_when_it_is_raised() -> None:
 def test_other_envelope_keys_give_the_message(harness: Harness, key: str) -> None:
     harness.server.respond = lambda request: json_response(400, {key: "missing agent"})
     with pytest.raises(BadRequestError, match="400 Bad Request: missing agent"):
-        harness.client.sessions.list()
+        harness.client.call_sessions.list()
 
 
 def test_an_html_error_page_gives_a_short_message_without_markup(harness: Harness) -> None:
     html = "<html><body><h1>502 Bad Gateway</h1>" + "x" * 5000 + "</body></html>"
     harness.server.respond = lambda request: httpx.Response(502, text=html, headers={"Content-Type": "text/html"})
     with pytest.raises(InternalServerError) as caught:
-        harness.client.sessions.list(max_retries=0)
+        harness.client.call_sessions.list(max_retries=0)
     assert str(caught.value) == "502 Bad Gateway"
 
 
 def test_a_plain_text_error_body_is_quoted_in_the_message(harness: Harness) -> None:
     harness.server.respond = lambda request: httpx.Response(400, text="missing agent")
     with pytest.raises(BadRequestError, match="missing agent"):
-        harness.client.sessions.list()
+        harness.client.call_sessions.list()
 
 
 def test_a_long_error_body_is_cut_to_an_excerpt(harness: Harness) -> None:
     harness.server.respond = lambda request: httpx.Response(400, text="y" * 10_000)
     with pytest.raises(BadRequestError) as caught:
-        harness.client.sessions.list()
+        harness.client.call_sessions.list()
     assert len(str(caught.value)) < 300
 
 
@@ -132,7 +132,7 @@ def test_a_long_error_body_is_cut_to_an_excerpt(harness: Harness) -> None:
 def test_a_body_that_is_not_strict_json_is_a_validation_error(harness: Harness, body: bytes, reason: str) -> None:
     harness.server.respond = lambda request: httpx.Response(200, content=body, headers={"Content-Type": "text/x"})
     with pytest.raises(APIResponseValidationError) as caught:
-        harness.client.sessions.ping()
+        harness.client.agents.get("s1")
     error = caught.value
     assert reason in str(error)
     assert "text/x" in str(error)
@@ -142,22 +142,23 @@ def test_a_body_that_is_not_strict_json_is_a_validation_error(harness: Harness, 
 
 
 def test_large_but_finite_numbers_and_number_like_strings_are_json(harness: Harness) -> None:
-    harness.server.respond = lambda request: httpx.Response(200, content=b'{"a": 1e308, "b": "1e999", "c": 12e-999}')
-    assert harness.client.sessions.ping() == {"a": 1e308, "b": "1e999", "c": 0.0}
+    body = b'{"id": "s1", "a": 1e308, "b": "1e999", "c": 12e-999}'
+    harness.server.respond = lambda request: httpx.Response(200, content=body)
+    assert harness.client.agents.get("s1").additional_properties == {"a": 1e308, "b": "1e999", "c": 0.0}
 
 
 @pytest.mark.parametrize(
     ("body", "reason"),
     [
-        ([1, 2], "Session must be a JSON object, got list"),
-        ("a string", "Session must be a JSON object, got str"),
-        (None, "Session must be a JSON object, got NoneType"),
+        ([1, 2], "Agent must be a JSON object, got list"),
+        ("a string", "Agent must be a JSON object, got str"),
+        (None, "Agent must be a JSON object, got NoneType"),
     ],
 )
 def test_a_body_that_does_not_match_the_model_is_a_validation_error(harness: Harness, body: Any, reason: str) -> None:
     harness.server.respond = lambda request: json_response(200, body)
     with pytest.raises(APIResponseValidationError) as caught:
-        harness.client.sessions.retrieve("s1")
+        harness.client.agents.get("s1")
     assert "does not match the documented envelope" in str(caught.value)
     assert reason in str(caught.value)
 
@@ -174,7 +175,7 @@ def test_a_body_that_does_not_match_the_model_is_a_validation_error(harness: Har
 def test_a_2xx_that_is_not_a_page_is_a_validation_error(harness: Harness, body: dict[str, Any]) -> None:
     harness.server.respond = lambda request: json_response(200, body)
     with pytest.raises(APIResponseValidationError):
-        harness.client.sessions.list()
+        harness.client.call_sessions.list()
     assert len(harness.server.requests) == 1
 
 
@@ -182,7 +183,7 @@ def test_success_false_on_a_2xx_is_a_validation_error_with_its_message(harness: 
     body = {"success": False, "message": "quota exceeded", "data": {"callSessions": []}}
     harness.server.respond = lambda request: json_response(200, body)
     with pytest.raises(APIResponseValidationError, match="The API answered 200 but success is false: quota exceeded"):
-        harness.client.sessions.list()
+        harness.client.call_sessions.list()
     assert len(harness.server.requests) == 1
 
 
@@ -195,17 +196,17 @@ def test_validation_messages_and_excerpts_are_redacted(harness: Harness) -> None
     for body in echoes:
         harness.server.respond = lambda request, body=body: httpx.Response(200, content=body)
         with pytest.raises(APIResponseValidationError) as caught:
-            harness.client.sessions.retrieve("s1")
+            harness.client.agents.get("s1")
         rendered = "".join(traceback.format_exception(caught.value))
         assert API_KEY not in rendered
         assert API_KEY not in caught.value.body_excerpt
         assert "[secure]" in caught.value.body_excerpt
 
 
-@pytest.mark.parametrize("body", [{"status": "done"}, {"id": None}, {"id": "s1", "durationSec": "twelve"}])
+@pytest.mark.parametrize("body", [{"status": "done"}, {"id": None}, {"id": "s1", "max_call_minutes": "twelve"}])
 def test_a_record_with_a_field_that_does_not_fit_parses_and_lists_it(harness: Harness, body: dict[str, Any]) -> None:
     harness.server.respond = lambda request: json_response(200, body)
-    session = harness.client.sessions.retrieve("s1")
+    session = harness.client.agents.get("s1")
     assert session.model_invalid_fields
     assert session.to_dict() == body
 
@@ -213,7 +214,7 @@ def test_a_record_with_a_field_that_does_not_fit_parses_and_lists_it(harness: Ha
 def test_one_odd_record_keeps_the_rest_of_the_page(harness: Harness) -> None:
     records = [{"id": "a"}, {"status": "no id"}, {"id": "c", "startedAt": "yesterday"}, {"id": "d"}]
     harness.server.respond = lambda request: json_response(200, {"success": True, "data": {"callSessions": records}})
-    sessions = list(harness.client.sessions.list())
+    sessions = list(harness.client.call_sessions.list())
     assert [session.id for session in sessions] == ["a", None, "c", "d"]
     assert sessions[1].model_invalid_fields["id"].problem == "required, missing"
     assert sessions[2].model_invalid_fields["started_at"].value == "yesterday"
@@ -226,28 +227,28 @@ def test_strict_responses_raise_naming_the_record_and_the_field(server: Server) 
         make_client(server, strict_responses=True).client as client,
         pytest.raises(APIResponseValidationError) as caught,
     ):
-        list(client.sessions.list())
+        list(client.call_sessions.list())
     assert "data.callSessions[1] (id 'b')" in str(caught.value)
     assert "'durationSec' (duration_sec): expected int, got float" in str(caught.value)
 
 
 def test_strict_responses_can_be_switched_per_copy_and_never_quote_the_value(harness: Harness) -> None:
-    harness.server.respond = lambda request: json_response(200, {"id": "s1", "callerName": 5})
-    assert harness.client.sessions.retrieve("s1").caller_name is None
+    harness.server.respond = lambda request: json_response(200, {"id": "s1", "voice": 5})
+    assert harness.client.agents.get("s1").voice is None
     strict = harness.client.with_options(strict_responses=True)
-    harness.server.respond = lambda request: json_response(200, {"id": "s1", "durationSec": API_KEY})
+    harness.server.respond = lambda request: json_response(200, {"id": "s1", "max_call_minutes": API_KEY})
     with pytest.raises(APIResponseValidationError, match=r"record at the top level \(id 's1'\)") as caught:
-        strict.sessions.retrieve("s1")
+        strict.agents.get("s1")
     assert API_KEY not in "".join(traceback.format_exception(caught.value))
     assert API_KEY not in caught.value.body_excerpt
     with pytest.raises(TypeError, match="strict_responses must be a bool"):
-        harness.client.with_options(strict_responses="yes")  # type: ignore[arg-type]
+        harness.client.with_options(strict_responses="yes")
 
 
 def test_status_error_messages_are_redacted(harness: Harness) -> None:
     harness.server.respond = lambda request: json_response(401, {"success": False, "message": f"key {API_KEY} revoked"})
     with pytest.raises(AuthenticationError) as caught:
-        harness.client.sessions.list()
+        harness.client.call_sessions.list()
     assert str(caught.value) == "401 Unauthorized: key [secure] revoked"
     assert API_KEY not in "".join(traceback.format_exception(caught.value))
 
@@ -258,7 +259,7 @@ def test_status_error_messages_are_redacted(harness: Harness) -> None:
 def test_a_connection_error_cause_is_a_redacted_copy(harness: Harness) -> None:
     harness.server.responses = [httpx.RemoteProtocolError(f"illegal status line: b'HTTP/1.1 {API_KEY}'")] * 3
     with pytest.raises(APIConnectionError) as caught:
-        harness.client.sessions.list()
+        harness.client.call_sessions.list()
     error = caught.value
     cause = error.__cause__
     assert isinstance(cause, httpx.RemoteProtocolError)
@@ -311,7 +312,7 @@ ECHO_HEADERS = {"Set-Cookie": f"k={API_KEY}", "X-Debug-Echo": API_KEY}
 def status(code: int, **headers: str) -> Callable[[Harness], APIError]:
     def make(harness: Harness) -> APIError:
         harness.server.respond = lambda request: json_response(code, ECHO, {**ECHO_HEADERS, **headers})
-        return raised(lambda: harness.client.sessions.retrieve("s1", max_retries=0))
+        return raised(lambda: harness.client.agents.get("s1", max_retries=0))
 
     return make
 
@@ -319,25 +320,25 @@ def status(code: int, **headers: str) -> Callable[[Harness], APIError]:
 def failure(error: Exception) -> Callable[[Harness], APIError]:
     def make(harness: Harness) -> APIError:
         harness.server.responses = [error]
-        return raised(lambda: harness.client.sessions.retrieve("s1", max_retries=0))
+        return raised(lambda: harness.client.agents.get("s1", max_retries=0))
 
     return make
 
 
 def not_json(harness: Harness) -> APIError:
     harness.server.respond = lambda request: httpx.Response(200, text=f"debug: key={API_KEY}", headers=ECHO_HEADERS)
-    return raised(lambda: harness.client.sessions.retrieve("s1"))
+    return raised(lambda: harness.client.agents.get("s1"))
 
 
 def too_large(harness: Harness) -> APIError:
     harness.server.respond = lambda request: httpx.Response(200, text=API_KEY * 100, headers=ECHO_HEADERS)
     with make_client(harness.server, max_response_bytes=100).client as capped:
-        return raised(lambda: capped.sessions.retrieve("s1"))
+        return raised(lambda: capped.agents.get("s1"))
 
 
 def repeated_page(harness: Harness) -> APIError:
     harness.server.respond = lambda request: json_response(200, page_body(sessions(API_KEY, 2)), ECHO_HEADERS)
-    return raised(lambda: list(harness.client.sessions.list(page_size=2)))
+    return raised(lambda: list(harness.client.call_sessions.list(page_size=2)))
 
 
 def raised(call: Callable[[], object]) -> APIError:
@@ -405,7 +406,7 @@ def test_every_error_pickles_without_any_credential(
 def test_a_request_built_with_base_url_credentials_pickles_without_them(server: Server) -> None:
     server.respond = lambda request: json_response(500, {})
     with make_client(server, base_url="https://user:pa55-word@api.example.com", max_retries=0).client as client:
-        error = raised(lambda: client.sessions.retrieve("s1"))
+        error = raised(lambda: client.agents.get("s1"))
     data = pickle.dumps(error)
     assert b"pa55-word" not in data
     assert API_KEY.encode() not in data
@@ -420,19 +421,19 @@ async def test_async_errors_are_the_same_classes(server: Server) -> None:
     async with make_async_client(server).client as client:
         server.respond = lambda request: json_response(401, {"success": False, "message": f"bad key {API_KEY}"})
         with pytest.raises(AuthenticationError, match=r"bad key \[secure\]"):
-            await client.sessions.retrieve("s1")
+            await client.agents.get("s1")
         server.respond = lambda request: httpx.Response(200, text='{"x": NaN}')
         with pytest.raises(APIResponseValidationError, match="NaN is not a JSON number"):
-            await client.sessions.retrieve("s1")
+            await client.agents.get("s1")
         server.respond = lambda request: json_response(200, {"success": False, "message": "no"})
         with pytest.raises(APIResponseValidationError, match="success is false: no"):
-            await client.sessions.retrieve("s1")
+            await client.agents.get("s1")
         server.respond = lambda request: json_response(200, [1])
         with pytest.raises(APIResponseValidationError, match="must be a JSON object"):
-            await client.sessions.retrieve("s1")
+            await client.agents.get("s1")
         server.responses, server.respond = [httpx.ConnectError(f"refused {API_KEY}")], None
         with pytest.raises(APIConnectionError) as caught:
-            await client.sessions.create(name="n", max_retries=0)
+            await client.calls.create(agent_id="a", call_type="web_call", max_retries=0)
     assert API_KEY not in pickle.dumps(caught.value).decode("latin-1")
     assert str(caught.value.__cause__) == "refused [secure]"
 
@@ -470,7 +471,7 @@ def _frame_locals_text(error: BaseException) -> str:
 def test_a_2xx_body_echoing_the_key_leaves_it_in_no_frame_local(harness: Harness, body: bytes) -> None:
     harness.server.respond = lambda request: httpx.Response(200, content=body.replace(b"KEY", API_KEY.encode()))
     with pytest.raises(APIResponseValidationError) as caught:
-        list(harness.client.sessions.list())
+        list(harness.client.call_sessions.list())
     assert API_KEY not in _frame_locals_text(caught.value)
 
 
@@ -483,7 +484,7 @@ def test_a_long_key_echoed_many_times_survives_in_no_excerpt(server: Server) -> 
     harness = make_client(server, api_key=long_key, max_retries=0)
     for error_class in (APIStatusError, APIResponseValidationError):
         with pytest.raises(error_class) as caught:
-            harness.client.sessions.retrieve("s1")
+            harness.client.agents.get("s1")
         text = str(caught.value) + getattr(caught.value, "body_excerpt", "")
         assert "abcdefghijklmnopqrstuvwxyz0123" not in text, text
     harness.client.close()
@@ -495,7 +496,7 @@ def test_the_basic_token_made_from_base_url_credentials_is_redacted(server: Serv
     server.respond = lambda request: json_response(400, {"message": f"bad header Authorization: Basic {token}"})
     harness = make_client(server, base_url="https://user:hunter2-password@api.example.com")
     with pytest.raises(APIStatusError) as caught:
-        harness.client.sessions.retrieve("s1")
+        harness.client.agents.get("s1")
     assert token not in str(caught.value)
     assert token.encode() not in pickle.dumps(caught.value)
     assert "Basic [secure]" in str(caught.value)

@@ -1,7 +1,9 @@
 """`WireModel`, the base of the generated response models: typed values or None, exact round trips.
 
-The models here are `demo.Session` & co, written as the generator writes them (attrs classes
-with `_wire_fields`, `additional_properties`, `_received` and a liberal `from_dict`).
+The models here are the grown spec's `CallSession` & co from its golden record (tests/runtime/
+harness.py): attrs classes as the generator writes them, with `_wire_fields`,
+`additional_properties`, `_received`, a liberal `from_dict` and the generated fast path in front
+of the base class's general parser.
 """
 
 from __future__ import annotations
@@ -15,7 +17,11 @@ import attrs
 import pytest
 from ravan_runtime._models import InvalidField, WireModel, find_invalid, parse_date, parse_datetime, present
 
-from tests.runtime.demo import CreditBreakdown, Session, SessionListResponse
+from tests.runtime.harness import models
+
+CallSession: Any = models.CallSession
+CreditBreakdown: Any = models.CreditBreakdown
+CallSessionListResponse: Any = models.CallSessionListResponse
 
 IST = datetime.timezone(datetime.timedelta(hours=5, minutes=30))
 
@@ -25,29 +31,28 @@ RECEIVED: dict[str, Any] = {
     "id": "12345",
     "startedAt": "2026-11-24T16:02:11.1234567Z",  # Z and seven fraction digits
     "sentimentScore": 0.93,
-    "callerName": None,
-    "metadata": {"nested": {"deep": [1, 2, {"x": None}]}},
+    "agentId": None,
+    "metadata": {"nested": {"deep": [1, 2, {"x": None}]}},  # unknown to the spec too
     "creditBreakdown": {"carbon_credits": 0.2, "total_credits": 5},  # unknown nested key; 5, not 5.0
     "durationSec": 61,
 }
 
 
 def test_a_missing_field_reads_none_and_is_not_in_model_fields_set() -> None:
-    model = Session.from_dict({"id": "x", "status": None})
-    assert model.caller_name is None
+    model = CallSession.from_dict({"id": "x", "status": None})
+    assert model.agent_id is None
     assert model.started_at is None
     assert model.status is None
     assert model.model_fields_set == {"id", "status"}  # sent as null counts as sent
 
 
 def test_model_fields_set_follows_the_received_keys() -> None:
-    model = Session.from_dict(copy.deepcopy(RECEIVED))
+    model = CallSession.from_dict(copy.deepcopy(RECEIVED))
     assert model.model_fields_set == {
         "id",
         "status",
         "started_at",
-        "caller_name",
-        "metadata",
+        "agent_id",
         "credit_breakdown",
         "duration_sec",
     }
@@ -56,19 +61,23 @@ def test_model_fields_set_follows_the_received_keys() -> None:
 
 
 def test_a_model_built_by_hand_has_its_non_none_fields_set() -> None:
-    model = Session(id="x", status="done", caller_name=None)
+    model = CallSession(id="x", status="done", agent_id=None)
     assert model.model_fields_set == {"id", "status"}
     assert model.to_dict() == {"id": "x", "status": "done"}
 
 
 def test_parsing_is_liberal_and_keeps_unknown_keys() -> None:
-    model = Session.from_dict(copy.deepcopy(RECEIVED))
+    model = CallSession.from_dict(copy.deepcopy(RECEIVED))
     assert model.id == "12345"
     assert model.status == "queued_for_retry"
     assert model.started_at == datetime.datetime(2026, 11, 24, 16, 2, 11, 123456, tzinfo=datetime.UTC)
     assert model["sentimentScore"] == 0.93
-    assert model.additional_properties == {"futureFirst": {"a": 1}, "sentimentScore": 0.93}
-    assert model.additional_keys == ["futureFirst", "sentimentScore"]
+    assert model.additional_properties == {
+        "futureFirst": {"a": 1},
+        "sentimentScore": 0.93,
+        "metadata": {"nested": {"deep": [1, 2, {"x": None}]}},
+    }
+    assert model.additional_keys == ["futureFirst", "sentimentScore", "metadata"]
     assert isinstance(model.credit_breakdown, CreditBreakdown)
     assert model.credit_breakdown["carbon_credits"] == 0.2
     assert "sentimentScore" in model
@@ -77,7 +86,7 @@ def test_parsing_is_liberal_and_keeps_unknown_keys() -> None:
 
 def test_to_dict_gives_back_exactly_what_was_received_in_order() -> None:
     received = copy.deepcopy(RECEIVED)
-    model = Session.from_dict(received)
+    model = CallSession.from_dict(received)
     out = model.to_dict()
     assert out == RECEIVED
     assert list(out) == list(RECEIVED)
@@ -92,7 +101,7 @@ def test_the_envelope_round_trips_through_nested_models_and_lists() -> None:
         "data": {"callSessions": [copy.deepcopy(RECEIVED), {"id": "only-an-id"}], "nextCursor": None},
         "message": None,
     }
-    parsed = SessionListResponse.from_dict(copy.deepcopy(body))
+    parsed = CallSessionListResponse.from_dict(copy.deepcopy(body))
     data = present(parsed.data)
     assert [s.id for s in present(data.call_sessions)] == ["12345", "only-an-id"]
     assert parsed["requestId"] == "req_42"
@@ -101,22 +110,22 @@ def test_the_envelope_round_trips_through_nested_models_and_lists() -> None:
 
 
 def test_a_changed_field_is_written_from_its_new_value_in_its_place() -> None:
-    model = Session.from_dict(copy.deepcopy(RECEIVED))
+    model = CallSession.from_dict(copy.deepcopy(RECEIVED))
     model.status = "completed"
-    model.caller_name = "Ada"
+    model.agent_id = "agt_1"
     assert model.credit_breakdown is not None
     model.credit_breakdown.total_credits = 7.5
     model["sentimentScore"] = 0.1
     out = model.to_dict()
     assert out["status"] == "completed"
-    assert out["callerName"] == "Ada"
+    assert out["agentId"] == "agt_1"
     assert out["creditBreakdown"] == {"carbon_credits": 0.2, "total_credits": 7.5}
     assert out["sentimentScore"] == 0.1
     assert list(out) == list(RECEIVED)
 
 
 def test_a_changed_timestamp_is_written_out_and_an_unchanged_one_kept_as_received() -> None:
-    model = Session.from_dict(copy.deepcopy(RECEIVED))
+    model = CallSession.from_dict(copy.deepcopy(RECEIVED))
     assert model.started_at is not None
     model.started_at = model.started_at.replace(microsecond=123456)  # equal: the text is kept
     assert model.to_dict()["startedAt"] == "2026-11-24T16:02:11.1234567Z"
@@ -125,7 +134,7 @@ def test_a_changed_timestamp_is_written_out_and_an_unchanged_one_kept_as_receive
 
 
 def test_a_changed_offset_is_written_out_even_for_the_same_moment() -> None:
-    model = Session.from_dict({"id": "x", "startedAt": "2026-11-24T12:00:00Z"})
+    model = CallSession.from_dict({"id": "x", "startedAt": "2026-11-24T12:00:00Z"})
     assert model.started_at is not None
     model.started_at = model.started_at.astimezone(IST)
     assert model.started_at == datetime.datetime(2026, 11, 24, 12, tzinfo=datetime.UTC)
@@ -133,14 +142,14 @@ def test_a_changed_offset_is_written_out_even_for_the_same_moment() -> None:
 
 
 def test_a_removed_field_is_written_as_null() -> None:
-    model = Session.from_dict({"id": "x", "status": "done"})
+    model = CallSession.from_dict({"id": "x", "status": "done"})
     model.status = None
     assert model.to_dict() == {"id": "x", "status": None}
 
 
 def test_a_value_that_does_not_fit_reads_none_is_listed_and_is_written_back_as_received() -> None:
     received = {"id": "x", "startedAt": "yesterday", "creditBreakdown": "n/a", "durationSec": 12.5}
-    model = Session.from_dict(received)
+    model = CallSession.from_dict(received)
     assert model.started_at is None
     assert model.credit_breakdown is None
     assert model.duration_sec is None
@@ -162,7 +171,7 @@ def test_a_value_that_does_not_fit_reads_none_is_listed_and_is_written_back_as_r
         ({"durationSec": True}, {"duration_sec": 1}),
         ({"durationSec": " 1_000.00 "}, {"duration_sec": 1000}),
         ({"durationSec": 10**30}, {"duration_sec": 10**30}),
-        ({"creditBreakdown": {"total_credits": "0.5", "provider_managed": "yes"}}, {}),
+        ({"creditBreakdown": {"total_credits": "0.5", "channel": "web"}}, {}),
         (
             {"startedAt": "2026-11-24 16:02:11z"},
             {"started_at": datetime.datetime(2026, 11, 24, 16, 2, 11, tzinfo=datetime.UTC)},
@@ -173,7 +182,7 @@ def test_a_value_that_does_not_fit_reads_none_is_listed_and_is_written_back_as_r
 def test_lossless_conversions_are_made_and_written_back_as_received(
     received: dict[str, Any], expected: dict[str, Any]
 ) -> None:
-    model = Session.from_dict({"id": "x", **received})
+    model = CallSession.from_dict({"id": "x", **received})
     for name, value in expected.items():
         assert getattr(model, name) == value
         assert type(getattr(model, name)) is type(value)
@@ -182,11 +191,11 @@ def test_lossless_conversions_are_made_and_written_back_as_received(
 
 
 def test_converted_nested_values_have_their_types() -> None:
-    model = Session.from_dict({"id": "x", "creditBreakdown": {"total_credits": 5, "provider_managed": "yes"}})
-    assert model.credit_breakdown is not None
+    model = CallSession.from_dict({"id": "x", "creditBreakdown": {"total_credits": 5, "channel": "web"}})
+    assert isinstance(model.credit_breakdown, CreditBreakdown)
     assert model.credit_breakdown.total_credits == 5.0
     assert type(model.credit_breakdown.total_credits) is float
-    assert model.credit_breakdown.provider_managed is True
+    assert model.credit_breakdown.channel == "web"
 
 
 @pytest.mark.parametrize(
@@ -200,7 +209,7 @@ def test_converted_nested_values_have_their_types() -> None:
 def test_a_required_field_missing_null_or_unfit_reads_none_and_the_record_is_kept(
     received: dict[str, Any], problem: str
 ) -> None:
-    model = Session.from_dict({**received, "status": "done"})
+    model = CallSession.from_dict({**received, "status": "done"})
     assert model.id is None
     assert model.status == "done"
     assert model.model_invalid_fields["id"].problem == problem
@@ -209,7 +218,7 @@ def test_a_required_field_missing_null_or_unfit_reads_none_and_the_record_is_kep
 
 
 def test_one_odd_record_does_not_cost_the_page() -> None:
-    page = SessionListResponse.from_dict(
+    page = CallSessionListResponse.from_dict(
         {"data": {"callSessions": [{"id": "a"}, {"id": None, "durationSec": "n/a"}, {"id": "c"}]}}
     )
     assert page.data is not None
@@ -220,7 +229,7 @@ def test_one_odd_record_does_not_cost_the_page() -> None:
 
 
 def test_a_hand_built_model_writes_its_set_fields_then_its_extra_keys() -> None:
-    model = Session(
+    model = CallSession(
         id="x",
         started_at=datetime.datetime(2026, 1, 2, 3, 4, 5, tzinfo=IST),
         credit_breakdown=CreditBreakdown(total_credits=1.5),
@@ -237,24 +246,24 @@ def test_a_hand_built_model_writes_its_set_fields_then_its_extra_keys() -> None:
 
 
 def test_the_repr_shows_the_fields_that_were_sent_and_the_unknown_keys() -> None:
-    model = Session.from_dict({"id": "x", "status": None, "extra": 1})
-    assert repr(model) == "Session(id='x', status=None, additional_properties={'extra': 1})"
-    assert "nset" not in repr(Session.from_dict(copy.deepcopy(RECEIVED)))
-    assert repr(Session(id="y")) == "Session(id='y')"
+    model = CallSession.from_dict({"id": "x", "status": None, "extra": 1})
+    assert repr(model) == "CallSession(id='x', status=None, additional_properties={'extra': 1})"
+    assert "nset" not in repr(CallSession.from_dict(copy.deepcopy(RECEIVED)))
+    assert repr(CallSession(id="y")) == "CallSession(id='y')"
 
 
 def test_a_model_is_not_iterable() -> None:
-    model = Session.from_dict({"id": "x", "extra": 1})
+    model = CallSession.from_dict({"id": "x", "extra": 1})
     assert type(model).__iter__ is None
     with pytest.raises(TypeError):
-        iter(model)  # type: ignore[call-overload]
+        iter(model)
     with pytest.raises(TypeError):
-        list(model)  # type: ignore[call-overload]
+        list(model)
 
 
 def test_models_compare_by_value_not_by_what_was_received() -> None:
-    assert Session.from_dict({"id": "x"}) == Session(id="x")
-    assert Session.from_dict({"id": "x"}) != Session.from_dict({"id": "x", "status": "s"})
+    assert CallSession.from_dict({"id": "x"}) == CallSession(id="x")
+    assert CallSession.from_dict({"id": "x"}) != CallSession.from_dict({"id": "x", "status": "s"})
 
 
 def test_an_unknown_field_kind_is_a_bug_in_the_generator() -> None:
@@ -306,4 +315,4 @@ def test_a_broken_envelope_is_an_error_not_a_record_with_a_field_that_did_not_fi
     body: dict[str, Any], error: type[Exception]
 ) -> None:
     with pytest.raises(error):
-        SessionListResponse.from_dict(body)
+        CallSessionListResponse.from_dict(body)

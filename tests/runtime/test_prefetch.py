@@ -15,10 +15,12 @@ import httpx
 import pytest
 from ravan_runtime._exceptions import RepeatedPageError
 
-from tests.runtime.demo import (
-    AsyncDemoClient,
+from tests.runtime.harness import (
+    AsyncRavanClient,
     Harness,
     Server,
+    abounded,
+    bounded,
     json_response,
     make_client,
     page_body,
@@ -80,13 +82,13 @@ def ids(items: Any) -> list[str]:
 def test_prefetch_yields_every_item_in_order(harness: Harness) -> None:
     server = PagedServer(95)
     harness.server.respond = server
-    assert ids(harness.client.sessions.list(page_size=10, prefetch=4)) == [f"s{i}" for i in range(95)]
+    assert ids(harness.client.call_sessions.list(page_size=10, prefetch=4)) == [f"s{i}" for i in range(95)]
 
 
 def test_prefetch_stops_asking_a_little_past_the_last_page(harness: Harness) -> None:
     server = PagedServer(95)
     harness.server.respond = server
-    list(harness.client.sessions.list(page_size=10, prefetch=4))
+    list(harness.client.call_sessions.list(page_size=10, prefetch=4))
     join_prefetch_threads()
     # Page 10 is short: at most `prefetch` pages beyond it were asked for speculatively.
     assert sorted(server.pages)[:10] == list(range(1, 11))
@@ -97,32 +99,32 @@ def test_prefetch_stops_asking_a_little_past_the_last_page(harness: Harness) -> 
 def test_prefetch_of_an_empty_result_makes_one_request(harness: Harness) -> None:
     server = PagedServer(0)
     harness.server.respond = server
-    assert list(harness.client.sessions.list(prefetch=4)) == []
+    assert list(harness.client.call_sessions.list(prefetch=4)) == []
     assert server.pages == [1]
 
 
 def test_prefetch_drops_items_repeated_across_a_page_boundary(harness: Harness) -> None:
     harness.server.respond = PagedServer(30, shift_after_page=1)
-    pages = list(harness.client.sessions.list(page_size=10, prefetch=3).iter_pages())
+    pages = list(harness.client.call_sessions.list(page_size=10, prefetch=3).iter_pages())
     assert [page.repeated for page in pages][:2] == [0, 1]
-    assert ids(harness.client.sessions.list(page_size=10, prefetch=3)) == [f"s{i}" for i in range(30)]
+    assert ids(harness.client.call_sessions.list(page_size=10, prefetch=3)) == [f"s{i}" for i in range(30)]
 
 
 def test_prefetch_still_detects_a_server_that_ignores_the_page(harness: Harness) -> None:
     harness.server.respond = lambda request: json_response(200, page_body(sessions("same", 5)))
     with pytest.raises(RepeatedPageError):
-        list(harness.client.sessions.list(page_size=5, prefetch=4))
+        bounded(harness.client.call_sessions.list(page_size=5, prefetch=4))
 
 
 def test_prefetch_honours_max_items(harness: Harness) -> None:
     harness.server.respond = PagedServer(1000)
-    assert len(list(harness.client.sessions.list(page_size=10, prefetch=2, max_items=15))) == 15
+    assert len(list(harness.client.call_sessions.list(page_size=10, prefetch=2, max_items=15))) == 15
 
 
 @pytest.mark.parametrize("prefetch", [-1, 33, True, 1.5])
 def test_prefetch_must_be_a_small_non_negative_integer(harness: Harness, prefetch: Any) -> None:
     with pytest.raises(ValueError, match="prefetch must be an integer from 0"):
-        harness.client.sessions.list(prefetch=prefetch)
+        harness.client.call_sessions.list(prefetch=prefetch)
     assert harness.server.requests == []
 
 
@@ -137,7 +139,7 @@ def test_prefetch_really_keeps_that_many_requests_in_flight(harness: Harness) ->
                 barrier.wait()
 
     harness.server.respond = Barriered(1000)
-    assert len(list(harness.client.sessions.list(page_size=10, prefetch=4, max_items=50))) == 50
+    assert len(list(harness.client.call_sessions.list(page_size=10, prefetch=4, max_items=50))) == 50
     assert not barrier.broken
 
 
@@ -157,7 +159,7 @@ def test_pages_answered_out_of_order_are_yielded_in_order(harness: Harness) -> N
             return response
 
     harness.server.respond = Answering(35)
-    assert ids(harness.client.sessions.list(page_size=10, prefetch=2)) == [f"s{i}" for i in range(35)]
+    assert ids(harness.client.call_sessions.list(page_size=10, prefetch=2)) == [f"s{i}" for i in range(35)]
 
 
 def test_leaving_early_does_not_wait_for_speculative_requests(harness: Harness) -> None:
@@ -172,7 +174,7 @@ def test_leaving_early_does_not_wait_for_speculative_requests(harness: Harness) 
 
     server = Held(1000)
     harness.server.respond = server
-    first = harness.client.sessions.list(page_size=10, prefetch=2)
+    first = harness.client.call_sessions.list(page_size=10, prefetch=2)
     seen: list[str] = []
     items = first.iter_items()
     assert isinstance(items, Generator)
@@ -205,7 +207,7 @@ def test_speculative_pages_are_abandoned_not_retried(server: Server) -> None:
     server.respond = respond
     harness = make_client(server, max_retries=5)
     with harness.client as client:
-        assert len(list(client.sessions.list(page_size=10, prefetch=4))) == 13
+        assert len(list(client.call_sessions.list(page_size=10, prefetch=4))) == 13
         join_prefetch_threads()
     speculative = [page for page in server.pages_requested if page > 2]
     assert len(speculative) == len(set(speculative)), f"a speculative page was retried: {speculative}"
@@ -219,8 +221,8 @@ def test_speculative_pages_are_abandoned_not_retried(server: Server) -> None:
 async def test_async_prefetch_yields_in_order_and_stops(server: Server) -> None:
     paged = PagedServer(45)
     server.respond = paged
-    async with AsyncDemoClient(api_key="k", transport=httpx.MockTransport(server.handle_async)) as client:
-        assert [s.id async for s in client.sessions.list(page_size=10, prefetch=4)] == [f"s{i}" for i in range(45)]
+    async with AsyncRavanClient(api_key="k", transport=httpx.MockTransport(server.handle_async)) as client:
+        assert [s.id async for s in client.call_sessions.list(page_size=10, prefetch=4)] == [f"s{i}" for i in range(45)]
     assert max(paged.pages) <= 5 + 4
 
 
@@ -238,8 +240,8 @@ async def test_async_pages_answered_out_of_order_are_yielded_in_order() -> None:
             page_3_answered.set()
         return response
 
-    async with AsyncDemoClient(api_key="k", transport=httpx.MockTransport(respond)) as client:
-        assert [s.id async for s in client.sessions.list(page_size=10, prefetch=2)] == [f"s{i}" for i in range(35)]
+    async with AsyncRavanClient(api_key="k", transport=httpx.MockTransport(respond)) as client:
+        assert [s.id async for s in client.call_sessions.list(page_size=10, prefetch=2)] == [f"s{i}" for i in range(35)]
 
 
 @pytest.mark.anyio
@@ -259,8 +261,8 @@ async def test_async_prefetch_cancels_what_is_in_flight_when_the_consumer_stops(
                 raise
         return json_response(200, page_body(sessions("s", 10, (page - 1) * 10)))
 
-    async with AsyncDemoClient(api_key="k", transport=httpx.MockTransport(respond)) as client:
-        seen = [s async for s in client.sessions.list(page_size=10, prefetch=3, max_items=15)]
+    async with AsyncRavanClient(api_key="k", transport=httpx.MockTransport(respond)) as client:
+        seen = [s async for s in client.call_sessions.list(page_size=10, prefetch=3, max_items=15)]
     assert len(seen) == 15
     # max_items ended the iteration: the pages still in flight were cancelled then and there,
     # not whenever the garbage collector finalises the generators.
@@ -271,6 +273,6 @@ async def test_async_prefetch_cancels_what_is_in_flight_when_the_consumer_stops(
 @pytest.mark.anyio
 async def test_async_prefetch_detects_repeated_pages(server: Server) -> None:
     server.respond = lambda request: json_response(200, page_body(sessions("same", 5)))
-    async with AsyncDemoClient(api_key="k", transport=httpx.MockTransport(server.handle_async)) as client:
+    async with AsyncRavanClient(api_key="k", transport=httpx.MockTransport(server.handle_async)) as client:
         with pytest.raises(RepeatedPageError):
-            [s async for s in client.sessions.list(page_size=5, prefetch=3)]
+            await abounded(client.call_sessions.list(page_size=5, prefetch=3))

@@ -3,7 +3,7 @@ credentials. Every credential goes only to the origin it was configured for, and
 turns a request into another one.
 
 The topic's one home, in two parts. First the loop's rules in-process: the runtime
-(`ravan_runtime`) driven by the demo program over `httpx.MockTransport`. Then the generated client
+(`ravan_runtime`) driven by the golden record's generated client over `httpx.MockTransport`. Then the generated client
 (`ravan_client`) against the fault server's real sockets (its fixtures and helpers come from
 `tests/faults`): the server is reached as `127.0.0.1` (the configured origin) and redirects to
 itself as `localhost`: same port, another host, so another origin. It records the headers and body
@@ -31,12 +31,13 @@ from tests.faults import conftest as faults
 from tests.faults import fault_server as wire
 from tests.faults.conftest import PATIENT_TIMEOUT, Flavor, fault_client
 from tests.faults.fault_server import FaultServer
-from tests.runtime.demo import (
+from tests.runtime.harness import (
     API_KEY,
     BASE_URL,
+    CREATE_CALL_PATH,
     LIST_PATH,
-    DemoClient,
     Harness,
+    RavanClient,
     Server,
     json_response,
     make_async_client,
@@ -65,19 +66,19 @@ def ok(request: httpx.Request) -> httpx.Response:
 @pytest.mark.parametrize("status", [307, 308])
 def test_307_and_308_keep_the_method_and_the_body(harness: Harness, status: int) -> None:
     harness.server.responses = [redirect(status, "/v2/sessions"), ok(httpx.Request("GET", "/"))]
-    harness.client.sessions.create(name="n", priority=1)
+    harness.client.calls.create(agent_id="n", call_type="web_call", max_duration_sec=60)
     first, second = harness.server.requests
     assert (second.method, second.url.path) == ("POST", "/v2/sessions")
-    assert second.content == first.content == b'{"name":"n","priority":1}'
+    assert second.content == first.content == b'{"agentId":"n","callType":"web_call","maxDurationSec":60}'
     assert second.headers["Content-Type"] == "application/json"
     assert second.headers["X-Api-Key"] == API_KEY
 
 
 def test_303_becomes_a_get_without_a_body(harness: Harness) -> None:
-    harness.server.responses = [redirect(303, "/v1/sessions/s1"), ok(httpx.Request("GET", "/"))]
-    harness.client.sessions.create(name="n")
+    harness.server.responses = [redirect(303, "/api/v1/agents/s1"), ok(httpx.Request("GET", "/"))]
+    harness.client.calls.create(agent_id="n", call_type="web_call")
     second = harness.server.requests[1]
-    assert (second.method, second.url.path) == ("GET", "/v1/sessions/s1")
+    assert (second.method, second.url.path) == ("GET", "/api/v1/agents/s1")
     assert second.content == b""
     for name in ("Content-Type", "Content-Length", "Transfer-Encoding"):
         assert name not in second.headers
@@ -89,7 +90,7 @@ def test_301_and_302_on_a_post_are_not_followed(harness: Harness, status: int) -
     # httpx and browsers would resend the POST as a GET: another operation, silently.
     harness.server.responses = [redirect(status, "/v2/sessions")]
     with pytest.raises(APIStatusError) as caught:
-        harness.client.sessions.create(name="n")
+        harness.client.calls.create(agent_id="n", call_type="web_call")
     assert caught.value.status_code == status
     assert len(harness.server.requests) == 1
 
@@ -97,7 +98,7 @@ def test_301_and_302_on_a_post_are_not_followed(harness: Harness, status: int) -
 @pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
 def test_a_get_is_followed_as_a_get(harness: Harness, status: int) -> None:
     harness.server.responses = [redirect(status, "/v2/sessions/s1?x=1"), ok(httpx.Request("GET", "/"))]
-    assert harness.client.sessions.retrieve("s1").id == "s1"
+    assert harness.client.agents.get("s1").id == "s1"
     second = harness.server.requests[1]
     assert (second.method, str(second.url)) == ("GET", f"{BASE_URL}/v2/sessions/s1?x=1")
 
@@ -105,7 +106,7 @@ def test_a_get_is_followed_as_a_get(harness: Harness, status: int) -> None:
 def test_a_same_origin_redirect_keeps_the_key_and_the_callers_authorization(server: Server) -> None:
     server.responses = [redirect(307, f"{BASE_URL}/v2/sessions/s1"), ok(httpx.Request("GET", "/"))]
     with make_client(server, default_headers={"Authorization": "Bearer caller-token"}).client as client:
-        client.sessions.retrieve("s1")
+        client.agents.get("s1")
     second = server.requests[1]
     assert second.headers["X-Api-Key"] == API_KEY
     assert second.headers["Authorization"] == "Bearer caller-token"
@@ -124,8 +125,8 @@ def test_a_same_origin_hop_sends_the_cookies_the_jar_holds_now_not_the_first_req
         ok(httpx.Request("GET", "/")),
     ]
     with make_client(server).client as client:
-        client.sessions.retrieve("s1")  # the jar now holds sid=old
-        client.sessions.retrieve("s1")
+        client.agents.get("s1")  # the jar now holds sid=old
+        client.agents.get("s1")
     _, second, hop = server.requests
     assert second.headers["Cookie"] == "sid=old"
     assert hop.url.path == "/v2/sessions/s1"
@@ -136,15 +137,15 @@ def test_a_same_origin_hop_sends_the_cookies_the_jar_holds_now_not_the_first_req
     "location",
     [
         "https://evil.example.net/steal",
-        "http://api.example.com/v1/sessions/s1",  # another scheme
-        "https://api.example.com:8443/v1/sessions/s1",  # another port
+        "http://api.example.com/api/v1/agents/s1",  # another scheme
+        "https://api.example.com:8443/api/v1/agents/s1",  # another port
         "//evil.example.net/x",  # scheme-relative
     ],
 )
 def test_a_hop_to_another_origin_drops_every_credential(server: Server, location: str) -> None:
     server.responses = [redirect(302, location), ok(httpx.Request("GET", "/"))]
     with make_client(server, default_headers={"Authorization": CREDENTIALS["Authorization"]}).client as client:
-        client.sessions.retrieve(
+        client.agents.get(
             "s1",
             extra_headers={"Proxy-Authorization": CREDENTIALS["Proxy-Authorization"], "Cookie": CREDENTIALS["Cookie"]},
         )
@@ -168,7 +169,7 @@ def test_base_url_credentials_become_basic_auth_for_the_same_origin_only(server:
     ]
     harness = make_client(server, base_url="https://user:pa55-word@api.example.com")
     with harness.client as client:
-        client.sessions.retrieve("s1")
+        client.agents.get("s1")
     first, same_origin, other_origin = server.requests
     basic = "Basic " + base64.b64encode(b"user:pa55-word").decode()
     assert first.headers["Authorization"] == basic
@@ -181,7 +182,7 @@ def test_base_url_credentials_become_basic_auth_for_the_same_origin_only(server:
 def test_a_redirect_loop_ends_as_a_status_error(harness: Harness) -> None:
     harness.server.respond = lambda request: redirect(302, LIST_PATH)
     with pytest.raises(APIStatusError) as caught:
-        harness.client.sessions.list()
+        harness.client.call_sessions.list()
     assert caught.value.status_code == 302
     assert len(harness.server.requests) == 1 + MAX_REDIRECTS
 
@@ -197,7 +198,7 @@ def test_a_redirect_loop_ends_as_a_status_error(harness: Harness) -> None:
 def test_a_redirect_that_cannot_be_followed_is_raised(harness: Harness, response: httpx.Response) -> None:
     harness.server.responses = [response]
     with pytest.raises(APIStatusError) as caught:
-        harness.client.sessions.retrieve("s1")
+        harness.client.agents.get("s1")
     assert caught.value.status_code == 302
     assert len(harness.server.requests) == 1
 
@@ -208,7 +209,7 @@ def test_a_location_httpx_cannot_parse_is_a_typed_protocol_error(harness: Harnes
     # cannot parse; that must not escape as a raw httpx.InvalidURL.
     harness.server.responses = [redirect(302, location)]
     with pytest.raises(APIConnectionError, match="Invalid URL in location header"):
-        harness.client.sessions.create(name="n")
+        harness.client.calls.create(agent_id="n", call_type="web_call")
     assert len(harness.server.requests) == 1
 
 
@@ -217,7 +218,7 @@ async def test_async_location_httpx_cannot_parse_is_a_typed_protocol_error(serve
     server.responses = [redirect(302, "javascript:alert(1)")]
     async with make_async_client(server).client as client:
         with pytest.raises(APIConnectionError, match="Invalid URL in location header"):
-            await client.sessions.create(name="n")
+            await client.calls.create(agent_id="n", call_type="web_call")
 
 
 def test_each_hop_answers_within_the_same_attempt(harness: Harness) -> None:
@@ -227,7 +228,7 @@ def test_each_hop_answers_within_the_same_attempt(harness: Harness) -> None:
         redirect(308, "/b"),
         json_response(200, page_body([])),
     ]
-    harness.client.sessions.list(max_retries=0)
+    harness.client.call_sessions.list(max_retries=0)
     assert [request.url.path for request in harness.server.requests] == [LIST_PATH, "/a", "/b"]
     assert harness.sleeps == []
 
@@ -239,7 +240,7 @@ def test_each_hop_answers_within_the_same_attempt(harness: Harness) -> None:
 async def test_async_cross_origin_redirect_drops_the_credentials(server: Server) -> None:
     server.responses = [redirect(301, "https://other.example.net/x"), ok(httpx.Request("GET", "/"))]
     async with make_async_client(server, default_headers={"Authorization": "Bearer t"}).client as client:
-        await client.sessions.retrieve("s1", extra_headers={"Cookie": "sid=1"})
+        await client.agents.get("s1", extra_headers={"Cookie": "sid=1"})
     second = server.requests[1]
     assert second.url.host == "other.example.net"
     for name in ("X-Api-Key", "Authorization", "Cookie"):
@@ -249,27 +250,27 @@ async def test_async_cross_origin_redirect_drops_the_credentials(server: Server)
 @pytest.mark.anyio
 async def test_async_redirect_methods(server: Server) -> None:
     server.responses = [
-        redirect(303, "/v1/sessions/s1"),
+        redirect(303, "/api/v1/agents/s1"),
         ok(httpx.Request("GET", "/")),
         redirect(308, "/v2/sessions"),
         ok(httpx.Request("GET", "/")),
         redirect(302, "/v2/sessions"),
     ]
     async with make_async_client(server).client as client:
-        await client.sessions.create(name="a")
-        await client.sessions.create(name="b")
+        await client.calls.create(agent_id="a", call_type="web_call")
+        await client.calls.create(agent_id="b", call_type="web_call")
         with pytest.raises(APIStatusError) as caught:
-            await client.sessions.create(name="c")
+            await client.calls.create(agent_id="c", call_type="web_call")
     assert caught.value.status_code == 302
     methods = [(request.method, request.url.path) for request in server.requests]
     assert methods == [
-        ("POST", LIST_PATH),
-        ("GET", "/v1/sessions/s1"),
-        ("POST", LIST_PATH),
+        ("POST", CREATE_CALL_PATH),
+        ("GET", "/api/v1/agents/s1"),
+        ("POST", CREATE_CALL_PATH),
         ("POST", "/v2/sessions"),
-        ("POST", LIST_PATH),
+        ("POST", CREATE_CALL_PATH),
     ]
-    assert json.loads(server.requests[3].content) == {"name": "b"}
+    assert json.loads(server.requests[3].content) == {"agentId": "b", "callType": "web_call"}
     assert server.requests[1].content == b""
 
 
@@ -282,8 +283,8 @@ def test_a_hop_to_another_origin_drops_the_callers_own_client_headers(server: Se
         headers={"Authorization": "Bearer user-secret-token", "Cookie": "sid=caller-cookie", "X-Trace": "kept"},
     )
     caller_client.cookies.set("theirs", "for-elsewhere", domain="elsewhere.example.net")
-    with caller_client, DemoClient(api_key=API_KEY, base_url=BASE_URL, http_client=caller_client) as client:
-        client.sessions.retrieve("s1")
+    with caller_client, RavanClient(api_key=API_KEY, base_url=BASE_URL, http_client=caller_client) as client:
+        client.agents.get("s1")
     first, second = server.requests
     assert first.headers["Authorization"] == "Bearer user-secret-token"
     assert "authorization" not in second.headers

@@ -9,6 +9,7 @@ from __future__ import annotations
 import email.utils
 import time
 from collections.abc import Callable
+from typing import Any
 
 import httpx
 import pytest
@@ -23,7 +24,7 @@ from ravan_runtime._exceptions import (
     RateLimitError,
 )
 
-from tests.runtime.demo import (
+from tests.runtime.harness import (
     AsyncHarness,
     Harness,
     Server,
@@ -41,7 +42,7 @@ ERROR_BODY = {"success": False, "message": "nope"}
 def test_retryable_statuses_are_retried_twice_by_default(harness: Harness, status: int) -> None:
     harness.server.respond = lambda request: json_response(status, ERROR_BODY)
     with pytest.raises(APIStatusError) as caught:
-        harness.client.sessions.list()
+        harness.client.call_sessions.list()
     assert len(harness.server.requests) == 3
     assert caught.value.status_code == status
     assert harness.sleeps == [0.5, 1.0]
@@ -51,7 +52,7 @@ def test_retryable_statuses_are_retried_twice_by_default(harness: Harness, statu
 def test_other_client_errors_are_never_retried(harness: Harness, status: int) -> None:
     harness.server.respond = lambda request: json_response(status, ERROR_BODY)
     with pytest.raises(APIStatusError) as caught:
-        harness.client.sessions.list()
+        harness.client.call_sessions.list()
     assert len(harness.server.requests) == 1
     assert caught.value.status_code == status
     assert harness.sleeps == []
@@ -63,7 +64,7 @@ def test_a_retry_that_succeeds_returns_the_page(harness: Harness) -> None:
         json_response(503, ERROR_BODY),
         json_response(200, page_body(sessions("s", 2))),
     ]
-    page = harness.client.sessions.list()
+    page = harness.client.call_sessions.list()
     assert [s.id for s in page.items] == ["s0", "s1"]
     assert harness.sleeps == [0.5, 1.0]
 
@@ -72,21 +73,21 @@ def test_max_retries_zero_disables_retries(server: Server) -> None:
     server.respond = lambda request: json_response(500, ERROR_BODY)
     harness = make_client(server, max_retries=0)
     with harness.client, pytest.raises(InternalServerError):
-        harness.client.sessions.list()
+        harness.client.call_sessions.list()
     assert len(server.requests) == 1
 
 
 def test_max_retries_can_be_set_per_call(harness: Harness) -> None:
     harness.server.respond = lambda request: json_response(500, ERROR_BODY)
     with pytest.raises(InternalServerError):
-        harness.client.sessions.list(max_retries=4)
+        harness.client.call_sessions.list(max_retries=4)
     assert len(harness.server.requests) == 5
 
 
 def test_backoff_doubles_from_half_a_second_to_an_eight_second_cap(harness: Harness) -> None:
     harness.server.respond = lambda request: json_response(500, ERROR_BODY)
     with pytest.raises(InternalServerError):
-        harness.client.sessions.list(max_retries=7)
+        harness.client.call_sessions.list(max_retries=7)
     assert harness.sleeps == [0.5, 1.0, 2.0, 4.0, 8.0, 8.0, 8.0]
 
 
@@ -94,14 +95,14 @@ def test_jitter_shortens_each_delay_by_at_most_a_quarter(harness: Harness) -> No
     harness.client._random = lambda: 1.0  # the largest jitter random.random() can give
     harness.server.respond = lambda request: json_response(500, ERROR_BODY)
     with pytest.raises(InternalServerError):
-        harness.client.sessions.list(max_retries=3)
+        harness.client.call_sessions.list(max_retries=3)
     assert harness.sleeps == [0.375, 0.75, 1.5]
 
 
 def test_connection_errors_are_retried_then_raised_as_api_connection_error(harness: Harness) -> None:
     harness.server.responses = [httpx.ConnectError("refused")] * 3
     with pytest.raises(APIConnectionError) as caught:
-        harness.client.sessions.list()
+        harness.client.call_sessions.list()
     assert not isinstance(caught.value, APITimeoutError)
     assert len(harness.server.requests) == 3
     assert "ConnectError" in str(caught.value)
@@ -110,14 +111,14 @@ def test_connection_errors_are_retried_then_raised_as_api_connection_error(harne
 def test_timeouts_are_retried_then_raised_as_api_timeout_error(harness: Harness) -> None:
     harness.server.responses = [httpx.ReadTimeout("slow")] * 3
     with pytest.raises(APITimeoutError):
-        harness.client.sessions.list()
+        harness.client.call_sessions.list()
     assert len(harness.server.requests) == 3
     assert harness.sleeps == [0.5, 1.0]
 
 
 def test_retry_after_seconds_is_honoured(harness: Harness) -> None:
     harness.server.responses = [json_response(429, ERROR_BODY, {"Retry-After": "3"}), json_response(200, page_body([]))]
-    harness.client.sessions.list()
+    harness.client.call_sessions.list()
     assert harness.sleeps == [3.0]
 
 
@@ -126,14 +127,14 @@ def test_retry_after_longer_than_a_minute_falls_back_to_backoff(harness: Harness
         json_response(429, ERROR_BODY, {"Retry-After": "3600"}),
         json_response(200, page_body([])),
     ]
-    harness.client.sessions.list()
+    harness.client.call_sessions.list()
     assert harness.sleeps == [0.5]
 
 
 def test_rate_limit_error_carries_the_retry_delay(harness: Harness) -> None:
     harness.server.respond = lambda request: json_response(429, ERROR_BODY, {"Retry-After": "7"})
     with pytest.raises(RateLimitError) as caught:
-        harness.client.sessions.list(max_retries=0)
+        harness.client.call_sessions.list(max_retries=0)
     assert caught.value.retry_after == 7.0
 
 
@@ -143,14 +144,14 @@ def test_rate_limit_error_has_no_retry_delay_unless_the_server_gave_a_positive_o
 ) -> None:
     harness.server.respond = lambda request: json_response(429, ERROR_BODY, headers)
     with pytest.raises(RateLimitError) as caught:
-        harness.client.sessions.list(max_retries=0)
+        harness.client.call_sessions.list(max_retries=0)
     assert caught.value.retry_after is None
 
 
 def test_a_bad_request_after_a_retry_is_raised_without_more_retries(harness: Harness) -> None:
     harness.server.responses = [json_response(503, ERROR_BODY), json_response(400, ERROR_BODY)]
     with pytest.raises(BadRequestError):
-        harness.client.sessions.list()
+        harness.client.call_sessions.list()
     assert len(harness.server.requests) == 2
 
 
@@ -159,13 +160,13 @@ def test_an_undecodable_body_is_a_typed_error_not_a_raw_httpx_one(harness: Harne
         200, content=b"definitely not gzip", headers={"Content-Encoding": "gzip"}
     )
     with pytest.raises(APIConnectionError, match="DecodingError"):
-        harness.client.sessions.list(max_retries=0)
+        harness.client.call_sessions.list(max_retries=0)
 
 
 def test_a_request_our_side_cannot_send_is_not_retried(harness: Harness) -> None:
     harness.server.responses = [httpx.LocalProtocolError("Illegal header value")]
     with pytest.raises(APIConnectionError, match="LocalProtocolError"):
-        harness.client.sessions.list()
+        harness.client.call_sessions.list()
     assert len(harness.server.requests) == 1
     assert harness.sleeps == []
 
@@ -233,8 +234,14 @@ BEFORE_SENDING: list[Callable[[], Exception]] = [
 BEFORE_SENDING_IDS = ["ConnectError", "ConnectTimeout", "PoolTimeout"]
 
 
+CALL: dict[str, Any] = {"agent_id": "agt_1", "call_type": "web_call"}
+"""The arguments of `calls.create` (a POST without x-idempotent: it may ring someone twice)."""
+
+
 def created(request: httpx.Request) -> httpx.Response:
-    return json_response(201, session("new"))
+    """What `calls.create` answers (the call's session at `data.sessionId`) and, since unknown keys
+    are kept, what `contacts.search` (a POST marked x-idempotent) answers too (`contacts`)."""
+    return json_response(201, {"success": True, "data": {"sessionId": "new"}, "contacts": [session("new")]})
 
 
 @pytest.mark.parametrize("failure", AFTER_SENDING, ids=AFTER_SENDING_IDS)
@@ -243,9 +250,11 @@ def test_a_post_or_patch_is_not_retried_once_it_may_have_reached_the_server(
     harness: Harness, failure: Callable[[], httpx.Response | Exception], operation: str
 ) -> None:
     harness.server.responses = [failure(), created(httpx.Request("GET", "/"))]
-    sessions_ = harness.client.sessions
+    client = harness.client
     call: Callable[[], object] = (
-        (lambda: sessions_.create(name="n")) if operation == "create" else (lambda: sessions_.update("s1", name="n"))
+        (lambda: client.calls.create(**CALL))
+        if operation == "create"
+        else (lambda: client.agents.update("a1", active=True))
     )
     with pytest.raises((APIStatusError, APIConnectionError)):
         call()
@@ -256,7 +265,7 @@ def test_a_post_or_patch_is_not_retried_once_it_may_have_reached_the_server(
 @pytest.mark.parametrize("failure", BEFORE_SENDING, ids=BEFORE_SENDING_IDS)
 def test_a_post_is_retried_when_it_never_reached_the_server(harness: Harness, failure: Callable[[], Exception]) -> None:
     harness.server.responses = [failure(), failure(), created(httpx.Request("GET", "/"))]
-    assert harness.client.sessions.create(name="n").id == "new"
+    assert harness.client.calls.create(**CALL).data.session_id == "new"
     assert [request.method for request in harness.server.requests] == ["POST"] * 3
     assert harness.sleeps == [0.5, 1.0]
 
@@ -264,14 +273,14 @@ def test_a_post_is_retried_when_it_never_reached_the_server(harness: Harness, fa
 def test_a_post_that_never_connects_ends_as_a_connection_error_after_the_retries(harness: Harness) -> None:
     harness.server.responses = [httpx.ConnectError("refused")] * 3
     with pytest.raises(APIConnectionError):
-        harness.client.sessions.create(name="n")
+        harness.client.calls.create(**CALL)
     assert len(harness.server.requests) == 3
 
 
 def test_a_post_error_status_is_raised_as_its_class(harness: Harness) -> None:
     harness.server.responses = [json_response(409, {"success": False, "message": "exists"})]
     with pytest.raises(ConflictError, match="exists"):
-        harness.client.sessions.create(name="n")
+        harness.client.calls.create(**CALL)
 
 
 @pytest.mark.parametrize("failure", AFTER_SENDING, ids=AFTER_SENDING_IDS)
@@ -279,7 +288,7 @@ def test_an_idempotent_post_keeps_the_usual_retry_rules(
     harness: Harness, failure: Callable[[], httpx.Response | Exception]
 ) -> None:
     harness.server.responses = [failure(), created(httpx.Request("GET", "/"))]
-    assert harness.client.sessions.tag("s1", labels=["vip"]).id == "new"
+    assert harness.client.contacts.search(query="vip").contacts[0].id == "new"
     assert len(harness.server.requests) == 2
     assert len(harness.sleeps) == 1
 
@@ -290,7 +299,7 @@ def test_an_idempotent_post_honours_retry_after(harness: Harness) -> None:
         json_response(503, ERROR_BODY, {"Retry-After": "120"}),
         created(httpx.Request("GET", "/")),
     ]
-    harness.client.sessions.tag("s1", labels=["vip"])
+    harness.client.contacts.search(query="vip")
     assert harness.sleeps == [3.0, 1.0]
 
 
@@ -304,7 +313,7 @@ async def test_async_client_retries_with_the_same_schedule(async_harness: AsyncH
         httpx.ConnectError("reset"),
         json_response(200, page_body(sessions("a", 1))),
     ]
-    page = await async_harness.client.sessions.list()
+    page = await async_harness.client.call_sessions.list()
     assert [s.id for s in page.items] == ["a0"]
     assert async_harness.sleeps == [0.5, 1.0]
 
@@ -313,7 +322,7 @@ async def test_async_client_retries_with_the_same_schedule(async_harness: AsyncH
 async def test_async_client_raises_timeout_after_retries(async_harness: AsyncHarness) -> None:
     async_harness.server.responses = [httpx.ConnectTimeout("slow")] * 2
     with pytest.raises(APITimeoutError):
-        await async_harness.client.sessions.retrieve("s1", max_retries=1)
+        await async_harness.client.agents.get("s1", max_retries=1)
     assert len(async_harness.server.requests) == 2
 
 
@@ -324,7 +333,7 @@ async def test_async_post_is_not_retried_once_it_may_have_reached_the_server(
 ) -> None:
     async_harness.server.responses = [failure(), created(httpx.Request("GET", "/"))]
     with pytest.raises((APIStatusError, APIConnectionError)):
-        await async_harness.client.sessions.create(name="n")
+        await async_harness.client.calls.create(**CALL)
     assert len(async_harness.server.requests) == 1
     assert async_harness.sleeps == []
 
@@ -335,7 +344,7 @@ async def test_async_post_is_retried_when_it_never_reached_the_server(
     async_harness: AsyncHarness, failure: Callable[[], Exception]
 ) -> None:
     async_harness.server.responses = [failure(), created(httpx.Request("GET", "/"))]
-    assert (await async_harness.client.sessions.create(name="n")).id == "new"
+    assert (await async_harness.client.calls.create(**CALL)).data.session_id == "new"
     assert len(async_harness.server.requests) == 2
     assert async_harness.sleeps == [0.5]
 
@@ -346,7 +355,7 @@ async def test_async_idempotent_post_keeps_the_usual_retry_rules(
     async_harness: AsyncHarness, failure: Callable[[], httpx.Response | Exception]
 ) -> None:
     async_harness.server.responses = [failure(), created(httpx.Request("GET", "/"))]
-    assert (await async_harness.client.sessions.tag("s1", labels=["a"])).id == "new"
+    assert (await async_harness.client.contacts.search(query="a")).contacts[0].id == "new"
     assert len(async_harness.server.requests) == 2
 
 
@@ -355,7 +364,7 @@ async def test_async_idempotent_post_keeps_the_usual_retry_rules(
 
 def see_other(request: httpx.Request) -> httpx.Response:
     """A same-origin 303: the POST was received (and perhaps acted on); the result is elsewhere."""
-    return httpx.Response(303, headers={"Location": "/v1/sessions/new"})
+    return httpx.Response(303, headers={"Location": "/api/v1/calling/call-sessions-detail/new"})
 
 
 @pytest.mark.parametrize("failure", BEFORE_SENDING, ids=BEFORE_SENDING_IDS)
@@ -366,7 +375,7 @@ def test_a_post_answered_303_is_not_retried_when_the_next_hop_cannot_connect(
     raises (the sync pools clamp the connect to what is left of the attempt)."""
     harness.server.responses = [see_other(httpx.Request("POST", "/")), failure(), created(httpx.Request("GET", "/"))]
     with pytest.raises(APIConnectionError):
-        harness.client.sessions.create(name="n")
+        harness.client.calls.create(**CALL)
     assert [request.method for request in harness.server.requests] == ["POST", "GET"]
     assert harness.sleeps == []
 
@@ -381,7 +390,7 @@ def test_an_idempotent_request_whose_redirect_cannot_connect_is_retried(
         see_other(httpx.Request("POST", "/")),
         created(httpx.Request("GET", "/")),
     ]
-    assert harness.client.sessions.tag("s1", labels=["vip"]).id == "new"
+    assert harness.client.contacts.search(query="vip").contacts[0].id == "new"
     assert [request.method for request in harness.server.requests] == ["POST", "GET", "POST", "GET"]
     assert harness.sleeps == [0.5]
 
@@ -397,6 +406,6 @@ async def test_async_post_answered_303_is_not_retried_when_the_next_hop_cannot_c
         created(httpx.Request("GET", "/")),
     ]
     with pytest.raises(APIConnectionError):
-        await async_harness.client.sessions.create(name="n")
+        await async_harness.client.calls.create(**CALL)
     assert [request.method for request in async_harness.server.requests] == ["POST", "GET"]
     assert async_harness.sleeps == []

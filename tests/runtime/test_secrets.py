@@ -76,7 +76,8 @@ from tests.faults.conftest import (
     mock_client,
 )
 from tests.faults.fault_server import LIST_PATH, FaultServer
-from tests.runtime.demo import API_KEY, DemoClient, Harness, json_response, session
+from tests.runtime.harness import API_KEY, Harness, json_response, session
+from tests.runtime.harness import RavanClient as GoldenClient
 from tests.support.target import current_target
 
 # Async tests run on asyncio (the root conftest's anyio_backend).
@@ -176,7 +177,7 @@ def test_masking_headers_mask_every_credential_in_their_repr() -> None:
 
 def test_the_requests_the_client_sends_mask_their_headers(harness: Harness) -> None:
     harness.server.respond = lambda request: json_response(200, session("s1"))
-    harness.client.sessions.retrieve("s1", extra_headers={"Cookie": "sid=cookie-456"})
+    harness.client.agents.get("s1", extra_headers={"Cookie": "sid=cookie-456"})
     sent = harness.server.requests[0]
     assert sent.headers["X-Api-Key"] == API_KEY
     assert isinstance(sent.headers, MaskingHeaders)
@@ -208,8 +209,8 @@ def test_each_client_puts_the_redaction_filter_on_httpxs_loggers_once() -> None:
         logging.getLogger(name).removeFilter(_http_log_redaction)
     transport = httpx.MockTransport(lambda request: httpx.Response(204))
     with (
-        DemoClient(api_key="first-key-0001", transport=transport),
-        DemoClient(api_key="second-key-02", transport=transport),
+        GoldenClient(api_key="first-key-0001", transport=transport),
+        GoldenClient(api_key="second-key-02", transport=transport),
     ):
         for name in HTTP_LOGGERS:
             assert logging.getLogger(name).filters.count(_http_log_redaction) == 1, name

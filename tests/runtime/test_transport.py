@@ -20,7 +20,7 @@ from ravan_runtime import _transport as transport
 from ravan_runtime._operations import RequestOptions
 from ravan_runtime._transport import PROVEN_ON, IncompatibleHTTPLibraryError, OwnAsyncHttpClient, OwnHttpClient
 
-from tests.runtime.demo import AsyncDemoClient, DemoClient
+from tests.runtime.harness import AsyncRavanClient, RavanClient
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -30,7 +30,7 @@ def test_without_httpxs_environment_proxies_a_sync_client_refuses_to_be_built(
 ) -> None:
     monkeypatch.delattr(httpx_utils, "get_environment_proxies")
     with pytest.raises(IncompatibleHTTPLibraryError) as caught:
-        DemoClient(api_key="k")
+        RavanClient(api_key="k")
     assert "httpx._utils.get_environment_proxies" in str(caught.value)
     assert PROVEN_ON in str(caught.value)
 
@@ -41,7 +41,7 @@ async def test_without_httpxs_environment_proxies_an_async_client_refuses_to_be_
 ) -> None:
     monkeypatch.delattr(httpx_utils, "get_environment_proxies")
     with pytest.raises(IncompatibleHTTPLibraryError, match=re.escape(PROVEN_ON)):
-        AsyncDemoClient(api_key="k")
+        AsyncRavanClient(api_key="k")
 
 
 @pytest.mark.anyio
@@ -57,14 +57,14 @@ async def test_a_pool_without_the_lists_reclaiming_needs_refuses_the_async_clien
 
     monkeypatch.setattr(httpcore.AsyncConnectionPool, "__init__", laid_out_otherwise)
     with pytest.raises(IncompatibleHTTPLibraryError) as caught:
-        AsyncDemoClient(api_key="k")
+        AsyncRavanClient(api_key="k")
     assert f"httpcore.AsyncConnectionPool.{private_list}" in str(caught.value)
     assert PROVEN_ON in str(caught.value)
 
 
 def test_a_callers_own_transport_needs_no_internals(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delattr(httpx_utils, "get_environment_proxies")
-    with DemoClient(api_key="k", transport=httpx.MockTransport(lambda request: httpx.Response(204))):
+    with RavanClient(api_key="k", transport=httpx.MockTransport(lambda request: httpx.Response(204))):
         pass
 
 
@@ -82,7 +82,7 @@ def test_the_generated_package_pins_exactly_the_versions_proven_and_installed() 
 def test_every_proxy_the_environment_names_gets_a_pool_of_the_clients_own(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HTTPS_PROXY", "http://127.0.0.1:9")
     monkeypatch.setenv("NO_PROXY", "internal.example.com")
-    with DemoClient(api_key="k", base_url="https://api.example.com") as client:
+    with RavanClient(api_key="k", base_url="https://api.example.com") as client:
         http = client._http
         assert isinstance(http, OwnHttpClient)
         assert len(http.pools) == 2  # direct, and the proxy (NO_PROXY goes direct)
@@ -94,7 +94,7 @@ def test_every_proxy_the_environment_names_gets_a_pool_of_the_clients_own(monkey
 def test_plain_http_gets_no_proxy_pool(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:9")
     monkeypatch.setenv("ALL_PROXY", "http://127.0.0.1:9")
-    with DemoClient(api_key="k", base_url="http://127.0.0.1:1") as client:
+    with RavanClient(api_key="k", base_url="http://127.0.0.1:1") as client:
         http = client._http
         assert isinstance(http, OwnHttpClient)
         assert len(http.pools) == 1
@@ -102,7 +102,7 @@ def test_plain_http_gets_no_proxy_pool(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.mark.anyio
 async def test_the_async_client_builds_its_own_pool() -> None:
-    async with AsyncDemoClient(api_key="k") as client:
+    async with AsyncRavanClient(api_key="k") as client:
         http = client._http
         assert isinstance(http, OwnAsyncHttpClient)
         assert [type(pool) for pool in http.pools] == [httpcore.AsyncConnectionPool]
@@ -118,7 +118,7 @@ def test_httpcore_errors_reach_the_client_as_httpxs() -> None:
 
 def test_the_async_client_says_it_needs_asyncio_when_driven_by_another_loop() -> None:
     """Outside an asyncio loop (as under trio) the first call says the client runs on asyncio only."""
-    client = AsyncDemoClient(api_key="k", transport=httpx.MockTransport(lambda request: httpx.Response(204)))
+    client = AsyncRavanClient(api_key="k", transport=httpx.MockTransport(lambda request: httpx.Response(204)))
     call = client.request(RequestOptions(method="GET", path="/v1/sessions"))
     with pytest.raises(RuntimeError, match="asyncio only"):
         call.send(None)
