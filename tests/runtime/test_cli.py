@@ -475,17 +475,26 @@ def test_strict_responses_fail_naming_the_record_and_field_and_default_keeps_the
 
 def test_spec_options_named_like_the_clis_own_keep_their_own_flags_and_values() -> None:
     from ravan_runtime._commands import Command, Group, Option, Program
+    from ravan_runtime._operations import OperationSpec, Parameter
+    from ravan_runtime._validation import IntegerRule, StringRule
 
+    operation = OperationSpec(
+        "GET",
+        "/things",
+        tuple(Parameter(name, name, "query", StringRule()) for name in ("format", "api_key", "output_format"))
+        + tuple(Parameter(name, name, "query", IntegerRule()) for name in ("page", "page_size")),
+    )
     command = Command(
         "list",
         "list",
         "List things.",
+        operation,
         (
-            Option("format", "string", flag="--query-format"),
-            Option("api_key", "string", flag="--query-api-key"),
-            Option("output_format", "string"),
-            Option("page", "integer"),
-            Option("page_size", "integer"),
+            Option("format", flag="--query-format"),
+            Option("api_key", flag="--query-api-key"),
+            Option("output_format"),
+            Option("page"),
+            Option("page_size"),
         ),
         "object",
         paginated=True,
@@ -535,3 +544,137 @@ def test_spec_options_named_like_the_clis_own_keep_their_own_flags_and_values() 
     assert context.params["export_format"] == "csv"
     assert context.params["output"] == "x.csv"
     assert context.params["arg_format"] == "wav"
+
+
+# --- one description per argument (issue 17) -------------------------------------------------------------
+
+
+def test_an_option_holds_only_what_the_command_line_adds() -> None:
+    """Type, bounds, choices, nullability and item kinds are the operation's (its rules), not a
+    second vocabulary on the option."""
+    import dataclasses
+
+    from ravan_runtime._commands import Option
+
+    assert {f.name for f in dataclasses.fields(Option)} == {"python_name", "help", "flag", "server_default"}
+
+
+def _one_command_program(operation: Any, options: tuple[Any, ...], **command: Any) -> tuple[Any, click.Command]:
+    from ravan_runtime._commands import Command, Group, Program
+
+    made = Command("do", "do", "Do it.", operation, options, "object", **command)
+    program = Program(
+        name="demo",
+        help="Demo.",
+        groups=(Group("things", "things", "Things.", (made,)),),
+        top_level_group=None,
+        version="1",
+        spec_version="1",
+        spec_sha256="0" * 64,
+        install_hint="",
+    )
+    things = _cli.build(program, lambda **settings: None).commands["things"]  # type: ignore[arg-type]
+    assert isinstance(things, click.Group)
+    return made, things.commands["do"]
+
+
+def test_the_options_types_come_from_the_operations_rules(tmp_path: Any) -> None:
+    from ravan_runtime._commands import Option
+    from ravan_runtime._operations import BodySpec, OperationSpec, Parameter
+    from ravan_runtime._validation import (
+        ArrayRule,
+        ChoiceRule,
+        IntegerRule,
+        NumberRule,
+        ObjectField,
+        ObjectRule,
+        StringRule,
+        UnionRule,
+    )
+
+    body = ObjectRule(
+        (
+            ObjectField("Note", StringRule(nullable=True)),
+            ObjectField("Shape", UnionRule((ObjectRule(), ObjectRule()))),
+            ObjectField("Weight", NumberRule(exclusive_minimum=0, maximum=1)),
+            ObjectField("Upload", StringRule(), required=True),
+        )
+    )
+    operation = OperationSpec(
+        "POST",
+        "/things/{thingId}",
+        (
+            Parameter("thing_id", "thingId", "path", IntegerRule(minimum=1), required=True),
+            Parameter("limit", "limit", "query", IntegerRule(minimum=1, maximum=50)),
+            Parameter("level", "level", "query", ChoiceRule((1, 2, 3))),
+            Parameter("tags", "tag", "query", ArrayRule(ChoiceRule(("a", "b")))),
+        ),
+        BodySpec(
+            body,
+            flattened=True,
+            properties=(("note", "Note"), ("shape", "Shape"), ("weight", "Weight")),
+            files=(("upload", "Upload", False, True),),
+        ),
+    )
+    names = ("thing_id", "limit", "level", "tags", "note", "shape", "weight", "upload")
+    made, command = _one_command_program(operation, tuple(Option(name) for name in names))
+    upload = tmp_path / "up.bin"
+    upload.write_bytes(b"x")
+    given = ["7", "--limit", "50", "--level", "2", "--tags", "a", "--tags", "b", "--note", "null"]
+    given += ["--shape", '{"k": 1}', "--weight", "0.5", "--upload", str(upload)]
+    context = command.make_context("do", given)
+    assert _cli._arguments(made, context.params) == {
+        "thing_id": 7,
+        "limit": 50,
+        "level": 2,  # the enum's integer, not its text
+        "tags": ["a", "b"],
+        "note": None,  # `null` sends JSON null: the body property may be null
+        "shape": {"k": 1},
+        "weight": 0.5,
+        "upload": upload,
+    }
+    refused = [
+        (["0", "--upload", str(upload)], "0 is not in the range x>=1"),
+        (["7", "--upload", str(upload), "--limit", "51"], "51 is not in the range 1<=x<=50"),
+        (["7", "--upload", str(upload), "--level", "4"], "'4' is not one of '1', '2', '3'"),
+        (["7", "--upload", str(upload), "--tags", "c"], "'c' is not one of 'a', 'b'"),
+        (["7", "--upload", str(upload), "--shape", "[1]"], "is not a JSON object"),
+        (["7", "--upload", str(upload), "--weight", "0"], "0 is not > 0 and <= 1"),
+        (["7", "--upload", str(tmp_path / "missing")], "does not exist"),
+        (["7"], "Missing option '--upload'"),
+    ]
+    for arguments, expected in refused:
+        with pytest.raises(click.UsageError) as refusal:
+            command.make_context("do", arguments)
+        assert expected in refusal.value.format_message()
+
+
+def test_the_page_size_flag_in_messages_is_the_commands_own() -> None:
+    """The size parameter's name is the spec's: the hints name the command's own flag."""
+    from ravan_runtime._commands import Option
+    from ravan_runtime._operations import OperationSpec, Parameter
+    from ravan_runtime._validation import IntegerRule
+
+    operation = OperationSpec(
+        "GET",
+        "/things",
+        (Parameter("page", "page", "query", IntegerRule()), Parameter("limit", "limit", "query", IntegerRule())),
+    )
+    made, _ = _one_command_program(
+        operation,
+        (Option("page"), Option("limit", flag="--per-page")),
+        paginated=True,
+        export_name="export",
+        page_option="page",
+        size_option="limit",
+        export_page_size=100,
+    )
+    assert made.size_flag == "--per-page"
+    request = httpx.Request("GET", "https://api.example.com/things")
+    failed = httpx.Response(500, request=request)
+    from ravan_runtime._exceptions import InternalServerError
+
+    error = InternalServerError("500 Internal Server Error: down", response=failed)
+    assert "try a smaller --per-page, or contact" in _cli.explain(error, size_flag=made.size_flag)
+    assert "smaller" not in _cli.explain(error)  # a command without pages suggests none
+    assert "--page-size" not in inspect.getsource(_cli)

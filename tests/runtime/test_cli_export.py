@@ -421,6 +421,34 @@ def test_an_export_ended_by_a_server_that_caps_the_page_size_fails_instead_of_lo
     assert len(records_in(tmp_path / "calls.jsonl.partial", "jsonl")) == 5
 
 
+def test_the_cap_message_names_the_size_option_the_spec_gives(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The size parameter's flag is the plan's (from the spec's name), never a fixed `--page-size`."""
+    from dataclasses import replace
+
+    from tests.runtime import demo
+
+    group = demo.PROGRAM.groups[0]
+    listing = group.commands[0]
+    renamed = tuple(replace(o, flag="--per-page") if o.python_name == "page_size" else o for o in listing.options)
+    program = replace(
+        demo.PROGRAM,
+        groups=(replace(group, commands=(replace(listing, options=renamed), *group.commands[1:])),),
+    )
+    monkeypatch.setattr(demo, "PROGRAM", program)
+
+    def capped(request: httpx.Request) -> httpx.Response:
+        page = int(request.url.params["page"])
+        return json_response(200, page_body([session(f"s{i}") for i in range((page - 1) * 5, min(page * 5, 12))]))
+
+    cli.server.respond = capped
+    result = cli("sessions", "export", "-o", str(tmp_path / "calls.jsonl"), "--per-page", "10")
+    assert result.code == 1
+    assert "Run the export again with --per-page 5" in result.err
+    assert {request.url.params["page_size"] for request in cli.server.requests} == {"10"}
+
+
 def test_with_max_items_the_end_is_not_checked(cli: Cli, tmp_path: Path) -> None:
     cli.server.respond = paged(45)
     out = tmp_path / "calls.jsonl"

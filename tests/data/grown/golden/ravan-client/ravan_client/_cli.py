@@ -50,7 +50,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext, suppress
 from pathlib import Path
 from types import FrameType
-from typing import IO, TYPE_CHECKING, Any, NoReturn
+from typing import IO, TYPE_CHECKING, Any, NoReturn, cast
 
 import click
 from rich import box
@@ -82,6 +82,19 @@ from ._identity import ClientIdentity, Credential
 from ._pagination import unseen_items
 from ._secrets import display_url
 from ._sync import INSTALL_HINT, SyncStats, dlt_resource, run_sync
+from ._validation import (
+    AnyRule,
+    ArrayRule,
+    BooleanRule,
+    ChoiceRule,
+    DateRule,
+    DateTimeRule,
+    IntegerRule,
+    NumberRule,
+    ObjectRule,
+    Rule,
+    UnionRule,
+)
 
 __all__ = ["CliError", "build", "run"]
 
@@ -307,47 +320,53 @@ def _bounds_text(
     return " and ".join(parts) or "a number"
 
 
-def _param_type(kind: str, option: Option) -> _ParamType:
-    if kind == "file":
-        # A file to upload, by its path: opened for the request and streamed (never `-`: a
-        # terminal's stdin is not a file to send).
-        return click.Path(exists=True, dir_okay=False, readable=True, path_type=pathlib.Path)
-    if kind == "integer":
-        if (
-            option.minimum is None
-            and option.maximum is None
-            and option.exclusive_minimum is None
-            and option.exclusive_maximum is None
-        ):
+def _param_type(rule: Rule) -> _ParamType:
+    """The click type of a value checked by `rule`: the operation's own rule gives the type,
+    bounds and choices (the client checks the value again, with the same rule, before sending)."""
+    if isinstance(rule, IntegerRule):
+        if all(bound is None for bound in (rule.minimum, rule.maximum, rule.exclusive_minimum, rule.exclusive_maximum)):
             return click.INT
-        low = option.minimum if option.minimum is not None else option.exclusive_minimum
-        high = option.maximum if option.maximum is not None else option.exclusive_maximum
+        low = rule.minimum if rule.minimum is not None else rule.exclusive_minimum
+        high = rule.maximum if rule.maximum is not None else rule.exclusive_maximum
         return click.IntRange(
             min=None if low is None else int(low),
             max=None if high is None else int(high),
-            min_open=option.exclusive_minimum is not None,
-            max_open=option.exclusive_maximum is not None,
+            min_open=rule.minimum is None and rule.exclusive_minimum is not None,
+            max_open=rule.maximum is None and rule.exclusive_maximum is not None,
         )
-    if kind == "number":
-        return _FiniteFloat(option.minimum, option.maximum, option.exclusive_minimum, option.exclusive_maximum)
-    if kind == "choice" and option.choices is not None:
-        return click.Choice([str(choice) for choice in option.choices])
-    if kind == "date-time":
+    if isinstance(rule, NumberRule):
+        return _FiniteFloat(rule.minimum, rule.maximum, rule.exclusive_minimum, rule.exclusive_maximum)
+    if isinstance(rule, ChoiceRule):
+        return click.Choice([str(choice) for choice in rule.choices])
+    if isinstance(rule, DateTimeRule):
         return _Timestamp()
-    if kind == "date":
+    if isinstance(rule, DateRule):
         return _Date()
-    if kind == "object":
+    if isinstance(rule, ObjectRule) or (isinstance(rule, UnionRule) and _objects_only(rule)):
         return _Json(objects_only=True)
-    if kind == "any":
+    if isinstance(rule, AnyRule | UnionRule):
         return _Json(objects_only=False)
     return click.STRING
 
 
-def _click_param(option: Option, *, default: Any = None) -> click.Parameter:
-    if option.positional:
-        return click.Argument(
-            [option.dest], type=_param_type(option.kind, option), required=True, metavar=option.python_name.upper()
-        )
+def _objects_only(rule: Rule) -> bool:
+    """Whether every shape a union may take is a JSON object."""
+    if isinstance(rule, UnionRule):
+        return all(_objects_only(variant) for variant in rule.variants)
+    return isinstance(rule, ObjectRule)
+
+
+def _file_type() -> _ParamType:
+    # A file to upload, by its path: opened for the request and streamed (never `-`: a terminal's
+    # stdin is not a file to send).
+    return click.Path(exists=True, dir_okay=False, readable=True, path_type=pathlib.Path)
+
+
+def _click_param(command: Command, option: Option, *, default: Any = None) -> click.Parameter:
+    argument = command.operation.argument(option.python_name)
+    rule = argument.rule
+    if argument.location == "path":
+        return click.Argument([option.dest], type=_param_type(rule), required=True, metavar=option.python_name.upper())
     flag = option.flag
     help_text = option.help
     show_default: bool | str = False
@@ -355,33 +374,36 @@ def _click_param(option: Option, *, default: Any = None) -> click.Parameter:
         show_default = True
     elif option.server_default is not None:
         show_default = f"{option.server_default} (the server's)"
-    if option.kind == "boolean":
+    if argument.location == "file" or isinstance(rule, ArrayRule):
+        many = argument.many if argument.location == "file" else True
+        item_type = _file_type() if argument.location == "file" else _param_type(cast(ArrayRule, rule).items)
+        if not many:
+            return click.Option([flag, option.dest], type=item_type, required=argument.required, help=help_text)
+        return click.Option(
+            [flag, option.dest],
+            type=item_type,
+            multiple=True,
+            required=argument.required,
+            help=f"{help_text} Repeat the option for several values.".strip(),
+        )
+    if isinstance(rule, BooleanRule):
         # None, not False, when not given (nothing is sent). An explicit default, even None, turns
         # click's `required` check off (click 8.3+), so a required flag has none.
-        unset: dict[str, Any] = {} if option.required else {"default": None}
+        unset: dict[str, Any] = {} if argument.required else {"default": None}
         return click.Option(
             [f"{flag}/--no-{flag[2:]}", option.dest],
             **unset,
-            required=option.required,
+            required=argument.required,
             help=help_text,
         )
-    if option.kind == "array":
-        item_kind = option.item_kind or "string"
-        return click.Option(
-            [flag, option.dest],
-            type=_param_type(item_kind, option),
-            multiple=True,
-            required=option.required,
-            help=f"{help_text} Repeat the option for several values.".strip(),
-        )
-    param_type = _param_type(option.kind, option)
-    if option.null_is_sent:
+    param_type = _param_type(rule)
+    if argument.null_is_sent:
         param_type = _Nullable(param_type)
         help_text = f"{help_text} `null` sends null.".strip()
     return click.Option(
         [flag, option.dest],
         type=param_type,
-        required=option.required,
+        required=argument.required,
         **({} if default is None else {"default": default}),  # see the boolean flag above
         show_default=show_default,
         help=help_text,
@@ -444,14 +466,22 @@ def _arguments(command: Command, values: Mapping[str, Any]) -> dict[str, Any]:
         value = values.get(option.dest)
         if value is None or value == ():
             continue
+        rule = command.operation.argument(option.python_name).rule
         if value is _NULL:
             value = None
-        elif option.kind == "array":
-            value = list(value)
-        elif option.kind == "choice" and option.choices and isinstance(option.choices[0], int):
-            value = int(value)
+        elif isinstance(value, tuple):  # a repeated option: a list of values, or of files
+            value = [_choice_value(rule.items, item) if isinstance(rule, ArrayRule) else item for item in value]
+        else:
+            value = _choice_value(rule, value)
         arguments[option.python_name] = value
     return arguments
+
+
+def _choice_value(rule: Rule, text: Any) -> Any:
+    """A choice given as text is the choice itself: `--priority 2` is the integer 2 of the enum."""
+    if isinstance(rule, ChoiceRule):
+        return next((choice for choice in rule.choices if str(choice) == text), text)
+    return text
 
 
 def _credential_label(argument: str) -> str:
@@ -500,14 +530,14 @@ def _key_sources(env_vars: Sequence[str]) -> str:
     return f"set {env_vars[0]}{also}, or pass --api-key"
 
 
-def _call(call: Callable[[], Any], identity: ClientIdentity | None = None) -> Any:
+def _call(call: Callable[[], Any], identity: ClientIdentity | None = None, size_flag: str | None = None) -> Any:
     """Argument errors from the client's own checks are usage errors (exit 2); API errors one line."""
     try:
         return call()
     except (ValueError, TypeError) as error:
         raise CliError(str(error), EXIT_USAGE) from None
     except APIError as error:
-        raise CliError(explain(error, identity)) from None
+        raise CliError(explain(error, identity, size_flag=size_flag)) from None
 
 
 # --- commands ----------------------------------------------------------------------------------
@@ -516,7 +546,7 @@ def _call(call: Callable[[], Any], identity: ClientIdentity | None = None) -> An
 def _operation_command(
     group: Group, command: Command, client_class: Callable[..., SyncAPIClient], identity: ClientIdentity | None
 ) -> click.Command:
-    params = [_click_param(option) for option in command.options]
+    params = [_click_param(command, option) for option in command.options]
     if command.paginated:
         params.append(
             click.Option(
@@ -531,7 +561,7 @@ def _operation_command(
         arguments = _arguments(command, values)
         with _make_client(client_class, values, identity) as client:
             method = getattr(getattr(client, group.attribute), command.method)
-            result = _call(lambda: method(**arguments), identity)
+            result = _call(lambda: method(**arguments), identity, command.size_flag)
             if command.paginated:
                 _print_page(result, command, values.get("output_format"))
             else:
@@ -577,9 +607,9 @@ def _export_command(
     ]
     for option in command.options:
         if option.python_name == command.size_option:
-            params.append(_click_param(option, default=command.export_page_size))
+            params.append(_click_param(command, option, default=command.export_page_size))
         elif option.python_name != command.page_option:
-            params.append(_click_param(option))
+            params.append(_click_param(command, option))
     params.extend(_connection_params(identity))
 
     def callback(**values: Any) -> None:
@@ -596,6 +626,7 @@ def _export_command(
                 stderr=Console(stderr=True, highlight=False, soft_wrap=True),
                 check_last_page=values.get("max_items") is None,
                 identity=identity,
+                size_flag=command.size_flag,
             )
 
     return click.Command(
@@ -621,7 +652,7 @@ def _sync_command(
     spec = command.incremental
     assert spec is not None
     singular, plural = command.item_noun
-    size = next((option for option in command.options if option.python_name == command.size_option), None)
+    size = command.option(command.size_option)
     params: list[click.Parameter] = [
         click.Option(
             ["--destination"],
@@ -666,7 +697,7 @@ def _sync_command(
         ),
     ]
     if size is not None:
-        params.append(_click_param(size, default=command.export_page_size))
+        params.append(_click_param(command, size, default=command.export_page_size))
     params.extend(_connection_params(identity))
 
     def callback(**values: Any) -> None:
@@ -708,7 +739,7 @@ def _sync_command(
                     if isinstance(cause, KeyboardInterrupt | _Terminated):
                         code = EXIT_TERMINATED if isinstance(cause, _Terminated) else EXIT_INTERRUPTED
                         raise CliError(_sync_failed("Interrupted"), code) from None
-                raise CliError(_sync_failed(_sync_cause(error, identity))) from None
+                raise CliError(_sync_failed(_sync_cause(error, identity, command.size_flag))) from None
         elapsed = time.monotonic() - started
         stderr.print(
             f"Synced {spec.table}: {stats.new:,} new, {stats.updated:,} updated, {stats.unchanged:,} unchanged; "
@@ -747,11 +778,11 @@ def _wrapped(error: BaseException) -> Iterator[BaseException]:
         pending.extend(e for e in (inner, current.__cause__, current.__context__) if isinstance(e, BaseException))
 
 
-def _sync_cause(error: BaseException, identity: ClientIdentity | None = None) -> str:
+def _sync_cause(error: BaseException, identity: ClientIdentity | None = None, size_flag: str | None = None) -> str:
     """The first error dlt wrapped that is ours (an API error, a sync check, the disk), else dlt's own first line."""
     for current in _wrapped(error):
         if isinstance(current, APIError):
-            return explain(current, identity)
+            return explain(current, identity, size_flag=size_flag)
         if type(current).__name__ == "SyncIncomplete" or isinstance(current, OSError):
             return str(current)
     return str(error).splitlines()[0] if str(error) else type(error).__name__
@@ -1103,6 +1134,7 @@ def export(
     stderr: Console,
     check_last_page: bool = False,
     identity: ClientIdentity | None = None,
+    size_flag: str | None = None,
 ) -> int:
     """Write every item of every page to `output` (or stdout for `-`); return how many.
 
@@ -1121,7 +1153,7 @@ def export(
         task = bar.add_task("waiting for the first page", total=None, written=0, pages=0, rate=0.0) if bar else None
         started = time.monotonic()
         try:
-            first_page = _call(list_call, identity)
+            first_page = _call(list_call, identity, size_flag)
         except (KeyboardInterrupt, _Terminated) as interruption:
             code = EXIT_TERMINATED if isinstance(interruption, _Terminated) else EXIT_INTERRUPTED
             raise CliError(f"Interrupted before the first page; {output} was not touched.", code) from None
@@ -1164,7 +1196,7 @@ def export(
                 pending.append(encoder.record(record))
                 pending_records += 1
             if check_last_page and last_page is not None:
-                _check_the_end_is_the_end(last_page)
+                _check_the_end_is_the_end(last_page, size_flag)
             commit()
             sink.finish(encoder.footer(sink.committed_records))
         except (KeyboardInterrupt, _Terminated) as interruption:
@@ -1172,7 +1204,7 @@ def export(
             failure = "Interrupted"
             _commit_quietly(commit)
         except APIError as error:
-            failure = explain(error, identity)
+            failure = explain(error, identity, size_flag=size_flag)
             _commit_quietly(commit)
         except (ValueError, TypeError) as error:
             failure = str(error)
@@ -1198,7 +1230,7 @@ class _Incomplete(Exception):
     """The export reached what looked like its end, but the server has more."""
 
 
-def _check_the_end_is_the_end(last_page: Any) -> None:
+def _check_the_end_is_the_end(last_page: Any, size_flag: str | None) -> None:
     """Raise _Incomplete if the page that ended the export was not the last one.
 
     Whatever the pagination style, a page that is not empty ended the export only because it
@@ -1220,7 +1252,7 @@ def _check_the_end_is_the_end(last_page: Any) -> None:
     raise _Incomplete(
         f"Page {page_number} held {held} items, fewer than the page size {last_page.page_size}, yet page "
         f"{page_number + 1} holds more: the server seems to cap the page size. Run the export again with "
-        f"--page-size {held}"
+        + (f"{size_flag} {held}" if size_flag else f"a page size of {held}")
     )
 
 
@@ -1267,8 +1299,12 @@ def _progress(stderr: Console) -> AbstractContextManager[Progress | None]:
 # --- errors ------------------------------------------------------------------------------------
 
 
-def explain(error: APIError, identity: ClientIdentity | None = None) -> str:
-    """One line that says what happened and what to do (naming the identity's variables and vendor)."""
+def explain(error: APIError, identity: ClientIdentity | None = None, *, size_flag: str | None = None) -> str:
+    """One line that says what happened and what to do (naming the identity's variables and vendor).
+
+    `size_flag` is the command's page-size option (its name is the spec's), when it has one: a
+    smaller page is worth trying when the server fails or sends too much."""
+    smaller_page = f"try a smaller {size_flag}, or " if size_flag else ""
     where = _netloc(error)
     credentials = identity.credentials if identity is not None else ()
     key_variable = " and ".join(c.env_vars[0] for c in credentials if c.env_vars) or "the credentials"
@@ -1288,8 +1324,7 @@ def explain(error: APIError, identity: ClientIdentity | None = None) -> str:
     if isinstance(error, InternalServerError):
         return (
             f"The server failed ({error.message}) and kept failing after the retries. It is often temporary: "
-            "try again in a minute, or raise --max-retries; if it persists, try a smaller --page-size, "
-            f"or contact {vendor} support."
+            f"try again in a minute, or raise --max-retries; if it persists, {smaller_page}contact {vendor} support."
         )
     if isinstance(error, APITimeoutError):
         return f"No answer from {where} in time. Raise --timeout or try again."
@@ -1298,7 +1333,8 @@ def explain(error: APIError, identity: ClientIdentity | None = None) -> str:
     if isinstance(error, APIStatusError):
         return f"The API answered {error.message}"
     if isinstance(error, ResponseTooLargeError):
-        return f"The API sent a response too large to read: {error.message}. Try a smaller --page-size."
+        smaller = f" Try a smaller {size_flag}." if size_flag else ""
+        return f"The API sent a response too large to read: {error.message}.{smaller}"
     if isinstance(error, APIResponseValidationError):
         return f"The API sent something that is not what its spec documents: {error.message}"
     if isinstance(error, RepeatedPageError):
