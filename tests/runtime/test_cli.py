@@ -7,9 +7,11 @@ an in-process transport; `export` has its own module, test_cli_export.py.
 from __future__ import annotations
 
 import csv
+import importlib
 import inspect
 import io
 import json
+import pkgutil
 import re
 from typing import Any
 
@@ -17,6 +19,7 @@ import click
 import httpx
 import pytest
 from ravan_runtime import _base_client, _cli
+from ravan_runtime._cli import _output, _params
 from ravan_runtime._exceptions import InsecureBaseURLError, MissingAPIKeyError
 from rich.console import Console
 
@@ -47,6 +50,16 @@ def wide_session(i: int) -> dict[str, Any]:
         callerName="Ada Lovelace, Countess of Lovelace",
         creditBreakdown={"total_credits": 1.5},
     )
+
+
+def cli_source() -> str:
+    """The source of every module of the `_cli` package."""
+    modules = [
+        _cli,
+        *(importlib.import_module(f"{_cli.__name__}.{m.name}") for m in pkgutil.iter_modules(_cli.__path__)),
+    ]
+    assert len(modules) > 1
+    return "\n".join(inspect.getsource(module) for module in modules)
 
 
 def as_terminal(monkeypatch: pytest.MonkeyPatch, columns: int) -> None:
@@ -93,7 +106,7 @@ def test_the_table_drops_columns_from_the_right_then_shortens_them() -> None:
         (100, ["id", "started at", "durati…", "status", "caller…"]),
     ]:
         console = Console(width=width, record=True, file=io.StringIO(), soft_wrap=False)
-        console.print(_cli._table(records, TABLE_COLUMNS, width, "t"))
+        console.print(_output.fitted_table(records, TABLE_COLUMNS, width, "t"))
         lines = console.export_text().splitlines()
         assert all(len(line) <= width for line in lines)
         assert re.split(r"\s{2,}", lines[2].strip()) == expected, width
@@ -361,7 +374,7 @@ def test_the_cli_tells_setting_errors_apart_by_class_not_by_wording(cli: Cli, mo
 def test_the_cli_reaches_no_private_attribute_of_a_page_or_client() -> None:
     """It once fetched past the last page through `last_page._fetcher`: pages have a public
     `probe_next_page()` for that."""
-    source = inspect.getsource(_cli)
+    source = cli_source()
     assert not re.search(r"(page|client|error)\._[a-z]", source)
 
 
@@ -538,7 +551,7 @@ def test_spec_options_named_like_the_clis_own_keep_their_own_flags_and_values() 
     assert context.params["arg_format"] == "wav"
     assert context.params["arg_api_key"] == "q"
     assert context.params["arg_output_format"] == "o"
-    assert _cli._arguments(command, context.params) == {"format": "wav", "api_key": "q", "output_format": "o"}
+    assert _params.method_arguments(command, context.params) == {"format": "wav", "api_key": "q", "output_format": "o"}
     export = things.commands["export"]
     context = export.make_context("export", ["--format", "csv", "--output", "x.csv", "--query-format", "wav"])
     assert context.params["export_format"] == "csv"
@@ -623,7 +636,7 @@ def test_the_options_types_come_from_the_operations_rules(tmp_path: Any) -> None
     given = ["7", "--limit", "50", "--level", "2", "--tags", "a", "--tags", "b", "--note", "null"]
     given += ["--shape", '{"k": 1}', "--weight", "0.5", "--upload", str(upload)]
     context = command.make_context("do", given)
-    assert _cli._arguments(made, context.params) == {
+    assert _params.method_arguments(made, context.params) == {
         "thing_id": 7,
         "limit": 50,
         "level": 2,  # the enum's integer, not its text
@@ -677,4 +690,4 @@ def test_the_page_size_flag_in_messages_is_the_commands_own() -> None:
     error = InternalServerError("500 Internal Server Error: down", response=failed)
     assert "try a smaller --per-page, or contact" in _cli.explain(error, size_flag=made.size_flag)
     assert "smaller" not in _cli.explain(error)  # a command without pages suggests none
-    assert "--page-size" not in inspect.getsource(_cli)
+    assert "--page-size" not in cli_source()

@@ -19,7 +19,7 @@ from typing import IO, Any
 
 import httpx
 import pytest
-from ravan_runtime import _cli
+from ravan_runtime._cli import _export, _output
 
 from tests.runtime.demo import EXPORT_COLUMNS, Cli, Handler, json_response, one_page, page_body, paged, session
 
@@ -277,9 +277,9 @@ def test_a_full_disk_leaves_whole_records_and_one_line(
         return FullDisk(real_open(path, mode, *args, **kwargs), room=page_bytes * 3 // 2)
 
     probe = tmp_path / "probe"
-    encoder = _cli._Encoder(export_format, EXPORT_COLUMNS, for_terminal=False)
+    encoder = _output.Encoder(export_format, EXPORT_COLUMNS, for_terminal=False)
     page_bytes = len(encoder.header()) + sum(len(encoder.record(rich_session(i))) for i in range(10))
-    monkeypatch.setattr(_cli, "open", open_on_a_small_disk, raising=False)
+    monkeypatch.setattr(_export, "open", open_on_a_small_disk, raising=False)
     cli.server.respond = paged(1000, rich_session)
     out = probe.with_name(f"calls.{export_format}")
     result = cli("sessions", "export", "-f", export_format, "-o", str(out), "--page-size", "10")
@@ -394,10 +394,10 @@ def test_csv_extra_starts_with_a_brace_so_a_formula_inside_cannot_run_and_is_lef
     """The extra cell is a JSON object: it starts with `{`, which no spreadsheet runs, so a key such
     as `=cmd` inside it is harmless and the cell is written as is (a cell that starts with `=` is
     prefixed: the control)."""
-    encoder = _cli._CsvEncoder(EXPORT_COLUMNS)
+    encoder = _output.CsvEncoder(EXPORT_COLUMNS)
     row = next(csv.reader(io.StringIO(encoder.record({"id": "x", "=cmd": 1}).decode())))
     assert row[-1] == '{"=cmd": 1}'
-    assert _cli._spreadsheet_safe("=1") == "'=1"
+    assert _output.spreadsheet_safe("=1") == "'=1"
 
 
 def test_an_export_ended_by_a_server_that_caps_the_page_size_fails_instead_of_losing_records(

@@ -1,4 +1,4 @@
-"""The command line as data: what the generated `cli.py` declares and `_cli.py` builds commands from.
+"""The command line as data: what the generated `cli.py` declares and `_cli/` builds commands from.
 
 One `Group` per resource (tag) of the spec, one `Command` per operation, one `Option` per argument.
 A command refers to its operation's `OperationSpec` (the generated resources' description, which
@@ -18,7 +18,7 @@ from ._operations import OperationSpec
 
 __all__ = ["RESERVED_FLAGS", "Column", "Command", "Group", "Incremental", "Option", "Program", "credential_flag"]
 
-# The command line's own options (_cli.py): an argument of the spec never takes one of these. The
+# The command line's own options (_cli/): an argument of the spec never takes one of these. The
 # plan gives a colliding argument another flag (README: "The command line"), and every argument
 # reaches the command under its own destination (`Option.dest`), so no name of the spec can take
 # over a value of the CLI's either.

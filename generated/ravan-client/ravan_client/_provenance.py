@@ -6,7 +6,7 @@ SPEC_SHA256: Final = "e0205db4093ad41eefcff3388926ee7306a9a99fd8be595b3ab65cfc93
 """sha256 of the spec/openapi.yaml this package was generated from."""
 SPEC_VERSION: Final = "2.0.0"
 """The spec's info.version."""
-INPUTS_SHA256: Final = "0b709f2aebe5f9830f92d24e4d83c2a408f30050b88f05d0c2d4f20546c0979c"
+INPUTS_SHA256: Final = "5e828c79509855f45f6d075b720fbe93e3f882101a787def7c112bf22ad9df6e"
 """sha256 over everything that shapes the code: spec, templates, runtime modules, generator versions."""
 GENERATORS: Final[dict[str, str]] = {
     "datamodel-code-generator": "0.89.0",

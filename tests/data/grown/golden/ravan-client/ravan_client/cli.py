@@ -28,7 +28,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+gbb3f226f73d8"
+__version__ = "2.0.0+gdc5200280c11"
 
 PROGRAM = Program(
     name="ravan-calls",
