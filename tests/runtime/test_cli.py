@@ -621,6 +621,7 @@ def test_the_options_types_come_from_the_operations_rules(tmp_path: Any) -> None
             Parameter("limit", "limit", "query", IntegerRule(minimum=1, maximum=50)),
             Parameter("level", "level", "query", ChoiceRule((1, 2, 3))),
             Parameter("tags", "tag", "query", ArrayRule(ChoiceRule(("a", "b")))),
+            Parameter("levels", "levels", "query", ArrayRule(ChoiceRule((1, 2)))),
         ),
         BodySpec(
             body,
@@ -629,11 +630,11 @@ def test_the_options_types_come_from_the_operations_rules(tmp_path: Any) -> None
             files=(("upload", "Upload", False, True),),
         ),
     )
-    names = ("thing_id", "limit", "level", "tags", "note", "shape", "weight", "upload")
+    names = ("thing_id", "limit", "level", "tags", "levels", "note", "shape", "weight", "upload")
     made, command = _one_command_program(operation, tuple(Option(name) for name in names))
     upload = tmp_path / "up.bin"
     upload.write_bytes(b"x")
-    given = ["7", "--limit", "50", "--level", "2", "--tags", "a", "--tags", "b", "--note", "null"]
+    given = ["7", "--limit", "50", "--level", "2", "--tags", "a", "--tags", "b", "--levels", "2", "--note", "null"]
     given += ["--shape", '{"k": 1}', "--weight", "0.5", "--upload", str(upload)]
     context = command.make_context("do", given)
     assert _params.method_arguments(made, context.params) == {
@@ -641,6 +642,7 @@ def test_the_options_types_come_from_the_operations_rules(tmp_path: Any) -> None
         "limit": 50,
         "level": 2,  # the enum's integer, not its text
         "tags": ["a", "b"],
+        "levels": [2],  # an integer enum's items too (they once reached the client as text, and were refused)
         "note": None,  # `null` sends JSON null: the body property may be null
         "shape": {"k": 1},
         "weight": 0.5,
