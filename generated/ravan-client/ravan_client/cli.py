@@ -16,7 +16,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+g5e828c795098"
+__version__ = "2.0.0+g9eadefee0343"
 
 PROGRAM = Program(
     name="ravan-calls",

@@ -19,9 +19,7 @@ from rich.markup import escape
 from rich.progress import Progress, TaskID
 
 from .._commands import Column
-from .._exceptions import (
-    APIError,
-)
+from .._exceptions import APIError
 from .._identity import ClientIdentity
 from .._pagination import unseen_items
 from ._errors import (

@@ -21,9 +21,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from .._commands import Column, Command
-from .._exceptions import (
-    APIError,
-)
+from .._exceptions import APIError
 from ._errors import EXIT_USAGE, CliError
 
 LIST_FORMATS = ("table", "tsv", "json", "jsonl", "csv")

@@ -15,10 +15,7 @@ import click
 
 from .._base_client import MAX_TIMEOUT, SyncAPIClient
 from .._commands import Command, Option, credential_flag
-from .._exceptions import (
-    InsecureBaseURLError,
-    MissingAPIKeyError,
-)
+from .._exceptions import InsecureBaseURLError, MissingAPIKeyError
 from .._identity import ClientIdentity, Credential
 from .._validation import (
     AnyRule,

@@ -28,7 +28,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+gdc5200280c11"
+__version__ = "2.0.0+g44c12f897a58"
 
 PROGRAM = Program(
     name="ravan-calls",

@@ -13,9 +13,7 @@ from rich.console import Console
 
 from .._base_client import SyncAPIClient
 from .._commands import Command, Group
-from .._exceptions import (
-    APIError,
-)
+from .._exceptions import APIError
 from .._identity import ClientIdentity
 from .._sync import INSTALL_HINT, SyncStats, dlt_resource, run_sync
 from ._errors import EXIT_INTERRUPTED, EXIT_TERMINATED, CliError, _Terminated, explain, sigterm_raises
