@@ -571,9 +571,13 @@ def generate_client(
         raise GenerationError(f"openapi-python-client reported problems:\n{text}")
 
     package_dir = project_dir / CLIENT_PACKAGE
-    for module in sorted(RUNTIME_DIR.glob("*.py")):
-        if module.name != "__init__.py":
-            shutil.copyfile(module, package_dir / module.name)
+    # The runtime's modules, its subpackages (`_cli/`) included; its top `__init__.py` is not the
+    # package's (openapi-python-client writes that one from our template).
+    for module in sorted(iter_files(RUNTIME_DIR)):
+        relative = module.relative_to(RUNTIME_DIR)
+        if module.suffix == ".py" and relative != Path("__init__.py"):
+            (package_dir / relative).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(module, package_dir / relative)
     for template_name, target in EXTRA_CLIENT_TEMPLATES.items():
         rendered = project.env.get_template(template_name).render()
         (project_dir / target).write_text(rendered, encoding="utf-8")

@@ -63,3 +63,29 @@ def test_both_clients_have_the_operation_with_its_arguments_in_the_plans_order(o
         is_coroutine = inspect.iscoroutinefunction(method)
         assert is_coroutine == (client_class is AsyncRavanClient and operation.pagination is None)
         assert operation.summary.split("\n")[0] in (method.__doc__ or "")
+
+
+CALL_SETTINGS = {"max_items", "prefetch", "extra_query", "extra_headers", "extra_body", "timeout", "max_retries"}
+
+
+def test_each_command_line_option_is_an_argument_of_the_operation_its_method_sends() -> None:
+    """One description per argument (issue 17): a command refers to the `OperationSpec` its client
+    method builds its request from, and has one option per argument of that method, each found in
+    the operation (its type and checks are the operation's, not a second copy in cli.py)."""
+    from ravan_client import resources
+    from ravan_client.cli import PROGRAM
+
+    constants = {id(value): name for name, value in vars(resources).items() if not callable(value)}
+    for group in PROGRAM.groups:
+        resource_class = inspect.signature(getattr(RavanClient, group.attribute).func).return_annotation
+        resource = getattr(resources, resource_class) if isinstance(resource_class, str) else resource_class
+        for command in group.commands:
+            method = getattr(resource, command.method)
+            constant = constants.get(id(command.operation))
+            assert constant is not None, f"{command.name}: its operation is not one of resources.py's"
+            assert f"{constant}.build(" in inspect.getsource(method), command.name
+            arguments = set(inspect.signature(method).parameters) - CALL_SETTINGS - {"self"}
+            names = [option.python_name for option in command.options]
+            assert sorted(names) == sorted(arguments), command.name  # each argument once, none left out
+            for option in command.options:
+                assert command.operation.argument(option.python_name).python_name == option.python_name

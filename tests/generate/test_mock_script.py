@@ -80,7 +80,8 @@ def test_mock_daemon_serves_the_spec_and_stops(mock_repo: Path) -> None:
 
 def test_the_freshness_check_sees_a_runtime_change_the_spec_does_not_show(mock_repo: Path) -> None:
     # scripts/mock and scripts/vendor rely on it: an edited runtime module not yet regenerated.
-    runtime_module = mock_repo / "spec" / "client" / "ravan_runtime" / "_cli.py"
+    # A module of the runtime's `_cli` subpackage: the freshness hash covers subpackages too.
+    runtime_module = mock_repo / "spec" / "client" / "ravan_runtime" / "_cli" / "_export.py"
     runtime_module.write_text(runtime_module.read_text() + "\n# edited\n")
     result = subprocess.run(
         [

@@ -74,7 +74,7 @@ import importlib, json, pkgutil, sys
 package = importlib.import_module({name!r})
 missing = [attribute for attribute in package.__all__ if not hasattr(package, attribute)]
 for module in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
-    if not module.name.endswith((".cli", "._cli")):  # the command line needs the cli extra, not the other package
+    if not module.name.endswith(".cli") and "._cli" not in module.name:  # the cli extra's, not the other package's
         importlib.import_module(module.name)
 result = {{"file": package.__file__, "exported": len(package.__all__), "missing": missing}}
 result["other_imported"] = {other!r} in sys.modules
@@ -126,3 +126,18 @@ def test_every_third_party_import_is_a_declared_dependency(name: str) -> None:
     undeclared = {module: dists for module, dists in needed.items() if not dists & declared_dependencies(project_dir)}
     assert third_party, f"{name} imports no third-party module at all: the scan is broken"
     assert undeclared == {}
+
+
+def test_the_client_package_holds_every_runtime_module_subpackages_included() -> None:
+    """The runtime is copied in whole: a module of a subpackage (`_cli/`) left behind would leave
+    the command line importable from nowhere (it once copied only the top-level `*.py`)."""
+    runtime = REPO_ROOT / "spec" / "client" / "ravan_runtime"
+    package = CLIENT_PROJECT_DIR / "ravan_client"
+    modules = sorted(
+        path.relative_to(runtime)
+        for path in runtime.rglob("*.py")
+        if "__pycache__" not in path.parts and path != runtime / "__init__.py"
+    )
+    assert any(len(module.parts) > 1 for module in modules), "the runtime has no subpackage to check"
+    for module in modules:
+        assert (package / module).read_bytes() == (runtime / module).read_bytes(), module

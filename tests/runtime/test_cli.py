@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import importlib
 import inspect
 import io
 import json
+import pkgutil
 import re
 from typing import Any
 
@@ -19,6 +21,7 @@ import click
 import httpx
 import pytest
 from ravan_runtime import _base_client, _cli
+from ravan_runtime._cli import _output, _params
 from ravan_runtime._exceptions import InsecureBaseURLError, MissingAPIKeyError
 from rich.console import Console
 
@@ -53,6 +56,16 @@ def wide_session(i: int) -> dict[str, Any]:
         costTotal="0.1250 USD, billed monthly",
         creditBreakdown={"total_credits": 1.5},
     )
+
+
+def cli_source() -> str:
+    """The source of every module of the `_cli` package."""
+    modules = [
+        _cli,
+        *(importlib.import_module(f"{_cli.__name__}.{m.name}") for m in pkgutil.iter_modules(_cli.__path__)),
+    ]
+    assert len(modules) > 1
+    return "\n".join(inspect.getsource(module) for module in modules)
 
 
 def as_terminal(monkeypatch: pytest.MonkeyPatch, columns: int) -> None:
@@ -101,7 +114,7 @@ def test_the_table_drops_columns_from_the_right_then_shortens_them() -> None:
         (126, ["id", "started at", "status", "channel", "duration sec", "cost total"]),
     ]:
         console = Console(width=width, record=True, file=io.StringIO(), soft_wrap=False)
-        console.print(_cli._table(records, TABLE_COLUMNS, width, "t"))
+        console.print(_output.fitted_table(records, TABLE_COLUMNS, width, "t"))
         lines = console.export_text().splitlines()
         assert all(len(line) <= width for line in lines)
         assert re.split(r"\s{2,}", lines[2].strip()) == expected, width
@@ -369,7 +382,7 @@ def test_the_cli_tells_setting_errors_apart_by_class_not_by_wording(cli: Cli, mo
 def test_the_cli_reaches_no_private_attribute_of_a_page_or_client() -> None:
     """It once fetched past the last page through `last_page._fetcher`: pages have a public
     `probe_next_page()` for that."""
-    source = inspect.getsource(_cli)
+    source = cli_source()
     assert not re.search(r"(page|client|error)\._[a-z]", source)
 
 
@@ -485,17 +498,26 @@ def test_strict_responses_fail_naming_the_record_and_field_and_default_keeps_the
 
 def test_spec_options_named_like_the_clis_own_keep_their_own_flags_and_values() -> None:
     from ravan_runtime._commands import Command, Group, Option, Program
+    from ravan_runtime._operations import OperationSpec, Parameter
+    from ravan_runtime._validation import IntegerRule, StringRule
 
+    operation = OperationSpec(
+        "GET",
+        "/things",
+        tuple(Parameter(name, name, "query", StringRule()) for name in ("format", "api_key", "output_format"))
+        + tuple(Parameter(name, name, "query", IntegerRule()) for name in ("page", "page_size")),
+    )
     command = Command(
         "list",
         "list",
         "List things.",
+        operation,
         (
-            Option("format", "string", flag="--query-format"),
-            Option("api_key", "string", flag="--query-api-key"),
-            Option("output_format", "string"),
-            Option("page", "integer"),
-            Option("page_size", "integer"),
+            Option("format", flag="--query-format"),
+            Option("api_key", flag="--query-api-key"),
+            Option("output_format"),
+            Option("page"),
+            Option("page_size"),
         ),
         "object",
         paginated=True,
@@ -539,9 +561,145 @@ def test_spec_options_named_like_the_clis_own_keep_their_own_flags_and_values() 
     assert context.params["arg_format"] == "wav"
     assert context.params["arg_api_key"] == "q"
     assert context.params["arg_output_format"] == "o"
-    assert _cli._arguments(command, context.params) == {"format": "wav", "api_key": "q", "output_format": "o"}
+    assert _params.method_arguments(command, context.params) == {"format": "wav", "api_key": "q", "output_format": "o"}
     export = things.commands["export"]
     context = export.make_context("export", ["--format", "csv", "--output", "x.csv", "--query-format", "wav"])
     assert context.params["export_format"] == "csv"
     assert context.params["output"] == "x.csv"
     assert context.params["arg_format"] == "wav"
+
+
+# --- one description per argument (issue 17) -------------------------------------------------------------
+
+
+def test_an_option_holds_only_what_the_command_line_adds() -> None:
+    """Type, bounds, choices, nullability and item kinds are the operation's (its rules), not a
+    second vocabulary on the option."""
+    import dataclasses
+
+    from ravan_runtime._commands import Option
+
+    assert {f.name for f in dataclasses.fields(Option)} == {"python_name", "help", "flag", "server_default"}
+
+
+def _one_command_program(operation: Any, options: tuple[Any, ...], **command: Any) -> tuple[Any, click.Command]:
+    from ravan_runtime._commands import Command, Group, Program
+
+    made = Command("do", "do", "Do it.", operation, options, "object", **command)
+    program = Program(
+        name="demo",
+        help="Demo.",
+        groups=(Group("things", "things", "Things.", (made,)),),
+        top_level_group=None,
+        version="1",
+        spec_version="1",
+        spec_sha256="0" * 64,
+        install_hint="",
+    )
+    things = _cli.build(program, lambda **settings: None).commands["things"]  # type: ignore[arg-type]
+    assert isinstance(things, click.Group)
+    return made, things.commands["do"]
+
+
+def test_the_options_types_come_from_the_operations_rules(tmp_path: Any) -> None:
+    from ravan_runtime._commands import Option
+    from ravan_runtime._operations import BodySpec, OperationSpec, Parameter
+    from ravan_runtime._validation import (
+        ArrayRule,
+        ChoiceRule,
+        IntegerRule,
+        NumberRule,
+        ObjectField,
+        ObjectRule,
+        StringRule,
+        UnionRule,
+    )
+
+    body = ObjectRule(
+        (
+            ObjectField("Note", StringRule(nullable=True)),
+            ObjectField("Shape", UnionRule((ObjectRule(), ObjectRule()))),
+            ObjectField("Weight", NumberRule(exclusive_minimum=0, maximum=1)),
+            ObjectField("Upload", StringRule(), required=True),
+        )
+    )
+    operation = OperationSpec(
+        "POST",
+        "/things/{thingId}",
+        (
+            Parameter("thing_id", "thingId", "path", IntegerRule(minimum=1), required=True),
+            Parameter("limit", "limit", "query", IntegerRule(minimum=1, maximum=50)),
+            Parameter("level", "level", "query", ChoiceRule((1, 2, 3))),
+            Parameter("tags", "tag", "query", ArrayRule(ChoiceRule(("a", "b")))),
+            Parameter("levels", "levels", "query", ArrayRule(ChoiceRule((1, 2)))),
+        ),
+        BodySpec(
+            body,
+            flattened=True,
+            properties=(("note", "Note"), ("shape", "Shape"), ("weight", "Weight")),
+            files=(("upload", "Upload", False, True),),
+        ),
+    )
+    names = ("thing_id", "limit", "level", "tags", "levels", "note", "shape", "weight", "upload")
+    made, command = _one_command_program(operation, tuple(Option(name) for name in names))
+    upload = tmp_path / "up.bin"
+    upload.write_bytes(b"x")
+    given = ["7", "--limit", "50", "--level", "2", "--tags", "a", "--tags", "b", "--levels", "2", "--note", "null"]
+    given += ["--shape", '{"k": 1}', "--weight", "0.5", "--upload", str(upload)]
+    context = command.make_context("do", given)
+    assert _params.method_arguments(made, context.params) == {
+        "thing_id": 7,
+        "limit": 50,
+        "level": 2,  # the enum's integer, not its text
+        "tags": ["a", "b"],
+        "levels": [2],  # an integer enum's items too (they once reached the client as text, and were refused)
+        "note": None,  # `null` sends JSON null: the body property may be null
+        "shape": {"k": 1},
+        "weight": 0.5,
+        "upload": upload,
+    }
+    refused = [
+        (["0", "--upload", str(upload)], "0 is not in the range x>=1"),
+        (["7", "--upload", str(upload), "--limit", "51"], "51 is not in the range 1<=x<=50"),
+        (["7", "--upload", str(upload), "--level", "4"], "'4' is not one of '1', '2', '3'"),
+        (["7", "--upload", str(upload), "--tags", "c"], "'c' is not one of 'a', 'b'"),
+        (["7", "--upload", str(upload), "--shape", "[1]"], "is not a JSON object"),
+        (["7", "--upload", str(upload), "--weight", "0"], "0 is not > 0 and <= 1"),
+        (["7", "--upload", str(tmp_path / "missing")], "does not exist"),
+        (["7"], "Missing option '--upload'"),
+    ]
+    for arguments, expected in refused:
+        with pytest.raises(click.UsageError) as refusal:
+            command.make_context("do", arguments)
+        assert expected in refusal.value.format_message()
+
+
+def test_the_page_size_flag_in_messages_is_the_commands_own() -> None:
+    """The size parameter's name is the spec's: the hints name the command's own flag."""
+    from ravan_runtime._commands import Option
+    from ravan_runtime._operations import OperationSpec, Parameter
+    from ravan_runtime._validation import IntegerRule
+
+    operation = OperationSpec(
+        "GET",
+        "/things",
+        (Parameter("page", "page", "query", IntegerRule()), Parameter("limit", "limit", "query", IntegerRule())),
+    )
+    made, _ = _one_command_program(
+        operation,
+        (Option("page"), Option("limit", flag="--per-page")),
+        paginated=True,
+        export_name="export",
+        page_option="page",
+        size_option="limit",
+        export_page_size=100,
+    )
+    assert made.size_flag == "--per-page"
+    request = httpx.Request("GET", "https://api.example.com/things")
+    failed = httpx.Response(500, request=request)
+    from ravan_runtime._exceptions import InternalServerError
+
+    error = InternalServerError("500 Internal Server Error: down", response=failed)
+    assert "try a smaller --per-page, or contact" in _cli.explain(error, size_flag=made.size_flag)
+    assert "smaller" not in _cli.explain(error)  # a command without pages suggests none
+    assert "--page-size" not in cli_source()

@@ -19,7 +19,7 @@ from typing import IO, Any
 
 import httpx
 import pytest
-from ravan_runtime import _cli
+from ravan_runtime._cli import _export, _output
 from ravan_runtime._commands import Column
 
 from tests.runtime.harness import (
@@ -290,9 +290,9 @@ def test_a_full_disk_leaves_whole_records_and_one_line(
         return FullDisk(real_open(path, mode, *args, **kwargs), room=page_bytes * 3 // 2)
 
     probe = tmp_path / "probe"
-    encoder = _cli._Encoder(export_format, EXPORT_COLUMNS, for_terminal=False)
+    encoder = _output.Encoder(export_format, EXPORT_COLUMNS, for_terminal=False)
     page_bytes = len(encoder.header()) + sum(len(encoder.record(rich_session(i))) for i in range(10))
-    monkeypatch.setattr(_cli, "open", open_on_a_small_disk, raising=False)
+    monkeypatch.setattr(_export, "open", open_on_a_small_disk, raising=False)
     cli.server.respond = paged(1000, rich_session)
     out = probe.with_name(f"calls.{export_format}")
     result = cli("call-sessions", "export", "-f", export_format, "-o", str(out), "--page-size", "10")
@@ -371,7 +371,7 @@ def test_csv_puts_unknown_and_unflattenable_keys_in_extra(cli: Cli, tmp_path: Pa
 
 def test_csv_writes_an_object_column_as_json() -> None:
     """An object-valued property with a column of its own (the product's `metadata`) holds JSON."""
-    encoder = _cli._CsvEncoder((Column("id", ("id",)), Column("metadata", ("metadata",), json_encoded=True)))
+    encoder = _output.CsvEncoder((Column("id", ("id",)), Column("metadata", ("metadata",), json_encoded=True)))
     row = next(csv.DictReader(io.StringIO((encoder.header() + encoder.record(rich_session(1))).decode())))
     assert json.loads(row["metadata"]) == {"crm": {"id": 1}}
     assert json.loads(row["extra"])["futureField"] == "kept"
@@ -414,10 +414,10 @@ def test_csv_extra_starts_with_a_brace_so_a_formula_inside_cannot_run_and_is_lef
     """The extra cell is a JSON object: it starts with `{`, which no spreadsheet runs, so a key such
     as `=cmd` inside it is harmless and the cell is written as is (a cell that starts with `=` is
     prefixed: the control)."""
-    encoder = _cli._CsvEncoder(EXPORT_COLUMNS)
+    encoder = _output.CsvEncoder(EXPORT_COLUMNS)
     row = next(csv.reader(io.StringIO(encoder.record({"id": "x", "=cmd": 1}).decode())))
     assert row[-1] == '{"=cmd": 1}'
-    assert _cli._spreadsheet_safe("=1") == "'=1"
+    assert _output.spreadsheet_safe("=1") == "'=1"
 
 
 def test_an_export_ended_by_a_server_that_caps_the_page_size_fails_instead_of_losing_records(
@@ -439,6 +439,28 @@ def test_an_export_ended_by_a_server_that_caps_the_page_size_fails_instead_of_lo
     assert result.err.count("\n") == 1
     assert out.read_text() == "yesterday\n"  # the target as it was
     assert len(records_in(tmp_path / "calls.jsonl.partial", "jsonl")) == 5
+
+
+def test_the_cap_message_names_the_size_option_the_spec_gives(cli: Cli, tmp_path: Path) -> None:
+    """The size parameter's flag is the plan's (from the spec's name), never a fixed `--page-size`."""
+    from dataclasses import replace
+
+    group = next(g for g in cli.program.groups if g.name == "call-sessions")
+    listing = next(c for c in group.commands if c.name == "list")
+    renamed = tuple(replace(o, flag="--per-page") if o.python_name == "page_size" else o for o in listing.options)
+    commands = tuple(replace(c, options=renamed) if c is listing else c for c in group.commands)
+    groups = tuple(replace(g, commands=commands) if g is group else g for g in cli.program.groups)
+    cli.program = replace(cli.program, groups=groups)
+
+    def capped(request: httpx.Request) -> httpx.Response:
+        page = int(request.url.params["page"])
+        return json_response(200, page_body([session(f"s{i}") for i in range((page - 1) * 5, min(page * 5, 12))]))
+
+    cli.server.respond = capped
+    result = cli("call-sessions", "export", "-o", str(tmp_path / "calls.jsonl"), "--per-page", "10")
+    assert result.code == 1
+    assert "Run the export again with --per-page 5" in result.err
+    assert {request.url.params["page_size"] for request in cli.server.requests} == {"10"}
 
 
 def test_with_max_items_the_end_is_not_checked(cli: Cli, tmp_path: Path) -> None:

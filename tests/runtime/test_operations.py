@@ -720,3 +720,42 @@ def test_a_multipart_body_without_files_is_still_multipart(answered: Harness) ->
     assert parts_of(with_values) == {"purpose": [(None, b"voice")]}
     assert empty.headers["Content-Type"] == "multipart/form-data; boundary=empty"
     assert parts_of(empty) == {}
+
+
+def test_each_argument_of_an_operation_is_found_with_its_rule_wherever_it_goes() -> None:
+    """`OperationSpec.argument`: what the command line types its options by (issue 17)."""
+    note = StringRule(nullable=True)
+    body = ObjectRule((ObjectField("Note", note), ObjectField("Count", IntegerRule(minimum=0), required=True)))
+    page = IntegerRule(minimum=1)
+    operation = OperationSpec(
+        "POST",
+        "/things/{thingId}",
+        (
+            Parameter("thing_id", "thingId", "path", StringRule(), required=True),
+            Parameter("page", "page", "query", page),
+            Parameter("trace", "X-Trace", "header", StringRule()),
+        ),
+        BodySpec(
+            body,
+            flattened=True,
+            properties=(("note", "Note"), ("count", "Count")),
+            files=(("scans", "Scans", True, False),),
+        ),
+    )
+    found = {name: operation.argument(name) for name in ("thing_id", "page", "trace", "note", "count", "scans")}
+    assert {name: (a.location, a.required) for name, a in found.items()} == {
+        "thing_id": ("path", True),
+        "page": ("query", False),
+        "trace": ("header", False),
+        "note": ("body", False),
+        "count": ("body", True),
+        "scans": ("file", False),
+    }
+    assert found["page"].rule is page
+    assert found["note"].rule is note
+    assert found["scans"].many
+    assert [name for name, a in found.items() if a.null_is_sent] == ["note"]  # only a nullable body value
+    whole = OperationSpec("POST", "/search", body=BodySpec(ChoiceRule(("a", "b"), nullable=True), flattened=False))
+    assert whole.argument("body").null_is_sent
+    with pytest.raises(KeyError, match="no argument 'nothing'"):
+        operation.argument("nothing")

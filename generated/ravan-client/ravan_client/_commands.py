@@ -1,6 +1,9 @@
-"""The command line as data: what the generated `cli.py` declares and `_cli.py` builds commands from.
+"""The command line as data: what the generated `cli.py` declares and `_cli/` builds commands from.
 
 One `Group` per resource (tag) of the spec, one `Command` per operation, one `Option` per argument.
+A command refers to its operation's `OperationSpec` (the generated resources' description, which
+the client checks every argument with): an option holds only what the command line adds (help,
+flag, the server's default shown in help), never a second description of the argument's type.
 Kept free of click and rich, so that importing the generated `cli.py` never needs the `cli` extra
 and its `main()` can say in one line how to install it.
 """
@@ -11,10 +14,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from ._identity import ClientIdentity
+from ._operations import OperationSpec
 
 __all__ = ["RESERVED_FLAGS", "Column", "Command", "Group", "Incremental", "Option", "Program", "credential_flag"]
 
-# The command line's own options (_cli.py): an argument of the spec never takes one of these. The
+# The command line's own options (_cli/): an argument of the spec never takes one of these. The
 # plan gives a colliding argument another flag (README: "The command line"), and every argument
 # reaches the command under its own destination (`Option.dest`), so no name of the spec can take
 # over a value of the CLI's either.
@@ -43,27 +47,19 @@ def credential_flag(argument: str) -> str:
 
 @dataclass(frozen=True)
 class Option:
-    """One argument of an operation on the command line.
+    """What the command line adds to one argument of an operation: its help and its flag.
 
-    `kind` is the plan's: string, integer, number, boolean, choice, date-time, date, array,
-    object or any. Path parameters are positional arguments; everything else is `--flag`."""
+    The argument itself (its type, bounds, choices, item type, whether it is required or may be
+    null, whether it is a path parameter and so a positional argument) is the operation's own
+    description (`Command.operation.argument(python_name)`), the one the client checks the value
+    with: an argument is described once."""
 
     python_name: str
-    kind: str
     help: str = ""
     flag: str = ""
     """`--name`, as the plan spells it (never one of RESERVED_FLAGS); empty: from python_name."""
-    required: bool = False
-    positional: bool = False
-    minimum: float | None = None
-    maximum: float | None = None
-    exclusive_minimum: float | None = None
-    exclusive_maximum: float | None = None
-    choices: tuple[Any, ...] | None = None
-    item_kind: str | None = None
     server_default: Any = None
-    null_is_sent: bool = False
-    """A nullable body property: `--flag null` sends JSON null."""
+    """The default the server applies when the argument is not sent: shown in --help, never sent."""
 
     def __post_init__(self) -> None:
         if not self.flag:
@@ -126,6 +122,9 @@ class Command:
     name: str
     method: str
     help: str
+    operation: OperationSpec
+    """The operation the method sends (the generated resources' own description of it): every
+    option's type and checks come from its arguments."""
     options: tuple[Option, ...]
     response_kind: str
     """object, array, empty, json, bytes or text: what a non-paginated command prints."""
@@ -141,6 +140,16 @@ class Command:
     """Singular and plural, for messages such as "Wrote 1 call session"."""
     incremental: Incremental | None = None
     """`x-incremental`: the operation also has a `sync` command (and a dlt resource, `_sync.py`)."""
+
+    def option(self, python_name: str | None) -> Option | None:
+        """The option of the argument `python_name` (None: no such option)."""
+        return next((option for option in self.options if option.python_name == python_name), None)
+
+    @property
+    def size_flag(self) -> str | None:
+        """The flag of the page-size argument (its name is the spec's, through the plan)."""
+        size = self.option(self.size_option)
+        return size.flag if size is not None else None
 
 
 @dataclass(frozen=True)

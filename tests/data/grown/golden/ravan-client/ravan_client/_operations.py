@@ -33,7 +33,7 @@ from ._files import FilePart, file_parts
 from ._types import NOT_GIVEN, NotGiven, TimeoutTypes
 from ._validation import MAX_ENCODED_QUERY_VALUE, ArrayRule, ObjectRule, Rule
 
-__all__ = ["BodySpec", "OperationSpec", "Parameter", "RequestOptions"]
+__all__ = ["Argument", "BodySpec", "OperationSpec", "Parameter", "RequestOptions"]
 
 
 @dataclass(frozen=True)
@@ -97,6 +97,28 @@ class BodySpec:
 
 
 @dataclass(frozen=True)
+class Argument:
+    """One keyword argument of the operation's method, wherever it goes in the request: what the
+    command line builds the argument's option from (`OperationSpec.argument`), so that its type,
+    bounds, choices and nullability are described once, by the rule the request is checked with."""
+
+    python_name: str
+    location: str
+    """path, query or header (a parameter), body (a property of the body, or the whole body), or
+    file (a file part of a multipart body)."""
+    rule: Rule
+    """The rule the value is checked with (a file part's is the body's, unused: the file is opened)."""
+    required: bool = False
+    many: bool = False
+    """A file argument that takes a list of files."""
+
+    @property
+    def null_is_sent(self) -> bool:
+        """A body value that may be null: None sends JSON null (a parameter that is None is not sent)."""
+        return self.location == "body" and self.rule.nullable
+
+
+@dataclass(frozen=True)
 class RequestOptions:
     """One request, ready to send: what every generated method hands the client."""
 
@@ -144,6 +166,25 @@ class OperationSpec:
     accept: str = "application/json"
     server: str | None = None
     """The operation's (or its path's) own server, when the spec gives one."""
+
+    def argument(self, python_name: str) -> Argument:
+        """The keyword argument `python_name` of the operation's method (KeyError: it has none)."""
+        for parameter in self.parameters:
+            if parameter.python_name == python_name:
+                return Argument(python_name, parameter.location, parameter.rule, parameter.required)
+        body = self.body
+        if body is not None:
+            for name, _wire_name, many, required in body.files:
+                if name == python_name:
+                    return Argument(python_name, "file", body.rule, required, many=many)
+            if not body.flattened and python_name == "body":
+                return Argument(python_name, "body", body.rule, body.required)
+            wire_names = dict(body.properties)
+            if python_name in wire_names and isinstance(body.rule, ObjectRule):
+                for object_field in body.rule.fields:
+                    if object_field.wire_name == wire_names[python_name]:
+                        return Argument(python_name, "body", object_field.rule, object_field.required)
+        raise KeyError(f"{self.method} {self.path} has no argument {python_name!r}")
 
     def build(
         self,

@@ -308,7 +308,7 @@ def dlt_resource(
                 raise SyncIncomplete(
                     f"Page {last_page.page_number} held {len(last_page.items)} items, fewer than the page size "
                     f"{last_page.page_size}, yet the next page holds more: the server seems to cap the page size. "
-                    f"Run again with --page-size {len(last_page.items)}"
+                    f"Run again with {command.size_flag or 'a page size of'} {len(last_page.items)}"
                 )
         if batch:
             yield table_of(batch)
