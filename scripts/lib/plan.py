@@ -448,6 +448,12 @@ class IdentityPlan:
     log_env_var: str
     cli_name: str
     vendor: str
+    client_class: str = "Client"
+    """The sync client's class name (`RavanClient`); the async one is `Async` + it."""
+
+    @property
+    def async_client_class(self) -> str:
+        return "Async" + self.client_class
 
     @property
     def credentials(self) -> tuple[CredentialPlan, ...]:
@@ -814,6 +820,8 @@ def build_plan(
 
 _ENV_PREFIX = re.compile(r"[A-Z][A-Z0-9_]*")
 _CLI_NAME = re.compile(r"[a-z0-9][a-z0-9._-]*")
+# A class name the package's own names cannot shadow: PascalCase, ending in Client.
+_CLIENT_CLASS = re.compile(r"(?:[A-Z][A-Za-z0-9]*)?Client")
 
 
 def client_identity(document: OpenAPIDocument, settings: Mapping[str, Any]) -> IdentityPlan:
@@ -832,6 +840,9 @@ def client_identity(document: OpenAPIDocument, settings: Mapping[str, Any]) -> I
     cli_name = str(settings.get("cli_name", "api"))
     if not _CLI_NAME.fullmatch(cli_name):
         raise PlanError(f"config client.cli_name {cli_name!r} must be a lower-case command name")
+    client_class = str(settings.get("class_name", "Client"))
+    if not _CLIENT_CLASS.fullmatch(client_class):
+        raise PlanError(f"config client.class_name {client_class!r} must be a PascalCase name ending in Client")
     schemes = security_schemes(document, prefix, more)
     return IdentityPlan(
         schemes=schemes,
@@ -841,6 +852,7 @@ def client_identity(document: OpenAPIDocument, settings: Mapping[str, Any]) -> I
         log_env_var=f"{prefix}_LOG",
         cli_name=cli_name,
         vendor=str(settings.get("vendor", "")),
+        client_class=client_class,
     )
 
 

@@ -24,7 +24,7 @@ class Credential:
     """Where it comes from when the argument is not given, the first one set winning."""
 
     def hint(self) -> str:
-        """`RAVAN_API_KEY (or AGNI_API_KEY)`: where it can come from, for messages."""
+        """`<PREFIX>_API_KEY (or <another variable>)`: where it can come from, for messages."""
         first, *others = self.env_vars
         return f"{first} (or {', '.join(others)})" if others else first
 
@@ -89,6 +89,6 @@ class ClientIdentity:
         return next(scheme for scheme in self.schemes if scheme.name == name)
 
     def describe(self, requirement: tuple[str, ...]) -> str:
-        """`api_key= (or RAVAN_API_KEY)`: what one alternative needs, for messages."""
+        """`api_key= (or <PREFIX>_API_KEY)`: what one alternative needs, for messages."""
         needed = [c for name in requirement for c in self.scheme(name).credentials]
         return " and ".join(f"{c.argument}= (or {' / '.join(c.env_vars)})" for c in needed)

@@ -1,4 +1,4 @@
-"""Keeping a database of a list operation's items up to date, with dlt: `ravan-calls sync` and `dlt_source()`.
+"""Keeping a database of a list operation's items up to date, with dlt: the CLI's `sync` command and `dlt_source()`.
 
 Needs the `sync` extra (dlt, pyarrow, and duckdb for the default destination); dlt is imported only when a
 sync is made, so `import ravan_client` never needs it. Everything here is generic: an operation

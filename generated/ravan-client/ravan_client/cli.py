@@ -16,7 +16,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+geee8d60336ef"
+__version__ = "2.0.0+g019da1732ebd"
 
 PROGRAM = Program(
     name="ravan-calls",

@@ -18,7 +18,7 @@ ItemT = TypeVar("ItemT")
 
 
 class SyncResource:
-    """Operations of one tag of the spec, on a `RavanClient`."""
+    """Operations of one tag of the spec, on the generated sync client."""
 
     _is_ravan_resource: ClassVar[bool] = True
 
@@ -30,7 +30,7 @@ class SyncResource:
 
 
 class AsyncResource:
-    """Operations of one tag of the spec, on an `AsyncRavanClient`."""
+    """Operations of one tag of the spec, on the generated async client."""
 
     _is_ravan_resource: ClassVar[bool] = True
 

@@ -354,7 +354,7 @@ def make_client(
 
 
 def _key_sources(env_vars: Sequence[str]) -> str:
-    """Where a key can come from: `set RAVAN_API_KEY (or AGNI_API_KEY), or pass --api-key`."""
+    """Where a key can come from: `set <PREFIX>_API_KEY (or <another variable>), or pass --api-key`."""
     if not env_vars:
         return "pass --api-key"
     also = f" (or {', '.join(env_vars[1:])})" if len(env_vars) > 1 else ""

@@ -1,4 +1,4 @@
-"""The `ravan-calls` command line, built from the generated `cli.py`'s data (`_commands.py`).
+"""The generated command line, built from the generated `cli.py`'s data (`_commands.py`).
 
 Needs the `cli` extra (click and rich); `import ravan_client` never imports this package.
 
@@ -8,10 +8,10 @@ options and the client they make; `_output` prints (table, tsv, json, jsonl, csv
 `_export` streams every page to a sink; `_sync_command` is `sync`; `_errors` turns every expected
 failure into one line and an exit code. `run` (here) is the entry point.
 
-Commands: `ravan-calls <resource> <operation>` for every operation of the spec
-(`ravan-calls call-sessions list`, `... call-sessions retrieve ID`), and `<resource> export` for
+Commands: `<cli> <resource> <operation>` for every operation of the spec (for example
+`<cli> call-sessions list`, `... call-sessions retrieve ID`), and `<resource> export` for
 every paginated one; the resource named by the spec's `x-cli.top-level-commands` also has its
-commands at the top level (`ravan-calls list`, `ravan-calls export`), as before the CLI grew
+commands at the top level (`<cli> list`, `<cli> export`), as before the CLI grew
 groups. Options are typed from the schema (the operation's rules); a bad value, like every expected failure, ends in one
 line on stderr and a non-zero exit (2 for usage, 1 for the API or the disk, 130 on Ctrl-C, 143 on
 SIGTERM).

@@ -1,4 +1,4 @@
-"""The machinery under `RavanClient` and `AsyncRavanClient`: sending, retrying, redirects, errors.
+"""The machinery under the generated client classes (sync and async): sending, retrying, redirects, errors.
 
 A generated method hands `SyncAPIClient.request` (or `AsyncAPIClient.request`) one
 `RequestOptions`; the client:
@@ -1225,7 +1225,7 @@ _logging_configured = False
 
 
 def _configure_logging_from_env(variable: str) -> None:
-    """`<variable>=debug` (or `info`; RAVAN_LOG as generated) sends the package's logger to
+    """`<variable>=debug` (or `info`; `<PREFIX>_LOG` as generated) sends the package's logger to
     stderr, once per process."""
     global _logging_configured
     level_name = os.environ.get(variable, "").upper()

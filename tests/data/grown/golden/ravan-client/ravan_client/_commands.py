@@ -154,7 +154,7 @@ class Command:
 
 @dataclass(frozen=True)
 class Group:
-    """The commands of one resource: `ravan-calls <name> <command>`."""
+    """The commands of one resource: `<cli name> <name> <command>`."""
 
     name: str
     attribute: str

@@ -27,7 +27,7 @@ name -> `InvalidField(name, wire_name, value, problem)`, the value as received).
 null, the field reads None, the record is kept and the problem is listed; so a required field is
 typed `X | None` too. The exception is a page's envelope (the fields on a pager's items path, listed
 in `_envelope_fields`): typed `X`, and a body without them is an error, not a record. One odd
-record never costs the others; `RavanClient(strict_responses=True)` (CLI: `--strict-responses`)
+record never costs the others; `Client(strict_responses=True)` (any generated client class) (CLI: `--strict-responses`)
 raises `APIResponseValidationError` naming the record and field instead.
 
 Keys the spec does not know are kept in `additional_properties` (and `model["key"]`).

@@ -322,19 +322,19 @@ class AsyncPoolTransport(httpx.AsyncBaseTransport):
 
 
 class OwnHttpClient(httpx.Client):
-    """The `httpx.Client` a `RavanClient` creates: its transports are `PoolTransport`s (`pools`)."""
+    """The `httpx.Client` the generated sync client creates: its transports are `PoolTransport`s (`pools`)."""
 
     pools: tuple[httpcore.ConnectionPool, ...] = ()
 
 
 class OwnAsyncHttpClient(httpx.AsyncClient):
-    """The `httpx.AsyncClient` an `AsyncRavanClient` creates: its transports are `AsyncPoolTransport`s."""
+    """The `httpx.AsyncClient` the generated async client creates: its transports are `AsyncPoolTransport`s."""
 
     pools: tuple[httpcore.AsyncConnectionPool, ...] = ()
 
 
 def new_sync_http_client(*, base_url_scheme: str, transport: httpx.BaseTransport | None) -> httpx.Client:
-    """The `httpx.Client` a `RavanClient` creates for itself: with a caller's `transport`, that one;
+    """The `httpx.Client` the generated sync client creates for itself: with a caller's `transport`, that one;
     else pools with the deadline backend, for the direct route and every proxy the environment names."""
     # Plain http: never through a proxy named by the environment (see the module docstring).
     trust_env = base_url_scheme == "https"
@@ -358,7 +358,7 @@ def new_sync_http_client(*, base_url_scheme: str, transport: httpx.BaseTransport
 
 
 def new_async_http_client(*, base_url_scheme: str, transport: httpx.AsyncBaseTransport | None) -> httpx.AsyncClient:
-    """The `httpx.AsyncClient` an `AsyncRavanClient` creates for itself (its deadlines are cancel scopes)."""
+    """The `httpx.AsyncClient` the generated async client creates for itself (its deadlines are cancel scopes)."""
     trust_env = base_url_scheme == "https"
     settings: dict[str, Any] = {"trust_env": trust_env, "follow_redirects": False, "timeout": None}
     if transport is not None:
