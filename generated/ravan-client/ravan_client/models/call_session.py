@@ -241,28 +241,31 @@ class CallSession(WireModel):
             ):
                 return cls._parse_checked(src_dict)
             if started_at is not None:
-                # Only text Python reads as pydantic does (RFC 3339 with T and an offset or Z).
+                # Only text Python reads as pydantic does: `YYYY-MM-DDTHH:MM`, then Z or an offset
+                # `+HH:MM` last (text[7:14:3] is the characters at 7, 10 and 13). Either ending
+                # gives a timezone: past the T only the offset's sign can be a + or -.
                 text = started_at
                 started_at = _parse_datetime(text)
-                # (text[7:14:3] is the characters at 7, 10 and 13.)
-                if started_at.tzinfo is None or text[7:14:3] != "-T:" or (text[-1] != "Z" and text[-6] not in "+-"):
+                if text[7:14:3] != "-T:" or (text[-1] != "Z" and text[-6] not in "+-"):
                     return cls._parse_checked(src_dict)
             if ended_at is not None:
-                # Only text Python reads as pydantic does (RFC 3339 with T and an offset or Z).
+                # Only text Python reads as pydantic does: `YYYY-MM-DDTHH:MM`, then Z or an offset
+                # `+HH:MM` last (text[7:14:3] is the characters at 7, 10 and 13). Either ending
+                # gives a timezone: past the T only the offset's sign can be a + or -.
                 text = ended_at
                 ended_at = _parse_datetime(text)
-                # (text[7:14:3] is the characters at 7, 10 and 13.)
-                if ended_at.tzinfo is None or text[7:14:3] != "-T:" or (text[-1] != "Z" and text[-6] not in "+-"):
+                if text[7:14:3] != "-T:" or (text[-1] != "Z" and text[-6] not in "+-"):
                     return cls._parse_checked(src_dict)
             if created_at is not None:
-                # Only text Python reads as pydantic does (RFC 3339 with T and an offset or Z).
+                # Only text Python reads as pydantic does: `YYYY-MM-DDTHH:MM`, then Z or an offset
+                # `+HH:MM` last (text[7:14:3] is the characters at 7, 10 and 13). Either ending
+                # gives a timezone: past the T only the offset's sign can be a + or -.
                 text = created_at
                 created_at = _parse_datetime(text)
-                # (text[7:14:3] is the characters at 7, 10 and 13.)
-                if created_at.tzinfo is None or text[7:14:3] != "-T:" or (text[-1] != "Z" and text[-6] not in "+-"):
+                if text[7:14:3] != "-T:" or (text[-1] != "Z" and text[-6] not in "+-"):
                     return cls._parse_checked(src_dict)
             if credit_breakdown is not None:
-                credit_breakdown = CreditBreakdown.from_dict(credit_breakdown)
+                credit_breakdown = _from_dict_CreditBreakdown(credit_breakdown)
         except (KeyError, ValueError, OverflowError, IndexError):
             return cls._parse_checked(src_dict)
         # Built without attrs' __init__ (a call with every field as an argument): every slot is
@@ -306,3 +309,7 @@ class CallSession(WireModel):
 # Imported at the end of the module, once, rather than inside every call: by the time this line
 # runs the class above exists, so models that refer to each other still import cleanly.
 from .credit_breakdown import CreditBreakdown  # noqa: E402
+
+# Each nested model's from_dict, bound once: read through the class, a classmethod makes a new
+# bound method on every call (per record of a page).
+_from_dict_CreditBreakdown = CreditBreakdown.from_dict

@@ -88,7 +88,7 @@ class CallSessionListResponse(WireModel):
             ):
                 return cls._parse_checked(src_dict)
             if data is not None:
-                data = CallSessionListData.from_dict(data)
+                data = _from_dict_CallSessionListData(data)
         except (KeyError, ValueError, OverflowError, IndexError):
             return cls._parse_checked(src_dict)
         # Built without attrs' __init__ (a call with every field as an argument): every slot is
@@ -109,3 +109,7 @@ class CallSessionListResponse(WireModel):
 # Imported at the end of the module, once, rather than inside every call: by the time this line
 # runs the class above exists, so models that refer to each other still import cleanly.
 from .call_session_list_data import CallSessionListData  # noqa: E402
+
+# Each nested model's from_dict, bound once: read through the class, a classmethod makes a new
+# bound method on every call (per record of a page).
+_from_dict_CallSessionListData = CallSessionListData.from_dict

@@ -90,19 +90,25 @@ class CreditBreakdown(WireModel):
             if not (
                 (_type(channel) is _str or channel is None)
                 and (_type(duration_sec) is _int or duration_sec is None)
-                and (_type(model_credits) is _float or _type(model_credits) is _int or model_credits is None)
-                and (_type(provider_credits) is _float or _type(provider_credits) is _int or provider_credits is None)
                 and (_type(provider_managed) is _bool or provider_managed is None)
                 and (_type(telephony_type) is _str or telephony_type is None)
-                and (_type(total_credits) is _float or _type(total_credits) is _int or total_credits is None)
             ):
                 return cls._parse_checked(src_dict)
-            if type(model_credits) is int:
-                model_credits = float(model_credits)
-            if type(provider_credits) is int:
-                provider_credits = float(provider_credits)
-            if type(total_credits) is int:
-                total_credits = float(total_credits)
+            if _type(model_credits) is not _float:
+                if _type(model_credits) is _int:
+                    model_credits = _float(model_credits)
+                elif model_credits is not None:
+                    return cls._parse_checked(src_dict)
+            if _type(provider_credits) is not _float:
+                if _type(provider_credits) is _int:
+                    provider_credits = _float(provider_credits)
+                elif provider_credits is not None:
+                    return cls._parse_checked(src_dict)
+            if _type(total_credits) is not _float:
+                if _type(total_credits) is _int:
+                    total_credits = _float(total_credits)
+                elif total_credits is not None:
+                    return cls._parse_checked(src_dict)
         except (KeyError, ValueError, OverflowError, IndexError):
             return cls._parse_checked(src_dict)
         # Built without attrs' __init__ (a call with every field as an argument): every slot is

@@ -70,7 +70,7 @@ class CallSessionDetailResponse(WireModel):
             if not ((_type(data) is _dict) and (_type(success) is _bool or success is None)):
                 return cls._parse_checked(src_dict)
             if data is not None:
-                data = CallSessionDetail.from_dict(data)
+                data = _from_dict_CallSessionDetail(data)
         except (KeyError, ValueError, OverflowError, IndexError):
             return cls._parse_checked(src_dict)
         # Built without attrs' __init__ (a call with every field as an argument): every slot is
@@ -90,3 +90,7 @@ class CallSessionDetailResponse(WireModel):
 # Imported at the end of the module, once, rather than inside every call: by the time this line
 # runs the class above exists, so models that refer to each other still import cleanly.
 from .call_session_detail import CallSessionDetail  # noqa: E402
+
+# Each nested model's from_dict, bound once: read through the class, a classmethod makes a new
+# bound method on every call (per record of a page).
+_from_dict_CallSessionDetail = CallSessionDetail.from_dict

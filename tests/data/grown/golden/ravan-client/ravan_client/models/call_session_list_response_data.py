@@ -68,7 +68,7 @@ class CallSessionListResponseData(WireModel):
                 for item in call_sessions:
                     if type(item) is not dict:
                         return cls._parse_checked(src_dict)
-                call_sessions = [CallSession.from_dict(item) for item in call_sessions]
+                call_sessions = [_from_dict_CallSession(item) for item in call_sessions]
         except (KeyError, ValueError, OverflowError, IndexError):
             return cls._parse_checked(src_dict)
         # Built without attrs' __init__ (a call with every field as an argument): every slot is
@@ -87,3 +87,7 @@ class CallSessionListResponseData(WireModel):
 # Imported at the end of the module, once, rather than inside every call: by the time this line
 # runs the class above exists, so models that refer to each other still import cleanly.
 from .call_session import CallSession  # noqa: E402
+
+# Each nested model's from_dict, bound once: read through the class, a classmethod makes a new
+# bound method on every call (per record of a page).
+_from_dict_CallSession = CallSession.from_dict

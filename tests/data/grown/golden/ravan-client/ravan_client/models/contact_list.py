@@ -52,7 +52,7 @@ class ContactList(WireModel):
                 for item in contacts:
                     if type(item) is not dict:
                         return cls._parse_checked(src_dict)
-                contacts = [Contact.from_dict(item) for item in contacts]
+                contacts = [_from_dict_Contact(item) for item in contacts]
         except (KeyError, ValueError, OverflowError, IndexError):
             return cls._parse_checked(src_dict)
         # Built without attrs' __init__ (a call with every field as an argument): every slot is
@@ -71,3 +71,7 @@ class ContactList(WireModel):
 # Imported at the end of the module, once, rather than inside every call: by the time this line
 # runs the class above exists, so models that refer to each other still import cleanly.
 from .contact import Contact  # noqa: E402
+
+# Each nested model's from_dict, bound once: read through the class, a classmethod makes a new
+# bound method on every call (per record of a page).
+_from_dict_Contact = Contact.from_dict

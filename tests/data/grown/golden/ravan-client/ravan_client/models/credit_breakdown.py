@@ -60,13 +60,13 @@ class CreditBreakdown(WireModel):
                 total_credits,
             ) = _GET_ALL(src_dict)
             # `type(v) is X` inline, field by field: Python 3.11 runs it without a call.
-            if not (
-                (_type(channel) is _str or channel is None)
-                and (_type(total_credits) is _float or _type(total_credits) is _int or total_credits is None)
-            ):
+            if not (_type(channel) is _str or channel is None):
                 return cls._parse_checked(src_dict)
-            if type(total_credits) is int:
-                total_credits = float(total_credits)
+            if _type(total_credits) is not _float:
+                if _type(total_credits) is _int:
+                    total_credits = _float(total_credits)
+                elif total_credits is not None:
+                    return cls._parse_checked(src_dict)
         except (KeyError, ValueError, OverflowError, IndexError):
             return cls._parse_checked(src_dict)
         # Built without attrs' __init__ (a call with every field as an argument): every slot is

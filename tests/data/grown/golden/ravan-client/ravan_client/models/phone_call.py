@@ -95,20 +95,23 @@ class PhoneCall(WireModel):
                 (_type(id) is _str)
                 and (_type(direction) is _str or direction is None)
                 and (_type(phone_number) is _str or phone_number is None)
-                and (_type(duration_min) is _float or _type(duration_min) is _int or duration_min is None)
                 and (_type(started_at) is _str or started_at is None)
             ):
                 return cls._parse_checked(src_dict)
             if direction is not None and direction not in _PHONECALLDIRECTIONTYPE1_VALUES:
                 return cls._parse_checked(src_dict)
-            if type(duration_min) is int:
-                duration_min = float(duration_min)
+            if _type(duration_min) is not _float:
+                if _type(duration_min) is _int:
+                    duration_min = _float(duration_min)
+                elif duration_min is not None:
+                    return cls._parse_checked(src_dict)
             if started_at is not None:
-                # Only text Python reads as pydantic does (RFC 3339 with T and an offset or Z).
+                # Only text Python reads as pydantic does: `YYYY-MM-DDTHH:MM`, then Z or an offset
+                # `+HH:MM` last (text[7:14:3] is the characters at 7, 10 and 13). Either ending
+                # gives a timezone: past the T only the offset's sign can be a + or -.
                 text = started_at
                 started_at = _parse_datetime(text)
-                # (text[7:14:3] is the characters at 7, 10 and 13.)
-                if started_at.tzinfo is None or text[7:14:3] != "-T:" or (text[-1] != "Z" and text[-6] not in "+-"):
+                if text[7:14:3] != "-T:" or (text[-1] != "Z" and text[-6] not in "+-"):
                     return cls._parse_checked(src_dict)
         except (KeyError, ValueError, OverflowError, IndexError):
             return cls._parse_checked(src_dict)

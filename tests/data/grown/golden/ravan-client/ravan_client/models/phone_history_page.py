@@ -101,7 +101,7 @@ class PhoneHistoryPage(WireModel):
                 for item in data:
                     if type(item) is not dict:
                         return cls._parse_checked(src_dict)
-                data = [PhoneCall.from_dict(item) for item in data]
+                data = [_from_dict_PhoneCall(item) for item in data]
         except (KeyError, ValueError, OverflowError, IndexError):
             return cls._parse_checked(src_dict)
         # Built without attrs' __init__ (a call with every field as an argument): every slot is
@@ -124,3 +124,7 @@ class PhoneHistoryPage(WireModel):
 # Imported at the end of the module, once, rather than inside every call: by the time this line
 # runs the class above exists, so models that refer to each other still import cleanly.
 from .phone_call import PhoneCall  # noqa: E402
+
+# Each nested model's from_dict, bound once: read through the class, a classmethod makes a new
+# bound method on every call (per record of a page).
+_from_dict_PhoneCall = PhoneCall.from_dict
