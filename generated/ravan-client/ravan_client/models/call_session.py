@@ -49,7 +49,8 @@ _int = int
 _str = str
 
 
-@_attrs_define(repr=False)
+# eq=False: the base class's __eq__, which compares the unknown keys (`_extra` is built when asked).
+@_attrs_define(repr=False, eq=False)
 class CallSession(WireModel):
     """One call handled by a voice agent.
 
@@ -169,7 +170,7 @@ class CallSession(WireModel):
     agent_name: str | None = None
     post_call_analysis_result: dict[str, Any] | None = None
     credit_breakdown: CreditBreakdown | None = None
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _extra: dict[str, Any] | None = _attrs_field(init=False, default=None, eq=False)
     _received: Mapping[str, Any] | None = _attrs_field(init=False, default=None, eq=False)
     _invalid: dict[str, InvalidField] | None = _attrs_field(init=False, default=None, eq=False)
 
@@ -298,11 +299,8 @@ class CallSession(WireModel):
         _model.post_call_analysis_result = post_call_analysis_result
         _model.credit_breakdown = credit_breakdown
         _model._invalid = None
-        _model.additional_properties = {}
+        _model._extra = None  # the unknown keys, read from _received when asked for
         _model._received = src_dict
-        if len(src_dict) != 26:  # every field's key is there: more keys are unknown ones
-            names = cls._wire_names
-            _model.additional_properties = {key: value for key, value in src_dict.items() if key not in names}
         return _model
 
 

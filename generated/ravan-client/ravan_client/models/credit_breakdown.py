@@ -29,7 +29,8 @@ _int = int
 _str = str
 
 
-@_attrs_define(repr=False)
+# eq=False: the base class's __eq__, which compares the unknown keys (`_extra` is built when asked).
+@_attrs_define(repr=False, eq=False)
 class CreditBreakdown(WireModel):
     """How the call's credits were computed. Its keys are snake_case on the wire, unlike the rest of the call session,
     and are kept exactly. Null until the call is billed; every key is optional and nullable.
@@ -64,7 +65,7 @@ class CreditBreakdown(WireModel):
     provider_managed: bool | None = None
     telephony_type: str | None = None
     total_credits: float | None = None
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _extra: dict[str, Any] | None = _attrs_field(init=False, default=None, eq=False)
     _received: Mapping[str, Any] | None = _attrs_field(init=False, default=None, eq=False)
     _invalid: dict[str, InvalidField] | None = _attrs_field(init=False, default=None, eq=False)
 
@@ -122,9 +123,6 @@ class CreditBreakdown(WireModel):
         _model.telephony_type = telephony_type
         _model.total_credits = total_credits
         _model._invalid = None
-        _model.additional_properties = {}
+        _model._extra = None  # the unknown keys, read from _received when asked for
         _model._received = src_dict
-        if len(src_dict) != 7:  # every field's key is there: more keys are unknown ones
-            names = cls._wire_names
-            _model.additional_properties = {key: value for key, value in src_dict.items() if key not in names}
         return _model

@@ -6,7 +6,7 @@ SPEC_SHA256: Final = "8784348f3146182b4f5ebc64102ff76534e37dd8904ef7c4c99770085d
 """sha256 of the tests/data/grown/openapi.yaml this package was generated from."""
 SPEC_VERSION: Final = "2.0.0"
 """The spec's info.version."""
-INPUTS_SHA256: Final = "b6bb38d544fdf816536888cf91e39f5c44383090db0e165f45d5c7d803a77aec"
+INPUTS_SHA256: Final = "b63fcdbd6b957042e1c0d5cf7aac8e405d5d3045665576948fa33aa0668d177b"
 """sha256 over everything that shapes the code: spec, templates, runtime modules, generator versions."""
 GENERATORS: Final[dict[str, str]] = {
     "datamodel-code-generator": "0.89.0",

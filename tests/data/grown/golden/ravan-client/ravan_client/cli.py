@@ -13,7 +13,7 @@ from ._provenance import SPEC_SHA256, SPEC_VERSION
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+gb6bb38d544fd"
+__version__ = "2.0.0+gb63fcdbd6b95"
 
 PROGRAM = Program(
     name="ravan-calls",

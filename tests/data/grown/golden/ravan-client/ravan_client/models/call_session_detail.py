@@ -33,7 +33,8 @@ _list = list
 _str = str
 
 
-@_attrs_define(repr=False)
+# eq=False: the base class's __eq__, which compares the unknown keys (`_extra` is built when asked).
+@_attrs_define(repr=False, eq=False)
 class CallSessionDetail(WireModel):
     """A call session with its transcript.
 
@@ -81,7 +82,7 @@ class CallSessionDetail(WireModel):
     cost_total: str | None = None
     credit_breakdown: CreditBreakdown | None = None
     transcript: list[TranscriptTurn] | None = None
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _extra: dict[str, Any] | None = _attrs_field(init=False, default=None, eq=False)
     _received: Mapping[str, Any] | None = _attrs_field(init=False, default=None, eq=False)
     _invalid: dict[str, InvalidField] | None = _attrs_field(init=False, default=None, eq=False)
 
@@ -148,11 +149,8 @@ class CallSessionDetail(WireModel):
         _model.credit_breakdown = credit_breakdown
         _model.transcript = transcript
         _model._invalid = None
-        _model.additional_properties = {}
+        _model._extra = None  # the unknown keys, read from _received when asked for
         _model._received = src_dict
-        if len(src_dict) != 9:  # every field's key is there: more keys are unknown ones
-            names = cls._wire_names
-            _model.additional_properties = {key: value for key, value in src_dict.items() if key not in names}
         return _model
 
 

@@ -37,7 +37,8 @@ _CREATECALLREQUESTCALLTYPE_VALUES: frozenset[Any] = frozenset(
 )
 
 
-@_attrs_define(repr=False)
+# eq=False: the base class's __eq__, which compares the unknown keys (`_extra` is built when asked).
+@_attrs_define(repr=False, eq=False)
 class CreateCallRequest(WireModel):
     """A CreateCallRequest object.
 
@@ -81,7 +82,7 @@ class CreateCallRequest(WireModel):
     scheduled_at: datetime.datetime | None = None
     recording_enabled: bool | None = None
     metadata: dict[str, Any] | None = None
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _extra: dict[str, Any] | None = _attrs_field(init=False, default=None, eq=False)
     _received: Mapping[str, Any] | None = _attrs_field(init=False, default=None, eq=False)
     _invalid: dict[str, InvalidField] | None = _attrs_field(init=False, default=None, eq=False)
 
@@ -137,9 +138,6 @@ class CreateCallRequest(WireModel):
         _model.recording_enabled = recording_enabled
         _model.metadata = metadata
         _model._invalid = None
-        _model.additional_properties = {}
+        _model._extra = None  # the unknown keys, read from _received when asked for
         _model._received = src_dict
-        if len(src_dict) != 7:  # every field's key is there: more keys are unknown ones
-            names = cls._wire_names
-            _model.additional_properties = {key: value for key, value in src_dict.items() if key not in names}
         return _model

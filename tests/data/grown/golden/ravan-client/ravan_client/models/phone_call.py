@@ -34,7 +34,8 @@ _PHONECALLDIRECTIONTYPE1_VALUES: frozenset[Any] = frozenset(
 )
 
 
-@_attrs_define(repr=False)
+# eq=False: the base class's __eq__, which compares the unknown keys (`_extra` is built when asked).
+@_attrs_define(repr=False, eq=False)
 class PhoneCall(WireModel):
     """A PhoneCall object.
 
@@ -70,7 +71,7 @@ class PhoneCall(WireModel):
     phone_number: str | None = None
     duration_min: float | None = None
     started_at: datetime.datetime | None = None
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _extra: dict[str, Any] | None = _attrs_field(init=False, default=None, eq=False)
     _received: Mapping[str, Any] | None = _attrs_field(init=False, default=None, eq=False)
     _invalid: dict[str, InvalidField] | None = _attrs_field(init=False, default=None, eq=False)
 
@@ -124,9 +125,6 @@ class PhoneCall(WireModel):
         _model.duration_min = duration_min
         _model.started_at = started_at
         _model._invalid = None
-        _model.additional_properties = {}
+        _model._extra = None  # the unknown keys, read from _received when asked for
         _model._received = src_dict
-        if len(src_dict) != 5:  # every field's key is there: more keys are unknown ones
-            names = cls._wire_names
-            _model.additional_properties = {key: value for key, value in src_dict.items() if key not in names}
         return _model
