@@ -13,7 +13,7 @@ from ._provenance import SPEC_SHA256, SPEC_VERSION
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+gf915987ad961"
+__version__ = "2.0.0+g50d4570e04c3"
 
 PROGRAM = Program(
     name="ravan-calls",

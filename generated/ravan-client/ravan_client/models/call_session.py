@@ -243,27 +243,27 @@ class CallSession(WireModel):
                 return cls._parse_checked(src_dict)
             if started_at is not None:
                 # Only text Python reads as pydantic does: `YYYY-MM-DDTHH:MM`, then Z or an offset
-                # `+HH:MM` last (text[7:14:3] is the characters at 7, 10 and 13). Either ending
-                # gives a timezone: past the T only the offset's sign can be a + or -.
+                # `+HH:MM` last (a shorter text raises IndexError: the general parser). Either
+                # ending gives a timezone: past the T only the offset's sign can be a + or -.
                 text = started_at
                 started_at = _parse_datetime(text)
-                if text[7:14:3] != "-T:" or (text[-1] != "Z" and text[-6] not in "+-"):
+                if text[10] != "T" or text[7] != "-" or text[13] != ":" or (text[-1] != "Z" and text[-6] not in "+-"):
                     return cls._parse_checked(src_dict)
             if ended_at is not None:
                 # Only text Python reads as pydantic does: `YYYY-MM-DDTHH:MM`, then Z or an offset
-                # `+HH:MM` last (text[7:14:3] is the characters at 7, 10 and 13). Either ending
-                # gives a timezone: past the T only the offset's sign can be a + or -.
+                # `+HH:MM` last (a shorter text raises IndexError: the general parser). Either
+                # ending gives a timezone: past the T only the offset's sign can be a + or -.
                 text = ended_at
                 ended_at = _parse_datetime(text)
-                if text[7:14:3] != "-T:" or (text[-1] != "Z" and text[-6] not in "+-"):
+                if text[10] != "T" or text[7] != "-" or text[13] != ":" or (text[-1] != "Z" and text[-6] not in "+-"):
                     return cls._parse_checked(src_dict)
             if created_at is not None:
                 # Only text Python reads as pydantic does: `YYYY-MM-DDTHH:MM`, then Z or an offset
-                # `+HH:MM` last (text[7:14:3] is the characters at 7, 10 and 13). Either ending
-                # gives a timezone: past the T only the offset's sign can be a + or -.
+                # `+HH:MM` last (a shorter text raises IndexError: the general parser). Either
+                # ending gives a timezone: past the T only the offset's sign can be a + or -.
                 text = created_at
                 created_at = _parse_datetime(text)
-                if text[7:14:3] != "-T:" or (text[-1] != "Z" and text[-6] not in "+-"):
+                if text[10] != "T" or text[7] != "-" or text[13] != ":" or (text[-1] != "Z" and text[-6] not in "+-"):
                     return cls._parse_checked(src_dict)
             if credit_breakdown is not None:
                 credit_breakdown = _from_dict_CreditBreakdown(credit_breakdown)

@@ -13,7 +13,7 @@ from ._provenance import SPEC_SHA256, SPEC_VERSION
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+gb63fcdbd6b95"
+__version__ = "2.0.0+g156954313ac0"
 
 PROGRAM = Program(
     name="ravan-calls",

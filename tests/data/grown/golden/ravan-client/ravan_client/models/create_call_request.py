@@ -119,11 +119,11 @@ class CreateCallRequest(WireModel):
                 return cls._parse_checked(src_dict)
             if scheduled_at is not None:
                 # Only text Python reads as pydantic does: `YYYY-MM-DDTHH:MM`, then Z or an offset
-                # `+HH:MM` last (text[7:14:3] is the characters at 7, 10 and 13). Either ending
-                # gives a timezone: past the T only the offset's sign can be a + or -.
+                # `+HH:MM` last (a shorter text raises IndexError: the general parser). Either
+                # ending gives a timezone: past the T only the offset's sign can be a + or -.
                 text = scheduled_at
                 scheduled_at = _parse_datetime(text)
-                if text[7:14:3] != "-T:" or (text[-1] != "Z" and text[-6] not in "+-"):
+                if text[10] != "T" or text[7] != "-" or text[13] != ":" or (text[-1] != "Z" and text[-6] not in "+-"):
                     return cls._parse_checked(src_dict)
         except (KeyError, ValueError, OverflowError, IndexError):
             return cls._parse_checked(src_dict)
