@@ -1696,8 +1696,6 @@ class FieldShape:
     datetime, date, enum:<constant>, model:<class>, model_list:<class>."""
     annotation: str
     """The field's type: `X | None` (`Any` stays `Any`)."""
-    fast_types: str
-    """A Python expression: the types a value may have on `from_dict`'s fast path."""
     fast_check: str = ""
     """A Python condition over `{v}` (the value): true for a value of a type the fast path takes
     (empty: every value fits). Inline `_type(v) is _X` tests (the module binds `_type = type` and
@@ -1753,7 +1751,7 @@ _PLAIN_TYPES = {
     "AnyProperty": ("any", "Any"),
     "FileProperty": ("any", "Any"),
 }
-# The exact types the fast path accepts per kind (a value of any other type takes the general path).
+# The exact types the fast path's check accepts per kind (a value of any other type takes the general path).
 _FAST_TYPES = {
     "str": "str",
     "int": "int",
@@ -1779,13 +1777,11 @@ def field_shape(prop: Any, models: Mapping[str, Any], *, envelope: bool = False)
     envelope = envelope and bool(prop.required) and not nullable
     annotation = shape.annotation if shape.annotation == "Any" or envelope else f"{shape.annotation} | None"
     base = shape.kind.partition(":")[0]
-    if base == "any":
-        fast, check = "_ANY_TYPE", ""
-    else:
+    check = ""
+    if base != "any":
         null = not (prop.required and not nullable)
         # An enum's values are of its annotated type only: the check narrows to it (mypy reads it).
         types = ("int" if shape.annotation == "int" else "str") if base == "enum" else _FAST_TYPES[base]
-        fast = "frozenset({" + types + (", NoneType" if null else "") + "})"
         # `_type`, `_str`, ...: the builtins under names no field can shadow (a field may be `type`).
         tests = [f"_type({{v}}) is _{name}" for name in types.split(", ")]
         check = " or ".join(tests + (["{v} is None"] if null else []))
@@ -1797,7 +1793,6 @@ def field_shape(prop: Any, models: Mapping[str, Any], *, envelope: bool = False)
     return FieldShape(
         shape.kind,
         annotation,
-        fast,
         check,
         step,
         shape.model_class,
@@ -1820,19 +1815,19 @@ def _union_shape(members: Sequence[Any], models: Mapping[str, Any]) -> FieldShap
     if len({shape.annotation for shape in shapes}) == 1:  # e.g. opc's several enum classes for one nullable enum
         if shapes[0].kind.startswith("enum:"):
             values = tuple(dict.fromkeys(value for shape in shapes for value in shape.enum_values))
-            return FieldShape(shapes[0].kind, shapes[0].annotation, "", enum_values=values)
+            return FieldShape(shapes[0].kind, shapes[0].annotation, enum_values=values)
         return shapes[0]
-    return FieldShape("any", "Any", "")
+    return FieldShape("any", "Any")
 
 
 def _single_shape(prop: Any, models: Mapping[str, Any]) -> FieldShape:
     kind = type(prop).__name__
     if kind in _PLAIN_TYPES:
-        return FieldShape(*_PLAIN_TYPES[kind], "")
+        return FieldShape(*_PLAIN_TYPES[kind])
     if kind == "DateTimeProperty":
-        return FieldShape("datetime", "datetime.datetime", "")
+        return FieldShape("datetime", "datetime.datetime")
     if kind == "DateProperty":
-        return FieldShape("date", "datetime.date", "")
+        return FieldShape("date", "datetime.date")
     if kind in ("LiteralEnumProperty", "EnumProperty"):
         value_type = getattr(prop, "value_type", str)
         raw = getattr(prop, "values", None) or {}
@@ -1844,37 +1839,36 @@ def _single_shape(prop: Any, models: Mapping[str, Any]) -> FieldShape:
             if v is not None
         )
         constant = "_" + re.sub(r"\W", "_", plain(prop.class_info.name)).upper() + "_VALUES"
-        return FieldShape(f"enum:{constant}", "int" if value_type is int else "str", "", enum_values=values)
+        return FieldShape(f"enum:{constant}", "int" if value_type is int else "str", enum_values=values)
     if kind == "ConstProperty":
-        return FieldShape("any", "Any", "")
+        return FieldShape("any", "Any")
     if kind == "ModelProperty":
         model = models.get(plain(prop.class_info.name))
         if model is None or _is_free_form(model):
-            return FieldShape("object", "dict[str, Any]", "")
+            return FieldShape("object", "dict[str, Any]")
         name = plain(prop.class_info.name)
-        return FieldShape(f"model:{name}", name, "", model_class=name, model_module=plain(prop.class_info.module_name))
+        return FieldShape(f"model:{name}", name, model_class=name, model_module=plain(prop.class_info.module_name))
     if kind == "ListProperty":
         inner = prop.inner_property
-        inner_shape = _single_shape(_non_null(inner), models) if inner is not None else FieldShape("any", "Any", "")
+        inner_shape = _single_shape(_non_null(inner), models) if inner is not None else FieldShape("any", "Any")
         if inner_shape.kind.startswith("model:"):
             return FieldShape(
                 f"model_list:{inner_shape.model_class}",
                 f"list[{inner_shape.annotation}]",
-                "",
                 model_class=inner_shape.model_class,
                 model_module=inner_shape.model_module,
             )
         if inner_shape.kind == "any":
-            return FieldShape("list", "list[Any]", "")
+            return FieldShape("list", "list[Any]")
         return FieldShape(
-            f"list:{inner_shape.kind}", f"list[{inner_shape.annotation}]", "", enum_values=inner_shape.enum_values
+            f"list:{inner_shape.kind}", f"list[{inner_shape.annotation}]", enum_values=inner_shape.enum_values
         )
     if kind == "UnionProperty":
         members = [m for m in prop.inner_properties if type(m).__name__ != "NoneProperty"]
         if len(members) == 1:
             return _single_shape(members[0], models)
         return _union_shape(members, models)
-    return FieldShape("any", "Any", "")
+    return FieldShape("any", "Any")
 
 
 # --- helpers -----------------------------------------------------------------------------------

@@ -104,6 +104,16 @@ def odd_values(node: Any) -> list[tuple[str, Any]]:
             ("lowercase t and z", "2026-11-24t16:02:11z"),
             ("hour-only time", "2026-11-24T16Z"),
             ("date only", "2026-11-24"),
+            # Forms Python's fromisoformat reads, some of which pydantic does not: the fast path
+            # of from_dict must take only the ones both read alike.
+            ("offset", "2026-11-24T16:02:11+05:30"),
+            ("offset without colon", "2026-11-24T16:02:11-0800"),
+            ("hour-only offset", "2026-11-24T16:02:11+05"),
+            ("fraction and offset", "2026-11-24T16:02:11.250-08:00"),
+            ("no seconds", "2026-11-24T16:02Z"),
+            ("basic format", "20261124T160211Z"),
+            ("week date", "2026-W48-2T16:02:11Z"),
+            ("other separator", "2026-11-24X16:02:11Z"),
             ("epoch seconds", 1700000000),
             ("epoch seconds as text", "1700000000"),
             ("boolean", True),
@@ -268,6 +278,53 @@ def test_both_packages_give_the_annotated_type_or_none_listed_agree_and_round_tr
     }
     assert _json(client.to_dict()) == _json(record)
     assert _json(pydantic.to_dict()) == _json(record)
+
+
+# --- the same records with every key: the fast path of from_dict ----------------------------------
+
+
+def _full_record(case: Case) -> dict[str, Any]:
+    """The case's record with every property of its schema present (a valid value each): the
+    records above have only the required keys, so from_dict's fast path (every key there) would
+    never see their odd values."""
+    schema = _schema(case.schema)
+    record = {key: spec_plan.minimal_instance(node) for key, node in schema.properties.items()}
+    if case.value is _MISSING:
+        record.pop(case.wire, None)
+    else:
+        record[case.wire] = copy.deepcopy(case.value)
+    return record
+
+
+def _fields(model: Any) -> list[tuple[str, Any]]:
+    return [(python, getattr(model, python)) for _, python, _ in model._wire_fields]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[f"{c.schema}.{c.wire}:{c.label}" for c in CASES])
+def test_the_fast_path_gives_what_the_general_parser_gives(case: Case) -> None:
+    record = _full_record(case)
+    client_class, _ = _client_field(case)
+    fast = client_class.from_dict(copy.deepcopy(record))
+    general = client_class._parse_checked(copy.deepcopy(record))
+    assert [python for python, _ in _fields(fast)] == [python for python, _ in _fields(general)]
+    for (python, a), (_, b) in zip(_fields(fast), _fields(general), strict=True):
+        assert _same(a, b), f"{python}: the fast path gives {a!r}, the general parser {b!r}"
+    assert fast.model_invalid_fields == general.model_invalid_fields
+    assert _json(fast.to_dict()) == _json(general.to_dict()) == _json(record)
+
+
+@pytest.mark.parametrize("name", sorted(OBJECT_SCHEMAS))
+def test_a_record_with_every_key_valid_takes_the_fast_path(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What proves the test above exercises the fast path: a valid record with every key never
+    reaches the general parser."""
+    model = getattr(ravan_client.models, name)
+    record = {key: spec_plan.minimal_instance(node) for key, node in _schema(name).properties.items()}
+
+    def general(src_dict: Any) -> Any:
+        raise AssertionError(f"{name}: a valid record with every key took the general parser")
+
+    monkeypatch.setattr(model, "_parse_checked", general)
+    assert _json(model.from_dict(copy.deepcopy(record)).to_dict()) == _json(record)
 
 
 # --- the same records as items of a page ----------------------------------------------------------

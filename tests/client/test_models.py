@@ -7,6 +7,8 @@ a schema added to the spec is checked here with no edit:
 - an instance with every optional property null, and a key the spec does not know, parses in
   both packages: nulls read as None, the unknown key is kept, and both give back what they got;
 - an unknown key spelled like a field's Python name stays an unknown key in both packages;
+- unknown keys count in equality and come back from `to_dict()`, changed or not, whether or not
+  they were read (the client builds them only when asked for);
 - property-based: any instance of the schema (hypothesis-jsonschema) comes back from the client
   model exactly (`to_dict()`), and the pydantic model accepts it. In CI (`CI` set) the examples are
   derandomized, so a failure reproduces (tests/conftest.py chooses the profile).
@@ -81,6 +83,32 @@ def test_nulls_and_unknown_keys_parse_in_the_client_and_come_back_exactly(name: 
     assert model["zzUndocumentedKey"] == {"nested": [1, None]}
     assert "<" not in repr(model) or "object at" not in repr(model)  # no sentinel objects in the repr
     assert model.to_dict() == instance
+
+
+@pytest.mark.parametrize("name", OBJECT_SCHEMAS)
+def test_unknown_keys_count_in_equality_and_round_trips_whether_read_or_not(name: str) -> None:
+    # The unknown keys are built only when asked for (`additional_properties`): equality, to_dict
+    # and changes must not depend on whether they were.
+    instance = _surprising_instance(name)
+    known = {key: value for key, value in instance.items() if key != "zzUndocumentedKey"}
+    model = _client_class(name).from_dict(copy.deepcopy(instance))
+    same = _client_class(name).from_dict(copy.deepcopy(instance))
+    other = _client_class(name).from_dict(copy.deepcopy(known))
+    assert model == same
+    assert model != other
+    assert other != model
+    assert model.to_dict() == instance
+    assert other.additional_properties == {}
+    assert model.additional_properties == {"zzUndocumentedKey": {"nested": [1, None]}}
+    assert model == same  # one side read, the other not
+    model.additional_properties["zzUndocumentedKey"] = 2
+    assert model != same
+    assert model.to_dict() == {**instance, "zzUndocumentedKey": 2}
+    del model["zzUndocumentedKey"]
+    assert model == other
+    assert model.to_dict() == known
+    with pytest.raises(TypeError):
+        hash(model)
 
 
 @pytest.mark.parametrize("name", OBJECT_SCHEMAS)

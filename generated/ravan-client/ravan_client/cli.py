@@ -16,7 +16,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+g019da1732ebd"
+__version__ = "2.0.0+ga334ec4e61a1"
 
 PROGRAM = Program(
     name="ravan-calls",

@@ -49,7 +49,8 @@ _int = int
 _str = str
 
 
-@_attrs_define(repr=False)
+# eq=False: the base class's __eq__, which compares the unknown keys (`_extra` is built when asked).
+@_attrs_define(repr=False, eq=False)
 class CallSession(WireModel):
     """One call handled by a voice agent.
 
@@ -169,7 +170,7 @@ class CallSession(WireModel):
     agent_name: str | None = None
     post_call_analysis_result: dict[str, Any] | None = None
     credit_breakdown: CreditBreakdown | None = None
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _extra: dict[str, Any] | None = _attrs_field(init=False, default=None, eq=False)
     _received: Mapping[str, Any] | None = _attrs_field(init=False, default=None, eq=False)
     _invalid: dict[str, InvalidField] | None = _attrs_field(init=False, default=None, eq=False)
 
@@ -241,28 +242,31 @@ class CallSession(WireModel):
             ):
                 return cls._parse_checked(src_dict)
             if started_at is not None:
-                # Only text Python reads as pydantic does (RFC 3339 with T and an offset or Z).
+                # Only text Python reads as pydantic does: `YYYY-MM-DDTHH:MM`, then Z or an offset
+                # `+HH:MM` last (a shorter text raises IndexError: the general parser). Either
+                # ending gives a timezone: past the T only the offset's sign can be a + or -.
                 text = started_at
                 started_at = _parse_datetime(text)
-                # (text[7:14:3] is the characters at 7, 10 and 13.)
-                if started_at.tzinfo is None or text[7:14:3] != "-T:" or (text[-1] != "Z" and text[-6] not in "+-"):
+                if text[10] != "T" or text[7] != "-" or text[13] != ":" or (text[-1] != "Z" and text[-6] not in "+-"):
                     return cls._parse_checked(src_dict)
             if ended_at is not None:
-                # Only text Python reads as pydantic does (RFC 3339 with T and an offset or Z).
+                # Only text Python reads as pydantic does: `YYYY-MM-DDTHH:MM`, then Z or an offset
+                # `+HH:MM` last (a shorter text raises IndexError: the general parser). Either
+                # ending gives a timezone: past the T only the offset's sign can be a + or -.
                 text = ended_at
                 ended_at = _parse_datetime(text)
-                # (text[7:14:3] is the characters at 7, 10 and 13.)
-                if ended_at.tzinfo is None or text[7:14:3] != "-T:" or (text[-1] != "Z" and text[-6] not in "+-"):
+                if text[10] != "T" or text[7] != "-" or text[13] != ":" or (text[-1] != "Z" and text[-6] not in "+-"):
                     return cls._parse_checked(src_dict)
             if created_at is not None:
-                # Only text Python reads as pydantic does (RFC 3339 with T and an offset or Z).
+                # Only text Python reads as pydantic does: `YYYY-MM-DDTHH:MM`, then Z or an offset
+                # `+HH:MM` last (a shorter text raises IndexError: the general parser). Either
+                # ending gives a timezone: past the T only the offset's sign can be a + or -.
                 text = created_at
                 created_at = _parse_datetime(text)
-                # (text[7:14:3] is the characters at 7, 10 and 13.)
-                if created_at.tzinfo is None or text[7:14:3] != "-T:" or (text[-1] != "Z" and text[-6] not in "+-"):
+                if text[10] != "T" or text[7] != "-" or text[13] != ":" or (text[-1] != "Z" and text[-6] not in "+-"):
                     return cls._parse_checked(src_dict)
             if credit_breakdown is not None:
-                credit_breakdown = CreditBreakdown.from_dict(credit_breakdown)
+                credit_breakdown = _from_dict_CreditBreakdown(credit_breakdown)
         except (KeyError, ValueError, OverflowError, IndexError):
             return cls._parse_checked(src_dict)
         # Built without attrs' __init__ (a call with every field as an argument): every slot is
@@ -295,14 +299,15 @@ class CallSession(WireModel):
         _model.post_call_analysis_result = post_call_analysis_result
         _model.credit_breakdown = credit_breakdown
         _model._invalid = None
-        _model.additional_properties = {}
+        _model._extra = None  # the unknown keys, read from _received when asked for
         _model._received = src_dict
-        if len(src_dict) != 26:  # every field's key is there: more keys are unknown ones
-            names = cls._wire_names
-            _model.additional_properties = {key: value for key, value in src_dict.items() if key not in names}
         return _model
 
 
 # Imported at the end of the module, once, rather than inside every call: by the time this line
 # runs the class above exists, so models that refer to each other still import cleanly.
 from .credit_breakdown import CreditBreakdown  # noqa: E402
+
+# Each nested model's from_dict, bound once: read through the class, a classmethod makes a new
+# bound method on every call (per record of a page).
+_from_dict_CreditBreakdown = CreditBreakdown.from_dict

@@ -24,7 +24,8 @@ _dict = dict
 _str = str
 
 
-@_attrs_define(repr=False)
+# eq=False: the base class's __eq__, which compares the unknown keys (`_extra` is built when asked).
+@_attrs_define(repr=False, eq=False)
 class CallSessionListResponse(WireModel):
     """The success envelope. `data.callSessions` is the envelope's only required part: a body without it is not a page.
     `success` and `message` are documented but optional here, so a body that omits them still parses; a 200 whose
@@ -62,7 +63,7 @@ class CallSessionListResponse(WireModel):
     data: CallSessionListData
     success: bool | None = None
     message: str | None = None
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _extra: dict[str, Any] | None = _attrs_field(init=False, default=None, eq=False)
     _received: Mapping[str, Any] | None = _attrs_field(init=False, default=None, eq=False)
     _invalid: dict[str, InvalidField] | None = _attrs_field(init=False, default=None, eq=False)
 
@@ -88,7 +89,7 @@ class CallSessionListResponse(WireModel):
             ):
                 return cls._parse_checked(src_dict)
             if data is not None:
-                data = CallSessionListData.from_dict(data)
+                data = _from_dict_CallSessionListData(data)
         except (KeyError, ValueError, OverflowError, IndexError):
             return cls._parse_checked(src_dict)
         # Built without attrs' __init__ (a call with every field as an argument): every slot is
@@ -98,14 +99,15 @@ class CallSessionListResponse(WireModel):
         _model.success = success
         _model.message = message
         _model._invalid = None
-        _model.additional_properties = {}
+        _model._extra = None  # the unknown keys, read from _received when asked for
         _model._received = src_dict
-        if len(src_dict) != 3:  # every field's key is there: more keys are unknown ones
-            names = cls._wire_names
-            _model.additional_properties = {key: value for key, value in src_dict.items() if key not in names}
         return _model
 
 
 # Imported at the end of the module, once, rather than inside every call: by the time this line
 # runs the class above exists, so models that refer to each other still import cleanly.
 from .call_session_list_data import CallSessionListData  # noqa: E402
+
+# Each nested model's from_dict, bound once: read through the class, a classmethod makes a new
+# bound method on every call (per record of a page).
+_from_dict_CallSessionListData = CallSessionListData.from_dict

@@ -29,7 +29,8 @@ _int = int
 _str = str
 
 
-@_attrs_define(repr=False)
+# eq=False: the base class's __eq__, which compares the unknown keys (`_extra` is built when asked).
+@_attrs_define(repr=False, eq=False)
 class CreditBreakdown(WireModel):
     """How the call's credits were computed. Its keys are snake_case on the wire, unlike the rest of the call session,
     and are kept exactly. Null until the call is billed; every key is optional and nullable.
@@ -64,7 +65,7 @@ class CreditBreakdown(WireModel):
     provider_managed: bool | None = None
     telephony_type: str | None = None
     total_credits: float | None = None
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _extra: dict[str, Any] | None = _attrs_field(init=False, default=None, eq=False)
     _received: Mapping[str, Any] | None = _attrs_field(init=False, default=None, eq=False)
     _invalid: dict[str, InvalidField] | None = _attrs_field(init=False, default=None, eq=False)
 
@@ -90,19 +91,25 @@ class CreditBreakdown(WireModel):
             if not (
                 (_type(channel) is _str or channel is None)
                 and (_type(duration_sec) is _int or duration_sec is None)
-                and (_type(model_credits) is _float or _type(model_credits) is _int or model_credits is None)
-                and (_type(provider_credits) is _float or _type(provider_credits) is _int or provider_credits is None)
                 and (_type(provider_managed) is _bool or provider_managed is None)
                 and (_type(telephony_type) is _str or telephony_type is None)
-                and (_type(total_credits) is _float or _type(total_credits) is _int or total_credits is None)
             ):
                 return cls._parse_checked(src_dict)
-            if type(model_credits) is int:
-                model_credits = float(model_credits)
-            if type(provider_credits) is int:
-                provider_credits = float(provider_credits)
-            if type(total_credits) is int:
-                total_credits = float(total_credits)
+            if _type(model_credits) is not _float:
+                if _type(model_credits) is _int:
+                    model_credits = _float(model_credits)
+                elif model_credits is not None:
+                    return cls._parse_checked(src_dict)
+            if _type(provider_credits) is not _float:
+                if _type(provider_credits) is _int:
+                    provider_credits = _float(provider_credits)
+                elif provider_credits is not None:
+                    return cls._parse_checked(src_dict)
+            if _type(total_credits) is not _float:
+                if _type(total_credits) is _int:
+                    total_credits = _float(total_credits)
+                elif total_credits is not None:
+                    return cls._parse_checked(src_dict)
         except (KeyError, ValueError, OverflowError, IndexError):
             return cls._parse_checked(src_dict)
         # Built without attrs' __init__ (a call with every field as an argument): every slot is
@@ -116,9 +123,6 @@ class CreditBreakdown(WireModel):
         _model.telephony_type = telephony_type
         _model.total_credits = total_credits
         _model._invalid = None
-        _model.additional_properties = {}
+        _model._extra = None  # the unknown keys, read from _received when asked for
         _model._received = src_dict
-        if len(src_dict) != 7:  # every field's key is there: more keys are unknown ones
-            names = cls._wire_names
-            _model.additional_properties = {key: value for key, value in src_dict.items() if key not in names}
         return _model

@@ -9,7 +9,8 @@ from attrs import field as _attrs_field
 from .._models import InvalidField, WireModel
 
 
-@_attrs_define(repr=False)
+# eq=False: the base class's __eq__, which compares the unknown keys (`_extra` is built when asked).
+@_attrs_define(repr=False, eq=False)
 class FreeFormObject(WireModel):
     """A free-form object whose keys are the caller's own (metadata, dynamic variables, the post-call analysis result).
     Any keys and values; null where the call has none.
@@ -21,7 +22,7 @@ class FreeFormObject(WireModel):
     _required_fields: ClassVar[frozenset[str]] = frozenset({})
     _not_null: ClassVar[frozenset[str]] = frozenset({})
 
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _extra: dict[str, Any] | None = _attrs_field(init=False, default=None, eq=False)
     _received: Mapping[str, Any] | None = _attrs_field(init=False, default=None, eq=False)
     _invalid: dict[str, InvalidField] | None = _attrs_field(init=False, default=None, eq=False)
 

@@ -30,7 +30,9 @@ in `_envelope_fields`): typed `X`, and a body without them is an error, not a re
 record never costs the others; `Client(strict_responses=True)` (any generated client class) (CLI: `--strict-responses`)
 raises `APIResponseValidationError` naming the record and field instead.
 
-Keys the spec does not know are kept in `additional_properties` (and `model["key"]`).
+Keys the spec does not know are kept in `additional_properties` (and `model["key"]`), built from the
+received object the first time it is asked for. A model keeps the object it was parsed from (for
+`to_dict()` and these keys): change a copy of it, not the object itself, after parsing.
 
 `to_dict()` gives back exactly what was received, in the order received: every key, unknown ones
 included, and every value as it came (a timestamp keeps its `Z` and all its fraction digits, "12"
@@ -102,10 +104,44 @@ class WireModel:
     _not_null: ClassVar[frozenset[str]] = frozenset()
     _envelope_fields: ClassVar[frozenset[str]] = frozenset()
 
-    # All three are attrs fields of every generated model.
-    additional_properties: dict[str, Any]
+    # All three are attrs fields of every generated model. `_extra` holds the unknown keys once
+    # they are asked for (`additional_properties`): None until then, so that parsing a record does
+    # not build a dict that is almost always empty and rarely read.
+    _extra: dict[str, Any] | None
     _received: Mapping[str, Any] | None
     _invalid: dict[str, InvalidField] | None
+
+    @property
+    def additional_properties(self) -> dict[str, Any]:
+        """The keys the spec does not know, with their values as received (in the order received):
+        this model's own dict, which you may change."""
+        extra = self._extra
+        if extra is None:
+            received = self._received
+            names = self._wire_names
+            extra = {} if received is None else {key: value for key, value in received.items() if key not in names}
+            model: Any = self  # `_extra` is a slot of the generated (attrs) class, not of this base
+            model._extra = extra
+        return extra
+
+    @additional_properties.setter
+    def additional_properties(self, value: dict[str, Any]) -> None:
+        model: Any = self
+        model._extra = value
+
+    def __eq__(self, other: object) -> bool:
+        """Equal when of the same class with equal fields and unknown keys: what attrs' own
+        `__eq__` compares, which generated models leave to this one (attrs' would compare `_extra`,
+        None or not depending on whether the unknown keys were asked for)."""
+        if other.__class__ is not self.__class__ or not isinstance(other, WireModel):
+            return NotImplemented
+        names = [python for _, python, _ in self._wire_fields]
+        mine = tuple(getattr(self, name) for name in names)
+        theirs = tuple(getattr(other, name) for name in names)
+        return mine == theirs and self.additional_properties == other.additional_properties
+
+    # Mutable and compared by value: unhashable, as attrs makes such classes.
+    __hash__ = None  # type: ignore[assignment]
 
     @property
     def model_fields_set(self) -> frozenset[str]:
@@ -163,7 +199,12 @@ class WireModel:
         invalid = self._invalid or {}
         fields = {wire: (python, kind) for wire, python, kind in self._wire_fields}
         out: dict[str, Any] = {}
-        extra = self.additional_properties
+        # None: the unknown keys were never asked for, so they are the received ones, unchanged;
+        # not built here either (a class declaring `additional_properties` as its own attrs field,
+        # as a hand-written model may, has no `_extra`).
+        extra: dict[str, Any] | None = getattr(self, "_extra", _MISSING)
+        if extra is _MISSING:
+            extra = self.additional_properties
         module: dict[str, Any] | None = None
         for wire, raw in received.items():
             if wire in fields:
@@ -175,6 +216,8 @@ class WireModel:
                 if module is None:
                     module = sys.modules[type(self).__module__].__dict__
                 out[wire] = _to_wire(value, kind, raw, module)
+            elif extra is None:
+                out[wire] = raw
             elif wire in extra:
                 out[wire] = extra[wire]
         for wire, (python, kind) in fields.items():
@@ -182,7 +225,7 @@ class WireModel:
                 value = getattr(self, python)
                 if value is not None:
                     out[wire] = _to_wire(value, kind, _MISSING, {})
-        for key, value in extra.items():
+        for key, value in (extra or {}).items():
             if key not in out:
                 out[key] = value
         return out

@@ -24,7 +24,8 @@ _int = int
 _str = str
 
 
-@_attrs_define(repr=False)
+# eq=False: the base class's __eq__, which compares the unknown keys (`_extra` is built when asked).
+@_attrs_define(repr=False, eq=False)
 class AgentUpdate(WireModel):
     """A AgentUpdate object.
 
@@ -46,7 +47,7 @@ class AgentUpdate(WireModel):
     name_: str | None = None
     active: bool | None = None
     max_call_minutes: int | None = None
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _extra: dict[str, Any] | None = _attrs_field(init=False, default=None, eq=False)
     _received: Mapping[str, Any] | None = _attrs_field(init=False, default=None, eq=False)
     _invalid: dict[str, InvalidField] | None = _attrs_field(init=False, default=None, eq=False)
 
@@ -80,9 +81,6 @@ class AgentUpdate(WireModel):
         _model.active = active
         _model.max_call_minutes = max_call_minutes
         _model._invalid = None
-        _model.additional_properties = {}
+        _model._extra = None  # the unknown keys, read from _received when asked for
         _model._received = src_dict
-        if len(src_dict) != 3:  # every field's key is there: more keys are unknown ones
-            names = cls._wire_names
-            _model.additional_properties = {key: value for key, value in src_dict.items() if key not in names}
         return _model

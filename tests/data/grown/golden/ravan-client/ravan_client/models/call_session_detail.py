@@ -33,7 +33,8 @@ _list = list
 _str = str
 
 
-@_attrs_define(repr=False)
+# eq=False: the base class's __eq__, which compares the unknown keys (`_extra` is built when asked).
+@_attrs_define(repr=False, eq=False)
 class CallSessionDetail(WireModel):
     """A call session with its transcript.
 
@@ -81,7 +82,7 @@ class CallSessionDetail(WireModel):
     cost_total: str | None = None
     credit_breakdown: CreditBreakdown | None = None
     transcript: list[TranscriptTurn] | None = None
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _extra: dict[str, Any] | None = _attrs_field(init=False, default=None, eq=False)
     _received: Mapping[str, Any] | None = _attrs_field(init=False, default=None, eq=False)
     _invalid: dict[str, InvalidField] | None = _attrs_field(init=False, default=None, eq=False)
 
@@ -119,19 +120,20 @@ class CallSessionDetail(WireModel):
             ):
                 return cls._parse_checked(src_dict)
             if started_at is not None:
-                # Only text Python reads as pydantic does (RFC 3339 with T and an offset or Z).
+                # Only text Python reads as pydantic does: `YYYY-MM-DDTHH:MM`, then Z or an offset
+                # `+HH:MM` last (a shorter text raises IndexError: the general parser). Either
+                # ending gives a timezone: past the T only the offset's sign can be a + or -.
                 text = started_at
                 started_at = _parse_datetime(text)
-                # (text[7:14:3] is the characters at 7, 10 and 13.)
-                if started_at.tzinfo is None or text[7:14:3] != "-T:" or (text[-1] != "Z" and text[-6] not in "+-"):
+                if text[10] != "T" or text[7] != "-" or text[13] != ":" or (text[-1] != "Z" and text[-6] not in "+-"):
                     return cls._parse_checked(src_dict)
             if credit_breakdown is not None:
-                credit_breakdown = CreditBreakdown.from_dict(credit_breakdown)
+                credit_breakdown = _from_dict_CreditBreakdown(credit_breakdown)
             if transcript is not None:
                 for item in transcript:
                     if type(item) is not dict:
                         return cls._parse_checked(src_dict)
-                transcript = [TranscriptTurn.from_dict(item) for item in transcript]
+                transcript = [_from_dict_TranscriptTurn(item) for item in transcript]
         except (KeyError, ValueError, OverflowError, IndexError):
             return cls._parse_checked(src_dict)
         # Built without attrs' __init__ (a call with every field as an argument): every slot is
@@ -147,11 +149,8 @@ class CallSessionDetail(WireModel):
         _model.credit_breakdown = credit_breakdown
         _model.transcript = transcript
         _model._invalid = None
-        _model.additional_properties = {}
+        _model._extra = None  # the unknown keys, read from _received when asked for
         _model._received = src_dict
-        if len(src_dict) != 9:  # every field's key is there: more keys are unknown ones
-            names = cls._wire_names
-            _model.additional_properties = {key: value for key, value in src_dict.items() if key not in names}
         return _model
 
 
@@ -159,3 +158,8 @@ class CallSessionDetail(WireModel):
 # runs the class above exists, so models that refer to each other still import cleanly.
 from .credit_breakdown import CreditBreakdown  # noqa: E402
 from .transcript_turn import TranscriptTurn  # noqa: E402
+
+# Each nested model's from_dict, bound once: read through the class, a classmethod makes a new
+# bound method on every call (per record of a page).
+_from_dict_CreditBreakdown = CreditBreakdown.from_dict
+_from_dict_TranscriptTurn = TranscriptTurn.from_dict

@@ -22,7 +22,8 @@ _bool = bool
 _dict = dict
 
 
-@_attrs_define(repr=False)
+# eq=False: the base class's __eq__, which compares the unknown keys (`_extra` is built when asked).
+@_attrs_define(repr=False, eq=False)
 class CallSessionDetailResponse(WireModel):
     """A CallSessionDetailResponse object.
 
@@ -49,7 +50,7 @@ class CallSessionDetailResponse(WireModel):
 
     data: CallSessionDetail | None
     success: bool | None = None
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _extra: dict[str, Any] | None = _attrs_field(init=False, default=None, eq=False)
     _received: Mapping[str, Any] | None = _attrs_field(init=False, default=None, eq=False)
     _invalid: dict[str, InvalidField] | None = _attrs_field(init=False, default=None, eq=False)
 
@@ -70,7 +71,7 @@ class CallSessionDetailResponse(WireModel):
             if not ((_type(data) is _dict) and (_type(success) is _bool or success is None)):
                 return cls._parse_checked(src_dict)
             if data is not None:
-                data = CallSessionDetail.from_dict(data)
+                data = _from_dict_CallSessionDetail(data)
         except (KeyError, ValueError, OverflowError, IndexError):
             return cls._parse_checked(src_dict)
         # Built without attrs' __init__ (a call with every field as an argument): every slot is
@@ -79,14 +80,15 @@ class CallSessionDetailResponse(WireModel):
         _model.data = data
         _model.success = success
         _model._invalid = None
-        _model.additional_properties = {}
+        _model._extra = None  # the unknown keys, read from _received when asked for
         _model._received = src_dict
-        if len(src_dict) != 2:  # every field's key is there: more keys are unknown ones
-            names = cls._wire_names
-            _model.additional_properties = {key: value for key, value in src_dict.items() if key not in names}
         return _model
 
 
 # Imported at the end of the module, once, rather than inside every call: by the time this line
 # runs the class above exists, so models that refer to each other still import cleanly.
 from .call_session_detail import CallSessionDetail  # noqa: E402
+
+# Each nested model's from_dict, bound once: read through the class, a classmethod makes a new
+# bound method on every call (per record of a page).
+_from_dict_CallSessionDetail = CallSessionDetail.from_dict

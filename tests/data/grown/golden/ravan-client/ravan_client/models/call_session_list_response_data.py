@@ -17,7 +17,8 @@ _type = type
 _list = list
 
 
-@_attrs_define(repr=False)
+# eq=False: the base class's __eq__, which compares the unknown keys (`_extra` is built when asked).
+@_attrs_define(repr=False, eq=False)
 class CallSessionListResponseData(WireModel):
     """A CallSessionListResponseData object.
 
@@ -47,7 +48,7 @@ class CallSessionListResponseData(WireModel):
     )
 
     call_sessions: list[CallSession]
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _extra: dict[str, Any] | None = _attrs_field(init=False, default=None, eq=False)
     _received: Mapping[str, Any] | None = _attrs_field(init=False, default=None, eq=False)
     _invalid: dict[str, InvalidField] | None = _attrs_field(init=False, default=None, eq=False)
 
@@ -68,7 +69,7 @@ class CallSessionListResponseData(WireModel):
                 for item in call_sessions:
                     if type(item) is not dict:
                         return cls._parse_checked(src_dict)
-                call_sessions = [CallSession.from_dict(item) for item in call_sessions]
+                call_sessions = [_from_dict_CallSession(item) for item in call_sessions]
         except (KeyError, ValueError, OverflowError, IndexError):
             return cls._parse_checked(src_dict)
         # Built without attrs' __init__ (a call with every field as an argument): every slot is
@@ -76,14 +77,15 @@ class CallSessionListResponseData(WireModel):
         _model = _new_object(cls)
         _model.call_sessions = call_sessions
         _model._invalid = None
-        _model.additional_properties = {}
+        _model._extra = None  # the unknown keys, read from _received when asked for
         _model._received = src_dict
-        if len(src_dict) != 1:  # every field's key is there: more keys are unknown ones
-            names = cls._wire_names
-            _model.additional_properties = {key: value for key, value in src_dict.items() if key not in names}
         return _model
 
 
 # Imported at the end of the module, once, rather than inside every call: by the time this line
 # runs the class above exists, so models that refer to each other still import cleanly.
 from .call_session import CallSession  # noqa: E402
+
+# Each nested model's from_dict, bound once: read through the class, a classmethod makes a new
+# bound method on every call (per record of a page).
+_from_dict_CallSession = CallSession.from_dict

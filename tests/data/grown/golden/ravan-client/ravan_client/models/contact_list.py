@@ -17,7 +17,8 @@ _type = type
 _list = list
 
 
-@_attrs_define(repr=False)
+# eq=False: the base class's __eq__, which compares the unknown keys (`_extra` is built when asked).
+@_attrs_define(repr=False, eq=False)
 class ContactList(WireModel):
     """A ContactList object.
 
@@ -31,7 +32,7 @@ class ContactList(WireModel):
     _not_null: ClassVar[frozenset[str]] = frozenset({})
 
     contacts: list[Contact] | None = None
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _extra: dict[str, Any] | None = _attrs_field(init=False, default=None, eq=False)
     _received: Mapping[str, Any] | None = _attrs_field(init=False, default=None, eq=False)
     _invalid: dict[str, InvalidField] | None = _attrs_field(init=False, default=None, eq=False)
 
@@ -52,7 +53,7 @@ class ContactList(WireModel):
                 for item in contacts:
                     if type(item) is not dict:
                         return cls._parse_checked(src_dict)
-                contacts = [Contact.from_dict(item) for item in contacts]
+                contacts = [_from_dict_Contact(item) for item in contacts]
         except (KeyError, ValueError, OverflowError, IndexError):
             return cls._parse_checked(src_dict)
         # Built without attrs' __init__ (a call with every field as an argument): every slot is
@@ -60,14 +61,15 @@ class ContactList(WireModel):
         _model = _new_object(cls)
         _model.contacts = contacts
         _model._invalid = None
-        _model.additional_properties = {}
+        _model._extra = None  # the unknown keys, read from _received when asked for
         _model._received = src_dict
-        if len(src_dict) != 1:  # every field's key is there: more keys are unknown ones
-            names = cls._wire_names
-            _model.additional_properties = {key: value for key, value in src_dict.items() if key not in names}
         return _model
 
 
 # Imported at the end of the module, once, rather than inside every call: by the time this line
 # runs the class above exists, so models that refer to each other still import cleanly.
 from .contact import Contact  # noqa: E402
+
+# Each nested model's from_dict, bound once: read through the class, a classmethod makes a new
+# bound method on every call (per record of a page).
+_from_dict_Contact = Contact.from_dict

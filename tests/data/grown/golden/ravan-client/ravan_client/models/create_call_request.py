@@ -37,7 +37,8 @@ _CREATECALLREQUESTCALLTYPE_VALUES: frozenset[Any] = frozenset(
 )
 
 
-@_attrs_define(repr=False)
+# eq=False: the base class's __eq__, which compares the unknown keys (`_extra` is built when asked).
+@_attrs_define(repr=False, eq=False)
 class CreateCallRequest(WireModel):
     """A CreateCallRequest object.
 
@@ -81,7 +82,7 @@ class CreateCallRequest(WireModel):
     scheduled_at: datetime.datetime | None = None
     recording_enabled: bool | None = None
     metadata: dict[str, Any] | None = None
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _extra: dict[str, Any] | None = _attrs_field(init=False, default=None, eq=False)
     _received: Mapping[str, Any] | None = _attrs_field(init=False, default=None, eq=False)
     _invalid: dict[str, InvalidField] | None = _attrs_field(init=False, default=None, eq=False)
 
@@ -117,11 +118,12 @@ class CreateCallRequest(WireModel):
             if call_type is not None and call_type not in _CREATECALLREQUESTCALLTYPE_VALUES:
                 return cls._parse_checked(src_dict)
             if scheduled_at is not None:
-                # Only text Python reads as pydantic does (RFC 3339 with T and an offset or Z).
+                # Only text Python reads as pydantic does: `YYYY-MM-DDTHH:MM`, then Z or an offset
+                # `+HH:MM` last (a shorter text raises IndexError: the general parser). Either
+                # ending gives a timezone: past the T only the offset's sign can be a + or -.
                 text = scheduled_at
                 scheduled_at = _parse_datetime(text)
-                # (text[7:14:3] is the characters at 7, 10 and 13.)
-                if scheduled_at.tzinfo is None or text[7:14:3] != "-T:" or (text[-1] != "Z" and text[-6] not in "+-"):
+                if text[10] != "T" or text[7] != "-" or text[13] != ":" or (text[-1] != "Z" and text[-6] not in "+-"):
                     return cls._parse_checked(src_dict)
         except (KeyError, ValueError, OverflowError, IndexError):
             return cls._parse_checked(src_dict)
@@ -136,9 +138,6 @@ class CreateCallRequest(WireModel):
         _model.recording_enabled = recording_enabled
         _model.metadata = metadata
         _model._invalid = None
-        _model.additional_properties = {}
+        _model._extra = None  # the unknown keys, read from _received when asked for
         _model._received = src_dict
-        if len(src_dict) != 7:  # every field's key is there: more keys are unknown ones
-            names = cls._wire_names
-            _model.additional_properties = {key: value for key, value in src_dict.items() if key not in names}
         return _model

@@ -9,7 +9,8 @@ from attrs import field as _attrs_field
 from .._models import InvalidField, WireModel
 
 
-@_attrs_define(repr=False)
+# eq=False: the base class's __eq__, which compares the unknown keys (`_extra` is built when asked).
+@_attrs_define(repr=False, eq=False)
 class CreateCallRequestMetadataType0(WireModel):
     """Your own keys, returned with the call session."""
 
@@ -18,7 +19,7 @@ class CreateCallRequestMetadataType0(WireModel):
     _required_fields: ClassVar[frozenset[str]] = frozenset({})
     _not_null: ClassVar[frozenset[str]] = frozenset({})
 
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _extra: dict[str, Any] | None = _attrs_field(init=False, default=None, eq=False)
     _received: Mapping[str, Any] | None = _attrs_field(init=False, default=None, eq=False)
     _invalid: dict[str, InvalidField] | None = _attrs_field(init=False, default=None, eq=False)
 

@@ -23,7 +23,8 @@ _int = int
 _str = str
 
 
-@_attrs_define(repr=False)
+# eq=False: the base class's __eq__, which compares the unknown keys (`_extra` is built when asked).
+@_attrs_define(repr=False, eq=False)
 class CreditBreakdown(WireModel):
     """A CreditBreakdown object.
 
@@ -42,7 +43,7 @@ class CreditBreakdown(WireModel):
 
     channel: str | None = None
     total_credits: float | None = None
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _extra: dict[str, Any] | None = _attrs_field(init=False, default=None, eq=False)
     _received: Mapping[str, Any] | None = _attrs_field(init=False, default=None, eq=False)
     _invalid: dict[str, InvalidField] | None = _attrs_field(init=False, default=None, eq=False)
 
@@ -60,13 +61,13 @@ class CreditBreakdown(WireModel):
                 total_credits,
             ) = _GET_ALL(src_dict)
             # `type(v) is X` inline, field by field: Python 3.11 runs it without a call.
-            if not (
-                (_type(channel) is _str or channel is None)
-                and (_type(total_credits) is _float or _type(total_credits) is _int or total_credits is None)
-            ):
+            if not (_type(channel) is _str or channel is None):
                 return cls._parse_checked(src_dict)
-            if type(total_credits) is int:
-                total_credits = float(total_credits)
+            if _type(total_credits) is not _float:
+                if _type(total_credits) is _int:
+                    total_credits = _float(total_credits)
+                elif total_credits is not None:
+                    return cls._parse_checked(src_dict)
         except (KeyError, ValueError, OverflowError, IndexError):
             return cls._parse_checked(src_dict)
         # Built without attrs' __init__ (a call with every field as an argument): every slot is
@@ -75,9 +76,6 @@ class CreditBreakdown(WireModel):
         _model.channel = channel
         _model.total_credits = total_credits
         _model._invalid = None
-        _model.additional_properties = {}
+        _model._extra = None  # the unknown keys, read from _received when asked for
         _model._received = src_dict
-        if len(src_dict) != 2:  # every field's key is there: more keys are unknown ones
-            names = cls._wire_names
-            _model.additional_properties = {key: value for key, value in src_dict.items() if key not in names}
         return _model

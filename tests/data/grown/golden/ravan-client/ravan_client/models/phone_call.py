@@ -34,7 +34,8 @@ _PHONECALLDIRECTIONTYPE1_VALUES: frozenset[Any] = frozenset(
 )
 
 
-@_attrs_define(repr=False)
+# eq=False: the base class's __eq__, which compares the unknown keys (`_extra` is built when asked).
+@_attrs_define(repr=False, eq=False)
 class PhoneCall(WireModel):
     """A PhoneCall object.
 
@@ -70,7 +71,7 @@ class PhoneCall(WireModel):
     phone_number: str | None = None
     duration_min: float | None = None
     started_at: datetime.datetime | None = None
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _extra: dict[str, Any] | None = _attrs_field(init=False, default=None, eq=False)
     _received: Mapping[str, Any] | None = _attrs_field(init=False, default=None, eq=False)
     _invalid: dict[str, InvalidField] | None = _attrs_field(init=False, default=None, eq=False)
 
@@ -95,20 +96,23 @@ class PhoneCall(WireModel):
                 (_type(id) is _str)
                 and (_type(direction) is _str or direction is None)
                 and (_type(phone_number) is _str or phone_number is None)
-                and (_type(duration_min) is _float or _type(duration_min) is _int or duration_min is None)
                 and (_type(started_at) is _str or started_at is None)
             ):
                 return cls._parse_checked(src_dict)
             if direction is not None and direction not in _PHONECALLDIRECTIONTYPE1_VALUES:
                 return cls._parse_checked(src_dict)
-            if type(duration_min) is int:
-                duration_min = float(duration_min)
+            if _type(duration_min) is not _float:
+                if _type(duration_min) is _int:
+                    duration_min = _float(duration_min)
+                elif duration_min is not None:
+                    return cls._parse_checked(src_dict)
             if started_at is not None:
-                # Only text Python reads as pydantic does (RFC 3339 with T and an offset or Z).
+                # Only text Python reads as pydantic does: `YYYY-MM-DDTHH:MM`, then Z or an offset
+                # `+HH:MM` last (a shorter text raises IndexError: the general parser). Either
+                # ending gives a timezone: past the T only the offset's sign can be a + or -.
                 text = started_at
                 started_at = _parse_datetime(text)
-                # (text[7:14:3] is the characters at 7, 10 and 13.)
-                if started_at.tzinfo is None or text[7:14:3] != "-T:" or (text[-1] != "Z" and text[-6] not in "+-"):
+                if text[10] != "T" or text[7] != "-" or text[13] != ":" or (text[-1] != "Z" and text[-6] not in "+-"):
                     return cls._parse_checked(src_dict)
         except (KeyError, ValueError, OverflowError, IndexError):
             return cls._parse_checked(src_dict)
@@ -121,9 +125,6 @@ class PhoneCall(WireModel):
         _model.duration_min = duration_min
         _model.started_at = started_at
         _model._invalid = None
-        _model.additional_properties = {}
+        _model._extra = None  # the unknown keys, read from _received when asked for
         _model._received = src_dict
-        if len(src_dict) != 5:  # every field's key is there: more keys are unknown ones
-            names = cls._wire_names
-            _model.additional_properties = {key: value for key, value in src_dict.items() if key not in names}
         return _model

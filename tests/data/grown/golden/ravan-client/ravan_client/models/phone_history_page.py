@@ -26,7 +26,8 @@ _int = int
 _list = list
 
 
-@_attrs_define(repr=False)
+# eq=False: the base class's __eq__, which compares the unknown keys (`_extra` is built when asked).
+@_attrs_define(repr=False, eq=False)
 class PhoneHistoryPage(WireModel):
     """A PhoneHistoryPage object.
 
@@ -68,7 +69,7 @@ class PhoneHistoryPage(WireModel):
     total_count: int | None = None
     page: int | None = None
     page_size: int | None = None
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    _extra: dict[str, Any] | None = _attrs_field(init=False, default=None, eq=False)
     _received: Mapping[str, Any] | None = _attrs_field(init=False, default=None, eq=False)
     _invalid: dict[str, InvalidField] | None = _attrs_field(init=False, default=None, eq=False)
 
@@ -101,7 +102,7 @@ class PhoneHistoryPage(WireModel):
                 for item in data:
                     if type(item) is not dict:
                         return cls._parse_checked(src_dict)
-                data = [PhoneCall.from_dict(item) for item in data]
+                data = [_from_dict_PhoneCall(item) for item in data]
         except (KeyError, ValueError, OverflowError, IndexError):
             return cls._parse_checked(src_dict)
         # Built without attrs' __init__ (a call with every field as an argument): every slot is
@@ -113,14 +114,15 @@ class PhoneHistoryPage(WireModel):
         _model.page = page
         _model.page_size = page_size
         _model._invalid = None
-        _model.additional_properties = {}
+        _model._extra = None  # the unknown keys, read from _received when asked for
         _model._received = src_dict
-        if len(src_dict) != 5:  # every field's key is there: more keys are unknown ones
-            names = cls._wire_names
-            _model.additional_properties = {key: value for key, value in src_dict.items() if key not in names}
         return _model
 
 
 # Imported at the end of the module, once, rather than inside every call: by the time this line
 # runs the class above exists, so models that refer to each other still import cleanly.
 from .phone_call import PhoneCall  # noqa: E402
+
+# Each nested model's from_dict, bound once: read through the class, a classmethod makes a new
+# bound method on every call (per record of a page).
+_from_dict_PhoneCall = PhoneCall.from_dict
