@@ -13,6 +13,7 @@ import dataclasses
 import datetime
 import functools
 import itertools
+import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -277,6 +278,65 @@ def test_unknown_keys_are_kept_in_the_extra_column(tmp_path: Path) -> None:
     with duckdb.connect(str(database)) as connection:
         extra = connection.sql("SELECT extra FROM calls_data.call_sessions").fetchall()
     assert [row[0] for row in extra] == ['{"brandNewField":{"x":1}}']
+
+
+def test_a_value_that_does_not_fit_its_column_goes_to_extra_and_the_rest_of_its_column_loads(
+    tmp_path: Path,
+) -> None:
+    """A column is converted at once when every value is of its type, else value by value: either
+    way, a value that does not fit is kept in `extra` (as sent) and every other value is typed."""
+    assert COMMAND.incremental is not None
+    typed = dataclasses.replace(
+        COMMAND,
+        incremental=dataclasses.replace(
+            COMMAND.incremental,
+            columns=(*COMMAND.incremental.columns, ("score", "double"), ("flag", "bool"), ("day", "date")),
+        ),
+    )
+    fits = session(1, START, endedAt="2026-11-01T00:03:00", score=3, flag=True, day="2026-11-02")
+    misfits = session(
+        2,
+        START + datetime.timedelta(hours=1),
+        durationSec="3 min",
+        callLatencyMs=2**70,
+        endedAt="soon",
+        costTotal=0.42,
+        score=True,
+        flag=1,
+        day="2026-11-02T00:00:00Z",
+        brandNew=[1],
+    )
+    database = tmp_path / "calls.duckdb"
+    Syncer(ScriptedServer([fits, misfits]), dlt.destinations.duckdb(str(database)), "calls_data", tmp_path).sync(typed)
+    import duckdb
+
+    with duckdb.connect(str(database)) as connection:
+        rows = connection.sql(
+            "SELECT id, duration_sec, call_latency_ms, ended_at, cost_total, score, flag, day, extra"
+            " FROM calls_data.call_sessions ORDER BY id"
+        ).fetchall()
+    assert rows[0][:8] == (
+        "cs_00001",
+        180,
+        None,
+        datetime.datetime(2026, 11, 1, 0, 3, tzinfo=UTC),  # no timezone sent: UTC
+        "0.42",
+        3.0,
+        True,
+        datetime.date(2026, 11, 2),
+    )
+    assert rows[0][8] is None
+    assert rows[1][:8] == ("cs_00002", None, None, None, None, None, None, None)
+    assert json.loads(rows[1][8]) == {
+        "durationSec": "3 min",
+        "callLatencyMs": 2**70,
+        "endedAt": "soon",
+        "costTotal": 0.42,
+        "score": True,
+        "flag": 1,
+        "day": "2026-11-02T00:00:00Z",
+        "brandNew": [1],
+    }
 
 
 def test_a_field_new_in_the_spec_becomes_a_column_on_the_next_sync(tmp_path: Path) -> None:
