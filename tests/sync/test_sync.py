@@ -14,6 +14,7 @@ import datetime
 import functools
 import itertools
 import json
+import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -337,6 +338,39 @@ def test_a_value_that_does_not_fit_its_column_goes_to_extra_and_the_rest_of_its_
         "day": "2026-11-02T00:00:00Z",
         "brandNew": [1],
     }
+
+
+def test_the_duckdb_file_is_let_go_after_a_run_that_succeeded_or_failed(tmp_path: Path) -> None:
+    """run_sync keeps one DuckDB connection open for the whole run (not one per dlt step): it is
+    closed at the end either way, so another process can open the file (DuckDB locks it)."""
+    server = ScriptedServer(initial_sessions(5))
+    database = tmp_path / "calls.duckdb"
+
+    def sync() -> None:
+        with RavanClient(
+            api_key="test-key",
+            base_url="https://api.example.test",
+            transport=httpx.MockTransport(server.handle),
+            max_retries=0,
+        ) as client:
+            resource = dlt_resource(client.call_sessions.list, COMMAND, now=lambda: NOW, page_size=2)
+            run_sync(resource, destination="duckdb", database=str(database), dataset="calls_data")
+
+    def opened_by_another_process() -> bool:
+        code = "import sys, duckdb; duckdb.connect(sys.argv[1]).close()"
+        return subprocess.run([sys.executable, "-c", code, str(database)], capture_output=True).returncode == 0
+
+    sync()
+    assert opened_by_another_process()
+
+    def fail() -> None:
+        raise httpx.ConnectError("connection refused")
+
+    server.hooks[len(server.requests) + 1] = fail  # the next run's first request
+    with pytest.raises(Exception):  # noqa: B017, PT011 (dlt wraps it in its own)
+        sync()
+    assert not server.hooks  # it did fail there
+    assert opened_by_another_process()
 
 
 def test_a_field_new_in_the_spec_becomes_a_column_on_the_next_sync(tmp_path: Path) -> None:

@@ -6,7 +6,7 @@ SPEC_SHA256: Final = "e0205db4093ad41eefcff3388926ee7306a9a99fd8be595b3ab65cfc93
 """sha256 of the spec/openapi.yaml this package was generated from."""
 SPEC_VERSION: Final = "2.0.0"
 """The spec's info.version."""
-INPUTS_SHA256: Final = "a9c080223e4fbb65d9b6a7fe141cdccefbee3fc8ee989ecb802e2df4d67c60fb"
+INPUTS_SHA256: Final = "8f1e7cd99ee33ef2a3eea93902499293ca95a60c6c3bb0a0f8fe051caac3232a"
 """sha256 over everything that shapes the code: spec, templates, runtime modules, generator versions."""
 GENERATORS: Final[dict[str, str]] = {
     "datamodel-code-generator": "0.89.0",

@@ -13,7 +13,7 @@ from ._provenance import SPEC_SHA256, SPEC_VERSION
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+ga9c080223e4f"
+__version__ = "2.0.0+g8f1e7cd99ee3"
 
 PROGRAM = Program(
     name="ravan-calls",

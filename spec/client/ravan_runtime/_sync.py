@@ -25,6 +25,7 @@ the client's own pager (its retries, guards and prefetch):
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import hashlib
 import importlib
@@ -435,9 +436,19 @@ def run_sync(
     import dlt
 
     target: Any = destination
-    if destination == "duckdb":
-        target = dlt.destinations.duckdb(database) if database else "duckdb"
-    with tempfile.TemporaryDirectory(prefix="ravan-sync-") as scratch:
+    connection: Any = None
+    if destination == "duckdb" and database:
+        # One connection for the whole run, handed to dlt: given a path, dlt opens the file for
+        # each step and job and closes it after (each close a checkpoint), about a quarter of its
+        # own time on a 10,000-item sync. What a load commits is durable all the same (DuckDB's
+        # write-ahead log); closing at the end checkpoints once.
+        connection = importlib.import_module("duckdb").connect(database)
+        target = dlt.destinations.duckdb(connection)
+    elif destination == "duckdb":
+        target = "duckdb"
+    with contextlib.ExitStack() as cleanup, tempfile.TemporaryDirectory(prefix="ravan-sync-") as scratch:
+        if connection is not None:
+            cleanup.callback(connection.close)
         pipeline = dlt.pipeline(
             pipeline_name=f"{resource.name}_sync",
             destination=target,
