@@ -49,7 +49,7 @@ def dlt_source(client: RavanClient | None = None, **options: _Any) -> _Any:
     return make_source(PROGRAM, client if client is not None else RavanClient(), **options)
 
 
-__version__ = "2.0.0+g8f1e7cd99ee3"
+__version__ = "2.0.0+gac996f558e03"
 
 __all__ = [
     "DEFAULT_BASE_URL",

@@ -6,7 +6,7 @@ SPEC_SHA256: Final = "e0205db4093ad41eefcff3388926ee7306a9a99fd8be595b3ab65cfc93
 """sha256 of the spec/openapi.yaml this package was generated from."""
 SPEC_VERSION: Final = "2.0.0"
 """The spec's info.version."""
-INPUTS_SHA256: Final = "8f1e7cd99ee33ef2a3eea93902499293ca95a60c6c3bb0a0f8fe051caac3232a"
+INPUTS_SHA256: Final = "ac996f558e03a2e38d9df51164abb021b693e3f5b130c07a35ae1aafcbfb9561"
 """sha256 over everything that shapes the code: spec, templates, runtime modules, generator versions."""
 GENERATORS: Final[dict[str, str]] = {
     "datamodel-code-generator": "0.89.0",

@@ -13,7 +13,7 @@ from ._provenance import SPEC_SHA256, SPEC_VERSION
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+g8f1e7cd99ee3"
+__version__ = "2.0.0+gac996f558e03"
 
 PROGRAM = Program(
     name="ravan-calls",

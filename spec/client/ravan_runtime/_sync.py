@@ -435,28 +435,31 @@ def run_sync(
     os.environ.setdefault("NORMALIZE__PARQUET_NORMALIZER__ADD_DLT_LOAD_ID", "true")
     import dlt
 
-    target: Any = destination
-    connection: Any = None
-    if destination == "duckdb" and database:
-        # One connection for the whole run, handed to dlt: given a path, dlt opens the file for
-        # each step and job and closes it after (each close a checkpoint), about a quarter of its
-        # own time on a 10,000-item sync. What a load commits is durable all the same (DuckDB's
-        # write-ahead log); closing at the end checkpoints once.
-        connection = importlib.import_module("duckdb").connect(database)
-        target = dlt.destinations.duckdb(connection)
-    elif destination == "duckdb":
-        target = "duckdb"
-    with contextlib.ExitStack() as cleanup, tempfile.TemporaryDirectory(prefix="ravan-sync-") as scratch:
-        if connection is not None:
-            cleanup.callback(connection.close)
+    @contextlib.contextmanager
+    def target() -> Iterator[Any]:
+        """The destination of one load. A DuckDB file gets one connection for the load, handed to
+        dlt: given a path, dlt opens the file for each step and job and closes it after (each close
+        a checkpoint), about a quarter of its own time on a 10,000-item sync. Not one for the whole
+        run: DuckDB keeps what it read in memory while it is open, and a run of many loads then
+        grows with the table. A committed load is durable either way (DuckDB's write-ahead log)."""
+        if destination != "duckdb":
+            yield destination
+        elif not database:
+            yield "duckdb"
+        else:
+            connection = importlib.import_module("duckdb").connect(database)
+            try:
+                yield dlt.destinations.duckdb(connection)
+            finally:
+                connection.close()
+
+    with tempfile.TemporaryDirectory(prefix="ravan-sync-") as scratch:
         pipeline = dlt.pipeline(
-            pipeline_name=f"{resource.name}_sync",
-            destination=target,
-            dataset_name=dataset,
-            pipelines_dir=pipelines_dir or scratch,
+            pipeline_name=f"{resource.name}_sync", dataset_name=dataset, pipelines_dir=pipelines_dir or scratch
         )
-        info = pipeline.run(resource)
         stats = _RUN_STATS.get(resource)
-        while stats is not None and stats.more:
-            info = pipeline.run(resource)  # the next ITEMS_PER_LOAD items (see ITEMS_PER_LOAD)
-        return info
+        while True:
+            with target() as load_into:
+                info = pipeline.run(resource, destination=load_into)
+            if stats is None or not stats.more:  # else the next ITEMS_PER_LOAD items (see ITEMS_PER_LOAD)
+                return info

@@ -6,7 +6,7 @@ SPEC_SHA256: Final = "8784348f3146182b4f5ebc64102ff76534e37dd8904ef7c4c99770085d
 """sha256 of the tests/data/grown/openapi.yaml this package was generated from."""
 SPEC_VERSION: Final = "2.0.0"
 """The spec's info.version."""
-INPUTS_SHA256: Final = "3c1f541277afde3c0260c89cfcb579c5587fffbab9675ae354eef299703470b8"
+INPUTS_SHA256: Final = "dd807d29d05d77d7f48b68fa1b23a9441c6eedfecc9d7c555b4f9dc2ad52d709"
 """sha256 over everything that shapes the code: spec, templates, runtime modules, generator versions."""
 GENERATORS: Final[dict[str, str]] = {
     "datamodel-code-generator": "0.89.0",

@@ -13,7 +13,7 @@ from ._provenance import SPEC_SHA256, SPEC_VERSION
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+g3c1f541277af"
+__version__ = "2.0.0+gdd807d29d05d"
 
 PROGRAM = Program(
     name="ravan-calls",
