@@ -13,6 +13,8 @@ import dataclasses
 import datetime
 import functools
 import itertools
+import json
+import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -277,6 +279,98 @@ def test_unknown_keys_are_kept_in_the_extra_column(tmp_path: Path) -> None:
     with duckdb.connect(str(database)) as connection:
         extra = connection.sql("SELECT extra FROM calls_data.call_sessions").fetchall()
     assert [row[0] for row in extra] == ['{"brandNewField":{"x":1}}']
+
+
+def test_a_value_that_does_not_fit_its_column_goes_to_extra_and_the_rest_of_its_column_loads(
+    tmp_path: Path,
+) -> None:
+    """A column is converted at once when every value is of its type, else value by value: either
+    way, a value that does not fit is kept in `extra` (as sent) and every other value is typed."""
+    assert COMMAND.incremental is not None
+    typed = dataclasses.replace(
+        COMMAND,
+        incremental=dataclasses.replace(
+            COMMAND.incremental,
+            columns=(*COMMAND.incremental.columns, ("score", "double"), ("flag", "bool"), ("day", "date")),
+        ),
+    )
+    fits = session(1, START, endedAt="2026-11-01T00:03:00", score=3, flag=True, day="2026-11-02")
+    misfits = session(
+        2,
+        START + datetime.timedelta(hours=1),
+        durationSec="3 min",
+        callLatencyMs=2**70,
+        endedAt="soon",
+        costTotal=0.42,
+        score=True,
+        flag=1,
+        day="2026-11-02T00:00:00Z",
+        brandNew=[1],
+    )
+    database = tmp_path / "calls.duckdb"
+    Syncer(ScriptedServer([fits, misfits]), dlt.destinations.duckdb(str(database)), "calls_data", tmp_path).sync(typed)
+    import duckdb
+
+    with duckdb.connect(str(database)) as connection:
+        rows = connection.sql(
+            "SELECT id, duration_sec, call_latency_ms, ended_at, cost_total, score, flag, day, extra"
+            " FROM calls_data.call_sessions ORDER BY id"
+        ).fetchall()
+    assert rows[0][:8] == (
+        "cs_00001",
+        180,
+        None,
+        datetime.datetime(2026, 11, 1, 0, 3, tzinfo=UTC),  # no timezone sent: UTC
+        "0.42",
+        3.0,
+        True,
+        datetime.date(2026, 11, 2),
+    )
+    assert rows[0][8] is None
+    assert rows[1][:8] == ("cs_00002", None, None, None, None, None, None, None)
+    assert json.loads(rows[1][8]) == {
+        "durationSec": "3 min",
+        "callLatencyMs": 2**70,
+        "endedAt": "soon",
+        "costTotal": 0.42,
+        "score": True,
+        "flag": 1,
+        "day": "2026-11-02T00:00:00Z",
+        "brandNew": [1],
+    }
+
+
+def test_the_duckdb_file_is_let_go_after_a_run_that_succeeded_or_failed(tmp_path: Path) -> None:
+    """run_sync keeps one DuckDB connection open for the whole run (not one per dlt step): it is
+    closed at the end either way, so another process can open the file (DuckDB locks it)."""
+    server = ScriptedServer(initial_sessions(5))
+    database = tmp_path / "calls.duckdb"
+
+    def sync() -> None:
+        with RavanClient(
+            api_key="test-key",
+            base_url="https://api.example.test",
+            transport=httpx.MockTransport(server.handle),
+            max_retries=0,
+        ) as client:
+            resource = dlt_resource(client.call_sessions.list, COMMAND, now=lambda: NOW, page_size=2)
+            run_sync(resource, destination="duckdb", database=str(database), dataset="calls_data")
+
+    def opened_by_another_process() -> bool:
+        code = "import sys, duckdb; duckdb.connect(sys.argv[1]).close()"
+        return subprocess.run([sys.executable, "-c", code, str(database)], capture_output=True).returncode == 0
+
+    sync()
+    assert opened_by_another_process()
+
+    def fail() -> None:
+        raise httpx.ConnectError("connection refused")
+
+    server.hooks[len(server.requests) + 1] = fail  # the next run's first request
+    with pytest.raises(Exception):  # noqa: B017, PT011 (dlt wraps it in its own)
+        sync()
+    assert not server.hooks  # it did fail there
+    assert opened_by_another_process()
 
 
 def test_a_field_new_in_the_spec_becomes_a_column_on_the_next_sync(tmp_path: Path) -> None:

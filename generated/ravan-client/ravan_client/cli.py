@@ -16,7 +16,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+ga334ec4e61a1"
+__version__ = "2.0.0+gef81fe011529"
 
 PROGRAM = Program(
     name="ravan-calls",
