@@ -16,7 +16,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+g019da1732ebd"
+__version__ = "2.0.0+gc773d13ebe17"
 
 PROGRAM = Program(
     name="ravan-calls",

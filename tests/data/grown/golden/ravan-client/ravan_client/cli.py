@@ -28,7 +28,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+g788f774a7831"
+__version__ = "2.0.0+g69b771e360c6"
 
 PROGRAM = Program(
     name="ravan-calls",
