@@ -948,7 +948,9 @@ def test_a_one_of_body_is_one_argument_checked_against_the_variant_its_discrimin
     assert body is not None
     assert not body.flattened
     (argument,) = body.arguments
-    assert (argument.python_name, argument.rule.annotation) == ("body", "Mapping[str, Any]")
+    # Typed as the variants' models or a plain mapping (issue 18), each importable where it is named.
+    assert (argument.python_name, argument.rule.annotation) == ("body", "WebCall | OutboundCall | Mapping[str, Any]")
+    assert body.model_imports == (("web_call", "WebCall"), ("outbound_call", "OutboundCall"))
     assert argument.rule.check.startswith("UnionRule((ObjectRule(")
     assert argument.rule.check.endswith("discriminator='type', mapping=(('web_call', 0), ('outbound_call', 1)))")
     code = render(spec, "resources.py.jinja")
@@ -958,6 +960,43 @@ def test_a_one_of_body_is_one_argument_checked_against_the_variant_its_discrimin
     with pytest.raises(ValueError, match="must have the key 'agentId'"):
         namespace["rule"].check("body", {"type": "web_call"})
     assert "UnionRule(" in code
+    assert "from .models.web_call import WebCall\n" in code
+    assert "body: WebCall | OutboundCall | Mapping[str, Any]," in code
+
+
+def _union_answer(schema: dict[str, Any]) -> Any:
+    schemas = {
+        "WebCall": {"type": "object", "required": ["agentId"], "properties": {"agentId": {"type": "string"}}},
+        "OutboundCall": {"type": "object", "required": ["to"], "properties": {"to": {"type": "string"}}},
+    }
+    answer = {"200": {"description": "The call.", "content": {"application/json": {"schema": schema}}}}
+    spec = spec_with({"/calls": {"get": {"operationId": "getCall", "responses": answer}}}, schemas)
+    return plan_of_spec(spec).operations[0].response
+
+
+WEB_OR_OUTBOUND = [{"$ref": "#/components/schemas/WebCall"}, {"$ref": "#/components/schemas/OutboundCall"}]
+
+
+def test_a_one_of_answer_of_models_is_parsed_into_its_variant_or_kept_as_the_dict_received() -> None:
+    response = _union_answer({"oneOf": WEB_OR_OUTBOUND})
+    assert (response.kind, response.annotation) == ("union", "WebCall | OutboundCall | dict[str, Any]")
+    assert response.parse == "_one_of((WebCall, OutboundCall,))"
+    assert response.model_imports == (("web_call", "WebCall"), ("outbound_call", "OutboundCall"))
+    discriminated = _union_answer(
+        {
+            "anyOf": WEB_OR_OUTBOUND,
+            "discriminator": {"propertyName": "type", "mapping": {"out": "#/components/schemas/OutboundCall"}},
+        }
+    )
+    assert discriminated.parse == "_one_of((WebCall, OutboundCall,), 'type', (('out', 1),))"
+    nullable = _union_answer({"oneOf": [*WEB_OR_OUTBOUND, {"type": "null"}]})
+    assert nullable.annotation == "WebCall | OutboundCall | dict[str, Any] | None"
+    assert nullable.parse.endswith(", nullable=True)")
+
+
+def test_a_one_of_answer_that_is_not_all_models_stays_json_as_received() -> None:
+    response = _union_answer({"oneOf": [WEB_OR_OUTBOUND[0], {"type": "string"}]})
+    assert (response.kind, response.annotation, response.parse) == ("json", "Any", "_as_received")
 
 
 def test_a_query_parameter_of_several_scalar_shapes_is_checked_against_each() -> None:
