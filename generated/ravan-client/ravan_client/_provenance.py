@@ -6,7 +6,7 @@ SPEC_SHA256: Final = "e0205db4093ad41eefcff3388926ee7306a9a99fd8be595b3ab65cfc93
 """sha256 of the spec/openapi.yaml this package was generated from."""
 SPEC_VERSION: Final = "2.0.0"
 """The spec's info.version."""
-INPUTS_SHA256: Final = "c773d13ebe17b9a65cc464952d5e5c9eb1ab7a470cb99caca193490682b534a1"
+INPUTS_SHA256: Final = "f78a386b4b047075f554a200f22dc9802d01f1e9393156732aa1fbcbc383b4a9"
 """sha256 over everything that shapes the code: spec, templates, runtime modules, generator versions."""
 GENERATORS: Final[dict[str, str]] = {
     "datamodel-code-generator": "0.89.0",

@@ -82,7 +82,7 @@ def one_of(
     """A parser of a JSON object that is one of several models (a oneOf/anyOf of them).
 
     With a discriminator, its value picks the variant (`mapping`: value -> index into `variants`).
-    Without one, the variant is chosen as pydantic's smart mode chooses (so `ravan_models` agrees):
+    Without one, the variant is chosen as pydantic's smart mode chooses among those that fit:
     of the variants whose every field fits (no `model_invalid_fields`: required keys present,
     values of their types), the one that recognises the most keys, the first of those on a tie.
     An object no variant takes (an unknown discriminator value, a new shape) is returned as the

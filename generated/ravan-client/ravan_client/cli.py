@@ -16,7 +16,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+gc773d13ebe17"
+__version__ = "2.0.0+gf78a386b4b04"
 
 PROGRAM = Program(
     name="ravan-calls",

@@ -28,7 +28,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+g69b771e360c6"
+__version__ = "2.0.0+g34d5310d1a34"
 
 PROGRAM = Program(
     name="ravan-calls",
