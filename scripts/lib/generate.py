@@ -703,7 +703,13 @@ def generate_models(
                     names = by_class.setdefault(snake_to_upper_camel(parent_wire), [])
                     if wire not in names:
                         names.append(wire)
-            template_data = {name: {"ravan_envelope": wires} for name, wires in by_class.items()}
+            template_data: dict[str, dict[str, list[str]]] = {
+                name: {"ravan_envelope": wires} for name, wires in by_class.items()
+            }
+            # pydantic's discriminated union needs each variant's tag field required and typed
+            # (a Literal): the model template keeps those typed `X` too.
+            for name, tags in discriminator_tags(raw_spec).items():
+                template_data.setdefault(snake_to_upper_camel(name), {})["ravan_tags"] = tags
             template_data_file.write_text(json.dumps(template_data), encoding="utf-8")
             result = subprocess.run(
                 [
@@ -732,6 +738,32 @@ def generate_models(
         template = env.get_template(Path(name).name + ".jinja")
         (project_dir / name).write_text(template.render(context), encoding="utf-8")
     (package_dir / "py.typed").write_text("", encoding="utf-8")
+
+
+def discriminator_tags(raw_spec: Mapping[str, Any]) -> dict[str, list[str]]:
+    """Component schema name -> the discriminator properties of the oneOf/anyOf unions (anywhere
+    in the document) that name it by `$ref`."""
+    tags: dict[str, list[str]] = {}
+
+    def walk(node: Any) -> None:
+        if isinstance(node, Mapping):
+            discriminator = node.get("discriminator")
+            if isinstance(discriminator, Mapping) and isinstance(discriminator.get("propertyName"), str):
+                for key in ("oneOf", "anyOf"):
+                    for member in node.get(key) or []:
+                        ref = member.get("$ref") if isinstance(member, Mapping) else None
+                        if isinstance(ref, str) and ref.startswith("#/components/schemas/"):
+                            names = tags.setdefault(ref.rsplit("/", 1)[-1], [])
+                            if discriminator["propertyName"] not in names:
+                                names.append(discriminator["propertyName"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(raw_spec)
+    return tags
 
 
 def flat_schema_names(raw_spec: Mapping[str, Any]) -> dict[str, Any]:

@@ -259,6 +259,8 @@ class BodyPlan:
     """Source of the rule of the whole body (an `ObjectRule` when flattened)."""
     files: tuple[tuple[str, str, bool, bool], ...] = ()
     """A multipart body's file properties: (Python name, wire name, a list of files?, required?)."""
+    model_imports: tuple[tuple[str, str], ...] = ()
+    """(module, class) of the models a oneOf/anyOf body's annotation offers."""
 
     @property
     def value_arguments(self) -> tuple[ArgumentPlan, ...]:
@@ -271,8 +273,9 @@ class BodyPlan:
 class ResponsePlan:
     status: int
     kind: str
-    """object (a model), array (a list), empty (no body), json (any JSON value, as received),
-    bytes (a binary body: audio, a file) or text (text/*, XML)."""
+    """object (a model), array (a list), union (one of several models, or the object as received),
+    empty (no body), json (any JSON value, as received), bytes (a binary body: audio, a file) or
+    text (text/*, XML)."""
     annotation: str
     """The method's return type."""
     parse: str
@@ -492,6 +495,8 @@ class ApiPlan:
         imports: set[tuple[str, str]] = set()
         for op in self.operations:
             imports.update(op.response.model_imports)
+            if op.body:
+                imports.update(op.body.model_imports)
             if op.pagination:
                 imports.add((op.pagination.body_module, op.pagination.body_class))
                 imports.add((op.pagination.item_module, op.pagination.item_class))
@@ -683,25 +688,94 @@ def _union_rule(document: OpenAPIDocument, schema: Schema, *, where: str, depth:
     annotations = list(dict.fromkeys(variant.annotation for variant in variants))
     nullable = schema.nullable or len(members) < len(raw[union_key])
     arguments = [f"({', '.join(variant.check for variant in variants)},)"]
-    discriminator = raw.get("discriminator")
-    if isinstance(discriminator, Mapping) and isinstance(discriminator.get("propertyName"), str):
-        mapping: dict[str, int] = {}
-        refs = [m.get("$ref") if isinstance(m, Mapping) else None for m in members]
-        explicit = discriminator.get("mapping")
-        if isinstance(explicit, Mapping):
-            for value, target in explicit.items():
-                if target in refs:
-                    mapping[str(value)] = refs.index(target)
-        else:
-            for index, ref in enumerate(refs):
-                if isinstance(ref, str):
-                    mapping[ref.rsplit("/", 1)[-1]] = index
-        arguments.append(f"discriminator={python_literal(discriminator['propertyName'])}")
-        arguments.append(f"mapping={python_literal(tuple(mapping.items()))}")
+    discriminated = _discriminator(raw, members)
+    if discriminated is not None:
+        arguments.append(f"discriminator={python_literal(discriminated[0])}")
+        arguments.append(f"mapping={python_literal(discriminated[1])}")
     if nullable:
         arguments.append("nullable=True")
     kind = "object" if all(variant.kind == "object" for variant in variants) else "any"
     return ValueRule(kind, " | ".join(annotations), f"UnionRule({', '.join(arguments)})", nullable=nullable)
+
+
+def _discriminator(raw: Mapping[str, Any], members: Sequence[Any]) -> tuple[str, tuple[tuple[str, int], ...]] | None:
+    """A oneOf/anyOf's discriminator: its property name and (value, index into `members`) pairs
+    (its mapping, else each `$ref`'s schema name); None without one."""
+    discriminator = raw.get("discriminator")
+    if not (isinstance(discriminator, Mapping) and isinstance(discriminator.get("propertyName"), str)):
+        return None
+    mapping: dict[str, int] = {}
+    refs = [m.get("$ref") if isinstance(m, Mapping) else None for m in members]
+    explicit = discriminator.get("mapping")
+    if isinstance(explicit, Mapping):
+        for value, target in explicit.items():
+            if target in refs:
+                mapping[str(value)] = refs.index(target)
+    else:
+        for index, ref in enumerate(refs):
+            if isinstance(ref, str):
+                mapping[ref.rsplit("/", 1)[-1]] = index
+    return str(discriminator["propertyName"]), tuple(mapping.items())
+
+
+def _union_members(raw: Any) -> list[Any] | None:
+    """The non-null members of a oneOf/anyOf schema (as written), or None for any other schema."""
+    raw = raw if isinstance(raw, Mapping) else {}
+    union_key = next((key for key in ("oneOf", "anyOf") if isinstance(raw.get(key), list)), None)
+    if union_key is None:
+        return None
+    return [m for m in raw[union_key] if not (isinstance(m, Mapping) and m.get("type") == "null")]
+
+
+def _variant_models(prop: Any, models: Mapping[str, Any], count: int) -> list[tuple[str, str]] | None:
+    """(module, class) of each variant of a union openapi-python-client parsed (its UnionProperty),
+    in the spec's order, when every one of the `count` variants is a model with fields; None
+    otherwise (a union of other shapes stays as it is: a mapping sent, JSON received)."""
+    prop = _non_null(prop)
+    if type(prop).__name__ != "UnionProperty":
+        return None
+    members = [m for m in prop.inner_properties if type(m).__name__ != "NoneProperty"]
+    variants = []
+    for member in members:
+        model = _single_model(member, models)
+        if model is None or _is_free_form(model):
+            return None
+        variants.append((plain(model.class_info.module_name), plain(model.class_info.name)))
+    if len(variants) != count or len(set(variants)) != count:
+        return None
+    return variants
+
+
+def _typed_union_body(
+    document: OpenAPIDocument, operation: Operation, body: BodyPlan, models: Mapping[str, Any]
+) -> BodyPlan:
+    """A oneOf/anyOf JSON body whose every variant is a component schema with a model: its `body`
+    argument is annotated as the union of the variant models and a plain mapping (`Cat | Dog |
+    Mapping[str, Any]`), as openapi-python-client types a union body; the UnionRule still checks
+    either before sending, a model as its `to_dict()`. (openapi-python-client is not shown the
+    request bodies, see generate.models_view: the variants are found by their `$ref`.)"""
+    found = document.request_body(operation)
+    if body.flattened or body.media_type != JSON_MEDIA_TYPE or found is None:
+        return body
+    media = document.json_media(found[0].get("content") or {}) or {}
+    members = _union_members(document.resolve(media.get("schema", {})))
+    if not members:
+        return body
+    # openapi-python-client names a component schema's model by its reference path.
+    by_schema = {plain(model.name): model for model in models.values()}
+    variants = []
+    for member in members:
+        ref = member.get("$ref") if isinstance(member, Mapping) else None
+        if not (isinstance(ref, str) and ref.startswith("#/components/schemas/")):
+            return body
+        model = by_schema.get(ref.removeprefix("#"))
+        if model is None or _is_free_form(model):
+            return body
+        variants.append((plain(model.class_info.module_name), plain(model.class_info.name)))
+    (argument,) = body.arguments
+    annotation = " | ".join([*dict.fromkeys(cls for _, cls in variants), "Mapping[str, Any]"])
+    argument = replace(argument, rule=replace(argument.rule, annotation=annotation))
+    return replace(body, arguments=(argument,), model_imports=tuple(dict.fromkeys(variants)))
 
 
 def _number_literal(value: float) -> str:
@@ -1142,6 +1216,8 @@ def _plan_operation(
         detail = _generator_warning(generator_data, operation)
         raise PlanError(f"{label}: openapi-python-client could not generate it: {detail}")
 
+    if body is not None:
+        body = _typed_union_body(document, operation, body, models)
     response = _plan_response(document, operation, endpoint, models)
     pagination = _plan_pagination(document, operation, endpoint, models, arguments, response)
     method = operation.method
@@ -1393,6 +1469,18 @@ def _plan_response(
     prop = _endpoint_response_prop(endpoint, status)
     if prop is None:
         return ResponsePlan(status, "json", "Any", "_as_received")
+    members = _union_members(document.resolve(media.get("schema", {})))
+    variants = _variant_models(prop, models, len(members)) if members is not None else None
+    if members is not None and variants is not None:
+        # One of several models: the one the discriminator (else the fit) picks, or the object as
+        # received when none does (the runtime's `one_of`); None too when the schema allows null.
+        classes = [cls for _, cls in variants]
+        nullable = any(type(m).__name__ == "NoneProperty" for m in prop.inner_properties)
+        annotation = " | ".join([*classes, "dict[str, Any]"] + (["None"] if nullable else []))
+        discriminated = _discriminator(document.resolve(media.get("schema", {})), members)
+        options = f", {python_literal(discriminated[0])}, {python_literal(discriminated[1])}" if discriminated else ""
+        parse = f"_one_of(({', '.join(classes)},){options}{', nullable=True' if nullable else ''})"
+        return ResponsePlan(status, "union", annotation, parse, tuple(variants))
     model = _single_model(prop, models)
     if model is not None and not _is_free_form(model):
         cls, module = plain(model.class_info.name), plain(model.class_info.module_name)

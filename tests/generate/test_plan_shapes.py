@@ -561,10 +561,17 @@ def test_every_operation_is_a_command_and_a_paginated_one_can_be_exported() -> N
     ]
     code = render(spec, "cli.py.jinja")
     ast.parse(code)
-    assert "'limit',\n                            'integer'," in code
-    assert "minimum=1," in code
-    assert "maximum=10," in code
-    assert "choices=('a', 'b')," in code
+    # Each command refers to the operation its method sends; the options' types, bounds and choices
+    # are that operation's rules (resources.py), said once, never repeated in cli.py.
+    assert "_THINGS_LIST,\n" in code
+    assert "_THINGS_CREATE,\n" in code
+    assert "'limit'" in code
+    assert "maximum=" not in code
+    assert "choices=" not in code
+    resources = render(spec, "resources.py.jinja")
+    ast.parse(resources)
+    assert "ObjectField('kind', ChoiceRule(('a', 'b')), required=True)" in resources
+    assert "ObjectField('limit', IntegerRule(minimum=1, maximum=10), required=False)" in resources
 
 
 def test_table_columns_come_from_x_cli_columns_or_from_a_rule() -> None:
@@ -633,7 +640,8 @@ def test_spec_text_becomes_python_literals_that_mean_it() -> None:
     assert True in literals
     assert 1.5 in literals
     assert 'say "hi"\\n' in literals
-    assert ("a[1]", "b'\"c") in literals
+    # The enum's values are the rule's, in resources.py (the CLI takes its choices from there).
+    assert "ChoiceRule(('a[1]', 'b\\'\"c'))" in render(spec, "resources.py.jinja")
     assert 'The "Agni" API \\ v2 from the command line. The key comes from --api-key or RAVAN_API_KEY.' in literals
 
 
@@ -948,7 +956,9 @@ def test_a_one_of_body_is_one_argument_checked_against_the_variant_its_discrimin
     assert body is not None
     assert not body.flattened
     (argument,) = body.arguments
-    assert (argument.python_name, argument.rule.annotation) == ("body", "Mapping[str, Any]")
+    # Typed as the variants' models or a plain mapping (issue 18), each importable where it is named.
+    assert (argument.python_name, argument.rule.annotation) == ("body", "WebCall | OutboundCall | Mapping[str, Any]")
+    assert body.model_imports == (("web_call", "WebCall"), ("outbound_call", "OutboundCall"))
     assert argument.rule.check.startswith("UnionRule((ObjectRule(")
     assert argument.rule.check.endswith("discriminator='type', mapping=(('web_call', 0), ('outbound_call', 1)))")
     code = render(spec, "resources.py.jinja")
@@ -958,6 +968,43 @@ def test_a_one_of_body_is_one_argument_checked_against_the_variant_its_discrimin
     with pytest.raises(ValueError, match="must have the key 'agentId'"):
         namespace["rule"].check("body", {"type": "web_call"})
     assert "UnionRule(" in code
+    assert "from .models.web_call import WebCall\n" in code
+    assert "body: WebCall | OutboundCall | Mapping[str, Any]," in code
+
+
+def _union_answer(schema: dict[str, Any]) -> Any:
+    schemas = {
+        "WebCall": {"type": "object", "required": ["agentId"], "properties": {"agentId": {"type": "string"}}},
+        "OutboundCall": {"type": "object", "required": ["to"], "properties": {"to": {"type": "string"}}},
+    }
+    answer = {"200": {"description": "The call.", "content": {"application/json": {"schema": schema}}}}
+    spec = spec_with({"/calls": {"get": {"operationId": "getCall", "responses": answer}}}, schemas)
+    return plan_of_spec(spec).operations[0].response
+
+
+WEB_OR_OUTBOUND = [{"$ref": "#/components/schemas/WebCall"}, {"$ref": "#/components/schemas/OutboundCall"}]
+
+
+def test_a_one_of_answer_of_models_is_parsed_into_its_variant_or_kept_as_the_dict_received() -> None:
+    response = _union_answer({"oneOf": WEB_OR_OUTBOUND})
+    assert (response.kind, response.annotation) == ("union", "WebCall | OutboundCall | dict[str, Any]")
+    assert response.parse == "_one_of((WebCall, OutboundCall,))"
+    assert response.model_imports == (("web_call", "WebCall"), ("outbound_call", "OutboundCall"))
+    discriminated = _union_answer(
+        {
+            "anyOf": WEB_OR_OUTBOUND,
+            "discriminator": {"propertyName": "type", "mapping": {"out": "#/components/schemas/OutboundCall"}},
+        }
+    )
+    assert discriminated.parse == "_one_of((WebCall, OutboundCall,), 'type', (('out', 1),))"
+    nullable = _union_answer({"oneOf": [*WEB_OR_OUTBOUND, {"type": "null"}]})
+    assert nullable.annotation == "WebCall | OutboundCall | dict[str, Any] | None"
+    assert nullable.parse.endswith(", nullable=True)")
+
+
+def test_a_one_of_answer_that_is_not_all_models_stays_json_as_received() -> None:
+    response = _union_answer({"oneOf": [WEB_OR_OUTBOUND[0], {"type": "string"}]})
+    assert (response.kind, response.annotation, response.parse) == ("json", "Any", "_as_received")
 
 
 def test_a_query_parameter_of_several_scalar_shapes_is_checked_against_each() -> None:

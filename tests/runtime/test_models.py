@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 import attrs
 import pytest
 from ravan_runtime._models import InvalidField, WireModel, find_invalid, parse_date, parse_datetime, present
+from ravan_runtime._resource import one_of
 
 from tests.runtime.harness import models
 
@@ -316,3 +317,67 @@ def test_a_broken_envelope_is_an_error_not_a_record_with_a_field_that_did_not_fi
 ) -> None:
     with pytest.raises(error):
         CallSessionListResponse.from_dict(body)
+
+
+# --- one of several models (a oneOf/anyOf response, issue 18) ------------------------------------
+
+
+def _variant(name: str, fields: tuple[tuple[str, str, str], ...], required: frozenset[str]) -> Any:
+    """A model class as the generator writes one: attrs fields, `_wire_fields`, the general parser."""
+    namespace: dict[str, Any] = {
+        "_wire_fields": fields,
+        "_wire_names": frozenset(wire for wire, _, _ in fields),
+        "_required_fields": required,
+        "_not_null": required,
+        "__annotations__": {python: "str | None" for _, python, _ in fields},
+        **{python: None for _, python, _ in fields},
+        "from_dict": classmethod(lambda cls, src: cls._parse_checked(src)),
+    }
+    namespace["__annotations__"].update(
+        {"additional_properties": "dict[str, Any]", "_received": "Any", "_invalid": "Any"}
+    )
+    namespace["additional_properties"] = attrs.field(init=False, factory=dict)
+    namespace["_received"] = attrs.field(init=False, default=None, eq=False)
+    namespace["_invalid"] = attrs.field(init=False, default=None, eq=False)
+    return attrs.define(repr=False)(type(name, (WireModel,), namespace))
+
+
+WebCall: Any = _variant("WebCall", (("type", "type", "str"), ("agentId", "agent_id", "str")), frozenset({"type"}))
+OutboundCall: Any = _variant("OutboundCall", (("type", "type", "str"), ("to", "to", "str")), frozenset({"type", "to"}))
+
+
+def test_one_of_with_a_discriminator_parses_the_variant_its_tag_names() -> None:
+    parse = one_of((WebCall, OutboundCall), "type", (("web_call", 0), ("outbound_call", 1)))
+    web: Any = parse({"type": "web_call", "agentId": "a1"})
+    assert type(web) is WebCall
+    assert web.agent_id == "a1"
+    outbound: Any = parse({"type": "outbound_call", "to": "+1555"})
+    assert type(outbound) is OutboundCall
+    assert outbound.to == "+1555"
+
+
+def test_one_of_keeps_an_unknown_variant_as_the_dict_received_never_an_error() -> None:
+    parse = one_of((WebCall, OutboundCall), "type", (("web_call", 0), ("outbound_call", 1)))
+    fax = {"type": "fax", "number": "+1555"}
+    assert parse(fax) is fax
+    untagged = {"to": "+1555"}
+    assert parse(untagged) is untagged
+    assert one_of((WebCall, OutboundCall))({"to": 5}) == {"to": 5}  # fits no variant
+
+
+def test_one_of_without_a_discriminator_picks_as_pydantic_smart_mode_does() -> None:
+    parse = one_of((WebCall, OutboundCall))
+    # Both fit (WebCall keeps `to` as an unknown key): the one that recognises more keys wins.
+    assert type(parse({"type": "x", "to": "+1555"})) is OutboundCall
+    # OutboundCall's required `to` is missing: only WebCall fits.
+    assert type(parse({"type": "x"})) is WebCall
+    # A tie goes to the first variant.
+    assert type(parse({"type": "x", "agentId": "a", "to": "+1"})) is WebCall
+
+
+def test_one_of_refuses_what_is_not_an_object_and_passes_null_where_allowed() -> None:
+    with pytest.raises(TypeError, match="expected a JSON object, got list"):
+        one_of((WebCall,))([])
+    with pytest.raises(TypeError, match="got NoneType"):
+        one_of((WebCall,))(None)
+    assert one_of((WebCall,), nullable=True)(None) is None

@@ -9,9 +9,11 @@ from __future__ import annotations
 import datetime
 import json
 import math
-from typing import Any
+from typing import Any, ClassVar
 
+import attrs
 import pytest
+from ravan_runtime._models import WireModel
 from ravan_runtime._validation import (
     AnyRule,
     ArrayRule,
@@ -259,3 +261,31 @@ def test_an_undiscriminated_union_takes_the_first_variant_that_fits() -> None:
         rule.check("limit", 1.5)
     with pytest.raises(TypeError, match="limit must be"):
         rule.check("limit", None)
+
+
+@attrs.define(repr=False)
+class _WebCall(WireModel):
+    """A model as the generator writes one (its fields, `_wire_fields`, a from_dict)."""
+
+    _wire_fields: ClassVar[tuple[tuple[str, str, str], ...]] = (("type", "type", "str"), ("agentId", "agent_id", "str"))
+    _wire_names: ClassVar[frozenset[str]] = frozenset({"type", "agentId"})
+    _required_fields: ClassVar[frozenset[str]] = frozenset({"type"})
+    _not_null: ClassVar[frozenset[str]] = frozenset({"type"})
+
+    type: str | None = None
+    agent_id: str | None = None
+    additional_properties: dict[str, Any] = attrs.field(init=False, factory=dict)
+    _received: Any = attrs.field(init=False, default=None, eq=False)
+    _invalid: Any = attrs.field(init=False, default=None, eq=False)
+
+
+def test_a_union_takes_a_generated_model_and_checks_and_sends_its_to_dict() -> None:
+    rule = _call_shapes()
+    model = _WebCall(type="web_call", agent_id="a1")
+    rule.check("body", model)
+    assert rule.to_json(model) == {"type": "web_call", "agentId": "a1"}
+    # The model is checked as what it sends: a tag no variant has is refused before sending.
+    with pytest.raises(ValueError, match=r"body\['type'\] must be 'web_call' or 'outbound_call', got 'fax'"):
+        rule.check("body", _WebCall(type="fax"))
+    with pytest.raises(ValueError, match=r"body\['type'\] must be"):
+        rule.check("body", _WebCall(agent_id="a1"))

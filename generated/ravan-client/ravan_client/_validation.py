@@ -22,6 +22,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ._models import WireModel
+
 __all__ = [
     "MAX_ENCODED_QUERY_VALUE",
     "AnyRule",
@@ -423,7 +425,9 @@ def _plain_json(value: Any) -> Any:
 @dataclass(frozen=True)
 class UnionRule(Rule):
     """A oneOf/anyOf of several shapes: the discriminator's value picks the variant (`mapping`:
-    value -> index), else the first variant that fits, as pydantic's smart mode does."""
+    value -> index), else the first variant that fits, as pydantic's smart mode does. A generated
+    model (a variant's class, the method's annotation offers them) is checked and sent as its
+    `to_dict()`, as openapi-python-client sends a union member."""
 
     variants: tuple[Rule, ...]
     discriminator: str | None = None
@@ -451,10 +455,19 @@ class UnionRule(Rule):
             return variant
         raise TypeError(f"{name} fits none of the shapes it may take ({self.describe()}): {first}")
 
+    def check(self, name: str, value: object) -> None:
+        super().check(name, _as_wire(value))
+
     def _check(self, name: str, value: object) -> None:
         self._pick(name, value).check(name, value)
 
     def to_json(self, value: Any) -> Any:
         if value is None:
             return None
+        value = _as_wire(value)
         return self._pick("value", value).to_json(value)
+
+
+def _as_wire(value: object) -> object:
+    """A generated model as the JSON object it stands for; any other value as it is."""
+    return value.to_dict() if isinstance(value, WireModel) else value
