@@ -3,7 +3,8 @@
 This is the body of `scripts/generate`. It:
 
 1. validates the spec (openapi-spec-validator) and lints it (Spectral, `spectral:oas`, failing on
-   warnings too);
+   warnings too); with `--lint report|off`, for documents written elsewhere, the validator's
+   findings are warnings naming their location and Spectral's are reported;
 2. computes the plan of the spec (`plan.py`): every operation, argument, body, response and
    pager, decided once; a shape it does not support stops here, with a message naming the
    operation, and nothing is written;
@@ -53,7 +54,6 @@ from typing import Any
 
 import jinja2
 import yaml
-from openapi_spec_validator import validate
 from openapi_spec_validator.readers import read_from_filename
 
 # Run as `python scripts/lib/generate.py`, Python puts scripts/lib on sys.path, not the repository:
@@ -286,19 +286,26 @@ def refuse_remote_references(spec_path: Path) -> None:
 
 
 def validate_spec(spec_path: Path, *, lint: str = "strict") -> None:
-    """Refuse remote references, fail with the validator's own message on a structurally invalid
-    spec, then lint it (`lint`: strict fails on warnings, report prints the findings, off skips)."""
+    """Refuse remote references, then validate the spec structurally and lint it.
+
+    With `lint` strict (spec/openapi.yaml's mode) the validator's first finding fails, naming its
+    location. With report or off (documents written elsewhere, which are often slightly invalid: a
+    keyword where none is allowed, a `default` of the wrong type) each finding is one `warning:`
+    line naming its location as a JSON path, and generation goes on, as openapi-python-client's
+    would: what the generator then cannot serve it refuses or skips by itself, naming the operation.
+    A document that is not OpenAPI 3.x at all is refused in every mode. Then Spectral (`lint`:
+    strict fails on warnings, report prints the findings, off skips it)."""
     refuse_remote_references(spec_path)
     try:
         spec_dict, _ = read_from_filename(str(spec_path))
-        validate(spec_dict)
+        findings = validation_findings(spec_dict)
     except Exception as error:  # the validator raises several unrelated types
-        # jsonschema-style errors carry a short message and a path; their str() appends the whole
-        # meta-schema, which buries the one useful line.
-        message = getattr(error, "message", None) or str(error)
-        where = getattr(error, "json_path", None)
-        detail = f"{message} (at {where})" if where else message
-        raise GenerationError(f"{_shown(spec_path)} is not a valid OpenAPI document:\n{detail}") from error
+        detail = _one_line(getattr(error, "message", None) or str(error))
+        raise GenerationError(f"{_shown(spec_path)} is not a valid OpenAPI document:\n{detail}") from None
+    if findings and lint == "strict":
+        raise GenerationError(f"{_shown(spec_path)} is not a valid OpenAPI document:\n{findings[0]}")
+    for finding in findings:
+        print(f"warning: {_shown(spec_path)} is not valid OpenAPI here, generation goes on: {finding}")
 
     if lint == "off":
         return
@@ -326,6 +333,67 @@ def validate_spec(spec_path: Path, *, lint: str = "strict") -> None:
         # Reported, not fatal: the structural validation above has passed, and what the
         # generator cannot serve it refuses by itself, naming the operation.
         print(f"Spectral's findings (--lint {lint}: reported, generation goes on):\n{result.stdout.strip()}")
+
+
+def validation_findings(spec: Mapping[str, Any]) -> list[str]:
+    """Every finding of openapi-spec-validator, one line each: its message and where (a JSON path).
+
+    A document whose version it cannot tell (Swagger 2.0, no `openapi` key) raises: nothing of it
+    can be generated."""
+    from jsonschema_path import SchemaPath
+    from openapi_spec_validator.shortcuts import get_validator_cls
+    from openapi_spec_validator.validation.exceptions import ValidatorDetectError
+
+    try:
+        validator_class = get_validator_cls(spec)
+    except ValidatorDetectError:
+        raise ValueError(
+            f"openapi is {spec.get('openapi', spec.get('swagger'))!r}: only OpenAPI 3.0 and 3.1 documents are read"
+        ) from None
+    if not str(spec.get("openapi", "")).startswith(("3.0", "3.1")):
+        raise ValueError(f"openapi is {spec.get('openapi', spec.get('swagger'))!r}: only OpenAPI 3.0 and 3.1 are read")
+    findings = []
+    for error in validator_class(SchemaPath.from_dict(spec)).iter_errors():
+        # jsonschema-style errors carry a short message and a path; their str() appends the whole
+        # meta-schema, which buries the one useful line.
+        message = str(getattr(error, "message", None) or error)
+        instance = repr(getattr(error, "instance", None))
+        if len(instance) > 80 and message.startswith(instance):
+            # `{...the whole response...} is not valid under any of the given schemas`: the location
+            # below names the value better than its text.
+            message = "the value" + message[len(instance) :]
+        message = _one_line(message)
+        where = getattr(error, "json_path", None) or "$"
+        if where == "$" and isinstance(getattr(error, "schema", None), Mapping):
+            # The validator's checks of `default` and `enum` values report the schema, not where it
+            # is: found again in the document, by equality.
+            where = locate(spec, error.schema) or where
+        findings.append(f"{message} (at {where})")
+    return findings
+
+
+def _one_line(text: str, limit: int = 400) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def locate(document: Any, wanted: Mapping[str, Any]) -> str | None:
+    """The JSON path of the first node of `document` equal to `wanted` (breadth first), if any."""
+    queue: list[tuple[Any, str]] = [(document, "$")]
+    while queue:
+        node, where = queue.pop(0)
+        if isinstance(node, Mapping):
+            if node == wanted:
+                return where
+            queue.extend((value, _json_path_step(where, key)) for key, value in node.items())
+        elif isinstance(node, list):
+            queue.extend((item, f"{where}[{index}]") for index, item in enumerate(node))
+    return None
+
+
+def _json_path_step(where: str, key: Any) -> str:
+    text = str(key)
+    return f"{where}.{text}" if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", text) else f"{where}[{text!r}]"
 
 
 # --- generation ------------------------------------------------------------------------------
@@ -566,6 +634,14 @@ def generate_client(
     # Any generator message, warnings included, fails the run: a skipped post hook would let
     # unformatted code through.
     problems = project.build()
+    if skip_unsupported:
+        # A document written elsewhere: what openapi-python-client only warns about while reading it
+        # (a response it leaves untyped, a schema it leaves out) is reported, one line each, as it
+        # reports it; the plan serves such a response as untyped JSON. Its errors still fail.
+        parse_warnings = [p for p in problems if p.level.value == "WARNING" and p not in project.errors]
+        for problem in parse_warnings:
+            print(f"warning: openapi-python-client: {_generator_message(problem)}")
+        problems = [p for p in problems if p not in parse_warnings]
     if problems:
         text = "\n".join(f"{p.level.value}: {p.header}\n{p.detail or ''}" for p in problems)
         raise GenerationError(f"openapi-python-client reported problems:\n{text}")
@@ -578,6 +654,14 @@ def generate_client(
         rendered = project.env.get_template(template_name).render()
         (project_dir / target).write_text(rendered, encoding="utf-8")
     return plan
+
+
+def _generator_message(problem: Any) -> str:
+    """One of openapi-python-client's messages on one line (its names from the document print as
+    object reprs, with an address that changes every run: shown as `...`)."""
+    text = f"{problem.header or ''}: {problem.detail or ''}".strip(": ")
+    text = re.sub(r"<openapi_python_client\.[\w.]*UntrustedString object at 0x[0-9a-f]+>", "...", text)
+    return _one_line(text)
 
 
 def models_only_project(openapi: Any, config: Any) -> Any:
@@ -762,12 +846,21 @@ def reserved_field_aliases(raw_spec: Mapping[str, Any]) -> dict[str, str]:
     from datamodel_code_generator.reference import camel_to_snake  # type: ignore[attr-defined]
 
     aliases: dict[str, str] = {}
-    for schema in (raw_spec.get("components") or {}).get("schemas", {}).values():
-        properties = schema.get("properties") if isinstance(schema, Mapping) else None
-        for wire in properties or {}:
-            python = camel_to_snake(str(wire))
-            if python in MODEL_API_NAMES:
-                aliases[str(wire)] = f"{python}_"
+    # Every schema's properties, inline ones too (a request body's object, an item's): the models
+    # generator makes a class of each, and its --aliases apply by wire name to all of them. A
+    # `properties` that is itself a property's name is counted too, which costs nothing.
+    stack: list[Any] = [raw_spec.get("components") or {}, raw_spec.get("paths") or {}]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Mapping):
+            properties = node.get("properties")
+            for wire in properties if isinstance(properties, Mapping) else {}:
+                python = camel_to_snake(str(wire))
+                if python in MODEL_API_NAMES:
+                    aliases[str(wire)] = f"{python}_"
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
     return aliases
 
 
