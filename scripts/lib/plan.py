@@ -19,7 +19,9 @@ what is unsupported; nothing else is rendered then. The templates (`resources.py
 Naming rule for methods (documented in README "Changing the API"): the operation's
 `x-python-name` if it has one, else its operationId in snake_case with the tag's name (plural or
 singular) dropped from the end: `listCallSessions` under the tag `call-sessions` is
-`client.call_sessions.list`, `createCall` under `calls` is `client.calls.create`.
+`client.call_sessions.list`, `createCall` under `calls` is `client.calls.create`. Without an
+operationId, the one openapi-python-client generates (method and path) stands in; two operations
+of one tag that get the same name are each named by their whole operationId instead.
 
 Extensions read here (each documented in the README):
 - `x-pagination` (operation): the pager; see `PAGINATION_STYLES` of the runtime's `_pagination.py`.
@@ -36,7 +38,8 @@ import importlib.util
 import keyword
 import re
 import sys
-from collections.abc import Mapping, Sequence
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from types import ModuleType
@@ -530,6 +533,31 @@ def pascal_case(value: str) -> str:
     return "".join(part.capitalize() for part in snake_case(value).split("_"))
 
 
+def resource_class_name(tag: str) -> str:
+    """The resource class of a tag: `pascal_case`, made a valid class name (a tag `true` is not the
+    keyword `True`, a tag `2fa` not a number)."""
+    name = pascal_case(tag)
+    if not name or name[0].isdigit():
+        name = f"Tag{name}"
+    return f"{name}_" if keyword.iskeyword(name) else name
+
+
+def generated_operation_id(operation: Operation) -> str:
+    """The name of an operation without an operationId, as openapi-python-client makes it
+    (`generate_operation_id`): the method, then the path without braces, `/` as `_`
+    (`POST /streams/{id}` -> `post_streams_id`)."""
+    path = operation.path.replace("{", "").replace("}", "").replace("/", "_").removeprefix("_").removesuffix("_")
+    return f"{operation.method}_{path}"
+
+
+def full_method_name(operation: Operation) -> str:
+    """The method name two operations of one resource fall back to when `method_name_of` gives both
+    the same: the whole operationId (or the generated one) snake_cased, the tag kept."""
+    return python_identifier(
+        operation.operation_id or generated_operation_id(operation), what=f"method of {operation.label}"
+    )
+
+
 def method_name_of(operation: Operation, tag: str) -> str:
     """The rule in the module docstring: `x-python-name`, else operationId minus the tag's name."""
     explicit = operation.raw.get("x-python-name")
@@ -543,9 +571,8 @@ def method_name_of(operation: Operation, tag: str) -> str:
                 f"{operation.label}: x-python-name must be a lower-case Python identifier, got {explicit!r}"
             )
         return explicit
-    operation_id = operation.operation_id
-    if not operation_id:
-        raise PlanError(f"{operation.label} has no operationId (or x-python-name) to name its method by")
+    # Without an operationId, the name openapi-python-client would give it (method and path).
+    operation_id = operation.operation_id or generated_operation_id(operation)
     words = snake_case(operation_id).split("_")
     tag_words = snake_case(tag).split("_")
     singular = [*tag_words[:-1], tag_words[-1][:-1]] if tag_words[-1].endswith("s") else None
@@ -724,6 +751,7 @@ def build_plan(
     tags_described = {t["name"]: t.get("description", "") for t in document.raw.get("tags") or []}
 
     by_tag: dict[str, list[OperationPlan]] = {}
+    sources: dict[int, Operation] = {}  # id(plan) -> its operation, to plan it again under another name
     skipped: list[str] = []
     for operation in document.operations():
         tags = operation.raw.get("tags") or []
@@ -740,6 +768,7 @@ def build_plan(
             skipped.append(str(error))
             continue
         by_tag.setdefault(tag, []).append(planned)
+        sources[id(planned)] = operation
 
     resources = []
     attributes: dict[str, str] = {}
@@ -754,6 +783,13 @@ def build_plan(
         if attribute in attributes:
             raise PlanError(f"tags {attributes[attribute]!r} and {tag!r} both become client.{attribute}")
         attributes[attribute] = tag
+        operations = _resolve_method_clashes(
+            operations,
+            lambda op, name: _plan_operation(
+                document, sources[id(op)], op.tag, generator_data, endpoints, models, identity, method_name=name
+            ),
+            lambda op: None if "x-python-name" in sources[id(op)].raw else full_method_name(sources[id(op)]),
+        )
         names: dict[str, OperationPlan] = {}
         for op in list(operations):
             if op.method_name in names:
@@ -786,7 +822,7 @@ def build_plan(
             ResourcePlan(
                 tag=tag,
                 attribute=attribute,
-                class_name=pascal_case(tag),
+                class_name=resource_class_name(tag),
                 description=str(tags_described.get(tag) or f"Operations tagged {tag}."),
                 cli_name=snake_to_cli(attribute),
                 operations=tuple(operations),
@@ -810,6 +846,24 @@ def build_plan(
         resources=tuple(resources),
         top_level_commands=top_level_attribute,
     )
+
+
+def _resolve_method_clashes(
+    operations: list[OperationPlan],
+    plan_again: Callable[[OperationPlan, str], OperationPlan],
+    full_name: Callable[[OperationPlan], str | None],
+) -> list[OperationPlan]:
+    """Operations of one resource that `method_name_of` names alike (`getCall` and `getCalls` of
+    the tag `calls` are both `get`) are each named by their whole operationId instead (`get_call`,
+    `get_calls`): the same names whatever the order of the document. An operation named by its
+    x-python-name keeps it (`full_name` gives None: the author chose it). Names that still collide
+    are left for the caller to refuse or skip. `plan_again(op, name)` plans it under another name."""
+    counts = Counter(op.method_name for op in operations)
+    resolved = []
+    for op in operations:
+        name = full_name(op) if counts[op.method_name] > 1 else None
+        resolved.append(plan_again(op, name) if name is not None and name != op.method_name else op)
+    return resolved
 
 
 _ENV_PREFIX = re.compile(r"[A-Z][A-Z0-9_]*")
@@ -1062,9 +1116,12 @@ def _plan_operation(
     endpoints: Mapping[tuple[str, str], Any],
     models: Mapping[str, Any],
     identity: IdentityPlan,
+    *,
+    method_name: str | None = None,
 ) -> OperationPlan:
+    """One operation's plan; `method_name` overrides `method_name_of` (a clash resolved)."""
     label = operation.label
-    method_name = method_name_of(operation, tag)
+    method_name = method_name or method_name_of(operation, tag)
     reserved = identity.credential_flags
     arguments = tuple(replace(a, reserved_flags=reserved) for a in _plan_parameters(document, operation))
     body = _plan_body(document, operation)

@@ -502,13 +502,65 @@ def test_x_python_name_names_the_method() -> None:
     assert plan_of_spec(spec).operations[0].method_name == "retrieve"
 
 
-def test_two_operations_with_one_name_stop_generation_naming_both() -> None:
-    spec = spec_with({"/a": {"get": {"operationId": "listThings"}}, "/b": {"get": {"operationId": "listThing"}}})
+def test_two_operations_with_one_name_are_each_named_by_their_whole_operation_id() -> None:
+    # Vonage's voice API: getCalls and getCall of the tag `calls` were both client.calls.get, and one
+    # of them was skipped (issue 18). Both fall back to the whole operationId, in either order.
+    paths = {"/a": {"get": {"operationId": "listThings"}}, "/b": {"get": {"operationId": "listThing"}}}
+    for ordered in (paths, dict(reversed(paths.items()))):
+        names = {op.label: op.method_name for op in plan_of_spec(spec_with(ordered)).operations}
+        assert names == {"GET /a (listThings)": "list_things", "GET /b (listThing)": "list_thing"}
+    # An operation that does not clash keeps its short name.
+    paths["/c"] = {"get": {"operationId": "deleteThing"}}
+    names = {op.label: op.method_name for op in plan_of_spec(spec_with(paths)).operations}
+    assert names["GET /c (deleteThing)"] == "delete"
+
+
+def test_an_x_python_name_in_a_clash_is_kept_and_the_other_operation_takes_its_whole_name() -> None:
+    spec = spec_with(
+        {
+            "/a": {"get": {"operationId": "getThings", "x-python-name": "list"}},
+            "/b": {"get": {"operationId": "listThings"}},
+        }
+    )
+    names = {op.label: op.method_name for op in plan_of_spec(spec).operations}
+    assert names == {"GET /a (getThings)": "list", "GET /b (listThings)": "list_things"}
+
+
+def test_two_operations_whose_whole_names_still_collide_stop_generation_naming_both() -> None:
+    spec = spec_with({"/a": {"get": {"operationId": "get_thing"}}, "/b": {"get": {"operationId": "getThing"}}})
     message = plan_error(spec)
-    assert "GET /a (listThings)" in message
-    assert "GET /b (listThing)" in message
-    assert "client.things.list" in message
+    assert "GET /a (get_thing)" in message
+    assert "GET /b (getThing)" in message
+    assert "client.things.get_thing" in message
     assert "x-python-name" in message
+
+
+def test_an_operation_without_an_operation_id_is_named_from_its_method_and_path() -> None:
+    # As openapi-python-client's generate_operation_id names it (the OAI callback example has one).
+    spec = spec_with(
+        {
+            "/streams/{id}": {
+                "post": {
+                    "tags": [],
+                    "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
+                }
+            },
+            "/streams": {"get": {"tags": []}},
+        }
+    )
+    operations = plan_of_spec(spec).operations
+    assert {op.label: op.method_name for op in operations} == {
+        "POST /streams/{id}": "post_streams_id",
+        "GET /streams": "get_streams",
+    }
+
+
+def test_a_tag_whose_class_name_would_be_a_keyword_gets_an_underscore() -> None:
+    # openapi-python-client's own end-to-end document tags an operation `true`: `class True` is a
+    # syntax error.
+    spec = spec_with({"/a": {"get": {"operationId": "getA", "tags": ["true"]}}})
+    (resource,) = plan_of_spec(spec).resources
+    assert (resource.attribute, resource.class_name) == ("true", "True_")
 
 
 def test_an_operation_without_a_tag_belongs_to_the_default_resource() -> None:

@@ -13,7 +13,7 @@ from ._provenance import SPEC_SHA256, SPEC_VERSION
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+g04d139869f91"
+__version__ = "2.0.0+g7e1d1e7ec83e"
 
 PROGRAM = Program(
     name="ravan-calls",

@@ -13,7 +13,7 @@ from ._provenance import SPEC_SHA256, SPEC_VERSION
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+ge7f1c77aae69"
+__version__ = "2.0.0+g0749516938f2"
 
 PROGRAM = Program(
     name="ravan-calls",
