@@ -628,6 +628,9 @@ def generate_client(
     plan = plan_of(spec_path, raw_spec, openapi, skip_unsupported=skip_unsupported)
     for reason in plan.skipped:
         print(f"skipped: {reason}")
+    for operation in plan.operations:
+        for reason in operation.left_out:
+            print(f"left out: {reason} (optional: the operation is served without it)")
     project = models_only_project(openapi, config)
     prepare_client_templates(project.env, plan, openapi, client_provenance, raw_spec)
 
@@ -783,6 +786,14 @@ def generate_models(
                     names = by_class.setdefault(snake_to_upper_camel(parent_wire), [])
                     if wire not in names:
                         names.append(wire)
+            # The tag of each variant of a discriminated union: pydantic needs it typed `Literal[...]`,
+            # not `Literal[...] | None` (discriminator-needs-literal), so it stays required as the
+            # envelope's parts do; a record without it is an error of the union, which the record
+            # above keeps as an invalid field.
+            for class_name, wire in discriminator_tags(raw_spec):
+                names = by_class.setdefault(class_name, [])
+                if wire not in names:
+                    names.append(wire)
             template_data = {name: {"ravan_envelope": wires} for name, wires in by_class.items()}
             template_data_file.write_text(json.dumps(template_data), encoding="utf-8")
             result = subprocess.run(
@@ -812,6 +823,37 @@ def generate_models(
         template = env.get_template(Path(name).name + ".jinja")
         (project_dir / name).write_text(template.render(context), encoding="utf-8")
     (package_dir / "py.typed").write_text("", encoding="utf-8")
+
+
+def discriminator_tags(raw_spec: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """(class name, wire name) of the tag property of each component schema that a discriminator
+    (with or without a mapping) names as a variant, as datamodel-code-generator names the class."""
+    from datamodel_code_generator.reference import ModelResolver
+
+    resolver = ModelResolver()
+    prefix = "#/components/schemas/"
+    found: list[tuple[str, str]] = []
+    stack: list[Any] = [raw_spec.get("components") or {}, raw_spec.get("paths") or {}]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Mapping):
+            discriminator = node.get("discriminator")
+            if isinstance(discriminator, Mapping) and isinstance(discriminator.get("propertyName"), str):
+                mapping = discriminator.get("mapping")
+                targets = list(mapping.values()) if isinstance(mapping, Mapping) else []
+                for key in ("oneOf", "anyOf"):
+                    members = node.get(key)
+                    targets += [m.get("$ref") for m in members or [] if isinstance(m, Mapping)]
+                for target in targets:
+                    if isinstance(target, str) and target.startswith(prefix):
+                        name = target.removeprefix(prefix).replace(".", "_")
+                        pair = (resolver.get_class_name(name, unique=False).name, discriminator["propertyName"])
+                        if pair not in found:
+                            found.append(pair)
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return found
 
 
 def flat_schema_names(raw_spec: Mapping[str, Any]) -> dict[str, Any]:

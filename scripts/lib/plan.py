@@ -99,6 +99,11 @@ class PlanError(SpecError):
     """The spec asks for something the generator does not support; the message says what and where."""
 
 
+class NothingToSend(PlanError):
+    """A schema that allows only null (an enum of `null` alone): a required parameter or property of
+    it stops the operation; an optional one is left out, and the operation is served without it."""
+
+
 # RFC 9110 section 5.6.2: a field name is a token.
 HEADER_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 
@@ -161,6 +166,9 @@ class ValueRule:
     exclusive_maximum: float | None = None
     choices: tuple[Any, ...] | None = None
     item: ValueRule | None = None
+    left_out: tuple[str, ...] = ()
+    """Optional properties (inside this object, or its items) left out: their schema allows only
+    null (`NothingToSend`), so there is nothing to send. One message each, naming the property."""
 
     @property
     def summary(self) -> str:
@@ -372,6 +380,8 @@ class OperationPlan:
     """The operation's (or its path's) own server, when it differs from the document's."""
     incremental: IncrementalPlan | None = None
     """`x-incremental`: how `sync` keeps a table of the items up to date."""
+    left_out: tuple[str, ...] = ()
+    """Optional parameters and body properties left out, one message each (`NothingToSend`)."""
 
     @property
     def path_arguments(self) -> tuple[ArgumentPlan, ...]:
@@ -601,7 +611,11 @@ def value_rule(document: OpenAPIDocument, node: Any, *, where: str, depth: int =
     if schema.enum is not None:
         choices = tuple(schema.enum)
         if not choices:
-            raise PlanError(f"{where}: an enum that allows only null has nothing to send")
+            raise NothingToSend(f"{where}: an enum that allows only null has nothing to send")
+        if all(isinstance(c, bool) for c in choices):
+            # A boolean enum (openapi-python-client's `bool_enum`): a bool, or the one it allows.
+            annotation = "bool" if set(choices) == {True, False} else f"Literal[{python_literal(choices[0])}]"
+            return ValueRule("boolean", annotation, f"BooleanRule({null_arg.removeprefix(', ')})", nullable=nullable)
         if not (
             all(isinstance(c, str) for c in choices)
             or all(isinstance(c, int) and not isinstance(c, bool) for c in choices)
@@ -667,13 +681,22 @@ def value_rule(document: OpenAPIDocument, node: Any, *, where: str, depth: int =
             f"ArrayRule({item.check}{arguments}{null_arg})",
             nullable=nullable,
             item=item,
+            left_out=item.left_out,
         )
     if kind == "object":
         if depth > 8:
             raise PlanError(f"{where}: objects nested deeper than 8 levels are not supported")
         fields = []
+        left_out: list[str] = []
         for name, property_node in schema.properties.items():
-            rule = value_rule(document, property_node, where=f"{where}.{name}", depth=depth + 1)
+            try:
+                rule = value_rule(document, property_node, where=f"{where}.{name}", depth=depth + 1)
+            except NothingToSend as error:
+                if name in schema.required:
+                    raise
+                left_out.append(str(error))
+                continue
+            left_out.extend(rule.left_out)
             fields.append(f"ObjectField({name!r}, {rule.check}, required={name in schema.required})")
         closed = schema.additional_properties is False
         arguments = f"({', '.join(fields)}{',' if len(fields) == 1 else ''})"
@@ -682,6 +705,7 @@ def value_rule(document: OpenAPIDocument, node: Any, *, where: str, depth: int =
             "Mapping[str, Any]",
             f"ObjectRule({arguments}{', closed=True' if closed else ''}{null_arg})",
             nullable=nullable,
+            left_out=tuple(left_out),
         )
     if not schema.types:
         return ValueRule("any", "Any", f"AnyRule({null_arg.removeprefix(', ')})", nullable=True)
@@ -1123,8 +1147,11 @@ def _plan_operation(
     label = operation.label
     method_name = method_name or method_name_of(operation, tag)
     reserved = identity.credential_flags
-    arguments = tuple(replace(a, reserved_flags=reserved) for a in _plan_parameters(document, operation))
-    body = _plan_body(document, operation)
+    left_out: list[str] = []
+    arguments = tuple(
+        replace(a, reserved_flags=reserved) for a in _plan_parameters(document, operation, left_out=left_out)
+    )
+    body = _plan_body(document, operation, left_out=left_out)
     if body is not None:
         body = replace(body, arguments=tuple(replace(a, reserved_flags=reserved) for a in body.arguments))
     own_server = server_url(operation.servers) if operation.servers is not None else None
@@ -1245,10 +1272,15 @@ def _plan_operation(
         export_columns=export_columns,
         export_page_size=export_page_size,
         incremental=incremental,
+        left_out=tuple(left_out),
     )
 
 
-def _plan_parameters(document: OpenAPIDocument, operation: Operation) -> tuple[ArgumentPlan, ...]:
+def _plan_parameters(
+    document: OpenAPIDocument, operation: Operation, *, left_out: list[str] | None = None
+) -> tuple[ArgumentPlan, ...]:
+    """The parameters as arguments; an optional one with nothing to send is left out, its message
+    added to `left_out`."""
     arguments = []
     for parameter in operation.parameters:
         location = str(parameter["in"])
@@ -1271,7 +1303,13 @@ def _plan_parameters(document: OpenAPIDocument, operation: Operation) -> tuple[A
         if style not in (None, "form" if location == "query" else "simple"):
             raise PlanError(f"{where}: style {style!r} is not supported")
         schema = document.parameter_schema(parameter, where=operation.label)
-        rule = value_rule(document, parameter.get("schema", {}), where=where)
+        try:
+            rule = value_rule(document, parameter.get("schema", {}), where=where)
+        except NothingToSend as error:
+            if parameter.get("required") or location == "path" or left_out is None:
+                raise
+            left_out.append(str(error))
+            continue
         if location == "path" and rule.kind not in ("string", "integer", "number", "choice", "date", "date-time"):
             raise PlanError(f"{where}: a path parameter must be a single value, not {rule.kind}")
         if location in ("query", "header") and rule.kind == "object":
@@ -1310,7 +1348,10 @@ def _example_of(parameter: Mapping[str, Any], schema: Schema) -> Any:
     return examples[0] if isinstance(examples, list) and examples else None
 
 
-def _plan_body(document: OpenAPIDocument, operation: Operation) -> BodyPlan | None:
+def _plan_body(
+    document: OpenAPIDocument, operation: Operation, *, left_out: list[str] | None = None
+) -> BodyPlan | None:
+    """The request body; its optional properties with nothing to send are left out (`left_out`)."""
     found = document.request_body(operation)
     if found is None:
         return None
@@ -1331,6 +1372,8 @@ def _plan_body(document: OpenAPIDocument, operation: Operation) -> BodyPlan | No
         media, form = content[bases[media_type]] or {}, True
     schema_node = media.get("schema", {})
     rule = value_rule(document, schema_node, where=where)
+    if left_out is not None:
+        left_out.extend(rule.left_out)
     required = bool(body.get("required"))
     schema = document.normalize(schema_node, where=where)
     if form and (rule.kind != "object" or not schema.properties):
@@ -1367,7 +1410,12 @@ def _plan_body(document: OpenAPIDocument, operation: Operation) -> BodyPlan | No
             )
             files.append((python_name, name, many, name in schema.required))
             continue
-        property_rule = value_rule(document, property_node, where=property_where)
+        try:
+            property_rule = value_rule(document, property_node, where=property_where)
+        except NothingToSend:
+            # Only an optional one gets here (the body's own rule above refused a required one),
+            # and its message is already in `rule.left_out`.
+            continue
         property_schema = document.normalize(property_node, where=property_where)
         if media_type == FORM_MEDIA_TYPE and (
             property_rule.kind in ("object", "any")

@@ -1049,3 +1049,55 @@ def test_arguments_named_like_a_method_bodys_own_names_cannot_hide_them() -> Non
         called = {n.func.id for n in ast.walk(function) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
         # The body's own names are `_`-led: no argument of the spec can be one of them.
         assert not (assigned | called) & arguments
+
+
+def test_a_boolean_enum_is_a_bool_and_a_one_value_one_its_literal() -> None:
+    # openapi-python-client's `bool_enum` query parameter: the operation was skipped (issue 18).
+    parameters = [
+        {"name": "flag", "in": "query", "schema": {"type": "boolean", "enum": [True, False]}},
+        {"name": "always", "in": "query", "schema": {"type": "boolean", "enum": [True]}},
+    ]
+    spec = spec_with({"/a": {"get": {"operationId": "getA", "parameters": parameters}}})
+    (operation,) = plan_of_spec(spec).operations
+    rules = {a.python_name: (a.rule.kind, a.rule.annotation) for a in operation.arguments}
+    assert rules == {"flag": ("boolean", "bool"), "always": ("boolean", "Literal[True]")}
+
+
+def test_an_optional_value_that_allows_only_null_is_left_out_not_the_operation() -> None:
+    only_null = {"type": "array", "items": {"enum": [None]}}
+    spec = spec_with(
+        {
+            "/a": {
+                "post": {
+                    "operationId": "addA",
+                    "parameters": [{"name": "nothing", "in": "query", "schema": only_null}],
+                    "requestBody": {
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "properties": {"name": {"type": "string"}, "nothing": only_null},
+                                }
+                            }
+                        }
+                    },
+                }
+            }
+        }
+    )
+    (operation,) = plan_of_spec(spec).operations
+    assert [a.python_name for a in operation.all_arguments] == ["name"]
+    assert operation.body is not None
+    assert "'nothing'" not in operation.body.check  # the body's rule does not know it either
+    assert operation.left_out == (
+        "POST /a (addA), query parameter 'nothing'[]: an enum that allows only null has nothing to send",
+        "POST /a (addA), request body.nothing[]: an enum that allows only null has nothing to send",
+    )
+
+
+def test_a_required_value_that_allows_only_null_still_stops_the_operation() -> None:
+    parameter = {"name": "nothing", "in": "query", "required": True, "schema": {"enum": [None]}}
+    spec = spec_with({"/a": {"get": {"operationId": "getA", "parameters": [parameter]}}})
+    assert "GET /a (getA), query parameter 'nothing': an enum that allows only null has nothing to send" in (
+        plan_error(spec)
+    )

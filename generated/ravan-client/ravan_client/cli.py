@@ -13,7 +13,7 @@ from ._provenance import SPEC_SHA256, SPEC_VERSION
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+g7e1d1e7ec83e"
+__version__ = "2.0.0+gffc31f4b687f"
 
 PROGRAM = Program(
     name="ravan-calls",

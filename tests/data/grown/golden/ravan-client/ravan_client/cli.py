@@ -13,7 +13,7 @@ from ._provenance import SPEC_SHA256, SPEC_VERSION
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+g0749516938f2"
+__version__ = "2.0.0+gf68e2b4174de"
 
 PROGRAM = Program(
     name="ravan-calls",
