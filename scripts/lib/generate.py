@@ -402,6 +402,8 @@ def _json_path_step(where: str, key: Any) -> str:
 def generate_all(spec_path: Path, out: Path, *, skip_unsupported: bool = False) -> None:
     spec_bytes = spec_path.read_bytes()
     raw_spec = yaml.safe_load(spec_bytes)
+    if skip_unsupported:
+        raw_spec = with_package_version(raw_spec)
     try:
         provenance = build_provenance(spec_bytes, raw_spec, spec_path)
     except PlanError as error:
@@ -427,6 +429,32 @@ def generate_all(spec_path: Path, out: Path, *, skip_unsupported: bool = False) 
         # an undefined name or a syntax error stops generation instead of shipping.
         ruff(project_dir, "check", "--quiet", ".")
     check_imports(client_dir, models_dir)
+
+
+def with_package_version(raw_spec: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The spec, with an `info.version` that is not a PEP 440 public version (`1.0.27-SNAPSHOT`,
+    `master`, empty: published documents have all three) replaced for the packages' version by the
+    release it starts with (`1.0.27`), else 0.0.0, said in one warning line. For documents written
+    elsewhere (--unsupported skip); spec/openapi.yaml's must be right, and is refused otherwise."""
+    from packaging.version import InvalidVersion, Version
+
+    info = raw_spec.get("info")
+    if not isinstance(info, Mapping):
+        return raw_spec
+    version = info.get("version")
+    try:
+        parsed = Version(version) if isinstance(version, str) and version == version.strip() else None
+    except InvalidVersion:
+        parsed = None
+    if parsed is not None and parsed.local is None:
+        return raw_spec
+    if parsed is not None:
+        derived = parsed.public
+    else:
+        release = re.match(r"v?(\d+(?:\.\d+)*)", str(version or "").strip())
+        derived = release.group(1) if release else "0.0.0"
+    print(f"warning: info.version {version!r} is not a PEP 440 public version: the packages are version {derived}")
+    return {**raw_spec, "info": {**info, "version": derived}}
 
 
 IMPORT_CHECK = "import ravan_client, ravan_client.cli, ravan_client.resources, ravan_models"
@@ -817,6 +845,7 @@ def generate_models(
         if result.returncode != 0:
             raise GenerationError(f"datamodel-code-generator failed:\n{result.stdout}{result.stderr}")
         check_model_field_names(models_module)
+        type_bare_containers(models_module)
 
     context["model_names"] = public_class_names(models_module)
     for name in ("README.md", f"{MODELS_PACKAGE}/__init__.py", f"{MODELS_PACKAGE}/_provenance.py"):
@@ -922,6 +951,30 @@ def check_model_field_names(module: Path) -> None:
                         f"schema {node.name}: field {statement.target.id!r} would shadow the models' own API "
                         "(to_dict, model_dump, ...); rename the property"
                     )
+
+
+def type_bare_containers(module: Path) -> None:
+    """Give `Any` to the bare `list`/`dict` datamodel-code-generator writes for an array whose items
+    refer back to it (`RootModel[list]`, `root: list`; openapi-python-client's own document has
+    one), which `mypy --strict` refuses (type-arg)."""
+    text = module.read_text(encoding="utf-8")
+    fixed = re.sub(
+        r"RootModel\[(list|dict)\]", lambda m: f"RootModel[{m[1]}[{'Any' if m[1] == 'list' else 'str, Any'}]]", text
+    )
+    fixed = re.sub(
+        r"^(    root: )(list|dict)$",
+        lambda m: f"{m[1]}{m[2]}[{'Any' if m[2] == 'list' else 'str, Any'}]",
+        fixed,
+        flags=re.MULTILINE,
+    )
+    if fixed != text:
+        if not re.search(r"^from typing import .*\bAny\b", fixed, flags=re.MULTILINE):
+            fixed = fixed.replace(
+                "from __future__ import annotations\n",
+                "from __future__ import annotations\n\nfrom typing import Any\n",
+                1,
+            )
+        module.write_text(fixed, encoding="utf-8")
 
 
 def public_class_names(module: Path) -> list[str]:

@@ -543,13 +543,18 @@ def pascal_case(value: str) -> str:
     return "".join(part.capitalize() for part in snake_case(value).split("_"))
 
 
-def resource_class_name(tag: str) -> str:
+def resource_class_name(tag: str, *, taken: Mapping[str, Any] | frozenset[str] = frozenset()) -> str:
     """The resource class of a tag: `pascal_case`, made a valid class name (a tag `true` is not the
-    keyword `True`, a tag `2fa` not a number)."""
+    keyword `True`, a tag `2fa` not a number) that is no model's (`taken`; the Swagger petstore's
+    tag `pet` beside its schema `Pet`: `PetResource`, `AsyncPetResource`)."""
     name = pascal_case(tag)
     if not name or name[0].isdigit():
         name = f"Tag{name}"
-    return f"{name}_" if keyword.iskeyword(name) else name
+    if keyword.iskeyword(name):
+        name = f"{name}_"
+    while name in taken or f"Async{name}" in taken:
+        name = f"{name}Resource"
+    return name
 
 
 def generated_operation_id(operation: Operation) -> str:
@@ -846,7 +851,7 @@ def build_plan(
             ResourcePlan(
                 tag=tag,
                 attribute=attribute,
-                class_name=resource_class_name(tag),
+                class_name=resource_class_name(tag, taken=models),
                 description=str(tags_described.get(tag) or f"Operations tagged {tag}."),
                 cli_name=snake_to_cli(attribute),
                 operations=tuple(operations),
@@ -989,10 +994,15 @@ def security_schemes(
         else:
             arguments = ("api_key",) if not token_taken else (own,)
             token_taken = True
-        credentials = []
-        for argument in arguments:
-            if argument in CONSTRUCTOR_ARGUMENTS or any(argument == c.argument for p in plans for c in p.credentials):
-                raise PlanError(f"security scheme {name!r} would be the client argument {argument!r}, which is taken")
+        credentials: list[CredentialPlan] = []
+        for wanted in arguments:
+            # A name already taken (the Swagger petstore's oauth2 scheme is `api_key` before its
+            # apiKey scheme named `api_key`) gets a number, in the document's order: `api_key_2`.
+            taken = {*CONSTRUCTOR_ARGUMENTS, *(c.argument for p in plans for c in p.credentials)}
+            taken.update(c.argument for c in credentials)
+            argument, number = wanted, 2
+            while argument in taken:
+                argument, number = f"{wanted}_{number}", number + 1
             env_vars = (f"{prefix}_{argument.upper()}", *(more_api_key_env_vars if argument == "api_key" else ()))
             credentials.append(CredentialPlan(argument, env_vars))
         plans.append(SchemePlan(str(name), kind, tuple(credentials), header, query))
@@ -1286,11 +1296,12 @@ def _plan_parameters(
         location = str(parameter["in"])
         name = str(parameter["name"])
         where = f"{operation.label}, {location} parameter {name!r}"
+        unsendable = None
         if location == "cookie":
-            raise PlanError(f"{where}: cookie parameters are not supported")
-        if location not in ("path", "query", "header"):
+            unsendable = f"{where}: cookie parameters are not supported"
+        elif location not in ("path", "query", "header"):
             raise PlanError(f"{where}: unknown location {location!r}")
-        if location == "header" and name.lower() in {
+        elif location == "header" and name.lower() in {
             "authorization",
             "cookie",
             "content-type",
@@ -1298,7 +1309,14 @@ def _plan_parameters(
             "host",
             *document.api_key_headers(),
         }:
-            raise PlanError(f"{where}: the client sets this header itself")
+            unsendable = f"{where}: the client sets this header itself"
+        if unsendable is not None:
+            # An optional one (Ory's `Cookie` header on every self-service operation) is left out:
+            # the operation is served without it. A required one stops the operation.
+            if parameter.get("required") or left_out is None:
+                raise PlanError(unsendable)
+            left_out.append(unsendable)
+            continue
         style = parameter.get("style")
         if style not in (None, "form" if location == "query" else "simple"):
             raise PlanError(f"{where}: style {style!r} is not supported")

@@ -573,12 +573,18 @@ def test_an_operation_without_a_tag_belongs_to_the_default_resource() -> None:
 @pytest.mark.parametrize(
     ("parameter", "unsupported"),
     [
-        ({"name": "session", "in": "cookie", "schema": {"type": "string"}}, "cookie parameters are not supported"),
+        (
+            {"name": "session", "in": "cookie", "required": True, "schema": {"type": "string"}},
+            "cookie parameters are not supported",
+        ),
         (
             {"name": "filter", "in": "query", "schema": {"type": "object"}},
             "object-valued query parameters are not supported",
         ),
-        ({"name": "Authorization", "in": "header", "schema": {"type": "string"}}, "the client sets this header itself"),
+        (
+            {"name": "Authorization", "in": "header", "required": True, "schema": {"type": "string"}},
+            "the client sets this header itself",
+        ),
     ],
 )
 def test_an_unsupported_parameter_stops_generation_naming_the_operation(
@@ -704,7 +710,7 @@ def test_a_zero_based_page_parameter_without_a_default_starts_at_zero() -> None:
 
 
 def test_a_header_parameter_that_is_the_api_keys_own_header_stops_generation() -> None:
-    parameter = {"name": "X-Api-Key", "in": "header", "schema": {"type": "string"}}
+    parameter = {"name": "X-Api-Key", "in": "header", "required": True, "schema": {"type": "string"}}
     message = plan_error(spec_with({"/a": {"get": {"operationId": "getA", "parameters": [parameter]}}}))
     assert "GET /a (getA)" in message
     assert "the client sets this header itself" in message
@@ -1101,3 +1107,39 @@ def test_a_required_value_that_allows_only_null_still_stops_the_operation() -> N
     assert "GET /a (getA), query parameter 'nothing': an enum that allows only null has nothing to send" in (
         plan_error(spec)
     )
+
+
+def test_an_optional_parameter_the_client_cannot_send_is_left_out_not_the_operation() -> None:
+    # Ory Kratos declares an optional `Cookie` header on every self-service operation: 19 of them
+    # were skipped (issue 18). A required one still stops the operation (the tests above).
+    parameters = [
+        {"name": "Cookie", "in": "header", "schema": {"type": "string"}},
+        {"name": "session", "in": "cookie", "schema": {"type": "string"}},
+        {"name": "page", "in": "query", "schema": {"type": "integer"}},
+    ]
+    spec = spec_with({"/a": {"get": {"operationId": "getA", "parameters": parameters}}})
+    (operation,) = plan_of_spec(spec).operations
+    assert [a.python_name for a in operation.arguments] == ["page"]
+    assert operation.left_out == (
+        "GET /a (getA), header parameter 'Cookie': the client sets this header itself",
+        "GET /a (getA), cookie parameter 'session': cookie parameters are not supported",
+    )
+
+
+def test_a_tag_named_like_a_model_gets_a_resource_class_of_its_own() -> None:
+    # The Swagger petstore tags its operations `pet` and has a schema `Pet`: resources.py imported the
+    # model and defined the resource class under one name (ruff F811), and generation stopped.
+    spec = spec_with(
+        {
+            "/pets": {
+                "get": {
+                    "operationId": "getPet",
+                    "tags": ["pet"],
+                    "responses": ok_response({"$ref": "#/components/schemas/Pet"}),
+                }
+            }
+        },
+        {"Pet": {"type": "object", "properties": {"name": {"type": "string"}}}},
+    )
+    (resource,) = plan_of_spec(spec).resources
+    assert (resource.attribute, resource.class_name) == ("pet", "PetResource")

@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 import yaml
 
+from scripts.lib.generate import type_bare_containers, with_package_version
 from tests.generate.scratch import REPO_ROOT, describe, run_python, subprocess_env
 
 GENERATE = REPO_ROOT / "scripts" / "lib" / "generate.py"
@@ -139,3 +140,38 @@ def test_both_packages_serve_every_shape(generated: tuple[Path, subprocess.Compl
     # The discriminator picks the variant; a record without the tag keeps the holder, the pet invalid.
     assert probed["pets"] == [["Dog", []], ["Cat", []], ["NoneType", ["pet"]]]
     assert probed["note"] == "hi"
+
+
+@pytest.mark.parametrize(
+    ("version", "derived"),
+    [("1.0.27-SNAPSHOT", "1.0.27"), ("master", "0.0.0"), ("", "0.0.0"), ("1.0.0+local", "1.0.0")],
+)
+def test_a_published_version_that_is_not_pep_440_gives_the_release_it_starts_with(
+    version: str, derived: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The Swagger petstore, Qdrant and Ory Kratos publish these; each document was refused whole.
+    spec = with_package_version({"info": {"title": "T", "version": version}, "paths": {}})
+    assert spec["info"] == {"title": "T", "version": derived}
+    assert capsys.readouterr().out == (
+        f"warning: info.version {version!r} is not a PEP 440 public version: the packages are version {derived}\n"
+    )
+    # A right one is left alone, silently.
+    assert with_package_version({"info": {"version": "2.0.0rc1"}}) == {"info": {"version": "2.0.0rc1"}}
+    assert capsys.readouterr().out == ""
+
+
+def test_a_bare_recursive_container_gets_its_type_arguments(tmp_path: Path) -> None:
+    # datamodel-code-generator writes `RootModel[list]` for an array whose items refer back to it
+    # (openapi-python-client's own document): mypy --strict refuses it (type-arg).
+    module = tmp_path / "models.py"
+    module.write_text(
+        "from __future__ import annotations\n\nfrom pydantic import RootModel\n\n\n"
+        "class A(RootModel[list]):\n    root: list\n\n\nclass B(RootModel[dict]):\n    root: dict\n",
+        encoding="utf-8",
+    )
+    type_bare_containers(module)
+    assert module.read_text(encoding="utf-8") == (
+        "from __future__ import annotations\n\nfrom typing import Any\n\nfrom pydantic import RootModel\n\n\n"
+        "class A(RootModel[list[Any]]):\n    root: list[Any]\n\n\n"
+        "class B(RootModel[dict[str, Any]]):\n    root: dict[str, Any]\n"
+    )

@@ -6,7 +6,7 @@ SPEC_SHA256: Final = "e0205db4093ad41eefcff3388926ee7306a9a99fd8be595b3ab65cfc93
 """sha256 of the spec/openapi.yaml this package was generated from."""
 SPEC_VERSION: Final = "2.0.0"
 """The spec's info.version."""
-INPUTS_SHA256: Final = "ffc31f4b687f34ea923936f33782a91a7d91c39c28bc337a2613df0b59a7ece4"
+INPUTS_SHA256: Final = "adbb6c555921306d0f8b3abf251b98eabcd098f29c86813c786e64fa493d3333"
 """sha256 over everything that shapes the code: spec, templates, runtime modules, generator versions."""
 GENERATORS: Final[dict[str, str]] = {
     "datamodel-code-generator": "0.89.0",

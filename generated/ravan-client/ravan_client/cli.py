@@ -13,7 +13,7 @@ from ._provenance import SPEC_SHA256, SPEC_VERSION
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+gffc31f4b687f"
+__version__ = "2.0.0+gadbb6c555921"
 
 PROGRAM = Program(
     name="ravan-calls",

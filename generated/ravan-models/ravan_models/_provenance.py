@@ -6,7 +6,7 @@ SPEC_SHA256: Final = "e0205db4093ad41eefcff3388926ee7306a9a99fd8be595b3ab65cfc93
 """sha256 of the spec/openapi.yaml this package was generated from."""
 SPEC_VERSION: Final = "2.0.0"
 """The spec's info.version."""
-INPUTS_SHA256: Final = "b2dd38d365a308a1c419ad821184958acd6d0a297a4a66bb8dfc7117a71e42a8"
+INPUTS_SHA256: Final = "cf121fc310ce70f5033a254071b5600d909136e1457041eadb2f4e1e3801d2cf"
 """sha256 over everything that shapes the code: spec, templates, runtime modules, generator versions."""
 GENERATORS: Final[dict[str, str]] = {
     "datamodel-code-generator": "0.89.0",

@@ -13,7 +13,7 @@ from ._provenance import SPEC_SHA256, SPEC_VERSION
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+gf68e2b4174de"
+__version__ = "2.0.0+g6f0a2bad669f"
 
 PROGRAM = Program(
     name="ravan-calls",
