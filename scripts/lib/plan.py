@@ -93,6 +93,11 @@ MULTIPART_MEDIA_TYPE = "multipart/form-data"
 # none; 100 is what APIs of this kind commonly accept (public code asks this one for more), and it
 # takes 5x fewer requests than the default of 20.
 DEFAULT_EXPORT_PAGE_SIZE = 100
+# How deep a request value is typed and checked before sending (objects, arrays and oneOf/anyOf
+# each count a level); below it a value is sent as given.
+MAX_CHECKED_DEPTH = 8
+# How long the source of a nested value's check may be (see `value_rule`).
+MAX_RULE_SOURCE = 3000
 
 
 class PlanError(SpecError):
@@ -601,11 +606,41 @@ def method_name_of(operation: Operation, tag: str) -> str:
 # --- value rules -------------------------------------------------------------------------------
 
 
-def value_rule(document: OpenAPIDocument, node: Any, *, where: str, depth: int = 0) -> ValueRule:
-    """How a request value of this schema is typed, checked and offered on the command line."""
+def value_rule(
+    document: OpenAPIDocument, node: Any, *, where: str, depth: int = 0, within: frozenset[str] = frozenset()
+) -> ValueRule:
+    """How a request value of this schema is typed, checked and offered on the command line.
+
+    A nested value whose check would be longer than MAX_RULE_SOURCE is taken as it is (the server
+    checks it): every operation inlines its rules, twice (sync and async), and a document whose
+    filters nest unions in unions (Qdrant's) would otherwise make a module of many megabytes."""
+    rule = _value_rule(document, node, where=where, depth=depth, within=within)
+    if depth > 0 and len(rule.check) > MAX_RULE_SOURCE:
+        return ValueRule("any", "Any", "AnyRule(nullable=True)", nullable=True)
+    return rule
+
+
+def _value_rule(
+    document: OpenAPIDocument, node: Any, *, where: str, depth: int = 0, within: frozenset[str] = frozenset()
+) -> ValueRule:
+    """`value_rule`, its size unbounded.
+
+    `within`: the references being expanded above this one. A schema that refers back to itself
+    (Qdrant's Filter holds conditions that hold filters) is checked down to where it recurs, and
+    taken as it is from there (the server checks the rest): expanding it further would never end."""
+    reference = node.get("$ref") if isinstance(node, Mapping) else None
+    if isinstance(reference, str):
+        if reference in within:
+            return ValueRule("any", "Any", "AnyRule(nullable=True)", nullable=True)
+        within = within | {reference}
     schema = document.normalize(node, where=where)
-    if schema.unsupported and depth < 8:
-        union = _union_rule(document, schema, where=where, depth=depth)
+    if depth > MAX_CHECKED_DEPTH:
+        # Published documents nest deeper than anything a caller writes by hand (every nullable
+        # field of Qdrant's is an anyOf around the value): checked down to here, taken as it is
+        # below (the server checks the rest), rather than the operation left out.
+        return ValueRule("any", "Any", "AnyRule(nullable=True)", nullable=True)
+    if schema.unsupported:
+        union = _union_rule(document, schema, where=where, depth=depth, within=within)
         if union is not None:
             return union
     if schema.unsupported:
@@ -673,10 +708,12 @@ def value_rule(document: OpenAPIDocument, node: Any, *, where: str, depth: int =
             arguments = f"{arguments}{null_arg}" if arguments else "nullable=True"
         return ValueRule("string", "str", f"StringRule({arguments})", nullable=nullable)
     if kind == "array":
-        if depth > 8:
-            raise PlanError(f"{where}: arrays nested deeper than 8 levels are not supported")
         item = value_rule(
-            document, schema.items if schema.items is not None else {}, where=f"{where}[]", depth=depth + 1
+            document,
+            schema.items if schema.items is not None else {},
+            where=f"{where}[]",
+            depth=depth + 1,
+            within=within,
         )
         options = {"min_items": schema.raw.get("minItems"), "max_items": schema.raw.get("maxItems")}
         arguments = "".join(f", {k}={v!r}" for k, v in options.items() if v is not None)
@@ -689,13 +726,11 @@ def value_rule(document: OpenAPIDocument, node: Any, *, where: str, depth: int =
             left_out=item.left_out,
         )
     if kind == "object":
-        if depth > 8:
-            raise PlanError(f"{where}: objects nested deeper than 8 levels are not supported")
         fields = []
         left_out: list[str] = []
         for name, property_node in schema.properties.items():
             try:
-                rule = value_rule(document, property_node, where=f"{where}.{name}", depth=depth + 1)
+                rule = value_rule(document, property_node, where=f"{where}.{name}", depth=depth + 1, within=within)
             except NothingToSend as error:
                 if name in schema.required:
                     raise
@@ -717,7 +752,9 @@ def value_rule(document: OpenAPIDocument, node: Any, *, where: str, depth: int =
     raise PlanError(f"{where}: a value of several types ({', '.join(sorted(schema.types))}) is not supported")
 
 
-def _union_rule(document: OpenAPIDocument, schema: Schema, *, where: str, depth: int) -> ValueRule | None:
+def _union_rule(
+    document: OpenAPIDocument, schema: Schema, *, where: str, depth: int, within: frozenset[str] = frozenset()
+) -> ValueRule | None:
     """A oneOf/anyOf of several shapes as a UnionRule: the discriminator's value picks the variant
     (its mapping, else the schema names); without one, the first variant that fits (as pydantic's
     smart mode). Annotated with the union of the variants' types."""
@@ -727,7 +764,7 @@ def _union_rule(document: OpenAPIDocument, schema: Schema, *, where: str, depth:
         return None
     members = [m for m in raw[union_key] if not (isinstance(m, Mapping) and m.get("type") == "null")]
     variants = [
-        value_rule(document, member, where=f"{where}, {union_key}[{index}]", depth=depth + 1)
+        value_rule(document, member, where=f"{where}, {union_key}[{index}]", depth=depth + 1, within=within)
         for index, member in enumerate(members)
     ]
     annotations = list(dict.fromkeys(variant.annotation for variant in variants))

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from scripts.lib.plan import MAX_CHECKED_DEPTH
 from tests.generate.fragments import ok_response, plan_error, plan_of_spec, render, spec_with
 
 THING = {
@@ -1143,3 +1144,47 @@ def test_a_tag_named_like_a_model_gets_a_resource_class_of_its_own() -> None:
     )
     (resource,) = plan_of_spec(spec).resources
     assert (resource.attribute, resource.class_name) == ("pet", "PetResource")
+
+
+def _body_operation(schema: dict[str, Any], schemas: dict[str, Any] | None = None) -> Any:
+    body = {"content": {"application/json": {"schema": schema}}}
+    spec = spec_with({"/a": {"post": {"operationId": "addA", "requestBody": body}}}, schemas)
+    (operation,) = plan_of_spec(spec).operations
+    return operation
+
+
+def test_a_schema_that_refers_back_to_itself_is_checked_down_to_where_it_recurs() -> None:
+    # Qdrant's Filter holds conditions that hold filters; expanding it would never end.
+    node = {
+        "type": "object",
+        "properties": {
+            "name": {"type": "string"},
+            "children": {"type": "array", "items": {"$ref": "#/components/schemas/Node"}},
+        },
+    }
+    operation = _body_operation({"$ref": "#/components/schemas/Node"}, {"Node": node})
+    assert operation.body.check == (
+        "ObjectRule((ObjectField('name', StringRule(), required=False), "
+        "ObjectField('children', ArrayRule(AnyRule(nullable=True)), required=False)))"
+    )
+
+
+def test_a_value_nested_deeper_than_the_checked_depth_is_sent_as_given_not_the_operation_skipped() -> None:
+    # Qdrant nests unions in unions (every nullable field is an anyOf): 19 of its operations were
+    # skipped as "cannot be checked before sending" or "nested deeper than 8 levels" (issue 18).
+    schema: dict[str, Any] = {"type": "string"}
+    for _ in range(MAX_CHECKED_DEPTH + 3):
+        schema = {"anyOf": [{"type": "object", "properties": {"inner": schema}}, {"type": "null"}]}
+    operation = _body_operation({"type": "object", "properties": {"outer": schema}})
+    assert operation.body.check.count("AnyRule(nullable=True)") == 1
+    assert "StringRule" not in operation.body.check
+
+
+def test_a_nested_check_too_long_to_inline_is_sent_as_given() -> None:
+    wide = {"type": "object", "properties": {f"field_{i}": {"type": "string", "maxLength": 10} for i in range(200)}}
+    operation = _body_operation({"type": "object", "properties": {"wide": wide, "small": {"type": "integer"}}})
+    assert operation.body.check == (
+        "ObjectRule((ObjectField('wide', AnyRule(nullable=True), required=False), "
+        "ObjectField('small', IntegerRule(), required=False)))"
+    )
+    assert [a.rule.kind for a in operation.body.arguments] == ["object", "integer"]  # the top level keeps its type

@@ -13,7 +13,7 @@ from ._provenance import SPEC_SHA256, SPEC_VERSION
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+g6f0a2bad669f"
+__version__ = "2.0.0+g41b02c141d53"
 
 PROGRAM = Program(
     name="ravan-calls",
