@@ -1514,21 +1514,30 @@ def _file_kind(document: OpenAPIDocument, node: Any) -> str | None:
 
 
 def _success_status(operation: Operation) -> int:
-    statuses = sorted(
-        int(status)
-        for status in operation.raw.get("responses", {})
-        if str(status).isdigit() and 200 <= int(status) < 300
-    )
-    if not statuses:
-        raise PlanError(f"{operation.label} documents no 2xx response")
-    return statuses[0]
+    return _success_response(operation)[0]
+
+
+def _success_response(operation: Operation) -> tuple[int, str]:
+    """The status the client takes as the answer, and the key of its response in `responses`: the
+    lowest 2xx; without one, `2XX`, else `default` (as openapi-python-client reads an operation that
+    documents only those: its own document has both), taken as a 200."""
+    responses = [str(status) for status in operation.raw.get("responses", {})]
+    statuses = sorted(int(status) for status in responses if status.isdigit() and 200 <= int(status) < 300)
+    if statuses:
+        return statuses[0], str(statuses[0])
+    for key in responses:
+        if key.upper() == "2XX":
+            return 200, key
+    if "default" in responses:
+        return 200, "default"
+    raise PlanError(f"{operation.label} documents no 2xx response")
 
 
 def _plan_response(
     document: OpenAPIDocument, operation: Operation, endpoint: Any, models: Mapping[str, Any]
 ) -> ResponsePlan:
-    status = _success_status(operation)
-    response = document.responses(operation)[str(status)]
+    status, key = _success_response(operation)
+    response = document.responses(operation)[key]
     media = document.json_media(response.get("content"))
     if status == 204 or not response.get("content"):
         return ResponsePlan(status, "empty", "None", "")
@@ -1538,7 +1547,7 @@ def _plan_response(
         if base.startswith("text/") or base.endswith(("/xml", "+xml")):
             return ResponsePlan(status, "text", "str", "", accept=media_type)
         return ResponsePlan(status, "bytes", "bytes", "", accept=media_type)
-    prop = _endpoint_response_prop(endpoint, status)
+    prop = _endpoint_response_prop(endpoint, status, key)
     if prop is None:
         return ResponsePlan(status, "json", "Any", "_as_received")
     model = _single_model(prop, models)
@@ -1562,9 +1571,13 @@ def _plan_response(
     return ResponsePlan(status, "json", "Any", "_as_received")
 
 
-def _endpoint_response_prop(endpoint: Any, status: int) -> Any:
+def _endpoint_response_prop(endpoint: Any, status: int, key: str | None = None) -> Any:
+    """openapi-python-client's parsed response for `status` (or for the `2XX` or `default` key)."""
+    wanted: tuple[int, int] | None = (status, status)
+    if key is not None and not key.isdigit():
+        wanted = None if key == "default" else (200, 299)
     for response in endpoint.responses.patterns:
-        if response.status_code.range == (status, status):
+        if response.status_code.range == wanted:
             return response.prop
     return None
 
