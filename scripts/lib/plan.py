@@ -841,6 +841,11 @@ def build_plan(
     taken_by_clients = client_attribute_names()
     for tag, operations in by_tag.items():
         attribute = python_identifier(tag, what=f"tag {tag!r}")
+        if attribute in taken_by_clients and skip_unsupported:
+            # A document written elsewhere (Ory Kratos tags operations `identity`, the client's own
+            # attribute): the resource is `client.identity_`, as a keyword would be.
+            while attribute in taken_by_clients:
+                attribute += "_"
         if attribute in taken_by_clients:
             what = "a setting" if attribute in CLIENT_SETTINGS else "a method"
             raise PlanError(
@@ -884,6 +889,8 @@ def build_plan(
                         f"`{snake_to_cli(attribute)} {command}`: give one an x-python-name"
                     )
                 commands[command] = op
+        # A renamed attribute (`identity_`) is where every operation of the resource is reached.
+        operations = [op if op.resource == attribute else replace(op, resource=attribute) for op in operations]
         resources.append(
             ResourcePlan(
                 tag=tag,
@@ -1129,6 +1136,10 @@ def client_attribute_names() -> frozenset[str]:
         for name in dir(client)
         if not name.startswith("_")
     }
+    # Attributes set in __init__ (`self.identity = ...`) are not in dir() of the class.
+    names.update(
+        re.findall(r"\bself\.([a-z][a-z0-9_]*)\s*(?::[^=\n]*)?=(?!=)", Path(str(runtime.__file__)).read_text("utf-8"))
+    )
     return frozenset(names) | CLIENT_SETTINGS | GENERATED_CLIENT_METHODS
 
 

@@ -10,10 +10,12 @@ message naming the operation. Each runs in milliseconds: no files are written, n
 from __future__ import annotations
 
 import ast
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from scripts.lib.generate import load_generator_data, plan_of
 from scripts.lib.plan import MAX_CHECKED_DEPTH
 from tests.generate.fragments import ok_response, plan_error, plan_of_spec, render, spec_with
 
@@ -1209,3 +1211,16 @@ def test_an_operation_documenting_only_2xx_or_default_takes_that_response_as_its
         kind,
         annotation,
     )
+
+
+def test_a_tag_named_like_a_client_attribute_is_renamed_in_a_document_written_elsewhere(tmp_path: Path) -> None:
+    # Ory Kratos tags operations `identity`, an attribute every client has (set in __init__, so not
+    # in dir() of the class): the generated client failed mypy --strict. Under --unsupported skip the
+    # resource is `client.identity_`; spec/openapi.yaml's tags still must not clash (test above).
+    spec = spec_with({"/a": {"get": {"operationId": "getA", "tags": ["identity"]}}})
+    spec_path = tmp_path / "openapi.yaml"
+    _, openapi = load_generator_data(spec_path, spec, tmp_path / "out")
+    plan = plan_of(spec_path, spec, openapi, skip_unsupported=True)
+    (resource,) = plan.resources
+    assert (resource.attribute, [op.resource for op in resource.operations]) == ("identity_", ["identity_"])
+    assert "the tag 'identity' would be client.identity, which the client already has" in plan_error(spec)

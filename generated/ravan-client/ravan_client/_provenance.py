@@ -6,7 +6,7 @@ SPEC_SHA256: Final = "e0205db4093ad41eefcff3388926ee7306a9a99fd8be595b3ab65cfc93
 """sha256 of the spec/openapi.yaml this package was generated from."""
 SPEC_VERSION: Final = "2.0.0"
 """The spec's info.version."""
-INPUTS_SHA256: Final = "b8a01b9cea84c09e92c6e17cc52d85c7cce4bc29c75f2c552a7edfcf3d7747a5"
+INPUTS_SHA256: Final = "30782a0f7fcdb6195b8e42500b248babebffcb706fcab0ddcc62c0f24366d25b"
 """sha256 over everything that shapes the code: spec, templates, runtime modules, generator versions."""
 GENERATORS: Final[dict[str, str]] = {
     "datamodel-code-generator": "0.89.0",

@@ -13,7 +13,7 @@ from ._provenance import SPEC_SHA256, SPEC_VERSION
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+gb8a01b9cea84"
+__version__ = "2.0.0+g30782a0f7fcd"
 
 PROGRAM = Program(
     name="ravan-calls",

@@ -13,7 +13,7 @@ from ._provenance import SPEC_SHA256, SPEC_VERSION
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+g14685942e373"
+__version__ = "2.0.0+g86b330fc0dcd"
 
 PROGRAM = Program(
     name="ravan-calls",
