@@ -110,6 +110,8 @@ DOCUMENTS: tuple[PublicDocument, ...] = (
         skipped=(
             "GET /tests/ (getUserList), query parameter 'an_enum_value_with_only_null'[]: an enum that allows only null has nothing to send",
         ),
+        # The driver builds no value for a list of lists of enums (nested_list_of_enums) yet.
+        call_problems=("POST /tests/ (postUserList)",),
     ),
     PublicDocument(
         "openapi-python-client/baseline_openapi_3.0.json",
@@ -125,6 +127,14 @@ DOCUMENTS: tuple[PublicDocument, ...] = (
             "GET /naming/mixed-case (mixed_case): the query 'mixed_case' and the query 'mixedCase' would both be the argument 'mixed_case'",
             "POST /config/content-type-override (content_type_override), request body: only JSON, form-urlencoded and multipart request bodies are supported, got openapi/python/client",
         ),
+        # The driver builds no value for a list of lists of enums (nested_list_of_enums) nor for a
+        # file inside a multipart body it does not flatten (some_file) yet.
+        call_problems=(
+            "POST /bodies/refs (refs)",
+            "POST /tests/callback (callback_test)",
+            "POST /tests/json_body (json_body_tests_json_body_post)",
+            "POST /tests/upload (upload_file_tests_upload_post)",
+        ),
     ),
     PublicDocument(
         "openapi-python-client/baseline_openapi_3.1.yaml",
@@ -139,6 +149,14 @@ DOCUMENTS: tuple[PublicDocument, ...] = (
             "GET /same-name-multiple-locations/{param}: the path 'param' and the query 'param' would both be the argument 'param'",
             "GET /naming/mixed-case (mixed_case): the query 'mixed_case' and the query 'mixedCase' would both be the argument 'mixed_case'",
             "POST /config/content-type-override (content_type_override), request body: only JSON, form-urlencoded and multipart request bodies are supported, got openapi/python/client",
+        ),
+        # The driver builds no value for a list of lists of enums (nested_list_of_enums) nor for a
+        # file inside a multipart body it does not flatten (some_file) yet.
+        call_problems=(
+            "POST /bodies/refs (refs)",
+            "POST /tests/callback (callback_test)",
+            "POST /tests/json_body (json_body_tests_json_body_post)",
+            "POST /tests/upload (upload_file_tests_upload_post)",
         ),
     ),
     PublicDocument(
@@ -175,6 +193,9 @@ DOCUMENTS: tuple[PublicDocument, ...] = (
     PublicDocument(
         "vonage/reports.yml",
         "http basic; a oneOf request body; a binary (octet-stream) download",
+        # The driver builds no value for a oneOf body yet (the create is refused before sending, as it
+        # must be); Prism's dynamic mode cannot make an octet-stream response (500).
+        call_problems=("GET /v3/media/{file_id} (download-report)", "POST /v2/reports (create-async-report)"),
     ),
     PublicDocument(
         "redocly/museum.yaml",
@@ -191,12 +212,19 @@ DOCUMENTS: tuple[PublicDocument, ...] = (
         "resend/resend.yaml",
         "an e-mail API, OpenAPI 3.1.2: http bearer; 64 operations; email formats; explode: false",
         skipped=("GET /emails/metrics (emails/metrics), query parameter 'metrics': explode: false is not supported",),
+        # The driver builds no value for this file argument yet.
+        call_problems=("POST /contacts/imports (contacts/create-import)",),
     ),
     PublicDocument(
         "qdrant/openapi.json",
         "a vector database, OpenAPI 3.0.1: anyOf everywhere (filters, vectors, ids); info.version `master`",
         skipped=(
             "GET /collections/{collection_name}/points/{id} (get_point), path parameter 'id': a path parameter must be a single value, not any",
+        ),
+        # The driver builds no value for these file arguments yet.
+        call_problems=(
+            "POST /collections/{collection_name}/shards/{shard_id}/snapshots/upload (recover_shard_from_uploaded_snapshot)",
+            "POST /collections/{collection_name}/snapshots/upload (recover_from_uploaded_snapshot)",
         ),
     ),
     PublicDocument(
