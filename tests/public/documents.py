@@ -128,8 +128,11 @@ DOCUMENTS: tuple[PublicDocument, ...] = (
             "POST /config/content-type-override (content_type_override), request body: only JSON, form-urlencoded and multipart request bodies are supported, got openapi/python/client",
         ),
         # The driver builds no value for a list of lists of enums (nested_list_of_enums) nor for a
-        # file inside a multipart body it does not flatten (some_file) yet.
+        # file inside a multipart body it does not flatten (some_file) yet. The header parameter
+        # named 'header param' is sent as named, which is no HTTP header name (a generator bug,
+        # found here: to be refused or left out by name).
         call_problems=(
+            "GET /parameter-references/{path_param}",
             "POST /bodies/refs (refs)",
             "POST /tests/callback (callback_test)",
             "POST /tests/json_body (json_body_tests_json_body_post)",
@@ -151,8 +154,13 @@ DOCUMENTS: tuple[PublicDocument, ...] = (
             "POST /config/content-type-override (content_type_override), request body: only JSON, form-urlencoded and multipart request bodies are supported, got openapi/python/client",
         ),
         # The driver builds no value for a list of lists of enums (nested_list_of_enums) nor for a
-        # file inside a multipart body it does not flatten (some_file) yet.
+        # file inside a multipart body it does not flatten (some_file) yet. The header parameter
+        # named 'header param' is sent as named, which is no HTTP header name (a generator bug,
+        # found here: to be refused or left out by name).
+        # Prism refuses the body the driver derives for duplicate-types (422).
         call_problems=(
+            "GET /parameter-references/{path_param}",
+            "POST /types/unions/duplicate-types",
             "POST /bodies/refs (refs)",
             "POST /tests/callback (callback_test)",
             "POST /tests/json_body (json_body_tests_json_body_post)",
@@ -196,6 +204,7 @@ DOCUMENTS: tuple[PublicDocument, ...] = (
         # The driver builds no value for a oneOf body yet (the create is refused before sending, as it
         # must be); Prism's dynamic mode cannot make an octet-stream response (500).
         call_problems=("GET /v3/media/{file_id} (download-report)", "POST /v2/reports (create-async-report)"),
+        elsewhere=("POST /v2/reports (create-async-report)",),  # refused before sending: it goes nowhere
     ),
     PublicDocument(
         "redocly/museum.yaml",
@@ -221,10 +230,34 @@ DOCUMENTS: tuple[PublicDocument, ...] = (
         skipped=(
             "GET /collections/{collection_name}/points/{id} (get_point), path parameter 'id': a path parameter must be a single value, not any",
         ),
-        # The driver builds no value for these file arguments yet.
+        # The driver builds no value yet for file arguments nor for arguments typed as a union of
+        # several shapes (shard keys, point ids, filters' anyOf: it derives an object where a string
+        # or an integer goes), and each is refused before sending, as it must be.
         call_problems=(
+            "POST /collections/aliases (update_aliases)",
+            "POST /collections/{collection_name}/cluster (update_collection_cluster)",
+            "POST /collections/{collection_name}/facet (facet)",
+            "POST /collections/{collection_name}/points (get_points)",
+            "POST /collections/{collection_name}/points/count (count_points)",
+            "POST /collections/{collection_name}/points/delete (delete_points)",
+            "POST /collections/{collection_name}/points/payload (set_payload)",
+            "POST /collections/{collection_name}/points/payload/clear (clear_payload)",
+            "POST /collections/{collection_name}/points/payload/delete (delete_payload)",
+            "POST /collections/{collection_name}/points/query (query_points)",
+            "POST /collections/{collection_name}/points/query/batch (query_batch_points)",
+            "POST /collections/{collection_name}/points/query/groups (query_points_groups)",
+            "POST /collections/{collection_name}/points/scroll (scroll_points)",
+            "POST /collections/{collection_name}/points/search/matrix/offsets (search_matrix_offsets)",
+            "POST /collections/{collection_name}/points/search/matrix/pairs (search_matrix_pairs)",
+            "POST /collections/{collection_name}/points/vectors/delete (delete_vectors)",
+            "POST /collections/{collection_name}/shards/delete (delete_shard_key)",
             "POST /collections/{collection_name}/shards/{shard_id}/snapshots/upload (recover_shard_from_uploaded_snapshot)",
             "POST /collections/{collection_name}/snapshots/upload (recover_from_uploaded_snapshot)",
+            "PUT /collections/{collection_name}/points/payload (overwrite_payload)",
+            "PUT /collections/{collection_name}/points/vectors (update_vectors)",
+            "PUT /collections/{collection_name}/shards (create_shard_key)",
+            "PUT /collections/{collection_name}/shards/{shard_id}/snapshots/recover (recover_shard_from_snapshot)",
+            "PUT /collections/{collection_name}/vectors/{vector_name} (create_vector_name)",
         ),
     ),
     PublicDocument(
@@ -232,6 +265,16 @@ DOCUMENTS: tuple[PublicDocument, ...] = (
         "an identity server, OpenAPI 3.0.3: optional Cookie headers; deep nesting; an empty info.version; an operation naming an undeclared scheme",
         skipped=(
             "POST /self-service/settings (updateSettingsFlow): security names the scheme 'sessionToken', which components.securitySchemes lacks",
+        ),
+        # The driver builds no valid value yet for a oneOf body chosen by `method` (each is refused
+        # before sending, as it must be), nor for these nested arrays of objects.
+        call_problems=(
+            "PATCH /admin/identities/{id} (patchIdentity)",
+            "POST /admin/identities (createIdentity)",
+            "POST /self-service/login (updateLoginFlow)",
+            "POST /self-service/recovery (updateRecoveryFlow)",
+            "POST /self-service/registration (updateRegistrationFlow)",
+            "POST /self-service/verification (updateVerificationFlow)",
         ),
     ),
 )
