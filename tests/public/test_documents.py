@@ -205,7 +205,8 @@ def test_every_served_operation_answers_from_both_clients_and_the_cli(
     # Every operation of the document is called all three ways or is one of the pinned skipped ones.
     # An operation the driver builds no arguments for is not called; it is one of the pinned ones.
     served = {" ".join(label.split()[:2]) for label in called["sync"]}
-    skipped = {" ".join(reason.split()[:2]) for reason in generated.document.skipped}
+    # A skipped operation without an operationId is named `METHOD /path:` or `METHOD /path,` in its reason.
+    skipped = {" ".join(reason.split()[:2]).rstrip(":,") for reason in generated.document.skipped}
     unbuilt = {" ".join(r["operation"].split()[:2]) for r in calls if r["way"] == "arguments"}
     assert served, "nothing was called"
     assert not served & skipped
