@@ -3,7 +3,8 @@
 This is the body of `scripts/generate`. It:
 
 1. validates the spec (openapi-spec-validator) and lints it (Spectral, `spectral:oas`, failing on
-   warnings too);
+   warnings too); with `--lint report|off`, for documents written elsewhere, the validator's
+   findings are warnings naming their location and Spectral's are reported;
 2. computes the plan of the spec (`plan.py`): every operation, argument, body, response and
    pager, decided once; a shape it does not support stops here, with a message naming the
    operation, and nothing is written;
@@ -53,7 +54,6 @@ from typing import Any
 
 import jinja2
 import yaml
-from openapi_spec_validator import validate
 from openapi_spec_validator.readers import read_from_filename
 
 # Run as `python scripts/lib/generate.py`, Python puts scripts/lib on sys.path, not the repository:
@@ -286,19 +286,26 @@ def refuse_remote_references(spec_path: Path) -> None:
 
 
 def validate_spec(spec_path: Path, *, lint: str = "strict") -> None:
-    """Refuse remote references, fail with the validator's own message on a structurally invalid
-    spec, then lint it (`lint`: strict fails on warnings, report prints the findings, off skips)."""
+    """Refuse remote references, then validate the spec structurally and lint it.
+
+    With `lint` strict (spec/openapi.yaml's mode) the validator's first finding fails, naming its
+    location. With report or off (documents written elsewhere, which are often slightly invalid: a
+    keyword where none is allowed, a `default` of the wrong type) each finding is one `warning:`
+    line naming its location as a JSON path, and generation goes on, as openapi-python-client's
+    would: what the generator then cannot serve it refuses or skips by itself, naming the operation.
+    A document that is not OpenAPI 3.x at all is refused in every mode. Then Spectral (`lint`:
+    strict fails on warnings, report prints the findings, off skips it)."""
     refuse_remote_references(spec_path)
     try:
         spec_dict, _ = read_from_filename(str(spec_path))
-        validate(spec_dict)
+        findings = validation_findings(spec_dict)
     except Exception as error:  # the validator raises several unrelated types
-        # jsonschema-style errors carry a short message and a path; their str() appends the whole
-        # meta-schema, which buries the one useful line.
-        message = getattr(error, "message", None) or str(error)
-        where = getattr(error, "json_path", None)
-        detail = f"{message} (at {where})" if where else message
-        raise GenerationError(f"{_shown(spec_path)} is not a valid OpenAPI document:\n{detail}") from error
+        detail = _one_line(getattr(error, "message", None) or str(error))
+        raise GenerationError(f"{_shown(spec_path)} is not a valid OpenAPI document:\n{detail}") from None
+    if findings and lint == "strict":
+        raise GenerationError(f"{_shown(spec_path)} is not a valid OpenAPI document:\n{findings[0]}")
+    for finding in findings:
+        print(f"warning: {_shown(spec_path)} is not valid OpenAPI here, generation goes on: {finding}")
 
     if lint == "off":
         return
@@ -328,12 +335,75 @@ def validate_spec(spec_path: Path, *, lint: str = "strict") -> None:
         print(f"Spectral's findings (--lint {lint}: reported, generation goes on):\n{result.stdout.strip()}")
 
 
+def validation_findings(spec: Mapping[str, Any]) -> list[str]:
+    """Every finding of openapi-spec-validator, one line each: its message and where (a JSON path).
+
+    A document whose version it cannot tell (Swagger 2.0, no `openapi` key) raises: nothing of it
+    can be generated."""
+    from jsonschema_path import SchemaPath
+    from openapi_spec_validator.shortcuts import get_validator_cls
+    from openapi_spec_validator.validation.exceptions import ValidatorDetectError
+
+    try:
+        validator_class = get_validator_cls(spec)
+    except ValidatorDetectError:
+        raise ValueError(
+            f"openapi is {spec.get('openapi', spec.get('swagger'))!r}: only OpenAPI 3.0 and 3.1 documents are read"
+        ) from None
+    if not str(spec.get("openapi", "")).startswith(("3.0", "3.1")):
+        raise ValueError(f"openapi is {spec.get('openapi', spec.get('swagger'))!r}: only OpenAPI 3.0 and 3.1 are read")
+    findings = []
+    for error in validator_class(SchemaPath.from_dict(spec)).iter_errors():
+        # jsonschema-style errors carry a short message and a path; their str() appends the whole
+        # meta-schema, which buries the one useful line.
+        message = str(getattr(error, "message", None) or error)
+        instance = repr(getattr(error, "instance", None))
+        if len(instance) > 80 and message.startswith(instance):
+            # `{...the whole response...} is not valid under any of the given schemas`: the location
+            # below names the value better than its text.
+            message = "the value" + message[len(instance) :]
+        message = _one_line(message)
+        where = getattr(error, "json_path", None) or "$"
+        if where == "$" and isinstance(getattr(error, "schema", None), Mapping):
+            # The validator's checks of `default` and `enum` values report the schema, not where it
+            # is: found again in the document, by equality.
+            where = locate(spec, error.schema) or where
+        findings.append(f"{message} (at {where})")
+    return findings
+
+
+def _one_line(text: str, limit: int = 400) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def locate(document: Any, wanted: Mapping[str, Any]) -> str | None:
+    """The JSON path of the first node of `document` equal to `wanted` (breadth first), if any."""
+    queue: list[tuple[Any, str]] = [(document, "$")]
+    while queue:
+        node, where = queue.pop(0)
+        if isinstance(node, Mapping):
+            if node == wanted:
+                return where
+            queue.extend((value, _json_path_step(where, key)) for key, value in node.items())
+        elif isinstance(node, list):
+            queue.extend((item, f"{where}[{index}]") for index, item in enumerate(node))
+    return None
+
+
+def _json_path_step(where: str, key: Any) -> str:
+    text = str(key)
+    return f"{where}.{text}" if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", text) else f"{where}[{text!r}]"
+
+
 # --- generation ------------------------------------------------------------------------------
 
 
 def generate_all(spec_path: Path, out: Path, *, skip_unsupported: bool = False) -> None:
     spec_bytes = spec_path.read_bytes()
     raw_spec = yaml.safe_load(spec_bytes)
+    if skip_unsupported:
+        raw_spec = with_package_version(raw_spec)
     try:
         provenance = build_provenance(spec_bytes, raw_spec, spec_path)
     except PlanError as error:
@@ -359,6 +429,32 @@ def generate_all(spec_path: Path, out: Path, *, skip_unsupported: bool = False) 
         # an undefined name or a syntax error stops generation instead of shipping.
         ruff(project_dir, "check", "--quiet", ".")
     check_imports(client_dir, models_dir)
+
+
+def with_package_version(raw_spec: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The spec, with an `info.version` that is not a PEP 440 public version (`1.0.27-SNAPSHOT`,
+    `master`, empty: published documents have all three) replaced for the packages' version by the
+    release it starts with (`1.0.27`), else 0.0.0, said in one warning line. For documents written
+    elsewhere (--unsupported skip); spec/openapi.yaml's must be right, and is refused otherwise."""
+    from packaging.version import InvalidVersion, Version
+
+    info = raw_spec.get("info")
+    if not isinstance(info, Mapping):
+        return raw_spec
+    version = info.get("version")
+    try:
+        parsed = Version(version) if isinstance(version, str) and version == version.strip() else None
+    except InvalidVersion:
+        parsed = None
+    if parsed is not None and parsed.local is None:
+        return raw_spec
+    if parsed is not None:
+        derived = parsed.public
+    else:
+        release = re.match(r"v?(\d+(?:\.\d+)*)", str(version or "").strip())
+        derived = release.group(1) if release else "0.0.0"
+    print(f"warning: info.version {version!r} is not a PEP 440 public version: the packages are version {derived}")
+    return {**raw_spec, "info": {**info, "version": derived}}
 
 
 IMPORT_CHECK = "import ravan_client, ravan_client.cli, ravan_client.resources, ravan_models"
@@ -560,12 +656,23 @@ def generate_client(
     plan = plan_of(spec_path, raw_spec, openapi, skip_unsupported=skip_unsupported)
     for reason in plan.skipped:
         print(f"skipped: {reason}")
+    for operation in plan.operations:
+        for reason in operation.left_out:
+            print(f"left out: {reason} (optional: the operation is served without it)")
     project = models_only_project(openapi, config)
     prepare_client_templates(project.env, plan, openapi, client_provenance, raw_spec)
 
     # Any generator message, warnings included, fails the run: a skipped post hook would let
     # unformatted code through.
     problems = project.build()
+    if skip_unsupported:
+        # A document written elsewhere: what openapi-python-client only warns about while reading it
+        # (a response it leaves untyped, a schema it leaves out) is reported, one line each, as it
+        # reports it; the plan serves such a response as untyped JSON. Its errors still fail.
+        parse_warnings = [p for p in problems if p.level.value == "WARNING" and p not in project.errors]
+        for problem in parse_warnings:
+            print(f"warning: openapi-python-client: {_generator_message(problem)}")
+        problems = [p for p in problems if p not in parse_warnings]
     if problems:
         text = "\n".join(f"{p.level.value}: {p.header}\n{p.detail or ''}" for p in problems)
         raise GenerationError(f"openapi-python-client reported problems:\n{text}")
@@ -582,6 +689,14 @@ def generate_client(
         rendered = project.env.get_template(template_name).render()
         (project_dir / target).write_text(rendered, encoding="utf-8")
     return plan
+
+
+def _generator_message(problem: Any) -> str:
+    """One of openapi-python-client's messages on one line (its names from the document print as
+    object reprs, with an address that changes every run: shown as `...`)."""
+    text = f"{problem.header or ''}: {problem.detail or ''}".strip(": ")
+    text = re.sub(r"<openapi_python_client\.[\w.]*UntrustedString object at 0x[0-9a-f]+>", "...", text)
+    return _one_line(text)
 
 
 def models_only_project(openapi: Any, config: Any) -> Any:
@@ -703,13 +818,15 @@ def generate_models(
                     names = by_class.setdefault(snake_to_upper_camel(parent_wire), [])
                     if wire not in names:
                         names.append(wire)
-            template_data: dict[str, dict[str, list[str]]] = {
-                name: {"ravan_envelope": wires} for name, wires in by_class.items()
-            }
-            # pydantic's discriminated union needs each variant's tag field required and typed
-            # (a Literal): the model template keeps those typed `X` too.
-            for name, tags in discriminator_tags(raw_spec).items():
-                template_data.setdefault(snake_to_upper_camel(name), {})["ravan_tags"] = tags
+            # The tag of each variant of a discriminated union: pydantic needs it typed `Literal[...]`,
+            # not `Literal[...] | None` (discriminator-needs-literal), so it stays required as the
+            # envelope's parts do; a record without it is an error of the union, which the record
+            # above keeps as an invalid field.
+            for class_name, wire in discriminator_tags(raw_spec):
+                names = by_class.setdefault(class_name, [])
+                if wire not in names:
+                    names.append(wire)
+            template_data = {name: {"ravan_envelope": wires} for name, wires in by_class.items()}
             template_data_file.write_text(json.dumps(template_data), encoding="utf-8")
             result = subprocess.run(
                 [
@@ -732,6 +849,7 @@ def generate_models(
         if result.returncode != 0:
             raise GenerationError(f"datamodel-code-generator failed:\n{result.stdout}{result.stderr}")
         check_model_field_names(models_module)
+        type_bare_containers(models_module)
 
     context["model_names"] = public_class_names(models_module)
     for name in ("README.md", f"{MODELS_PACKAGE}/__init__.py", f"{MODELS_PACKAGE}/_provenance.py"):
@@ -740,30 +858,35 @@ def generate_models(
     (package_dir / "py.typed").write_text("", encoding="utf-8")
 
 
-def discriminator_tags(raw_spec: Mapping[str, Any]) -> dict[str, list[str]]:
-    """Component schema name -> the discriminator properties of the oneOf/anyOf unions (anywhere
-    in the document) that name it by `$ref`."""
-    tags: dict[str, list[str]] = {}
+def discriminator_tags(raw_spec: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """(class name, wire name) of the tag property of each component schema that a discriminator
+    (with or without a mapping) names as a variant, as datamodel-code-generator names the class."""
+    from datamodel_code_generator.reference import ModelResolver
 
-    def walk(node: Any) -> None:
+    resolver = ModelResolver()
+    prefix = "#/components/schemas/"
+    found: list[tuple[str, str]] = []
+    stack: list[Any] = [raw_spec.get("components") or {}, raw_spec.get("paths") or {}]
+    while stack:
+        node = stack.pop()
         if isinstance(node, Mapping):
             discriminator = node.get("discriminator")
             if isinstance(discriminator, Mapping) and isinstance(discriminator.get("propertyName"), str):
+                mapping = discriminator.get("mapping")
+                targets = list(mapping.values()) if isinstance(mapping, Mapping) else []
                 for key in ("oneOf", "anyOf"):
-                    for member in node.get(key) or []:
-                        ref = member.get("$ref") if isinstance(member, Mapping) else None
-                        if isinstance(ref, str) and ref.startswith("#/components/schemas/"):
-                            names = tags.setdefault(ref.rsplit("/", 1)[-1], [])
-                            if discriminator["propertyName"] not in names:
-                                names.append(discriminator["propertyName"])
-            for value in node.values():
-                walk(value)
+                    members = node.get(key)
+                    targets += [m.get("$ref") for m in members or [] if isinstance(m, Mapping)]
+                for target in targets:
+                    if isinstance(target, str) and target.startswith(prefix):
+                        name = target.removeprefix(prefix).replace(".", "_")
+                        pair = (resolver.get_class_name(name, unique=False).name, discriminator["propertyName"])
+                        if pair not in found:
+                            found.append(pair)
+            stack.extend(node.values())
         elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(raw_spec)
-    return tags
+            stack.extend(node)
+    return found
 
 
 def flat_schema_names(raw_spec: Mapping[str, Any]) -> dict[str, Any]:
@@ -798,12 +921,21 @@ def reserved_field_aliases(raw_spec: Mapping[str, Any]) -> dict[str, str]:
     from datamodel_code_generator.reference import camel_to_snake  # type: ignore[attr-defined]
 
     aliases: dict[str, str] = {}
-    for schema in (raw_spec.get("components") or {}).get("schemas", {}).values():
-        properties = schema.get("properties") if isinstance(schema, Mapping) else None
-        for wire in properties or {}:
-            python = camel_to_snake(str(wire))
-            if python in MODEL_API_NAMES:
-                aliases[str(wire)] = f"{python}_"
+    # Every schema's properties, inline ones too (a request body's object, an item's): the models
+    # generator makes a class of each, and its --aliases apply by wire name to all of them. A
+    # `properties` that is itself a property's name is counted too, which costs nothing.
+    stack: list[Any] = [raw_spec.get("components") or {}, raw_spec.get("paths") or {}]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Mapping):
+            properties = node.get("properties")
+            for wire in properties if isinstance(properties, Mapping) else {}:
+                python = camel_to_snake(str(wire))
+                if python in MODEL_API_NAMES:
+                    aliases[str(wire)] = f"{python}_"
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
     return aliases
 
 
@@ -823,6 +955,30 @@ def check_model_field_names(module: Path) -> None:
                         f"schema {node.name}: field {statement.target.id!r} would shadow the models' own API "
                         "(to_dict, model_dump, ...); rename the property"
                     )
+
+
+def type_bare_containers(module: Path) -> None:
+    """Give `Any` to the bare `list`/`dict` datamodel-code-generator writes for an array whose items
+    refer back to it (`RootModel[list]`, `root: list`; openapi-python-client's own document has
+    one), which `mypy --strict` refuses (type-arg)."""
+    text = module.read_text(encoding="utf-8")
+    fixed = re.sub(
+        r"RootModel\[(list|dict)\]", lambda m: f"RootModel[{m[1]}[{'Any' if m[1] == 'list' else 'str, Any'}]]", text
+    )
+    fixed = re.sub(
+        r"^(    root: )(list|dict)$",
+        lambda m: f"{m[1]}{m[2]}[{'Any' if m[2] == 'list' else 'str, Any'}]",
+        fixed,
+        flags=re.MULTILINE,
+    )
+    if fixed != text:
+        if not re.search(r"^from typing import .*\bAny\b", fixed, flags=re.MULTILINE):
+            fixed = fixed.replace(
+                "from __future__ import annotations\n",
+                "from __future__ import annotations\n\nfrom typing import Any\n",
+                1,
+            )
+        module.write_text(fixed, encoding="utf-8")
 
 
 def public_class_names(module: Path) -> list[str]:

@@ -19,7 +19,9 @@ what is unsupported; nothing else is rendered then. The templates (`resources.py
 Naming rule for methods (documented in README "Changing the API"): the operation's
 `x-python-name` if it has one, else its operationId in snake_case with the tag's name (plural or
 singular) dropped from the end: `listCallSessions` under the tag `call-sessions` is
-`client.call_sessions.list`, `createCall` under `calls` is `client.calls.create`.
+`client.call_sessions.list`, `createCall` under `calls` is `client.calls.create`. Without an
+operationId, the one openapi-python-client generates (method and path) stands in; two operations
+of one tag that get the same name are each named by their whole operationId instead.
 
 Extensions read here (each documented in the README):
 - `x-pagination` (operation): the pager; see `PAGINATION_STYLES` of the runtime's `_pagination.py`.
@@ -36,7 +38,8 @@ import importlib.util
 import keyword
 import re
 import sys
-from collections.abc import Mapping, Sequence
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from types import ModuleType
@@ -90,10 +93,20 @@ MULTIPART_MEDIA_TYPE = "multipart/form-data"
 # none; 100 is what APIs of this kind commonly accept (public code asks this one for more), and it
 # takes 5x fewer requests than the default of 20.
 DEFAULT_EXPORT_PAGE_SIZE = 100
+# How deep a request value is typed and checked before sending (objects, arrays and oneOf/anyOf
+# each count a level); below it a value is sent as given.
+MAX_CHECKED_DEPTH = 8
+# How long the source of a nested value's check may be (see `value_rule`).
+MAX_RULE_SOURCE = 3000
 
 
 class PlanError(SpecError):
     """The spec asks for something the generator does not support; the message says what and where."""
+
+
+class NothingToSend(PlanError):
+    """A schema that allows only null (an enum of `null` alone): a required parameter or property of
+    it stops the operation; an optional one is left out, and the operation is served without it."""
 
 
 # RFC 9110 section 5.6.2: a field name is a token.
@@ -158,6 +171,9 @@ class ValueRule:
     exclusive_maximum: float | None = None
     choices: tuple[Any, ...] | None = None
     item: ValueRule | None = None
+    left_out: tuple[str, ...] = ()
+    """Optional properties (inside this object, or its items) left out: their schema allows only
+    null (`NothingToSend`), so there is nothing to send. One message each, naming the property."""
 
     @property
     def summary(self) -> str:
@@ -372,6 +388,8 @@ class OperationPlan:
     """The operation's (or its path's) own server, when it differs from the document's."""
     incremental: IncrementalPlan | None = None
     """`x-incremental`: how `sync` keeps a table of the items up to date."""
+    left_out: tuple[str, ...] = ()
+    """Optional parameters and body properties left out, one message each (`NothingToSend`)."""
 
     @property
     def path_arguments(self) -> tuple[ArgumentPlan, ...]:
@@ -541,6 +559,36 @@ def pascal_case(value: str) -> str:
     return "".join(part.capitalize() for part in snake_case(value).split("_"))
 
 
+def resource_class_name(tag: str, *, taken: Mapping[str, Any] | frozenset[str] = frozenset()) -> str:
+    """The resource class of a tag: `pascal_case`, made a valid class name (a tag `true` is not the
+    keyword `True`, a tag `2fa` not a number) that is no model's (`taken`; the Swagger petstore's
+    tag `pet` beside its schema `Pet`: `PetResource`, `AsyncPetResource`)."""
+    name = pascal_case(tag)
+    if not name or name[0].isdigit():
+        name = f"Tag{name}"
+    if keyword.iskeyword(name):
+        name = f"{name}_"
+    while name in taken or f"Async{name}" in taken:
+        name = f"{name}Resource"
+    return name
+
+
+def generated_operation_id(operation: Operation) -> str:
+    """The name of an operation without an operationId, as openapi-python-client makes it
+    (`generate_operation_id`): the method, then the path without braces, `/` as `_`
+    (`POST /streams/{id}` -> `post_streams_id`)."""
+    path = operation.path.replace("{", "").replace("}", "").replace("/", "_").removeprefix("_").removesuffix("_")
+    return f"{operation.method}_{path}"
+
+
+def full_method_name(operation: Operation) -> str:
+    """The method name two operations of one resource fall back to when `method_name_of` gives both
+    the same: the whole operationId (or the generated one) snake_cased, the tag kept."""
+    return python_identifier(
+        operation.operation_id or generated_operation_id(operation), what=f"method of {operation.label}"
+    )
+
+
 def method_name_of(operation: Operation, tag: str) -> str:
     """The rule in the module docstring: `x-python-name`, else operationId minus the tag's name."""
     explicit = operation.raw.get("x-python-name")
@@ -554,9 +602,8 @@ def method_name_of(operation: Operation, tag: str) -> str:
                 f"{operation.label}: x-python-name must be a lower-case Python identifier, got {explicit!r}"
             )
         return explicit
-    operation_id = operation.operation_id
-    if not operation_id:
-        raise PlanError(f"{operation.label} has no operationId (or x-python-name) to name its method by")
+    # Without an operationId, the name openapi-python-client would give it (method and path).
+    operation_id = operation.operation_id or generated_operation_id(operation)
     words = snake_case(operation_id).split("_")
     tag_words = snake_case(tag).split("_")
     singular = [*tag_words[:-1], tag_words[-1][:-1]] if tag_words[-1].endswith("s") else None
@@ -570,11 +617,41 @@ def method_name_of(operation: Operation, tag: str) -> str:
 # --- value rules -------------------------------------------------------------------------------
 
 
-def value_rule(document: OpenAPIDocument, node: Any, *, where: str, depth: int = 0) -> ValueRule:
-    """How a request value of this schema is typed, checked and offered on the command line."""
+def value_rule(
+    document: OpenAPIDocument, node: Any, *, where: str, depth: int = 0, within: frozenset[str] = frozenset()
+) -> ValueRule:
+    """How a request value of this schema is typed, checked and offered on the command line.
+
+    A nested value whose check would be longer than MAX_RULE_SOURCE is taken as it is (the server
+    checks it): every operation inlines its rules, twice (sync and async), and a document whose
+    filters nest unions in unions (Qdrant's) would otherwise make a module of many megabytes."""
+    rule = _value_rule(document, node, where=where, depth=depth, within=within)
+    if depth > 0 and len(rule.check) > MAX_RULE_SOURCE:
+        return ValueRule("any", "Any", "AnyRule(nullable=True)", nullable=True)
+    return rule
+
+
+def _value_rule(
+    document: OpenAPIDocument, node: Any, *, where: str, depth: int = 0, within: frozenset[str] = frozenset()
+) -> ValueRule:
+    """`value_rule`, its size unbounded.
+
+    `within`: the references being expanded above this one. A schema that refers back to itself
+    (Qdrant's Filter holds conditions that hold filters) is checked down to where it recurs, and
+    taken as it is from there (the server checks the rest): expanding it further would never end."""
+    reference = node.get("$ref") if isinstance(node, Mapping) else None
+    if isinstance(reference, str):
+        if reference in within:
+            return ValueRule("any", "Any", "AnyRule(nullable=True)", nullable=True)
+        within = within | {reference}
     schema = document.normalize(node, where=where)
-    if schema.unsupported and depth < 8:
-        union = _union_rule(document, schema, where=where, depth=depth)
+    if depth > MAX_CHECKED_DEPTH:
+        # Published documents nest deeper than anything a caller writes by hand (every nullable
+        # field of Qdrant's is an anyOf around the value): checked down to here, taken as it is
+        # below (the server checks the rest), rather than the operation left out.
+        return ValueRule("any", "Any", "AnyRule(nullable=True)", nullable=True)
+    if schema.unsupported:
+        union = _union_rule(document, schema, where=where, depth=depth, within=within)
         if union is not None:
             return union
     if schema.unsupported:
@@ -585,7 +662,11 @@ def value_rule(document: OpenAPIDocument, node: Any, *, where: str, depth: int =
     if schema.enum is not None:
         choices = tuple(schema.enum)
         if not choices:
-            raise PlanError(f"{where}: an enum that allows only null has nothing to send")
+            raise NothingToSend(f"{where}: an enum that allows only null has nothing to send")
+        if all(isinstance(c, bool) for c in choices):
+            # A boolean enum (openapi-python-client's `bool_enum`): a bool, or the one it allows.
+            annotation = "bool" if set(choices) == {True, False} else f"Literal[{python_literal(choices[0])}]"
+            return ValueRule("boolean", annotation, f"BooleanRule({null_arg.removeprefix(', ')})", nullable=nullable)
         if not (
             all(isinstance(c, str) for c in choices)
             or all(isinstance(c, int) and not isinstance(c, bool) for c in choices)
@@ -638,10 +719,12 @@ def value_rule(document: OpenAPIDocument, node: Any, *, where: str, depth: int =
             arguments = f"{arguments}{null_arg}" if arguments else "nullable=True"
         return ValueRule("string", "str", f"StringRule({arguments})", nullable=nullable)
     if kind == "array":
-        if depth > 8:
-            raise PlanError(f"{where}: arrays nested deeper than 8 levels are not supported")
         item = value_rule(
-            document, schema.items if schema.items is not None else {}, where=f"{where}[]", depth=depth + 1
+            document,
+            schema.items if schema.items is not None else {},
+            where=f"{where}[]",
+            depth=depth + 1,
+            within=within,
         )
         options = {"min_items": schema.raw.get("minItems"), "max_items": schema.raw.get("maxItems")}
         arguments = "".join(f", {k}={v!r}" for k, v in options.items() if v is not None)
@@ -651,13 +734,20 @@ def value_rule(document: OpenAPIDocument, node: Any, *, where: str, depth: int =
             f"ArrayRule({item.check}{arguments}{null_arg})",
             nullable=nullable,
             item=item,
+            left_out=item.left_out,
         )
     if kind == "object":
-        if depth > 8:
-            raise PlanError(f"{where}: objects nested deeper than 8 levels are not supported")
         fields = []
+        left_out: list[str] = []
         for name, property_node in schema.properties.items():
-            rule = value_rule(document, property_node, where=f"{where}.{name}", depth=depth + 1)
+            try:
+                rule = value_rule(document, property_node, where=f"{where}.{name}", depth=depth + 1, within=within)
+            except NothingToSend as error:
+                if name in schema.required:
+                    raise
+                left_out.append(str(error))
+                continue
+            left_out.extend(rule.left_out)
             fields.append(f"ObjectField({name!r}, {rule.check}, required={name in schema.required})")
         closed = schema.additional_properties is False
         arguments = f"({', '.join(fields)}{',' if len(fields) == 1 else ''})"
@@ -666,13 +756,16 @@ def value_rule(document: OpenAPIDocument, node: Any, *, where: str, depth: int =
             "Mapping[str, Any]",
             f"ObjectRule({arguments}{', closed=True' if closed else ''}{null_arg})",
             nullable=nullable,
+            left_out=tuple(left_out),
         )
     if not schema.types:
         return ValueRule("any", "Any", f"AnyRule({null_arg.removeprefix(', ')})", nullable=True)
     raise PlanError(f"{where}: a value of several types ({', '.join(sorted(schema.types))}) is not supported")
 
 
-def _union_rule(document: OpenAPIDocument, schema: Schema, *, where: str, depth: int) -> ValueRule | None:
+def _union_rule(
+    document: OpenAPIDocument, schema: Schema, *, where: str, depth: int, within: frozenset[str] = frozenset()
+) -> ValueRule | None:
     """A oneOf/anyOf of several shapes as a UnionRule: the discriminator's value picks the variant
     (its mapping, else the schema names); without one, the first variant that fits (as pydantic's
     smart mode). Annotated with the union of the variants' types."""
@@ -682,7 +775,7 @@ def _union_rule(document: OpenAPIDocument, schema: Schema, *, where: str, depth:
         return None
     members = [m for m in raw[union_key] if not (isinstance(m, Mapping) and m.get("type") == "null")]
     variants = [
-        value_rule(document, member, where=f"{where}, {union_key}[{index}]", depth=depth + 1)
+        value_rule(document, member, where=f"{where}, {union_key}[{index}]", depth=depth + 1, within=within)
         for index, member in enumerate(members)
     ]
     annotations = list(dict.fromkeys(variant.annotation for variant in variants))
@@ -804,6 +897,7 @@ def build_plan(
     tags_described = {t["name"]: t.get("description", "") for t in document.raw.get("tags") or []}
 
     by_tag: dict[str, list[OperationPlan]] = {}
+    sources: dict[int, Operation] = {}  # id(plan) -> its operation, to plan it again under another name
     skipped: list[str] = []
     for operation in document.operations():
         tags = operation.raw.get("tags") or []
@@ -820,12 +914,18 @@ def build_plan(
             skipped.append(str(error))
             continue
         by_tag.setdefault(tag, []).append(planned)
+        sources[id(planned)] = operation
 
     resources = []
     attributes: dict[str, str] = {}
     taken_by_clients = client_attribute_names()
     for tag, operations in by_tag.items():
         attribute = python_identifier(tag, what=f"tag {tag!r}")
+        if attribute in taken_by_clients and skip_unsupported:
+            # A document written elsewhere (Ory Kratos tags operations `identity`, the client's own
+            # attribute): the resource is `client.identity_`, as a keyword would be.
+            while attribute in taken_by_clients:
+                attribute += "_"
         if attribute in taken_by_clients:
             what = "a setting" if attribute in CLIENT_SETTINGS else "a method"
             raise PlanError(
@@ -834,6 +934,13 @@ def build_plan(
         if attribute in attributes:
             raise PlanError(f"tags {attributes[attribute]!r} and {tag!r} both become client.{attribute}")
         attributes[attribute] = tag
+        operations = _resolve_method_clashes(
+            operations,
+            lambda op, name: _plan_operation(
+                document, sources[id(op)], op.tag, generator_data, endpoints, models, identity, method_name=name
+            ),
+            lambda op: None if "x-python-name" in sources[id(op)].raw else full_method_name(sources[id(op)]),
+        )
         names: dict[str, OperationPlan] = {}
         for op in list(operations):
             if op.method_name in names:
@@ -862,11 +969,13 @@ def build_plan(
                         f"`{snake_to_cli(attribute)} {command}`: give one an x-python-name"
                     )
                 commands[command] = op
+        # A renamed attribute (`identity_`) is where every operation of the resource is reached.
+        operations = [op if op.resource == attribute else replace(op, resource=attribute) for op in operations]
         resources.append(
             ResourcePlan(
                 tag=tag,
                 attribute=attribute,
-                class_name=pascal_case(tag),
+                class_name=resource_class_name(tag, taken=models),
                 description=str(tags_described.get(tag) or f"Operations tagged {tag}."),
                 cli_name=snake_to_cli(attribute),
                 operations=tuple(operations),
@@ -890,6 +999,24 @@ def build_plan(
         resources=tuple(resources),
         top_level_commands=top_level_attribute,
     )
+
+
+def _resolve_method_clashes(
+    operations: list[OperationPlan],
+    plan_again: Callable[[OperationPlan, str], OperationPlan],
+    full_name: Callable[[OperationPlan], str | None],
+) -> list[OperationPlan]:
+    """Operations of one resource that `method_name_of` names alike (`getCall` and `getCalls` of
+    the tag `calls` are both `get`) are each named by their whole operationId instead (`get_call`,
+    `get_calls`): the same names whatever the order of the document. An operation named by its
+    x-python-name keeps it (`full_name` gives None: the author chose it). Names that still collide
+    are left for the caller to refuse or skip. `plan_again(op, name)` plans it under another name."""
+    counts = Counter(op.method_name for op in operations)
+    resolved = []
+    for op in operations:
+        name = full_name(op) if counts[op.method_name] > 1 else None
+        resolved.append(plan_again(op, name) if name is not None and name != op.method_name else op)
+    return resolved
 
 
 _ENV_PREFIX = re.compile(r"[A-Z][A-Z0-9_]*")
@@ -997,10 +1124,15 @@ def security_schemes(
         else:
             arguments = ("api_key",) if not token_taken else (own,)
             token_taken = True
-        credentials = []
-        for argument in arguments:
-            if argument in CONSTRUCTOR_ARGUMENTS or any(argument == c.argument for p in plans for c in p.credentials):
-                raise PlanError(f"security scheme {name!r} would be the client argument {argument!r}, which is taken")
+        credentials: list[CredentialPlan] = []
+        for wanted in arguments:
+            # A name already taken (the Swagger petstore's oauth2 scheme is `api_key` before its
+            # apiKey scheme named `api_key`) gets a number, in the document's order: `api_key_2`.
+            taken = {*CONSTRUCTOR_ARGUMENTS, *(c.argument for p in plans for c in p.credentials)}
+            taken.update(c.argument for c in credentials)
+            argument, number = wanted, 2
+            while argument in taken:
+                argument, number = f"{wanted}_{number}", number + 1
             env_vars = (f"{prefix}_{argument.upper()}", *(more_api_key_env_vars if argument == "api_key" else ()))
             credentials.append(CredentialPlan(argument, env_vars))
         plans.append(SchemePlan(str(name), kind, tuple(credentials), header, query))
@@ -1090,6 +1222,10 @@ def client_attribute_names() -> frozenset[str]:
         for name in dir(client)
         if not name.startswith("_")
     }
+    # Attributes set in __init__ (`self.identity = ...`) are not in dir() of the class.
+    names.update(
+        re.findall(r"\bself\.([a-z][a-z0-9_]*)\s*(?::[^=\n]*)?=(?!=)", Path(str(runtime.__file__)).read_text("utf-8"))
+    )
     return frozenset(names) | CLIENT_SETTINGS | GENERATED_CLIENT_METHODS
 
 
@@ -1148,12 +1284,18 @@ def _plan_operation(
     endpoints: Mapping[tuple[str, str], Any],
     models: Mapping[str, Any],
     identity: IdentityPlan,
+    *,
+    method_name: str | None = None,
 ) -> OperationPlan:
+    """One operation's plan; `method_name` overrides `method_name_of` (a clash resolved)."""
     label = operation.label
-    method_name = method_name_of(operation, tag)
+    method_name = method_name or method_name_of(operation, tag)
     reserved = identity.credential_flags
-    arguments = tuple(replace(a, reserved_flags=reserved) for a in _plan_parameters(document, operation))
-    body = _plan_body(document, operation)
+    left_out: list[str] = []
+    arguments = tuple(
+        replace(a, reserved_flags=reserved) for a in _plan_parameters(document, operation, left_out=left_out)
+    )
+    body = _plan_body(document, operation, left_out=left_out)
     if body is not None:
         body = replace(body, arguments=tuple(replace(a, reserved_flags=reserved) for a in body.arguments))
     own_server = server_url(operation.servers) if operation.servers is not None else None
@@ -1276,20 +1418,26 @@ def _plan_operation(
         export_columns=export_columns,
         export_page_size=export_page_size,
         incremental=incremental,
+        left_out=tuple(left_out),
     )
 
 
-def _plan_parameters(document: OpenAPIDocument, operation: Operation) -> tuple[ArgumentPlan, ...]:
+def _plan_parameters(
+    document: OpenAPIDocument, operation: Operation, *, left_out: list[str] | None = None
+) -> tuple[ArgumentPlan, ...]:
+    """The parameters as arguments; an optional one with nothing to send is left out, its message
+    added to `left_out`."""
     arguments = []
     for parameter in operation.parameters:
         location = str(parameter["in"])
         name = str(parameter["name"])
         where = f"{operation.label}, {location} parameter {name!r}"
+        unsendable = None
         if location == "cookie":
-            raise PlanError(f"{where}: cookie parameters are not supported")
-        if location not in ("path", "query", "header"):
+            unsendable = f"{where}: cookie parameters are not supported"
+        elif location not in ("path", "query", "header"):
             raise PlanError(f"{where}: unknown location {location!r}")
-        if location == "header" and name.lower() in {
+        elif location == "header" and name.lower() in {
             "authorization",
             "cookie",
             "content-type",
@@ -1297,12 +1445,25 @@ def _plan_parameters(document: OpenAPIDocument, operation: Operation) -> tuple[A
             "host",
             *document.api_key_headers(),
         }:
-            raise PlanError(f"{where}: the client sets this header itself")
+            unsendable = f"{where}: the client sets this header itself"
+        if unsendable is not None:
+            # An optional one (Ory's `Cookie` header on every self-service operation) is left out:
+            # the operation is served without it. A required one stops the operation.
+            if parameter.get("required") or left_out is None:
+                raise PlanError(unsendable)
+            left_out.append(unsendable)
+            continue
         style = parameter.get("style")
         if style not in (None, "form" if location == "query" else "simple"):
             raise PlanError(f"{where}: style {style!r} is not supported")
         schema = document.parameter_schema(parameter, where=operation.label)
-        rule = value_rule(document, parameter.get("schema", {}), where=where)
+        try:
+            rule = value_rule(document, parameter.get("schema", {}), where=where)
+        except NothingToSend as error:
+            if parameter.get("required") or location == "path" or left_out is None:
+                raise
+            left_out.append(str(error))
+            continue
         if location == "path" and rule.kind not in ("string", "integer", "number", "choice", "date", "date-time"):
             raise PlanError(f"{where}: a path parameter must be a single value, not {rule.kind}")
         if location in ("query", "header") and rule.kind == "object":
@@ -1341,7 +1502,10 @@ def _example_of(parameter: Mapping[str, Any], schema: Schema) -> Any:
     return examples[0] if isinstance(examples, list) and examples else None
 
 
-def _plan_body(document: OpenAPIDocument, operation: Operation) -> BodyPlan | None:
+def _plan_body(
+    document: OpenAPIDocument, operation: Operation, *, left_out: list[str] | None = None
+) -> BodyPlan | None:
+    """The request body; its optional properties with nothing to send are left out (`left_out`)."""
     found = document.request_body(operation)
     if found is None:
         return None
@@ -1362,6 +1526,8 @@ def _plan_body(document: OpenAPIDocument, operation: Operation) -> BodyPlan | No
         media, form = content[bases[media_type]] or {}, True
     schema_node = media.get("schema", {})
     rule = value_rule(document, schema_node, where=where)
+    if left_out is not None:
+        left_out.extend(rule.left_out)
     required = bool(body.get("required"))
     schema = document.normalize(schema_node, where=where)
     if form and (rule.kind != "object" or not schema.properties):
@@ -1398,7 +1564,12 @@ def _plan_body(document: OpenAPIDocument, operation: Operation) -> BodyPlan | No
             )
             files.append((python_name, name, many, name in schema.required))
             continue
-        property_rule = value_rule(document, property_node, where=property_where)
+        try:
+            property_rule = value_rule(document, property_node, where=property_where)
+        except NothingToSend:
+            # Only an optional one gets here (the body's own rule above refused a required one),
+            # and its message is already in `rule.left_out`.
+            continue
         property_schema = document.normalize(property_node, where=property_where)
         if media_type == FORM_MEDIA_TYPE and (
             property_rule.kind in ("object", "any")
@@ -1442,21 +1613,30 @@ def _file_kind(document: OpenAPIDocument, node: Any) -> str | None:
 
 
 def _success_status(operation: Operation) -> int:
-    statuses = sorted(
-        int(status)
-        for status in operation.raw.get("responses", {})
-        if str(status).isdigit() and 200 <= int(status) < 300
-    )
-    if not statuses:
-        raise PlanError(f"{operation.label} documents no 2xx response")
-    return statuses[0]
+    return _success_response(operation)[0]
+
+
+def _success_response(operation: Operation) -> tuple[int, str]:
+    """The status the client takes as the answer, and the key of its response in `responses`: the
+    lowest 2xx; without one, `2XX`, else `default` (as openapi-python-client reads an operation that
+    documents only those: its own document has both), taken as a 200."""
+    responses = [str(status) for status in operation.raw.get("responses", {})]
+    statuses = sorted(int(status) for status in responses if status.isdigit() and 200 <= int(status) < 300)
+    if statuses:
+        return statuses[0], str(statuses[0])
+    for key in responses:
+        if key.upper() == "2XX":
+            return 200, key
+    if "default" in responses:
+        return 200, "default"
+    raise PlanError(f"{operation.label} documents no 2xx response")
 
 
 def _plan_response(
     document: OpenAPIDocument, operation: Operation, endpoint: Any, models: Mapping[str, Any]
 ) -> ResponsePlan:
-    status = _success_status(operation)
-    response = document.responses(operation)[str(status)]
+    status, key = _success_response(operation)
+    response = document.responses(operation)[key]
     media = document.json_media(response.get("content"))
     if status == 204 or not response.get("content"):
         return ResponsePlan(status, "empty", "None", "")
@@ -1466,7 +1646,7 @@ def _plan_response(
         if base.startswith("text/") or base.endswith(("/xml", "+xml")):
             return ResponsePlan(status, "text", "str", "", accept=media_type)
         return ResponsePlan(status, "bytes", "bytes", "", accept=media_type)
-    prop = _endpoint_response_prop(endpoint, status)
+    prop = _endpoint_response_prop(endpoint, status, key)
     if prop is None:
         return ResponsePlan(status, "json", "Any", "_as_received")
     members = _union_members(document.resolve(media.get("schema", {})))
@@ -1502,9 +1682,13 @@ def _plan_response(
     return ResponsePlan(status, "json", "Any", "_as_received")
 
 
-def _endpoint_response_prop(endpoint: Any, status: int) -> Any:
+def _endpoint_response_prop(endpoint: Any, status: int, key: str | None = None) -> Any:
+    """openapi-python-client's parsed response for `status` (or for the `2XX` or `default` key)."""
+    wanted: tuple[int, int] | None = (status, status)
+    if key is not None and not key.isdigit():
+        wanted = None if key == "default" else (200, 299)
     for response in endpoint.responses.patterns:
-        if response.status_code.range == (status, status):
+        if response.status_code.range == wanted:
             return response.prop
     return None
 

@@ -10,10 +10,13 @@ message naming the operation. Each runs in milliseconds: no files are written, n
 from __future__ import annotations
 
 import ast
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from scripts.lib.generate import load_generator_data, plan_of
+from scripts.lib.plan import MAX_CHECKED_DEPTH
 from tests.generate.fragments import ok_response, plan_error, plan_of_spec, render, spec_with
 
 THING = {
@@ -502,13 +505,65 @@ def test_x_python_name_names_the_method() -> None:
     assert plan_of_spec(spec).operations[0].method_name == "retrieve"
 
 
-def test_two_operations_with_one_name_stop_generation_naming_both() -> None:
-    spec = spec_with({"/a": {"get": {"operationId": "listThings"}}, "/b": {"get": {"operationId": "listThing"}}})
+def test_two_operations_with_one_name_are_each_named_by_their_whole_operation_id() -> None:
+    # Vonage's voice API: getCalls and getCall of the tag `calls` were both client.calls.get, and one
+    # of them was skipped (issue 18). Both fall back to the whole operationId, in either order.
+    paths = {"/a": {"get": {"operationId": "listThings"}}, "/b": {"get": {"operationId": "listThing"}}}
+    for ordered in (paths, dict(reversed(paths.items()))):
+        names = {op.label: op.method_name for op in plan_of_spec(spec_with(ordered)).operations}
+        assert names == {"GET /a (listThings)": "list_things", "GET /b (listThing)": "list_thing"}
+    # An operation that does not clash keeps its short name.
+    paths["/c"] = {"get": {"operationId": "deleteThing"}}
+    names = {op.label: op.method_name for op in plan_of_spec(spec_with(paths)).operations}
+    assert names["GET /c (deleteThing)"] == "delete"
+
+
+def test_an_x_python_name_in_a_clash_is_kept_and_the_other_operation_takes_its_whole_name() -> None:
+    spec = spec_with(
+        {
+            "/a": {"get": {"operationId": "getThings", "x-python-name": "list"}},
+            "/b": {"get": {"operationId": "listThings"}},
+        }
+    )
+    names = {op.label: op.method_name for op in plan_of_spec(spec).operations}
+    assert names == {"GET /a (getThings)": "list", "GET /b (listThings)": "list_things"}
+
+
+def test_two_operations_whose_whole_names_still_collide_stop_generation_naming_both() -> None:
+    spec = spec_with({"/a": {"get": {"operationId": "get_thing"}}, "/b": {"get": {"operationId": "getThing"}}})
     message = plan_error(spec)
-    assert "GET /a (listThings)" in message
-    assert "GET /b (listThing)" in message
-    assert "client.things.list" in message
+    assert "GET /a (get_thing)" in message
+    assert "GET /b (getThing)" in message
+    assert "client.things.get_thing" in message
     assert "x-python-name" in message
+
+
+def test_an_operation_without_an_operation_id_is_named_from_its_method_and_path() -> None:
+    # As openapi-python-client's generate_operation_id names it (the OAI callback example has one).
+    spec = spec_with(
+        {
+            "/streams/{id}": {
+                "post": {
+                    "tags": [],
+                    "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
+                }
+            },
+            "/streams": {"get": {"tags": []}},
+        }
+    )
+    operations = plan_of_spec(spec).operations
+    assert {op.label: op.method_name for op in operations} == {
+        "POST /streams/{id}": "post_streams_id",
+        "GET /streams": "get_streams",
+    }
+
+
+def test_a_tag_whose_class_name_would_be_a_keyword_gets_an_underscore() -> None:
+    # openapi-python-client's own end-to-end document tags an operation `true`: `class True` is a
+    # syntax error.
+    spec = spec_with({"/a": {"get": {"operationId": "getA", "tags": ["true"]}}})
+    (resource,) = plan_of_spec(spec).resources
+    assert (resource.attribute, resource.class_name) == ("true", "True_")
 
 
 def test_an_operation_without_a_tag_belongs_to_the_default_resource() -> None:
@@ -521,12 +576,18 @@ def test_an_operation_without_a_tag_belongs_to_the_default_resource() -> None:
 @pytest.mark.parametrize(
     ("parameter", "unsupported"),
     [
-        ({"name": "session", "in": "cookie", "schema": {"type": "string"}}, "cookie parameters are not supported"),
+        (
+            {"name": "session", "in": "cookie", "required": True, "schema": {"type": "string"}},
+            "cookie parameters are not supported",
+        ),
         (
             {"name": "filter", "in": "query", "schema": {"type": "object"}},
             "object-valued query parameters are not supported",
         ),
-        ({"name": "Authorization", "in": "header", "schema": {"type": "string"}}, "the client sets this header itself"),
+        (
+            {"name": "Authorization", "in": "header", "required": True, "schema": {"type": "string"}},
+            "the client sets this header itself",
+        ),
     ],
 )
 def test_an_unsupported_parameter_stops_generation_naming_the_operation(
@@ -660,7 +721,7 @@ def test_a_zero_based_page_parameter_without_a_default_starts_at_zero() -> None:
 
 
 def test_a_header_parameter_that_is_the_api_keys_own_header_stops_generation() -> None:
-    parameter = {"name": "X-Api-Key", "in": "header", "schema": {"type": "string"}}
+    parameter = {"name": "X-Api-Key", "in": "header", "required": True, "schema": {"type": "string"}}
     message = plan_error(spec_with({"/a": {"get": {"operationId": "getA", "parameters": [parameter]}}}))
     assert "GET /a (getA)" in message
     assert "the client sets this header itself" in message
@@ -1044,3 +1105,169 @@ def test_arguments_named_like_a_method_bodys_own_names_cannot_hide_them() -> Non
         called = {n.func.id for n in ast.walk(function) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
         # The body's own names are `_`-led: no argument of the spec can be one of them.
         assert not (assigned | called) & arguments
+
+
+def test_a_boolean_enum_is_a_bool_and_a_one_value_one_its_literal() -> None:
+    # openapi-python-client's `bool_enum` query parameter: the operation was skipped (issue 18).
+    parameters = [
+        {"name": "flag", "in": "query", "schema": {"type": "boolean", "enum": [True, False]}},
+        {"name": "always", "in": "query", "schema": {"type": "boolean", "enum": [True]}},
+    ]
+    spec = spec_with({"/a": {"get": {"operationId": "getA", "parameters": parameters}}})
+    (operation,) = plan_of_spec(spec).operations
+    rules = {a.python_name: (a.rule.kind, a.rule.annotation) for a in operation.arguments}
+    assert rules == {"flag": ("boolean", "bool"), "always": ("boolean", "Literal[True]")}
+
+
+def test_an_optional_value_that_allows_only_null_is_left_out_not_the_operation() -> None:
+    only_null = {"type": "array", "items": {"enum": [None]}}
+    spec = spec_with(
+        {
+            "/a": {
+                "post": {
+                    "operationId": "addA",
+                    "parameters": [{"name": "nothing", "in": "query", "schema": only_null}],
+                    "requestBody": {
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "properties": {"name": {"type": "string"}, "nothing": only_null},
+                                }
+                            }
+                        }
+                    },
+                }
+            }
+        }
+    )
+    (operation,) = plan_of_spec(spec).operations
+    assert [a.python_name for a in operation.all_arguments] == ["name"]
+    assert operation.body is not None
+    assert "'nothing'" not in operation.body.check  # the body's rule does not know it either
+    assert operation.left_out == (
+        "POST /a (addA), query parameter 'nothing'[]: an enum that allows only null has nothing to send",
+        "POST /a (addA), request body.nothing[]: an enum that allows only null has nothing to send",
+    )
+
+
+def test_a_required_value_that_allows_only_null_still_stops_the_operation() -> None:
+    parameter = {"name": "nothing", "in": "query", "required": True, "schema": {"enum": [None]}}
+    spec = spec_with({"/a": {"get": {"operationId": "getA", "parameters": [parameter]}}})
+    assert "GET /a (getA), query parameter 'nothing': an enum that allows only null has nothing to send" in (
+        plan_error(spec)
+    )
+
+
+def test_an_optional_parameter_the_client_cannot_send_is_left_out_not_the_operation() -> None:
+    # Ory Kratos declares an optional `Cookie` header on every self-service operation: 19 of them
+    # were skipped (issue 18). A required one still stops the operation (the tests above).
+    parameters = [
+        {"name": "Cookie", "in": "header", "schema": {"type": "string"}},
+        {"name": "session", "in": "cookie", "schema": {"type": "string"}},
+        {"name": "page", "in": "query", "schema": {"type": "integer"}},
+    ]
+    spec = spec_with({"/a": {"get": {"operationId": "getA", "parameters": parameters}}})
+    (operation,) = plan_of_spec(spec).operations
+    assert [a.python_name for a in operation.arguments] == ["page"]
+    assert operation.left_out == (
+        "GET /a (getA), header parameter 'Cookie': the client sets this header itself",
+        "GET /a (getA), cookie parameter 'session': cookie parameters are not supported",
+    )
+
+
+def test_a_tag_named_like_a_model_gets_a_resource_class_of_its_own() -> None:
+    # The Swagger petstore tags its operations `pet` and has a schema `Pet`: resources.py imported the
+    # model and defined the resource class under one name (ruff F811), and generation stopped.
+    spec = spec_with(
+        {
+            "/pets": {
+                "get": {
+                    "operationId": "getPet",
+                    "tags": ["pet"],
+                    "responses": ok_response({"$ref": "#/components/schemas/Pet"}),
+                }
+            }
+        },
+        {"Pet": {"type": "object", "properties": {"name": {"type": "string"}}}},
+    )
+    (resource,) = plan_of_spec(spec).resources
+    assert (resource.attribute, resource.class_name) == ("pet", "PetResource")
+
+
+def _body_operation(schema: dict[str, Any], schemas: dict[str, Any] | None = None) -> Any:
+    body = {"content": {"application/json": {"schema": schema}}}
+    spec = spec_with({"/a": {"post": {"operationId": "addA", "requestBody": body}}}, schemas)
+    (operation,) = plan_of_spec(spec).operations
+    return operation
+
+
+def test_a_schema_that_refers_back_to_itself_is_checked_down_to_where_it_recurs() -> None:
+    # Qdrant's Filter holds conditions that hold filters; expanding it would never end.
+    node = {
+        "type": "object",
+        "properties": {
+            "name": {"type": "string"},
+            "children": {"type": "array", "items": {"$ref": "#/components/schemas/Node"}},
+        },
+    }
+    operation = _body_operation({"$ref": "#/components/schemas/Node"}, {"Node": node})
+    assert operation.body.check == (
+        "ObjectRule((ObjectField('name', StringRule(), required=False), "
+        "ObjectField('children', ArrayRule(AnyRule(nullable=True)), required=False)))"
+    )
+
+
+def test_a_value_nested_deeper_than_the_checked_depth_is_sent_as_given_not_the_operation_skipped() -> None:
+    # Qdrant nests unions in unions (every nullable field is an anyOf): 19 of its operations were
+    # skipped as "cannot be checked before sending" or "nested deeper than 8 levels" (issue 18).
+    schema: dict[str, Any] = {"type": "string"}
+    for _ in range(MAX_CHECKED_DEPTH + 3):
+        schema = {"anyOf": [{"type": "object", "properties": {"inner": schema}}, {"type": "null"}]}
+    operation = _body_operation({"type": "object", "properties": {"outer": schema}})
+    assert operation.body.check.count("AnyRule(nullable=True)") == 1
+    assert "StringRule" not in operation.body.check
+
+
+def test_a_nested_check_too_long_to_inline_is_sent_as_given() -> None:
+    wide = {"type": "object", "properties": {f"field_{i}": {"type": "string", "maxLength": 10} for i in range(200)}}
+    operation = _body_operation({"type": "object", "properties": {"wide": wide, "small": {"type": "integer"}}})
+    assert operation.body.check == (
+        "ObjectRule((ObjectField('wide', AnyRule(nullable=True), required=False), "
+        "ObjectField('small', IntegerRule(), required=False)))"
+    )
+    assert [a.rule.kind for a in operation.body.arguments] == ["object", "integer"]  # the top level keeps its type
+
+
+@pytest.mark.parametrize(
+    ("key", "kind", "annotation"),
+    # openapi-python-client's parsed model does not reach the plan for `default`: served untyped.
+    [("2XX", "object", "Thing"), ("default", "json", "Any")],
+)
+def test_an_operation_documenting_only_2xx_or_default_takes_that_response_as_its_answer(
+    key: str, kind: str, annotation: str
+) -> None:
+    # openapi-python-client's own document has both; Ory Kratos has a `default`-only operation.
+    spec = spec_with(
+        {"/a": {"get": {"operationId": "getA", "responses": ok_response({"$ref": "#/components/schemas/Thing"}, key)}}},
+        {"Thing": {"type": "object", "properties": {"name": {"type": "string"}}}},
+    )
+    (operation,) = plan_of_spec(spec).operations
+    assert (operation.response.status, operation.response.kind, operation.response.annotation) == (
+        200,
+        kind,
+        annotation,
+    )
+
+
+def test_a_tag_named_like_a_client_attribute_is_renamed_in_a_document_written_elsewhere(tmp_path: Path) -> None:
+    # Ory Kratos tags operations `identity`, an attribute every client has (set in __init__, so not
+    # in dir() of the class): the generated client failed mypy --strict. Under --unsupported skip the
+    # resource is `client.identity_`; spec/openapi.yaml's tags still must not clash (test above).
+    spec = spec_with({"/a": {"get": {"operationId": "getA", "tags": ["identity"]}}})
+    spec_path = tmp_path / "openapi.yaml"
+    _, openapi = load_generator_data(spec_path, spec, tmp_path / "out")
+    plan = plan_of(spec_path, spec, openapi, skip_unsupported=True)
+    (resource,) = plan.resources
+    assert (resource.attribute, [op.resource for op in resource.operations]) == ("identity_", ["identity_"])
+    assert "the tag 'identity' would be client.identity, which the client already has" in plan_error(spec)

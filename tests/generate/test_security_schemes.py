@@ -208,6 +208,27 @@ def test_the_first_token_scheme_is_api_key_and_basic_is_username_and_password() 
     assert identity.credentials[1].env_vars == ("RAVAN_USERNAME",)
 
 
+def test_a_scheme_whose_own_name_is_taken_gets_a_number_in_document_order() -> None:
+    # The Swagger petstore (v3): its oauth2 scheme takes `api_key`, then its apiKey scheme is named
+    # `api_key`; the document was refused whole (issue 18). A constructor argument's name too.
+    schemes = {
+        "petstore_auth": {"type": "oauth2", "flows": {}},
+        "api_key": {"type": "apiKey", "in": "header", "name": "api_key"},
+        "timeout": {"type": "apiKey", "in": "query", "name": "t"},
+        "other": {"type": "http", "scheme": "basic"},
+        "more": {"type": "http", "scheme": "basic"},
+    }
+    identity = plan_of_spec(_secured(schemes, [{"api_key": []}])).identity
+    assert [[c.argument for c in s.credentials] for s in identity.schemes] == [
+        ["api_key"],
+        ["api_key_2"],
+        ["timeout_2"],
+        ["username", "password"],
+        ["more_username", "more_password"],
+    ]
+    assert identity.credentials[1].env_vars == ("RAVAN_API_KEY_2",)
+
+
 def test_without_a_top_level_security_the_first_held_credential_is_sent_and_none_is_required() -> None:
     schemes = {"bearer": {"type": "http", "scheme": "bearer"}}
     assert plan_of_spec(_secured(schemes, None)).identity.default_security == (("bearer",), ())

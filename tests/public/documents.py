@@ -99,7 +99,6 @@ DOCUMENTS: tuple[PublicDocument, ...] = (
     PublicDocument(
         "oai/callback-example.yaml",
         "callbacks; an operation without an operationId; an untagged document",
-        refused="the spec has a shape the generator does not support: the spec has no operation the generator can serve: POST /streams has no operationId (or x-python-name) to name its method by",
     ),
     PublicDocument(
         "oai/uspto.yaml",
@@ -110,19 +109,63 @@ DOCUMENTS: tuple[PublicDocument, ...] = (
         "OpenAPI 3.1 enums (null in an enum, const); a multipart upload",
         skipped=(
             "GET /tests/ (getUserList), query parameter 'an_enum_value_with_only_null'[]: an enum that allows only null has nothing to send",
-            "POST /tests/ (postUserList), request body.an_enum_value_with_only_null[]: an enum that allows only null has nothing to send",
-            "POST /enum/bool (bool_enum_tests_bool_enum_post), query parameter 'bool_enum': an enum must hold only strings or only integers",
         ),
+        # The driver builds no value for a list of lists of enums (nested_list_of_enums) yet.
+        call_problems=("POST /tests/ (postUserList)",),
     ),
     PublicDocument(
         "openapi-python-client/baseline_openapi_3.0.json",
         "openapi-python-client's own 3.0 end-to-end document: multipart uploads, octet-stream and text responses, form bodies, several bodies per operation, cookie and header parameters",
-        refused="DOC is not a valid OpenAPI document:\n{'description': 'OK', 'content': {'application/json': {'schema': {'oneOf': [{'type': 'object', 'properties': {'type': {'const': 'alpha'}, 'color': {'type': 'string'}}, 'required': ['type']}, {'type': 'object', 'properties': {'type': {'const': 'beta'}, 'texture': {'type': 'string'}}, 'required': ['type']}]}}}} is not valid under any of the given schemas (at $.paths['/models/oneof-with-required-const'].get.responses['200'])",
+        skipped=(
+            "GET /tests/ (getUserList), query parameter 'an_enum_value_with_only_null'[]: an enum that allows only null has nothing to send",
+            "POST /defaults (defaults_tests_defaults_post), query parameter 'model_prop': object-valued query parameters are not supported",
+            "POST /tests/octet_stream (octet_stream_tests_octet_stream_post), request body: only JSON, form-urlencoded and multipart request bodies are supported, got application/octet-stream",
+            "GET /auth/token_with_cookie (token_with_cookie_auth_token_with_cookie_get), cookie parameter 'MyToken': cookie parameters are not supported",
+            "GET /common_parameters_overriding/{param}: the path 'param' and the query 'param' would both be the argument 'param'",
+            "DELETE /common_parameters_overriding/{param}: the path 'param' and the query 'param' would both be the argument 'param'",
+            "GET /same-name-multiple-locations/{param}: the path 'param' and the query 'param' would both be the argument 'param'",
+            "GET /naming/mixed-case (mixed_case): the query 'mixed_case' and the query 'mixedCase' would both be the argument 'mixed_case'",
+            "POST /config/content-type-override (content_type_override), request body: only JSON, form-urlencoded and multipart request bodies are supported, got openapi/python/client",
+        ),
+        # The driver builds no value for a list of lists of enums (nested_list_of_enums) nor for a
+        # file inside a multipart body it does not flatten (some_file) yet. The header parameter
+        # named 'header param' is sent as named, which is no HTTP header name (a generator bug,
+        # found here: to be refused or left out by name).
+        call_problems=(
+            "GET /parameter-references/{path_param}",
+            "POST /bodies/refs (refs)",
+            "POST /tests/callback (callback_test)",
+            "POST /tests/json_body (json_body_tests_json_body_post)",
+            "POST /tests/upload (upload_file_tests_upload_post)",
+        ),
     ),
     PublicDocument(
         "openapi-python-client/baseline_openapi_3.1.yaml",
         "the same end-to-end document in OpenAPI 3.1",
-        refused="DOC is not a valid OpenAPI document:\nUnevaluated properties are not allowed ('title' was unexpected) (at $.paths['/types/unions/duplicate-types'].post)",
+        skipped=(
+            "GET /tests/ (getUserList), query parameter 'an_enum_value_with_only_null'[]: an enum that allows only null has nothing to send",
+            "POST /defaults (defaults_tests_defaults_post), query parameter 'union_prop': a value of several types (number, string) is not supported",
+            "POST /tests/octet_stream (octet_stream_tests_octet_stream_post), request body: only JSON, form-urlencoded and multipart request bodies are supported, got application/octet-stream",
+            "GET /auth/token_with_cookie (token_with_cookie_auth_token_with_cookie_get), cookie parameter 'MyToken': cookie parameters are not supported",
+            "GET /common_parameters_overriding/{param}: the path 'param' and the query 'param' would both be the argument 'param'",
+            "DELETE /common_parameters_overriding/{param}: the path 'param' and the query 'param' would both be the argument 'param'",
+            "GET /same-name-multiple-locations/{param}: the path 'param' and the query 'param' would both be the argument 'param'",
+            "GET /naming/mixed-case (mixed_case): the query 'mixed_case' and the query 'mixedCase' would both be the argument 'mixed_case'",
+            "POST /config/content-type-override (content_type_override), request body: only JSON, form-urlencoded and multipart request bodies are supported, got openapi/python/client",
+        ),
+        # The driver builds no value for a list of lists of enums (nested_list_of_enums) nor for a
+        # file inside a multipart body it does not flatten (some_file) yet. The header parameter
+        # named 'header param' is sent as named, which is no HTTP header name (a generator bug,
+        # found here: to be refused or left out by name).
+        # Prism refuses the body the driver derives for duplicate-types (422).
+        call_problems=(
+            "GET /parameter-references/{path_param}",
+            "POST /types/unions/duplicate-types",
+            "POST /bodies/refs (refs)",
+            "POST /tests/callback (callback_test)",
+            "POST /tests/json_body (json_body_tests_json_body_post)",
+            "POST /tests/upload (upload_file_tests_upload_post)",
+        ),
     ),
     PublicDocument(
         "twilio/api_v2010-excerpt.yaml",
@@ -134,9 +177,6 @@ DOCUMENTS: tuple[PublicDocument, ...] = (
     PublicDocument(
         "vonage/voice.yml",
         "a voice API: http bearer (JWT) per operation; oneOf request bodies (create and update a call)",
-        skipped=(
-            "GET /{uuid} (getCall): it and GET / (getCalls) would both be client.calls.get: give one of them an x-python-name",
-        ),
         # The driver builds no value for a oneOf body yet (createCall is refused before sending, as
         # it must be), and Prism refuses the update's body it derives.
         call_problems=("POST / (createCall)", "PUT /{uuid} (updateCall)"),
@@ -161,7 +201,81 @@ DOCUMENTS: tuple[PublicDocument, ...] = (
     PublicDocument(
         "vonage/reports.yml",
         "http basic; a oneOf request body; a binary (octet-stream) download",
-        refused="DOC is not a valid OpenAPI document:\n'none' is not one of ['ip-voice', 'cs-custom-event'] (at $)",
+        # The driver builds no value for a oneOf body yet (the create is refused before sending, as it
+        # must be); Prism's dynamic mode cannot make an octet-stream response (500).
+        call_problems=("GET /v3/media/{file_id} (download-report)", "POST /v2/reports (create-async-report)"),
+        elsewhere=("POST /v2/reports (create-async-report)",),  # refused before sending: it goes nowhere
+    ),
+    PublicDocument(
+        "redocly/museum.yaml",
+        "Redocly's museum example, OpenAPI 3.1: http basic; a oneOf response; date and email formats",
+    ),
+    PublicDocument(
+        "swagger-petstore/petstore3.yaml",
+        "the Swagger petstore (v3), OpenAPI 3.0.4: oauth2 and an apiKey scheme both named for `api_key`; tags named like models; an octet-stream upload; form and XML bodies; a SNAPSHOT info.version",
+        skipped=(
+            "POST /pet/{petId}/uploadImage (uploadFile), request body: only JSON, form-urlencoded and multipart request bodies are supported, got application/octet-stream",
+        ),
+    ),
+    PublicDocument(
+        "resend/resend.yaml",
+        "an e-mail API, OpenAPI 3.1.2: http bearer; 64 operations; email formats; explode: false",
+        skipped=("GET /emails/metrics (emails/metrics), query parameter 'metrics': explode: false is not supported",),
+        # The driver builds no value for this file argument yet.
+        call_problems=("POST /contacts/imports (contacts/create-import)",),
+    ),
+    PublicDocument(
+        "qdrant/openapi.json",
+        "a vector database, OpenAPI 3.0.1: anyOf everywhere (filters, vectors, ids); info.version `master`",
+        skipped=(
+            "GET /collections/{collection_name}/points/{id} (get_point), path parameter 'id': a path parameter must be a single value, not any",
+        ),
+        # The driver builds no value yet for file arguments nor for arguments typed as a union of
+        # several shapes (shard keys, point ids, filters' anyOf: it derives an object where a string
+        # or an integer goes), and each is refused before sending, as it must be.
+        call_problems=(
+            "POST /collections/aliases (update_aliases)",
+            "POST /collections/{collection_name}/cluster (update_collection_cluster)",
+            "POST /collections/{collection_name}/facet (facet)",
+            "POST /collections/{collection_name}/points (get_points)",
+            "POST /collections/{collection_name}/points/count (count_points)",
+            "POST /collections/{collection_name}/points/delete (delete_points)",
+            "POST /collections/{collection_name}/points/payload (set_payload)",
+            "POST /collections/{collection_name}/points/payload/clear (clear_payload)",
+            "POST /collections/{collection_name}/points/payload/delete (delete_payload)",
+            "POST /collections/{collection_name}/points/query (query_points)",
+            "POST /collections/{collection_name}/points/query/batch (query_batch_points)",
+            "POST /collections/{collection_name}/points/query/groups (query_points_groups)",
+            "POST /collections/{collection_name}/points/scroll (scroll_points)",
+            "POST /collections/{collection_name}/points/search/matrix/offsets (search_matrix_offsets)",
+            "POST /collections/{collection_name}/points/search/matrix/pairs (search_matrix_pairs)",
+            "POST /collections/{collection_name}/points/vectors/delete (delete_vectors)",
+            "POST /collections/{collection_name}/shards/delete (delete_shard_key)",
+            "POST /collections/{collection_name}/shards/{shard_id}/snapshots/upload (recover_shard_from_uploaded_snapshot)",
+            "POST /collections/{collection_name}/snapshots/upload (recover_from_uploaded_snapshot)",
+            "PUT /collections/{collection_name}/points/payload (overwrite_payload)",
+            "PUT /collections/{collection_name}/points/vectors (update_vectors)",
+            "PUT /collections/{collection_name}/shards (create_shard_key)",
+            "PUT /collections/{collection_name}/shards/{shard_id}/snapshots/recover (recover_shard_from_snapshot)",
+            "PUT /collections/{collection_name}/vectors/{vector_name} (create_vector_name)",
+        ),
+    ),
+    PublicDocument(
+        "ory/kratos.json",
+        "an identity server, OpenAPI 3.0.3: optional Cookie headers; deep nesting; an empty info.version; an operation naming an undeclared scheme",
+        skipped=(
+            "POST /self-service/settings (updateSettingsFlow): security names the scheme 'sessionToken', which components.securitySchemes lacks",
+        ),
+        # The driver builds no valid value yet for a oneOf body chosen by `method` (each is refused
+        # before sending, as it must be), nor for these nested arrays of objects.
+        call_problems=(
+            "PATCH /admin/identities/{id} (patchIdentity)",
+            "POST /admin/identities (createIdentity)",
+            "POST /self-service/login (updateLoginFlow)",
+            "POST /self-service/recovery (updateRecoveryFlow)",
+            "POST /self-service/registration (updateRegistrationFlow)",
+            "POST /self-service/verification (updateVerificationFlow)",
+        ),
     ),
 )
 

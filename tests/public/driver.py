@@ -102,7 +102,7 @@ def failure(error: BaseException) -> str:
 def call_all_sync(plan: ApiPlan, base_url: str, credentials: dict[str, Any]) -> list[dict[str, Any]]:
     records = []
     with RavanClient(base_url=base_url, timeout=CLIENT_TIMEOUT, **credentials) as client:
-        for operation in plan.operations:
+        for operation in callable_operations(plan):
             try:
                 problem = result_problem(operation, call_sync(client, operation, arguments(operation)))
             except Exception as error:
@@ -114,7 +114,7 @@ def call_all_sync(plan: ApiPlan, base_url: str, credentials: dict[str, Any]) -> 
 async def call_all_async(plan: ApiPlan, base_url: str, credentials: dict[str, Any]) -> list[dict[str, Any]]:
     records = []
     async with AsyncRavanClient(base_url=base_url, timeout=CLIENT_TIMEOUT, **credentials) as client:
-        for operation in plan.operations:
+        for operation in callable_operations(plan):
             try:
                 problem = result_problem(operation, await call_async(client, operation, arguments(operation)))
             except Exception as error:
@@ -132,7 +132,7 @@ def destinations(plan: ApiPlan, credentials: dict[str, Any]) -> list[dict[str, A
     if plan.identity.default_base_url is None:
         # No server in the document: the client asks for a base URL rather than guess a host.
         return records
-    for operation in plan.operations:
+    for operation in callable_operations(plan):
         seen: list[str] = []
 
         def record(request: httpx.Request, seen: list[str] = seen) -> httpx.Response:
@@ -155,7 +155,7 @@ def call_all_cli(plan: ApiPlan, base_url: str) -> list[dict[str, Any]]:
     for credential in plan.identity.credentials:
         env[credential.env_vars[0]] = fake_credential(credential.argument)
     records = []
-    for operation in plan.operations:
+    for operation in callable_operations(plan):
         words = cli_command(plan, operation) + cli_arguments(operation, arguments(operation))
         if operation.pagination is not None:
             words += ["--format", "json"]
@@ -199,6 +199,11 @@ def derive_arguments(document: OpenAPIDocument, operation: OperationPlan) -> dic
     return values
 
 
+def callable_operations(plan: ApiPlan) -> list[OperationPlan]:
+    """The operations the driver could build arguments for (derived once, in main)."""
+    return [operation for operation in plan.operations if operation.label in _arguments]
+
+
 def arguments(operation: OperationPlan) -> dict[str, Any]:
     """The same valid values for every way of calling an operation (derived once, in main)."""
     return _arguments[operation.label]
@@ -214,11 +219,12 @@ def main(argv: list[str]) -> int:
             _arguments[operation.label] = derive_arguments(document, operation)
         except Exception as error:
             records.append({"operation": operation.label, "way": "arguments", "problem": failure(error)})
-    if not records:
-        records += call_all_sync(plan, base_url, credentials)
-        records += asyncio.run(call_all_async(plan, base_url, credentials))
-        records += call_all_cli(plan, base_url)
-        records += destinations(plan, credentials)
+    # An operation it builds no arguments for is recorded (way "arguments") and not called; the
+    # others still are, every way.
+    records += call_all_sync(plan, base_url, credentials)
+    records += asyncio.run(call_all_async(plan, base_url, credentials))
+    records += call_all_cli(plan, base_url)
+    records += destinations(plan, credentials)
     result_path.write_text(json.dumps(records, indent=1), encoding="utf-8")
     return 0
 

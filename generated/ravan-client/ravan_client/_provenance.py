@@ -6,7 +6,7 @@ SPEC_SHA256: Final = "e0205db4093ad41eefcff3388926ee7306a9a99fd8be595b3ab65cfc93
 """sha256 of the spec/openapi.yaml this package was generated from."""
 SPEC_VERSION: Final = "2.0.0"
 """The spec's info.version."""
-INPUTS_SHA256: Final = "5f7e47acad6bbe6813b9d71e86203cbfa6e9df25cc64c7129b96f423798c3503"
+INPUTS_SHA256: Final = "408d29c3c01f74246aa33c7938cee949f1709ff61ed90a4c085fc453d8a1421b"
 """sha256 over everything that shapes the code: spec, templates, runtime modules, generator versions."""
 GENERATORS: Final[dict[str, str]] = {
     "datamodel-code-generator": "0.89.0",
