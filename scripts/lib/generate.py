@@ -56,22 +56,22 @@ import yaml
 from openapi_spec_validator import validate
 from openapi_spec_validator.readers import read_from_filename
 
-# Run as `python scripts/lib/generate.py`, Python puts scripts/lib on sys.path, not the repository:
-# the plan and the resolver are imported as the package modules every other reader imports.
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-
 from scripts.lib import literals
 from scripts.lib.openapi_document import JSON_MEDIA_TYPE, OpenAPIDocument, SpecError, media_type_base
 from scripts.lib.plan import (
     MODEL_API_NAMES,
     ApiPlan,
+    FieldShape,
+    OpcModel,
+    OpcProperty,
     PlanError,
     build_plan,
     checked_fields,
-    field_shape,
+    opc_model,
     package_metadata,
     pagination_styles,
     plain,
+    read_generator_data,
     runtime_module,
 )
 
@@ -99,8 +99,9 @@ MODELS_PACKAGE = "ravan_models"
 CLIENT_GENERATORS = ("openapi-python-client", "ruff")
 MODELS_GENERATORS = ("datamodel-code-generator", "ruff")
 GENERATOR_DISTRIBUTIONS = ("openapi-python-client", "datamodel-code-generator", "ruff")
-# The scripts that shape each package besides what is under spec/.
-CLIENT_SCRIPTS = ("generate.py", "plan.py", "openapi_document.py", "literals.py")
+# The scripts that shape each package besides what is under spec/ (the client's: the plan too, see
+# plan_sources).
+CLIENT_SCRIPTS = ("generate.py", "openapi_document.py", "literals.py")
 MODELS_SCRIPTS = ("generate.py", "literals.py")
 
 # Written at the root of every output tree: the generator replaces a directory only when it finds
@@ -406,7 +407,7 @@ def build_provenance(spec_bytes: bytes, raw_spec: Mapping[str, Any], spec_path: 
     codegen_options = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["datamodel-codegen"]
     client_inputs = _inputs_hash(
         spec_bytes,
-        [*iter_files(CLIENT_SPEC_DIR), *(LIB / name for name in CLIENT_SCRIPTS)],
+        [*iter_files(CLIENT_SPEC_DIR), *(LIB / name for name in CLIENT_SCRIPTS), *plan_sources()],
         [{name: generators[name] for name in CLIENT_GENERATORS}],
     )
     models_inputs = _inputs_hash(
@@ -429,6 +430,16 @@ def build_provenance(spec_bytes: bytes, raw_spec: Mapping[str, Any], spec_path: 
         "packages": packages,
         "generators": generators,
     }
+
+
+def plan_sources() -> list[Path]:
+    """The plan's source files: the package scripts/lib/plan/ (each module), or, in a checkout from
+    before it was split (the lead re-runs the split after merging edits to the single module), the
+    one module scripts/lib/plan.py."""
+    package = LIB / "plan"
+    if package.is_dir():
+        return sorted(path for path in iter_files(package) if path.suffix == ".py")
+    return [LIB / "plan.py"]
 
 
 def _package_provenance(provenance: Mapping[str, Any], project: str) -> dict[str, Any]:
@@ -520,7 +531,9 @@ def plan_of(spec_path: Path, raw_spec: Mapping[str, Any], openapi: Any, *, skip_
         raise GenerationError(f"the spec has a shape the generator does not support: {error}") from None
 
 
-def _checked_fields(model: Any, models: Mapping[str, Any], envelope: frozenset[tuple[str, str]]) -> Any:
+def _checked_fields(
+    model: OpcModel, models: Mapping[str, OpcModel], envelope: frozenset[tuple[str, str]]
+) -> list[tuple[OpcProperty, FieldShape]]:
     try:
         return checked_fields(model, models, envelope)
     except PlanError as error:  # raised while a template renders: one line, not a traceback
@@ -529,14 +542,15 @@ def _checked_fields(model: Any, models: Mapping[str, Any], envelope: frozenset[t
 
 def template_globals(plan: ApiPlan, openapi: Any, provenance: Mapping[str, Any]) -> dict[str, Any]:
     """What every template may read: the plan, and the helpers that apply its decisions."""
-    models = {plain(model.class_info.name): model for model in openapi.models}
+    # openapi-python-client renders its models with our model.py.jinja, handing it its own model
+    # objects: read through the plan's one adapter of its parse.
+    models = read_generator_data(openapi).models
     styles = pagination_styles()
     return {
         "plan": plan,
         "provenance": provenance,
         "api_key_header": plan.api_key_header,
-        "field_shape": lambda prop: field_shape(prop, models),
-        "checked_fields": lambda model: _checked_fields(model, models, plan.envelope_fields),
+        "checked_fields": lambda model: _checked_fields(opc_model(model), models, plan.envelope_fields),
         "error_class": error_class_name,
         "pagination_style_class": lambda name: styles[name].__name__,
         "fail": template_failure,

@@ -32,13 +32,11 @@ Extensions read here (each documented in the README):
 
 from __future__ import annotations
 
-import importlib.util
+import importlib
 import keyword
 import re
-import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from pathlib import Path
 from types import ModuleType
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -46,8 +44,9 @@ from urllib.parse import quote, urlsplit
 from scripts.lib.literals import python_literal
 from scripts.lib.openapi_document import OpenAPIDocument, Operation, Schema, SpecError
 
-REPO = Path(__file__).resolve().parents[2]
-RUNTIME_DIR = REPO / "spec" / "client" / "ravan_runtime"
+# The runtime this generation copies into the client (spec/client/ravan_runtime), by its package
+# path from the repository root: importable wherever `scripts.lib` is (both hang off the root).
+RUNTIME_PACKAGE = "spec.client.ravan_runtime"
 
 # Keyword arguments every generated method has; a spec parameter or body property may not take them.
 RESERVED_ARGUMENTS = frozenset(
@@ -710,17 +709,17 @@ def _number_literal(value: float) -> str:
 
 def build_plan(
     document: OpenAPIDocument,
-    generator_data: Any,
+    generator_data: object,
     settings: Mapping[str, Any] | None = None,
     *,
     skip_unsupported: bool = False,
 ) -> ApiPlan:
     """The whole plan; raises PlanError on anything unsupported (the message names the operation),
-    or, with `skip_unsupported`, leaves such an operation out and lists it in `ApiPlan.skipped`."""
+    or, with `skip_unsupported`, leaves such an operation out and lists it in `ApiPlan.skipped`.
+    `generator_data` is openapi-python-client's parse of the spec, read through `read_generator_data`."""
     identity = client_identity(document, settings or {})
     api_key_header = next((s.header for s in identity.schemes if s.kind == "api-key-header"), None)
-    endpoints = _endpoints_by_operation(generator_data)
-    models = {plain(model.class_info.name): model for model in generator_data.models}
+    parsed = read_generator_data(generator_data)
     tags_described = {t["name"]: t.get("description", "") for t in document.raw.get("tags") or []}
 
     by_tag: dict[str, list[OperationPlan]] = {}
@@ -733,7 +732,7 @@ def build_plan(
         if not tag.strip():
             raise PlanError(f"{operation.label}: its first tag is empty")
         try:
-            planned = _plan_operation(document, operation, tag, generator_data, endpoints, models, identity)
+            planned = _plan_operation(document, operation, tag, parsed, identity)
         except PlanError as error:
             if not skip_unsupported:
                 raise
@@ -1030,37 +1029,11 @@ def snake_to_cli(name: str) -> str:
     return name.replace("_", "-")
 
 
-def path_shape(path: str) -> str:
-    """A path template with its placeholders' names left out: `/pets/{petId}` and openapi-python-
-    client's renamed `/pets/{pet_id}` are one path (OpenAPI forbids two templates of one shape)."""
-    return re.sub(r"{[^}]*}", "{}", path)
-
-
-def _endpoints_by_operation(generator_data: Any) -> dict[tuple[str, str], Any]:
-    found = {}
-    for collection in generator_data.endpoint_collections_by_tag.values():
-        for endpoint in collection.endpoints:
-            found[(path_shape(plain(endpoint.path)), endpoint.method.lower())] = endpoint
-    return found
-
-
-def _generator_warning(generator_data: Any, operation: Operation) -> str:
-    """What openapi-python-client said about an operation it did not generate."""
-    for collection in generator_data.endpoint_collections_by_tag.values():
-        for error in collection.parse_errors:
-            header = str(getattr(error, "header", ""))
-            if f"{operation.method.upper()} {operation.path} " in header + " ":
-                return str(getattr(error, "detail", "") or header)
-    return "no detail"
-
-
 def _plan_operation(
     document: OpenAPIDocument,
     operation: Operation,
     tag: str,
-    generator_data: Any,
-    endpoints: Mapping[tuple[str, str], Any],
-    models: Mapping[str, Any],
+    parsed: OpcParse,
     identity: IdentityPlan,
 ) -> OperationPlan:
     label = operation.label
@@ -1125,13 +1098,13 @@ def _plan_operation(
         raise PlanError(
             f"{label}: the path's placeholders {sorted(placeholders)} and its path parameters {sorted(declared)} differ"
         )
-    endpoint = endpoints.get((path_shape(operation.path), operation.method))
+    endpoint = parsed.endpoint(operation.path, operation.method)
     if endpoint is None:
-        detail = _generator_warning(generator_data, operation)
+        detail = parsed.warning(operation.method, operation.path)
         raise PlanError(f"{label}: openapi-python-client could not generate it: {detail}")
 
-    response = _plan_response(document, operation, endpoint, models)
-    pagination = _plan_pagination(document, operation, endpoint, models, arguments, response)
+    response = _plan_response(document, operation, endpoint, parsed.models)
+    pagination = _plan_pagination(document, operation, parsed.models, arguments, response)
     method = operation.method
     idempotent_flag = operation.raw.get("x-idempotent")
     if idempotent_flag is not None and not isinstance(idempotent_flag, bool):
@@ -1365,7 +1338,7 @@ def _success_status(operation: Operation) -> int:
 
 
 def _plan_response(
-    document: OpenAPIDocument, operation: Operation, endpoint: Any, models: Mapping[str, Any]
+    document: OpenAPIDocument, operation: Operation, endpoint: OpcEndpoint, models: Mapping[str, OpcModel]
 ) -> ResponsePlan:
     status = _success_status(operation)
     response = document.responses(operation)[str(status)]
@@ -1378,18 +1351,18 @@ def _plan_response(
         if base.startswith("text/") or base.endswith(("/xml", "+xml")):
             return ResponsePlan(status, "text", "str", "", accept=media_type)
         return ResponsePlan(status, "bytes", "bytes", "", accept=media_type)
-    prop = _endpoint_response_prop(endpoint, status)
+    prop = endpoint.response_property(status)
     if prop is None:
         return ResponsePlan(status, "json", "Any", "_as_received")
-    model = _single_model(prop, models)
-    if model is not None and not _is_free_form(model):
-        cls, module = plain(model.class_info.name), plain(model.class_info.module_name)
+    model = model_of_property(prop, models)
+    if model is not None and not model.free_form:
+        cls, module = model.class_name, model.module_name
         return ResponsePlan(status, "object", cls, f"{cls}.from_dict", ((module, cls),))
-    inner = getattr(_non_null(prop), "inner_property", None)
+    inner = non_null_member(prop).item
     if inner is not None:
-        item_model = _single_model(inner, models)
-        if item_model is not None and not _is_free_form(item_model):
-            cls, module = plain(item_model.class_info.name), plain(item_model.class_info.module_name)
+        item_model = model_of_property(inner, models)
+        if item_model is not None and not item_model.free_form:
+            cls, module = item_model.class_name, item_model.module_name
             return ResponsePlan(
                 status,
                 "array",
@@ -1402,38 +1375,10 @@ def _plan_response(
     return ResponsePlan(status, "json", "Any", "_as_received")
 
 
-def _endpoint_response_prop(endpoint: Any, status: int) -> Any:
-    for response in endpoint.responses.patterns:
-        if response.status_code.range == (status, status):
-            return response.prop
-    return None
-
-
-def _non_null(prop: Any) -> Any:
-    members = getattr(prop, "inner_properties", None)
-    if not members:
-        return prop
-    non_null = [m for m in members if type(m).__name__ != "NoneProperty"]
-    return non_null[0] if len(non_null) == 1 else prop
-
-
-def _single_model(prop: Any, models: Mapping[str, Any]) -> Any:
-    prop = _non_null(prop)
-    class_info = getattr(prop, "class_info", None)
-    if type(prop).__name__ != "ModelProperty" or class_info is None:
-        return None
-    return models.get(plain(class_info.name))
-
-
-def _is_free_form(model: Any) -> bool:
-    return not (model.required_properties or model.optional_properties)
-
-
 def _plan_pagination(
     document: OpenAPIDocument,
     operation: Operation,
-    endpoint: Any,
-    models: Mapping[str, Any],
+    models: Mapping[str, OpcModel],
     arguments: Sequence[ArgumentPlan],
     response: ResponsePlan,
 ) -> PaginationPlan | None:
@@ -1473,26 +1418,26 @@ def _plan_pagination(
     items_wire = extension[style.body_path_keys[0]]
     if not isinstance(items_wire, list) or not all(isinstance(k, str) for k in items_wire):
         raise PlanError(f"{where}: {style.body_path_keys[0]} must be a list of keys")
-    body_model = models[response.annotation]
-    node = body_model
+    # Each step is a model (the body's, then nested ones) until the last, the property holding the items.
+    node: OpcModel | OpcProperty = models[response.annotation]
     python_path = []
     envelope: list[tuple[str, str]] = []
     for wire_name in items_wire:
-        envelope.append((plain(node.class_info.name), wire_name) if hasattr(node, "class_info") else ("", wire_name))
-        fields = list(getattr(node, "required_properties", None) or [])
-        found = [p for p in fields if plain(p.name) == wire_name]
+        envelope.append((node.class_name, wire_name) if isinstance(node, OpcModel) else ("", wire_name))
+        fields = node.required if isinstance(node, OpcModel) else ()
+        found = [p for p in fields if p.name == wire_name]
         if not found:
             raise PlanError(f"{where}: {wire_name!r} must be a required, non-null property on the items path")
         prop = found[0]
-        python_path.append(plain(prop.python_name))
-        nested = _single_model(prop, models)
+        python_path.append(prop.python_name)
+        nested = model_of_property(prop, models)
         node = nested if nested is not None else prop
-    item_prop = getattr(node, "inner_property", None)
-    item_model = _single_model(item_prop, models) if item_prop is not None else None
+    item_prop = node.item if isinstance(node, OpcProperty) else None
+    item_model = model_of_property(item_prop, models) if item_prop is not None else None
     if item_model is None:
         raise PlanError(f"{where}: the items path must end at an array of objects")
     item_key_wire = str(extension["item-key"])
-    key = [p for p in item_model.required_properties if plain(p.name) == item_key_wire]
+    key = [p for p in item_model.required if p.name == item_key_wire]
     if not key:
         raise PlanError(f"{where}: item-key {item_key_wire!r} must be a required property of the items")
     body_paths: dict[str, tuple[str, ...]] = {}
@@ -1516,12 +1461,12 @@ def _plan_pagination(
         else int(page_schema.minimum if page_schema.minimum is not None else 1),
         items_path=tuple(python_path),
         items_wire_path=tuple(items_wire),
-        item_key=plain(key[0].python_name),
+        item_key=key[0].python_name,
         item_key_wire=item_key_wire,
         body_class=response.annotation,
         body_module=response.model_imports[0][0],
-        item_class=plain(item_model.class_info.name),
-        item_module=plain(item_model.class_info.module_name),
+        item_class=item_model.class_name,
+        item_module=item_model.module_name,
         body_paths=body_paths,
         envelope_fields=tuple(envelope),
     )
@@ -1710,36 +1655,37 @@ def model_field_name(python_name: str) -> str:
 
 
 def checked_fields(
-    model: Any, models: Mapping[str, Any], envelope: frozenset[tuple[str, str]] = frozenset()
-) -> list[tuple[Any, FieldShape]]:
+    model: OpcModel, models: Mapping[str, OpcModel], envelope: frozenset[tuple[str, str]] = frozenset()
+) -> list[tuple[OpcProperty, FieldShape]]:
     """A model's fields (required first) with their shapes; two fields with one attribute name
     (`to_dict` renamed beside a `to_dict_`) stop generation. A field of a page's envelope
     (`envelope`: (class, wire name)) keeps its plain type: a body without it is an error."""
-    name = plain(model.class_info.name)
+    name = model.class_name
     fields = [
-        (prop, field_shape(prop, models, envelope=(name, plain(prop.name)) in envelope))
-        for prop in model.required_properties + model.optional_properties
+        (prop, field_shape(prop, models, envelope=(name, prop.name) in envelope))
+        for prop in model.required + model.optional
     ]
     seen: dict[str, str] = {}
     for prop, shape in fields:
-        other = seen.setdefault(shape.python_name, plain(prop.name))
-        if other != plain(prop.name):
+        other = seen.setdefault(shape.python_name, prop.name)
+        if other != prop.name:
             raise PlanError(
-                f"schema {plain(model.class_info.name)}: fields {other!r} and {plain(prop.name)!r} would both be "
+                f"schema {model.class_name}: fields {other!r} and {prop.name!r} would both be "
                 f"named {shape.python_name!r} in Python (a field named like the models' own API takes a trailing "
                 "underscore); rename one"
             )
     return fields
 
 
+# (runtime kind, annotation) of the properties read as they are, by their OpcProperty kind.
 _PLAIN_TYPES = {
-    "StringProperty": ("str", "str"),
-    "IntProperty": ("int", "int"),
-    "FloatProperty": ("float", "float"),
-    "BooleanProperty": ("bool", "bool"),
-    "UuidProperty": ("str", "str"),
-    "AnyProperty": ("any", "Any"),
-    "FileProperty": ("any", "Any"),
+    "string": ("str", "str"),
+    "int": ("int", "int"),
+    "float": ("float", "float"),
+    "boolean": ("bool", "bool"),
+    "uuid": ("str", "str"),
+    "any": ("any", "Any"),
+    "file": ("any", "Any"),
 }
 # The exact types the fast path accepts per kind (a value of any other type takes the general path).
 _FAST_TYPES = {
@@ -1757,14 +1703,14 @@ _FAST_TYPES = {
 }
 
 
-def field_shape(prop: Any, models: Mapping[str, Any], *, envelope: bool = False) -> FieldShape:
+def field_shape(prop: OpcProperty, models: Mapping[str, OpcModel], *, envelope: bool = False) -> FieldShape:
     """What a response model field holds: its annotated type or None, never anything else (a
     required field of a page's envelope: its type, never None)."""
-    members = list(getattr(prop, "inner_properties", None) or [prop])
-    non_null = [m for m in members if type(m).__name__ != "NoneProperty"]
-    nullable = len(non_null) < len(members) or _enum_allows_null(prop)
+    members = list(prop.members or (prop,))
+    non_null = [m for m in members if m.kind != "none"]
+    nullable = len(non_null) < len(members) or prop.enum_allows_null
     shape = _single_shape(non_null[0], models) if len(non_null) == 1 else _union_shape(non_null, models)
-    envelope = envelope and bool(prop.required) and not nullable
+    envelope = envelope and prop.required and not nullable
     annotation = shape.annotation if shape.annotation == "Any" or envelope else f"{shape.annotation} | None"
     base = shape.kind.partition(":")[0]
     if base == "any":
@@ -1791,19 +1737,14 @@ def field_shape(prop: Any, models: Mapping[str, Any], *, envelope: bool = False)
         shape.model_class,
         shape.model_module,
         shape.enum_values,
-        bool(prop.required),
+        prop.required,
         nullable,
-        model_field_name(plain(prop.python_name)),
+        model_field_name(prop.python_name),
         envelope,
     )
 
 
-def _enum_allows_null(prop: Any) -> bool:
-    values = getattr(prop, "values", None) or {}
-    return None in (values.values() if isinstance(values, dict) else values)
-
-
-def _union_shape(members: Sequence[Any], models: Mapping[str, Any]) -> FieldShape:
+def _union_shape(members: Sequence[OpcProperty], models: Mapping[str, OpcModel]) -> FieldShape:
     shapes = [_single_shape(m, models) for m in members]
     if len({shape.annotation for shape in shapes}) == 1:  # e.g. opc's several enum classes for one nullable enum
         if shapes[0].kind.startswith("enum:"):
@@ -1813,37 +1754,30 @@ def _union_shape(members: Sequence[Any], models: Mapping[str, Any]) -> FieldShap
     return FieldShape("any", "Any", "")
 
 
-def _single_shape(prop: Any, models: Mapping[str, Any]) -> FieldShape:
-    kind = type(prop).__name__
+def _single_shape(prop: OpcProperty, models: Mapping[str, OpcModel]) -> FieldShape:
+    kind = prop.kind
     if kind in _PLAIN_TYPES:
         return FieldShape(*_PLAIN_TYPES[kind], "")
-    if kind == "DateTimeProperty":
+    if kind == "datetime":
         return FieldShape("datetime", "datetime.datetime", "")
-    if kind == "DateProperty":
+    if kind == "date":
         return FieldShape("date", "datetime.date", "")
-    if kind in ("LiteralEnumProperty", "EnumProperty"):
-        value_type = getattr(prop, "value_type", str)
-        raw = getattr(prop, "values", None) or {}
-        # A literal enum's values come as a set, whose order changes with the hash seed: sorted, so
-        # that the same spec gives the same bytes on every run (the grown spec's golden record).
-        values = tuple(
-            plain(v) if isinstance(v, str) else v
-            for v in (raw.values() if isinstance(raw, dict) else sorted(raw, key=lambda v: (type(v).__name__, v)))
-            if v is not None
-        )
-        constant = "_" + re.sub(r"\W", "_", plain(prop.class_info.name)).upper() + "_VALUES"
-        return FieldShape(f"enum:{constant}", "int" if value_type is int else "str", "", enum_values=values)
-    if kind == "ConstProperty":
+    if kind == "enum" and prop.class_name is not None:
+        constant = "_" + re.sub(r"\W", "_", prop.class_name).upper() + "_VALUES"
+        return FieldShape(f"enum:{constant}", "int" if prop.enum_of_int else "str", "", enum_values=prop.enum_values)
+    if kind == "const":
         return FieldShape("any", "Any", "")
-    if kind == "ModelProperty":
-        model = models.get(plain(prop.class_info.name))
-        if model is None or _is_free_form(model):
+    if kind == "model" and prop.class_name is not None:
+        model = models.get(prop.class_name)
+        if model is None or model.free_form:
             return FieldShape("object", "dict[str, Any]", "")
-        name = plain(prop.class_info.name)
-        return FieldShape(f"model:{name}", name, "", model_class=name, model_module=plain(prop.class_info.module_name))
-    if kind == "ListProperty":
-        inner = prop.inner_property
-        inner_shape = _single_shape(_non_null(inner), models) if inner is not None else FieldShape("any", "Any", "")
+        name = prop.class_name
+        return FieldShape(f"model:{name}", name, "", model_class=name, model_module=prop.module_name)
+    if kind == "list":
+        inner = prop.item
+        inner_shape = (
+            _single_shape(non_null_member(inner), models) if inner is not None else FieldShape("any", "Any", "")
+        )
         if inner_shape.kind.startswith("model:"):
             return FieldShape(
                 f"model_list:{inner_shape.model_class}",
@@ -1857,12 +1791,224 @@ def _single_shape(prop: Any, models: Mapping[str, Any]) -> FieldShape:
         return FieldShape(
             f"list:{inner_shape.kind}", f"list[{inner_shape.annotation}]", "", enum_values=inner_shape.enum_values
         )
-    if kind == "UnionProperty":
-        members = [m for m in prop.inner_properties if type(m).__name__ != "NoneProperty"]
+    if kind == "union":
+        members = [m for m in prop.members if m.kind != "none"]
         if len(members) == 1:
             return _single_shape(members[0], models)
         return _union_shape(members, models)
     return FieldShape("any", "Any", "")
+
+
+# --- openapi-python-client's parse, read in one place ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class OpcProperty:
+    """A property as openapi-python-client parsed it (a model's field, a response's body, an item
+    of a list or a member of a union), in the plan's terms: its text unwrapped, its class a kind."""
+
+    kind: str
+    """string, int, float, boolean, uuid, any, file, datetime, date, enum, const, model, list,
+    union, none, or other (a property class this adapter does not know)."""
+    name: str
+    """The wire name."""
+    python_name: str
+    """openapi-python-client's attribute name for it (snake_case, keywords escaped)."""
+    required: bool
+    description: str = ""
+    members: tuple[OpcProperty, ...] = ()
+    """A union's members (a nullable property is a union with a `none` member)."""
+    item: OpcProperty | None = None
+    """A list's item property."""
+    class_name: str | None = None
+    """The class openapi-python-client writes for a model or an enum."""
+    module_name: str | None = None
+    enum_values: tuple[Any, ...] = ()
+    """An enum's values but null, in the spec's order (a literal enum's, which openapi-python-client
+    keeps in a set, sorted: the same spec gives the same bytes whatever the hash seed)."""
+    enum_allows_null: bool = False
+    enum_of_int: bool = False
+
+
+@dataclass(frozen=True)
+class OpcModel:
+    """A model class openapi-python-client writes (the client package's attrs models)."""
+
+    class_name: str
+    module_name: str
+    required: tuple[OpcProperty, ...]
+    optional: tuple[OpcProperty, ...]
+
+    @property
+    def free_form(self) -> bool:
+        """No declared property: read as a plain dict, not a model."""
+        return not (self.required or self.optional)
+
+
+@dataclass(frozen=True)
+class OpcEndpoint:
+    """An operation openapi-python-client parsed: its path as it writes it (placeholders renamed
+    to snake_case: `/pets/{pet_id}` for the spec's `/pets/{petId}`), and its responses."""
+
+    path: str
+    method: str
+    """Lower case, as the plan's operations have it."""
+    responses: tuple[tuple[tuple[int, int] | None, OpcProperty], ...]
+    """(status range, or None for `default`; the body's property)."""
+
+    def response_property(self, status: int) -> OpcProperty | None:
+        """The body property of the response documented for exactly `status`."""
+        return next((prop for statuses, prop in self.responses if statuses == (status, status)), None)
+
+
+@dataclass(frozen=True)
+class OpcParse:
+    """What the plan reads of openapi-python-client's parse: its models by class name, its
+    endpoints, and what it said of the operations it could not parse."""
+
+    models: Mapping[str, OpcModel]
+    endpoints: tuple[OpcEndpoint, ...]
+    problems: tuple[tuple[str, str], ...]
+    """(header, detail) of each operation it left out."""
+
+    def endpoint(self, path: str, method: str) -> OpcEndpoint | None:
+        """The endpoint of the spec's `path` (as the spec writes it) and `method`: matched by the
+        path's shape, since openapi-python-client renames the placeholders."""
+        shape = path_shape(path)
+        return next((e for e in reversed(self.endpoints) if path_shape(e.path) == shape and e.method == method), None)
+
+    def warning(self, method: str, path: str) -> str:
+        """What openapi-python-client said about an operation it did not generate."""
+        for header, detail in self.problems:
+            if f"{method.upper()} {path} " in header + " ":
+                return detail or header
+        return "no detail"
+
+
+def path_shape(path: str) -> str:
+    """A path template with its placeholders' names left out: `/pets/{petId}` and openapi-python-
+    client's renamed `/pets/{pet_id}` are one path (OpenAPI forbids two templates of one shape)."""
+    return re.sub(r"{[^}]*}", "{}", path)
+
+
+def read_generator_data(generator_data: object) -> OpcParse:
+    """openapi-python-client's `GeneratorData` (from `load_generator_data`) as the plan reads it."""
+    from openapi_python_client.parser import GeneratorData
+
+    if not isinstance(generator_data, GeneratorData):
+        raise TypeError(f"expected openapi-python-client's GeneratorData, got {type(generator_data).__name__}")
+    endpoints: list[OpcEndpoint] = []
+    problems: list[tuple[str, str]] = []
+    for collection in generator_data.endpoint_collections_by_tag.values():
+        for endpoint in collection.endpoints:
+            responses = tuple(
+                (response.status_code.range, opc_property(response.prop)) for response in endpoint.responses.patterns
+            )
+            endpoints.append(OpcEndpoint(plain(endpoint.path), endpoint.method.lower(), responses))
+        for error in collection.parse_errors:
+            problems.append((str(error.header or ""), str(error.detail or "")))
+    return OpcParse(
+        models={model.class_name: model for model in map(opc_model, generator_data.models)},
+        endpoints=tuple(endpoints),
+        problems=tuple(problems),
+    )
+
+
+def opc_model(model: object) -> OpcModel:
+    """A model openapi-python-client writes (its `ModelProperty`; model.py.jinja renders one)."""
+    from openapi_python_client.parser.properties.model_property import ModelProperty
+
+    if not isinstance(model, ModelProperty):
+        raise TypeError(f"expected openapi-python-client's ModelProperty, got {type(model).__name__}")
+    return OpcModel(
+        class_name=plain(model.class_info.name),
+        module_name=plain(model.class_info.module_name),
+        required=tuple(opc_property(prop) for prop in model.required_properties or ()),
+        optional=tuple(opc_property(prop) for prop in model.optional_properties or ()),
+    )
+
+
+def opc_property(prop: object) -> OpcProperty:
+    """One of openapi-python-client's property objects as an OpcProperty (recursively for list
+    items and union members; a model property names its model, whose fields `opc_model` reads)."""
+    from openapi_python_client.parser.properties.any import AnyProperty
+    from openapi_python_client.parser.properties.boolean import BooleanProperty
+    from openapi_python_client.parser.properties.const import ConstProperty
+    from openapi_python_client.parser.properties.date import DateProperty
+    from openapi_python_client.parser.properties.datetime import DateTimeProperty
+    from openapi_python_client.parser.properties.enum_property import EnumProperty
+    from openapi_python_client.parser.properties.file import FileProperty
+    from openapi_python_client.parser.properties.float import FloatProperty
+    from openapi_python_client.parser.properties.int import IntProperty
+    from openapi_python_client.parser.properties.list_property import ListProperty
+    from openapi_python_client.parser.properties.literal_enum_property import LiteralEnumProperty
+    from openapi_python_client.parser.properties.model_property import ModelProperty
+    from openapi_python_client.parser.properties.none import NoneProperty
+    from openapi_python_client.parser.properties.string import StringProperty
+    from openapi_python_client.parser.properties.union import UnionProperty
+    from openapi_python_client.parser.properties.uuid import UuidProperty
+
+    # By exact class, as the plan has always told them apart (a subclass is `other`).
+    kinds: dict[type, str] = {
+        StringProperty: "string",
+        IntProperty: "int",
+        FloatProperty: "float",
+        BooleanProperty: "boolean",
+        UuidProperty: "uuid",
+        AnyProperty: "any",
+        FileProperty: "file",
+        DateTimeProperty: "datetime",
+        DateProperty: "date",
+        EnumProperty: "enum",
+        LiteralEnumProperty: "enum",
+        ConstProperty: "const",
+        ModelProperty: "model",
+        ListProperty: "list",
+        UnionProperty: "union",
+        NoneProperty: "none",
+    }
+    # Every property class has these four (opc's PropertyProtocol); `other` is read the same way.
+    common = OpcProperty(
+        kind=kinds.get(type(prop), "other"),
+        name=plain(getattr(prop, "name", "")),
+        python_name=plain(getattr(prop, "python_name", "")),
+        required=bool(getattr(prop, "required", False)),
+        description=plain(getattr(prop, "description", None) or ""),
+    )
+    if isinstance(prop, UnionProperty):
+        return replace(common, members=tuple(opc_property(member) for member in prop.inner_properties))
+    if isinstance(prop, ListProperty):
+        return replace(common, item=opc_property(prop.inner_property))
+    if isinstance(prop, ModelProperty):
+        return replace(common, class_name=plain(prop.class_info.name), module_name=plain(prop.class_info.module_name))
+    if isinstance(prop, EnumProperty | LiteralEnumProperty):
+        raw = prop.values
+        values = tuple(raw.values() if isinstance(raw, dict) else sorted(raw, key=lambda v: (type(v).__name__, v)))
+        return replace(
+            common,
+            class_name=plain(prop.class_info.name),
+            module_name=plain(prop.class_info.module_name),
+            enum_values=tuple(plain(v) if isinstance(v, str) else v for v in values if v is not None),
+            enum_allows_null=None in values,
+            enum_of_int=prop.value_type is int,
+        )
+    return common
+
+
+def non_null_member(prop: OpcProperty) -> OpcProperty:
+    """The one member of a nullable union that is not null (else the property itself)."""
+    if not prop.members:
+        return prop
+    non_null = [m for m in prop.members if m.kind != "none"]
+    return non_null[0] if len(non_null) == 1 else prop
+
+
+def model_of_property(prop: OpcProperty, models: Mapping[str, OpcModel]) -> OpcModel | None:
+    """The model a property holds (a nullable one too), or None."""
+    prop = non_null_member(prop)
+    if prop.kind != "model" or prop.class_name is None:
+        return None
+    return models.get(prop.class_name)
 
 
 # --- helpers -----------------------------------------------------------------------------------
@@ -1875,19 +2021,10 @@ def plain(value: Any) -> str:
 
 
 def runtime_module(name: str) -> ModuleType:
-    """A module of the runtime this generation copies (spec/client/ravan_runtime), imported from
-    where it lives under a private package name."""
-    package = "_plan_runtime"
-    if package not in sys.modules:
-        spec = importlib.util.spec_from_file_location(
-            package, RUNTIME_DIR / "__init__.py", submodule_search_locations=[str(RUNTIME_DIR)]
-        )
-        assert spec is not None
-        assert spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[package] = module
-        spec.loader.exec_module(module)
-    return importlib.import_module(f"{package}.{name}")
+    """A module of the runtime this generation copies (spec/client/ravan_runtime), imported by its
+    real package path (`spec.client.ravan_runtime._commands`): its modules import each other
+    relatively, so they load there as they do inside the generated package."""
+    return importlib.import_module(f"{RUNTIME_PACKAGE}.{name}")
 
 
 def cli_reserved_flags() -> frozenset[str]:

@@ -35,7 +35,7 @@ import yaml
 
 from tests.generate.scratch import REPO_ROOT, describe, subprocess_env
 
-GENERATE = REPO_ROOT / "scripts" / "lib" / "generate.py"
+GENERATE = "scripts.lib.generate"  # run from REPO_ROOT, as scripts/generate runs it
 SPECS = {
     "product": REPO_ROOT / "spec" / "openapi.yaml",
     "grown": REPO_ROOT / "tests" / "data" / "grown" / "openapi.yaml",
@@ -152,7 +152,7 @@ def strip_examples(node: Any) -> None:
 
 def run_generate(spec_path: Path, out: Path, *extra: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, str(GENERATE), "--spec", str(spec_path), "--out", str(out), *extra],
+        [sys.executable, "-m", GENERATE, "--spec", str(spec_path), "--out", str(out), *extra],
         cwd=REPO_ROOT,
         env=subprocess_env(),
         capture_output=True,

@@ -13,7 +13,7 @@ from ._provenance import SPEC_SHA256, SPEC_VERSION
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+gb5719b8fcf5d"
+__version__ = "2.0.0+g9e53f94bd1ce"
 
 PROGRAM = Program(
     name="ravan-calls",

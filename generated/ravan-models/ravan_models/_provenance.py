@@ -6,7 +6,7 @@ SPEC_SHA256: Final = "e0205db4093ad41eefcff3388926ee7306a9a99fd8be595b3ab65cfc93
 """sha256 of the spec/openapi.yaml this package was generated from."""
 SPEC_VERSION: Final = "2.0.0"
 """The spec's info.version."""
-INPUTS_SHA256: Final = "12f8e47ed4e7d89091eedd674a582c445ae089f007b2a9e2ddf7051ea865bfad"
+INPUTS_SHA256: Final = "045c1a140a45558a4730bd4007f43f48bf6a35355031e3b90e839b90ac2b3667"
 """sha256 over everything that shapes the code: spec, templates, runtime modules, generator versions."""
 GENERATORS: Final[dict[str, str]] = {
     "datamodel-code-generator": "0.89.0",

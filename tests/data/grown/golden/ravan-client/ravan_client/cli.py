@@ -13,7 +13,7 @@ from ._provenance import SPEC_SHA256, SPEC_VERSION
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+gaa4c5c6819eb"
+__version__ = "2.0.0+g31773635872b"
 
 PROGRAM = Program(
     name="ravan-calls",
