@@ -6,7 +6,7 @@ SPEC_SHA256: Final = "e0205db4093ad41eefcff3388926ee7306a9a99fd8be595b3ab65cfc93
 """sha256 of the spec/openapi.yaml this package was generated from."""
 SPEC_VERSION: Final = "2.0.0"
 """The spec's info.version."""
-INPUTS_SHA256: Final = "9e53f94bd1ce91e9faf085fdc2bc499752bbef1ddbab8fcf5e620b3e8aab9348"
+INPUTS_SHA256: Final = "ae78ff70f6007300eb8885afb874f96a48f8a232f9ba8ceebe6b8e316f09fff7"
 """sha256 over everything that shapes the code: spec, templates, runtime modules, generator versions."""
 GENERATORS: Final[dict[str, str]] = {
     "datamodel-code-generator": "0.89.0",
