@@ -4,7 +4,7 @@ This is the body of `scripts/generate`. It:
 
 1. validates the spec (openapi-spec-validator) and lints it (Spectral, `spectral:oas`, failing on
    warnings too);
-2. computes the plan of the spec (`plan.py`): every operation, argument, body, response and
+2. computes the plan of the spec (the package `plan/`): every operation, argument, body, response and
    pager, decided once; a shape it does not support stops here, with a message naming the
    operation, and nothing is written;
 3. generates both packages into a staging directory beside the output:
@@ -433,13 +433,8 @@ def build_provenance(spec_bytes: bytes, raw_spec: Mapping[str, Any], spec_path: 
 
 
 def plan_sources() -> list[Path]:
-    """The plan's source files: the package scripts/lib/plan/ (each module), or, in a checkout from
-    before it was split (the lead re-runs the split after merging edits to the single module), the
-    one module scripts/lib/plan.py."""
-    package = LIB / "plan"
-    if package.is_dir():
-        return sorted(path for path in iter_files(package) if path.suffix == ".py")
-    return [LIB / "plan.py"]
+    """The plan's source files: every module of the package scripts/lib/plan/."""
+    return sorted(path for path in iter_files(LIB / "plan") if path.suffix == ".py")
 
 
 def _package_provenance(provenance: Mapping[str, Any], project: str) -> dict[str, Any]:

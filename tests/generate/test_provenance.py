@@ -142,11 +142,8 @@ def append_comment(relative: str) -> Callable[[Path], None]:
 
 
 def append_to_the_plan(repo: Path) -> None:
-    """An edit of one module of the plan that is not its `__init__` (every module shapes the
-    client), or of the single module scripts/lib/plan.py in a checkout from before the split."""
-    package = repo / "scripts" / "lib" / "plan"
-    modules = sorted(package.glob("*.py")) if package.is_dir() else [repo / "scripts" / "lib" / "plan.py"]
-    append_comment(str(modules[-1].relative_to(repo)))(repo)
+    """An edit of one module of the plan other than its `__init__`: every module shapes the client."""
+    append_comment("scripts/lib/plan/values.py")(repo)
 
 
 BOTH = frozenset({"ravan-client", "ravan-models"})

@@ -6,7 +6,7 @@ SPEC_SHA256: Final = "e0205db4093ad41eefcff3388926ee7306a9a99fd8be595b3ab65cfc93
 """sha256 of the spec/openapi.yaml this package was generated from."""
 SPEC_VERSION: Final = "2.0.0"
 """The spec's info.version."""
-INPUTS_SHA256: Final = "ae78ff70f6007300eb8885afb874f96a48f8a232f9ba8ceebe6b8e316f09fff7"
+INPUTS_SHA256: Final = "5b9133c8dd87e3a3b8a1a07636ece78955ff80a0d7701a6106488054cfa645fd"
 """sha256 over everything that shapes the code: spec, templates, runtime modules, generator versions."""
 GENERATORS: Final[dict[str, str]] = {
     "datamodel-code-generator": "0.89.0",

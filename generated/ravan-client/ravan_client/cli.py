@@ -13,7 +13,7 @@ from ._provenance import SPEC_SHA256, SPEC_VERSION
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+gae78ff70f600"
+__version__ = "2.0.0+g5b9133c8dd87"
 
 PROGRAM = Program(
     name="ravan-calls",

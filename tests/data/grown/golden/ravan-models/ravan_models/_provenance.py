@@ -6,7 +6,7 @@ SPEC_SHA256: Final = "8784348f3146182b4f5ebc64102ff76534e37dd8904ef7c4c99770085d
 """sha256 of the tests/data/grown/openapi.yaml this package was generated from."""
 SPEC_VERSION: Final = "2.0.0"
 """The spec's info.version."""
-INPUTS_SHA256: Final = "de782a2d5b818407c3fefd9443ab461adcacf7c7f74e2c3bbe72307b40027109"
+INPUTS_SHA256: Final = "0d340c9f55f761890c6c471b26f9210ebcab66164463ac6d3659cb3b87654870"
 """sha256 over everything that shapes the code: spec, templates, runtime modules, generator versions."""
 GENERATORS: Final[dict[str, str]] = {
     "datamodel-code-generator": "0.89.0",
