@@ -32,22 +32,22 @@ Extensions read here (each documented in the README):
 The plan lives in these modules (each one's docstring says more):
 
 - `errors`: The plan's one error: a shape of the spec the generator does not support.
-- `naming`: Names: the spec's names as Python identifiers, method names, command-line spellings and wire paths.
-- `runtime`: What the plan reads of the hand-written runtime (spec/client/ravan_runtime): the command line's
+- `naming`: Names: the spec's names as Python identifiers, method names, CLI spellings, wire paths.
+- `runtime`: What the plan reads of the hand-written runtime: the CLI's own flags, the pagination styles.
 - `opc_adapter`: openapi-python-client's parse of the spec, read in one place, into a small typed surface.
-- `metadata`: What the spec says of the packages themselves: `info.version` and `info.license`, checked.
-- `values`: Value rules: how one request value of a schema is typed, checked before sending, and offered on
-- `arguments`: Arguments: one keyword argument of a generated method (`ArgumentPlan`), and the operation's
-- `bodies`: Request bodies: JSON, form-urlencoded and multipart bodies, flattened into keyword arguments
-- `responses`: Responses: the success response's kind (a model, a list, empty, any JSON, bytes, text) and
+- `metadata`: What the spec says of the packages themselves: `info.version` and `info.license`.
+- `values`: Value rules: how a request value is typed, checked before sending, offered on the CLI.
+- `arguments`: Arguments: a generated method's keyword argument (`ArgumentPlan`); path, query, header.
+- `bodies`: Request bodies: JSON, form-urlencoded and multipart (`BodyPlan`).
+- `responses`: Responses: the success response's kind and how its body is parsed (`ResponsePlan`).
 - `pagination`: Pagination: `x-pagination`, the pager of a list operation (`PaginationPlan`).
-- `incremental`: Incremental sync: `x-incremental` of a paginated operation, what `sync` needs to keep a table
-- `cli`: The command line's view of an operation: `list`'s table columns (`x-cli-columns`), `export`'s
-- `servers`: Servers: the base URL a `servers` list gives (its first entry, variables at their defaults).
-- `identity`: The client's identity: its security schemes and credentials, environment variable names, CLI
-- `operations`: One operation planned whole (`OperationPlan`): its arguments, body, response, pager, retry rule,
-- `fields`: Response model fields: how the client's models read and type each field (`FieldShape`),
-- `api`: The whole plan (`build_plan` -> `ApiPlan`): the operations grouped into one resource per tag,
+- `incremental`: Incremental sync: `x-incremental` of a paginated operation (`IncrementalPlan`).
+- `cli`: The CLI's view of an operation: `list`'s table and `export`'s CSV columns (`ColumnPlan`).
+- `servers`: Servers: the base URL a `servers` list gives (its first, variables at their defaults).
+- `identity`: The client's identity: security schemes, credentials, environment variables (`IdentityPlan`).
+- `operations`: One operation planned whole (`OperationPlan`), with the checks that span its parts.
+- `fields`: Response model fields: how the client's models read and type each field (`FieldShape`).
+- `api`: The whole plan (`build_plan` -> `ApiPlan`): one resource per tag, checks across them.
 """
 
 from __future__ import annotations

@@ -1,6 +1,4 @@
-"""The whole plan (`build_plan` -> `ApiPlan`): the operations grouped into one resource per tag,
-and the checks across resources (attribute and command names).
-"""
+"""The whole plan (`build_plan` -> `ApiPlan`): one resource per tag, checks across them."""
 
 from __future__ import annotations
 

@@ -1,6 +1,4 @@
-"""Arguments: one keyword argument of a generated method (`ArgumentPlan`), and the operation's
-path, query and header parameters planned as arguments.
-"""
+"""Arguments: a generated method's keyword argument (`ArgumentPlan`); path, query, header."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
-"""Request bodies: JSON, form-urlencoded and multipart bodies, flattened into keyword arguments
-when they are objects with properties (`BodyPlan`).
+"""Request bodies: JSON, form-urlencoded and multipart (`BodyPlan`).
+
+An object body with properties is flattened: each property its own keyword argument.
 """
 
 from __future__ import annotations

@@ -1,6 +1,4 @@
-"""The command line's view of an operation: `list`'s table columns (`x-cli-columns`), `export`'s
-CSV columns and page size (`ColumnPlan`).
-"""
+"""The CLI's view of an operation: `list`'s table and `export`'s CSV columns (`ColumnPlan`)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,4 @@
-"""Response model fields: how the client's models read and type each field (`FieldShape`),
-decided here for the model template.
-"""
+"""Response model fields: how the client's models read and type each field (`FieldShape`)."""
 
 from __future__ import annotations
 

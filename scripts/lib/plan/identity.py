@@ -1,5 +1,6 @@
-"""The client's identity: its security schemes and credentials, environment variable names, CLI
-name and default base URL (`IdentityPlan`, the runtime's ClientIdentity).
+"""The client's identity: security schemes, credentials, environment variables (`IdentityPlan`).
+
+Also its CLI name and default base URL: the runtime's ClientIdentity, printed by _client.py.
 """
 
 from __future__ import annotations

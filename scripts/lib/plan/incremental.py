@@ -1,5 +1,6 @@
-"""Incremental sync: `x-incremental` of a paginated operation, what `sync` needs to keep a table
-of its items (`IncrementalPlan`).
+"""Incremental sync: `x-incremental` of a paginated operation (`IncrementalPlan`).
+
+What `sync` needs to keep a table of the operation's items up to date.
 """
 
 from __future__ import annotations

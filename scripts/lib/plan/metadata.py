@@ -1,4 +1,4 @@
-"""What the spec says of the packages themselves: `info.version` and `info.license`, checked."""
+"""What the spec says of the packages themselves: `info.version` and `info.license`."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Names: the spec's names as Python identifiers, method names, command-line spellings and wire paths.
+"""Names: the spec's names as Python identifiers, method names, CLI spellings, wire paths.
 
 Naming rule for methods (documented in README "Changing the API"): the operation's
 `x-python-name` if it has one, else its operationId in snake_case with the tag's name (plural or

@@ -1,5 +1,7 @@
-"""One operation planned whole (`OperationPlan`): its arguments, body, response, pager, retry rule,
-error statuses and commands, with the checks that span them (names and flags that collide).
+"""One operation planned whole (`OperationPlan`), with the checks that span its parts.
+
+Its arguments, body, response, pager, retry rule, error statuses and commands; names and
+command-line flags that would collide stop generation here.
 """
 
 from __future__ import annotations

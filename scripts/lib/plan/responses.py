@@ -1,6 +1,4 @@
-"""Responses: the success response's kind (a model, a list, empty, any JSON, bytes, text) and
-how its body is parsed (`ResponsePlan`).
-"""
+"""Responses: the success response's kind and how its body is parsed (`ResponsePlan`)."""
 
 from __future__ import annotations
 

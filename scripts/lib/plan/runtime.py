@@ -1,8 +1,7 @@
-"""What the plan reads of the hand-written runtime (spec/client/ravan_runtime): the command line's
-own flags, the pagination styles, the clients' public names.
+"""What the plan reads of the hand-written runtime: the CLI's own flags, the pagination styles.
 
-The runtime is imported by its real package path from the repository root
-(`spec.client.ravan_runtime`), as `scripts.lib` itself is.
+The runtime (spec/client/ravan_runtime) is imported by its real package path from the
+repository root (`spec.client.ravan_runtime`), as `scripts.lib` itself is.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Servers: the base URL a `servers` list gives (its first entry, variables at their defaults)."""
+"""Servers: the base URL a `servers` list gives (its first, variables at their defaults)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
-"""Value rules: how one request value of a schema is typed, checked before sending, and offered on
-the command line (`ValueRule`, the runtime's `IntegerRule(...)` and friends).
+"""Value rules: how a request value is typed, checked before sending, offered on the CLI.
+
+`ValueRule`, printed as the runtime's `IntegerRule(...)`, `ChoiceRule(...)` and the others.
 """
 
 from __future__ import annotations
