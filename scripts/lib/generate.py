@@ -626,7 +626,9 @@ def prepare_client_templates(
 
 
 def _refuse_unescaped(value: Any) -> Any:
-    if type(value).__name__ == "UntrustedString":
+    from openapi_python_client.schema import UntrustedString
+
+    if isinstance(value, UntrustedString):
         raise GenerationError(
             "a template printed text of the spec without escaping it (use the pyrepr, docstring or toml filter)"
         )

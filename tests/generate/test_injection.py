@@ -342,3 +342,22 @@ def test_markdown_text_shows_the_text_and_links_nothing() -> None:
     assert "](" not in shown
     assert "\n" not in shown
     assert shown.startswith("API &lt;img src=https://evil\\.example/x&gt; \\[click\\]\\(javascript:alert\\(1\\)\\)")
+
+
+def test_a_template_that_prints_spec_text_unescaped_stops_generation() -> None:
+    """The template environment's finalize refuses openapi-python-client's UntrustedString (how
+    every text of the spec reaches a template) printed without a filter of literals.py."""
+    import jinja2
+    from openapi_python_client.schema import UntrustedString
+
+    from scripts.lib import literals
+    from scripts.lib.generate import GenerationError, _refuse_unescaped
+
+    env = jinja2.Environment(autoescape=False)
+    literals.install(env)
+    env.finalize = _refuse_unescaped
+    text = UntrustedString('"""; import os #')
+
+    with pytest.raises(GenerationError, match="without escaping it"):
+        env.from_string("{{ text }}").render(text=text)
+    assert env.from_string("{{ text | pyrepr }}").render(text=text) == repr('"""; import os #')

@@ -6,7 +6,7 @@ SPEC_SHA256: Final = "e0205db4093ad41eefcff3388926ee7306a9a99fd8be595b3ab65cfc93
 """sha256 of the spec/openapi.yaml this package was generated from."""
 SPEC_VERSION: Final = "2.0.0"
 """The spec's info.version."""
-INPUTS_SHA256: Final = "5ca2dc7b4cea6f84f71ca3cac98247a3588a06bbf33b1a34a1491bb9096bcdb0"
+INPUTS_SHA256: Final = "2566605589409ba2f159cf57efefa60a0905c43e98882feb570ef4cd6ab08448"
 """sha256 over everything that shapes the code: spec, templates, runtime modules, generator versions."""
 GENERATORS: Final[dict[str, str]] = {
     "datamodel-code-generator": "0.89.0",
