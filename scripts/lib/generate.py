@@ -49,7 +49,7 @@ import tomllib
 import traceback
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 import yaml
@@ -74,6 +74,11 @@ from scripts.lib.plan import (
     read_generator_data,
     runtime_module,
 )
+
+if TYPE_CHECKING:
+    from openapi_python_client import Project
+    from openapi_python_client.config import Config
+    from openapi_python_client.parser import GeneratorData
 
 REPO = Path(__file__).resolve().parents[2]
 SPEC = REPO / "spec" / "openapi.yaml"
@@ -484,7 +489,9 @@ def models_view(raw_spec: Mapping[str, Any]) -> dict[str, Any]:
     return view
 
 
-def load_generator_data(spec_path: Path, raw_spec: Mapping[str, Any], output_path: Path) -> tuple[Any, Any]:
+def load_generator_data(
+    spec_path: Path, raw_spec: Mapping[str, Any], output_path: Path
+) -> tuple[Config, GeneratorData]:
     """openapi-python-client's config and parsed view of the spec (or a GenerationError)."""
     from openapi_python_client.config import Config, ConfigFile, MetaType
     from openapi_python_client.parser import GeneratorData
@@ -514,7 +521,9 @@ def client_settings() -> Mapping[str, Any]:
     return settings
 
 
-def plan_of(spec_path: Path, raw_spec: Mapping[str, Any], openapi: Any, *, skip_unsupported: bool = False) -> ApiPlan:
+def plan_of(
+    spec_path: Path, raw_spec: Mapping[str, Any], openapi: GeneratorData, *, skip_unsupported: bool = False
+) -> ApiPlan:
     try:
         return build_plan(
             OpenAPIDocument(raw_spec, source=_shown(spec_path)),
@@ -535,7 +544,7 @@ def _checked_fields(
         raise GenerationError(f"the spec has a shape the generator does not support: {error}") from None
 
 
-def template_globals(plan: ApiPlan, openapi: Any, provenance: Mapping[str, Any]) -> dict[str, Any]:
+def template_globals(plan: ApiPlan, openapi: GeneratorData, provenance: Mapping[str, Any]) -> dict[str, Any]:
     """What every template may read: the plan, and the helpers that apply its decisions."""
     # openapi-python-client renders its models with our model.py.jinja, handing it its own model
     # objects: read through the plan's one adapter of its parse.
@@ -589,7 +598,7 @@ def generate_client(
     return plan
 
 
-def models_only_project(openapi: Any, config: Any) -> Any:
+def models_only_project(openapi: GeneratorData, config: Config) -> Project:
     """openapi-python-client as this project uses it: the generator of the client package's attrs
     models (and its README, pyproject.toml and package `__init__`, from our templates), not of a
     client. Its low-level layer (`client.py`, `api/`, `errors.py`, `types.py` with `UNSET`) is not
@@ -612,7 +621,7 @@ def models_only_project(openapi: Any, config: Any) -> Any:
 def prepare_client_templates(
     env: jinja2.Environment,
     plan: ApiPlan,
-    openapi: Any,
+    openapi: GeneratorData,
     provenance: Mapping[str, Any],
     raw_spec: Mapping[str, Any],
 ) -> None:

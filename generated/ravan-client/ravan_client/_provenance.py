@@ -6,7 +6,7 @@ SPEC_SHA256: Final = "e0205db4093ad41eefcff3388926ee7306a9a99fd8be595b3ab65cfc93
 """sha256 of the spec/openapi.yaml this package was generated from."""
 SPEC_VERSION: Final = "2.0.0"
 """The spec's info.version."""
-INPUTS_SHA256: Final = "c1b2ac72128aad6fdd29470211a231e010a76b70eb0c255c4216ef4a1bd1c2cb"
+INPUTS_SHA256: Final = "014935fadda900fda7cb878cefe255497fbbdd5078b38553299c095d055b35ac"
 """sha256 over everything that shapes the code: spec, templates, runtime modules, generator versions."""
 GENERATORS: Final[dict[str, str]] = {
     "datamodel-code-generator": "0.89.0",

@@ -13,7 +13,7 @@ from ._provenance import SPEC_SHA256, SPEC_VERSION
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+gc1b2ac72128a"
+__version__ = "2.0.0+g014935fadda9"
 
 PROGRAM = Program(
     name="ravan-calls",

@@ -6,7 +6,7 @@ SPEC_SHA256: Final = "e0205db4093ad41eefcff3388926ee7306a9a99fd8be595b3ab65cfc93
 """sha256 of the spec/openapi.yaml this package was generated from."""
 SPEC_VERSION: Final = "2.0.0"
 """The spec's info.version."""
-INPUTS_SHA256: Final = "2566605589409ba2f159cf57efefa60a0905c43e98882feb570ef4cd6ab08448"
+INPUTS_SHA256: Final = "f1b07c49c4bf5ca1aab87a3f95449d8ade17b677a6f9e456c6d8cedb4cd9e1fa"
 """sha256 over everything that shapes the code: spec, templates, runtime modules, generator versions."""
 GENERATORS: Final[dict[str, str]] = {
     "datamodel-code-generator": "0.89.0",

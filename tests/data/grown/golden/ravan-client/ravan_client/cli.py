@@ -13,7 +13,7 @@ from ._provenance import SPEC_SHA256, SPEC_VERSION
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+ga86d2934beb5"
+__version__ = "2.0.0+g537824457d78"
 
 PROGRAM = Program(
     name="ravan-calls",

@@ -6,7 +6,7 @@ SPEC_SHA256: Final = "8784348f3146182b4f5ebc64102ff76534e37dd8904ef7c4c99770085d
 """sha256 of the tests/data/grown/openapi.yaml this package was generated from."""
 SPEC_VERSION: Final = "2.0.0"
 """The spec's info.version."""
-INPUTS_SHA256: Final = "8b2650928c53db80ce7529934875b176a0b242c46576f72b5b5a4e2b9b04c2e6"
+INPUTS_SHA256: Final = "9780637e22561771f7f2d511b592293d7c49c15d9f6248898279418c1ef1c02f"
 """sha256 over everything that shapes the code: spec, templates, runtime modules, generator versions."""
 GENERATORS: Final[dict[str, str]] = {
     "datamodel-code-generator": "0.89.0",
