@@ -43,11 +43,6 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-# Run as `python scripts/lib/api_diff.py`, Python puts scripts/lib on sys.path, not the repository:
-# put the repository first, so that the shared reader is `scripts.lib.openapi_document` here as in
-# the tests, and so that a copy of this script (a test's scratch repository) reads its own copy.
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-
 from scripts.lib.apidiff.python_half import (
     GenerationFailed,
     RelativePaths,

@@ -15,7 +15,8 @@ several runs; ratios are measured in the same run as what they compare with.
    prefetch=4); a second run with 100 new sessions (its requests and time); the peak RSS of a
    process syncing 100,000 sessions against one syncing 10,000.
 
-`python scripts/lib/bench.py --serve PORT LATENCY_MS TOTAL` runs only the page server.
+`python -m scripts.lib.bench --serve PORT LATENCY_MS TOTAL` (from the repository root) runs only the
+page server.
 """
 
 from __future__ import annotations
@@ -39,7 +40,6 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 REPO = Path(__file__).resolve().parents[2]
-sys.path[:0] = [str(REPO / "generated" / "ravan-client"), str(REPO / "generated" / "ravan-models")]
 
 RUNS = 5
 LATENCY_MS = 50
@@ -155,7 +155,8 @@ def page_server(latency_ms: int, total: int) -> Iterator[str]:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     process = subprocess.Popen(
-        [sys.executable, __file__, "--serve", str(port), str(latency_ms), str(total)],
+        [sys.executable, "-m", "scripts.lib.bench", "--serve", str(port), str(latency_ms), str(total)],
+        cwd=REPO,
         stdout=subprocess.PIPE,
         text=True,
     )
@@ -269,15 +270,17 @@ def bench_export() -> list[tuple[str, str, str]]:
 
 def peak_rss_of_export(total: int) -> int:
     code = (
-        "import sys, resource, pathlib, tempfile; sys.path.insert(0, sys.argv[1]);"
-        "import bench;"
+        # Run from the repository root, which `python -c` puts first on sys.path.
+        "import sys, resource, pathlib, tempfile;"
+        "import scripts.lib.bench as bench;"
         "d = tempfile.mkdtemp();"
-        "bench.export_once(sys.argv[2], pathlib.Path(d) / 'out.jsonl', 0, int(sys.argv[3]));"
+        "bench.export_once(sys.argv[1], pathlib.Path(d) / 'out.jsonl', 0, int(sys.argv[2]));"
         "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
     )
     with page_server(0, total) as base_url:
         result = subprocess.run(
-            [sys.executable, "-c", code, str(Path(__file__).parent), base_url, str(total)],
+            [sys.executable, "-c", code, base_url, str(total)],
+            cwd=REPO,
             capture_output=True,
             text=True,
             check=True,
@@ -425,15 +428,17 @@ def bench_sync() -> list[tuple[str, str, str]]:
 
 def peak_rss_of_sync(total: int) -> int:
     code = (
-        "import sys, resource, pathlib, tempfile; sys.path.insert(0, sys.argv[1]);"
-        "import bench;"
+        # Run from the repository root, which `python -c` puts first on sys.path.
+        "import sys, resource, pathlib, tempfile;"
+        "import scripts.lib.bench as bench;"
         "d = tempfile.mkdtemp();"
-        "bench.sync_once(sys.argv[2], pathlib.Path(d) / 'calls.duckdb', 1);"
+        "bench.sync_once(sys.argv[1], pathlib.Path(d) / 'calls.duckdb', 1);"
         "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
     )
     with page_server(0, total) as base_url:
         result = subprocess.run(
-            [sys.executable, "-c", code, str(Path(__file__).parent), base_url],
+            [sys.executable, "-c", code, base_url],
+            cwd=REPO,
             capture_output=True,
             text=True,
             check=True,

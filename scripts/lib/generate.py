@@ -5,7 +5,7 @@ This is the body of `scripts/generate`. It:
 1. validates the spec (openapi-spec-validator) and lints it (Spectral, `spectral:oas`, failing on
    warnings too); with `--lint report|off`, for documents written elsewhere, the validator's
    findings are warnings naming their location and Spectral's are reported;
-2. computes the plan of the spec (`plan.py`): every operation, argument, body, response and
+2. computes the plan of the spec (the package `plan/`): every operation, argument, body, response and
    pager, decided once; a shape it does not support stops here, with a message naming the
    operation, and nothing is written;
 3. generates both packages into a staging directory beside the output:
@@ -50,30 +50,35 @@ import tomllib
 import traceback
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 import yaml
 from openapi_spec_validator.readers import read_from_filename
-
-# Run as `python scripts/lib/generate.py`, Python puts scripts/lib on sys.path, not the repository:
-# the plan and the resolver are imported as the package modules every other reader imports.
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from scripts.lib import literals
 from scripts.lib.openapi_document import JSON_MEDIA_TYPE, OpenAPIDocument, SpecError, media_type_base
 from scripts.lib.plan import (
     MODEL_API_NAMES,
     ApiPlan,
+    FieldShape,
+    OpcModel,
+    OpcProperty,
     PlanError,
     build_plan,
     checked_fields,
-    field_shape,
+    opc_model,
     package_metadata,
     pagination_styles,
     plain,
+    read_generator_data,
     runtime_module,
 )
+
+if TYPE_CHECKING:
+    from openapi_python_client import Project
+    from openapi_python_client.config import Config
+    from openapi_python_client.parser import GeneratorData
 
 REPO = Path(__file__).resolve().parents[2]
 SPEC = REPO / "spec" / "openapi.yaml"
@@ -99,8 +104,9 @@ MODELS_PACKAGE = "ravan_models"
 CLIENT_GENERATORS = ("openapi-python-client", "ruff")
 MODELS_GENERATORS = ("datamodel-code-generator", "ruff")
 GENERATOR_DISTRIBUTIONS = ("openapi-python-client", "datamodel-code-generator", "ruff")
-# The scripts that shape each package besides what is under spec/.
-CLIENT_SCRIPTS = ("generate.py", "plan.py", "openapi_document.py", "literals.py")
+# The scripts that shape each package besides what is under spec/ (the client's: the plan too, see
+# plan_sources).
+CLIENT_SCRIPTS = ("generate.py", "openapi_document.py", "literals.py")
 MODELS_SCRIPTS = ("generate.py", "literals.py")
 
 # Written at the root of every output tree: the generator replaces a directory only when it finds
@@ -502,7 +508,7 @@ def build_provenance(spec_bytes: bytes, raw_spec: Mapping[str, Any], spec_path: 
     codegen_options = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["datamodel-codegen"]
     client_inputs = _inputs_hash(
         spec_bytes,
-        [*iter_files(CLIENT_SPEC_DIR), *(LIB / name for name in CLIENT_SCRIPTS)],
+        [*iter_files(CLIENT_SPEC_DIR), *(LIB / name for name in CLIENT_SCRIPTS), *plan_sources()],
         [{name: generators[name] for name in CLIENT_GENERATORS}],
     )
     models_inputs = _inputs_hash(
@@ -525,6 +531,11 @@ def build_provenance(spec_bytes: bytes, raw_spec: Mapping[str, Any], spec_path: 
         "packages": packages,
         "generators": generators,
     }
+
+
+def plan_sources() -> list[Path]:
+    """The plan's source files: every module of the package scripts/lib/plan/."""
+    return sorted(path for path in iter_files(LIB / "plan") if path.suffix == ".py")
 
 
 def _package_provenance(provenance: Mapping[str, Any], project: str) -> dict[str, Any]:
@@ -574,7 +585,9 @@ def models_view(raw_spec: Mapping[str, Any]) -> dict[str, Any]:
     return view
 
 
-def load_generator_data(spec_path: Path, raw_spec: Mapping[str, Any], output_path: Path) -> tuple[Any, Any]:
+def load_generator_data(
+    spec_path: Path, raw_spec: Mapping[str, Any], output_path: Path
+) -> tuple[Config, GeneratorData]:
     """openapi-python-client's config and parsed view of the spec (or a GenerationError)."""
     from openapi_python_client.config import Config, ConfigFile, MetaType
     from openapi_python_client.parser import GeneratorData
@@ -604,7 +617,9 @@ def client_settings() -> Mapping[str, Any]:
     return settings
 
 
-def plan_of(spec_path: Path, raw_spec: Mapping[str, Any], openapi: Any, *, skip_unsupported: bool = False) -> ApiPlan:
+def plan_of(
+    spec_path: Path, raw_spec: Mapping[str, Any], openapi: GeneratorData, *, skip_unsupported: bool = False
+) -> ApiPlan:
     try:
         return build_plan(
             OpenAPIDocument(raw_spec, source=_shown(spec_path)),
@@ -616,23 +631,26 @@ def plan_of(spec_path: Path, raw_spec: Mapping[str, Any], openapi: Any, *, skip_
         raise GenerationError(f"the spec has a shape the generator does not support: {error}") from None
 
 
-def _checked_fields(model: Any, models: Mapping[str, Any], envelope: frozenset[tuple[str, str]]) -> Any:
+def _checked_fields(
+    model: OpcModel, models: Mapping[str, OpcModel], envelope: frozenset[tuple[str, str]]
+) -> list[tuple[OpcProperty, FieldShape]]:
     try:
         return checked_fields(model, models, envelope)
     except PlanError as error:  # raised while a template renders: one line, not a traceback
         raise GenerationError(f"the spec has a shape the generator does not support: {error}") from None
 
 
-def template_globals(plan: ApiPlan, openapi: Any, provenance: Mapping[str, Any]) -> dict[str, Any]:
+def template_globals(plan: ApiPlan, openapi: GeneratorData, provenance: Mapping[str, Any]) -> dict[str, Any]:
     """What every template may read: the plan, and the helpers that apply its decisions."""
-    models = {plain(model.class_info.name): model for model in openapi.models}
+    # openapi-python-client renders its models with our model.py.jinja, handing it its own model
+    # objects: read through the plan's one adapter of its parse.
+    models = read_generator_data(openapi).models
     styles = pagination_styles()
     return {
         "plan": plan,
         "provenance": provenance,
         "api_key_header": plan.api_key_header,
-        "field_shape": lambda prop: field_shape(prop, models),
-        "checked_fields": lambda model: _checked_fields(model, models, plan.envelope_fields),
+        "checked_fields": lambda model: _checked_fields(opc_model(model), models, plan.envelope_fields),
         "error_class": error_class_name,
         "pagination_style_class": lambda name: styles[name].__name__,
         "fail": template_failure,
@@ -699,7 +717,7 @@ def _generator_message(problem: Any) -> str:
     return _one_line(text)
 
 
-def models_only_project(openapi: Any, config: Any) -> Any:
+def models_only_project(openapi: GeneratorData, config: Config) -> Project:
     """openapi-python-client as this project uses it: the generator of the client package's attrs
     models (and its README, pyproject.toml and package `__init__`, from our templates), not of a
     client. Its low-level layer (`client.py`, `api/`, `errors.py`, `types.py` with `UNSET`) is not
@@ -722,7 +740,7 @@ def models_only_project(openapi: Any, config: Any) -> Any:
 def prepare_client_templates(
     env: jinja2.Environment,
     plan: ApiPlan,
-    openapi: Any,
+    openapi: GeneratorData,
     provenance: Mapping[str, Any],
     raw_spec: Mapping[str, Any],
 ) -> None:
@@ -736,7 +754,9 @@ def prepare_client_templates(
 
 
 def _refuse_unescaped(value: Any) -> Any:
-    if type(value).__name__ == "UntrustedString":
+    from openapi_python_client.schema import UntrustedString
+
+    if isinstance(value, UntrustedString):
         raise GenerationError(
             "a template printed text of the spec without escaping it (use the pyrepr, docstring or toml filter)"
         )

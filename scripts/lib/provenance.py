@@ -8,32 +8,20 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import importlib.util
 import json
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import yaml
+
+from scripts.lib.generate import build_provenance
 
 REPO = Path(__file__).resolve().parents[2]
 STAMP = REPO / "generated" / "provenance.json"
 
 
-def _load_build_provenance() -> Callable[[bytes, Any], dict[str, Any]]:
-    """generate.build_provenance, from the sibling script (the repo is not an installed package)."""
-    spec = importlib.util.spec_from_file_location("ravan_generate", Path(__file__).with_name("generate.py"))
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    function: Callable[[bytes, Any], dict[str, Any]] = module.build_provenance
-    return function
-
-
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="scripts/lib/provenance.py", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m scripts.lib.provenance", description=__doc__.splitlines()[0])
     parser.add_argument("--require-fresh", action="store_true", help="exit 1 unless generated/ matches the spec")
     args = parser.parse_args(argv)
     if not STAMP.exists():
@@ -51,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 1 if args.require_fresh else 0
     # The spec is the same; templates, runtime modules, generator options or versions may not be.
-    expected_inputs = _load_build_provenance()(spec_bytes, yaml.safe_load(spec_bytes))["inputs_sha256"]
+    expected_inputs = build_provenance(spec_bytes, yaml.safe_load(spec_bytes))["inputs_sha256"]
     if expected_inputs != stamp["inputs_sha256"]:
         print(
             "generated/ is stale: the spec is unchanged, but templates, runtime modules, generator options "

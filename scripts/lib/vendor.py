@@ -110,7 +110,8 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
 def require_fresh_generated() -> None:
     """A copy of code generated from another spec than the one on disk would lie in VENDORED.md."""
     result = subprocess.run(
-        [sys.executable, str(REPO / "scripts" / "lib" / "provenance.py"), "--require-fresh"],
+        [sys.executable, "-m", "scripts.lib.provenance", "--require-fresh"],
+        cwd=REPO,
         capture_output=True,
         text=True,
         check=False,

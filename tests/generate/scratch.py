@@ -20,6 +20,8 @@ from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 GENERATE_SCRIPT = Path("scripts") / "lib" / "generate.py"
+# How it is run: as a module of the copy (its working directory), as scripts/generate runs it.
+GENERATE_MODULE = "scripts.lib.generate"
 SPEC_PATH = Path("spec") / "openapi.yaml"
 GENERATED = "generated"
 CLIENT_PROJECT_DIR = Path(GENERATED) / "ravan-client"
@@ -78,7 +80,7 @@ def subprocess_env(pythonpath: Iterable[Path] = (), **overrides: str) -> dict[st
 def start_generate(repo: Path, *args: str, env: Mapping[str, str] | None = None) -> subprocess.Popen[str]:
     """Start the repository copy's generate.py (`scripts/generate` minus the bootstrap)."""
     return subprocess.Popen(
-        [sys.executable, str(repo / GENERATE_SCRIPT), *args],
+        [sys.executable, "-m", GENERATE_MODULE, *args],
         cwd=repo,
         env=dict(env) if env is not None else subprocess_env(),
         stdout=subprocess.PIPE,

@@ -24,7 +24,7 @@ import pytest
 from tests.generate.scratch import REPO_ROOT, describe, subprocess_env
 
 SPEC = REPO_ROOT / "tests" / "data" / "shapes" / "openapi.yaml"
-GENERATE = REPO_ROOT / "scripts" / "lib" / "generate.py"
+GENERATE = "scripts.lib.generate"  # run from REPO_ROOT, as scripts/generate runs it
 TIMEOUT_SECONDS = 300
 AUDIO = bytes(range(256))
 
@@ -212,7 +212,7 @@ def probed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     root = tmp_path_factory.mktemp("shapes")
     out = root / "out"
     generated = subprocess.run(
-        [sys.executable, str(GENERATE), "--spec", str(SPEC), "--out", str(out), "--lint", "report"],
+        [sys.executable, "-m", GENERATE, "--spec", str(SPEC), "--out", str(out), "--lint", "report"],
         cwd=REPO_ROOT,
         env=subprocess_env(),
         capture_output=True,

@@ -186,7 +186,7 @@ import tempfile
 from pathlib import Path
 
 from scripts.lib.generate import load_generator_data
-from scripts.lib.plan import field_shape, plain
+from scripts.lib.plan import field_shape, read_generator_data
 from tests.generate.fragments import ok_response, spec_with
 
 COLOURS = ["red", "orange", "yellow", "green", "blue", "indigo", "violet"]
@@ -197,9 +197,9 @@ spec = spec_with(
 )
 with tempfile.TemporaryDirectory() as scratch:
     _, openapi = load_generator_data(Path(scratch) / "openapi.yaml", spec, Path(scratch) / "out")
-models = {plain(model.class_info.name): model for model in openapi.models}
+models = read_generator_data(openapi).models
 thing = models["Thing"]
-colour = next(prop for prop in [*thing.required_properties, *thing.optional_properties] if prop.name == "colour")
+colour = next(prop for prop in [*thing.required, *thing.optional] if prop.name == "colour")
 print(json.dumps({"spec": COLOURS, "plan": list(field_shape(colour, models).enum_values)}))
 """
 

@@ -30,11 +30,13 @@ TIMEOUT_SECONDS = 300
 
 
 def generate(*args: str, cwd: Path = REPO_ROOT, script: Path = GENERATE) -> subprocess.CompletedProcess[str]:
-    command = [str(script), *args] if script.suffix == "" else [sys.executable, str(script), *args]
+    # generate.py is the module scripts.lib.generate of the repository (run from anywhere with the
+    # repository on PYTHONPATH); scripts/generate is a command of its own.
+    command = [str(script), *args] if script.suffix == "" else [sys.executable, "-m", "scripts.lib.generate", *args]
     return subprocess.run(
         command,
         cwd=cwd,
-        env=subprocess_env(),
+        env=subprocess_env(pythonpath=[REPO_ROOT]) if script.suffix else subprocess_env(),
         capture_output=True,
         text=True,
         timeout=TIMEOUT_SECONDS,

@@ -35,7 +35,7 @@ import yaml
 
 from tests.generate.scratch import REPO_ROOT, describe, subprocess_env
 
-GENERATE = REPO_ROOT / "scripts" / "lib" / "generate.py"
+GENERATE = "scripts.lib.generate"  # run from REPO_ROOT, as scripts/generate runs it
 SPECS = {
     "product": REPO_ROOT / "spec" / "openapi.yaml",
     "grown": REPO_ROOT / "tests" / "data" / "grown" / "openapi.yaml",
@@ -152,7 +152,7 @@ def strip_examples(node: Any) -> None:
 
 def run_generate(spec_path: Path, out: Path, *extra: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, str(GENERATE), "--spec", str(spec_path), "--out", str(out), *extra],
+        [sys.executable, "-m", GENERATE, "--spec", str(spec_path), "--out", str(out), *extra],
         cwd=REPO_ROOT,
         env=subprocess_env(),
         capture_output=True,
@@ -342,3 +342,22 @@ def test_markdown_text_shows_the_text_and_links_nothing() -> None:
     assert "](" not in shown
     assert "\n" not in shown
     assert shown.startswith("API &lt;img src=https://evil\\.example/x&gt; \\[click\\]\\(javascript:alert\\(1\\)\\)")
+
+
+def test_a_template_that_prints_spec_text_unescaped_stops_generation() -> None:
+    """The template environment's finalize refuses openapi-python-client's UntrustedString (how
+    every text of the spec reaches a template) printed without a filter of literals.py."""
+    import jinja2
+    from openapi_python_client.schema import UntrustedString
+
+    from scripts.lib import literals
+    from scripts.lib.generate import GenerationError, _refuse_unescaped
+
+    env = jinja2.Environment(autoescape=False)
+    literals.install(env)
+    env.finalize = _refuse_unescaped
+    text = UntrustedString('"""; import os #')
+
+    with pytest.raises(GenerationError, match="without escaping it"):
+        env.from_string("{{ text }}").render(text=text)
+    assert env.from_string("{{ text | pyrepr }}").render(text=text) == repr('"""; import os #')

@@ -86,9 +86,11 @@ def test_the_freshness_check_sees_a_runtime_change_the_spec_does_not_show(mock_r
     result = subprocess.run(
         [
             str(REPO_ROOT / ".venv" / "bin" / "python"),
-            str(mock_repo / "scripts" / "lib" / "provenance.py"),
+            "-m",
+            "scripts.lib.provenance",
             "--require-fresh",
         ],
+        cwd=mock_repo,
         capture_output=True,
         text=True,
         timeout=60,

@@ -141,6 +141,11 @@ def append_comment(relative: str) -> Callable[[Path], None]:
     return edit
 
 
+def append_to_the_plan(repo: Path) -> None:
+    """An edit of one module of the plan other than its `__init__`: every module shapes the client."""
+    append_comment("scripts/lib/plan/values.py")(repo)
+
+
 BOTH = frozenset({"ravan-client", "ravan-models"})
 CLIENT = frozenset({"ravan-client"})
 MODELS = frozenset({"ravan-models"})
@@ -153,7 +158,7 @@ INPUT_EDITS: dict[str, tuple[Callable[[Path], None], frozenset[str]]] = {
     "client-config": (append_comment("spec/client/config.yaml"), CLIENT),
     "client-template": (append_comment("spec/client/templates/resources.py.jinja"), CLIENT),
     "client-runtime-module": (append_comment("spec/client/ravan_runtime/_pagination.py"), CLIENT),
-    "client-plan": (append_comment("scripts/lib/plan.py"), CLIENT),
+    "client-plan": (append_to_the_plan, CLIENT),
     "models-template": (append_comment("spec/models/templates/__init__.py.jinja"), MODELS),
 }
 

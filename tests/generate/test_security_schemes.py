@@ -23,7 +23,7 @@ from tests.generate.fragments import plan_error, plan_of_spec, spec_with
 from tests.generate.scratch import REPO_ROOT, describe, subprocess_env
 
 SPEC = REPO_ROOT / "tests" / "data" / "security" / "openapi.yaml"
-GENERATE = REPO_ROOT / "scripts" / "lib" / "generate.py"
+GENERATE = "scripts.lib.generate"  # run from REPO_ROOT, as scripts/generate runs it
 TIMEOUT_SECONDS = 300
 
 PROBE = """
@@ -94,7 +94,7 @@ print(json.dumps(result))
 def probed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     out = tmp_path_factory.mktemp("security") / "out"
     generated = subprocess.run(
-        [sys.executable, str(GENERATE), "--spec", str(SPEC), "--out", str(out), "--lint", "report"],
+        [sys.executable, "-m", GENERATE, "--spec", str(SPEC), "--out", str(out), "--lint", "report"],
         cwd=REPO_ROOT,
         env=subprocess_env(),
         capture_output=True,
@@ -268,7 +268,7 @@ def test_with_unsupported_skip_an_operation_the_client_cannot_open_is_left_out_a
     }
     spec_path = tmp_path / "openapi.yaml"
     spec_path.write_text(yaml.safe_dump(spec), encoding="utf-8")
-    command = [sys.executable, str(GENERATE), "--spec", str(spec_path), "--lint", "off"]
+    command = [sys.executable, "-m", GENERATE, "--spec", str(spec_path), "--lint", "off"]
     refused = subprocess.run(
         [*command, "--out", str(tmp_path / "refused")],
         cwd=REPO_ROOT,

@@ -40,8 +40,9 @@ GROWN_SPEC = REPO_ROOT / "tests" / "data" / "grown" / "openapi.yaml"
 TWILIO = REPO_ROOT / "tests" / "data" / "twilio"
 # api-diff generating both sides (about ten seconds each when the machine is quiet).
 GENERATING_TIMEOUT = 600
-GENERATE = Path("scripts") / "lib" / "generate.py"
-API_DIFF = Path("scripts") / "lib" / "api_diff.py"
+# Run as modules of the clone (its working directory), as scripts/generate and scripts/api-diff do.
+GENERATE = "scripts.lib.generate"
+API_DIFF = "scripts.lib.api_diff"
 # Commits made here must not depend on (or be signed by) the user's own git configuration.
 GIT_ENV = clean_env(
     GIT_AUTHOR_NAME="api-diff test",
@@ -94,12 +95,12 @@ def git(repo: Path, *args: str) -> str:
 
 
 def regenerate(repo: Path) -> None:
-    result = run([sys.executable, repo / GENERATE], cwd=repo, timeout=INSTALL_TIMEOUT)
+    result = run([sys.executable, "-m", GENERATE], cwd=repo, timeout=INSTALL_TIMEOUT)
     assert result.returncode == 0, describe(result)
 
 
 def api_diff(repo: Path, *args: str, timeout: float = INSTALL_TIMEOUT) -> Any:
-    return run([sys.executable, repo / API_DIFF, *args], cwd=repo, env=GIT_ENV, timeout=timeout)
+    return run([sys.executable, "-m", API_DIFF, *args], cwd=repo, env=GIT_ENV, timeout=timeout)
 
 
 def schema_property_line(name: str) -> str:

@@ -28,6 +28,7 @@ from tests.packaging.support import (
     SPEC_PATH,
     PrismServer,
     cannot_import,
+    clean_env,
     copy_without_caches,
     create_venv,
     describe,
@@ -40,13 +41,20 @@ from tests.packaging.support import (
     run_python_json,
 )
 
-VENDOR_SCRIPT = Path("scripts") / "lib" / "vendor.py"
+# Run as a module of the repository it copies from, from anywhere (the repository on PYTHONPATH).
+VENDOR_MODULE = "scripts.lib.vendor"
+
+
+def vendor_env(source_repo: Path) -> dict[str, str]:
+    return clean_env(PYTHONPATH=str(source_repo))
+
+
 VENDOR_COMMAND = REPO_ROOT / "scripts" / "vendor"
 NEW_NAME = "acme_ravan_v2"
 
 
 def vendor(dest: Path, *args: str, source_repo: Path = REPO_ROOT) -> subprocess.CompletedProcess[str]:
-    return run([sys.executable, source_repo / VENDOR_SCRIPT, dest, *args], cwd=dest)
+    return run([sys.executable, "-m", VENDOR_MODULE, dest, *args], cwd=dest, env=vendor_env(source_repo))
 
 
 def vendor_ok(dest: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -264,6 +272,6 @@ def test_update_command_in_vendored_md_reproduces_the_copy(project: Path) -> Non
     assert command[0] == str(VENDOR_COMMAND)
 
     # Run it as written, minus the bootstrap that scripts/vendor does first, from elsewhere.
-    result = run([sys.executable, REPO_ROOT / VENDOR_SCRIPT, *command[1:]], cwd=Path("/"))
+    result = run([sys.executable, "-m", VENDOR_MODULE, *command[1:]], cwd=Path("/"), env=vendor_env(REPO_ROOT))
     assert result.returncode == 0, describe(result)
     assert tree_hashes(project / NEW_NAME) == before

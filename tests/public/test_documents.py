@@ -2,7 +2,7 @@
 
 For each document of `documents.DOCUMENTS`, once per module (a module-scoped fixture each):
 
-- it is generated the way a new user would, `scripts/lib/generate.py --spec DOC --out TMP
+- it is generated the way a new user would, `python -m scripts.lib.generate --spec DOC --out TMP
   --lint report --unsupported skip`, and the outcome is the one pinned in documents.py: the exact
   `skipped:` lines (or, for a document the generator refuses as a whole today, the exact error);
   never a traceback. The day the generator serves more, these tests say so and the pin moves;
@@ -89,7 +89,7 @@ def generated(
     if document.name not in _generations:
         out = tmp_path_factory.mktemp(document.name.replace("/", "-")) / "out"
         done = subprocess.run(
-            [PYTHON, "scripts/lib/generate.py", "--spec", document.path, "--out", out, *GENERATE_OPTIONS],
+            [PYTHON, "-m", "scripts.lib.generate", "--spec", document.path, "--out", out, *GENERATE_OPTIONS],
             cwd=REPO_ROOT,
             capture_output=True,
             text=True,

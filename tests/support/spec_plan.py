@@ -1,7 +1,7 @@
 """What the spec-derived suites know about the spec under test: its plan, examples and schemas.
 
 Everything here is computed from the target's spec (tests/support/target.py) through the same
-resolver and plan the generator uses (scripts/lib/openapi_document.py, scripts/lib/plan.py), so
+resolver and plan the generator uses (scripts/lib/openapi_document.py, scripts/lib/plan/), so
 a test parametrised over `operations()` or over an operation's arguments grows with the spec:
 no test keeps a hand-written list of the spec's operations, parameters or fields.
 """

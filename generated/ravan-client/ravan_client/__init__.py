@@ -49,7 +49,7 @@ def dlt_source(client: RavanClient | None = None, **options: _Any) -> _Any:
     return make_source(PROGRAM, client if client is not None else RavanClient(), **options)
 
 
-__version__ = "2.0.0+g408d29c3c01f"
+__version__ = "2.0.0+g29cf36841ddc"
 
 __all__ = [
     "DEFAULT_BASE_URL",

@@ -16,7 +16,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+g408d29c3c01f"
+__version__ = "2.0.0+g29cf36841ddc"
 
 PROGRAM = Program(
     name="ravan-calls",

@@ -320,15 +320,17 @@ def committed_python_findings(base: Tree, head: Tree, scratch: Path, warnings: l
 # What the generate step reads, checked out at a commit to generate that commit's packages.
 GENERATE_INPUTS = ("spec", "scripts/lib", "pyproject.toml", ".spectral.yaml")
 GENERATE_SCRIPT = "scripts/lib/generate.py"
+# Run as a module of the checkout (its working directory), whose `scripts.lib` it imports.
+GENERATE_MODULE = "scripts.lib.generate"
 PROVENANCE = "generated/provenance.json"
 # Seconds for one side: about ten on a quiet machine; a busy CI machine gets a wide margin.
 GENERATE_TIMEOUT = 900
-# What the generate step of a checkout would stamp as inputs_sha256 today (argv: checkout, spec).
+# What the generate step of a checkout would stamp as inputs_sha256 today (argv: the spec).
+# Run with the checkout as the working directory, which `python -c` puts first on sys.path.
 INPUTS_DIGEST = (
     "import sys, yaml\n"
-    "sys.path.insert(0, sys.argv[1])\n"
     "from scripts.lib.generate import build_provenance\n"
-    "spec = open(sys.argv[2], 'rb').read()\n"
+    "spec = open(sys.argv[1], 'rb').read()\n"
     "print(build_provenance(spec, yaml.safe_load(spec))['inputs_sha256'])\n"
 )
 
@@ -395,7 +397,7 @@ def inputs_digest(tree: Tree, spec_bytes: bytes) -> str | None:
         return str(build_provenance(spec_bytes, yaml.safe_load(spec_bytes))["inputs_sha256"])
     # Another commit's generate step (its templates, its hashing): run it, never import it here.
     result = subprocess.run(
-        [sys.executable, "-c", INPUTS_DIGEST, str(tree.root), str(tree.root / SPEC)],
+        [sys.executable, "-c", INPUTS_DIGEST, str(tree.root / SPEC)],
         cwd=tree.root,
         capture_output=True,
         text=True,
@@ -413,7 +415,7 @@ def generate(tree: Tree, scratch: Path) -> Path:
         raise GenerationFailed(f"{tree.label} has no {GENERATE_SCRIPT} or no {SPEC} to generate from")
     # A fresh directory that does not exist yet: the generate step makes (and may replace) only its own.
     root = Path(tempfile.mkdtemp(prefix="generated-", dir=scratch))
-    command = [sys.executable, str(script), "--spec", str(tree.root / SPEC), "--out", str(root / "generated")]
+    command = [sys.executable, "-m", GENERATE_MODULE, "--spec", str(tree.root / SPEC), "--out", str(root / "generated")]
     try:
         result = subprocess.run(
             command, cwd=tree.root, capture_output=True, text=True, check=False, timeout=GENERATE_TIMEOUT

@@ -28,7 +28,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+g50352e3c0f31"
+__version__ = "2.0.0+g39ae7611304a"
 
 PROGRAM = Program(
     name="ravan-calls",

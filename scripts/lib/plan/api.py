@@ -1,0 +1,242 @@
+"""The whole plan (`build_plan` -> `ApiPlan`): one resource per tag, checks across them."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from scripts.lib.openapi_document import OpenAPIDocument, Operation
+from scripts.lib.plan.errors import PlanError
+from scripts.lib.plan.identity import client_identity
+from scripts.lib.plan.naming import full_method_name, python_identifier, resource_class_name, snake_to_cli
+from scripts.lib.plan.opc_adapter import read_generator_data
+from scripts.lib.plan.operations import _plan_operation
+from scripts.lib.plan.runtime import runtime_module
+
+if TYPE_CHECKING:
+    from scripts.lib.plan.identity import IdentityPlan
+    from scripts.lib.plan.operations import OperationPlan
+
+
+# Methods every resource class has, or that would shadow Python behaviour.
+RESERVED_METHOD_NAMES = frozenset({"with_options", "with_raw_response"})
+
+
+@dataclass(frozen=True)
+class ResourcePlan:
+    tag: str
+    attribute: str
+    class_name: str
+    description: str
+    cli_name: str
+    operations: tuple[OperationPlan, ...]
+
+    @property
+    def item_noun(self) -> tuple[str, str]:
+        """("call session", "call sessions") for the tag call-sessions: for counts in messages."""
+        plural = self.attribute.replace("_", " ")
+        singular = plural[:-1] if plural.endswith("s") and not plural.endswith("ss") else plural
+        return singular, plural
+
+
+@dataclass(frozen=True)
+class ApiPlan:
+    title: str
+    api_key_header: str | None
+    """The header of the first apiKey scheme, when the spec has one (exported as API_KEY_HEADER)."""
+    identity: IdentityPlan
+    resources: tuple[ResourcePlan, ...]
+    top_level_commands: str | None
+    """The resource attribute whose list/export are also top-level commands, if any."""
+    skipped: tuple[str, ...] = ()
+    """Operations left out (`--unsupported skip`), each as the one line that says why."""
+
+    @property
+    def envelope_fields(self) -> frozenset[tuple[str, str]]:
+        """(model class, wire name) of every field on a pager's items path (see PaginationPlan)."""
+        return frozenset(
+            field for op in self.operations if op.pagination is not None for field in op.pagination.envelope_fields
+        )
+
+    @property
+    def operations(self) -> tuple[OperationPlan, ...]:
+        return tuple(op for resource in self.resources for op in resource.operations)
+
+    @property
+    def model_imports(self) -> list[tuple[str, str]]:
+        imports: set[tuple[str, str]] = set()
+        for op in self.operations:
+            imports.update(op.response.model_imports)
+            if op.body:
+                imports.update(op.body.model_imports)
+            if op.pagination:
+                imports.add((op.pagination.body_module, op.pagination.body_class))
+                imports.add((op.pagination.item_module, op.pagination.item_class))
+        return sorted(imports)
+
+
+def build_plan(
+    document: OpenAPIDocument,
+    generator_data: object,
+    settings: Mapping[str, Any] | None = None,
+    *,
+    skip_unsupported: bool = False,
+) -> ApiPlan:
+    """The whole plan; raises PlanError on anything unsupported (the message names the operation),
+    or, with `skip_unsupported`, leaves such an operation out and lists it in `ApiPlan.skipped`.
+    `generator_data` is openapi-python-client's parse of the spec, read through `read_generator_data`."""
+    identity = client_identity(document, settings or {})
+    api_key_header = next((s.header for s in identity.schemes if s.kind == "api-key-header"), None)
+    parsed = read_generator_data(generator_data)
+    tags_described = {t["name"]: t.get("description", "") for t in document.raw.get("tags") or []}
+
+    by_tag: dict[str, list[OperationPlan]] = {}
+    sources: dict[int, Operation] = {}  # id(plan) -> its operation, to plan it again under another name
+    skipped: list[str] = []
+    for operation in document.operations():
+        tags = operation.raw.get("tags") or []
+        # An operation without a tag belongs to the resource `default`, as openapi-python-client
+        # files it: many published documents tag nothing.
+        tag = str(tags[0]) if tags else UNTAGGED
+        if not tag.strip():
+            raise PlanError(f"{operation.label}: its first tag is empty")
+        try:
+            planned = _plan_operation(document, operation, tag, parsed, identity)
+        except PlanError as error:
+            if not skip_unsupported:
+                raise
+            skipped.append(str(error))
+            continue
+        by_tag.setdefault(tag, []).append(planned)
+        sources[id(planned)] = operation
+
+    resources = []
+    attributes: dict[str, str] = {}
+    taken_by_clients = client_attribute_names()
+    for tag, operations in by_tag.items():
+        attribute = python_identifier(tag, what=f"tag {tag!r}")
+        if attribute in taken_by_clients and skip_unsupported:
+            # A document written elsewhere (Ory Kratos tags operations `identity`, the client's own
+            # attribute): the resource is `client.identity_`, as a keyword would be.
+            while attribute in taken_by_clients:
+                attribute += "_"
+        if attribute in taken_by_clients:
+            what = "a setting" if attribute in CLIENT_SETTINGS else "a method"
+            raise PlanError(
+                f"the tag {tag!r} would be client.{attribute}, which the client already has ({what}): rename the tag"
+            )
+        if attribute in attributes:
+            raise PlanError(f"tags {attributes[attribute]!r} and {tag!r} both become client.{attribute}")
+        attributes[attribute] = tag
+        operations = _resolve_method_clashes(
+            operations,
+            lambda op, name: _plan_operation(document, sources[id(op)], op.tag, parsed, identity, method_name=name),
+            lambda op: None if "x-python-name" in sources[id(op)].raw else full_method_name(sources[id(op)]),
+        )
+        names: dict[str, OperationPlan] = {}
+        for op in list(operations):
+            if op.method_name in names:
+                clash = (
+                    f"{op.label}: it and {names[op.method_name].label} would both be "
+                    f"client.{attribute}.{op.method_name}: give one of them an x-python-name"
+                )
+                if not skip_unsupported:
+                    raise PlanError(clash)
+                skipped.append(clash)
+                operations.remove(op)
+                continue
+            if op.method_name in RESERVED_METHOD_NAMES:
+                raise PlanError(f"{op.label}: the method name {op.method_name!r} is reserved; give it an x-python-name")
+            names[op.method_name] = op
+        if not operations:
+            continue
+        commands: dict[str, OperationPlan] = {}
+        for op in operations:
+            for command in (op.cli_command, op.cli_export_command):
+                if command is None:
+                    continue
+                if command in commands and commands[command] is not op:
+                    raise PlanError(
+                        f"{commands[command].label} and {op.label} would both be the command "
+                        f"`{snake_to_cli(attribute)} {command}`: give one an x-python-name"
+                    )
+                commands[command] = op
+        # A renamed attribute (`identity_`) is where every operation of the resource is reached.
+        operations = [op if op.resource == attribute else replace(op, resource=attribute) for op in operations]
+        resources.append(
+            ResourcePlan(
+                tag=tag,
+                attribute=attribute,
+                class_name=resource_class_name(tag, taken=parsed.models),
+                description=str(tags_described.get(tag) or f"Operations tagged {tag}."),
+                cli_name=snake_to_cli(attribute),
+                operations=tuple(operations),
+            )
+        )
+
+    top_level = (document.raw.get("x-cli") or {}).get("top-level-commands")
+    top_level_attribute = None
+    if top_level is not None:
+        if top_level not in by_tag:
+            raise PlanError(f"x-cli.top-level-commands names the tag {top_level!r}, which no operation has")
+        top_level_attribute = python_identifier(str(top_level), what="x-cli.top-level-commands")
+    if not resources:
+        why = f": {skipped[0]}" if skipped else ""
+        raise PlanError(f"the spec has no operation the generator can serve{why}")
+    return ApiPlan(
+        title=str(document.raw.get("info", {}).get("title", "API")),
+        api_key_header=api_key_header,
+        identity=identity,
+        skipped=tuple(skipped),
+        resources=tuple(resources),
+        top_level_commands=top_level_attribute,
+    )
+
+
+def _resolve_method_clashes(
+    operations: list[OperationPlan],
+    plan_again: Callable[[OperationPlan, str], OperationPlan],
+    full_name: Callable[[OperationPlan], str | None],
+) -> list[OperationPlan]:
+    """Operations of one resource that `method_name_of` names alike (`getCall` and `getCalls` of
+    the tag `calls` are both `get`) are each named by their whole operationId instead (`get_call`,
+    `get_calls`): the same names whatever the order of the document. An operation named by its
+    x-python-name keeps it (`full_name` gives None: the author chose it). Names that still collide
+    are left for the caller to refuse or skip. `plan_again(op, name)` plans it under another name."""
+    counts = Counter(op.method_name for op in operations)
+    resolved = []
+    for op in operations:
+        name = full_name(op) if counts[op.method_name] > 1 else None
+        resolved.append(plan_again(op, name) if name is not None and name != op.method_name else op)
+    return resolved
+
+
+UNTAGGED = "default"
+
+
+# What every client has besides its methods: settings set in __init__, and the generated extras.
+CLIENT_SETTINGS = frozenset({"base_url", "timeout", "max_retries", "max_response_bytes"})
+
+
+GENERATED_CLIENT_METHODS: frozenset[str] = frozenset()
+
+
+def client_attribute_names() -> frozenset[str]:
+    """Public names a resource attribute must not shadow on RavanClient or AsyncRavanClient (a tag
+    named `call` would hide the `call` every generated method calls)."""
+    runtime = runtime_module("_base_client")
+    names = {
+        name
+        for client in (runtime.SyncAPIClient, runtime.AsyncAPIClient)
+        for name in dir(client)
+        if not name.startswith("_")
+    }
+    # Attributes set in __init__ (`self.identity = ...`) are not in dir() of the class.
+    names.update(
+        re.findall(r"\bself\.([a-z][a-z0-9_]*)\s*(?::[^=\n]*)?=(?!=)", Path(str(runtime.__file__)).read_text("utf-8"))
+    )
+    return frozenset(names) | CLIENT_SETTINGS | GENERATED_CLIENT_METHODS

@@ -1,0 +1,161 @@
+"""Arguments: a generated method's keyword argument (`ArgumentPlan`); path, query, header."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from scripts.lib.openapi_document import OpenAPIDocument, Operation, Schema
+from scripts.lib.plan.errors import PlanError
+from scripts.lib.plan.naming import argument_identifier
+from scripts.lib.plan.runtime import cli_reserved_flags
+from scripts.lib.plan.values import NothingToSend, value_rule
+
+if TYPE_CHECKING:
+    from scripts.lib.plan.values import ValueRule
+
+
+@dataclass(frozen=True)
+class ArgumentPlan:
+    """One keyword argument of a generated method: a path, query or header parameter, or a
+    property of a JSON body."""
+
+    wire_name: str
+    python_name: str
+    location: str
+    """path, query, header or body."""
+    required: bool
+    rule: ValueRule
+    description: str
+    default: Any = None
+    has_default: bool = False
+    null_is_sent: bool = False
+    """A body property that may be null: `None` sends JSON null and omitting it (NOT_GIVEN) sends nothing."""
+    path_level: bool = False
+    example: Any = None
+    """The spec's example value (as it would travel), when it gives one."""
+    reserved_flags: frozenset[str] = frozenset()
+    """The document's credential options (`--api-key`, `--username`, ...), taken like the CLI's own."""
+
+    @property
+    def signature_annotation(self) -> str:
+        annotation = self.rule.annotation
+        if self.null_is_sent:
+            return f"{annotation} | None | NotGiven" if not self.required else f"{annotation} | None"
+        if self.required:
+            return f"{annotation} | None" if self.rule.nullable else annotation
+        return f"{annotation} | None"
+
+    @property
+    def signature_default(self) -> str | None:
+        if self.required:
+            return None
+        return "NOT_GIVEN" if self.null_is_sent else "None"
+
+    @property
+    def cli_flag(self) -> str:
+        """`--python-name`; an argument whose flag the CLI keeps for itself (`--format`, `--api-key`,
+        ... : the runtime's RESERVED_FLAGS) is `--<location>-python-name` instead (`--query-format`)."""
+        flag = "--" + self.python_name.replace("_", "-")
+        if set(self.cli_flags_for(flag)) & (cli_reserved_flags() | self.reserved_flags):
+            flag = f"--{self.location}-{flag[2:]}"
+        return flag
+
+    def cli_flags_for(self, flag: str) -> tuple[str, ...]:
+        """Every spelling the CLI gives the option (a boolean has its `--no-` too)."""
+        return (flag, f"--no-{flag[2:]}") if self.rule.kind == "boolean" else (flag,)
+
+    @property
+    def doc(self) -> str:
+        """The argument's line in a docstring: the spec's description, what is allowed, the default."""
+        parts = [self.description.rstrip(".") + "." if self.description else ""]
+        allowed = self.rule.summary
+        if allowed:
+            parts.append(f"Allowed: {allowed}.")
+        if self.null_is_sent:
+            parts.append("None sends null; leave it out to send nothing.")
+        if self.has_default and self.default is not None:
+            parts.append(f"Server default: {self.default!r}.")
+        return " ".join(p for p in parts if p)
+
+
+def _plan_parameters(
+    document: OpenAPIDocument, operation: Operation, *, left_out: list[str] | None = None
+) -> tuple[ArgumentPlan, ...]:
+    """The parameters as arguments; an optional one with nothing to send is left out, its message
+    added to `left_out`."""
+    arguments = []
+    for parameter in operation.parameters:
+        location = str(parameter["in"])
+        name = str(parameter["name"])
+        where = f"{operation.label}, {location} parameter {name!r}"
+        unsendable = None
+        if location == "cookie":
+            unsendable = f"{where}: cookie parameters are not supported"
+        elif location not in ("path", "query", "header"):
+            raise PlanError(f"{where}: unknown location {location!r}")
+        elif location == "header" and name.lower() in {
+            "authorization",
+            "cookie",
+            "content-type",
+            "accept",
+            "host",
+            *document.api_key_headers(),
+        }:
+            unsendable = f"{where}: the client sets this header itself"
+        if unsendable is not None:
+            # An optional one (Ory's `Cookie` header on every self-service operation) is left out:
+            # the operation is served without it. A required one stops the operation.
+            if parameter.get("required") or left_out is None:
+                raise PlanError(unsendable)
+            left_out.append(unsendable)
+            continue
+        style = parameter.get("style")
+        if style not in (None, "form" if location == "query" else "simple"):
+            raise PlanError(f"{where}: style {style!r} is not supported")
+        schema = document.parameter_schema(parameter, where=operation.label)
+        try:
+            rule = value_rule(document, parameter.get("schema", {}), where=where)
+        except NothingToSend as error:
+            if parameter.get("required") or location == "path" or left_out is None:
+                raise
+            left_out.append(str(error))
+            continue
+        if location == "path" and rule.kind not in ("string", "integer", "number", "choice", "date", "date-time"):
+            raise PlanError(f"{where}: a path parameter must be a single value, not {rule.kind}")
+        if location in ("query", "header") and rule.kind == "object":
+            raise PlanError(f"{where}: object-valued {location} parameters are not supported")
+        if location == "header" and rule.kind == "array":
+            raise PlanError(f"{where}: array-valued header parameters are not supported")
+        if location == "query" and rule.kind == "array" and parameter.get("explode") is False:
+            raise PlanError(f"{where}: explode: false is not supported")
+        required = bool(parameter.get("required")) or location == "path"
+        arguments.append(
+            ArgumentPlan(
+                wire_name=name,
+                python_name=argument_identifier(name, what=where),
+                location=location,
+                required=required,
+                rule=rule,
+                description=str(parameter.get("description") or "").strip(),
+                default=schema.default,
+                has_default=schema.has_default,
+                path_level=(name, location) in operation.path_level_parameter_names,
+                example=_example_of(parameter, schema),
+            )
+        )
+    # Path parameters first (positional, in the order of the path), then the rest as listed.
+    order = {name: index for index, name in enumerate(re.findall(r"{([^}]+)}", operation.path))}
+    path = sorted((a for a in arguments if a.location == "path"), key=lambda a: order.get(a.wire_name, 0))
+    return (*path, *(a for a in arguments if a.location != "path"))
+
+
+def _example_of(parameter: Mapping[str, Any], schema: Schema) -> Any:
+    if "example" in parameter:
+        return parameter["example"]
+    if "example" in schema.raw:
+        return schema.raw["example"]
+    examples = schema.raw.get("examples")
+    return examples[0] if isinstance(examples, list) and examples else None

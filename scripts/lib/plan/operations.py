@@ -1,0 +1,250 @@
+"""One operation planned whole (`OperationPlan`), with the checks that span its parts.
+
+Its arguments, body, response, pager, retry rule, error statuses and commands; names and
+command-line flags that would collide stop generation here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from scripts.lib.openapi_document import OpenAPIDocument, Operation
+from scripts.lib.plan.arguments import _plan_parameters
+from scripts.lib.plan.bodies import _plan_body, _typed_union_body
+from scripts.lib.plan.cli import DEFAULT_EXPORT_PAGE_SIZE, _export_columns, _table_columns
+from scripts.lib.plan.errors import PlanError
+from scripts.lib.plan.identity import read_security
+from scripts.lib.plan.incremental import _plan_incremental
+from scripts.lib.plan.naming import method_name_of, python_identifier, snake_to_cli, wire_path_of
+from scripts.lib.plan.pagination import _items_schema, _plan_pagination
+from scripts.lib.plan.responses import _plan_response
+from scripts.lib.plan.runtime import cli_reserved_flags
+from scripts.lib.plan.servers import server_url
+
+if TYPE_CHECKING:
+    from scripts.lib.plan.arguments import ArgumentPlan
+    from scripts.lib.plan.bodies import BodyPlan
+    from scripts.lib.plan.cli import ColumnPlan
+    from scripts.lib.plan.identity import IdentityPlan, Security
+    from scripts.lib.plan.incremental import IncrementalPlan
+    from scripts.lib.plan.opc_adapter import OpcParse
+    from scripts.lib.plan.pagination import PaginationPlan
+    from scripts.lib.plan.responses import ResponsePlan
+
+
+# Keyword arguments every generated method has; a spec parameter or body property may not take them.
+RESERVED_ARGUMENTS = frozenset(
+    {"self", "extra_query", "extra_headers", "extra_body", "timeout", "max_retries", "max_items", "prefetch"}
+)
+
+
+IDEMPOTENT_METHODS = frozenset({"get", "head", "put", "delete", "options", "trace"})
+
+
+@dataclass(frozen=True)
+class OperationPlan:
+    operation_id: str
+    label: str
+    method: str
+    path: str
+    """The path template as the spec writes it (for docs)."""
+    wire_path: str
+    """The same template as sent: every character outside RFC 3986's path characters in its literal
+    parts percent-encoded as UTF-8 (`/café` is `/caf%C3%A9`); placeholders stay as they are."""
+    tag: str
+    resource: str
+    method_name: str
+    summary: str
+    description: str
+    arguments: tuple[ArgumentPlan, ...]
+    body: BodyPlan | None
+    response: ResponsePlan
+    pagination: PaginationPlan | None
+    retry_after_send: bool
+    error_statuses: tuple[int, ...]
+    cli_command: str
+    cli_export_command: str | None
+    table_columns: tuple[ColumnPlan, ...] = ()
+    export_columns: tuple[ColumnPlan, ...] = ()
+    export_page_size: int | None = None
+    """What `export` sends as the page size by default: the size parameter's maximum, else
+    DEFAULT_EXPORT_PAGE_SIZE (never less than the server's default)."""
+    security: Security | None = None
+    """The operation's own `security`, or None for the spec's top-level one (IdentityPlan)."""
+    server: str | None = None
+    """The operation's (or its path's) own server, when it differs from the document's."""
+    incremental: IncrementalPlan | None = None
+    """`x-incremental`: how `sync` keeps a table of the items up to date."""
+    left_out: tuple[str, ...] = ()
+    """Optional parameters and body properties left out, one message each (`NothingToSend`)."""
+
+    @property
+    def path_arguments(self) -> tuple[ArgumentPlan, ...]:
+        return tuple(a for a in self.arguments if a.location == "path")
+
+    @property
+    def query_arguments(self) -> tuple[ArgumentPlan, ...]:
+        return tuple(a for a in self.arguments if a.location == "query")
+
+    @property
+    def header_arguments(self) -> tuple[ArgumentPlan, ...]:
+        return tuple(a for a in self.arguments if a.location == "header")
+
+    @property
+    def body_arguments(self) -> tuple[ArgumentPlan, ...]:
+        return self.body.arguments if self.body else ()
+
+    @property
+    def all_arguments(self) -> tuple[ArgumentPlan, ...]:
+        return self.arguments + self.body_arguments
+
+    @property
+    def constant_name(self) -> str:
+        # Unique by construction: resource attributes are unique, and method names within one.
+        return f"_{self.resource.upper()}_{self.method_name.upper()}"
+
+
+def _plan_operation(
+    document: OpenAPIDocument,
+    operation: Operation,
+    tag: str,
+    parsed: OpcParse,
+    identity: IdentityPlan,
+    *,
+    method_name: str | None = None,
+) -> OperationPlan:
+    """One operation's plan; `method_name` overrides `method_name_of` (a clash resolved)."""
+    label = operation.label
+    method_name = method_name or method_name_of(operation, tag)
+    reserved = identity.credential_flags
+    left_out: list[str] = []
+    arguments = tuple(
+        replace(a, reserved_flags=reserved) for a in _plan_parameters(document, operation, left_out=left_out)
+    )
+    body = _plan_body(document, operation, left_out=left_out)
+    if body is not None:
+        body = replace(body, arguments=tuple(replace(a, reserved_flags=reserved) for a in body.arguments))
+    own_server = server_url(operation.servers) if operation.servers is not None else None
+    if operation.servers is not None and own_server is None:
+        raise PlanError(f"{label}: its servers name no absolute http(s) URL to send it to")
+    security = None
+    if "security" in operation.raw:
+        security = read_security(operation.raw["security"], identity.schemes, where=label)
+    # Names every method has for its own use (`timeout`, ...) take a trailing underscore; a body
+    # property named like one of the operation's parameters is `body_<name>` (Twilio's CreateCall
+    # has a `Timeout` property; its UpdateIncomingPhoneNumber an `AccountSid` in path and body).
+    arguments = tuple(
+        replace(a, python_name=a.python_name + "_") if a.python_name in RESERVED_ARGUMENTS else a for a in arguments
+    )
+    if body is not None:
+        parameter_names = {a.python_name for a in arguments}
+        renamed: dict[str, str] = {}
+        for a in body.arguments:
+            name = a.python_name + "_" if a.python_name in RESERVED_ARGUMENTS else a.python_name
+            renamed[a.python_name] = f"body_{name}" if name in parameter_names and a.python_name != "body" else name
+        body = replace(
+            body,
+            arguments=tuple(replace(a, python_name=renamed[a.python_name]) for a in body.arguments),
+            files=tuple((renamed[python], wire, many, required) for python, wire, many, required in body.files),
+        )
+    taken: dict[str, str] = {}
+    for argument in arguments + (body.arguments if body else ()):
+        if argument.python_name in RESERVED_ARGUMENTS:
+            raise PlanError(
+                f"{label}: the {argument.location} {(argument.location == 'body' and 'property') or 'parameter'} "
+                f"{argument.wire_name!r} would be the argument {argument.python_name!r}, which every method "
+                "already has for its own use"
+            )
+        if argument.python_name in taken:
+            raise PlanError(
+                f"{label}: {taken[argument.python_name]} and the {argument.location} {argument.wire_name!r} "
+                f"would both be the argument {argument.python_name!r}"
+            )
+        taken[argument.python_name] = f"the {argument.location} {argument.wire_name!r}"
+    flags: dict[str, str] = {}
+    for argument in arguments + (body.arguments if body else ()):
+        if argument.location == "path":
+            continue
+        for flag in argument.cli_flags_for(argument.cli_flag):
+            if flag in cli_reserved_flags() | reserved or flag in flags:
+                other = flags.get(flag, "the command line's own option")
+                raise PlanError(
+                    f"{label}: the {argument.location} {argument.wire_name!r} and {other} would both be the "
+                    f"command-line option {flag}: rename one of them in the spec"
+                )
+            flags[flag] = f"the {argument.location} {argument.wire_name!r}"
+    placeholders = set(re.findall(r"{([^}]+)}", operation.path))
+    declared = {a.wire_name for a in arguments if a.location == "path"}
+    if placeholders != declared:
+        raise PlanError(
+            f"{label}: the path's placeholders {sorted(placeholders)} and its path parameters {sorted(declared)} differ"
+        )
+    endpoint = parsed.endpoint(operation.path, operation.method)
+    if endpoint is None:
+        detail = parsed.warning(operation.method, operation.path)
+        raise PlanError(f"{label}: openapi-python-client could not generate it: {detail}")
+
+    if body is not None:
+        body = _typed_union_body(document, operation, body, parsed.models)
+    response = _plan_response(document, operation, endpoint, parsed.models)
+    pagination = _plan_pagination(document, operation, parsed.models, arguments, response)
+    method = operation.method
+    idempotent_flag = operation.raw.get("x-idempotent")
+    if idempotent_flag is not None and not isinstance(idempotent_flag, bool):
+        raise PlanError(f"{label}: x-idempotent must be true or false, got {idempotent_flag!r}")
+    # x-idempotent says it either way: true makes a POST or PATCH safe to repeat, false keeps even a
+    # PUT or DELETE from being repeated once sent (an endpoint whose deletes have side effects).
+    retry_after_send = method in IDEMPOTENT_METHODS if idempotent_flag is None else idempotent_flag
+    error_statuses = tuple(
+        sorted(
+            int(status) for status in operation.raw.get("responses", {}) if str(status).isdigit() and int(status) >= 400
+        )
+    )
+    cli_command = snake_to_cli(method_name)
+    export_command = None
+    if pagination is not None:
+        export_command = "export" + (snake_to_cli(method_name.removeprefix("list")) if method_name != "list" else "")
+        if not export_command.startswith("export-") and export_command != "export":
+            export_command = f"export-{snake_to_cli(method_name)}"
+    table_columns: tuple[ColumnPlan, ...] = ()
+    export_columns: tuple[ColumnPlan, ...] = ()
+    export_page_size = None
+    if pagination is not None:
+        size = next(a for a in arguments if a.python_name == pagination.size_argument)
+        maximum = size.rule.maximum
+        export_page_size = (
+            int(maximum) if maximum is not None else max(DEFAULT_EXPORT_PAGE_SIZE, pagination.default_page_size)
+        )
+        item_schema = _items_schema(document, operation)
+        table_columns = _table_columns(document, item_schema, pagination.item_key_wire, where=label)
+        export_columns = _export_columns(document, item_schema, where=label)
+    incremental = _plan_incremental(document, operation, arguments, pagination)
+    return OperationPlan(
+        operation_id=operation.operation_id or method_name,
+        label=label,
+        method=method,
+        path=operation.path,
+        wire_path=wire_path_of(operation.path),
+        tag=tag,
+        resource=python_identifier(tag, what=f"tag {tag!r}"),
+        method_name=method_name,
+        summary=str(operation.raw.get("summary") or operation.operation_id or label),
+        description=str(operation.raw.get("description") or "").strip(),
+        arguments=arguments,
+        body=body,
+        response=response,
+        pagination=pagination,
+        retry_after_send=retry_after_send,
+        security=security,
+        server=own_server if own_server != identity.default_base_url else None,
+        error_statuses=error_statuses,
+        cli_command=cli_command,
+        cli_export_command=export_command,
+        table_columns=table_columns,
+        export_columns=export_columns,
+        export_page_size=export_page_size,
+        incremental=incremental,
+        left_out=tuple(left_out),
+    )
