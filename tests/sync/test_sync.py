@@ -87,7 +87,10 @@ class ScriptedServer:
         size = min(int(params.get("page_size", 20)), self.cap or 1 << 30)
         page = int(params.get("page", 1))
         chunk = rows[(page - 1) * size : page * size]
-        return httpx.Response(200, json={"success": True, "message": "ok", "data": {"callSessions": chunk}})
+        body = {"success": True, "message": "ok", "data": {"callSessions": chunk}}
+        # ASCII JSON, escapes and all: a server may send a lone surrogate (`"\\ud800"`), which
+        # httpx's `json=` (UTF-8 out) cannot even encode.
+        return httpx.Response(200, content=json.dumps(body).encode(), headers={"content-type": "application/json"})
 
     def add(self, record: dict[str, Any]) -> None:
         self.sessions[record["id"]] = record
@@ -338,6 +341,27 @@ def test_a_value_that_does_not_fit_its_column_goes_to_extra_and_the_rest_of_its_
         "day": "2026-11-02T00:00:00Z",
         "brandNew": [1],
     }
+
+
+def test_a_lone_surrogate_in_a_text_column_or_an_unknown_key_loads_as_a_replacement_character(
+    tmp_path: Path,
+) -> None:
+    """JSON may escape a lone surrogate (`"\\ud800"`), which no destination stores: it loads as
+    U+FFFD, as a UTF-8 decoder reads what it cannot, and the load goes on (it once failed whole,
+    in Arrow's UTF-8 encoding or the destination's JSON parser)."""
+    records = [
+        session(1, START, agentId="agt_\ud800", brandNew={"note": "\udcff!"}),
+        session(2, START + datetime.timedelta(hours=1), agentId="agt_\U0001f600"),  # a real pair: kept
+    ]
+    database = tmp_path / "calls.duckdb"
+    Syncer(ScriptedServer(records), dlt.destinations.duckdb(str(database)), "calls_data", tmp_path).sync()
+    import duckdb
+
+    with duckdb.connect(str(database)) as connection:
+        rows = connection.sql("SELECT id, agent_id, extra FROM calls_data.call_sessions ORDER BY id").fetchall()
+    assert rows[0][:2] == ("cs_00001", "agt_\ufffd")
+    assert json.loads(rows[0][2]) == {"brandNew": {"note": "\ufffd!"}}
+    assert rows[1] == ("cs_00002", "agt_\U0001f600", None)
 
 
 def test_the_duckdb_file_is_let_go_after_a_run_that_succeeded_or_failed(tmp_path: Path) -> None:
