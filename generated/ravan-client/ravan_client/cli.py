@@ -16,7 +16,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+gb764e00f1316"
+__version__ = "2.0.0+g6db66a07437a"
 
 PROGRAM = Program(
     name="ravan-calls",

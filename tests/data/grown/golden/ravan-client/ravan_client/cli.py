@@ -28,7 +28,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+gd61ffddbb66d"
+__version__ = "2.0.0+g72b6b8182140"
 
 PROGRAM = Program(
     name="ravan-calls",
