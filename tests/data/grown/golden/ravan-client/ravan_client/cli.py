@@ -28,7 +28,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+g72b6b8182140"
+__version__ = "2.0.0+ga05eadf233dc"
 
 PROGRAM = Program(
     name="ravan-calls",
