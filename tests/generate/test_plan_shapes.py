@@ -10,7 +10,7 @@ message naming the operation. Each runs in milliseconds: no files are written, n
 from __future__ import annotations
 
 import ast
-from typing import Any
+from typing import Any, cast
 
 import pytest
 
@@ -414,6 +414,45 @@ def test_x_incremental_gives_the_operation_a_sync_plan_with_columns_typed_from_t
         "extra": "text",
     }
     assert incremental.extra_column == "_extra"  # `extra` is a field of the items here
+
+
+@pytest.mark.parametrize(
+    ("added", "expected"),
+    [
+        ({"Count": {"type": "integer"}}, "properties 'count' and 'Count' would both be the column 'count'"),
+        ({"extra_day": {"type": "string"}, "extraDay": {"type": "string"}}, "would both be the column 'extra_day'"),
+        ({"_dlt_id": {"type": "string"}}, "property '_dlt_id' would be the column '_dlt_id', a name dlt keeps"),
+    ],
+)
+def test_x_incremental_refuses_properties_that_dlt_would_make_one_column(added: dict[str, Any], expected: str) -> None:
+    """dlt names columns by its snake_case of the key: two properties that become one column failed
+    every sync at run time (dlt's NameNormalizationCollision); generation now says so, naming them."""
+    spec = _incremental_spec()
+    properties: dict[str, Any] = cast(dict[str, Any], TIMED_THING["properties"]).copy()
+    spec["components"]["schemas"]["Thing"] = {**TIMED_THING, "properties": {**properties, **added}}
+    message = plan_error(spec)
+    assert "x-incremental of GET /things (listThings)" in message
+    assert expected in message
+
+
+@pytest.mark.parametrize(
+    ("names", "extra_column"),
+    [(("Extra",), "_extra"), (("extra", "_extra"), "extra_1"), (("Extra", "_Extra", "extra_1"), "extra_2")],
+)
+def test_the_extra_column_is_a_name_no_property_becomes_after_dlts_naming(
+    names: tuple[str, ...], extra_column: str
+) -> None:
+    """`Extra` is the column `extra` to dlt: the unknown keys' column once took the same name."""
+    spec = _incremental_spec()
+    known: dict[str, Any] = cast(dict[str, Any], TIMED_THING["properties"]).copy()
+    known.pop("extra")
+    spec["components"]["schemas"]["Thing"] = {
+        **TIMED_THING,
+        "properties": known | {name: {"type": "string"} for name in names},
+    }
+    incremental = plan_of_spec(spec).operations[0].incremental
+    assert incremental is not None
+    assert incremental.extra_column == extra_column
 
 
 def test_x_incremental_renders_a_sync_command_in_the_program() -> None:

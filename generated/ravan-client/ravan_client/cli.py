@@ -16,7 +16,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+ga2526f4e629c"
+__version__ = "2.0.0+g6f14510ad7c0"
 
 PROGRAM = Program(
     name="ravan-calls",

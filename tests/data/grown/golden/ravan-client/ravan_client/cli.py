@@ -28,7 +28,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+ga05eadf233dc"
+__version__ = "2.0.0+gbf15ce3dd986"
 
 PROGRAM = Program(
     name="ravan-calls",
