@@ -809,6 +809,7 @@ def build_plan(
     if not resources:
         why = f": {skipped[0]}" if skipped else ""
         raise PlanError(f"the spec has no operation the generator can serve{why}")
+    _check_client_class_names(identity, resources)
     return ApiPlan(
         title=str(document.raw.get("info", {}).get("title", "API")),
         api_key_header=api_key_header,
@@ -817,6 +818,25 @@ def build_plan(
         resources=tuple(resources),
         top_level_commands=top_level_attribute,
     )
+
+
+# The classes the client module (_client.py) already names: the runtime's base classes.
+_CLIENT_MODULE_NAMES = {"SyncAPIClient": "the runtime's base class", "AsyncAPIClient": "the runtime's base class"}
+
+
+def _check_client_class_names(identity: IdentityPlan, resources: Sequence[ResourcePlan]) -> None:
+    """The client classes must not take a name _client.py already uses: `AsyncAPIClient` made the
+    async client a subclass of the sync one, and a tag `acme-client` a resource class that the
+    client class `AcmeClient` shadowed."""
+    taken = dict(_CLIENT_MODULE_NAMES)
+    for resource in resources:
+        taken[resource.class_name] = taken[f"Async{resource.class_name}"] = f"the resource class of tag {resource.tag!r}"
+    for name in (identity.client_class, identity.async_client_class):
+        if name in taken:
+            raise PlanError(
+                f"config client.class_name {identity.client_class!r} makes the class {name!r}, which is already "
+                f"{taken[name]}: choose another name"
+            )
 
 
 _ENV_PREFIX = re.compile(r"[A-Z][A-Z0-9_]*")

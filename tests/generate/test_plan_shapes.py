@@ -1036,3 +1036,33 @@ def test_arguments_named_like_a_method_bodys_own_names_cannot_hide_them() -> Non
         called = {n.func.id for n in ast.walk(function) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
         # The body's own names are `_`-led: no argument of the spec can be one of them.
         assert not (assigned | called) & arguments
+
+
+# --- client class names ----------------------------------------------------------------------------
+
+
+def _thing_spec(tag: str) -> dict[str, Any]:
+    return spec_with({"/things": {"get": {"operationId": "getThing", "tags": [tag], "responses": ok_response()}}})
+
+
+@pytest.mark.parametrize(
+    ("class_name", "tag", "expected"),
+    [
+        ("AsyncAPIClient", "things", "makes the class 'AsyncAPIClient', which is already the runtime's base class"),
+        ("APIClient", "things", "makes the class 'AsyncAPIClient', which is already the runtime's base class"),
+        ("SyncAPIClient", "things", "makes the class 'SyncAPIClient', which is already the runtime's base class"),
+        ("AcmeClient", "acme-client", "makes the class 'AcmeClient', which is already the resource class of tag"),
+    ],
+)
+def test_a_client_class_name_the_client_module_already_uses_is_refused(
+    class_name: str, tag: str, expected: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`class AsyncAPIClient(SyncAPIClient)` once made the async client a subclass of the sync one,
+    and `AcmeClient` shadowed the resource class of a tag `acme-client` in _client.py."""
+    from scripts.lib import generate
+
+    monkeypatch.setattr(generate, "client_settings", lambda: {"class_name": class_name})
+    message = plan_error(_thing_spec(tag))
+    assert f"config client.class_name {class_name!r} {expected}" in message
+    monkeypatch.setattr(generate, "client_settings", lambda: {"class_name": "AcmeClient"})
+    assert plan_of_spec(_thing_spec("things")).identity.client_class == "AcmeClient"

@@ -6,7 +6,7 @@ SPEC_SHA256: Final = "e0205db4093ad41eefcff3388926ee7306a9a99fd8be595b3ab65cfc93
 """sha256 of the spec/openapi.yaml this package was generated from."""
 SPEC_VERSION: Final = "2.0.0"
 """The spec's info.version."""
-INPUTS_SHA256: Final = "6f14510ad7c0c1b31d38842abb75bd9af2f11dc3c94fc332824af97559ae18f0"
+INPUTS_SHA256: Final = "7cc8d83b75bdc1f284d8f8e0fca3cfccac272567ece935627ba989cecae0390f"
 """sha256 over everything that shapes the code: spec, templates, runtime modules, generator versions."""
 GENERATORS: Final[dict[str, str]] = {
     "datamodel-code-generator": "0.89.0",

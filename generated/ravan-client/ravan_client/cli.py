@@ -16,7 +16,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+g6f14510ad7c0"
+__version__ = "2.0.0+g7cc8d83b75bd"
 
 PROGRAM = Program(
     name="ravan-calls",

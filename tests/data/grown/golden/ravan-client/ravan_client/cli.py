@@ -28,7 +28,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+gbf15ce3dd986"
+__version__ = "2.0.0+g5d432e322408"
 
 PROGRAM = Program(
     name="ravan-calls",
