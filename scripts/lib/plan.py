@@ -830,7 +830,8 @@ def _check_client_class_names(identity: IdentityPlan, resources: Sequence[Resour
     client class `AcmeClient` shadowed."""
     taken = dict(_CLIENT_MODULE_NAMES)
     for resource in resources:
-        taken[resource.class_name] = taken[f"Async{resource.class_name}"] = f"the resource class of tag {resource.tag!r}"
+        why = f"the resource class of tag {resource.tag!r}"
+        taken[resource.class_name] = taken[f"Async{resource.class_name}"] = why
     for name in (identity.client_class, identity.async_client_class):
         if name in taken:
             raise PlanError(
