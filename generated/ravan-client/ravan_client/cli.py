@@ -16,7 +16,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+g7cc8d83b75bd"
+__version__ = "2.0.0+g6084d56703f3"
 
 PROGRAM = Program(
     name="ravan-calls",

@@ -28,7 +28,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+g5d432e322408"
+__version__ = "2.0.0+g1d3135480fc5"
 
 PROGRAM = Program(
     name="ravan-calls",
