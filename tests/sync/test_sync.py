@@ -14,6 +14,7 @@ import datetime
 import functools
 import itertools
 import json
+import socket
 import subprocess
 import sys
 from collections.abc import Callable
@@ -487,6 +488,32 @@ def test_the_sync_command_loads_postgres_configured_the_dlt_way(
     assert capsys.readouterr().err.startswith("Synced call_sessions: 12 new, 0 updated, 0 unchanged; 2 requests")
     syncer = Syncer(server, dlt.destinations.postgres(credentials=postgres_url), "cli_calls", tmp_path)
     syncer.assert_matches_server()
+
+
+def test_a_database_that_refuses_the_connection_is_named_in_the_one_line_without_its_password(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """dlt's message is "Pipeline execution failed at `step=sync` with exception:", the reason on
+    later lines: that first line alone was all the command said."""
+    monkeypatch.chdir(tmp_path)
+    with socket.socket() as probe:  # a loopback port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setenv("DESTINATION__POSTGRES__CREDENTIALS", f"postgresql://u:hunter2-secret@127.0.0.1:{port}/db")
+    assert cli(ScriptedServer(initial_sessions(3)), ["--destination", "postgres"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1
+    assert f'connection to server at "127.0.0.1", port {port} failed' in err[0]
+    assert "run sync again to continue" in err[0]
+    assert "hunter2" not in err[0]
+
+
+def test_a_failure_reason_from_dlt_shows_no_password_of_a_connection_url() -> None:
+    from ravan_client._cli._sync_command import _sync_cause
+
+    error = RuntimeError("Pipeline execution failed at `step=sync` with exception:")
+    error.exception = ValueError("cannot reach postgresql://u:p@ss-word@db.example:5432/x\nmore")  # type: ignore[attr-defined]
+    assert _sync_cause(error) == "cannot reach postgresql://u:[secure]@db.example:5432/x"
 
 
 def test_the_sync_command_without_the_extra_says_how_to_install_it(

@@ -6,7 +6,7 @@ SPEC_SHA256: Final = "e0205db4093ad41eefcff3388926ee7306a9a99fd8be595b3ab65cfc93
 """sha256 of the spec/openapi.yaml this package was generated from."""
 SPEC_VERSION: Final = "2.0.0"
 """The spec's info.version."""
-INPUTS_SHA256: Final = "6084d56703f32800f518deeea104316b10492df6f612bda263f3de5c4a92e031"
+INPUTS_SHA256: Final = "621fe2703548c327cd71d80fdbe043b39f47e6c62a2d4a35b7f34fb0ba31c502"
 """sha256 over everything that shapes the code: spec, templates, runtime modules, generator versions."""
 GENERATORS: Final[dict[str, str]] = {
     "datamodel-code-generator": "0.89.0",

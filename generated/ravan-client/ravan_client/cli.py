@@ -16,7 +16,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+g6084d56703f3"
+__version__ = "2.0.0+g621fe2703548"
 
 PROGRAM = Program(
     name="ravan-calls",

@@ -6,7 +6,7 @@ SPEC_SHA256: Final = "8784348f3146182b4f5ebc64102ff76534e37dd8904ef7c4c99770085d
 """sha256 of the tests/data/grown/openapi.yaml this package was generated from."""
 SPEC_VERSION: Final = "2.0.0"
 """The spec's info.version."""
-INPUTS_SHA256: Final = "1d3135480fc52df85170e4c47ad9819174bec0f844e05b8def90b1d7cf235cd0"
+INPUTS_SHA256: Final = "8d1e9f857725b3b7e8be3c42307768c924736757f9eb92f78269645048e2e3a8"
 """sha256 over everything that shapes the code: spec, templates, runtime modules, generator versions."""
 GENERATORS: Final[dict[str, str]] = {
     "datamodel-code-generator": "0.89.0",

@@ -28,7 +28,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+g1d3135480fc5"
+__version__ = "2.0.0+g8d1e9f857725"
 
 PROGRAM = Program(
     name="ravan-calls",
