@@ -600,10 +600,14 @@ def test_every_operation_is_a_command_and_a_paginated_one_can_be_exported() -> N
     ]
     code = render(spec, "cli.py.jinja")
     ast.parse(code)
-    assert "'limit',\n                            'integer'," in code
-    assert "minimum=1," in code
-    assert "maximum=10," in code
-    assert "choices=('a', 'b')," in code
+    # One description per argument: an option names its argument; its rule is the operation's own,
+    # in resources.py (cli.py once carried a second copy: `Option('limit', 'integer', minimum=1)`).
+    assert "Option(\n                            'limit',\n                            help='Allowed: an integer >= 1 and <= 10.'," in code
+    assert "IntegerRule" not in code
+    resources = render(spec, "resources.py.jinja")
+    ast.parse(resources)
+    assert "ObjectField('limit', IntegerRule(minimum=1, maximum=10), required=False)" in resources
+    assert "ObjectField('kind', ChoiceRule(('a', 'b')), required=True)" in resources
 
 
 def test_table_columns_come_from_x_cli_columns_or_from_a_rule() -> None:
@@ -672,8 +676,15 @@ def test_spec_text_becomes_python_literals_that_mean_it() -> None:
     assert True in literals
     assert 1.5 in literals
     assert 'say "hi"\\n' in literals
-    assert ("a[1]", "b'\"c") in literals
     assert 'The "Agni" API \\ v2 from the command line. The key comes from --api-key or RAVAN_API_KEY.' in literals
+    # The enum's values are the operation's rule, in resources.py (one description per argument).
+    resources = ast.parse(render(spec, "resources.py.jinja"))
+    choices = [
+        ast.literal_eval(node.args[0])
+        for node in ast.walk(resources)
+        if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "ChoiceRule"
+    ]
+    assert ("a[1]", "b'\"c") in choices
 
 
 def test_a_zero_based_page_parameter_without_a_default_starts_at_zero() -> None:
