@@ -602,7 +602,8 @@ def test_every_operation_is_a_command_and_a_paginated_one_can_be_exported() -> N
     ast.parse(code)
     # One description per argument: an option names its argument; its rule is the operation's own,
     # in resources.py (cli.py once carried a second copy: `Option('limit', 'integer', minimum=1)`).
-    assert "Option(\n                            'limit',\n                            help='Allowed: an integer >= 1 and <= 10.'," in code
+    indent = "\n" + " " * 28
+    assert f"Option({indent}'limit',{indent}help='Allowed: an integer >= 1 and <= 10.'," in code
     assert "IntegerRule" not in code
     resources = render(spec, "resources.py.jinja")
     ast.parse(resources)
