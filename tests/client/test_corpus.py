@@ -114,12 +114,21 @@ def odd_values(node: Any) -> list[tuple[str, Any]]:
             ("basic format", "20261124T160211Z"),
             ("week date", "2026-W48-2T16:02:11Z"),
             ("other separator", "2026-11-24X16:02:11Z"),
+            # Junk Python 3.11's fromisoformat reads and pydantic does not (the fast path once
+            # took these: 16:02:21, 16:00, an offset of -5 h 0.3 s).
+            ("space before Z", "2026-11-24T16:02:11 Z"),
+            ("dot without fraction", "2026-11-24T16:02:11.Z"),
+            ("three-digit seconds", "2026-11-24T16:02:211-05:30"),
+            ("no minutes", "2026-11-24T16:-05:30"),
+            ("dotted offset", "2026-11-24T16:02:11.123456-05.30"),
+            ("digits after the fraction", "2026-11-24T16:02:11.123456405:3Z"),
             ("epoch seconds", 1700000000),
             ("epoch seconds as text", "1700000000"),
             ("boolean", True),
         ]
     elif kind == "string" and schema.format == "date":
         cases += [("zero date", "0000-00-00"), ("datetime for a date", "2026-11-24T00:00:00Z"), ("number", 5)]
+        cases += [("week date", "2026-W47-1"), ("basic date and junk", "20261124xx")]
     elif kind == "string":
         cases += [("number for a string", 12), ("boolean for a string", True), ("object for a string", {"a": 1})]
     elif kind == "integer":

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ast
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 
@@ -419,6 +419,45 @@ def test_x_incremental_gives_the_operation_a_sync_plan_with_columns_typed_from_t
     assert incremental.extra_column == "_extra"  # `extra` is a field of the items here
 
 
+@pytest.mark.parametrize(
+    ("added", "expected"),
+    [
+        ({"Count": {"type": "integer"}}, "properties 'count' and 'Count' would both be the column 'count'"),
+        ({"extra_day": {"type": "string"}, "extraDay": {"type": "string"}}, "would both be the column 'extra_day'"),
+        ({"_dlt_id": {"type": "string"}}, "property '_dlt_id' would be the column '_dlt_id', a name dlt keeps"),
+    ],
+)
+def test_x_incremental_refuses_properties_that_dlt_would_make_one_column(added: dict[str, Any], expected: str) -> None:
+    """dlt names columns by its snake_case of the key: two properties that become one column failed
+    every sync at run time (dlt's NameNormalizationCollision); generation now says so, naming them."""
+    spec = _incremental_spec()
+    properties: dict[str, Any] = cast(dict[str, Any], TIMED_THING["properties"]).copy()
+    spec["components"]["schemas"]["Thing"] = {**TIMED_THING, "properties": {**properties, **added}}
+    message = plan_error(spec)
+    assert "x-incremental of GET /things (listThings)" in message
+    assert expected in message
+
+
+@pytest.mark.parametrize(
+    ("names", "extra_column"),
+    [(("Extra",), "_extra"), (("extra", "_extra"), "extra_1"), (("Extra", "_Extra", "extra_1"), "extra_2")],
+)
+def test_the_extra_column_is_a_name_no_property_becomes_after_dlts_naming(
+    names: tuple[str, ...], extra_column: str
+) -> None:
+    """`Extra` is the column `extra` to dlt: the unknown keys' column once took the same name."""
+    spec = _incremental_spec()
+    known: dict[str, Any] = cast(dict[str, Any], TIMED_THING["properties"]).copy()
+    known.pop("extra")
+    spec["components"]["schemas"]["Thing"] = {
+        **TIMED_THING,
+        "properties": known | {name: {"type": "string"} for name in names},
+    }
+    incremental = plan_of_spec(spec).operations[0].incremental
+    assert incremental is not None
+    assert incremental.extra_column == extra_column
+
+
 def test_x_incremental_renders_a_sync_command_in_the_program() -> None:
     code = render(_incremental_spec(table="things_seen"), "cli.py.jinja")
     assert "incremental=Incremental(" in code
@@ -622,17 +661,15 @@ def test_every_operation_is_a_command_and_a_paginated_one_can_be_exported() -> N
     ]
     code = render(spec, "cli.py.jinja")
     ast.parse(code)
-    # Each command refers to the operation its method sends; the options' types, bounds and choices
-    # are that operation's rules (resources.py), said once, never repeated in cli.py.
-    assert "_THINGS_LIST,\n" in code
-    assert "_THINGS_CREATE,\n" in code
-    assert "'limit'" in code
-    assert "maximum=" not in code
-    assert "choices=" not in code
+    # One description per argument: an option names its argument; its rule is the operation's own,
+    # in resources.py (cli.py once carried a second copy: `Option('limit', 'integer', minimum=1)`).
+    indent = "\n" + " " * 28
+    assert f"Option({indent}'limit',{indent}help='Allowed: an integer >= 1 and <= 10.'," in code
+    assert "IntegerRule" not in code
     resources = render(spec, "resources.py.jinja")
     ast.parse(resources)
-    assert "ObjectField('kind', ChoiceRule(('a', 'b')), required=True)" in resources
     assert "ObjectField('limit', IntegerRule(minimum=1, maximum=10), required=False)" in resources
+    assert "ObjectField('kind', ChoiceRule(('a', 'b')), required=True)" in resources
 
 
 def test_table_columns_come_from_x_cli_columns_or_from_a_rule() -> None:
@@ -701,9 +738,15 @@ def test_spec_text_becomes_python_literals_that_mean_it() -> None:
     assert True in literals
     assert 1.5 in literals
     assert 'say "hi"\\n' in literals
-    # The enum's values are the rule's, in resources.py (the CLI takes its choices from there).
-    assert "ChoiceRule(('a[1]', 'b\\'\"c'))" in render(spec, "resources.py.jinja")
     assert 'The "Agni" API \\ v2 from the command line. The key comes from --api-key or RAVAN_API_KEY.' in literals
+    # The enum's values are the operation's rule, in resources.py (one description per argument).
+    resources = ast.parse(render(spec, "resources.py.jinja"))
+    choices = [
+        ast.literal_eval(node.args[0])
+        for node in ast.walk(resources)
+        if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "ChoiceRule"
+    ]
+    assert ("a[1]", "b'\"c") in choices
 
 
 def test_a_zero_based_page_parameter_without_a_default_starts_at_zero() -> None:
@@ -1271,3 +1314,33 @@ def test_a_tag_named_like_a_client_attribute_is_renamed_in_a_document_written_el
     (resource,) = plan.resources
     assert (resource.attribute, [op.resource for op in resource.operations]) == ("identity_", ["identity_"])
     assert "the tag 'identity' would be client.identity, which the client already has" in plan_error(spec)
+
+
+# --- client class names ----------------------------------------------------------------------------
+
+
+def _thing_spec(tag: str) -> dict[str, Any]:
+    return spec_with({"/things": {"get": {"operationId": "getThing", "tags": [tag], "responses": ok_response()}}})
+
+
+@pytest.mark.parametrize(
+    ("class_name", "tag", "expected"),
+    [
+        ("AsyncAPIClient", "things", "makes the class 'AsyncAPIClient', which is already the runtime's base class"),
+        ("APIClient", "things", "makes the class 'AsyncAPIClient', which is already the runtime's base class"),
+        ("SyncAPIClient", "things", "makes the class 'SyncAPIClient', which is already the runtime's base class"),
+        ("AcmeClient", "acme-client", "makes the class 'AcmeClient', which is already the resource class of tag"),
+    ],
+)
+def test_a_client_class_name_the_client_module_already_uses_is_refused(
+    class_name: str, tag: str, expected: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`class AsyncAPIClient(SyncAPIClient)` once made the async client a subclass of the sync one,
+    and `AcmeClient` shadowed the resource class of a tag `acme-client` in _client.py."""
+    from scripts.lib import generate
+
+    monkeypatch.setattr(generate, "client_settings", lambda: {"class_name": class_name})
+    message = plan_error(_thing_spec(tag))
+    assert f"config client.class_name {class_name!r} {expected}" in message
+    monkeypatch.setattr(generate, "client_settings", lambda: {"class_name": "AcmeClient"})
+    assert plan_of_spec(_thing_spec("things")).identity.client_class == "AcmeClient"

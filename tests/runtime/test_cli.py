@@ -674,6 +674,19 @@ def test_the_options_types_come_from_the_operations_rules(tmp_path: Any) -> None
         assert expected in refusal.value.format_message()
 
 
+def test_a_json_option_nested_beyond_pythons_recursion_limit_is_refused_in_one_line(cli: Cli) -> None:
+    """json's decoder recurses once per level: a value nested deeper than the interpreter allows
+    once escaped `run()` as a RecursionError traceback."""
+    deep = "[" * 100_000 + "]" * 100_000
+    result = cli("calls", "create", "--metadata", '{"a": ' + deep + "}")
+    assert result.code == 2
+    assert result.error_lines == [
+        "error: Invalid value for '--metadata': the JSON given is nested too deeply "
+        "(see 'ravan-calls calls create --help')"
+    ]
+    assert cli.server.requests == []
+
+
 def test_the_page_size_flag_in_messages_is_the_commands_own() -> None:
     """The size parameter's name is the spec's: the hints name the command's own flag."""
     from ravan_runtime._commands import Option

@@ -14,6 +14,7 @@ import datetime
 import functools
 import itertools
 import json
+import socket
 import subprocess
 import sys
 from collections.abc import Callable
@@ -87,7 +88,10 @@ class ScriptedServer:
         size = min(int(params.get("page_size", 20)), self.cap or 1 << 30)
         page = int(params.get("page", 1))
         chunk = rows[(page - 1) * size : page * size]
-        return httpx.Response(200, json={"success": True, "message": "ok", "data": {"callSessions": chunk}})
+        body = {"success": True, "message": "ok", "data": {"callSessions": chunk}}
+        # ASCII JSON, escapes and all: a server may send a lone surrogate (`"\\ud800"`), which
+        # httpx's `json=` (UTF-8 out) cannot even encode.
+        return httpx.Response(200, content=json.dumps(body).encode(), headers={"content-type": "application/json"})
 
     def add(self, record: dict[str, Any]) -> None:
         self.sessions[record["id"]] = record
@@ -340,6 +344,27 @@ def test_a_value_that_does_not_fit_its_column_goes_to_extra_and_the_rest_of_its_
     }
 
 
+def test_a_lone_surrogate_in_a_text_column_or_an_unknown_key_loads_as_a_replacement_character(
+    tmp_path: Path,
+) -> None:
+    """JSON may escape a lone surrogate (`"\\ud800"`), which no destination stores: it loads as
+    U+FFFD, as a UTF-8 decoder reads what it cannot, and the load goes on (it once failed whole,
+    in Arrow's UTF-8 encoding or the destination's JSON parser)."""
+    records = [
+        session(1, START, agentId="agt_\ud800", brandNew={"note": "\udcff!"}),
+        session(2, START + datetime.timedelta(hours=1), agentId="agt_\U0001f600"),  # a real pair: kept
+    ]
+    database = tmp_path / "calls.duckdb"
+    Syncer(ScriptedServer(records), dlt.destinations.duckdb(str(database)), "calls_data", tmp_path).sync()
+    import duckdb
+
+    with duckdb.connect(str(database)) as connection:
+        rows = connection.sql("SELECT id, agent_id, extra FROM calls_data.call_sessions ORDER BY id").fetchall()
+    assert rows[0][:2] == ("cs_00001", "agt_\ufffd")
+    assert json.loads(rows[0][2]) == {"brandNew": {"note": "\ufffd!"}}
+    assert rows[1] == ("cs_00002", "agt_\U0001f600", None)
+
+
 def test_the_duckdb_file_is_let_go_after_a_run_that_succeeded_or_failed(tmp_path: Path) -> None:
     """run_sync keeps one DuckDB connection open for the whole run (not one per dlt step): it is
     closed at the end either way, so another process can open the file (DuckDB locks it)."""
@@ -463,6 +488,32 @@ def test_the_sync_command_loads_postgres_configured_the_dlt_way(
     assert capsys.readouterr().err.startswith("Synced call_sessions: 12 new, 0 updated, 0 unchanged; 2 requests")
     syncer = Syncer(server, dlt.destinations.postgres(credentials=postgres_url), "cli_calls", tmp_path)
     syncer.assert_matches_server()
+
+
+def test_a_database_that_refuses_the_connection_is_named_in_the_one_line_without_its_password(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """dlt's message is "Pipeline execution failed at `step=sync` with exception:", the reason on
+    later lines: that first line alone was all the command said."""
+    monkeypatch.chdir(tmp_path)
+    with socket.socket() as probe:  # a loopback port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setenv("DESTINATION__POSTGRES__CREDENTIALS", f"postgresql://u:hunter2-secret@127.0.0.1:{port}/db")
+    assert cli(ScriptedServer(initial_sessions(3)), ["--destination", "postgres"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1
+    assert f'connection to server at "127.0.0.1", port {port} failed' in err[0]
+    assert "run sync again to continue" in err[0]
+    assert "hunter2" not in err[0]
+
+
+def test_a_failure_reason_from_dlt_shows_no_password_of_a_connection_url() -> None:
+    from ravan_client._cli._sync_command import _sync_cause
+
+    error = RuntimeError("Pipeline execution failed at `step=sync` with exception:")
+    error.exception = ValueError("cannot reach postgresql://u:p@ss-word@db.example:5432/x\nmore")  # type: ignore[attr-defined]
+    assert _sync_cause(error) == "cannot reach postgresql://u:[secure]@db.example:5432/x"
 
 
 def test_the_sync_command_without_the_extra_says_how_to_install_it(

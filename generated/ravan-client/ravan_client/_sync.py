@@ -108,7 +108,18 @@ def _as_time(value: Any) -> Any:
 def _text(value: Any) -> str:
     if not isinstance(value, str):
         raise TypeError
-    return value
+    return value if value.isascii() else _utf8(value)
+
+
+def _utf8(text: str) -> str:
+    """`text` with each lone surrogate (JSON may carry `"\\ud800"`) as U+FFFD, as a UTF-8 decoder
+    writes what it cannot read: no destination stores one (not as text, nor escaped in JSON: DuckDB
+    and PostgreSQL refuse it), and one such value must not fail the whole load."""
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    return text
 
 
 def _bigint(value: Any) -> int:
@@ -151,7 +162,7 @@ def _json(value: Any) -> str:
             return str(_orjson.dumps(value).decode())
         except (TypeError, ValueError):  # an integer beyond 64 bits, a lone surrogate: the stdlib's
             pass
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return _utf8(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
 
 
 def _canonical(record: Mapping[str, Any]) -> bytes:

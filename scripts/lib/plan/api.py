@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -187,6 +187,7 @@ def build_plan(
     if not resources:
         why = f": {skipped[0]}" if skipped else ""
         raise PlanError(f"the spec has no operation the generator can serve{why}")
+    _check_client_class_names(identity, resources)
     return ApiPlan(
         title=str(document.raw.get("info", {}).get("title", "API")),
         api_key_header=api_key_header,
@@ -213,6 +214,26 @@ def _resolve_method_clashes(
         name = full_name(op) if counts[op.method_name] > 1 else None
         resolved.append(plan_again(op, name) if name is not None and name != op.method_name else op)
     return resolved
+
+
+# The classes the client module (_client.py) already names: the runtime's base classes.
+_CLIENT_MODULE_NAMES = {"SyncAPIClient": "the runtime's base class", "AsyncAPIClient": "the runtime's base class"}
+
+
+def _check_client_class_names(identity: IdentityPlan, resources: Sequence[ResourcePlan]) -> None:
+    """The client classes must not take a name _client.py already uses: `AsyncAPIClient` made the
+    async client a subclass of the sync one, and a tag `acme-client` a resource class that the
+    client class `AcmeClient` shadowed."""
+    taken = dict(_CLIENT_MODULE_NAMES)
+    for resource in resources:
+        why = f"the resource class of tag {resource.tag!r}"
+        taken[resource.class_name] = taken[f"Async{resource.class_name}"] = why
+    for name in (identity.client_class, identity.async_client_class):
+        if name in taken:
+            raise PlanError(
+                f"config client.class_name {identity.client_class!r} makes the class {name!r}, which is already "
+                f"{taken[name]}: choose another name"
+            )
 
 
 UNTAGGED = "default"

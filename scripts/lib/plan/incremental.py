@@ -5,6 +5,7 @@ What `sync` needs to keep a table of the operation's items up to date.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -115,6 +116,7 @@ def _plan_incremental(
         schema = document.normalize(node, where=where)
         kind = _SYNC_FORMATS.get(schema.format or "") if schema.single_type == "string" else None
         columns.append((name, kind or _SYNC_TYPES.get(schema.single_type or "object", "text")))
+    extra_column = _sync_column_names(item.properties, where=where)
     return IncrementalPlan(
         table=table,
         cursor=cursor,
@@ -124,6 +126,31 @@ def _plan_incremental(
         lag=float(lag),
         order=tuple(order_arguments),
         columns=tuple(columns),
-        # Unknown keys of the items go to one JSON column: `extra`, as in the CSV export.
-        extra_column="extra" if "extra" not in item.properties else "_extra",
+        extra_column=extra_column,
     )
+
+
+def _sync_column_names(properties: Mapping[str, Any], *, where: str) -> str:
+    """The extra column's name, once the items' properties are known to make distinct columns.
+
+    dlt names a column by its own normalisation of the key (`fooBar` and `foo_bar` are both
+    `foo_bar`, `Extra` is `extra`); two properties that become one column, or one that takes a
+    name of dlt's own (`_dlt_id`), failed every sync at run time, so generation refuses them here.
+    Unknown keys of the items go to one JSON column: `extra`, as in the CSV export, else the first
+    of `_extra`, `extra_1`, ... that no property takes."""
+    from dlt.common.normalizers.naming.snake_case import NamingConvention  # the sync extra's own rule
+
+    naming = NamingConvention()
+    taken: dict[str, str] = {}
+    for name in properties:
+        column = naming.normalize_identifier(name)
+        if column.startswith("_dlt_"):
+            raise PlanError(f"{where}: property {name!r} would be the column {column!r}, a name dlt keeps for itself")
+        if column in taken:
+            raise PlanError(
+                f"{where}: properties {taken[column]!r} and {name!r} would both be the column {column!r} "
+                "(dlt's snake_case naming): rename one, or drop x-incremental"
+            )
+        taken[column] = name
+    candidates = itertools.chain(("extra", "_extra"), (f"extra_{n}" for n in itertools.count(1)))
+    return next(c for c in candidates if naming.normalize_identifier(c) not in taken)

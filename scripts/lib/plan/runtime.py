@@ -6,7 +6,7 @@ repository root (`spec.client.ravan_runtime`), as `scripts.lib` itself is.
 
 from __future__ import annotations
 
-import importlib
+import importlib.util
 from collections.abc import Mapping
 from types import ModuleType
 from typing import Any

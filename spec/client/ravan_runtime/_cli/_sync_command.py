@@ -4,6 +4,7 @@ with dlt; needs the sync extra)."""
 from __future__ import annotations
 
 import importlib
+import re
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -164,4 +165,16 @@ def _sync_cause(error: BaseException, identity: ClientIdentity | None = None, si
             return explain(current, identity, size_flag=size_flag)
         if type(current).__name__ == "SyncIncomplete" or isinstance(current, OSError):
             return str(current)
-    return str(error).splitlines()[0] if str(error) else type(error).__name__
+    # dlt's own message starts "Pipeline execution failed at `step=sync` with exception:", the
+    # reason on later lines; the innermost error says what happened in its first line (a database
+    # refusing the connection). A password in a connection URL is masked all the same.
+    lines = [_first_line(current) for current in _wrapped(error)]
+    said = [line for line in lines if line and not line.endswith(":")]
+    return _URL_PASSWORD.sub(r"\1[secure]@", said[-1] if said else lines[0] or type(error).__name__)
+
+
+_URL_PASSWORD = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*://[^:/@\s]*:)\S*@")  # to the last @: a password may hold one
+
+
+def _first_line(error: BaseException) -> str:
+    return next((line.strip() for line in str(error).splitlines() if line.strip()), "")

@@ -28,7 +28,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+g39ae7611304a"
+__version__ = "2.0.0+ge98bdff88c53"
 
 PROGRAM = Program(
     name="ravan-calls",

@@ -119,6 +119,8 @@ class _Json(_ParamType):
             parsed = json.loads(value, parse_constant=_no_constant)
         except ValueError:
             self.fail(f"{value!r} is not JSON", param, ctx)
+        except RecursionError:  # a one-line refusal, not a traceback (json's decoder recurses per level)
+            self.fail("the JSON given is nested too deeply", param, ctx)
         if self.objects_only and not isinstance(parsed, dict):
             self.fail(f"{value!r} is not a JSON object", param, ctx)
         return parsed

@@ -107,12 +107,23 @@ class PhoneCall(WireModel):
                 elif duration_min is not None:
                     return cls._parse_checked(src_dict)
             if started_at is not None:
-                # Only text Python reads as pydantic does: `YYYY-MM-DDTHH:MM`, then Z or an offset
-                # `+HH:MM` last (a shorter text raises IndexError: the general parser). Either
-                # ending gives a timezone: past the T only the offset's sign can be a + or -.
+                # Only text Python reads as pydantic does: `YYYY-MM-DDTHH:MM:SS`, an optional `.`
+                # and fraction digits, then Z or an offset `+HH:MM` (a shorter text raises
+                # IndexError: the general parser). Python 3.11's fromisoformat also reads junk
+                # pydantic refuses (`11 Z`, `11.Z`, `16:Z`, `:211`, an offset `-05.30`), hence
+                # every separator's place is checked; the ending gives the timezone.
                 text = started_at
                 started_at = _parse_datetime(text)
-                if text[10] != "T" or text[7] != "-" or text[13] != ":" or (text[-1] != "Z" and text[-6] not in "+-"):
+                # (No new local name here: a field of that name would be read over, see the plan's
+                # MODEL_API_NAMES.)
+                if (
+                    text[10] != "T" or text[7] != "-" or text[4] != "-" or text[13] != ":" or text[16] != ":"
+                    or (text[-1] == "Z" and len(text) != 20 and (text[19] != "." or not text[20:-1].isdigit()))
+                    or (text[-1] != "Z" and (
+                        text[-6] not in "+-" or text[-3] != ":"
+                        or (len(text) != 25 and (text[19] != "." or not text[20:-6].isdigit()))
+                    ))
+                ):  # fmt: skip
                     return cls._parse_checked(src_dict)
         except (KeyError, ValueError, OverflowError, IndexError):
             return cls._parse_checked(src_dict)
