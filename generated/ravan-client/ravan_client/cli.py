@@ -16,7 +16,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+gef81fe011529"
+__version__ = "2.0.0+g4ac5e324f1c8"
 
 PROGRAM = Program(
     name="ravan-calls",

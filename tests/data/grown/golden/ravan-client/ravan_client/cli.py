@@ -28,7 +28,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+g1e7dfac9cb32"
+__version__ = "2.0.0+gffe1290af6b3"
 
 PROGRAM = Program(
     name="ravan-calls",
