@@ -6,7 +6,7 @@ SPEC_SHA256: Final = "e0205db4093ad41eefcff3388926ee7306a9a99fd8be595b3ab65cfc93
 """sha256 of the spec/openapi.yaml this package was generated from."""
 SPEC_VERSION: Final = "2.0.0"
 """The spec's info.version."""
-INPUTS_SHA256: Final = "4ac5e324f1c85b48d974d0ae96154e6c8eef7872c4d38d4a0ae2b11fe223198e"
+INPUTS_SHA256: Final = "de68ebb0fb42bcbc055dc59f588b426ac4c9a246f78f2a7d06338095605d6d94"
 """sha256 over everything that shapes the code: spec, templates, runtime modules, generator versions."""
 GENERATORS: Final[dict[str, str]] = {
     "datamodel-code-generator": "0.89.0",

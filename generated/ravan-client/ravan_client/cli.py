@@ -16,7 +16,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+g4ac5e324f1c8"
+__version__ = "2.0.0+gde68ebb0fb42"
 
 PROGRAM = Program(
     name="ravan-calls",

@@ -28,7 +28,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+gffe1290af6b3"
+__version__ = "2.0.0+g8b662f614822"
 
 PROGRAM = Program(
     name="ravan-calls",
