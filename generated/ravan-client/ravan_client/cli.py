@@ -16,7 +16,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+gde68ebb0fb42"
+__version__ = "2.0.0+g17070bffe68b"
 
 PROGRAM = Program(
     name="ravan-calls",

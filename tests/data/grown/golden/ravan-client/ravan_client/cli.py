@@ -28,7 +28,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+g8b662f614822"
+__version__ = "2.0.0+gdc7b8310e216"
 
 PROGRAM = Program(
     name="ravan-calls",
