@@ -19,6 +19,7 @@ from typing import IO, Any
 
 import httpx
 import pytest
+from ravan_runtime import _pagination
 from ravan_runtime._cli import _export, _output
 from ravan_runtime._commands import Column
 
@@ -87,6 +88,24 @@ def test_export_writes_every_record_of_every_page(cli: Cli, tmp_path: Path, expo
     assert cli.server.pages_requested == [1, 2, 3, 4]
     assert all(request.url.params["status"] == "done" for request in cli.server.requests)
     assert sorted(p.name for p in tmp_path.iterdir()) == [out.name]  # no temporary or partial file left
+
+
+def test_export_builds_the_models_of_the_first_page_only(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The records are written as received: the pages after the first (which the list call returns
+    # with its models), the short last page that is checked and the page after it build none.
+    built: list[int] = []
+    real = _pagination._parse_models
+    monkeypatch.setattr(
+        _pagination, "_parse_models", lambda data, pagination: built.append(1) or real(data, pagination)
+    )
+    cli.server.respond = paged(45, rich_session)
+    out = tmp_path / "calls.jsonl"
+    assert cli("call-sessions", "export", "-f", "jsonl", "-o", str(out), "--page-size", "20").code == 0
+    assert [r["id"] for r in records_in(out, "jsonl")] == [f"s{i}" for i in range(45)]
+    assert cli.server.pages_requested == [1, 2, 3, 4]
+    assert len(built) == 1
 
 
 def test_export_jsonl_keeps_every_key_as_received(cli: Cli, tmp_path: Path) -> None:

@@ -442,8 +442,9 @@ class SyncPage(BasePage[ItemT]):
     def probe_next_page(self) -> SyncPage[ItemT]:
         """Fetch the page after this one even when `has_next_page()` says this is the last: to
         confirm that the end is the end (a server that caps the page size, or reports a total too
-        small, ends early). The repeated-page guards do not apply; compare with `unseen_items`."""
-        return _following(self, self._fetcher.fetch(self.page_number + 1))
+        small, ends early). The repeated-page guards do not apply; compare with `unseen_items`.
+        Its models are built when first read (a probe is usually compared, raw, and dropped)."""
+        return _following(self, self._fetcher.fetch(self.page_number + 1, models=False))
 
     def iter_pages(self) -> Iterator[SyncPage[ItemT]]:
         """This page, then every page after it (the repeated-page guards apply)."""
@@ -576,7 +577,7 @@ class AsyncPage(BasePage[ItemT]):
     async def probe_next_page(self) -> AsyncPage[ItemT]:
         """Fetch the page after this one even when `has_next_page()` says this is the last (see
         `SyncPage.probe_next_page`)."""
-        return _following(self, await self._fetcher.fetch(self.page_number + 1))
+        return _following(self, await self._fetcher.fetch(self.page_number + 1, models=False))
 
     async def iter_pages(self) -> AsyncGenerator[AsyncPage[ItemT]]:
         """This page, then every page after it (the repeated-page guards apply)."""

@@ -28,7 +28,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+gdc7b8310e216"
+__version__ = "2.0.0+g9b0b33f3c0dd"
 
 PROGRAM = Program(
     name="ravan-calls",
