@@ -97,9 +97,12 @@ def test_export_builds_the_models_of_the_first_page_only(
     # with its models), the short last page that is checked and the page after it build none.
     built: list[int] = []
     real = _pagination._parse_models
-    monkeypatch.setattr(
-        _pagination, "_parse_models", lambda data, pagination: built.append(1) or real(data, pagination)
-    )
+
+    def counting(data: Any, pagination: Any) -> Any:
+        built.append(1)
+        return real(data, pagination)
+
+    monkeypatch.setattr(_pagination, "_parse_models", counting)
     cli.server.respond = paged(45, rich_session)
     out = tmp_path / "calls.jsonl"
     assert cli("call-sessions", "export", "-f", "jsonl", "-o", str(out), "--page-size", "20").code == 0
