@@ -49,7 +49,7 @@ def dlt_source(client: RavanClient | None = None, **options: _Any) -> _Any:
     return make_source(PROGRAM, client if client is not None else RavanClient(), **options)
 
 
-__version__ = "2.0.0+gba49b90e0d15"
+__version__ = "2.0.0+g8b3b6db5116a"
 
 __all__ = [
     "DEFAULT_BASE_URL",

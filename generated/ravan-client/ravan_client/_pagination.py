@@ -193,12 +193,12 @@ class BasePage(Generic[ItemT]):
         parsed = self._parsed
         if parsed.models is None:
             # Through the client, so that a body the models refuse is the same typed (and redacted)
-            # error it would have been when the page arrived.
+            # error it would have been when the page arrived. The decoded body is kept (the raw
+            # items are most of it anyway): two threads reading a page at once both find it.
             pagination = self._pagination
             parsed.models = self._fetcher.client.parse_decoded(
                 self.response, parsed.data, lambda data: _parse_models(data, pagination)
             )
-            parsed.data = None  # the models hold what they need; the decoded body can go
         return parsed.models
 
     @property
@@ -242,7 +242,7 @@ class _ParsedPage(Generic[ItemT]):
     models: _Models[ItemT] | None
     """None until asked for, on a page fetched for raw iteration."""
     data: Any
-    """The decoded body, kept only while the models are not built."""
+    """The decoded body, for models built late (None when they were built on arrival)."""
 
     @property
     def body(self) -> Any:

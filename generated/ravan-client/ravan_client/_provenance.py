@@ -6,7 +6,7 @@ SPEC_SHA256: Final = "e0205db4093ad41eefcff3388926ee7306a9a99fd8be595b3ab65cfc93
 """sha256 of the spec/openapi.yaml this package was generated from."""
 SPEC_VERSION: Final = "2.0.0"
 """The spec's info.version."""
-INPUTS_SHA256: Final = "ba49b90e0d1553281a0c8ffec817b4648133e73a693901467c1bc4d52abd8823"
+INPUTS_SHA256: Final = "8b3b6db5116aea5078cea9a20b89677c9b0d7c9759567281daa303cde7e6cc6d"
 """sha256 over everything that shapes the code: spec, templates, runtime modules, generator versions."""
 GENERATORS: Final[dict[str, str]] = {
     "datamodel-code-generator": "0.89.0",

@@ -16,7 +16,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+gba49b90e0d15"
+__version__ = "2.0.0+g8b3b6db5116a"
 
 PROGRAM = Program(
     name="ravan-calls",

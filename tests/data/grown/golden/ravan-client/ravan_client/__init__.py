@@ -35,7 +35,7 @@ from ._pagination import AsyncPage, AsyncPager, SyncPage
 from ._provenance import GENERATORS, SPEC_SHA256, SPEC_VERSION
 from ._types import NOT_GIVEN, NotGiven
 
-__version__ = "2.0.0+g9b0b33f3c0dd"
+__version__ = "2.0.0+g50daf90c7f93"
 
 __all__ = [
     "DEFAULT_BASE_URL",

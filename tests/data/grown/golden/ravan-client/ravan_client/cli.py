@@ -28,7 +28,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+g9b0b33f3c0dd"
+__version__ = "2.0.0+g50daf90c7f93"
 
 PROGRAM = Program(
     name="ravan-calls",
