@@ -19,6 +19,7 @@ from typing import IO, Any
 
 import httpx
 import pytest
+from ravan_runtime import _pagination
 from ravan_runtime._cli import _export, _output
 from ravan_runtime._commands import Column
 
@@ -87,6 +88,27 @@ def test_export_writes_every_record_of_every_page(cli: Cli, tmp_path: Path, expo
     assert cli.server.pages_requested == [1, 2, 3, 4]
     assert all(request.url.params["status"] == "done" for request in cli.server.requests)
     assert sorted(p.name for p in tmp_path.iterdir()) == [out.name]  # no temporary or partial file left
+
+
+def test_export_builds_the_models_of_the_first_page_only(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The records are written as received: the pages after the first (which the list call returns
+    # with its models), the short last page that is checked and the page after it build none.
+    built: list[int] = []
+    real = _pagination._parse_models
+
+    def counting(data: Any, pagination: Any) -> Any:
+        built.append(1)
+        return real(data, pagination)
+
+    monkeypatch.setattr(_pagination, "_parse_models", counting)
+    cli.server.respond = paged(45, rich_session)
+    out = tmp_path / "calls.jsonl"
+    assert cli("call-sessions", "export", "-f", "jsonl", "-o", str(out), "--page-size", "20").code == 0
+    assert [r["id"] for r in records_in(out, "jsonl")] == [f"s{i}" for i in range(45)]
+    assert cli.server.pages_requested == [1, 2, 3, 4]
+    assert len(built) == 1
 
 
 def test_export_jsonl_keeps_every_key_as_received(cli: Cli, tmp_path: Path) -> None:
@@ -536,3 +558,75 @@ def test_an_export_with_a_total_confirms_a_short_last_page_too(cli: Cli, tmp_pat
     result = cli("calls", "export-phone-history", "-o", str(out), "--page-size", "10")
     assert result.code == 1
     assert "yet page 2 holds more" in result.err
+
+
+# --- the JSON encoding: byte for byte what json.dumps writes -------------------------------------------
+
+ODD_VALUES: list[Any] = [
+    "plain",
+    "naïve café, 東京, Ελληνικά, emoji 🎉 and a ZWJ 👩‍👩‍👧",
+    "\ud800 lone \udfff surrogates \udbff",
+    "controls \x00\x01\x1f \x7f \x85 \x9f tab\t newline\n return\r",
+    "bidi \u202e reversed \u2066 \u061c \u200f",
+    'quotes " and \\ backslashes \\u0041 and / slash',
+    "",
+    0.1,
+    -0.0,
+    1e16,
+    1e-05,
+    123456789.123456789,
+    5e-324,
+    1.7976931348623157e308,
+    float("nan"),
+    float("inf"),
+    float("-inf"),
+    2**70,
+    -(2**63),
+    0,
+    True,
+    False,
+    None,
+    [],
+    {},
+    [1, [2, [3, {"deep": [None, 1.5, "x"]}]]],
+    {"b": 1, "a": 2, "ä": 3, "": 4},
+    {7: "int key", 2.5: "float key", True: "bool key", None: "null key"},
+]
+
+
+def previous_json_line(value: Any, *, for_terminal: bool) -> bytes:
+    """How a jsonl line was written before the encoder was reused: json.dumps, then the same steps."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    if for_terminal:
+        text = _output._UNSAFE_IN_JSON.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+    return text.encode("utf-8", "backslashreplace") + b"\n"
+
+
+@pytest.mark.parametrize("for_terminal", [False, True])
+def test_jsonl_records_are_byte_for_byte_what_json_dumps_writes(for_terminal: bool) -> None:
+    records = [{"id": f"s{i}", "value": v, "nested": {"list": [v, v]}} for i, v in enumerate(ODD_VALUES)]
+    records.append({"every": ODD_VALUES})
+    jsonl = _output.Encoder("jsonl", EXPORT_COLUMNS, for_terminal=for_terminal)
+    json_array = _output.Encoder("json", EXPORT_COLUMNS, for_terminal=for_terminal)
+    for record in [*records, *ODD_VALUES]:
+        line = previous_json_line(record, for_terminal=for_terminal)
+        assert jsonl.record(record) == line
+        assert json_array.record(record).lstrip(b",\n") == line.rstrip(b"\n")
+
+
+def test_a_value_json_cannot_write_fails_and_leaves_the_encoder_as_it_was() -> None:
+    encoder = _output.Encoder("jsonl", EXPORT_COLUMNS, for_terminal=False)
+    shared = {"id": "s1"}
+    with pytest.raises(TypeError, match="not JSON serializable"):
+        encoder.record({"nested": shared, "bad": object()})
+    # The same objects again, now writable: the encoder is reused, so nothing of the failed call may
+    # linger (such as a circular-reference marker).
+    assert encoder.record({"nested": shared}) == b'{"nested":{"id":"s1"}}\n'
+    assert encoder.record(shared) == b'{"id":"s1"}\n'
+
+
+def test_a_value_that_holds_itself_is_an_error_not_a_hang() -> None:
+    looped: dict[str, Any] = {"id": "s1"}
+    looped["self"] = looped
+    with pytest.raises(RecursionError):
+        _output.Encoder("jsonl", EXPORT_COLUMNS, for_terminal=False).record(looped)

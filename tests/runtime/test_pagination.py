@@ -8,22 +8,27 @@ rule, `calls.list_phone_history` pages `data` with its total at `total_count`.
 from __future__ import annotations
 
 import itertools
+import traceback
 from collections.abc import Mapping
 from typing import Any
 
 import httpx
 import pytest
+from ravan_runtime import _pagination
 from ravan_runtime._exceptions import APIResponseValidationError, RepeatedPageError
 from ravan_runtime._pagination import STALLED_PAGES, AsyncPage, SyncPage
 
 from tests.runtime.harness import (
+    API_KEY,
     AsyncHarness,
     Handler,
     Harness,
+    Server,
     abounded,
     bounded,
     history_body,
     json_response,
+    make_client,
     models,
     page_body,
     paged,
@@ -320,6 +325,108 @@ def test_an_item_key_that_is_not_a_value_reads_none_and_the_page_is_kept(harness
     assert items[1].model_invalid_fields["id"].value == key
 
 
+# --- raw iteration: the models are built only when asked for -------------------------------------------
+
+
+def count_model_parses(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Counts the pages whose models are built (the pager's one place that builds them)."""
+    parses: list[int] = []
+    real = _pagination._parse_models
+
+    def counting(data: Any, pagination: Any) -> Any:
+        parses.append(1)
+        return real(data, pagination)
+
+    monkeypatch.setattr(_pagination, "_parse_models", counting)
+    return parses
+
+
+@pytest.mark.parametrize("prefetch", [0, 2])
+def test_raw_iteration_builds_no_models_for_later_pages_yet_they_are_there_when_asked(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch, prefetch: int
+) -> None:
+    harness.server.respond = paged(25)
+    parses = count_model_parses(monkeypatch)
+    seen: list[SyncPage[Any]] = []
+    raw = list(harness.client.call_sessions.list(page_size=10, prefetch=prefetch).iter_raw_items(on_page=seen.append))
+    assert raw == sessions("s", 25)
+    assert len(parses) == 1  # the first page only: `list()` returns it with its models
+    # A page fetched for raw iteration still has its models, built on first use.
+    assert ids_of(seen[1].items) == [f"s{i}" for i in range(10, 20)]
+    assert isinstance(seen[2].body, models.CallSessionListResponse)
+    assert len(parses) == 3
+    assert (seen[1].is_full, seen[2].is_full, repr(seen[2])) == (True, False, "<SyncPage page=3 items=5 page_size=10>")
+
+
+def test_model_iteration_still_builds_every_page_as_it_arrives(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    harness.server.respond = paged(25)
+    parses = count_model_parses(monkeypatch)
+    assert ids_of(list(harness.client.call_sessions.list(page_size=10))) == [f"s{i}" for i in range(25)]
+    assert len(parses) == 3
+
+
+def test_raw_iteration_with_strict_responses_still_validates_every_record(server: Server) -> None:
+    # Page 2 holds a record whose field does not fit: strict_responses must refuse it although
+    # the raw iteration never reads the models.
+    content = {1: sessions("s", 2), 2: [session("bad", durationSec=12.5)]}
+    server.respond = pages(content)
+    with make_client(server, strict_responses=True).client as client:
+        first = client.call_sessions.list(page_size=2)
+        with pytest.raises(APIResponseValidationError, match=r"\(id 'bad'\).*'durationSec'"):
+            list(first.iter_raw_items())
+    # Without strict_responses the same record is written as it came.
+    with make_client(server).client as client:
+        assert list(client.call_sessions.list(page_size=2).iter_raw_items())[2] == session("bad", durationSec=12.5)
+
+
+def test_raw_iteration_still_refuses_a_broken_envelope_on_a_later_page(harness: Harness) -> None:
+    def respond(request: httpx.Request) -> httpx.Response:
+        if request.url.params["page"] == "1":
+            return json_response(200, page_body(sessions("s", 2)))
+        return json_response(200, {"success": True, "data": {"callSessions": [{"id": "x"}, 5]}})
+
+    harness.server.respond = respond
+    with pytest.raises(APIResponseValidationError, match=r"data.callSessions\[1\] must be a JSON object"):
+        list(harness.client.call_sessions.list(page_size=2).iter_raw_items())
+
+
+def test_models_that_fail_when_built_late_are_a_typed_redacted_error(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    harness.server.respond = paged(4)
+    seen: list[SyncPage[Any]] = []
+    list(harness.client.call_sessions.list(page_size=2).iter_raw_items(on_page=seen.append))
+
+    def failing(data: Any, pagination: Any) -> Any:
+        raise ValueError(f"cannot read {API_KEY}")
+
+    monkeypatch.setattr(_pagination, "_parse_models", failing)
+    with pytest.raises(APIResponseValidationError, match="does not match the documented envelope") as caught:
+        seen[1].items  # noqa: B018 (the property builds the models)
+    assert API_KEY not in "".join(traceback.format_exception(caught.value))
+
+
+@pytest.mark.parametrize("key", [["a", "b"], {"nested": 1}, True, None, 1.5])
+def test_raw_iteration_takes_a_key_that_is_not_a_string_or_integer_for_no_identity(harness: Harness, key: Any) -> None:
+    # As the models do (such an id does not fit its type and reads None): never taken for another
+    # item, on the same page or across a boundary.
+    harness.server.respond = pages({1: [session("ok"), {"id": key}], 2: [{"id": key}]})
+    assert list(harness.client.call_sessions.list(page_size=2).iter_raw_items()) == [
+        session("ok"),
+        {"id": key},
+        {"id": key},
+    ]
+
+
+@pytest.mark.parametrize("prefetch", [0, 2])
+def test_raw_iteration_yields_an_item_repeated_across_a_boundary_once(harness: Harness, prefetch: int) -> None:
+    harness.server.respond = window(size=3, step=2)  # each page repeats the last item of the one before
+    raw = bounded(harness.client.call_sessions.list(page_size=3, max_items=7, prefetch=prefetch).iter_raw_items())
+    assert [item["id"] for item in raw] == [f"s{i}" for i in range(7)]
+
+
 # --- page-number-total -----------------------------------------------------------------------------------
 
 
@@ -523,3 +630,18 @@ async def test_short_pages_repeated_while_a_total_is_ahead_raise_repeated_page_e
     async_harness.server.respond = lambda request: json_response(200, history_body(sessions("s", 3), total=10**6))
     with pytest.raises(RepeatedPageError):
         await abounded(async_harness.client.calls.list_phone_history(page_size=10))
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("prefetch", [0, 2])
+async def test_async_raw_iteration_builds_no_models_for_later_pages_yet_they_are_there_when_asked(
+    async_harness: AsyncHarness, monkeypatch: pytest.MonkeyPatch, prefetch: int
+) -> None:
+    async_harness.server.respond = paged(25)
+    parses = count_model_parses(monkeypatch)
+    seen: list[AsyncPage[Any]] = []
+    first = await async_harness.client.call_sessions.list(page_size=10, prefetch=prefetch)
+    assert [item async for item in first.iter_raw_items(on_page=seen.append)] == sessions("s", 25)
+    assert len(parses) == 1
+    assert ids_of(seen[2].items) == [f"s{i}" for i in range(20, 25)]
+    assert len(parses) == 2

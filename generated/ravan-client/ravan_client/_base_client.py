@@ -580,12 +580,25 @@ class BaseClient:
             return outcome.value
         raise outcome
 
+    def parse_decoded(self, response: httpx.Response, data: Any, parse: Callable[[Any], ParsedT]) -> ParsedT:
+        """`parse_response` for a body already decoded (`data`, from `decode_json`): a page fetched
+        for raw iteration builds its models only when asked for, without decoding again."""
+        outcome = self._parse_data(response, data, parse)
+        del data  # not held by the frame that raises (see decode_json)
+        if isinstance(outcome, _Parsed):
+            return outcome.value
+        raise outcome
+
     def _parse(
         self, response: httpx.Response, parse: Callable[[Any], ParsedT]
     ) -> _Parsed[ParsedT] | APIResponseValidationError:
         """The parsed body, or the error to raise: raised by the caller, from a frame that holds
         neither the decoded body nor the parser's unredacted exception (see decode_json)."""
-        data = self.decode_json(response)
+        return self._parse_data(response, self.decode_json(response), parse)
+
+    def _parse_data(
+        self, response: httpx.Response, data: Any, parse: Callable[[Any], ParsedT]
+    ) -> _Parsed[ParsedT] | APIResponseValidationError:
         try:
             parsed = parse(data)
         except Exception as failure:  # the generated parsers raise KeyError, TypeError, ValueError, ...

@@ -27,6 +27,11 @@ What every pager does, whatever the style:
   number is ignored).
 - A body whose items path does not hold a list of objects is not a page:
   `APIResponseValidationError`, never an empty last page.
+- `iter_raw_items` (what an export reads) does not build the models of the pages it fetches
+  unless the client has `strict_responses` (then every record is still validated as it arrives):
+  the envelope is checked all the same, the items' identities come from the JSON objects (the
+  key `item_key_wire` names), and `page.items`/`page.body` are parsed only if asked for. Parsing
+  was a quarter to nearly half of an export's CPU per page, for models nobody read.
 """
 
 from __future__ import annotations
@@ -96,7 +101,7 @@ class PageNumber:
 
     @staticmethod
     def has_next_page(page: BasePage[Any]) -> bool:
-        return 0 < len(page.items) >= page.page_size
+        return 0 < len(page.raw_items) >= page.page_size
 
 
 class PageNumberWithTotal(PageNumber):
@@ -109,14 +114,14 @@ class PageNumberWithTotal(PageNumber):
 
     @staticmethod
     def has_next_page(page: BasePage[Any]) -> bool:
-        if not page.items:
+        if not page.raw_items:
             return False
         total = page.total
         if total is None:  # not sent, not a count, or contradicted: the short-page rule decides
             return PageNumber.has_next_page(page)
         # Items received, not pages times the page size: a server that sends fewer items than the
         # page size asked for (a cap of its own) has not sent the total yet.
-        return page.items_before + len(page.items) < total
+        return page.items_before + len(page.raw_items) < total
 
 
 PAGINATION_STYLES: dict[str, type[PageNumber]] = {style.name: style for style in (PageNumber, PageNumberWithTotal)}
@@ -135,6 +140,9 @@ class Pagination(Generic[BodyT, ItemT]):
     item_key: Callable[[ItemT], object]
     items_path: tuple[str, ...]
     """Wire keys from the body to the items."""
+    item_key_wire: str | None = None
+    """The wire name of `item_key`'s field: with it, identities are read from the JSON objects (the
+    same whether the models are built or not) and raw iteration can skip the models."""
     body_paths: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     """Other paths the style reads, by their `x-pagination` key (e.g. `total`)."""
 
@@ -143,12 +151,8 @@ class Pagination(Generic[BodyT, ItemT]):
 
 
 class BasePage(Generic[ItemT]):
-    items: list[ItemT]
-    """This page's items, parsed into models."""
     raw_items: list[dict[str, Any]]
     """The same items as the JSON objects the server sent (what an export writes)."""
-    body: Any
-    """The whole parsed response body (the envelope), for fields other than the items."""
     response: httpx.Response
     """The HTTP response this page came from: status, headers, raw content."""
     page_number: int
@@ -163,8 +167,7 @@ class BasePage(Generic[ItemT]):
     def __init__(self, fetcher: Any, parsed: _ParsedPage[ItemT], *, response: httpx.Response, page_number: int) -> None:
         self._fetcher = fetcher
         self._pagination: Pagination[Any, ItemT] = fetcher.pagination
-        self.body = parsed.body
-        self.items = parsed.items
+        self._parsed = parsed
         self.raw_items = parsed.raw_items
         self.metadata = parsed.metadata
         self._identities = parsed.identities
@@ -177,6 +180,28 @@ class BasePage(Generic[ItemT]):
         self.items_before = max(page_number - self._pagination.first_page, 0) * self.page_size
 
     @property
+    def items(self) -> list[ItemT]:
+        """This page's items, parsed into models (on first use, for a page fetched for raw iteration)."""
+        return self._models().items
+
+    @property
+    def body(self) -> Any:
+        """The whole parsed response body (the envelope), for fields other than the items."""
+        return self._models().body
+
+    def _models(self) -> _Models[ItemT]:
+        parsed = self._parsed
+        if parsed.models is None:
+            # Through the client, so that a body the models refuse is the same typed (and redacted)
+            # error it would have been when the page arrived. The decoded body is kept (the raw
+            # items are most of it anyway): two threads reading a page at once both find it.
+            pagination = self._pagination
+            parsed.models = self._fetcher.client.parse_decoded(
+                self.response, parsed.data, lambda data: _parse_models(data, pagination)
+            )
+        return parsed.models
+
+    @property
     def total(self) -> int | None:
         """The total number of items the body reports (page-number-total), when it is a count that
         the pages do not contradict: None when it is missing, not a count, or smaller than the
@@ -185,7 +210,7 @@ class BasePage(Generic[ItemT]):
         total = self.metadata.get("total")
         if not isinstance(total, int) or isinstance(total, bool) or total < 0:
             return None
-        if self.items_before + len(self.items) > total:
+        if self.items_before + len(self.raw_items) > total:
             return None
         return total
 
@@ -195,25 +220,40 @@ class BasePage(Generic[ItemT]):
 
     @property
     def is_full(self) -> bool:
-        return 0 < len(self.items) >= self.page_size
+        return 0 < len(self.raw_items) >= self.page_size
 
     def __repr__(self) -> str:
-        return f"<{type(self).__name__} page={self.page_number} items={len(self.items)} page_size={self.page_size}>"
+        return f"<{type(self).__name__} page={self.page_number} items={len(self.raw_items)} page_size={self.page_size}>"
 
 
 @dataclass
-class _ParsedPage(Generic[ItemT]):
+class _Models(Generic[ItemT]):
     body: Any
     items: list[ItemT]
+
+
+@dataclass(repr=False)  # it holds the body, which may echo a credential
+class _ParsedPage(Generic[ItemT]):
     raw_items: list[dict[str, Any]]
     metadata: dict[str, Any]
     identities: list[Hashable | None]
     """Each item's key when it has a usable one (not null), else None: only keyed items are
     compared across page boundaries."""
+    models: _Models[ItemT] | None
+    """None until asked for, on a page fetched for raw iteration."""
+    data: Any
+    """The decoded body, for models built late (None when they were built on arrival)."""
+
+    @property
+    def body(self) -> Any:
+        """The envelope's model, when built: what `strict_responses` checks (the client's
+        `_parse` looks for a `body`)."""
+        return self.models.body if self.models is not None else None
 
 
-def _parse_page(data: Any, pagination: Pagination[Any, ItemT]) -> _ParsedPage[ItemT]:
-    """Check the envelope on the raw JSON, then parse: the items path must hold a list of objects."""
+def _parse_page(data: Any, pagination: Pagination[Any, ItemT], *, models: bool = True) -> _ParsedPage[ItemT]:
+    """Check the envelope on the raw JSON, then parse (the models only if `models`, or when the
+    identities must come from them): the items path must hold a list of objects."""
     node = data
     for depth, key in enumerate(pagination.items_path):
         if not isinstance(node, dict):
@@ -229,8 +269,30 @@ def _parse_page(data: Any, pagination: Pagination[Any, ItemT]) -> _ParsedPage[It
         if not isinstance(raw_item, dict):
             raise TypeError(f"{where}[{position}] must be a JSON object, got {type(raw_item).__name__}")
     raw_items: list[dict[str, Any]] = node
+    metadata = {name: _at(data, path) for name, path in pagination.body_paths.items()}
+    key_wire = pagination.item_key_wire
+    if key_wire is None:
+        built = _parse_models(data, pagination)
+        return _ParsedPage(raw_items, metadata, _model_identities(built.items, pagination), built, None)
+    # A key as sent, when it is a string or an integer: what an item key is. Anything else (null,
+    # a list, an object, a boolean) is no identity, as it is for the models, where such a value
+    # does not fit the key's type and reads None.
+    identities: list[Hashable | None] = [
+        value if (type(value) is str or type(value) is int) else None
+        for value in [raw_item.get(key_wire) for raw_item in raw_items]
+    ]
+    if not models:
+        return _ParsedPage(raw_items, metadata, identities, None, data)
+    return _ParsedPage(raw_items, metadata, identities, _parse_models(data, pagination), None)
+
+
+def _parse_models(data: Any, pagination: Pagination[Any, ItemT]) -> _Models[ItemT]:
     body = pagination.parse(data)
-    items = list(pagination.items(body))
+    return _Models(body, list(pagination.items(body)))
+
+
+def _model_identities(items: list[ItemT], pagination: Pagination[Any, ItemT]) -> list[Hashable | None]:
+    """Identities read from the models (a pagination that does not name the key's wire name)."""
     identities: list[Hashable | None] = []
     for item in items:
         identity = pagination.item_key(item)
@@ -243,8 +305,7 @@ def _parse_page(data: Any, pagination: Pagination[Any, ItemT]) -> _ParsedPage[It
                 + (f": {shown}" if len(shown) <= MAX_QUOTED_CHARS else "")
             )
         identities.append(identity)
-    metadata = {name: _at(data, path) for name, path in pagination.body_paths.items()}
-    return _ParsedPage(body, items, raw_items, metadata, identities)
+    return identities
 
 
 PageT = TypeVar("PageT", bound=BasePage[Any])
@@ -252,7 +313,7 @@ PageT = TypeVar("PageT", bound=BasePage[Any])
 
 def _following(previous: BasePage[Any], page: PageT) -> PageT:
     """`page`, known to come right after `previous`: it counts the items before it exactly."""
-    page.items_before = previous.items_before + len(previous.items)
+    page.items_before = previous.items_before + len(previous.raw_items)
     return page
 
 
@@ -274,8 +335,8 @@ def _fingerprint(page: BasePage[Any], position: int) -> Hashable:
 
 def unseen_items(previous: BasePage[Any], page: BasePage[Any]) -> int:
     """How many items of `page` were not on `previous` (by key, or by content when the key is null)."""
-    seen = {_fingerprint(previous, i) for i in range(len(previous.items))}
-    return sum(1 for i in range(len(page.items)) if _fingerprint(page, i) not in seen)
+    seen = {_fingerprint(previous, i) for i in range(len(previous.raw_items))}
+    return sum(1 for i in range(len(page.raw_items)) if _fingerprint(page, i) not in seen)
 
 
 class _Guard:
@@ -289,13 +350,13 @@ class _Guard:
     def new_positions(self, page: BasePage[Any]) -> list[int]:
         """Positions of `page`'s items to yield; raises RepeatedPageError on a server that loops."""
         previous = self.previous
-        fingerprints = [_fingerprint(page, i) for i in range(len(page.items))]
+        fingerprints = [_fingerprint(page, i) for i in range(len(page.raw_items))]
         previous_fingerprints = (
-            {_fingerprint(previous, i) for i in range(len(previous.items))} if previous is not None else set()
+            {_fingerprint(previous, i) for i in range(len(previous.raw_items))} if previous is not None else set()
         )
         # A full page, or a short one the style pages on from (a total still ahead): either way the
         # pager asks for another, so a server that ignores the page number must be caught here.
-        if page.is_full or (page.items and page.has_next_page()):
+        if page.is_full or (page.raw_items and page.has_next_page()):
             overlap = sum(1 for f in fingerprints if f in previous_fingerprints)
             if overlap == len(fingerprints) and previous is not None:
                 raise RepeatedPageError(
@@ -328,7 +389,7 @@ class _Guard:
             self.stalled = 0
         previous_keys = {k for k in previous._identities if k is not None} if previous is not None else set()
         positions = [i for i, key in enumerate(page._identities) if key is None or key not in previous_keys]
-        page.repeated = len(page.items) - len(positions)
+        page.repeated = len(page.raw_items) - len(positions)
         if page.repeated:
             logger.info(
                 "page %d repeats %d item(s) of page %d (new items arrived while paging); each is yielded once",
@@ -354,10 +415,15 @@ class _SyncFetcher(Generic[BodyT, ItemT]):
     max_items: int | None
     prefetch: int
 
-    def fetch(self, page_number: int, cancellation: Cancellation | None = None) -> SyncPage[ItemT]:
+    def fetch(
+        self, page_number: int, cancellation: Cancellation | None = None, *, models: bool = True
+    ) -> SyncPage[ItemT]:
+        """Page `page_number`; without `models` (raw iteration), its models are built only if
+        asked for, unless the client validates every response (`strict_responses`)."""
         options = self.options.with_param(self.pagination.page_parameter, page_number)
         response = self.client.request(options, cancellation=cancellation)
-        parsed = self.client.parse_response(response, lambda data: _parse_page(data, self.pagination))
+        models = models or self.client.strict_responses
+        parsed = self.client.parse_response(response, lambda data: _parse_page(data, self.pagination, models=models))
         return SyncPage(self, parsed, response=response, page_number=page_number)
 
 
@@ -376,31 +442,36 @@ class SyncPage(BasePage[ItemT]):
     def probe_next_page(self) -> SyncPage[ItemT]:
         """Fetch the page after this one even when `has_next_page()` says this is the last: to
         confirm that the end is the end (a server that caps the page size, or reports a total too
-        small, ends early). The repeated-page guards do not apply; compare with `unseen_items`."""
-        return _following(self, self._fetcher.fetch(self.page_number + 1))
+        small, ends early). The repeated-page guards do not apply; compare with `unseen_items`.
+        Its models are built when first read (a probe is usually compared, raw, and dropped)."""
+        return _following(self, self._fetcher.fetch(self.page_number + 1, models=False))
 
     def iter_pages(self) -> Iterator[SyncPage[ItemT]]:
         """This page, then every page after it (the repeated-page guards apply)."""
-        for page, _ in self._iter_checked_pages():
+        for page, _ in self._iter_checked_pages(models=True):
             yield page
 
-    def _iter_checked_pages(self) -> Generator[tuple[SyncPage[ItemT], list[int]]]:
+    def _iter_checked_pages(self, *, models: bool) -> Generator[tuple[SyncPage[ItemT], list[int]]]:
         guard = _Guard()
-        pages = self._iter_pages_prefetching() if self._fetcher.prefetch > 0 else self._iter_pages_one_by_one()
+        pages = (
+            self._iter_pages_prefetching(models=models)
+            if self._fetcher.prefetch > 0
+            else self._iter_pages_one_by_one(models=models)
+        )
         try:
             for page in pages:
                 yield page, guard.new_positions(page)
         finally:
             pages.close()
 
-    def _iter_pages_one_by_one(self) -> Generator[SyncPage[ItemT]]:
+    def _iter_pages_one_by_one(self, *, models: bool) -> Generator[SyncPage[ItemT]]:
         page = self
         yield page
         while page.has_next_page():
-            page = page.get_next_page()
+            page = _following(page, self._fetcher.fetch(page.page_number + 1, models=models))
             yield page
 
-    def _iter_pages_prefetching(self) -> Generator[SyncPage[ItemT]]:
+    def _iter_pages_prefetching(self, *, models: bool) -> Generator[SyncPage[ItemT]]:
         """Keep up to `prefetch` later pages in flight; yield pages strictly in order."""
         fetcher = self._fetcher
         page = self
@@ -414,7 +485,7 @@ class SyncPage(BasePage[ItemT]):
         try:
             while True:
                 while len(pending) < fetcher.prefetch:
-                    pending[next_to_submit] = pool.submit(fetcher.fetch, next_to_submit, cancellation)
+                    pending[next_to_submit] = pool.submit(fetcher.fetch, next_to_submit, cancellation, models=models)
                     next_to_submit += 1
                 page = _following(page, pending.pop(page.page_number + 1).result())
                 if not page.has_next_page():
@@ -422,7 +493,7 @@ class SyncPage(BasePage[ItemT]):
                     return
                 # Refill before handing the page over, so the consumer's work on it overlaps the
                 # requests in flight (with prefetch=1: the next page is on the wire).
-                pending[next_to_submit] = pool.submit(fetcher.fetch, next_to_submit, cancellation)
+                pending[next_to_submit] = pool.submit(fetcher.fetch, next_to_submit, cancellation, models=models)
                 next_to_submit += 1
                 yield page
         finally:
@@ -440,22 +511,23 @@ class SyncPage(BasePage[ItemT]):
     def iter_items(self, on_page: Callable[[SyncPage[ItemT]], None] | None = None) -> Iterator[ItemT]:
         """Every item of this page and the pages after it (what iterating the page gives);
         `on_page` is called with each page as it arrives, e.g. to show progress."""
-        for page, position in self._iter_positions(on_page):
+        for page, position in self._iter_positions(on_page, models=True):
             yield page.items[position]
 
     def iter_raw_items(self, on_page: Callable[[SyncPage[ItemT]], None] | None = None) -> Iterator[dict[str, Any]]:
-        """The same items as `iter_items`, as the JSON objects the server sent."""
-        for page, position in self._iter_positions(on_page):
+        """The same items as `iter_items`, as the JSON objects the server sent (the pages after
+        this one are fetched without building their models: see the module docstring)."""
+        for page, position in self._iter_positions(on_page, models=False):
             yield page.raw_items[position]
 
     def _iter_positions(
-        self, on_page: Callable[[SyncPage[ItemT]], None] | None
+        self, on_page: Callable[[SyncPage[ItemT]], None] | None, *, models: bool
     ) -> Generator[tuple[SyncPage[ItemT], int]]:
         limit = self._fetcher.max_items
         if limit is not None and limit <= 0:
             return
         yielded = 0
-        pages = self._iter_checked_pages()
+        pages = self._iter_checked_pages(models=models)
         try:
             for page, positions in pages:
                 if on_page is not None:
@@ -481,10 +553,12 @@ class _AsyncFetcher(Generic[BodyT, ItemT]):
     max_items: int | None
     prefetch: int
 
-    async def fetch(self, page_number: int) -> AsyncPage[ItemT]:
+    async def fetch(self, page_number: int, *, models: bool = True) -> AsyncPage[ItemT]:
+        """Page `page_number` (see `_SyncFetcher.fetch`)."""
         options = self.options.with_param(self.pagination.page_parameter, page_number)
         response = await self.client.request(options)
-        parsed = self.client.parse_response(response, lambda data: _parse_page(data, self.pagination))
+        models = models or self.client.strict_responses
+        parsed = self.client.parse_response(response, lambda data: _parse_page(data, self.pagination, models=models))
         return AsyncPage(self, parsed, response=response, page_number=page_number)
 
 
@@ -503,32 +577,36 @@ class AsyncPage(BasePage[ItemT]):
     async def probe_next_page(self) -> AsyncPage[ItemT]:
         """Fetch the page after this one even when `has_next_page()` says this is the last (see
         `SyncPage.probe_next_page`)."""
-        return _following(self, await self._fetcher.fetch(self.page_number + 1))
+        return _following(self, await self._fetcher.fetch(self.page_number + 1, models=False))
 
     async def iter_pages(self) -> AsyncGenerator[AsyncPage[ItemT]]:
         """This page, then every page after it (the repeated-page guards apply)."""
-        checked = self._iter_checked_pages()
+        checked = self._iter_checked_pages(models=True)
         async with aclosing(checked):
             async for page, _ in checked:
                 yield page
 
-    async def _iter_checked_pages(self) -> AsyncGenerator[tuple[AsyncPage[ItemT], list[int]]]:
+    async def _iter_checked_pages(self, *, models: bool) -> AsyncGenerator[tuple[AsyncPage[ItemT], list[int]]]:
         guard = _Guard()
-        pages = self._iter_pages_prefetching() if self._fetcher.prefetch > 0 else self._iter_pages_one_by_one()
+        pages = (
+            self._iter_pages_prefetching(models=models)
+            if self._fetcher.prefetch > 0
+            else self._iter_pages_one_by_one(models=models)
+        )
         # Closed as soon as this generator is (not when the garbage collector gets to it), so
         # prefetched requests are cancelled when the consumer stops.
         async with aclosing(pages):
             async for page in pages:
                 yield page, guard.new_positions(page)
 
-    async def _iter_pages_one_by_one(self) -> AsyncGenerator[AsyncPage[ItemT]]:
+    async def _iter_pages_one_by_one(self, *, models: bool) -> AsyncGenerator[AsyncPage[ItemT]]:
         page = self
         yield page
         while page.has_next_page():
-            page = await page.get_next_page()
+            page = _following(page, await self._fetcher.fetch(page.page_number + 1, models=models))
             yield page
 
-    async def _iter_pages_prefetching(self) -> AsyncGenerator[AsyncPage[ItemT]]:
+    async def _iter_pages_prefetching(self, *, models: bool) -> AsyncGenerator[AsyncPage[ItemT]]:
         fetcher = self._fetcher
         page = self
         yield page
@@ -539,14 +617,14 @@ class AsyncPage(BasePage[ItemT]):
         try:
             while True:
                 while len(pending) < fetcher.prefetch:
-                    pending[next_to_submit] = asyncio.ensure_future(fetcher.fetch(next_to_submit))
+                    pending[next_to_submit] = asyncio.ensure_future(fetcher.fetch(next_to_submit, models=models))
                     next_to_submit += 1
                 page = _following(page, await pending.pop(page.page_number + 1))
                 if not page.has_next_page():
                     yield page
                     return
                 # Refill before handing the page over (see the sync pager).
-                pending[next_to_submit] = asyncio.ensure_future(fetcher.fetch(next_to_submit))
+                pending[next_to_submit] = asyncio.ensure_future(fetcher.fetch(next_to_submit, models=models))
                 next_to_submit += 1
                 yield page
         finally:
@@ -562,24 +640,25 @@ class AsyncPage(BasePage[ItemT]):
     async def iter_items(self, on_page: Callable[[AsyncPage[ItemT]], None] | None = None) -> AsyncGenerator[ItemT]:
         """Every item of this page and the pages after it (what `async for` gives); `on_page` is
         called with each page as it arrives, e.g. to show progress."""
-        async for page, position in self._iter_positions(on_page):
+        async for page, position in self._iter_positions(on_page, models=True):
             yield page.items[position]
 
     async def iter_raw_items(
         self, on_page: Callable[[AsyncPage[ItemT]], None] | None = None
     ) -> AsyncGenerator[dict[str, Any]]:
-        """The same items as `iter_items`, as the JSON objects the server sent."""
-        async for page, position in self._iter_positions(on_page):
+        """The same items as `iter_items`, as the JSON objects the server sent (the pages after
+        this one are fetched without building their models: see the module docstring)."""
+        async for page, position in self._iter_positions(on_page, models=False):
             yield page.raw_items[position]
 
     async def _iter_positions(
-        self, on_page: Callable[[AsyncPage[ItemT]], None] | None
+        self, on_page: Callable[[AsyncPage[ItemT]], None] | None, *, models: bool
     ) -> AsyncGenerator[tuple[AsyncPage[ItemT], int]]:
         limit = self._fetcher.max_items
         if limit is not None and limit <= 0:
             return
         yielded = 0
-        pages = self._iter_checked_pages()
+        pages = self._iter_checked_pages(models=models)
         async with aclosing(pages):  # max_items reached: cancel what is prefetched, now
             async for page, positions in pages:
                 if on_page is not None:

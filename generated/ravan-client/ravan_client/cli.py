@@ -16,7 +16,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+g0f3a9fa2635a"
+__version__ = "2.0.0+g455e9fea57dd"
 
 PROGRAM = Program(
     name="ravan-calls",

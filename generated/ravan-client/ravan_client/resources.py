@@ -63,6 +63,7 @@ _CALL_SESSIONS_LIST_PAGES: Pagination[CallSessionListResponse, CallSession] = Pa
     parse=CallSessionListResponse.from_dict,
     items=lambda body: present(present(body.data).call_sessions),
     item_key=lambda item: item.id,
+    item_key_wire="id",
     items_path=("data", "callSessions"),
 )
 

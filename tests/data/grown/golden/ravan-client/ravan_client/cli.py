@@ -28,7 +28,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+ge98bdff88c53"
+__version__ = "2.0.0+ga0f9954e3d40"
 
 PROGRAM = Program(
     name="ravan-calls",

@@ -76,6 +76,7 @@ _CALL_SESSIONS_LIST_PAGES: Pagination[CallSessionListResponse, CallSession] = Pa
     parse=CallSessionListResponse.from_dict,
     items=lambda body: present(present(body.data).call_sessions),
     item_key=lambda item: item.id,
+    item_key_wire="id",
     items_path=("data", "callSessions"),
 )
 
@@ -138,6 +139,7 @@ _CALLS_LIST_PHONE_HISTORY_PAGES: Pagination[PhoneHistoryPage, PhoneCall] = Pagin
     parse=PhoneHistoryPage.from_dict,
     items=lambda body: present(body.data),
     item_key=lambda item: item.id,
+    item_key_wire="id",
     items_path=("data",),
     body_paths={
         "total": ("total_count",),

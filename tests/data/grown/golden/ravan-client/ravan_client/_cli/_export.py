@@ -288,13 +288,13 @@ def _check_the_end_is_the_end(last_page: Any, size_flag: str | None) -> None:
     looked like the end: shorter than the page size, or reaching the total the server reported.
     A server that caps the page size silently, or reports a total that is too small, would end the
     export early; so the page after it is asked for too."""
-    if not last_page.items:
+    if not last_page.raw_items:  # raw: the export's pages build no models
         return  # an empty page: the server itself said there is nothing more
     following = last_page.probe_next_page()
     # Only items not on the last page count: a server that ignores the page number sends it again.
     if not unseen_items(last_page, following):
         return
-    page_number, held, total = last_page.page_number, len(last_page.items), last_page.total
+    page_number, held, total = last_page.page_number, len(last_page.raw_items), last_page.total
     if total is not None:
         raise _Incomplete(
             f"Page {page_number} reached the total of {total:,} the server reported, yet page {page_number + 1} "
