@@ -24,7 +24,6 @@ import yaml
 from scripts.lib.generate import type_bare_containers, with_package_version
 from tests.generate.scratch import REPO_ROOT, describe, run_python, subprocess_env
 
-GENERATE = REPO_ROOT / "scripts" / "lib" / "generate.py"
 TIMEOUT_SECONDS = 300  # not a limit on a healthy run: a hung generator still ends
 
 VARIANT = {
@@ -104,7 +103,7 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subproces
     spec_path = root / "openapi.yaml"
     spec_path.write_text(yaml.safe_dump(DOCUMENT, sort_keys=False), encoding="utf-8")
     result = subprocess.run(
-        [sys.executable, str(GENERATE), "--spec", str(spec_path), "--out", str(root / "out"), *OPTIONS],
+        [sys.executable, "-m", "scripts.lib.generate", "--spec", str(spec_path), "--out", str(root / "out"), *OPTIONS],
         cwd=REPO_ROOT,
         env=subprocess_env(),
         capture_output=True,

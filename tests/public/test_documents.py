@@ -219,7 +219,12 @@ def test_every_served_operation_answers_from_both_clients_and_the_cli(
     # A document that names no server has no default destination: the client asks for a base URL.
     assert bool(destinations) == bool(spec.get("servers"))
     elsewhere = []
+    pinned_problems = set(generated.document.call_problems)
     for record in (r for r in records if r["way"] == "destination"):
+        if record["url"] is None and record["operation"] in pinned_problems:
+            # No request at all: the client refused the driver's value before sending (a pinned call
+            # problem, above), so there is no destination to compare.
+            continue
         method, path = record["operation"].split()[:2]
         expected = expected_destination(spec, path, method.lower())
         pattern = re.sub(r"\\\{[^/]*?\\\}", "[^/]+", re.escape(expected))  # a path parameter: any segment
