@@ -180,7 +180,6 @@ DOCUMENTS: tuple[PublicDocument, ...] = (
         # The driver builds no value for a oneOf body yet (createCall is refused before sending, as
         # it must be), and Prism refuses the update's body it derives.
         call_problems=("POST / (createCall)", "PUT /{uuid} (updateCall)"),
-        elsewhere=("POST / (createCall)",),  # refused before sending: it goes nowhere
     ),
     PublicDocument(
         "vonage/account.yml",
@@ -204,7 +203,6 @@ DOCUMENTS: tuple[PublicDocument, ...] = (
         # The driver builds no value for a oneOf body yet (the create is refused before sending, as it
         # must be); Prism's dynamic mode cannot make an octet-stream response (500).
         call_problems=("GET /v3/media/{file_id} (download-report)", "POST /v2/reports (create-async-report)"),
-        elsewhere=("POST /v2/reports (create-async-report)",),  # refused before sending: it goes nowhere
     ),
     PublicDocument(
         "redocly/museum.yaml",
