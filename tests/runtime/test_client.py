@@ -8,6 +8,7 @@ import logging
 import math
 import os
 import pickle
+import re
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -538,3 +539,48 @@ def test_a_query_key_is_sent_in_the_url_dropped_on_another_origin_and_masked_in_
     assert API_KEY not in caplog.text
     with pytest.raises(ValueError, match="extra_query must not set key"):
         client.call(OperationSpec(method="GET", path="/v1/things").build({}, extra_query={"key": "x"}), lambda b: b)
+
+
+# --- headers that carry a credential are the client's to set ----------------------------------------
+
+
+BASIC_AND_HEADER_KEY = dataclasses.replace(
+    IDENTITY,
+    schemes=(
+        SecurityScheme("basicAuth", "basic", (Credential("username", ("U",)), Credential("password", ("P",)))),
+        SecurityScheme("headerKey", "api-key-header", (Credential("api_key", ("K",)),), header="X-Api-Key"),
+    ),
+    default_security=(("basicAuth",), ("headerKey",)),
+)
+
+
+@pytest.mark.parametrize(
+    ("header", "message"),
+    [
+        ("authorization", "default_headers must not set Authorization: pass username= and password= to the client"),
+        ("x-API-key", "default_headers must not set X-Api-Key: pass api_key= to the client"),
+    ],
+)
+def test_a_credential_header_set_by_hand_is_refused_naming_the_spec_header_and_its_arguments(
+    header: str, message: str
+) -> None:
+    with pytest.raises(ValueError, match=f"^{re.escape(message)}$"):
+        base.SyncAPIClient(
+            http_client=None,
+            transport=httpx.MockTransport(lambda request: httpx.Response(200)),
+            credentials={"api_key": "k"},
+            base_url="https://api.example.com",
+            timeout=base.DEFAULT_TIMEOUT,
+            max_retries=base.DEFAULT_MAX_RETRIES,
+            default_headers={header: "by hand", "X-Team": "billing"},
+            allow_insecure_http=False,
+            identity=BASIC_AND_HEADER_KEY,
+            max_response_bytes=base.DEFAULT_MAX_RESPONSE_BYTES,
+        )
+
+
+def test_only_the_headers_a_scheme_sends_in_carry_a_credential() -> None:
+    assert BASIC_AND_HEADER_KEY.scheme_sending_header("AUTHORIZATION") is BASIC_AND_HEADER_KEY.schemes[0]
+    assert BASIC_AND_HEADER_KEY.scheme_sending_header("x-api-key") is BASIC_AND_HEADER_KEY.schemes[1]
+    assert BASIC_AND_HEADER_KEY.scheme_sending_header("X-Team") is None
+    assert IDENTITY.scheme_sending_header("Authorization") is None

@@ -43,7 +43,7 @@ import os
 import random
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import IO, Any, Generic, Self, TypeVar
 from urllib.parse import urlencode
@@ -254,10 +254,7 @@ class BaseClient:
         self.max_retries = _as_max_retries(max_retries, "max_retries")
         self.max_response_bytes = _as_positive_int(max_response_bytes, "max_response_bytes")
         self._default_headers = dict(default_headers or {})
-        for name in self._default_headers:
-            if name.lower() in identity.secret_headers:
-                shown = self._secret_header_name(name)
-                raise ValueError(f"default_headers must not set {shown}: {self._credential_advice(name)}")
+        _refuse_credential_headers(identity, self._default_headers, "default_headers")
         self._allow_insecure_http = allow_insecure_http
         if not isinstance(strict_responses, bool):
             raise TypeError(f"strict_responses must be a bool, got {type(strict_responses).__name__}")
@@ -301,10 +298,7 @@ class BaseClient:
         timeout: httpx.Timeout | None,
         opened: list[IO[bytes]] | None = None,
     ) -> httpx.Request:
-        for name in options.headers:
-            if name.lower() in self.identity.secret_headers:
-                shown = self._secret_header_name(name)
-                raise ValueError(f"extra_headers must not set {shown}: {self._credential_advice(name)}")
+        _refuse_credential_headers(self.identity, options.headers, "extra_headers")
         server = options.server if options.server and self._follows_spec_servers else None
         cache_key = f"{server} {options.path}" if server else options.path
         url = self._urls.get(cache_key)
@@ -382,21 +376,6 @@ class BaseClient:
         else:
             message = f"No credentials for this request: pass {self.identity.describe(first)}."
         return MissingAPIKeyError(message, env_vars)
-
-    def _secret_header_name(self, header: str) -> str:
-        """The header as the spec spells it (`X-Api-Key`, whatever case the caller used)."""
-        for scheme in self.identity.schemes:
-            if scheme.header.lower() == header.lower():
-                return scheme.header
-        return "Authorization" if header.lower() == "authorization" else header
-
-    def _credential_advice(self, header: str) -> str:
-        for scheme in self.identity.schemes:
-            if scheme.header.lower() == header.lower() or (
-                header.lower() == "authorization" and scheme.kind in ("bearer", "basic")
-            ):
-                return "pass " + " and ".join(f"{c.argument}=" for c in scheme.credentials) + " to the client"
-        return "the client sets it"
 
     def _basic_token(self, scheme: SecurityScheme) -> str | None:
         if scheme.kind != "basic":
@@ -1188,6 +1167,17 @@ def _parse_base_url(base_url: str | httpx.URL) -> tuple[httpx.URL, httpx.BasicAu
     # As httpx builds the header: base64 of the UTF-8 "username:password".
     token = base64.b64encode(f"{url.username}:{url.password}".encode()).decode("ascii")
     return plain, auth, [secret for secret in (url.password, token) if secret]
+
+
+def _refuse_credential_headers(identity: ClientIdentity, headers: Iterable[str], where: str) -> None:
+    """A header that carries one of the spec's credentials is the client's to set, from the
+    credential arguments: set by hand it would bypass redaction and the cross-origin rules."""
+    for name in headers:
+        scheme = identity.scheme_sending_header(name)
+        if scheme is not None:
+            shown = scheme.header if scheme.kind == "api-key-header" else "Authorization"
+            needed = " and ".join(f"{c.argument}=" for c in scheme.credentials)
+            raise ValueError(f"{where} must not set {shown}: pass {needed} to the client")
 
 
 def _as_timeout(timeout: object, name: str) -> httpx.Timeout | None:

@@ -80,6 +80,17 @@ class ClientIdentity:
             names.add("authorization")
         return frozenset(names)
 
+    def scheme_sending_header(self, header: str) -> SecurityScheme | None:
+        """The scheme whose credential travels in this header (any case): an api-key header, or
+        Authorization for bearer and basic; None for a header that carries none."""
+        lowered = header.lower()
+        for scheme in self.schemes:
+            if scheme.kind == "api-key-header" and scheme.header.lower() == lowered:
+                return scheme
+            if lowered == "authorization" and scheme.kind in ("bearer", "basic"):
+                return scheme
+        return None
+
     @property
     def secret_query_parameters(self) -> frozenset[str]:
         """Query parameters that carry a credential of these schemes."""
