@@ -143,6 +143,31 @@ def test_prefetch_really_keeps_that_many_requests_in_flight(harness: Harness) ->
     assert not barrier.broken
 
 
+def test_prefetch_asks_for_the_next_page_as_each_one_arrives_not_when_the_consumer_takes_one(
+    harness: Harness,
+) -> None:
+    # The consumer takes page 2 and holds it. A pager refilled by its consumer asks for page 4
+    # then (2 + prefetch) and nothing more until page 3 is taken; one refilled as pages arrive
+    # asks for 5 when 3 arrives and 6 when 4 does, and stops there: 2 * prefetch pages past the
+    # one the consumer holds is all it keeps.
+    asked = {page: threading.Event() for page in range(1, 101)}
+
+    class Recording(PagedServer):
+        def hold(self, page: int) -> None:
+            asked[page].set()
+
+    server = Recording(1000)
+    harness.server.respond = server
+    pages = harness.client.call_sessions.list(page_size=10, prefetch=2).iter_pages()
+    assert isinstance(pages, Generator)
+    assert [next(pages).page_number, next(pages).page_number] == [1, 2]
+    assert asked[6].wait(SAFETY), f"the pages asked for while the consumer held page 2: {sorted(server.pages)}"
+    pages.close()
+    join_prefetch_threads()
+    assert sorted(server.pages) == [1, 2, 3, 4, 5, 6]
+    assert server.max_in_flight <= 2
+
+
 def test_pages_answered_out_of_order_are_yielded_in_order(harness: Harness) -> None:
     page_3_answered = threading.Event()
 
