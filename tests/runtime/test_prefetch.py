@@ -301,3 +301,24 @@ async def test_async_prefetch_detects_repeated_pages(server: Server) -> None:
     async with AsyncRavanClient(api_key="k", transport=httpx.MockTransport(server.handle_async)) as client:
         with pytest.raises(RepeatedPageError):
             await abounded(client.call_sessions.list(page_size=5, prefetch=3))
+
+
+@pytest.mark.anyio
+async def test_async_prefetch_asks_for_the_next_page_as_each_one_arrives_not_when_the_consumer_takes_one() -> None:
+    # As the sync test: the consumer holds page 2; pages 5 and 6 are asked for as 3 and 4 arrive,
+    # and nothing past 2 * prefetch pages beyond the page it holds.
+    page_6_asked = asyncio.Event()
+    paged = PagedServer(1000)
+
+    async def respond(request: httpx.Request) -> httpx.Response:
+        if request.url.params["page"] == "6":
+            page_6_asked.set()
+        return paged(request)
+
+    async with AsyncRavanClient(api_key="k", transport=httpx.MockTransport(respond)) as client:
+        first = await client.call_sessions.list(page_size=10, prefetch=2)
+        pages = first.iter_pages()
+        assert [(await anext(pages)).page_number, (await anext(pages)).page_number] == [1, 2]
+        await asyncio.wait_for(page_6_asked.wait(), SAFETY)
+        await pages.aclose()
+    assert sorted(paged.pages) == [1, 2, 3, 4, 5, 6]

@@ -6,7 +6,7 @@ SPEC_SHA256: Final = "e0205db4093ad41eefcff3388926ee7306a9a99fd8be595b3ab65cfc93
 """sha256 of the spec/openapi.yaml this package was generated from."""
 SPEC_VERSION: Final = "2.0.0"
 """The spec's info.version."""
-INPUTS_SHA256: Final = "58fa5b03bb99f2d4205fe47e657b2febab4eec1f76aa327d2d03e9d54bc961ee"
+INPUTS_SHA256: Final = "9f647fdceb787258bd224c48031027c2da2c5a6192185098af81f50c55400565"
 """sha256 over everything that shapes the code: spec, templates, runtime modules, generator versions."""
 GENERATORS: Final[dict[str, str]] = {
     "datamodel-code-generator": "0.89.0",

@@ -16,7 +16,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+g58fa5b03bb99"
+__version__ = "2.0.0+g9f647fdceb78"
 
 PROGRAM = Program(
     name="ravan-calls",

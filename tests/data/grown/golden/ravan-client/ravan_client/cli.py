@@ -28,7 +28,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+g5da05af4daef"
+__version__ = "2.0.0+gbc50be7fe439"
 
 PROGRAM = Program(
     name="ravan-calls",
