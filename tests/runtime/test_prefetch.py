@@ -143,6 +143,31 @@ def test_prefetch_really_keeps_that_many_requests_in_flight(harness: Harness) ->
     assert not barrier.broken
 
 
+def test_prefetch_asks_for_the_next_page_as_each_one_arrives_not_when_the_consumer_takes_one(
+    harness: Harness,
+) -> None:
+    # The consumer takes page 2 and holds it. A pager refilled by its consumer asks for page 4
+    # then (2 + prefetch) and nothing more until page 3 is taken; one refilled as pages arrive
+    # asks for 5 when 3 arrives and 6 when 4 does, and stops there: 2 * prefetch pages past the
+    # one the consumer holds is all it keeps.
+    asked = {page: threading.Event() for page in range(1, 101)}
+
+    class Recording(PagedServer):
+        def hold(self, page: int) -> None:
+            asked[page].set()
+
+    server = Recording(1000)
+    harness.server.respond = server
+    pages = harness.client.call_sessions.list(page_size=10, prefetch=2).iter_pages()
+    assert isinstance(pages, Generator)
+    assert [next(pages).page_number, next(pages).page_number] == [1, 2]
+    assert asked[6].wait(SAFETY), f"the pages asked for while the consumer held page 2: {sorted(server.pages)}"
+    pages.close()
+    join_prefetch_threads()
+    assert sorted(server.pages) == [1, 2, 3, 4, 5, 6]
+    assert server.max_in_flight <= 2
+
+
 def test_pages_answered_out_of_order_are_yielded_in_order(harness: Harness) -> None:
     page_3_answered = threading.Event()
 
@@ -276,3 +301,24 @@ async def test_async_prefetch_detects_repeated_pages(server: Server) -> None:
     async with AsyncRavanClient(api_key="k", transport=httpx.MockTransport(server.handle_async)) as client:
         with pytest.raises(RepeatedPageError):
             await abounded(client.call_sessions.list(page_size=5, prefetch=3))
+
+
+@pytest.mark.anyio
+async def test_async_prefetch_asks_for_the_next_page_as_each_one_arrives_not_when_the_consumer_takes_one() -> None:
+    # As the sync test: the consumer holds page 2; pages 5 and 6 are asked for as 3 and 4 arrive,
+    # and nothing past 2 * prefetch pages beyond the page it holds.
+    page_6_asked = asyncio.Event()
+    paged = PagedServer(1000)
+
+    async def respond(request: httpx.Request) -> httpx.Response:
+        if request.url.params["page"] == "6":
+            page_6_asked.set()
+        return paged(request)
+
+    async with AsyncRavanClient(api_key="k", transport=httpx.MockTransport(respond)) as client:
+        first = await client.call_sessions.list(page_size=10, prefetch=2)
+        pages = first.iter_pages()
+        assert [(await anext(pages)).page_number, (await anext(pages)).page_number] == [1, 2]
+        await asyncio.wait_for(page_6_asked.wait(), SAFETY)
+        await pages.aclose()
+    assert sorted(paged.pages) == [1, 2, 3, 4, 5, 6]

@@ -15,8 +15,10 @@ style is one class here (the generator reads the registry to check the extension
   told from a right one here; the command line's export asks for one more page to be sure.
 
 What every pager does, whatever the style:
-- `max_items` stops after that many items; `prefetch=N` keeps N later pages in flight (items
-  still come strictly in order); leaving early (break, max_items, an error) cancels them at once.
+- `max_items` stops after that many items; `prefetch=N` keeps N later pages in flight, each
+  fetch thread asking for the next page as soon as its own has arrived (pages that arrived wait
+  at most 2N ahead of the consumer; items still come strictly in order); leaving early (break,
+  max_items, an error) cancels them at once.
 - An item repeated across a page boundary (offset pages shift when new items arrive) is yielded
   once, and the page says so (`page.repeated`). Only items with an identity are compared: an item
   whose key is null is never taken for another one.
@@ -39,6 +41,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import threading
 from collections.abc import (
     AsyncGenerator,
     AsyncIterator,
@@ -342,10 +345,11 @@ def unseen_items(previous: BasePage[Any], page: BasePage[Any]) -> int:
 class _Guard:
     """The repeated-page guards and the boundary de-duplication, fed page by page in order."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, log_repeats: bool = True) -> None:
         self.previous: BasePage[Any] | None = None
         self.seen_pages: set[int] = set()
         self.stalled = 0
+        self.log_repeats = log_repeats
 
     def new_positions(self, page: BasePage[Any]) -> list[int]:
         """Positions of `page`'s items to yield; raises RepeatedPageError on a server that loops."""
@@ -390,7 +394,7 @@ class _Guard:
         previous_keys = {k for k in previous._identities if k is not None} if previous is not None else set()
         positions = [i for i, key in enumerate(page._identities) if key is None or key not in previous_keys]
         page.repeated = len(page.raw_items) - len(positions)
-        if page.repeated:
+        if page.repeated and self.log_repeats:
             logger.info(
                 "page %d repeats %d item(s) of page %d (new items arrived while paging); each is yielded once",
                 page.page_number,
@@ -425,6 +429,113 @@ class _SyncFetcher(Generic[BodyT, ItemT]):
         models = models or self.client.strict_responses
         parsed = self.client.parse_response(response, lambda data: _parse_page(data, self.pagination, models=models))
         return SyncPage(self, parsed, response=response, page_number=page_number)
+
+
+class _PrefetchPlan:
+    """Which pages a prefetching pager asks for, and when: the sync and async pagers' common rule.
+
+    As soon as a page arrives, the next one is asked for (before the consumer takes it): waiting
+    for the consumer put its work on the page before it, and the hand-over between threads, into
+    every request's cycle. The same pages are asked for as when the consumer refilled: at most
+    `prefetch` past the last page known (in order, every page before it arrived) to have a next
+    one and to pass the repeated-page guards (checked here too, in the same order, so that a
+    server ignoring the page number costs no more requests than before), so at most `prefetch`
+    in flight. Pages that arrived and wait for the consumer are bounded too: nothing is asked for
+    beyond `2 * prefetch` pages past the one it took last, so a slow consumer holds at most that
+    many pages in memory. Not thread-safe: the sync pager holds a lock around it.
+    """
+
+    def __init__(self, first: BasePage[Any], prefetch: int) -> None:
+        self._prefetch = prefetch
+        self._arrived: dict[int, BasePage[Any]] = {}
+        """Pages that arrived and are not yet linked to the page before them (`_last_known`)."""
+        self._last_known = first
+        """The last page, in order, whose predecessors all arrived and which has a next page."""
+        self._guard = _Guard(log_repeats=False)  # the consumer's own guard logs, and raises
+        self._guard.new_positions(first)
+        self._taken = first.page_number
+        self._next_to_ask = first.page_number + 1
+
+    def arrived(self, page: BasePage[Any]) -> range:
+        """`page` arrived: the pages to ask for now."""
+        self._arrived[page.page_number] = page
+        return self._to_ask()
+
+    def taken(self, page_number: int) -> range:
+        """The consumer took page `page_number`: the pages to ask for now (its progress may open
+        the window its pages held shut)."""
+        self._taken = page_number
+        return self._to_ask()
+
+    def _to_ask(self) -> range:
+        while (following := self._arrived.pop(self._last_known.page_number + 1, None)) is not None:
+            # Counted as the consumer will count it (the total-count style reads items_before).
+            _following(self._last_known, following)
+            try:
+                self._guard.new_positions(following)
+            except RepeatedPageError:
+                break  # the consumer raises it when it gets there: nothing after it is asked for
+            if not following.has_next_page():
+                break  # the last page: nothing after it is asked for
+            self._last_known = following
+        window_end = min(self._last_known.page_number + self._prefetch, self._taken + 2 * self._prefetch)
+        asked = range(self._next_to_ask, max(self._next_to_ask, window_end + 1))
+        self._next_to_ask = asked.stop
+        return asked
+
+
+class _SyncPrefetchWindow(Generic[ItemT]):
+    """The pages a sync pager has asked for ahead of its consumer: the fetch threads ask for more
+    as their pages arrive (see `_PrefetchPlan`)."""
+
+    def __init__(self, first: SyncPage[ItemT], *, models: bool) -> None:
+        fetcher = first._fetcher
+        self._fetch = fetcher.fetch
+        self._models = models
+        self._lock = threading.Lock()
+        self._cancellation = Cancellation()
+        self._pool = ThreadPoolExecutor(max_workers=fetcher.prefetch, thread_name_prefix="ravan-prefetch")
+        self._pending: dict[int, Future[SyncPage[ItemT]]] = {}
+        self._closed = False
+        with self._lock:
+            self._plan = _PrefetchPlan(first, fetcher.prefetch)
+            self._ask(self._plan.taken(first.page_number))
+
+    def take(self, page_number: int) -> SyncPage[ItemT]:
+        """Page `page_number` (the one after the last taken), waiting for it if need be."""
+        with self._lock:
+            future = self._pending.pop(page_number)
+        page = future.result()
+        with self._lock:
+            self._ask(self._plan.taken(page_number))
+        return page
+
+    def close(self) -> None:
+        """Past the last page, or the consumer stopped early: requests not started are cancelled,
+        waits between attempts end, and reads on the wire are cut (on the client's own pools), so
+        nothing keeps the caller waiting: the pool is not joined."""
+        with self._lock:
+            self._closed = True  # no fetch thread asks for a page after this
+            pending = list(self._pending.values())
+            self._pending.clear()
+        self._cancellation.cancel()
+        for future in pending:
+            future.cancel()
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+    def _fetch_page(self, page_number: int) -> SyncPage[ItemT]:
+        page = self._fetch(page_number, self._cancellation, models=self._models)
+        with self._lock:
+            if not self._closed:
+                self._ask(self._plan.arrived(page))
+        return page
+
+    def _ask(self, page_numbers: range) -> None:
+        """Submit `page_numbers` (lock held)."""
+        if self._closed:
+            return
+        for page_number in page_numbers:
+            self._pending[page_number] = self._pool.submit(self._fetch_page, page_number)
 
 
 class SyncPage(BasePage[ItemT]):
@@ -473,37 +584,19 @@ class SyncPage(BasePage[ItemT]):
 
     def _iter_pages_prefetching(self, *, models: bool) -> Generator[SyncPage[ItemT]]:
         """Keep up to `prefetch` later pages in flight; yield pages strictly in order."""
-        fetcher = self._fetcher
         page = self
         yield page
         if not page.has_next_page():
             return
-        pending: dict[int, Future[SyncPage[ItemT]]] = {}
-        next_to_submit = page.page_number + 1
-        cancellation = Cancellation()
-        pool = ThreadPoolExecutor(max_workers=fetcher.prefetch, thread_name_prefix="ravan-prefetch")
+        window = _SyncPrefetchWindow(page, models=models)
         try:
             while True:
-                while len(pending) < fetcher.prefetch:
-                    pending[next_to_submit] = pool.submit(fetcher.fetch, next_to_submit, cancellation, models=models)
-                    next_to_submit += 1
-                page = _following(page, pending.pop(page.page_number + 1).result())
-                if not page.has_next_page():
-                    yield page
-                    return
-                # Refill before handing the page over, so the consumer's work on it overlaps the
-                # requests in flight (with prefetch=1: the next page is on the wire).
-                pending[next_to_submit] = pool.submit(fetcher.fetch, next_to_submit, cancellation, models=models)
-                next_to_submit += 1
+                page = _following(page, window.take(page.page_number + 1))
                 yield page
+                if not page.has_next_page():
+                    return
         finally:
-            # Past the last page, or the consumer stopped early: requests not started are
-            # cancelled, waits between attempts end, and reads on the wire are cut (on the
-            # client's own pools), so nothing keeps the caller waiting: the pool is not joined.
-            cancellation.cancel()
-            for future in pending.values():
-                future.cancel()
-            pool.shutdown(wait=False, cancel_futures=True)
+            window.close()
 
     def __iter__(self) -> Iterator[ItemT]:
         return self.iter_items()
@@ -607,27 +700,37 @@ class AsyncPage(BasePage[ItemT]):
             yield page
 
     async def _iter_pages_prefetching(self, *, models: bool) -> AsyncGenerator[AsyncPage[ItemT]]:
+        """As the sync pager's: tasks ask for the next pages as theirs arrive (see `_PrefetchPlan`)."""
         fetcher = self._fetcher
         page = self
         yield page
         if not page.has_next_page():
             return
         pending: dict[int, asyncio.Task[AsyncPage[ItemT]]] = {}
-        next_to_submit = page.page_number + 1
+        closed = False
+
+        def ask(page_numbers: range) -> None:
+            if closed:
+                return
+            for page_number in page_numbers:
+                pending[page_number] = asyncio.ensure_future(fetch_page(page_number))
+
+        async def fetch_page(page_number: int) -> AsyncPage[ItemT]:
+            fetched = await fetcher.fetch(page_number, models=models)
+            ask(plan.arrived(fetched))
+            return fetched
+
+        plan = _PrefetchPlan(page, fetcher.prefetch)
+        ask(plan.taken(page.page_number))
         try:
             while True:
-                while len(pending) < fetcher.prefetch:
-                    pending[next_to_submit] = asyncio.ensure_future(fetcher.fetch(next_to_submit, models=models))
-                    next_to_submit += 1
                 page = _following(page, await pending.pop(page.page_number + 1))
-                if not page.has_next_page():
-                    yield page
-                    return
-                # Refill before handing the page over (see the sync pager).
-                pending[next_to_submit] = asyncio.ensure_future(fetcher.fetch(next_to_submit, models=models))
-                next_to_submit += 1
+                ask(plan.taken(page.page_number))
                 yield page
+                if not page.has_next_page():
+                    return
         finally:
+            closed = True  # no task asks for a page after this
             for task in pending.values():
                 task.cancel()
             if pending:

@@ -28,7 +28,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+ga8d7604060aa"
+__version__ = "2.0.0+gfcb6c2e58dcc"
 
 PROGRAM = Program(
     name="ravan-calls",
