@@ -122,6 +122,12 @@ def odd_values(node: Any) -> list[tuple[str, Any]]:
             ("no minutes", "2026-11-24T16:-05:30"),
             ("dotted offset", "2026-11-24T16:02:11.123456-05.30"),
             ("digits after the fraction", "2026-11-24T16:02:11.123456405:3Z"),
+            # Twenty characters with the commonest shape's six separators in place (the fast
+            # path's one-slice test): what is between them must still be read alike.
+            ("letter in the seconds", "2026-11-24T16:02:1xZ"),
+            ("month 13", "2026-13-24T16:02:11Z"),
+            ("signed year", "+026-11-24T16:02:11Z"),
+            ("one character after Z", "2026-11-24T16:02:11ZZ"),
             ("epoch seconds", 1700000000),
             ("epoch seconds as text", "1700000000"),
             ("boolean", True),

@@ -16,7 +16,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+gc47bbb4fc08a"
+__version__ = "2.0.0+g5ba17efc7318"
 
 PROGRAM = Program(
     name="ravan-calls",
