@@ -265,3 +265,31 @@ def test_the_typed_property_check_covers_timestamps_and_nested_models() -> None:
     kinds = {repr(_expected(_properties(name)[wire])) for name, wire in TYPED_PROPERTIES}
     assert repr(datetime.datetime) in kinds
     assert any(kind.startswith("('model'") for kind in kinds)
+
+
+@pytest.mark.parametrize("name", OBJECT_SCHEMAS)
+def test_a_pydantic_model_keeps_what_it_received_through_pickle_and_copies(name: str) -> None:
+    import pickle
+
+    properties = _properties(name)
+    required = _required(name)
+    odd_key = next((key for key in properties if key not in required), None)
+    instance = _surprising_instance(name)
+    if odd_key is not None:
+        # A value of no JSON type the schema allows for any property: it cannot fit, so it is listed.
+        instance[odd_key] = [{"unexpected": True}] if properties[odd_key].get("type") != "array" else {"x": 1}
+    model = _pydantic_class(name).model_validate(copy.deepcopy(instance))
+    invalid = model.model_invalid_fields
+    if odd_key is not None:
+        assert [field.wire_name for field in invalid.values()] == [odd_key]
+    for again in (pickle.loads(pickle.dumps(model)), model.model_copy(), copy.deepcopy(model)):
+        assert again.to_dict() == instance
+        assert again.model_invalid_fields == invalid
+        assert again == model
+
+
+@pytest.mark.parametrize("name", OBJECT_SCHEMAS)
+def test_a_pydantic_model_built_without_validation_still_answers(name: str) -> None:
+    model = _pydantic_class(name).model_construct()
+    assert model.model_invalid_fields == {}
+    assert model.to_dict() == {}

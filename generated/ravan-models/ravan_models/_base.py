@@ -21,7 +21,6 @@ from typing import Any, ClassVar, NamedTuple
 from pydantic import (
     BaseModel,
     ConfigDict,
-    PrivateAttr,
     ValidationError,
     ValidatorFunctionWrapHandler,
     model_validator,
@@ -52,9 +51,11 @@ class WireModel(BaseModel):
     __ravan_not_null__: ClassVar[frozenset[str]] = frozenset()
     __ravan_envelope__: ClassVar[frozenset[str]] = frozenset()
 
-    _received: Any = PrivateAttr(default=None)
-    _parsed: Any = PrivateAttr(default=None)
-    _invalid: Any = PrivateAttr(default=None)
+    # What validation received, what it made of it and what did not fit live in the instance's
+    # `__pydantic_private__` dict, written once by `_fit`, not as declared private attributes:
+    # declaring any makes pydantic initialise them from their defaults after every validation (a
+    # Python call and a deep copy per attribute, per record), which cost more than the rest of
+    # the validation. Pickling, copies and `==` carry the dict as they carry private attributes.
 
     @model_validator(mode="wrap")
     @classmethod
@@ -64,7 +65,7 @@ class WireModel(BaseModel):
         try:
             model = handler(data)
         except ValidationError as error:
-            if not isinstance(data, Mapping):
+            if type(data) is not dict and not isinstance(data, Mapping):
                 raise  # not a JSON object at all: the model above says which field did not fit
             by_alias = {field.alias or name: name for name, field in cls.model_fields.items()}
             for detail in error.errors():
@@ -80,37 +81,36 @@ class WireModel(BaseModel):
                 raise
             model = handler({key: None if key in invalid else value for key, value in data.items()})
             invalid = {field.name: field for field in invalid.values()}
-        if not isinstance(model, WireModel):
+        if type(model) is not cls and not isinstance(model, WireModel):
             return model
         for name in cls.__ravan_required__:
             if getattr(model, name) is None and name not in invalid:
                 wire = cls.model_fields[name].alias or name
-                if not isinstance(data, Mapping) or wire not in data:
+                if (type(data) is not dict and not isinstance(data, Mapping)) or wire not in data:
                     invalid[name] = InvalidField(name, wire, None, "required, missing")
                 elif name in cls.__ravan_not_null__:
                     invalid[name] = InvalidField(name, wire, None, "required, null")
-        # Straight into pydantic's private-attribute dict: BaseModel.__setattr__ costs more than the
-        # rest of this function.
-        private = model.__pydantic_private__
-        if private is not None and isinstance(data, Mapping):
+        if model.__pydantic_extra__:
+            _unset_shadowed_fields(model)
+        private: dict[str, Any] = {"_invalid": invalid or None}
+        if type(data) is dict or isinstance(data, Mapping):
             private["_received"] = data
             private["_parsed"] = model.__dict__.copy()
-            if invalid:
-                private["_invalid"] = invalid
-        elif invalid:
-            model._invalid = invalid
+        object.__setattr__(model, "__pydantic_private__", private)
         return model
 
     @property
     def model_invalid_fields(self) -> dict[str, InvalidField]:
         """The fields whose received value did not fit their type (they read None), by Python
         name, each with the value as received and the problem. Empty when everything fitted."""
-        return dict(self._invalid) if self._invalid else {}
+        invalid = _private(self).get("_invalid")
+        return dict(invalid) if invalid else {}
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object this model stands for: exactly what was validated, unless changed since."""
-        received: Mapping[str, Any] = self._received if self._received is not None else {}
-        parsed: dict[str, Any] = self._parsed or {}
+        private = _private(self)
+        received: Mapping[str, Any] = private.get("_received") or {}
+        parsed: dict[str, Any] = private.get("_parsed") or {}
         fields = type(self).model_fields
         by_alias = {field.alias or name: name for name, field in fields.items()}
         out: dict[str, Any] = {}
@@ -137,21 +137,25 @@ class WireModel(BaseModel):
                 out[key] = value
         return out
 
-    def model_post_init(self, context: Any, /) -> None:
-        extra = self.__pydantic_extra__
-        if not extra:
-            return
-        # An unknown key spelled like a field's Python name ({"caller_number": ...} where the wire
-        # name is callerNumber) is kept as an unknown key, but pydantic also counts the field of
-        # that name as set, so model_dump(by_alias=True, exclude_unset=True) would invent the
-        # field's wire key. A field still at its default was not sent under its own name: unset.
-        # (The price of deciding from the result: a field sent as null under its own name *and*
-        # shadowed by such a key is taken as not sent.)
-        fields = type(self).model_fields
-        for name in extra.keys() & fields.keys():
-            field = fields[name]
-            if field.alias not in (None, name) and getattr(self, name) == field.default:
-                self.__pydantic_fields_set__.discard(name)
+
+def _unset_shadowed_fields(model: WireModel) -> None:
+    """An unknown key spelled like a field's Python name ({"caller_number": ...} where the wire
+    name is callerNumber) is kept as an unknown key, but pydantic also counts the field of that
+    name as set, so model_dump(by_alias=True, exclude_unset=True) would invent the field's wire
+    key. A field still at its default was not sent under its own name: unset. (The price of
+    deciding from the result: a field sent as null under its own name *and* shadowed by such a
+    key is taken as not sent.) Here rather than in model_post_init: pydantic calls that for every
+    model, this runs only for one with unknown keys."""
+    fields = type(model).model_fields
+    for name in (model.__pydantic_extra__ or {}).keys() & fields.keys():
+        field = fields[name]
+        if field.alias not in (None, name) and getattr(model, name) == field.default:
+            model.__pydantic_fields_set__.discard(name)
+
+
+def _private(model: WireModel) -> dict[str, Any]:
+    """What `_fit` kept of the model's validation (nothing for a model built by model_construct)."""
+    return model.__pydantic_private__ or {}
 
 
 def _holds_models(value: Any) -> bool:
