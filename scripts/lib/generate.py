@@ -677,6 +677,8 @@ def generate_client(
     for operation in plan.operations:
         for reason in operation.left_out:
             print(f"left out: {reason} (optional: the operation is served without it)")
+        for warning in operation.warnings:
+            print(f"warning: {warning}")
     project = models_only_project(openapi, config)
     prepare_client_templates(project.env, plan, openapi, client_provenance, raw_spec)
 

@@ -107,6 +107,51 @@ def test_a_required_query_parameter_is_a_required_keyword_argument() -> None:
     assert (argument.signature_annotation, argument.signature_default) == ("str", None)
 
 
+def test_a_path_parameter_of_a_union_of_single_values_is_served_and_one_of_objects_is_not() -> None:
+    # Qdrant's point id: an integer or a UUID, as one path segment.
+    point_id = {"anyOf": [{"type": "integer", "minimum": 0}, {"type": "string", "format": "uuid"}]}
+    spec = spec_with(
+        {
+            "/points/{id}": {
+                "get": {
+                    "operationId": "getPoint",
+                    "parameters": [{"name": "id", "in": "path", "required": True, "schema": point_id}],
+                }
+            }
+        }
+    )
+    (argument,) = plan_of_spec(spec).operations[0].arguments
+    assert (argument.rule.annotation, argument.rule.check) == (
+        "int | str",
+        "UnionRule((IntegerRule(minimum=0), StringRule(format='uuid'),))",
+    )
+    shapes = {"anyOf": [{"type": "integer"}, {"type": "object"}]}
+    spec["paths"]["/points/{id}"]["get"]["parameters"][0]["schema"] = shapes
+    assert "path parameter 'id': a path parameter must be a single value, not any" in plan_error(spec)
+
+
+def test_an_unexploded_query_array_is_served_comma_separated_and_an_exploded_one_as_before() -> None:
+    array = {"type": "array", "items": {"type": "string"}}
+    spec = spec_with(
+        {
+            "/things": {
+                "get": {
+                    "operationId": "getThings",
+                    "parameters": [
+                        {"name": "metrics", "in": "query", "explode": False, "schema": array},
+                        {"name": "tags", "in": "query", "schema": array},
+                    ],
+                }
+            }
+        }
+    )
+    metrics, tags = plan_of_spec(spec).operations[0].arguments
+    assert (metrics.explode, tags.explode) == (False, True)
+    code = render(spec, "resources.py.jinja")
+    assert "Parameter('metrics', 'metrics', 'query', ArrayRule(StringRule()), explode=False)" in code
+    assert "Parameter('tags', 'tags', 'query', ArrayRule(StringRule()))" in code
+
+
 # --- path parameters -----------------------------------------------------------------------------
 
 

@@ -674,6 +674,26 @@ def test_the_options_types_come_from_the_operations_rules(tmp_path: Any) -> None
         assert expected in refusal.value.format_message()
 
 
+def test_a_union_path_argument_of_single_values_is_read_as_the_first_variant_it_fits() -> None:
+    """Qdrant's point id is an integer or a UUID: `42` is the integer, a UUID is typed bare (not as
+    JSON, which would want it quoted), and text that fits neither is refused naming both."""
+    from ravan_runtime._commands import Option
+    from ravan_runtime._operations import OperationSpec, Parameter
+    from ravan_runtime._validation import IntegerRule, StringRule, UnionRule
+
+    point_id = UnionRule((IntegerRule(minimum=0), StringRule(format="uuid")))
+    operation = OperationSpec("GET", "/points/{id}", (Parameter("id", "id", "path", point_id, required=True),))
+    made, command = _one_command_program(operation, (Option("id"),))
+    uuid = "550e8400-e29b-41d4-a716-446655440000"
+    for given, expected in (("42", 42), (uuid, uuid)):
+        context = command.make_context("do", [given])
+        assert _params.method_arguments(made, context.params) == {"id": expected}
+        assert operation.build({"id": expected}).path == f"/points/{given}"
+    with pytest.raises(click.UsageError) as refusal:
+        command.make_context("do", ["not-a-uuid"])
+    assert "'not-a-uuid' is not an integer >= 0 or a UUID string" in refusal.value.format_message()
+
+
 def test_a_json_option_nested_beyond_pythons_recursion_limit_is_refused_in_one_line(cli: Cli) -> None:
     """json's decoder recurses once per level: a value nested deeper than the interpreter allows
     once escaped `run()` as a RecursionError traceback."""

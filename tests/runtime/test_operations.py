@@ -185,6 +185,28 @@ def test_query_parameters_are_encoded_and_none_is_not_sent(answered: Harness) ->
     assert params.get_list("tag") == ["vip", "new"]
 
 
+def test_an_unexploded_query_array_is_one_comma_separated_value(answered: Harness) -> None:
+    # `explode: false` (Resend's `metrics`): OpenAPI's form style sends `metrics=opens,clicks`.
+    operation = OperationSpec(
+        method="GET",
+        path=LIST_PATH,
+        parameters=(Parameter("metrics", "metrics", "query", ArrayRule(StringRule()), explode=False),),
+    )
+    call(answered.client, operation, metrics=["opens", "clicks"])
+    assert answered.server.requests[0].url.params.multi_items() == [("metrics", "opens,clicks")]
+
+
+def test_an_unexploded_query_array_item_holding_a_comma_is_refused_before_sending() -> None:
+    # The style has no escape for a comma: the server would read two items where one was meant.
+    operation = OperationSpec(
+        method="GET",
+        path=LIST_PATH,
+        parameters=(Parameter("metrics", "metrics", "query", ArrayRule(StringRule()), explode=False),),
+    )
+    with pytest.raises(ValueError, match=r"metrics\[1\] must not contain a comma"):
+        operation.build({"metrics": ["opens", "a,b"]})
+
+
 def test_none_is_not_sent_by_the_generated_method(answered: Harness) -> None:
     answered.client.call_sessions.list(status=None, sort_order="desc")
     params = answered.server.requests[0].url.params

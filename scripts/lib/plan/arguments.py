@@ -36,6 +36,8 @@ class ArgumentPlan:
     path_level: bool = False
     example: Any = None
     """The spec's example value (as it would travel), when it gives one."""
+    explode: bool = True
+    """False for a query array of `explode: false`: its items travel as one comma-separated value."""
     reserved_flags: frozenset[str] = frozenset()
     """The document's credential options (`--api-key`, `--username`, ...), taken like the CLI's own."""
 
@@ -123,14 +125,12 @@ def _plan_parameters(
                 raise
             left_out.append(str(error))
             continue
-        if location == "path" and rule.kind not in ("string", "integer", "number", "choice", "date", "date-time"):
+        if location == "path" and not _single_value(rule):
             raise PlanError(f"{where}: a path parameter must be a single value, not {rule.kind}")
         if location in ("query", "header") and rule.kind == "object":
             raise PlanError(f"{where}: object-valued {location} parameters are not supported")
         if location == "header" and rule.kind == "array":
             raise PlanError(f"{where}: array-valued header parameters are not supported")
-        if location == "query" and rule.kind == "array" and parameter.get("explode") is False:
-            raise PlanError(f"{where}: explode: false is not supported")
         required = bool(parameter.get("required")) or location == "path"
         arguments.append(
             ArgumentPlan(
@@ -144,12 +144,24 @@ def _plan_parameters(
                 has_default=schema.has_default,
                 path_level=(name, location) in operation.path_level_parameter_names,
                 example=_example_of(parameter, schema),
+                explode=not (location == "query" and rule.kind == "array" and parameter.get("explode") is False),
             )
         )
     # Path parameters first (positional, in the order of the path), then the rest as listed.
     order = {name: index for index, name in enumerate(re.findall(r"{([^}]+)}", operation.path))}
     path = sorted((a for a in arguments if a.location == "path"), key=lambda a: order.get(a.wire_name, 0))
     return (*path, *(a for a in arguments if a.location != "path"))
+
+
+SINGLE_VALUE_KINDS = frozenset({"string", "integer", "number", "choice", "date", "date-time"})
+
+
+def _single_value(rule: ValueRule) -> bool:
+    """Whether a value of `rule` is one path segment: a scalar, or a union of scalars that cannot be
+    null (Qdrant's point id, an integer or a UUID: the variant that fits is sent as its text)."""
+    if rule.variants:
+        return not rule.nullable and all(_single_value(variant) for variant in rule.variants)
+    return rule.kind in SINGLE_VALUE_KINDS
 
 
 def _example_of(parameter: Mapping[str, Any], schema: Schema) -> Any:

@@ -79,6 +79,9 @@ class OperationPlan:
     """`x-incremental`: how `sync` keeps a table of the items up to date."""
     left_out: tuple[str, ...] = ()
     """Optional parameters and body properties left out, one message each (`NothingToSend`)."""
+    warnings: tuple[str, ...] = ()
+    """What was served other than the document says, one located line each (a security scheme it
+    names but does not declare)."""
 
     @property
     def path_arguments(self) -> tuple[ArgumentPlan, ...]:
@@ -120,6 +123,7 @@ def _plan_operation(
     method_name = method_name or method_name_of(operation, tag)
     reserved = identity.credential_flags
     left_out: list[str] = []
+    warnings: list[str] = []
     arguments = tuple(
         replace(a, reserved_flags=reserved) for a in _plan_parameters(document, operation, left_out=left_out)
     )
@@ -131,7 +135,7 @@ def _plan_operation(
         raise PlanError(f"{label}: its servers name no absolute http(s) URL to send it to")
     security = None
     if "security" in operation.raw:
-        security = read_security(operation.raw["security"], identity.schemes, where=label)
+        security = read_security(operation.raw["security"], identity.schemes, where=label, warnings=warnings)
     # Names every method has for its own use (`timeout`, ...) take a trailing underscore; a body
     # property named like one of the operation's parameters is `body_<name>` (Twilio's CreateCall
     # has a `Timeout` property; its UpdateIncomingPhoneNumber an `AccountSid` in path and body).
@@ -247,4 +251,5 @@ def _plan_operation(
         export_page_size=export_page_size,
         incremental=incremental,
         left_out=tuple(left_out),
+        warnings=tuple(warnings),
     )

@@ -28,6 +28,7 @@ from .._validation import (
     NumberRule,
     ObjectRule,
     Rule,
+    StringRule,
     UnionRule,
 )
 from ._errors import EXIT_USAGE, CliError
@@ -126,6 +127,31 @@ class _Json(_ParamType):
         return parsed
 
 
+SCALAR_RULES = (IntegerRule, NumberRule, StringRule, ChoiceRule, DateRule, DateTimeRule)
+
+
+class _FirstThatFits(_ParamType):
+    """A union of single values (an integer or a UUID): the text read as the first variant it fits,
+    in the document's order, as the client picks the variant of a value it is given. Typed as it
+    is, not as JSON: a UUID needs no quotes."""
+
+    def __init__(self, rule: UnionRule) -> None:
+        self.rule = rule
+        self.name = " | ".join(_param_type(variant).name.upper() for variant in rule.variants)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if not isinstance(value, str):
+            return value
+        for variant in self.rule.variants:
+            try:
+                converted = _param_type(variant).convert(value, param, ctx)
+                variant.check("value", converted)
+            except (click.BadParameter, TypeError, ValueError):
+                continue
+            return converted
+        return self.fail(f"{value!r} is not {self.rule.describe()}", param, ctx)
+
+
 def _no_constant(name: str) -> NoReturn:
     raise ValueError(name)
 
@@ -177,6 +203,8 @@ def _param_type(rule: Rule) -> _ParamType:
         return _Date()
     if isinstance(rule, ObjectRule) or (isinstance(rule, UnionRule) and _objects_only(rule)):
         return _Json(objects_only=True)
+    if isinstance(rule, UnionRule) and all(isinstance(variant, SCALAR_RULES) for variant in rule.variants):
+        return _FirstThatFits(rule)
     if isinstance(rule, AnyRule | UnionRule):
         return _Json(objects_only=False)
     return click.STRING

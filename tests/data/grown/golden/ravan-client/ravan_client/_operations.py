@@ -24,7 +24,7 @@ Encoding rules:
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NoReturn
 from urllib.parse import quote
@@ -45,6 +45,8 @@ class Parameter:
     location: str
     rule: Rule
     required: bool = False
+    explode: bool = True
+    """A query array: False sends its items as one comma-separated value (`explode: false`)."""
 
 
 JSON_MEDIA_TYPE = "application/json"
@@ -213,6 +215,8 @@ class OperationSpec:
                     if isinstance(parameter.rule, ArrayRule)
                     else [parameter.rule.to_text(value)]
                 )
+                if not parameter.explode and isinstance(parameter.rule, ArrayRule):
+                    texts = [_comma_separated(parameter.python_name, texts)]
                 for text in texts:
                     _check_query_length(parameter.python_name, text)
                     params.append((parameter.wire_name, text))
@@ -343,6 +347,15 @@ def _header_value(parameter: Parameter, value: Any) -> str:
     except UnicodeEncodeError:
         raise ValueError(f"{parameter.python_name} must be Latin-1 text (it is sent as a header)") from None
     return text
+
+
+def _comma_separated(name: str, texts: Sequence[str]) -> str:
+    """A query array sent unexploded, as OpenAPI's form style says: `ids=1,2,3`. An item holding a
+    comma is refused: the server would read it as two items, and the style has no escape for it."""
+    for index, text in enumerate(texts):
+        if "," in text:
+            raise ValueError(f"{name}[{index}] must not contain a comma (the items are sent comma-separated)")
+    return ",".join(texts)
 
 
 def _check_query_length(name: str, text: str) -> None:

@@ -28,7 +28,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+g95f3578ebaf8"
+__version__ = "2.0.0+g6b376fcc41ba"
 
 PROGRAM = Program(
     name="ravan-calls",
