@@ -130,6 +130,66 @@ def test_a_path_parameter_of_a_union_of_single_values_is_served_and_one_of_objec
     assert "path parameter 'id': a path parameter must be a single value, not any" in plan_error(spec)
 
 
+@pytest.mark.parametrize("name", ["X-Evil\r\nX-Admin: yes", "X-Evil: yes", "header param", "", "X-Café"])
+def test_a_header_parameter_whose_name_is_not_an_http_token_is_refused_or_left_out_by_name(name: str) -> None:
+    # A hostile or careless document must not smuggle a second header (CR/LF, a colon) into every
+    # request: the name is checked before any code is written. A required one stops the operation,
+    # an optional one is left out and the operation served without it.
+    header = {"name": name, "in": "header", "schema": {"type": "string"}}
+    query = {"name": "q", "in": "query", "schema": {"type": "string"}}
+    spec = spec_with({"/a": {"get": {"operationId": "getA", "parameters": [{**header, "required": True}]}}})
+    message = plan_error(spec)
+    assert f"GET /a (getA), header parameter {name!r}: {name!r} is not an HTTP header name" in message
+    # One line, the name shown escaped.
+    assert "\r" not in message
+    assert "\n" not in message
+    spec["paths"]["/a"]["get"]["parameters"] = [header, query]
+    (operation,) = plan_of_spec(spec).operations
+    assert [a.wire_name for a in operation.arguments] == ["q"]
+    assert operation.left_out == (
+        f"GET /a (getA), header parameter {name!r}: {name!r} is not an HTTP header name "
+        "(an RFC 9110 token: letters, digits and !#$%&'*+-.^_`|~)",
+    )
+    code = render(spec, "resources.py.jinja")
+    assert repr(name) not in code
+    assert "'q', 'q', 'query'" in code
+
+
+def test_parameters_that_would_share_an_argument_name_each_get_their_own() -> None:
+    # openapi-python-client's end-to-end document: a path `param` beside a query `param`, and a query
+    # `mixed_case` beside a query `mixedCase`; `mixed_case_2` is also another parameter's own name.
+    string = {"type": "string"}
+    spec = spec_with(
+        {
+            "/a/{param}": {
+                "get": {
+                    "operationId": "getA",
+                    "parameters": [
+                        {"name": "param", "in": "path", "required": True, "schema": string},
+                        {"name": "param", "in": "query", "schema": string},
+                        {"name": "mixed_case", "in": "query", "schema": string},
+                        {"name": "mixedCase", "in": "query", "schema": string},
+                        {"name": "mixed_case_2", "in": "query", "schema": string},
+                        {"name": "Param", "in": "header", "schema": string},
+                    ],
+                }
+            }
+        }
+    )
+    (operation,) = plan_of_spec(spec).operations
+    assert [(a.location, a.wire_name, a.python_name) for a in operation.arguments] == [
+        ("path", "param", "param"),
+        ("query", "param", "query_param"),
+        ("query", "mixed_case", "mixed_case"),
+        ("query", "mixedCase", "mixed_case_3"),
+        ("query", "mixed_case_2", "mixed_case_2"),
+        ("header", "Param", "header_param"),
+    ]
+    code = render(spec, "resources.py.jinja")
+    assert "Parameter('query_param', 'param', 'query', StringRule())" in code
+    assert "Parameter('mixed_case_3', 'mixedCase', 'query', StringRule())" in code
+
+
 def test_an_unexploded_query_array_is_served_comma_separated_and_an_exploded_one_as_before() -> None:
     array = {"type": "array", "items": {"type": "string"}}
     spec = spec_with(

@@ -121,16 +121,10 @@ DOCUMENTS: tuple[PublicDocument, ...] = (
             "POST /defaults (defaults_tests_defaults_post), query parameter 'model_prop': object-valued query parameters are not supported",
             "POST /tests/octet_stream (octet_stream_tests_octet_stream_post), request body: only JSON, form-urlencoded and multipart request bodies are supported, got application/octet-stream",
             "GET /auth/token_with_cookie (token_with_cookie_auth_token_with_cookie_get), cookie parameter 'MyToken': cookie parameters are not supported",
-            "GET /common_parameters_overriding/{param}: the path 'param' and the query 'param' would both be the argument 'param'",
-            "DELETE /common_parameters_overriding/{param}: the path 'param' and the query 'param' would both be the argument 'param'",
-            "GET /same-name-multiple-locations/{param}: the path 'param' and the query 'param' would both be the argument 'param'",
-            "GET /naming/mixed-case (mixed_case): the query 'mixed_case' and the query 'mixedCase' would both be the argument 'mixed_case'",
             "POST /config/content-type-override (content_type_override), request body: only JSON, form-urlencoded and multipart request bodies are supported, got openapi/python/client",
         ),
         # The driver builds no value for a list of lists of enums (nested_list_of_enums) nor for a
-        # file inside a multipart body it does not flatten (some_file) yet. The header parameter
-        # named 'header param' is sent as named, which is no HTTP header name (a generator bug,
-        # found here: to be refused or left out by name).
+        # file inside a multipart body it does not flatten (some_file) yet.
         call_problems=(
             "GET /parameter-references/{path_param}",
             "POST /bodies/refs (refs)",
@@ -147,16 +141,10 @@ DOCUMENTS: tuple[PublicDocument, ...] = (
             "POST /defaults (defaults_tests_defaults_post), query parameter 'union_prop': a value of several types (number, string) is not supported",
             "POST /tests/octet_stream (octet_stream_tests_octet_stream_post), request body: only JSON, form-urlencoded and multipart request bodies are supported, got application/octet-stream",
             "GET /auth/token_with_cookie (token_with_cookie_auth_token_with_cookie_get), cookie parameter 'MyToken': cookie parameters are not supported",
-            "GET /common_parameters_overriding/{param}: the path 'param' and the query 'param' would both be the argument 'param'",
-            "DELETE /common_parameters_overriding/{param}: the path 'param' and the query 'param' would both be the argument 'param'",
-            "GET /same-name-multiple-locations/{param}: the path 'param' and the query 'param' would both be the argument 'param'",
-            "GET /naming/mixed-case (mixed_case): the query 'mixed_case' and the query 'mixedCase' would both be the argument 'mixed_case'",
             "POST /config/content-type-override (content_type_override), request body: only JSON, form-urlencoded and multipart request bodies are supported, got openapi/python/client",
         ),
         # The driver builds no value for a list of lists of enums (nested_list_of_enums) nor for a
-        # file inside a multipart body it does not flatten (some_file) yet. The header parameter
-        # named 'header param' is sent as named, which is no HTTP header name (a generator bug,
-        # found here: to be refused or left out by name).
+        # file inside a multipart body it does not flatten (some_file) yet.
         # Prism refuses the body the driver derives for duplicate-types (422).
         call_problems=(
             "GET /parameter-references/{path_param}",

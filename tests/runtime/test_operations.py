@@ -185,6 +185,20 @@ def test_query_parameters_are_encoded_and_none_is_not_sent(answered: Harness) ->
     assert params.get_list("tag") == ["vip", "new"]
 
 
+def test_a_path_and_a_query_parameter_of_one_wire_name_each_go_to_their_place() -> None:
+    # The generator names the query one `query_param` (openapi-python-client's end-to-end document).
+    operation = OperationSpec(
+        method="GET",
+        path="/common/{param}",
+        parameters=(
+            Parameter("param", "param", "path", StringRule(), required=True),
+            Parameter("query_param", "param", "query", StringRule()),
+        ),
+    )
+    options = operation.build({"param": "in-path", "query_param": "in-query"})
+    assert (options.path, options.params) == ("/common/in-path", (("param", "in-query"),))
+
+
 def test_an_unexploded_query_array_is_one_comma_separated_value(answered: Harness) -> None:
     # `explode: false` (Resend's `metrics`): OpenAPI's form style sends `metrics=opens,clicks`.
     operation = OperationSpec(

@@ -16,7 +16,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+ga4091b6d3f83"
+__version__ = "2.0.0+g86440ca0c945"
 
 PROGRAM = Program(
     name="ravan-calls",

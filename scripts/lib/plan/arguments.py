@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from scripts.lib.openapi_document import OpenAPIDocument, Operation, Schema
 from scripts.lib.plan.errors import PlanError
+from scripts.lib.plan.identity import HEADER_NAME
 from scripts.lib.plan.naming import argument_identifier
 from scripts.lib.plan.runtime import cli_reserved_flags
 from scripts.lib.plan.values import NothingToSend, value_rule
@@ -107,6 +108,12 @@ def _plan_parameters(
             *document.api_key_headers(),
         }:
             unsendable = f"{where}: the client sets this header itself"
+        elif location == "header" and not HEADER_NAME.fullmatch(name):
+            # Checked before any code is written: a name with CR/LF or a colon would smuggle another
+            # header into every request (openapi-python-client's own document has `header param`).
+            unsendable = (
+                f"{where}: {name!r} is not an HTTP header name (an RFC 9110 token: letters, digits and !#$%&'*+-.^_`|~)"
+            )
         if unsendable is not None:
             # An optional one (Ory's `Cookie` header on every self-service operation) is left out:
             # the operation is served without it. A required one stops the operation.

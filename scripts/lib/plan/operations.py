@@ -109,6 +109,30 @@ class OperationPlan:
         return f"_{self.resource.upper()}_{self.method_name.upper()}"
 
 
+def _distinct_argument_names(arguments: tuple[ArgumentPlan, ...]) -> tuple[ArgumentPlan, ...]:
+    """Parameters that would share an argument name, each given its own, in the document's order.
+
+    One of another location than the parameter that took the name first is `<location>_<name>`, as
+    a body property beside a parameter is `body_<name>` (openapi-python-client's document has a path
+    `param` and a query `param`: `param` and `query_param`). Two of one location (a query `mixed_case`
+    and `mixedCase`) are numbered, as openai-python's generator numbers them: `mixed_case`,
+    `mixed_case_2`. A number never takes a name another parameter has of its own."""
+    own_names = {a.python_name for a in arguments}
+    first_of: dict[str, ArgumentPlan] = {}
+    distinct = []
+    for argument in arguments:
+        name = argument.python_name
+        if name in first_of:
+            if first_of[name].location != argument.location:
+                name = f"{argument.location}_{name}"
+            base, number = name, 2
+            while name in first_of or (name != argument.python_name and name in own_names):
+                name, number = f"{base}_{number}", number + 1
+        first_of[name] = argument
+        distinct.append(replace(argument, python_name=name))
+    return tuple(distinct)
+
+
 def _plan_operation(
     document: OpenAPIDocument,
     operation: Operation,
@@ -142,6 +166,7 @@ def _plan_operation(
     arguments = tuple(
         replace(a, python_name=a.python_name + "_") if a.python_name in RESERVED_ARGUMENTS else a for a in arguments
     )
+    arguments = _distinct_argument_names(arguments)
     if body is not None:
         parameter_names = {a.python_name for a in arguments}
         renamed: dict[str, str] = {}
