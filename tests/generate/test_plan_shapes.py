@@ -721,8 +721,12 @@ def test_an_operation_without_a_tag_belongs_to_the_default_resource() -> None:
     ("parameter", "unsupported"),
     [
         (
-            {"name": "session", "in": "cookie", "required": True, "schema": {"type": "string"}},
-            "cookie parameters are not supported",
+            {"name": "session id", "in": "cookie", "required": True, "schema": {"type": "string"}},
+            "'session id' is not a cookie name",
+        ),
+        (
+            {"name": "ids", "in": "cookie", "required": True, "schema": {"type": "array", "items": {"type": "string"}}},
+            "array-valued cookie parameters are not supported",
         ),
         (
             {"name": "filter", "in": "query", "schema": {"type": "object"}},
@@ -1312,7 +1316,7 @@ def test_an_optional_parameter_the_client_cannot_send_is_left_out_not_the_operat
     # were skipped (issue 18). A required one still stops the operation (the tests above).
     parameters = [
         {"name": "Cookie", "in": "header", "schema": {"type": "string"}},
-        {"name": "session", "in": "cookie", "schema": {"type": "string"}},
+        {"name": "session;admin=1", "in": "cookie", "schema": {"type": "string"}},
         {"name": "page", "in": "query", "schema": {"type": "integer"}},
     ]
     spec = spec_with({"/a": {"get": {"operationId": "getA", "parameters": parameters}}})
@@ -1320,7 +1324,19 @@ def test_an_optional_parameter_the_client_cannot_send_is_left_out_not_the_operat
     assert [a.python_name for a in operation.arguments] == ["page"]
     assert operation.left_out == (
         "GET /a (getA), header parameter 'Cookie': the client sets this header itself",
-        "GET /a (getA), cookie parameter 'session': cookie parameters are not supported",
+        "GET /a (getA), cookie parameter 'session;admin=1': 'session;admin=1' is not a cookie name (an RFC 9110 "
+        "token: letters, digits and !#$%&'*+-.^_`|~)",
+    )
+
+
+def test_a_cookie_parameter_is_an_argument_sent_in_the_cookie_header() -> None:
+    # openapi-python-client's end-to-end document: GET /auth/token_with_cookie needs `MyToken`.
+    parameter = {"name": "MyToken", "in": "cookie", "required": True, "schema": {"type": "string"}}
+    spec = spec_with({"/a": {"get": {"operationId": "getA", "parameters": [parameter]}}})
+    (argument,) = plan_of_spec(spec).operations[0].arguments
+    assert (argument.python_name, argument.location, argument.required) == ("my_token", "cookie", True)
+    assert "Parameter('my_token', 'MyToken', 'cookie', StringRule(), required=True)" in render(
+        spec, "resources.py.jinja"
     )
 
 

@@ -199,6 +199,50 @@ def test_a_path_and_a_query_parameter_of_one_wire_name_each_go_to_their_place() 
     assert (options.path, options.params) == ("/common/in-path", (("param", "in-query"),))
 
 
+COOKIES = OperationSpec(
+    method="GET",
+    path="/auth",
+    parameters=(
+        Parameter("my_token", "MyToken", "cookie", StringRule(min_length=8), required=True),
+        Parameter("theme", "theme", "cookie", StringRule()),
+    ),
+)
+
+
+def test_cookie_parameters_travel_in_one_cookie_header_and_none_is_not_sent() -> None:
+    assert COOKIES.build({"my_token": "tok-12345", "theme": "dark"}).headers == {
+        "Cookie": "MyToken=tok-12345; theme=dark"
+    }
+    assert COOKIES.build({"my_token": "tok-12345"}).headers == {"Cookie": "MyToken=tok-12345"}
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("tok-1; admin=1", "my_token cannot be sent as a cookie"),
+        ("tok-1\r\nX-Admin: 1", "my_token cannot be sent as a cookie"),
+        ("SECRET", "my_token must be a string of at least 8 characters (a cookie: its value is not shown)"),
+    ],
+)
+def test_a_cookie_that_cannot_be_sent_is_refused_without_showing_it(value: str, message: str) -> None:
+    # A `;` would add a cookie the caller did not give; and a cookie is often a session token: the
+    # refusal names the argument, never the value.
+    with pytest.raises(ValueError, match=r"^my_token") as refusal:
+        COOKIES.build({"my_token": value})
+    assert message in str(refusal.value)
+    assert value not in str(refusal.value)
+    assert refusal.value.__cause__ is None
+    shown_context = None if refusal.value.__suppress_context__ else refusal.value.__context__
+    assert shown_context is None  # the rule's own message, which may quote the value, is not chained
+
+
+def test_a_cookie_parameter_is_masked_in_the_requests_repr(answered: Harness) -> None:
+    call(answered.client, COOKIES, my_token="tok-SECRET-9")
+    request = answered.server.requests[0]
+    assert request.headers["Cookie"] == "MyToken=tok-SECRET-9"
+    assert "tok-SECRET-9" not in repr(request.headers)
+
+
 def test_an_unexploded_query_array_is_one_comma_separated_value(answered: Harness) -> None:
     # `explode: false` (Resend's `metrics`): OpenAPI's form style sends `metrics=opens,clicks`.
     operation = OperationSpec(

@@ -38,7 +38,7 @@ __all__ = ["Argument", "BodySpec", "OperationSpec", "Parameter", "RequestOptions
 
 @dataclass(frozen=True)
 class Parameter:
-    """A path, query or header parameter: its Python and wire names and its rule."""
+    """A path, query, header or cookie parameter: its Python and wire names and its rule."""
 
     python_name: str
     wire_name: str
@@ -202,11 +202,15 @@ class OperationSpec:
         path = self.path
         params: list[tuple[str, Any]] = []
         headers: dict[str, str] = {}
+        cookies: list[str] = []
         for parameter in self.parameters:
             value = arguments.get(parameter.python_name)
             if value is None and parameter.location != "path" and not parameter.required:
                 continue
-            parameter.rule.check(parameter.python_name, value)
+            if parameter.location == "cookie":
+                _check_unshown(parameter, value)
+            else:
+                parameter.rule.check(parameter.python_name, value)
             if parameter.location == "path":
                 path = path.replace("{" + parameter.wire_name + "}", _path_segment(parameter, value))
             elif parameter.location == "query":
@@ -220,8 +224,13 @@ class OperationSpec:
                 for text in texts:
                     _check_query_length(parameter.python_name, text)
                     params.append((parameter.wire_name, text))
+            elif parameter.location == "cookie":
+                cookies.append(f"{parameter.wire_name}={_cookie_value(parameter, value)}")
             else:
                 headers[parameter.wire_name] = _header_value(parameter, value)
+        if cookies:
+            # One Cookie header, as httpx builds one from a jar; like httpx, a redirect drops it.
+            headers["Cookie"] = "; ".join(cookies)
 
         self._refuse_declared(extra_query, extra_headers, extra_body)
         json_body: Any = NOT_GIVEN
@@ -336,6 +345,32 @@ def _path_segment(parameter: Parameter, value: Any) -> str:
     if text in (".", ".."):
         return text.replace(".", "%2E")
     return quote(text, safe="")
+
+
+def _check_unshown(parameter: Parameter, value: Any) -> None:
+    """A cookie's check, its value never in the message: a cookie is often a session token."""
+    try:
+        parameter.rule.check(parameter.python_name, value)
+    except (TypeError, ValueError) as error:
+        shown = f"{parameter.python_name} must be {parameter.rule.describe()} (a cookie: its value is not shown)"
+        raise type(error)(shown) from None
+
+
+# RFC 6265 section 4.1.1: the characters a cookie's value may hold (printable ASCII but space, `"`,
+# `,`, `;` and `\`). A `;` would add a cookie the caller did not give.
+_COOKIE_OCTETS = frozenset(
+    chr(c) for c in (0x21, *range(0x23, 0x2C), *range(0x2D, 0x3B), *range(0x3C, 0x5C), *range(0x5D, 0x7F))
+)
+
+
+def _cookie_value(parameter: Parameter, value: Any) -> str:
+    text = parameter.rule.to_text(value)
+    if not set(text) <= _COOKIE_OCTETS:
+        raise ValueError(
+            f"{parameter.python_name} cannot be sent as a cookie: only printable ASCII without spaces, "
+            "'\"', ',', ';' or '\\' (its value is not shown)"
+        )
+    return text
 
 
 def _header_value(parameter: Parameter, value: Any) -> str:

@@ -6,7 +6,7 @@ SPEC_SHA256: Final = "e0205db4093ad41eefcff3388926ee7306a9a99fd8be595b3ab65cfc93
 """sha256 of the spec/openapi.yaml this package was generated from."""
 SPEC_VERSION: Final = "2.0.0"
 """The spec's info.version."""
-INPUTS_SHA256: Final = "86440ca0c945706c2bbbc9dd619a25162354ba2f86b8126b441f7076abc75e60"
+INPUTS_SHA256: Final = "c31ae84b7407d35af8a9ac1dc7c38a4b75e4298b7e11a062840e00199c233a69"
 """sha256 over everything that shapes the code: spec, templates, runtime modules, generator versions."""
 GENERATORS: Final[dict[str, str]] = {
     "datamodel-code-generator": "0.89.0",

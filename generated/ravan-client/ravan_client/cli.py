@@ -16,7 +16,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+g86440ca0c945"
+__version__ = "2.0.0+gc31ae84b7407"
 
 PROGRAM = Program(
     name="ravan-calls",

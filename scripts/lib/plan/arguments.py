@@ -1,4 +1,4 @@
-"""Arguments: a generated method's keyword argument (`ArgumentPlan`); path, query, header."""
+"""Arguments: a generated method's keyword argument (`ArgumentPlan`); path, query, header, cookie."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ class ArgumentPlan:
     wire_name: str
     python_name: str
     location: str
-    """path, query, header or body."""
+    """path, query, header, cookie or body."""
     required: bool
     rule: ValueRule
     description: str
@@ -95,9 +95,12 @@ def _plan_parameters(
         name = str(parameter["name"])
         where = f"{operation.label}, {location} parameter {name!r}"
         unsendable = None
-        if location == "cookie":
-            unsendable = f"{where}: cookie parameters are not supported"
-        elif location not in ("path", "query", "header"):
+        if location == "cookie" and not HEADER_NAME.fullmatch(name):
+            # RFC 6265: a cookie's name is a token, as a header's is; `=` or `;` would forge another.
+            unsendable = (
+                f"{where}: {name!r} is not a cookie name (an RFC 9110 token: letters, digits and !#$%&'*+-.^_`|~)"
+            )
+        elif location not in ("path", "query", "header", "cookie"):
             raise PlanError(f"{where}: unknown location {location!r}")
         elif location == "header" and name.lower() in {
             "authorization",
@@ -122,7 +125,7 @@ def _plan_parameters(
             left_out.append(unsendable)
             continue
         style = parameter.get("style")
-        if style not in (None, "form" if location == "query" else "simple"):
+        if style not in (None, "form" if location in ("query", "cookie") else "simple"):
             raise PlanError(f"{where}: style {style!r} is not supported")
         schema = document.parameter_schema(parameter, where=operation.label)
         try:
@@ -134,10 +137,10 @@ def _plan_parameters(
             continue
         if location == "path" and not _single_value(rule):
             raise PlanError(f"{where}: a path parameter must be a single value, not {rule.kind}")
-        if location in ("query", "header") and rule.kind == "object":
+        if location in ("query", "header", "cookie") and rule.kind == "object":
             raise PlanError(f"{where}: object-valued {location} parameters are not supported")
-        if location == "header" and rule.kind == "array":
-            raise PlanError(f"{where}: array-valued header parameters are not supported")
+        if location in ("header", "cookie") and rule.kind == "array":
+            raise PlanError(f"{where}: array-valued {location} parameters are not supported")
         required = bool(parameter.get("required")) or location == "path"
         arguments.append(
             ArgumentPlan(
