@@ -190,6 +190,35 @@ def test_parameters_that_would_share_an_argument_name_each_get_their_own() -> No
     assert "Parameter('mixed_case_3', 'mixedCase', 'query', StringRule())" in code
 
 
+def test_an_octet_stream_body_is_one_file_argument_and_another_media_type_is_refused_naming_it() -> None:
+    # The Swagger petstore's uploadImage; openapi-python-client's document sends `openapi/python/client`.
+    binary = {"type": "string", "format": "binary"}
+    spec = spec_with(
+        {
+            "/a": {
+                "post": {
+                    "operationId": "upload",
+                    "requestBody": {"required": True, "content": {"application/octet-stream": {"schema": binary}}},
+                }
+            }
+        }
+    )
+    body = plan_of_spec(spec).operations[0].body
+    assert body is not None
+    (argument,) = body.arguments
+    assert (body.media_type, body.files) == ("application/octet-stream", (("body", "body", False, True),))
+    assert (argument.python_name, argument.signature_annotation, argument.rule.summary) == (
+        "body",
+        "FileTypes",
+        "bytes, a binary file object, a path, or (filename, content[, content_type])",
+    )
+    spec["paths"]["/a"]["post"]["requestBody"]["content"] = {"openapi/python/client": {"schema": binary}}
+    assert (
+        "POST /a (upload), request body: only JSON, form-urlencoded, multipart and application/octet-stream request "
+        "bodies are supported, got openapi/python/client" in plan_error(spec)
+    )
+
+
 def test_an_unexploded_query_array_is_served_comma_separated_and_an_exploded_one_as_before() -> None:
     array = {"type": "array", "items": {"type": "string"}}
     spec = spec_with(

@@ -119,8 +119,7 @@ DOCUMENTS: tuple[PublicDocument, ...] = (
         skipped=(
             "GET /tests/ (getUserList), query parameter 'an_enum_value_with_only_null'[]: an enum that allows only null has nothing to send",
             "POST /defaults (defaults_tests_defaults_post), query parameter 'model_prop': object-valued query parameters are not supported",
-            "POST /tests/octet_stream (octet_stream_tests_octet_stream_post), request body: only JSON, form-urlencoded and multipart request bodies are supported, got application/octet-stream",
-            "POST /config/content-type-override (content_type_override), request body: only JSON, form-urlencoded and multipart request bodies are supported, got openapi/python/client",
+            "POST /config/content-type-override (content_type_override), request body: only JSON, form-urlencoded, multipart and application/octet-stream request bodies are supported, got openapi/python/client",
         ),
         # The driver builds no value for a list of lists of enums (nested_list_of_enums) nor for a
         # file inside a multipart body it does not flatten (some_file) yet.
@@ -138,8 +137,7 @@ DOCUMENTS: tuple[PublicDocument, ...] = (
         skipped=(
             "GET /tests/ (getUserList), query parameter 'an_enum_value_with_only_null'[]: an enum that allows only null has nothing to send",
             "POST /defaults (defaults_tests_defaults_post), query parameter 'union_prop': a value of several types (number, string) is not supported",
-            "POST /tests/octet_stream (octet_stream_tests_octet_stream_post), request body: only JSON, form-urlencoded and multipart request bodies are supported, got application/octet-stream",
-            "POST /config/content-type-override (content_type_override), request body: only JSON, form-urlencoded and multipart request bodies are supported, got openapi/python/client",
+            "POST /config/content-type-override (content_type_override), request body: only JSON, form-urlencoded, multipart and application/octet-stream request bodies are supported, got openapi/python/client",
         ),
         # The driver builds no value for a list of lists of enums (nested_list_of_enums) nor for a
         # file inside a multipart body it does not flatten (some_file) yet.
@@ -197,9 +195,6 @@ DOCUMENTS: tuple[PublicDocument, ...] = (
     PublicDocument(
         "swagger-petstore/petstore3.yaml",
         "the Swagger petstore (v3), OpenAPI 3.0.4: oauth2 and an apiKey scheme both named for `api_key`; tags named like models; an octet-stream upload; form and XML bodies; a SNAPSHOT info.version",
-        skipped=(
-            "POST /pet/{petId}/uploadImage (uploadFile), request body: only JSON, form-urlencoded and multipart request bodies are supported, got application/octet-stream",
-        ),
     ),
     PublicDocument(
         "resend/resend.yaml",

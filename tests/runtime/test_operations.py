@@ -243,6 +243,55 @@ def test_a_cookie_parameter_is_masked_in_the_requests_repr(answered: Harness) ->
     assert "tok-SECRET-9" not in repr(request.headers)
 
 
+OCTET_UPLOAD = OperationSpec(
+    method="POST",
+    path="/v1/uploads",
+    body=BodySpec(
+        AnyRule(), flattened=False, media_type="application/octet-stream", files=(("body", "body", False, True),)
+    ),
+)
+
+
+def test_an_octet_stream_body_is_sent_as_it_is_from_bytes_a_path_or_a_file_object(
+    answered: Harness, tmp_path: Any
+) -> None:
+    # The Swagger petstore's image upload: the body is the file itself, with its length (not chunked).
+    path = tmp_path / "image.png"
+    path.write_bytes(b"\x89PNG" * 50_000)
+    with path.open("rb") as opened:
+        opened.seek(4)  # a caller's file object is sent from where it stands
+        for body in (b"raw bytes", path, opened, ("image.png", b"typed", "image/png")):
+            call(answered.client, OCTET_UPLOAD, body=body)
+    sent = [(r.headers["Content-Type"], r.headers.get("Content-Length"), r.content) for r in answered.server.requests]
+    assert sent == [
+        ("application/octet-stream", "9", b"raw bytes"),
+        ("application/octet-stream", "200000", b"\x89PNG" * 50_000),
+        ("application/octet-stream", "199996", (b"\x89PNG" * 50_000)[4:]),
+        ("image/png", "5", b"typed"),
+    ]
+    assert all("transfer-encoding" not in r.headers for r in answered.server.requests)
+
+
+def test_an_octet_stream_body_is_required_when_the_document_says_so_and_takes_no_text() -> None:
+    with pytest.raises(TypeError, match="body is required"):
+        OCTET_UPLOAD.build({})
+    with pytest.raises(TypeError, match="not str"):
+        OCTET_UPLOAD.build({"body": "image.png"})
+    with pytest.raises(TypeError, match="extra_body needs a JSON object body"):
+        OCTET_UPLOAD.build({"body": b"x"}, extra_body={"a": 1})
+
+
+@pytest.mark.anyio
+async def test_an_async_octet_stream_upload_streams_a_file(server: Server, tmp_path: Any) -> None:
+    path = tmp_path / "export.bin"
+    path.write_bytes(bytes(range(256)) * 1000)
+    server.respond = lambda request: json_response(200, {})
+    async with make_async_client(server).client as client:
+        await client.call(OCTET_UPLOAD.build({"body": path}), lambda body: body)
+    (request,) = server.requests
+    assert (request.headers["Content-Length"], request.content) == ("256000", bytes(range(256)) * 1000)
+
+
 def test_an_unexploded_query_array_is_one_comma_separated_value(answered: Harness) -> None:
     # `explode: false` (Resend's `metrics`): OpenAPI's form style sends `metrics=opens,clicks`.
     operation = OperationSpec(

@@ -52,6 +52,7 @@ class Parameter:
 JSON_MEDIA_TYPE = "application/json"
 FORM_MEDIA_TYPE = "application/x-www-form-urlencoded"
 MULTIPART_MEDIA_TYPE = "multipart/form-data"
+OCTET_STREAM_MEDIA_TYPE = "application/octet-stream"
 
 
 def form_fields(payload: Mapping[str, Any]) -> list[tuple[str, str]]:
@@ -243,7 +244,8 @@ class OperationSpec:
                         raise TypeError(f"{python_name} is required")
                     continue
                 parts.extend(file_parts(python_name, wire_name, value, many=many))
-            json_body = self._body(arguments)
+            # An octet-stream body is its one file, sent as it is: nothing goes as JSON.
+            json_body = self._body(arguments) if self.body.media_type != OCTET_STREAM_MEDIA_TYPE else NOT_GIVEN
             if extra_body:
                 if not isinstance(json_body, dict):
                     raise TypeError("extra_body needs a JSON object body to add keys to")
