@@ -6,7 +6,7 @@ SPEC_SHA256: Final = "8784348f3146182b4f5ebc64102ff76534e37dd8904ef7c4c99770085d
 """sha256 of the tests/data/grown/openapi.yaml this package was generated from."""
 SPEC_VERSION: Final = "2.0.0"
 """The spec's info.version."""
-INPUTS_SHA256: Final = "1836e771ce81feda456c1faabb5f70c205118c200b8fd542f9fe2d4015faffc4"
+INPUTS_SHA256: Final = "68dd2b4b04ee306b6683b7ff8fad7900ddcd7040f98a70adb5482b8745348283"
 """sha256 over everything that shapes the code: spec, templates, runtime modules, generator versions."""
 GENERATORS: Final[dict[str, str]] = {
     "datamodel-code-generator": "0.89.0",

@@ -28,7 +28,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+g1836e771ce81"
+__version__ = "2.0.0+g68dd2b4b04ee"
 
 PROGRAM = Program(
     name="ravan-calls",

@@ -36,7 +36,7 @@ from .models import (
     TranscriptTurn,
 )
 
-__version__ = "2.0.0+g2e0858e36a3b"
+__version__ = "2.0.0+g6d5167d0081e"
 
 # Models that refer to models defined after them are completed lazily by pydantic, on first use;
 # until then their `model_fields` lack what the forward references carry (the aliases). Completed
