@@ -199,55 +199,10 @@ DOCUMENTS: tuple[PublicDocument, ...] = (
     PublicDocument(
         "resend/resend.yaml",
         "an e-mail API, OpenAPI 3.1.2: http bearer; 64 operations; email formats; an `explode: false` query array (sent comma-separated)",
-        # The driver builds no value for this file argument yet.
-        # The driver builds no value yet for a property typed as a union of several shapes (`to`: a
-        # string or a list; `fallback_value`: a string or a number) nor for the required keys of
-        # objects inside arrays (a batch's `from`, `variables[0].key`, `steps[0].key`); the client
-        # refuses each before sending, as it must. The contacts import takes a file.
-        call_problems=(
-            "PATCH /automations/{automation_id} (automations/update)",
-            "PATCH /contact-properties/{id} (contact-properties/update)",
-            "PATCH /templates/{id} (templates/update)",
-            "POST /automations (automations/create)",
-            "POST /contact-properties (contact-properties/create)",
-            "POST /contacts/imports (contacts/create-import)",
-            "POST /emails (emails/send)",
-            "POST /emails/batch (emails/send-batch)",
-            "POST /templates (templates/create)",
-        ),
     ),
     PublicDocument(
         "qdrant/openapi.json",
         "a vector database, OpenAPI 3.0.1: anyOf everywhere (filters, vectors, ids; a point id, an integer or a UUID, in a path); info.version `master`",
-        # The driver builds no value yet for file arguments nor for arguments typed as a union of
-        # several shapes (shard keys, point ids, filters' anyOf: it derives an object where a string
-        # or an integer goes), and each is refused before sending, as it must be.
-        call_problems=(
-            "POST /collections/aliases (update_aliases)",
-            "POST /collections/{collection_name}/cluster (update_collection_cluster)",
-            "POST /collections/{collection_name}/facet (facet)",
-            "POST /collections/{collection_name}/points (get_points)",
-            "POST /collections/{collection_name}/points/count (count_points)",
-            "POST /collections/{collection_name}/points/delete (delete_points)",
-            "POST /collections/{collection_name}/points/payload (set_payload)",
-            "POST /collections/{collection_name}/points/payload/clear (clear_payload)",
-            "POST /collections/{collection_name}/points/payload/delete (delete_payload)",
-            "POST /collections/{collection_name}/points/query (query_points)",
-            "POST /collections/{collection_name}/points/query/batch (query_batch_points)",
-            "POST /collections/{collection_name}/points/query/groups (query_points_groups)",
-            "POST /collections/{collection_name}/points/scroll (scroll_points)",
-            "POST /collections/{collection_name}/points/search/matrix/offsets (search_matrix_offsets)",
-            "POST /collections/{collection_name}/points/search/matrix/pairs (search_matrix_pairs)",
-            "POST /collections/{collection_name}/points/vectors/delete (delete_vectors)",
-            "POST /collections/{collection_name}/shards/delete (delete_shard_key)",
-            "POST /collections/{collection_name}/shards/{shard_id}/snapshots/upload (recover_shard_from_uploaded_snapshot)",
-            "POST /collections/{collection_name}/snapshots/upload (recover_from_uploaded_snapshot)",
-            "PUT /collections/{collection_name}/points/payload (overwrite_payload)",
-            "PUT /collections/{collection_name}/points/vectors (update_vectors)",
-            "PUT /collections/{collection_name}/shards (create_shard_key)",
-            "PUT /collections/{collection_name}/shards/{shard_id}/snapshots/recover (recover_shard_from_snapshot)",
-            "PUT /collections/{collection_name}/vectors/{vector_name} (create_vector_name)",
-        ),
     ),
     PublicDocument(
         "ory/kratos.json",

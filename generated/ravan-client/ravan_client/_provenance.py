@@ -6,7 +6,7 @@ SPEC_SHA256: Final = "e0205db4093ad41eefcff3388926ee7306a9a99fd8be595b3ab65cfc93
 """sha256 of the spec/openapi.yaml this package was generated from."""
 SPEC_VERSION: Final = "2.0.0"
 """The spec's info.version."""
-INPUTS_SHA256: Final = "7bad914d3e746ce8ab9fd6e73319fac2f07abd1ee91a93ba7a2d186f659fa840"
+INPUTS_SHA256: Final = "9687090e1e10ac6ab632ce22d714e825d8515bd8960d12594e691b6a74ed9503"
 """sha256 over everything that shapes the code: spec, templates, runtime modules, generator versions."""
 GENERATORS: Final[dict[str, str]] = {
     "datamodel-code-generator": "0.89.0",

@@ -16,7 +16,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+g7bad914d3e74"
+__version__ = "2.0.0+g9687090e1e10"
 
 PROGRAM = Program(
     name="ravan-calls",

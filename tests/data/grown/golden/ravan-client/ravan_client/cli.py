@@ -28,7 +28,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+g68dd2b4b04ee"
+__version__ = "2.0.0+g894eb1adc7dd"
 
 PROGRAM = Program(
     name="ravan-calls",
