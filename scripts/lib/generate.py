@@ -57,7 +57,7 @@ import yaml
 from openapi_spec_validator.readers import read_from_filename
 
 from scripts.lib import literals
-from scripts.lib.openapi_document import JSON_MEDIA_TYPE, OpenAPIDocument, SpecError, media_type_base
+from scripts.lib.openapi_document import JSON_MEDIA_TYPE, OpenAPIDocument, SpecError, media_type_base, parse_document
 from scripts.lib.plan import (
     MODEL_API_NAMES,
     ApiPlan,
@@ -273,7 +273,7 @@ def refuse_remote_references(spec_path: Path) -> None:
     with a YAML parser that fetches nothing; every reference key anywhere counts, even inside
     examples, since the tools do not tell the two apart."""
     try:
-        document = yaml.safe_load(spec_path.read_bytes())
+        document = parse_document(spec_path.read_bytes())
     except (OSError, yaml.YAMLError) as error:
         raise GenerationError(f"{_shown(spec_path)} cannot be read as YAML or JSON: {error}") from None
     stack: list[tuple[Any, str]] = [(document, "$")]
@@ -407,7 +407,7 @@ def _json_path_step(where: str, key: Any) -> str:
 
 def generate_all(spec_path: Path, out: Path, *, skip_unsupported: bool = False) -> None:
     spec_bytes = spec_path.read_bytes()
-    raw_spec = yaml.safe_load(spec_bytes)
+    raw_spec = parse_document(spec_bytes)
     if skip_unsupported:
         raw_spec = with_package_version(raw_spec)
     try:
@@ -677,6 +677,8 @@ def generate_client(
     for operation in plan.operations:
         for reason in operation.left_out:
             print(f"left out: {reason} (optional: the operation is served without it)")
+        for warning in operation.warnings:
+            print(f"warning: {warning}")
     project = models_only_project(openapi, config)
     prepare_client_templates(project.env, plan, openapi, client_provenance, raw_spec)
 

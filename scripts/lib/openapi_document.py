@@ -36,6 +36,17 @@ MULTIPART_MEDIA_TYPE = "multipart/form-data"
 FORM_MEDIA_TYPES = frozenset({FORM_MEDIA_TYPE, MULTIPART_MEDIA_TYPE})
 
 
+# libyaml's parser where PyYAML was built with it (the same data, safe tags only): the pure-Python
+# one took 0.8 s of CPU per read of Qdrant's 0.5 MB document, 0.17 s this way, and a generation reads
+# the document more than once.
+_SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def parse_document(data: bytes | str) -> Any:
+    """A YAML or JSON document as Python data (yaml.YAMLError when it is neither)."""
+    return yaml.load(data, Loader=_SAFE_LOADER)
+
+
 class SpecError(Exception):
     """The spec uses something this reader cannot follow; the message names where."""
 
@@ -133,8 +144,7 @@ class OpenAPIDocument:
 
     @classmethod
     def load(cls, path: Path) -> OpenAPIDocument:
-        with path.open(encoding="utf-8") as file:
-            return cls(yaml.safe_load(file), source=str(path))
+        return cls(parse_document(path.read_bytes()), source=str(path))
 
     # --- references ---------------------------------------------------------------------------
 

@@ -12,9 +12,8 @@ import json
 import sys
 from pathlib import Path
 
-import yaml
-
 from scripts.lib.generate import build_provenance
+from scripts.lib.openapi_document import parse_document
 
 REPO = Path(__file__).resolve().parents[2]
 STAMP = REPO / "generated" / "provenance.json"
@@ -39,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 1 if args.require_fresh else 0
     # The spec is the same; templates, runtime modules, generator options or versions may not be.
-    expected_inputs = build_provenance(spec_bytes, yaml.safe_load(spec_bytes))["inputs_sha256"]
+    expected_inputs = build_provenance(spec_bytes, parse_document(spec_bytes))["inputs_sha256"]
     if expected_inputs != stamp["inputs_sha256"]:
         print(
             "generated/ is stale: the spec is unchanged, but templates, runtime modules, generator options "

@@ -107,6 +107,140 @@ def test_a_required_query_parameter_is_a_required_keyword_argument() -> None:
     assert (argument.signature_annotation, argument.signature_default) == ("str", None)
 
 
+def test_a_path_parameter_of_a_union_of_single_values_is_served_and_one_of_objects_is_not() -> None:
+    # Qdrant's point id: an integer or a UUID, as one path segment.
+    point_id = {"anyOf": [{"type": "integer", "minimum": 0}, {"type": "string", "format": "uuid"}]}
+    spec = spec_with(
+        {
+            "/points/{id}": {
+                "get": {
+                    "operationId": "getPoint",
+                    "parameters": [{"name": "id", "in": "path", "required": True, "schema": point_id}],
+                }
+            }
+        }
+    )
+    (argument,) = plan_of_spec(spec).operations[0].arguments
+    assert (argument.rule.annotation, argument.rule.check) == (
+        "int | str",
+        "UnionRule((IntegerRule(minimum=0), StringRule(format='uuid'),))",
+    )
+    shapes = {"anyOf": [{"type": "integer"}, {"type": "object"}]}
+    spec["paths"]["/points/{id}"]["get"]["parameters"][0]["schema"] = shapes
+    assert "path parameter 'id': a path parameter must be a single value, not any" in plan_error(spec)
+
+
+@pytest.mark.parametrize("name", ["X-Evil\r\nX-Admin: yes", "X-Evil: yes", "header param", "", "X-Café"])
+def test_a_header_parameter_whose_name_is_not_an_http_token_is_refused_or_left_out_by_name(name: str) -> None:
+    # A hostile or careless document must not smuggle a second header (CR/LF, a colon) into every
+    # request: the name is checked before any code is written. A required one stops the operation,
+    # an optional one is left out and the operation served without it.
+    header = {"name": name, "in": "header", "schema": {"type": "string"}}
+    query = {"name": "q", "in": "query", "schema": {"type": "string"}}
+    spec = spec_with({"/a": {"get": {"operationId": "getA", "parameters": [{**header, "required": True}]}}})
+    message = plan_error(spec)
+    assert f"GET /a (getA), header parameter {name!r}: {name!r} is not an HTTP header name" in message
+    # One line, the name shown escaped.
+    assert "\r" not in message
+    assert "\n" not in message
+    spec["paths"]["/a"]["get"]["parameters"] = [header, query]
+    (operation,) = plan_of_spec(spec).operations
+    assert [a.wire_name for a in operation.arguments] == ["q"]
+    assert operation.left_out == (
+        f"GET /a (getA), header parameter {name!r}: {name!r} is not an HTTP header name "
+        "(an RFC 9110 token: letters, digits and !#$%&'*+-.^_`|~)",
+    )
+    code = render(spec, "resources.py.jinja")
+    assert repr(name) not in code
+    assert "'q', 'q', 'query'" in code
+
+
+def test_parameters_that_would_share_an_argument_name_each_get_their_own() -> None:
+    # openapi-python-client's end-to-end document: a path `param` beside a query `param`, and a query
+    # `mixed_case` beside a query `mixedCase`; `mixed_case_2` is also another parameter's own name.
+    string = {"type": "string"}
+    spec = spec_with(
+        {
+            "/a/{param}": {
+                "get": {
+                    "operationId": "getA",
+                    "parameters": [
+                        {"name": "param", "in": "path", "required": True, "schema": string},
+                        {"name": "param", "in": "query", "schema": string},
+                        {"name": "mixed_case", "in": "query", "schema": string},
+                        {"name": "mixedCase", "in": "query", "schema": string},
+                        {"name": "mixed_case_2", "in": "query", "schema": string},
+                        {"name": "Param", "in": "header", "schema": string},
+                    ],
+                }
+            }
+        }
+    )
+    (operation,) = plan_of_spec(spec).operations
+    assert [(a.location, a.wire_name, a.python_name) for a in operation.arguments] == [
+        ("path", "param", "param"),
+        ("query", "param", "query_param"),
+        ("query", "mixed_case", "mixed_case"),
+        ("query", "mixedCase", "mixed_case_3"),
+        ("query", "mixed_case_2", "mixed_case_2"),
+        ("header", "Param", "header_param"),
+    ]
+    code = render(spec, "resources.py.jinja")
+    assert "Parameter('query_param', 'param', 'query', StringRule())" in code
+    assert "Parameter('mixed_case_3', 'mixedCase', 'query', StringRule())" in code
+
+
+def test_an_octet_stream_body_is_one_file_argument_and_another_media_type_is_refused_naming_it() -> None:
+    # The Swagger petstore's uploadImage; openapi-python-client's document sends `openapi/python/client`.
+    binary = {"type": "string", "format": "binary"}
+    spec = spec_with(
+        {
+            "/a": {
+                "post": {
+                    "operationId": "upload",
+                    "requestBody": {"required": True, "content": {"application/octet-stream": {"schema": binary}}},
+                }
+            }
+        }
+    )
+    body = plan_of_spec(spec).operations[0].body
+    assert body is not None
+    (argument,) = body.arguments
+    assert (body.media_type, body.files) == ("application/octet-stream", (("body", "body", False, True),))
+    assert (argument.python_name, argument.signature_annotation, argument.rule.summary) == (
+        "body",
+        "FileTypes",
+        "bytes, a binary file object, a path, or (filename, content[, content_type])",
+    )
+    spec["paths"]["/a"]["post"]["requestBody"]["content"] = {"openapi/python/client": {"schema": binary}}
+    assert (
+        "POST /a (upload), request body: only JSON, form-urlencoded, multipart and application/octet-stream request "
+        "bodies are supported, got openapi/python/client" in plan_error(spec)
+    )
+
+
+def test_an_unexploded_query_array_is_served_comma_separated_and_an_exploded_one_as_before() -> None:
+    array = {"type": "array", "items": {"type": "string"}}
+    spec = spec_with(
+        {
+            "/things": {
+                "get": {
+                    "operationId": "getThings",
+                    "parameters": [
+                        {"name": "metrics", "in": "query", "explode": False, "schema": array},
+                        {"name": "tags", "in": "query", "schema": array},
+                    ],
+                }
+            }
+        }
+    )
+    metrics, tags = plan_of_spec(spec).operations[0].arguments
+    assert (metrics.explode, tags.explode) == (False, True)
+    code = render(spec, "resources.py.jinja")
+    assert "Parameter('metrics', 'metrics', 'query', ArrayRule(StringRule()), explode=False)" in code
+    assert "Parameter('tags', 'tags', 'query', ArrayRule(StringRule()))" in code
+
+
 # --- path parameters -----------------------------------------------------------------------------
 
 
@@ -616,8 +750,12 @@ def test_an_operation_without_a_tag_belongs_to_the_default_resource() -> None:
     ("parameter", "unsupported"),
     [
         (
-            {"name": "session", "in": "cookie", "required": True, "schema": {"type": "string"}},
-            "cookie parameters are not supported",
+            {"name": "session id", "in": "cookie", "required": True, "schema": {"type": "string"}},
+            "'session id' is not a cookie name",
+        ),
+        (
+            {"name": "ids", "in": "cookie", "required": True, "schema": {"type": "array", "items": {"type": "string"}}},
+            "array-valued cookie parameters are not supported",
         ),
         (
             {"name": "filter", "in": "query", "schema": {"type": "object"}},
@@ -1207,7 +1345,7 @@ def test_an_optional_parameter_the_client_cannot_send_is_left_out_not_the_operat
     # were skipped (issue 18). A required one still stops the operation (the tests above).
     parameters = [
         {"name": "Cookie", "in": "header", "schema": {"type": "string"}},
-        {"name": "session", "in": "cookie", "schema": {"type": "string"}},
+        {"name": "session;admin=1", "in": "cookie", "schema": {"type": "string"}},
         {"name": "page", "in": "query", "schema": {"type": "integer"}},
     ]
     spec = spec_with({"/a": {"get": {"operationId": "getA", "parameters": parameters}}})
@@ -1215,7 +1353,19 @@ def test_an_optional_parameter_the_client_cannot_send_is_left_out_not_the_operat
     assert [a.python_name for a in operation.arguments] == ["page"]
     assert operation.left_out == (
         "GET /a (getA), header parameter 'Cookie': the client sets this header itself",
-        "GET /a (getA), cookie parameter 'session': cookie parameters are not supported",
+        "GET /a (getA), cookie parameter 'session;admin=1': 'session;admin=1' is not a cookie name (an RFC 9110 "
+        "token: letters, digits and !#$%&'*+-.^_`|~)",
+    )
+
+
+def test_a_cookie_parameter_is_an_argument_sent_in_the_cookie_header() -> None:
+    # openapi-python-client's end-to-end document: GET /auth/token_with_cookie needs `MyToken`.
+    parameter = {"name": "MyToken", "in": "cookie", "required": True, "schema": {"type": "string"}}
+    spec = spec_with({"/a": {"get": {"operationId": "getA", "parameters": [parameter]}}})
+    (argument,) = plan_of_spec(spec).operations[0].arguments
+    assert (argument.python_name, argument.location, argument.required) == ("my_token", "cookie", True)
+    assert "Parameter('my_token', 'MyToken', 'cookie', StringRule(), required=True)" in render(
+        spec, "resources.py.jinja"
     )
 
 

@@ -246,6 +246,22 @@ def test_a_requirement_naming_an_unknown_scheme_is_refused() -> None:
     assert "'missing'" in plan_error(_secured(schemes, [{"missing": []}]))
 
 
+def test_an_operation_naming_an_undeclared_scheme_is_served_without_it_with_a_located_warning() -> None:
+    # Ory Kratos' updateSettingsFlow names `sessionToken`, which it never declares; openapi-python-
+    # client generates it (it reads no security at all). Served without that scheme: the client
+    # sends no credential for it, and says so once, naming the operation and the scheme.
+    schemes = {"bearer": {"type": "http", "scheme": "bearer"}}
+    spec = _secured(schemes, [{"bearer": []}], [{"sessionToken": []}, {"bearer": [], "other": []}])
+    operation = plan_of_spec(spec).operations[0]
+    assert operation.security == ((), ("bearer",))
+    assert operation.warnings == (
+        "GET /things (getThings): security names the scheme 'sessionToken', which components.securitySchemes "
+        "lacks: served without it",
+        "GET /things (getThings): security names the scheme 'other', which components.securitySchemes lacks: "
+        "served without it",
+    )
+
+
 def test_an_open_operation_has_an_empty_requirement() -> None:
     schemes = {"bearer": {"type": "http", "scheme": "bearer"}}
     operation = plan_of_spec(_secured(schemes, [{"bearer": []}], [])).operations[0]

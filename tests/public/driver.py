@@ -32,8 +32,10 @@ import yaml
 from ravan_client import AsyncRavanClient, RavanClient
 from scripts.lib.generate import load_generator_data, plan_of
 from scripts.lib.openapi_document import OpenAPIDocument
-from tests.support.calls import call_async, call_sync, cli_arguments, cli_command, valid_arguments
+from tests.public.schema_values import schema_value
+from tests.support.calls import call_async, call_sync, cli_arguments, cli_command
 from tests.support.spec_plan import ApiPlan, OperationPlan
+from tests.support.values import valid
 
 URI_FORMATS = frozenset({"uri", "url", "uri-reference", "iri"})
 URI = "https://example.com/public-test"
@@ -183,10 +185,57 @@ def call_all_cli(plan: ApiPlan, base_url: str) -> list[dict[str, Any]]:
 _arguments: dict[str, dict[str, Any]] = {}
 
 
+def _needs_schema_value(rule: Any) -> bool:
+    """Whether the plan's rule alone gives no valid value: a union, an object (its required keys, a
+    discriminator's tag), a file, or an array of any of these."""
+    if rule.kind == "array" and rule.item is not None:
+        return _needs_schema_value(rule.item)
+    return rule.kind in ("any", "object", "file") or bool(rule.variants)
+
+
+def _argument_schemas(document: OpenAPIDocument, operation: OperationPlan) -> dict[tuple[str, str], Any]:
+    """(location, wire name) -> the schema node of each parameter and body property; ("body",
+    "body") is the whole body's."""
+    spec_operation = document.operation(operation.path, operation.method)
+    found: dict[tuple[str, str], Any] = {
+        (str(parameter["in"]), str(parameter["name"])): parameter.get("schema", {})
+        for parameter in spec_operation.parameters
+    }
+    body = document.request_body(spec_operation)
+    if body is not None and operation.body is not None:
+        content = body[0]["content"]
+        media = next((m for key, m in content.items() if key.split(";")[0].strip() == operation.body.media_type), None)
+        node = (media or next(iter(content.values())) or {}).get("schema", {})
+        found[("body", "body")] = node
+        for name, property_node in document.normalize(node).properties.items():
+            found.setdefault(("body", str(name)), property_node)
+    return found
+
+
+def upload_file() -> Path:
+    """One small file every file argument sends (a path: the sync and async clients and the CLI
+    all take one)."""
+    path = Path(tempfile.gettempdir()) / f"public-test-upload-{os.getpid()}.bin"
+    path.write_bytes(b"public-test upload\n")
+    return path
+
+
 def derive_arguments(document: OpenAPIDocument, operation: OperationPlan) -> dict[str, Any]:
     """Valid values for every argument (required and optional), a URI or an e-mail address where
-    the spec's `format` asks for one."""
-    values = valid_arguments(operation, everything=True)
+    the spec's `format` asks for one; from the schema itself where the plan's rule gives none
+    (tests/public/schema_values.py), a file's path for a file."""
+    values: dict[str, Any] = {}
+    schemas = _argument_schemas(document, operation)
+    for argument in operation.all_arguments:
+        rule = argument.rule
+        if rule.kind == "file" or (rule.kind == "array" and rule.item is not None and rule.item.kind == "file"):
+            values[argument.python_name] = upload_file() if rule.kind == "file" else [upload_file()]
+        elif _needs_schema_value(rule):
+            whole_body = argument.location == "body" and operation.body is not None and not operation.body.flattened
+            key = ("body", "body") if whole_body else (argument.location, argument.wire_name)
+            values[argument.python_name] = schema_value(document, schemas.get(key, {}))
+        else:
+            values[argument.python_name] = valid(argument).python
     formats = string_formats(document, operation)
     for argument in operation.all_arguments:
         if argument.rule.kind != "string":

@@ -165,6 +165,7 @@ class Server:
         return answer
 
     async def handle_async(self, request: httpx.Request) -> httpx.Response:
+        await request.aread()  # a streamed upload's body is an async stream: read it the async way
         return self(request)
 
     @property

@@ -674,6 +674,54 @@ def test_the_options_types_come_from_the_operations_rules(tmp_path: Any) -> None
         assert expected in refusal.value.format_message()
 
 
+def test_a_union_path_argument_of_single_values_is_read_as_the_first_variant_it_fits() -> None:
+    """Qdrant's point id is an integer or a UUID: `42` is the integer, a UUID is typed bare (not as
+    JSON, which would want it quoted), and text that fits neither is refused naming both."""
+    from ravan_runtime._commands import Option
+    from ravan_runtime._operations import OperationSpec, Parameter
+    from ravan_runtime._validation import IntegerRule, StringRule, UnionRule
+
+    point_id = UnionRule((IntegerRule(minimum=0), StringRule(format="uuid")))
+    operation = OperationSpec("GET", "/points/{id}", (Parameter("id", "id", "path", point_id, required=True),))
+    made, command = _one_command_program(operation, (Option("id"),))
+    uuid = "550e8400-e29b-41d4-a716-446655440000"
+    for given, expected in (("42", 42), (uuid, uuid)):
+        context = command.make_context("do", [given])
+        assert _params.method_arguments(made, context.params) == {"id": expected}
+        assert operation.build({"id": expected}).path == f"/points/{given}"
+    with pytest.raises(click.UsageError) as refusal:
+        command.make_context("do", ["not-a-uuid"])
+    assert "'not-a-uuid' is not an integer >= 0 or a UUID string" in refusal.value.format_message()
+
+
+def test_a_union_option_that_may_be_a_string_takes_plain_text_and_json_alike() -> None:
+    """Resend's `to` is an address or a list of them; Qdrant's shard key a name or a number: text
+    that is not JSON is the string itself. An option whose every shape is an object still wants JSON."""
+    from ravan_runtime._commands import Option
+    from ravan_runtime._operations import OperationSpec, Parameter
+    from ravan_runtime._validation import ArrayRule, IntegerRule, ObjectRule, StringRule, UnionRule
+
+    operation = OperationSpec(
+        "GET",
+        "/things",
+        (
+            Parameter("to", "to", "query", UnionRule((StringRule(), ArrayRule(StringRule())))),
+            Parameter("shard", "shard", "query", UnionRule((StringRule(), IntegerRule()))),
+            Parameter("shape", "shape", "query", UnionRule((ObjectRule(), ObjectRule()))),
+        ),
+    )
+    made, command = _one_command_program(operation, (Option("to"), Option("shard"), Option("shape")))
+    given = ["--to", "a@example.com", "--shard", "7", "--shape", '{"k": 1}']
+    context = command.make_context("do", given)
+    # The shard key's first shape is a string: `7` fits it (the first that fits, as the client picks).
+    assert _params.method_arguments(made, context.params) == {"to": "a@example.com", "shard": "7", "shape": {"k": 1}}
+    context = command.make_context("do", ["--to", '["a@example.com"]', "--shard", "region_1"])
+    assert _params.method_arguments(made, context.params) == {"to": ["a@example.com"], "shard": "region_1"}
+    with pytest.raises(click.UsageError) as refusal:
+        command.make_context("do", ["--shape", "round"])
+    assert "'round' is not JSON" in refusal.value.format_message()
+
+
 def test_a_json_option_nested_beyond_pythons_recursion_limit_is_refused_in_one_line(cli: Cli) -> None:
     """json's decoder recurses once per level: a value nested deeper than the interpreter allows
     once escaped `run()` as a RecursionError traceback."""

@@ -185,6 +185,135 @@ def test_query_parameters_are_encoded_and_none_is_not_sent(answered: Harness) ->
     assert params.get_list("tag") == ["vip", "new"]
 
 
+def test_a_path_and_a_query_parameter_of_one_wire_name_each_go_to_their_place() -> None:
+    # The generator names the query one `query_param` (openapi-python-client's end-to-end document).
+    operation = OperationSpec(
+        method="GET",
+        path="/common/{param}",
+        parameters=(
+            Parameter("param", "param", "path", StringRule(), required=True),
+            Parameter("query_param", "param", "query", StringRule()),
+        ),
+    )
+    options = operation.build({"param": "in-path", "query_param": "in-query"})
+    assert (options.path, options.params) == ("/common/in-path", (("param", "in-query"),))
+
+
+COOKIES = OperationSpec(
+    method="GET",
+    path="/auth",
+    parameters=(
+        Parameter("my_token", "MyToken", "cookie", StringRule(min_length=8), required=True),
+        Parameter("theme", "theme", "cookie", StringRule()),
+    ),
+)
+
+
+def test_cookie_parameters_travel_in_one_cookie_header_and_none_is_not_sent() -> None:
+    assert COOKIES.build({"my_token": "tok-12345", "theme": "dark"}).headers == {
+        "Cookie": "MyToken=tok-12345; theme=dark"
+    }
+    assert COOKIES.build({"my_token": "tok-12345"}).headers == {"Cookie": "MyToken=tok-12345"}
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("tok-1; admin=1", "my_token cannot be sent as a cookie"),
+        ("tok-1\r\nX-Admin: 1", "my_token cannot be sent as a cookie"),
+        ("SECRET", "my_token must be a string of at least 8 characters (a cookie: its value is not shown)"),
+    ],
+)
+def test_a_cookie_that_cannot_be_sent_is_refused_without_showing_it(value: str, message: str) -> None:
+    # A `;` would add a cookie the caller did not give; and a cookie is often a session token: the
+    # refusal names the argument, never the value.
+    with pytest.raises(ValueError, match=r"^my_token") as refusal:
+        COOKIES.build({"my_token": value})
+    assert message in str(refusal.value)
+    assert value not in str(refusal.value)
+    assert refusal.value.__cause__ is None
+    shown_context = None if refusal.value.__suppress_context__ else refusal.value.__context__
+    assert shown_context is None  # the rule's own message, which may quote the value, is not chained
+
+
+def test_a_cookie_parameter_is_masked_in_the_requests_repr(answered: Harness) -> None:
+    call(answered.client, COOKIES, my_token="tok-SECRET-9")
+    request = answered.server.requests[0]
+    assert request.headers["Cookie"] == "MyToken=tok-SECRET-9"
+    assert "tok-SECRET-9" not in repr(request.headers)
+
+
+OCTET_UPLOAD = OperationSpec(
+    method="POST",
+    path="/v1/uploads",
+    body=BodySpec(
+        AnyRule(), flattened=False, media_type="application/octet-stream", files=(("body", "body", False, True),)
+    ),
+)
+
+
+def test_an_octet_stream_body_is_sent_as_it_is_from_bytes_a_path_or_a_file_object(
+    answered: Harness, tmp_path: Any
+) -> None:
+    # The Swagger petstore's image upload: the body is the file itself, with its length (not chunked).
+    path = tmp_path / "image.png"
+    path.write_bytes(b"\x89PNG" * 50_000)
+    with path.open("rb") as opened:
+        opened.seek(4)  # a caller's file object is sent from where it stands
+        for body in (b"raw bytes", path, opened, ("image.png", b"typed", "image/png")):
+            call(answered.client, OCTET_UPLOAD, body=body)
+    sent = [(r.headers["Content-Type"], r.headers.get("Content-Length"), r.content) for r in answered.server.requests]
+    assert sent == [
+        ("application/octet-stream", "9", b"raw bytes"),
+        ("application/octet-stream", "200000", b"\x89PNG" * 50_000),
+        ("application/octet-stream", "199996", (b"\x89PNG" * 50_000)[4:]),
+        ("image/png", "5", b"typed"),
+    ]
+    assert all("transfer-encoding" not in r.headers for r in answered.server.requests)
+
+
+def test_an_octet_stream_body_is_required_when_the_document_says_so_and_takes_no_text() -> None:
+    with pytest.raises(TypeError, match="body is required"):
+        OCTET_UPLOAD.build({})
+    with pytest.raises(TypeError, match="not str"):
+        OCTET_UPLOAD.build({"body": "image.png"})
+    with pytest.raises(TypeError, match="extra_body needs a JSON object body"):
+        OCTET_UPLOAD.build({"body": b"x"}, extra_body={"a": 1})
+
+
+@pytest.mark.anyio
+async def test_an_async_octet_stream_upload_streams_a_file(server: Server, tmp_path: Any) -> None:
+    path = tmp_path / "export.bin"
+    path.write_bytes(bytes(range(256)) * 1000)
+    server.respond = lambda request: json_response(200, {})
+    async with make_async_client(server).client as client:
+        await client.call(OCTET_UPLOAD.build({"body": path}), lambda body: body)
+    (request,) = server.requests
+    assert (request.headers["Content-Length"], request.content) == ("256000", bytes(range(256)) * 1000)
+
+
+def test_an_unexploded_query_array_is_one_comma_separated_value(answered: Harness) -> None:
+    # `explode: false` (Resend's `metrics`): OpenAPI's form style sends `metrics=opens,clicks`.
+    operation = OperationSpec(
+        method="GET",
+        path=LIST_PATH,
+        parameters=(Parameter("metrics", "metrics", "query", ArrayRule(StringRule()), explode=False),),
+    )
+    call(answered.client, operation, metrics=["opens", "clicks"])
+    assert answered.server.requests[0].url.params.multi_items() == [("metrics", "opens,clicks")]
+
+
+def test_an_unexploded_query_array_item_holding_a_comma_is_refused_before_sending() -> None:
+    # The style has no escape for a comma: the server would read two items where one was meant.
+    operation = OperationSpec(
+        method="GET",
+        path=LIST_PATH,
+        parameters=(Parameter("metrics", "metrics", "query", ArrayRule(StringRule()), explode=False),),
+    )
+    with pytest.raises(ValueError, match=r"metrics\[1\] must not contain a comma"):
+        operation.build({"metrics": ["opens", "a,b"]})
+
+
 def test_none_is_not_sent_by_the_generated_method(answered: Harness) -> None:
     answered.client.call_sessions.list(status=None, sort_order="desc")
     params = answered.server.requests[0].url.params

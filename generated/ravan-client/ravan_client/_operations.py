@@ -24,7 +24,7 @@ Encoding rules:
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NoReturn
 from urllib.parse import quote
@@ -38,18 +38,21 @@ __all__ = ["Argument", "BodySpec", "OperationSpec", "Parameter", "RequestOptions
 
 @dataclass(frozen=True)
 class Parameter:
-    """A path, query or header parameter: its Python and wire names and its rule."""
+    """A path, query, header or cookie parameter: its Python and wire names and its rule."""
 
     python_name: str
     wire_name: str
     location: str
     rule: Rule
     required: bool = False
+    explode: bool = True
+    """A query array: False sends its items as one comma-separated value (`explode: false`)."""
 
 
 JSON_MEDIA_TYPE = "application/json"
 FORM_MEDIA_TYPE = "application/x-www-form-urlencoded"
 MULTIPART_MEDIA_TYPE = "multipart/form-data"
+OCTET_STREAM_MEDIA_TYPE = "application/octet-stream"
 
 
 def form_fields(payload: Mapping[str, Any]) -> list[tuple[str, str]]:
@@ -200,11 +203,15 @@ class OperationSpec:
         path = self.path
         params: list[tuple[str, Any]] = []
         headers: dict[str, str] = {}
+        cookies: list[str] = []
         for parameter in self.parameters:
             value = arguments.get(parameter.python_name)
             if value is None and parameter.location != "path" and not parameter.required:
                 continue
-            parameter.rule.check(parameter.python_name, value)
+            if parameter.location == "cookie":
+                _check_unshown(parameter, value)
+            else:
+                parameter.rule.check(parameter.python_name, value)
             if parameter.location == "path":
                 path = path.replace("{" + parameter.wire_name + "}", _path_segment(parameter, value))
             elif parameter.location == "query":
@@ -213,11 +220,18 @@ class OperationSpec:
                     if isinstance(parameter.rule, ArrayRule)
                     else [parameter.rule.to_text(value)]
                 )
+                if not parameter.explode and isinstance(parameter.rule, ArrayRule):
+                    texts = [_comma_separated(parameter.python_name, texts)]
                 for text in texts:
                     _check_query_length(parameter.python_name, text)
                     params.append((parameter.wire_name, text))
+            elif parameter.location == "cookie":
+                cookies.append(f"{parameter.wire_name}={_cookie_value(parameter, value)}")
             else:
                 headers[parameter.wire_name] = _header_value(parameter, value)
+        if cookies:
+            # One Cookie header, as httpx builds one from a jar; like httpx, a redirect drops it.
+            headers["Cookie"] = "; ".join(cookies)
 
         self._refuse_declared(extra_query, extra_headers, extra_body)
         json_body: Any = NOT_GIVEN
@@ -230,7 +244,8 @@ class OperationSpec:
                         raise TypeError(f"{python_name} is required")
                     continue
                 parts.extend(file_parts(python_name, wire_name, value, many=many))
-            json_body = self._body(arguments)
+            # An octet-stream body is its one file, sent as it is: nothing goes as JSON.
+            json_body = self._body(arguments) if self.body.media_type != OCTET_STREAM_MEDIA_TYPE else NOT_GIVEN
             if extra_body:
                 if not isinstance(json_body, dict):
                     raise TypeError("extra_body needs a JSON object body to add keys to")
@@ -334,6 +349,32 @@ def _path_segment(parameter: Parameter, value: Any) -> str:
     return quote(text, safe="")
 
 
+def _check_unshown(parameter: Parameter, value: Any) -> None:
+    """A cookie's check, its value never in the message: a cookie is often a session token."""
+    try:
+        parameter.rule.check(parameter.python_name, value)
+    except (TypeError, ValueError) as error:
+        shown = f"{parameter.python_name} must be {parameter.rule.describe()} (a cookie: its value is not shown)"
+        raise type(error)(shown) from None
+
+
+# RFC 6265 section 4.1.1: the characters a cookie's value may hold (printable ASCII but space, `"`,
+# `,`, `;` and `\`). A `;` would add a cookie the caller did not give.
+_COOKIE_OCTETS = frozenset(
+    chr(c) for c in (0x21, *range(0x23, 0x2C), *range(0x2D, 0x3B), *range(0x3C, 0x5C), *range(0x5D, 0x7F))
+)
+
+
+def _cookie_value(parameter: Parameter, value: Any) -> str:
+    text = parameter.rule.to_text(value)
+    if not set(text) <= _COOKIE_OCTETS:
+        raise ValueError(
+            f"{parameter.python_name} cannot be sent as a cookie: only printable ASCII without spaces, "
+            "'\"', ',', ';' or '\\' (its value is not shown)"
+        )
+    return text
+
+
 def _header_value(parameter: Parameter, value: Any) -> str:
     text = parameter.rule.to_text(value)
     if any((ord(character) < 0x20 and character != "\t") or ord(character) == 0x7F for character in text):
@@ -343,6 +384,15 @@ def _header_value(parameter: Parameter, value: Any) -> str:
     except UnicodeEncodeError:
         raise ValueError(f"{parameter.python_name} must be Latin-1 text (it is sent as a header)") from None
     return text
+
+
+def _comma_separated(name: str, texts: Sequence[str]) -> str:
+    """A query array sent unexploded, as OpenAPI's form style says: `ids=1,2,3`. An item holding a
+    comma is refused: the server would read it as two items, and the style has no escape for it."""
+    for index, text in enumerate(texts):
+        if "," in text:
+            raise ValueError(f"{name}[{index}] must not contain a comma (the items are sent comma-separated)")
+    return ",".join(texts)
 
 
 def _check_query_length(name: str, text: str) -> None:

@@ -6,7 +6,7 @@ SPEC_SHA256: Final = "e0205db4093ad41eefcff3388926ee7306a9a99fd8be595b3ab65cfc93
 """sha256 of the spec/openapi.yaml this package was generated from."""
 SPEC_VERSION: Final = "2.0.0"
 """The spec's info.version."""
-INPUTS_SHA256: Final = "5ba17efc7318e59ef7238a29a9558db37528bd7c2ae520b15fda38cb8c7eb139"
+INPUTS_SHA256: Final = "80ce387cd8188a197fb68683f14e5068aaa64de94cf2e90df438ea739d139f17"
 """sha256 over everything that shapes the code: spec, templates, runtime modules, generator versions."""
 GENERATORS: Final[dict[str, str]] = {
     "datamodel-code-generator": "0.89.0",

@@ -16,7 +16,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+g5ba17efc7318"
+__version__ = "2.0.0+g80ce387cd818"
 
 PROGRAM = Program(
     name="ravan-calls",

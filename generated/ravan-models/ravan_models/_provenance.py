@@ -6,7 +6,7 @@ SPEC_SHA256: Final = "e0205db4093ad41eefcff3388926ee7306a9a99fd8be595b3ab65cfc93
 """sha256 of the spec/openapi.yaml this package was generated from."""
 SPEC_VERSION: Final = "2.0.0"
 """The spec's info.version."""
-INPUTS_SHA256: Final = "e88ac18a0760d01d70836c70ee62b6e601b1c52c3d56866ed44585fff736eb56"
+INPUTS_SHA256: Final = "0cf869a8a27d9aecc202d14644e86d1f3cc9e5a1d3f588e889a3c808fa6846d5"
 """sha256 over everything that shapes the code: spec, templates, runtime modules, generator versions."""
 GENERATORS: Final[dict[str, str]] = {
     "datamodel-code-generator": "0.89.0",

@@ -1,4 +1,4 @@
-"""Arguments: a generated method's keyword argument (`ArgumentPlan`); path, query, header."""
+"""Arguments: a generated method's keyword argument (`ArgumentPlan`); path, query, header, cookie."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from scripts.lib.openapi_document import OpenAPIDocument, Operation, Schema
 from scripts.lib.plan.errors import PlanError
+from scripts.lib.plan.identity import HEADER_NAME
 from scripts.lib.plan.naming import argument_identifier
 from scripts.lib.plan.runtime import cli_reserved_flags
 from scripts.lib.plan.values import NothingToSend, value_rule
@@ -25,7 +26,7 @@ class ArgumentPlan:
     wire_name: str
     python_name: str
     location: str
-    """path, query, header or body."""
+    """path, query, header, cookie or body."""
     required: bool
     rule: ValueRule
     description: str
@@ -36,6 +37,8 @@ class ArgumentPlan:
     path_level: bool = False
     example: Any = None
     """The spec's example value (as it would travel), when it gives one."""
+    explode: bool = True
+    """False for a query array of `explode: false`: its items travel as one comma-separated value."""
     reserved_flags: frozenset[str] = frozenset()
     """The document's credential options (`--api-key`, `--username`, ...), taken like the CLI's own."""
 
@@ -92,9 +95,12 @@ def _plan_parameters(
         name = str(parameter["name"])
         where = f"{operation.label}, {location} parameter {name!r}"
         unsendable = None
-        if location == "cookie":
-            unsendable = f"{where}: cookie parameters are not supported"
-        elif location not in ("path", "query", "header"):
+        if location == "cookie" and not HEADER_NAME.fullmatch(name):
+            # RFC 6265: a cookie's name is a token, as a header's is; `=` or `;` would forge another.
+            unsendable = (
+                f"{where}: {name!r} is not a cookie name (an RFC 9110 token: letters, digits and !#$%&'*+-.^_`|~)"
+            )
+        elif location not in ("path", "query", "header", "cookie"):
             raise PlanError(f"{where}: unknown location {location!r}")
         elif location == "header" and name.lower() in {
             "authorization",
@@ -105,6 +111,12 @@ def _plan_parameters(
             *document.api_key_headers(),
         }:
             unsendable = f"{where}: the client sets this header itself"
+        elif location == "header" and not HEADER_NAME.fullmatch(name):
+            # Checked before any code is written: a name with CR/LF or a colon would smuggle another
+            # header into every request (openapi-python-client's own document has `header param`).
+            unsendable = (
+                f"{where}: {name!r} is not an HTTP header name (an RFC 9110 token: letters, digits and !#$%&'*+-.^_`|~)"
+            )
         if unsendable is not None:
             # An optional one (Ory's `Cookie` header on every self-service operation) is left out:
             # the operation is served without it. A required one stops the operation.
@@ -113,7 +125,7 @@ def _plan_parameters(
             left_out.append(unsendable)
             continue
         style = parameter.get("style")
-        if style not in (None, "form" if location == "query" else "simple"):
+        if style not in (None, "form" if location in ("query", "cookie") else "simple"):
             raise PlanError(f"{where}: style {style!r} is not supported")
         schema = document.parameter_schema(parameter, where=operation.label)
         try:
@@ -123,14 +135,12 @@ def _plan_parameters(
                 raise
             left_out.append(str(error))
             continue
-        if location == "path" and rule.kind not in ("string", "integer", "number", "choice", "date", "date-time"):
+        if location == "path" and not _single_value(rule):
             raise PlanError(f"{where}: a path parameter must be a single value, not {rule.kind}")
-        if location in ("query", "header") and rule.kind == "object":
+        if location in ("query", "header", "cookie") and rule.kind == "object":
             raise PlanError(f"{where}: object-valued {location} parameters are not supported")
-        if location == "header" and rule.kind == "array":
-            raise PlanError(f"{where}: array-valued header parameters are not supported")
-        if location == "query" and rule.kind == "array" and parameter.get("explode") is False:
-            raise PlanError(f"{where}: explode: false is not supported")
+        if location in ("header", "cookie") and rule.kind == "array":
+            raise PlanError(f"{where}: array-valued {location} parameters are not supported")
         required = bool(parameter.get("required")) or location == "path"
         arguments.append(
             ArgumentPlan(
@@ -144,12 +154,24 @@ def _plan_parameters(
                 has_default=schema.has_default,
                 path_level=(name, location) in operation.path_level_parameter_names,
                 example=_example_of(parameter, schema),
+                explode=not (location == "query" and rule.kind == "array" and parameter.get("explode") is False),
             )
         )
     # Path parameters first (positional, in the order of the path), then the rest as listed.
     order = {name: index for index, name in enumerate(re.findall(r"{([^}]+)}", operation.path))}
     path = sorted((a for a in arguments if a.location == "path"), key=lambda a: order.get(a.wire_name, 0))
     return (*path, *(a for a in arguments if a.location != "path"))
+
+
+SINGLE_VALUE_KINDS = frozenset({"string", "integer", "number", "choice", "date", "date-time"})
+
+
+def _single_value(rule: ValueRule) -> bool:
+    """Whether a value of `rule` is one path segment: a scalar, or a union of scalars that cannot be
+    null (Qdrant's point id, an integer or a UUID: the variant that fits is sent as its text)."""
+    if rule.variants:
+        return not rule.nullable and all(_single_value(variant) for variant in rule.variants)
+    return rule.kind in SINGLE_VALUE_KINDS
 
 
 def _example_of(parameter: Mapping[str, Any], schema: Schema) -> Any:

@@ -1,6 +1,7 @@
-"""Request bodies: JSON, form-urlencoded and multipart (`BodyPlan`).
+"""Request bodies: JSON, form-urlencoded, multipart and application/octet-stream (`BodyPlan`).
 
-An object body with properties is flattened: each property its own keyword argument.
+An object body with properties is flattened: each property its own keyword argument. An
+octet-stream body is the one file argument `body` (bytes, a binary file object or a path, streamed).
 """
 
 from __future__ import annotations
@@ -26,6 +27,9 @@ FORM_MEDIA_TYPE = "application/x-www-form-urlencoded"
 
 
 MULTIPART_MEDIA_TYPE = "multipart/form-data"
+
+
+OCTET_STREAM_MEDIA_TYPE = "application/octet-stream"
 
 
 @dataclass(frozen=True)
@@ -81,6 +85,24 @@ def _typed_union_body(
     return replace(body, arguments=(argument,), model_imports=tuple(dict.fromkeys(variants)))
 
 
+def _octet_stream_body(body: Mapping[str, Any]) -> BodyPlan:
+    """The whole body is one file, sent as it is (the Swagger petstore's image upload): the argument
+    `body` takes what a multipart file takes, streamed, never read whole into memory."""
+    required = bool(body.get("required"))
+    file_rule = ValueRule("file", "FileTypes", "AnyRule()")
+    argument = ArgumentPlan(
+        wire_name="body",
+        python_name="body",
+        location="body",
+        required=required,
+        rule=file_rule,
+        description=str(body.get("description") or "The bytes to send.").strip(),
+    )
+    return BodyPlan(
+        OCTET_STREAM_MEDIA_TYPE, required, False, (argument,), "AnyRule()", files=(("body", "body", False, required),)
+    )
+
+
 def _plan_body(
     document: OpenAPIDocument, operation: Operation, *, left_out: list[str] | None = None
 ) -> BodyPlan | None:
@@ -96,12 +118,16 @@ def _plan_body(
     media_type = JSON_MEDIA_TYPE
     if media is None:
         bases = {str(k).split(";")[0].strip().lower(): k for k in content}
-        media_type = next((m for m in (FORM_MEDIA_TYPE, MULTIPART_MEDIA_TYPE) if m in bases), "")
+        media_type = next(
+            (m for m in (FORM_MEDIA_TYPE, MULTIPART_MEDIA_TYPE, OCTET_STREAM_MEDIA_TYPE) if m in bases), ""
+        )
         if not media_type:
             raise PlanError(
-                f"{where}: only JSON, form-urlencoded and multipart request bodies are supported, "
-                f"got {', '.join(content)}"
+                f"{where}: only JSON, form-urlencoded, multipart and application/octet-stream request bodies "
+                f"are supported, got {', '.join(content)}"
             )
+        if media_type == OCTET_STREAM_MEDIA_TYPE:
+            return _octet_stream_body(body)
         media, form = content[bases[media_type]] or {}, True
     schema_node = media.get("schema", {})
     rule = value_rule(document, schema_node, where=where)

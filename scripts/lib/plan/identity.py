@@ -196,9 +196,17 @@ def security_schemes(
     return tuple(plans)
 
 
-def read_security(node: Any, schemes: Sequence[SchemePlan], *, where: str) -> Security:
+def read_security(
+    node: Any, schemes: Sequence[SchemePlan], *, where: str, warnings: list[str] | None = None
+) -> Security:
     """A `security` list as alternatives of scheme names; those needing a scheme the client cannot
-    apply are left out (PlanError when none is left)."""
+    apply are left out (PlanError when none is left).
+
+    A scheme that components.securitySchemes does not declare (Ory's `sessionToken`) is a
+    PlanError, unless `warnings` is given: then, as openapi-python-client does, the requirement is
+    served without it and one located warning is added. That is safe: the client sends no
+    credential it was not given a scheme for, so nothing travels that the document did not say where
+    to send; the server answers 401 if it wanted one."""
     if not isinstance(node, list):
         raise PlanError(f"{where}: security must be a list of requirement objects")
     known = {scheme.name: scheme for scheme in schemes}
@@ -210,7 +218,11 @@ def read_security(node: Any, schemes: Sequence[SchemePlan], *, where: str) -> Se
         names = tuple(str(name) for name in requirement)
         for name in names:
             if name not in known:
-                raise PlanError(f"{where}: security names the scheme {name!r}, which components.securitySchemes lacks")
+                undeclared = f"{where}: security names the scheme {name!r}, which components.securitySchemes lacks"
+                if warnings is None:
+                    raise PlanError(undeclared)
+                warnings.append(f"{undeclared}: served without it")
+        names = tuple(name for name in names if name in known)
         if any(known[name].kind == UNSUPPORTED_SCHEME for name in names):
             unsupported.extend(name for name in names if known[name].kind == UNSUPPORTED_SCHEME)
             continue

@@ -79,6 +79,9 @@ class OperationPlan:
     """`x-incremental`: how `sync` keeps a table of the items up to date."""
     left_out: tuple[str, ...] = ()
     """Optional parameters and body properties left out, one message each (`NothingToSend`)."""
+    warnings: tuple[str, ...] = ()
+    """What was served other than the document says, one located line each (a security scheme it
+    names but does not declare)."""
 
     @property
     def path_arguments(self) -> tuple[ArgumentPlan, ...]:
@@ -106,6 +109,30 @@ class OperationPlan:
         return f"_{self.resource.upper()}_{self.method_name.upper()}"
 
 
+def _distinct_argument_names(arguments: tuple[ArgumentPlan, ...]) -> tuple[ArgumentPlan, ...]:
+    """Parameters that would share an argument name, each given its own, in the document's order.
+
+    One of another location than the parameter that took the name first is `<location>_<name>`, as
+    a body property beside a parameter is `body_<name>` (openapi-python-client's document has a path
+    `param` and a query `param`: `param` and `query_param`). Two of one location (a query `mixed_case`
+    and `mixedCase`) are numbered, as openai-python's generator numbers them: `mixed_case`,
+    `mixed_case_2`. A number never takes a name another parameter has of its own."""
+    own_names = {a.python_name for a in arguments}
+    first_of: dict[str, ArgumentPlan] = {}
+    distinct = []
+    for argument in arguments:
+        name = argument.python_name
+        if name in first_of:
+            if first_of[name].location != argument.location:
+                name = f"{argument.location}_{name}"
+            base, number = name, 2
+            while name in first_of or (name != argument.python_name and name in own_names):
+                name, number = f"{base}_{number}", number + 1
+        first_of[name] = argument
+        distinct.append(replace(argument, python_name=name))
+    return tuple(distinct)
+
+
 def _plan_operation(
     document: OpenAPIDocument,
     operation: Operation,
@@ -120,6 +147,7 @@ def _plan_operation(
     method_name = method_name or method_name_of(operation, tag)
     reserved = identity.credential_flags
     left_out: list[str] = []
+    warnings: list[str] = []
     arguments = tuple(
         replace(a, reserved_flags=reserved) for a in _plan_parameters(document, operation, left_out=left_out)
     )
@@ -131,13 +159,14 @@ def _plan_operation(
         raise PlanError(f"{label}: its servers name no absolute http(s) URL to send it to")
     security = None
     if "security" in operation.raw:
-        security = read_security(operation.raw["security"], identity.schemes, where=label)
+        security = read_security(operation.raw["security"], identity.schemes, where=label, warnings=warnings)
     # Names every method has for its own use (`timeout`, ...) take a trailing underscore; a body
     # property named like one of the operation's parameters is `body_<name>` (Twilio's CreateCall
     # has a `Timeout` property; its UpdateIncomingPhoneNumber an `AccountSid` in path and body).
     arguments = tuple(
         replace(a, python_name=a.python_name + "_") if a.python_name in RESERVED_ARGUMENTS else a for a in arguments
     )
+    arguments = _distinct_argument_names(arguments)
     if body is not None:
         parameter_names = {a.python_name for a in arguments}
         renamed: dict[str, str] = {}
@@ -247,4 +276,5 @@ def _plan_operation(
         export_page_size=export_page_size,
         incremental=incremental,
         left_out=tuple(left_out),
+        warnings=tuple(warnings),
     )

@@ -44,6 +44,9 @@ class ValueRule:
     exclusive_maximum: float | None = None
     choices: tuple[Any, ...] | None = None
     item: ValueRule | None = None
+    variants: tuple[ValueRule, ...] = ()
+    """A oneOf/anyOf's rules, in the document's order (a union path parameter is served when each is
+    a single value)."""
     left_out: tuple[str, ...] = ()
     """Optional properties (inside this object, or its items) left out: their schema allows only
     null (`NothingToSend`), so there is nothing to send. One message each, naming the property."""
@@ -244,7 +247,9 @@ def _union_rule(
     if nullable:
         arguments.append("nullable=True")
     kind = "object" if all(variant.kind == "object" for variant in variants) else "any"
-    return ValueRule(kind, " | ".join(annotations), f"UnionRule({', '.join(arguments)})", nullable=nullable)
+    return ValueRule(
+        kind, " | ".join(annotations), f"UnionRule({', '.join(arguments)})", nullable=nullable, variants=tuple(variants)
+    )
 
 
 def _discriminator(raw: Mapping[str, Any], members: Sequence[Any]) -> tuple[str, tuple[tuple[str, int], ...]] | None:

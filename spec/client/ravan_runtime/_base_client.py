@@ -66,7 +66,14 @@ from ._exceptions import (
 )
 from ._identity import ClientIdentity, SecurityScheme
 from ._models import find_invalid
-from ._operations import FORM_MEDIA_TYPE, MULTIPART_MEDIA_TYPE, RequestOptions, form_fields, multipart_fields
+from ._operations import (
+    FORM_MEDIA_TYPE,
+    MULTIPART_MEDIA_TYPE,
+    OCTET_STREAM_MEDIA_TYPE,
+    RequestOptions,
+    form_fields,
+    multipart_fields,
+)
 from ._secrets import MASK as MASKED
 from ._secrets import SENSITIVE_HEADERS, Redactor, Secret, display_url, masked_header_items, redact_http_logs
 from ._transport import (
@@ -315,7 +322,7 @@ class BaseClient:
             if len(self._urls) < 256:  # paths with ids in them would grow it without bound
                 self._urls[cache_key] = url
         headers = {**self._default_headers, "Accept": options.accept, **options.headers}
-        content: bytes | None = None
+        content: Any = None
         data: dict[str, list[str]] | None = None
         files: list[Any] | None = None
         if options.body_media_type == MULTIPART_MEDIA_TYPE:
@@ -329,6 +336,15 @@ class BaseClient:
                 content = b"--empty--\r\n"
                 headers["Content-Type"] = f"{MULTIPART_MEDIA_TYPE}; boundary=empty"
                 files = None
+        elif options.body_media_type == OCTET_STREAM_MEDIA_TYPE and options.files:
+            (part,) = options.files
+            content, length = part.body_for_attempt(
+                opened if opened is not None else [], asynchronous=isinstance(http, httpx.AsyncClient)
+            )
+            headers["Content-Type"] = part.content_type
+            if length is not None:
+                # Given, httpx sends the stream with it rather than chunked.
+                headers["Content-Length"] = str(length)
         elif options.json_body is not NOT_GIVEN and options.body_media_type == FORM_MEDIA_TYPE:
             content = urlencode(form_fields(options.json_body)).encode("ascii")
             headers["Content-Type"] = FORM_MEDIA_TYPE

@@ -28,6 +28,7 @@ from .._validation import (
     NumberRule,
     ObjectRule,
     Rule,
+    StringRule,
     UnionRule,
 )
 from ._errors import EXIT_USAGE, CliError
@@ -105,12 +106,15 @@ class Seconds(_FiniteFloat):
 
 
 class _Json(_ParamType):
-    """A JSON value (an object, when `objects_only`)."""
+    """A JSON value (an object, when `objects_only`). With `text_too`, for a value that may be a
+    string (Qdrant's shard key, a name or a number; Resend's `to`, an address or a list of them),
+    text that is not JSON is that string: `--shard-key region_1` needs no JSON quotes."""
 
     name = "JSON"
 
-    def __init__(self, *, objects_only: bool) -> None:
+    def __init__(self, *, objects_only: bool, text_too: bool = False) -> None:
         self.objects_only = objects_only
+        self.text_too = text_too
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         if not isinstance(value, str):
@@ -118,12 +122,39 @@ class _Json(_ParamType):
         try:
             parsed = json.loads(value, parse_constant=_no_constant)
         except ValueError:
+            if self.text_too:
+                return value
             self.fail(f"{value!r} is not JSON", param, ctx)
         except RecursionError:  # a one-line refusal, not a traceback (json's decoder recurses per level)
             self.fail("the JSON given is nested too deeply", param, ctx)
         if self.objects_only and not isinstance(parsed, dict):
             self.fail(f"{value!r} is not a JSON object", param, ctx)
         return parsed
+
+
+SCALAR_RULES = (IntegerRule, NumberRule, StringRule, ChoiceRule, DateRule, DateTimeRule)
+
+
+class _FirstThatFits(_ParamType):
+    """A union of single values (an integer or a UUID): the text read as the first variant it fits,
+    in the document's order, as the client picks the variant of a value it is given. Typed as it
+    is, not as JSON: a UUID needs no quotes."""
+
+    def __init__(self, rule: UnionRule) -> None:
+        self.rule = rule
+        self.name = " | ".join(_param_type(variant).name.upper() for variant in rule.variants)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if not isinstance(value, str):
+            return value
+        for variant in self.rule.variants:
+            try:
+                converted = _param_type(variant).convert(value, param, ctx)
+                variant.check("value", converted)
+            except (click.BadParameter, TypeError, ValueError):
+                continue
+            return converted
+        return self.fail(f"{value!r} is not {self.rule.describe()}", param, ctx)
 
 
 def _no_constant(name: str) -> NoReturn:
@@ -177,9 +208,20 @@ def _param_type(rule: Rule) -> _ParamType:
         return _Date()
     if isinstance(rule, ObjectRule) or (isinstance(rule, UnionRule) and _objects_only(rule)):
         return _Json(objects_only=True)
+    if isinstance(rule, UnionRule) and all(isinstance(variant, SCALAR_RULES) for variant in rule.variants):
+        return _FirstThatFits(rule)
     if isinstance(rule, AnyRule | UnionRule):
-        return _Json(objects_only=False)
+        return _Json(objects_only=False, text_too=_may_be_text(rule))
     return click.STRING
+
+
+def _may_be_text(rule: Rule) -> bool:
+    """Whether a value of `rule` may be a JSON string."""
+    if isinstance(rule, UnionRule):
+        return any(_may_be_text(variant) for variant in rule.variants)
+    if isinstance(rule, ChoiceRule):
+        return any(isinstance(choice, str) for choice in rule.choices)
+    return isinstance(rule, AnyRule | StringRule)
 
 
 def _objects_only(rule: Rule) -> bool:

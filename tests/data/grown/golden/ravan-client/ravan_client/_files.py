@@ -1,4 +1,5 @@
-"""Files sent in `multipart/form-data` bodies: what a file argument accepts, checked before sending.
+"""Files sent in `multipart/form-data` and `application/octet-stream` bodies: what a file argument
+accepts, checked before sending.
 
 A file argument takes, as openai-python's `FileTypes` does:
 - `bytes` (sent as they are, named by the argument);
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 import io
 import os
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, TypeAlias
@@ -50,6 +51,46 @@ class FilePart:
         elif not isinstance(content, bytes) and content.seekable():
             content.seek(self.start)
         return self.field, (self.filename, content, self.content_type)
+
+    def body_for_attempt(self, opened: list[IO[bytes]], *, asynchronous: bool) -> tuple[Any, int | None]:
+        """The whole request body for one attempt of an application/octet-stream upload, and its
+        length when it can be known: bytes as they are; a file read in chunks as httpx sends it
+        (an async client needs an async iterator), with its Content-Length so it is not chunked."""
+        _, (_, content, _) = self.for_attempt(opened)
+        if isinstance(content, bytes):
+            return content, len(content)
+        length = _remaining_length(content)
+        return (_async_chunks(content) if asynchronous else _chunks(content)), length
+
+
+CHUNK_SIZE = 64 * 1024
+
+
+def _chunks(file: IO[bytes]) -> Iterator[bytes]:
+    while chunk := file.read(CHUNK_SIZE):
+        yield chunk
+
+
+async def _async_chunks(file: IO[bytes]) -> AsyncIterator[bytes]:
+    while chunk := file.read(CHUNK_SIZE):
+        yield chunk
+
+
+def _remaining_length(file: IO[bytes]) -> int | None:
+    """What is left to read of a file: from its size on disk, else by seeking; None for a pipe."""
+    try:
+        return max(os.fstat(file.fileno()).st_size - file.tell(), 0)
+    except (AttributeError, OSError, ValueError):
+        pass
+    try:
+        if file.seekable():
+            here = file.tell()
+            end = file.seek(0, io.SEEK_END)
+            file.seek(here)
+            return max(end - here, 0)
+    except (OSError, ValueError):
+        pass
+    return None
 
 
 def file_parts(argument: str, wire_name: str, value: object, *, many: bool) -> list[FilePart]:
