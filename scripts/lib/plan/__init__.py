@@ -25,7 +25,7 @@ of one tag that get the same name are each named by their whole operationId inst
 
 Extensions read here (each documented in the README):
 - `x-pagination` (operation): the pager; see `PAGINATION_STYLES` of the runtime's `_pagination.py`.
-- `x-incremental` (paginated operation): a `sync` command and a dlt resource; see `_plan_incremental`.
+- `x-incremental` (paginated operation): a `sync` command and a dlt resource; see `plan_incremental`.
 - `x-python-name` (operation): the method's name.
 - `x-idempotent: true` (POST or PATCH operation): safe to retry after the request was sent.
 - `x-cli-columns` (schema of a paginated operation's items): the columns of `list`'s table.

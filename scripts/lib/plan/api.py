@@ -14,7 +14,7 @@ from scripts.lib.plan.errors import PlanError
 from scripts.lib.plan.identity import client_identity
 from scripts.lib.plan.naming import full_method_name, python_identifier, resource_class_name, snake_to_cli
 from scripts.lib.plan.opc_adapter import read_generator_data
-from scripts.lib.plan.operations import _plan_operation
+from scripts.lib.plan.operations import plan_operation
 from scripts.lib.plan.runtime import runtime_module
 
 if TYPE_CHECKING:
@@ -105,7 +105,7 @@ def build_plan(
         if not tag.strip():
             raise PlanError(f"{operation.label}: its first tag is empty")
         try:
-            planned = _plan_operation(document, operation, tag, parsed, identity)
+            planned = plan_operation(document, operation, tag, parsed, identity)
         except PlanError as error:
             if not skip_unsupported:
                 raise
@@ -134,7 +134,7 @@ def build_plan(
         attributes[attribute] = tag
         operations = _resolve_method_clashes(
             operations,
-            lambda op, name: _plan_operation(document, sources[id(op)], op.tag, parsed, identity, method_name=name),
+            lambda op, name: plan_operation(document, sources[id(op)], op.tag, parsed, identity, method_name=name),
             lambda op: None if "x-python-name" in sources[id(op)].raw else full_method_name(sources[id(op)]),
         )
         names: dict[str, OperationPlan] = {}

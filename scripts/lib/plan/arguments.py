@@ -84,7 +84,7 @@ class ArgumentPlan:
         return " ".join(p for p in parts if p)
 
 
-def _plan_parameters(
+def plan_parameters(
     document: OpenAPIDocument, operation: Operation, *, left_out: list[str] | None = None
 ) -> tuple[ArgumentPlan, ...]:
     """The parameters as arguments; an optional one with nothing to send is left out, its message
@@ -153,7 +153,7 @@ def _plan_parameters(
                 default=schema.default,
                 has_default=schema.has_default,
                 path_level=(name, location) in operation.path_level_parameter_names,
-                example=_example_of(parameter, schema),
+                example=example_of(parameter, schema),
                 explode=not (location == "query" and rule.kind == "array" and parameter.get("explode") is False),
             )
         )
@@ -174,7 +174,7 @@ def _single_value(rule: ValueRule) -> bool:
     return rule.kind in SINGLE_VALUE_KINDS
 
 
-def _example_of(parameter: Mapping[str, Any], schema: Schema) -> Any:
+def example_of(parameter: Mapping[str, Any], schema: Schema) -> Any:
     if "example" in parameter:
         return parameter["example"]
     if "example" in schema.raw:

@@ -11,10 +11,10 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from scripts.lib.openapi_document import OpenAPIDocument, Operation
-from scripts.lib.plan.arguments import ArgumentPlan, _example_of
+from scripts.lib.plan.arguments import ArgumentPlan, example_of
 from scripts.lib.plan.errors import PlanError
 from scripts.lib.plan.naming import argument_identifier
-from scripts.lib.plan.values import NothingToSend, ValueRule, _union_members, value_rule
+from scripts.lib.plan.values import NothingToSend, ValueRule, union_members_of, value_rule
 
 if TYPE_CHECKING:
     from scripts.lib.plan.opc_adapter import OpcModel
@@ -53,7 +53,7 @@ class BodyPlan:
         return tuple(a for a in self.arguments if a.python_name not in names)
 
 
-def _typed_union_body(
+def typed_union_body(
     document: OpenAPIDocument, operation: Operation, body: BodyPlan, models: Mapping[str, OpcModel]
 ) -> BodyPlan:
     """A oneOf/anyOf JSON body whose every variant is a component schema with a model: its `body`
@@ -65,7 +65,7 @@ def _typed_union_body(
     if body.flattened or body.media_type != JSON_MEDIA_TYPE or found is None:
         return body
     media = document.json_media(found[0].get("content") or {}) or {}
-    members = _union_members(document.resolve(media.get("schema", {})))
+    members = union_members_of(document.resolve(media.get("schema", {})))
     if not members:
         return body
     # openapi-python-client names a component schema's model by its reference path.
@@ -103,9 +103,7 @@ def _octet_stream_body(body: Mapping[str, Any]) -> BodyPlan:
     )
 
 
-def _plan_body(
-    document: OpenAPIDocument, operation: Operation, *, left_out: list[str] | None = None
-) -> BodyPlan | None:
+def plan_body(document: OpenAPIDocument, operation: Operation, *, left_out: list[str] | None = None) -> BodyPlan | None:
     """The request body; its optional properties with nothing to send are left out (`left_out`)."""
     found = document.request_body(operation)
     if found is None:
@@ -194,7 +192,7 @@ def _plan_body(
                 default=property_schema.default,
                 has_default=property_schema.has_default,
                 null_is_sent=property_rule.nullable,
-                example=_example_of({}, property_schema),
+                example=example_of({}, property_schema),
             )
         )
     return BodyPlan(media_type, required, True, tuple(arguments), rule.check, tuple(files))

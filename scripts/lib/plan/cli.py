@@ -26,7 +26,7 @@ class ColumnPlan:
     """Never wrapped or cut in a table (ids and timestamps)."""
 
 
-def _table_columns(document: OpenAPIDocument, item: Schema, key: str, *, where: str) -> tuple[ColumnPlan, ...]:
+def plan_table_columns(document: OpenAPIDocument, item: Schema, key: str, *, where: str) -> tuple[ColumnPlan, ...]:
     """`x-cli-columns` of the item schema, else a rule: the key, then date-times, then the first
     other scalar fields, up to 8 columns."""
     scalars = {}
@@ -55,7 +55,7 @@ def _table_columns(document: OpenAPIDocument, item: Schema, key: str, *, where: 
     return tuple(columns)
 
 
-def _export_columns(document: OpenAPIDocument, item: Schema, *, where: str) -> tuple[ColumnPlan, ...]:
+def plan_export_columns(document: OpenAPIDocument, item: Schema, *, where: str) -> tuple[ColumnPlan, ...]:
     """CSV columns in the spec's order: an object with declared properties becomes `parent.child`
     columns; free-form objects and arrays become one JSON-encoded column."""
     columns: list[ColumnPlan] = []

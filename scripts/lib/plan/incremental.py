@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from scripts.lib.openapi_document import OpenAPIDocument, Operation
 from scripts.lib.plan.errors import PlanError
 from scripts.lib.plan.naming import snake_case
-from scripts.lib.plan.pagination import _items_schema
+from scripts.lib.plan.pagination import items_schema
 
 if TYPE_CHECKING:
     from scripts.lib.plan.arguments import ArgumentPlan
@@ -51,7 +51,7 @@ _SYNC_FORMATS = {"date-time": "timestamp", "date": "date"}
 INCREMENTAL_KEYS = frozenset({"cursor", "key", "lower-bound", "upper-bound", "order", "lag", "table"})
 
 
-def _plan_incremental(
+def plan_incremental(
     document: OpenAPIDocument,
     operation: Operation,
     arguments: Sequence[ArgumentPlan],
@@ -80,7 +80,7 @@ def _plan_incremental(
     missing = {"cursor", "lower-bound", "upper-bound", "lag"} - set(extension)
     if missing:
         raise PlanError(f"{where}: needs {sorted(missing)}")
-    item = _items_schema(document, operation)
+    item = items_schema(document, operation)
     cursor = str(extension["cursor"])
     if cursor not in item.properties or document.normalize(item.properties[cursor], where=where).format != "date-time":
         raise PlanError(f"{where}: cursor {cursor!r} must be a date-time property of the items")

@@ -11,15 +11,15 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from scripts.lib.openapi_document import OpenAPIDocument, Operation
-from scripts.lib.plan.arguments import _plan_parameters
-from scripts.lib.plan.bodies import _plan_body, _typed_union_body
-from scripts.lib.plan.cli import DEFAULT_EXPORT_PAGE_SIZE, _export_columns, _table_columns
+from scripts.lib.plan.arguments import plan_parameters
+from scripts.lib.plan.bodies import plan_body, typed_union_body
+from scripts.lib.plan.cli import DEFAULT_EXPORT_PAGE_SIZE, plan_export_columns, plan_table_columns
 from scripts.lib.plan.errors import PlanError
 from scripts.lib.plan.identity import read_security
-from scripts.lib.plan.incremental import _plan_incremental
+from scripts.lib.plan.incremental import plan_incremental
 from scripts.lib.plan.naming import method_name_of, python_identifier, snake_to_cli, wire_path_of
-from scripts.lib.plan.pagination import _items_schema, _plan_pagination
-from scripts.lib.plan.responses import _plan_response
+from scripts.lib.plan.pagination import items_schema, plan_pagination
+from scripts.lib.plan.responses import plan_response
 from scripts.lib.plan.runtime import cli_reserved_flags
 from scripts.lib.plan.servers import server_url
 
@@ -133,7 +133,7 @@ def _distinct_argument_names(arguments: tuple[ArgumentPlan, ...]) -> tuple[Argum
     return tuple(distinct)
 
 
-def _plan_operation(
+def plan_operation(
     document: OpenAPIDocument,
     operation: Operation,
     tag: str,
@@ -149,9 +149,9 @@ def _plan_operation(
     left_out: list[str] = []
     warnings: list[str] = []
     arguments = tuple(
-        replace(a, reserved_flags=reserved) for a in _plan_parameters(document, operation, left_out=left_out)
+        replace(a, reserved_flags=reserved) for a in plan_parameters(document, operation, left_out=left_out)
     )
-    body = _plan_body(document, operation, left_out=left_out)
+    body = plan_body(document, operation, left_out=left_out)
     if body is not None:
         body = replace(body, arguments=tuple(replace(a, reserved_flags=reserved) for a in body.arguments))
     own_server = server_url(operation.servers) if operation.servers is not None else None
@@ -216,9 +216,9 @@ def _plan_operation(
         raise PlanError(f"{label}: openapi-python-client could not generate it: {detail}")
 
     if body is not None:
-        body = _typed_union_body(document, operation, body, parsed.models)
-    response = _plan_response(document, operation, endpoint, parsed.models)
-    pagination = _plan_pagination(document, operation, parsed.models, arguments, response)
+        body = typed_union_body(document, operation, body, parsed.models)
+    response = plan_response(document, operation, endpoint, parsed.models)
+    pagination = plan_pagination(document, operation, parsed.models, arguments, response)
     method = operation.method
     idempotent_flag = operation.raw.get("x-idempotent")
     if idempotent_flag is not None and not isinstance(idempotent_flag, bool):
@@ -246,10 +246,10 @@ def _plan_operation(
         export_page_size = (
             int(maximum) if maximum is not None else max(DEFAULT_EXPORT_PAGE_SIZE, pagination.default_page_size)
         )
-        item_schema = _items_schema(document, operation)
-        table_columns = _table_columns(document, item_schema, pagination.item_key_wire, where=label)
-        export_columns = _export_columns(document, item_schema, where=label)
-    incremental = _plan_incremental(document, operation, arguments, pagination)
+        item_schema = items_schema(document, operation)
+        table_columns = plan_table_columns(document, item_schema, pagination.item_key_wire, where=label)
+        export_columns = plan_export_columns(document, item_schema, where=label)
+    incremental = plan_incremental(document, operation, arguments, pagination)
     return OperationPlan(
         operation_id=operation.operation_id or method_name,
         label=label,

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from scripts.lib.openapi_document import OpenAPIDocument, Operation, Schema
 from scripts.lib.plan.errors import PlanError
 from scripts.lib.plan.opc_adapter import OpcModel, OpcProperty, model_of_property
-from scripts.lib.plan.responses import _success_status
+from scripts.lib.plan.responses import success_status
 from scripts.lib.plan.runtime import pagination_styles
 
 if TYPE_CHECKING:
@@ -41,7 +41,7 @@ class PaginationPlan:
     are never None (a body without them is an error, not a record with a field that did not fit)."""
 
 
-def _plan_pagination(
+def plan_pagination(
     document: OpenAPIDocument,
     operation: Operation,
     models: Mapping[str, OpcModel],
@@ -138,9 +138,9 @@ def _plan_pagination(
     )
 
 
-def _items_schema(document: OpenAPIDocument, operation: Operation) -> Schema:
+def items_schema(document: OpenAPIDocument, operation: Operation) -> Schema:
     extension = operation.raw["x-pagination"]
-    status = _success_status(operation)
+    status = success_status(operation)
     media = document.json_media(document.responses(operation)[str(status)].get("content"))
     assert media is not None
     schema = document.normalize(media.get("schema", {}), where=operation.label)

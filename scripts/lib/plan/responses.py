@@ -11,7 +11,7 @@ from scripts.lib.openapi_document import OpenAPIDocument, Operation
 from scripts.lib.plan.bodies import JSON_MEDIA_TYPE
 from scripts.lib.plan.errors import PlanError
 from scripts.lib.plan.opc_adapter import model_of_property, non_null_member
-from scripts.lib.plan.values import _discriminator, _union_members
+from scripts.lib.plan.values import discriminator_of, union_members_of
 
 if TYPE_CHECKING:
     from scripts.lib.plan.opc_adapter import OpcEndpoint, OpcModel, OpcProperty
@@ -55,7 +55,7 @@ def _variant_models(prop: OpcProperty, models: Mapping[str, OpcModel], count: in
     return variants
 
 
-def _success_status(operation: Operation) -> int:
+def success_status(operation: Operation) -> int:
     return _success_response(operation)[0]
 
 
@@ -75,7 +75,7 @@ def _success_response(operation: Operation) -> tuple[int, str]:
     raise PlanError(f"{operation.label} documents no 2xx response")
 
 
-def _plan_response(
+def plan_response(
     document: OpenAPIDocument, operation: Operation, endpoint: OpcEndpoint, models: Mapping[str, OpcModel]
 ) -> ResponsePlan:
     status, key = _success_response(operation)
@@ -92,7 +92,7 @@ def _plan_response(
     prop = endpoint.response_property(status, key)
     if prop is None:
         return ResponsePlan(status, "json", "Any", "_as_received")
-    members = _union_members(document.resolve(media.get("schema", {})))
+    members = union_members_of(document.resolve(media.get("schema", {})))
     variants = _variant_models(prop, models, len(members)) if members is not None else None
     if members is not None and variants is not None:
         # One of several models: the one the discriminator (else the fit) picks, or the object as
@@ -100,7 +100,7 @@ def _plan_response(
         classes = [cls for _, cls in variants]
         nullable = any(member.kind == "none" for member in prop.members)
         annotation = " | ".join([*classes, "dict[str, Any]"] + (["None"] if nullable else []))
-        discriminated = _discriminator(document.resolve(media.get("schema", {})), members)
+        discriminated = discriminator_of(document.resolve(media.get("schema", {})), members)
         options = f", {python_literal(discriminated[0])}, {python_literal(discriminated[1])}" if discriminated else ""
         parse = f"_one_of(({', '.join(classes)},){options}{', nullable=True' if nullable else ''})"
         return ResponsePlan(status, "union", annotation, parse, tuple(variants))

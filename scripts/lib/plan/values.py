@@ -240,7 +240,7 @@ def _union_rule(
     annotations = list(dict.fromkeys(variant.annotation for variant in variants))
     nullable = schema.nullable or len(members) < len(raw[union_key])
     arguments = [f"({', '.join(variant.check for variant in variants)},)"]
-    discriminated = _discriminator(raw, members)
+    discriminated = discriminator_of(raw, members)
     if discriminated is not None:
         arguments.append(f"discriminator={python_literal(discriminated[0])}")
         arguments.append(f"mapping={python_literal(discriminated[1])}")
@@ -252,7 +252,7 @@ def _union_rule(
     )
 
 
-def _discriminator(raw: Mapping[str, Any], members: Sequence[Any]) -> tuple[str, tuple[tuple[str, int], ...]] | None:
+def discriminator_of(raw: Mapping[str, Any], members: Sequence[Any]) -> tuple[str, tuple[tuple[str, int], ...]] | None:
     """A oneOf/anyOf's discriminator: its property name and (value, index into `members`) pairs
     (its mapping, else each `$ref`'s schema name); None without one."""
     discriminator = raw.get("discriminator")
@@ -272,7 +272,7 @@ def _discriminator(raw: Mapping[str, Any], members: Sequence[Any]) -> tuple[str,
     return str(discriminator["propertyName"]), tuple(mapping.items())
 
 
-def _union_members(raw: Any) -> list[Any] | None:
+def union_members_of(raw: Any) -> list[Any] | None:
     """The non-null members of a oneOf/anyOf schema (as written), or None for any other schema."""
     raw = raw if isinstance(raw, Mapping) else {}
     union_key = next((key for key in ("oneOf", "anyOf") if isinstance(raw.get(key), list)), None)
