@@ -4,7 +4,9 @@ The body of `scripts/bench`. It prints a table and asserts nothing. Every figure
 several runs; ratios are measured in the same run as what they compare with.
 
 1. Parse: bytes of a 100-session page -> client models, as a ratio to `json.loads` of the same
-   bytes (and pydantic's `model_validate_json`, for reference).
+   bytes (and pydantic's `model_validate_json`, for reference). `instructions` counts the same
+   three in CPU instructions (valgrind's callgrind, when installed), which a busy machine does not
+   move: the figure to compare two versions by.
 2. Export throughput: 10,000 sessions, page_size=100, from a local server (a separate process)
    that adds 50 ms to every response; sequential and prefetch=4, against the ideal
    (requests x latency, and requests x latency / 4).
@@ -16,7 +18,7 @@ several runs; ratios are measured in the same run as what they compare with.
    process syncing 100,000 sessions against one syncing 10,000.
 
 `python -m scripts.lib.bench --serve PORT LATENCY_MS TOTAL` (from the repository root) runs only the
-page server.
+page server; `--parse-loop WHAT PAGES` only a parse loop (what `instructions` counts).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ import datetime
 import json
 import math
 import os
+import shutil
 import socket
 import statistics
 import subprocess
@@ -213,6 +216,85 @@ def bench_parse() -> list[tuple[str, str, str]]:
             "parse: ravan_models pydantic model_validate_json",
             f"{base * statistics.median(pydantic_ratios):.2f} ms",
             f"{statistics.median(pydantic_ratios):.2f}x json.loads",
+        ),
+    ]
+
+
+PARSERS = ("json.loads", "ravan_client", "ravan_models")
+"""What `instructions` counts; `--parse-loop` takes one."""
+INSTRUCTION_PAGES = 20
+
+
+def parse_loop(what: str, pages: int) -> None:
+    """Parse the first `pages` of INSTRUCTION_PAGES different 100-session pages with one parser
+    (after one warm-up page), nothing else. Only that parser's package is imported, and the pages
+    are made whatever `pages` is, so that two runs differ by the parsing alone."""
+    import gc
+
+    parse: Callable[[bytes], object] = json.loads
+    if what == "ravan_client":
+        from ravan_client.models import CallSessionListResponse
+
+        def parse(raw: bytes) -> object:
+            return CallSessionListResponse.from_dict(json.loads(raw))
+
+    elif what == "ravan_models":
+        import ravan_models
+
+        parse = ravan_models.CallSessionListResponse.model_validate_json
+    bodies = [page_bytes(index * 100, 100) for index in range(INSTRUCTION_PAGES)]
+    parse(page_bytes(0, 100))
+    gc.collect()  # the collector stays on, as in a program: the models' allocations wake it
+    for raw in bodies[:pages]:
+        parse(raw)
+
+
+def _instructions(what: str, pages: int) -> int:
+    """Instructions callgrind counts for a whole `parse_loop` process."""
+    valgrind = ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null"]
+    completed = subprocess.run(
+        [*valgrind, sys.executable, "-m", "scripts.lib.bench", "--parse-loop", what, str(pages)],
+        cwd=REPO,
+        env={**os.environ, "PYTHONHASHSEED": "0"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    counted = [line for line in completed.stderr.splitlines() if "refs:" in line]
+    return int(counted[-1].split("refs:")[1].replace(",", "").strip())
+
+
+def bench_parse_instructions() -> list[tuple[str, str, str]]:
+    """Per page: a process parsing INSTRUCTION_PAGES pages minus one parsing none (the imports,
+    the warm-up page and the start-up cancel out)."""
+    if shutil.which("valgrind") is None:
+        return [("parse, in instructions", "not measured", "valgrind is not installed")]
+    from concurrent.futures import ThreadPoolExecutor
+
+    # Two processes at a time (callgrind runs one thread, 50 times slower than Python alone): the
+    # counts do not depend on what else runs.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        counts = {
+            (what, pages): pool.submit(_instructions, what, pages)
+            for what in PARSERS
+            for pages in (0, INSTRUCTION_PAGES)
+        }
+        per_page = {
+            what: (counts[what, INSTRUCTION_PAGES].result() - counts[what, 0].result()) / INSTRUCTION_PAGES
+            for what in PARSERS
+        }
+    base = per_page["json.loads"]
+    return [
+        ("parse, in instructions: json.loads of a 100-session page", f"{base / 1e6:.2f}M", "1.00x"),
+        (
+            "parse, in instructions: ravan_client models (from bytes)",
+            f"{per_page['ravan_client'] / 1e6:.2f}M",
+            f"{per_page['ravan_client'] / base:.2f}x json.loads (target <= 1.5x)",
+        ),
+        (
+            "parse, in instructions: ravan_models pydantic model_validate_json",
+            f"{per_page['ravan_models'] / 1e6:.2f}M",
+            f"{per_page['ravan_models'] / base:.2f}x json.loads",
         ),
     ]
 
@@ -450,13 +532,20 @@ def peak_rss_of_sync(total: int) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="scripts/bench", description=__doc__.splitlines()[0])
     parser.add_argument("--serve", nargs=3, type=int, metavar=("PORT", "LATENCY_MS", "TOTAL"), help=argparse.SUPPRESS)
-    parser.add_argument("--only", choices=["parse", "export", "memory", "regeneration", "sync"], action="append")
+    parser.add_argument("--parse-loop", nargs=2, metavar=("WHAT", "PAGES"), help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--only", choices=["parse", "instructions", "export", "memory", "regeneration", "sync"], action="append"
+    )
     args = parser.parse_args(argv)
     if args.serve:
         serve(*args.serve)
         return 0
+    if args.parse_loop:
+        parse_loop(args.parse_loop[0], int(args.parse_loop[1]))
+        return 0
     sections: dict[str, Callable[[], list[tuple[str, str, str]]]] = {
         "parse": bench_parse,
+        "instructions": bench_parse_instructions,
         "export": lambda: bench_server_floor() + bench_export(),
         "memory": bench_memory,
         "regeneration": bench_regeneration,
