@@ -43,7 +43,7 @@ def ravan_calls(server: ApiServer, *arguments: str) -> subprocess.CompletedProce
         env=env,
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=300,  # a hang guard: the CLI starts in seconds, but CI shares its 2 cores
         check=False,
     )
 

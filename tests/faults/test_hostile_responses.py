@@ -27,7 +27,7 @@ from ravan_client.models import CallSession
 from tests.faults.conftest import ClientUnderTest, Flavor, make_client
 from tests.faults.fault_server import page_body, realistic_session
 
-pytestmark = [pytest.mark.timeout(60)]
+pytestmark = [pytest.mark.timeout(180)]
 
 SPEC = Path(__file__).resolve().parents[2] / "spec" / "openapi.yaml"
 EMPTY_PAGE = {"success": True, "data": {"callSessions": []}}

@@ -32,7 +32,7 @@ from tests.faults.fault_server import (
     page_body,
 )
 
-pytestmark = [pytest.mark.anyio, pytest.mark.timeout(20)]
+pytestmark = [pytest.mark.anyio, pytest.mark.timeout(120)]
 
 
 # --- a server that ignores the page number -----------------------------------------------------------
@@ -166,7 +166,7 @@ def _wait_until_requested(server: FaultServer, token: str, attempts: int) -> Cal
     return wait
 
 
-@pytest.mark.timeout(60)
+@pytest.mark.timeout(180)
 @pytest.mark.parametrize("prefetch", [1, 4])
 async def test_a_break_while_prefetching_does_not_wait_for_the_pages_in_flight(
     flavor: Flavor, fault_server: FaultServer, token: str, prefetch: int
@@ -187,7 +187,7 @@ async def test_a_break_while_prefetching_does_not_wait_for_the_pages_in_flight(
     assert elapsed < PROMPTLY
 
 
-@pytest.mark.timeout(60)
+@pytest.mark.timeout(180)
 @pytest.mark.parametrize("prefetch", [1, 4])
 async def test_max_items_reached_while_prefetching_does_not_wait_for_the_pages_in_flight(
     flavor: Flavor, fault_server: FaultServer, token: str, prefetch: int
@@ -200,7 +200,7 @@ async def test_max_items_reached_while_prefetching_does_not_wait_for_the_pages_i
     assert elapsed < PROMPTLY
 
 
-@pytest.mark.timeout(60)
+@pytest.mark.timeout(180)
 @pytest.mark.parametrize("prefetch", [1, 4])
 async def test_cancelling_an_async_iteration_waiting_on_a_stalled_page_returns_at_once(
     fault_server: FaultServer, token: str, prefetch: int
@@ -219,7 +219,7 @@ async def test_cancelling_an_async_iteration_waiting_on_a_stalled_page_returns_a
     assert elapsed < PROMPTLY
 
 
-@pytest.mark.timeout(60)
+@pytest.mark.timeout(180)
 @pytest.mark.parametrize("prefetch", [1, 4])
 def test_ctrl_c_while_the_sync_pager_waits_on_a_stalled_page_returns_at_once(
     fault_server: FaultServer, token: str, prefetch: int
@@ -273,7 +273,7 @@ def _large_page_built() -> None:
     large_page_body()
 
 
-@pytest.mark.timeout(60)
+@pytest.mark.timeout(180)
 @pytest.mark.usefixtures("_large_page_built")
 async def test_a_page_of_100_000_realistic_sessions_parses_completely(
     flavor: Flavor, fault_server: FaultServer, token: str

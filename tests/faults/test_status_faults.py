@@ -15,7 +15,7 @@ from ravan_client import APIResponseValidationError, InternalServerError, RateLi
 from tests.faults.conftest import Flavor, fault_client
 from tests.faults.fault_server import FaultServer
 
-pytestmark = [pytest.mark.anyio, pytest.mark.timeout(20)]
+pytestmark = [pytest.mark.anyio, pytest.mark.timeout(120)]
 
 
 # --- bodies that are not a page ----------------------------------------------------------------------

@@ -43,7 +43,7 @@ def run_mock(repo: Path, *arguments: str, port: int) -> subprocess.CompletedProc
         env=subprocess_env(PORT=str(port)),
         capture_output=True,
         text=True,
-        timeout=80,
+        timeout=300,
         check=False,
     )
 
@@ -93,7 +93,7 @@ def test_the_freshness_check_sees_a_runtime_change_the_spec_does_not_show(mock_r
         cwd=mock_repo,
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=300,
         check=False,
     )
     assert result.returncode == 1

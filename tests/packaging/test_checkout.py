@@ -35,7 +35,7 @@ def test_the_venv_imports_both_generated_packages_from_generated(tmp_path: Path)
         env=_env(),
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=300,
         check=False,
     )
     assert result.returncode == 0, result.stderr
@@ -50,7 +50,7 @@ def test_the_venv_has_ravan_calls(tmp_path: Path) -> None:
         env=_env(),
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=300,
         check=False,
     )
     assert result.returncode == 0, result.stderr

@@ -319,7 +319,7 @@ def test_ravan_calls_without_the_cli_extra_says_in_one_line_how_to_install_it(
         cwd=tmp_path,
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=300,
         check=False,
     )
     assert result.returncode == 1

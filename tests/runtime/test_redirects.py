@@ -46,7 +46,7 @@ from tests.runtime.harness import (
     session,
 )
 
-pytestmark = [pytest.mark.anyio, pytest.mark.timeout(20)]
+pytestmark = [pytest.mark.anyio, pytest.mark.timeout(120)]
 
 CREDENTIALS = {
     "Authorization": "Bearer caller-token",

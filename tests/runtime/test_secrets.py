@@ -447,7 +447,7 @@ def _children(item: object) -> list[object]:
 
 
 @pytest.mark.anyio
-@pytest.mark.timeout(30)
+@pytest.mark.timeout(120)
 async def test_the_key_is_in_no_repr_or_str_reachable_from_clients_pages_and_errors(
     flavor: Flavor, fault_server: FaultServer
 ) -> None:
@@ -468,7 +468,7 @@ async def test_the_key_is_in_no_repr_or_str_reachable_from_clients_pages_and_err
 
 
 @pytest.mark.anyio
-@pytest.mark.timeout(30)
+@pytest.mark.timeout(120)
 async def test_the_key_is_not_in_the_repr_of_the_headers_of_a_request_users_hold(
     flavor: Flavor, fault_server: FaultServer
 ) -> None:
@@ -481,7 +481,7 @@ async def test_the_key_is_not_in_the_repr_of_the_headers_of_a_request_users_hold
 
 
 @pytest.mark.anyio
-@pytest.mark.timeout(30)
+@pytest.mark.timeout(120)
 async def test_the_key_is_not_in_messages_or_tracebacks_not_even_in_the_library_frames_locals(
     flavor: Flavor, fault_server: FaultServer
 ) -> None:
@@ -518,7 +518,7 @@ def _library_frame_locals(error: BaseException) -> Iterator[tuple[types.FrameTyp
 
 
 @pytest.mark.anyio
-@pytest.mark.timeout(30)
+@pytest.mark.timeout(120)
 async def test_the_key_is_not_logged_at_debug_by_the_client_httpx_or_httpcore(
     flavor: Flavor, fault_server: FaultServer, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -549,7 +549,7 @@ for argument in sys.argv[1:]:
 """
 
 
-@pytest.mark.timeout(30)
+@pytest.mark.timeout(120)
 def test_ravan_log_debug_in_a_fresh_process_never_prints_the_key(fault_server: FaultServer) -> None:
     """As a user would run it: the key from RAVAN_API_KEY, RAVAN_LOG=debug, and every library's
     DEBUG logging on, against good routes and faults."""
@@ -847,7 +847,7 @@ def test_a_refused_base_url_is_not_shown_with_its_password(
 
 
 @pytest.mark.anyio
-@pytest.mark.timeout(30)
+@pytest.mark.timeout(120)
 async def test_errors_pickle_without_the_key_and_unpickle_whole(flavor: Flavor, fault_server: FaultServer) -> None:
     """For multiprocessing and concurrent.futures: the pickle holds masked copies of the request
     and the response (the body redacted), never the key; unpickled, the error is the same error."""

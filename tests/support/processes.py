@@ -18,7 +18,7 @@ from tests.support.target import REPO_ROOT
 STOP_TIMEOUT = 5.0  # Prism takes about 2 s to exit on SIGTERM
 PRISM_BIN = REPO_ROOT / "node_modules" / ".bin" / "prism"
 PRISM_READY = re.compile(r"Prism is listening on (http://127\.0\.0\.1:\d+)")
-PRISM_START_TIMEOUT = 30.0
+PRISM_START_TIMEOUT = 120.0
 
 
 def stop_process_group(process: subprocess.Popen[bytes]) -> None:
