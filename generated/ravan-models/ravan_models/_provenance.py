@@ -6,7 +6,7 @@ SPEC_SHA256: Final = "e0205db4093ad41eefcff3388926ee7306a9a99fd8be595b3ab65cfc93
 """sha256 of the spec/openapi.yaml this package was generated from."""
 SPEC_VERSION: Final = "2.0.0"
 """The spec's info.version."""
-INPUTS_SHA256: Final = "0cf869a8a27d9aecc202d14644e86d1f3cc9e5a1d3f588e889a3c808fa6846d5"
+INPUTS_SHA256: Final = "96210bf1adedb8a03adea4127cd4fe3e6381bc3b0509e9d9f2aa47f793336182"
 """sha256 over everything that shapes the code: spec, templates, runtime modules, generator versions."""
 GENERATORS: Final[dict[str, str]] = {
     "datamodel-code-generator": "0.89.0",
