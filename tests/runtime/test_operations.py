@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import datetime
 import enum
+import io
 import json
 from functools import partial
 from typing import Any
 
 import httpx
 import pytest
+from ravan_runtime._exceptions import APIStatusError
 from ravan_runtime._operations import BodySpec, OperationSpec, Parameter
 from ravan_runtime._types import NOT_GIVEN
 from ravan_runtime._validation import (
@@ -34,7 +36,9 @@ from tests.runtime.harness import (
     API_KEY,
     CREATE_CALL_PATH,
     LIST_PATH,
+    AsyncRavanClient,
     Harness,
+    RavanClient,
     Server,
     json_response,
     make_async_client,
@@ -290,6 +294,91 @@ async def test_an_async_octet_stream_upload_streams_a_file(server: Server, tmp_p
         await client.call(OCTET_UPLOAD.build({"body": path}), lambda body: body)
     (request,) = server.requests
     assert (request.headers["Content-Length"], request.content) == ("256000", bytes(range(256)) * 1000)
+
+
+OCTET_PUT = OperationSpec(
+    method="PUT",
+    path="/v1/uploads",
+    body=BodySpec(
+        AnyRule(), flattened=False, media_type="application/octet-stream", files=(("body", "body", False, True),)
+    ),
+    retry_after_send=True,
+)
+
+
+class _WireTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
+    """Reads each request's body from its stream as a socket transport does (MockTransport's
+    `request.read()` keeps a copy, which hides a stream that cannot be sent twice): 503 first."""
+
+    def __init__(self) -> None:
+        self.bodies: list[bytes] = []
+
+    def _answer(self, body: bytes) -> httpx.Response:
+        self.bodies.append(body)
+        return json_response(503 if len(self.bodies) == 1 else 200, {})
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        return self._answer(b"".join(request.stream))  # type: ignore[arg-type]
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        return self._answer(b"".join([chunk async for chunk in request.stream]))  # type: ignore[union-attr]
+
+
+class _Pipe(io.RawIOBase):
+    """A binary stream that cannot seek (a pipe, a socket): once read, it cannot be sent again."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = io.BytesIO(data)
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        return self._data.readinto(buffer)
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("flavor", ["sync", "async"])
+async def test_a_retried_octet_stream_upload_sends_the_whole_file_again(flavor: str, tmp_path: Any) -> None:
+    # A 503 to an idempotent upload is retried: the retry must send the file again from its start,
+    # not fail on a stream the first attempt used up (httpx.StreamConsumed) or send nothing.
+    path = tmp_path / "upload.bin"
+    path.write_bytes(b"0123456789" * 10_000)
+    with path.open("rb") as opened:
+        opened.seek(10)
+        for body, expected in ((path, b"0123456789" * 10_000), (opened, (b"0123456789" * 10_000)[10:])):
+            transport = _WireTransport()
+            settings: dict[str, Any] = {
+                "api_key": API_KEY,
+                "base_url": "https://api.example.com",
+                "transport": transport,
+            }
+            if flavor == "sync":
+                client = RavanClient(**settings)
+                client._sleep = lambda seconds: None
+                client.call(OCTET_PUT.build({"body": body}), lambda answer: answer)
+            else:
+                async_client = AsyncRavanClient(**settings)
+
+                async def no_sleep(seconds: float) -> None:
+                    return None
+
+                async_client._sleep = no_sleep
+                async with async_client:
+                    await async_client.call(OCTET_PUT.build({"body": body}), lambda answer: answer)
+            assert transport.bodies == [expected, expected]
+
+
+def test_an_octet_stream_upload_from_a_stream_that_cannot_seek_is_not_retried_once_sent() -> None:
+    # A pipe read by the first attempt has nothing left to send: its 503 is the answer, raised as an
+    # API error (not an httpx.StreamConsumed from inside the retry loop).
+    transport = _WireTransport()
+    client = RavanClient(api_key=API_KEY, base_url="https://api.example.com", transport=transport)
+    client._sleep = lambda seconds: None
+    with pytest.raises(APIStatusError) as raised:
+        client.call(OCTET_PUT.build({"body": io.BufferedReader(_Pipe(b"streamed once"))}), lambda answer: answer)
+    assert raised.value.status_code == 503
+    assert transport.bodies == [b"streamed once"]
 
 
 def test_an_unexploded_query_array_is_one_comma_separated_value(answered: Harness) -> None:

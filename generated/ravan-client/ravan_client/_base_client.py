@@ -507,7 +507,7 @@ class BaseClient:
 
     @staticmethod
     def _may_retry_failure(error: Exception, options: RequestOptions, progress: _Progress) -> bool:
-        if isinstance(error, _NOT_RETRYABLE):
+        if isinstance(error, _NOT_RETRYABLE) or not _body_replayable(options):
             return False
         if options.retry_after_send:
             return True
@@ -517,7 +517,7 @@ class BaseClient:
 
     @staticmethod
     def _may_retry_status(response: httpx.Response, options: RequestOptions) -> bool:
-        if not options.retry_after_send:  # the server got it: it may have acted on it
+        if not options.retry_after_send or not _body_replayable(options):  # the server got it
             return False
         return response.status_code in RETRYABLE_STATUSES or response.status_code >= 500
 
@@ -771,6 +771,9 @@ class SyncAPIClient(BaseClient):
         for attempt in range(1, attempts + 1):
             if cancellation is not None and cancellation.cancelled:
                 raise Abandoned
+            if attempt > 1 and options.files:
+                # The previous attempt used up the upload's stream: each attempt reads its files anew.
+                request = self._build_request(http, options, timeout, opened)
             started = time.monotonic()
             failure: Exception | None = None
             progress = _Progress()
@@ -916,6 +919,9 @@ class AsyncAPIClient(BaseClient):
         request = self._build_request(http, options, timeout, opened)
         attempts = max_retries + 1
         for attempt in range(1, attempts + 1):
+            if attempt > 1 and options.files:
+                # The previous attempt used up the upload's stream: each attempt reads its files anew.
+                request = self._build_request(http, options, timeout, opened)
             started = time.monotonic()
             failure: Exception | None = None
             progress = _Progress()
@@ -1015,6 +1021,12 @@ class AsyncAPIClient(BaseClient):
         finally:
             await response.aclose()
         return self._buffer(response, chunks)
+
+
+def _body_replayable(options: RequestOptions) -> bool:
+    """Whether a retry can send the request's body again: not when a file of it is a stream that
+    cannot seek back (a pipe), which the attempt before may have read."""
+    return all(part.replayable for part in options.files)
 
 
 def _invalid_location(request: httpx.Request, error: httpx.InvalidURL) -> httpx.RemoteProtocolError:

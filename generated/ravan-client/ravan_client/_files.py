@@ -41,6 +41,12 @@ class FilePart:
     start: int = 0
     """Where a caller's seekable file object stood: each attempt starts from there."""
 
+    @property
+    def replayable(self) -> bool:
+        """Whether another attempt can send this file whole again: bytes, a path or a seekable file
+        (a pipe read by one attempt has nothing left for the next)."""
+        return isinstance(self.content, bytes | Path) or self.content.seekable()
+
     def for_attempt(self, opened: list[IO[bytes]]) -> tuple[str, tuple[str | None, Any, str]]:
         """httpx's `files=` entry for one attempt; a path is opened here and added to `opened`,
         which the client closes when the request is over."""

@@ -28,7 +28,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+g77e7ecd826b5"
+__version__ = "2.0.0+g37f65cb92737"
 
 PROGRAM = Program(
     name="ravan-calls",
