@@ -11,6 +11,7 @@ import datetime
 import enum
 import io
 import json
+import pickle
 from functools import partial
 from typing import Any
 
@@ -213,11 +214,25 @@ COOKIES = OperationSpec(
 )
 
 
-def test_cookie_parameters_travel_in_one_cookie_header_and_none_is_not_sent() -> None:
-    assert COOKIES.build({"my_token": "tok-12345", "theme": "dark"}).headers == {
-        "Cookie": "MyToken=tok-12345; theme=dark"
-    }
-    assert COOKIES.build({"my_token": "tok-12345"}).headers == {"Cookie": "MyToken=tok-12345"}
+def test_cookie_parameters_travel_in_one_cookie_header_and_none_is_not_sent(answered: Harness) -> None:
+    call(answered.client, COOKIES, my_token="tok-12345", theme="dark")
+    call(answered.client, COOKIES, my_token="tok-12345")
+    answered.client.call(COOKIES.build({"my_token": "tok-12345"}, extra_headers={"X-Trace": "1"}), lambda body: body)
+    assert [request.headers.get_list("Cookie") for request in answered.server.requests] == [
+        ["MyToken=tok-12345; theme=dark"],
+        ["MyToken=tok-12345"],
+        ["MyToken=tok-12345"],
+    ]
+
+
+def test_a_cookie_parameter_is_in_no_repr_or_pickle_of_the_request_built_for_it() -> None:
+    # The built request is held by pagers (their fetcher) and sits in the frames error trackers
+    # record with their locals' reprs: a cookie is often a session token.
+    options = COOKIES.build({"my_token": "tok-SECRET-9"})
+    assert "tok-SECRET-9" not in repr(options)
+    assert "tok-SECRET-9" not in repr(options.with_param("page", 2))
+    with pytest.raises(TypeError, match="cannot be pickled"):
+        pickle.dumps(options)
 
 
 @pytest.mark.parametrize(

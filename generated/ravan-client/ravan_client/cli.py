@@ -16,7 +16,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+g1145b755c9f9"
+__version__ = "2.0.0+g0daf28a0bf6b"
 
 PROGRAM = Program(
     name="ravan-calls",

@@ -321,7 +321,8 @@ class BaseClient:
                 )
             if len(self._urls) < 256:  # paths with ids in them would grow it without bound
                 self._urls[cache_key] = url
-        headers = {**self._default_headers, "Accept": options.accept, **options.headers}
+        cookie = {"Cookie": options.cookie.reveal()} if options.cookie is not None else {}
+        headers = {**self._default_headers, "Accept": options.accept, **cookie, **options.headers}
         content: Any = None
         data: dict[str, list[str]] | None = None
         files: list[Any] | None = None

@@ -30,6 +30,7 @@ from typing import Any, NoReturn
 from urllib.parse import quote
 
 from ._files import FilePart, file_parts
+from ._secrets import Secret
 from ._types import NOT_GIVEN, NotGiven, TimeoutTypes
 from ._validation import MAX_ENCODED_QUERY_VALUE, ArrayRule, ObjectRule, Rule
 
@@ -136,6 +137,9 @@ class RequestOptions:
     """The Accept header: the success response's media type."""
     files: tuple[FilePart, ...] = ()
     """A multipart body's files (its other fields are json_body's)."""
+    cookie: Secret | None = None
+    """The Cookie header of the operation's cookie parameters: a Secret, not one of `headers`,
+    so that no repr or pickle of the request holds it (a cookie is often a session token)."""
     server: str | None = None
     """The operation's own server (the spec's per path or operation), used unless the client was
     given a base URL of its own."""
@@ -229,9 +233,8 @@ class OperationSpec:
                 cookies.append(f"{parameter.wire_name}={_cookie_value(parameter, value)}")
             else:
                 headers[parameter.wire_name] = _header_value(parameter, value)
-        if cookies:
-            # One Cookie header, as httpx builds one from a jar; like httpx, a redirect drops it.
-            headers["Cookie"] = "; ".join(cookies)
+        # One Cookie header, as httpx builds one from a jar; like httpx, a redirect drops it.
+        cookie = Secret("; ".join(cookies)) if cookies else None
 
         self._refuse_declared(extra_query, extra_headers, extra_body)
         json_body: Any = NOT_GIVEN
@@ -274,6 +277,7 @@ class OperationSpec:
             accept=self.accept,
             files=tuple(parts),
             server=self.server,
+            cookie=cookie,
         )
 
     def _refuse_declared(

@@ -28,7 +28,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+g37f65cb92737"
+__version__ = "2.0.0+g0f50c0c29fc3"
 
 PROGRAM = Program(
     name="ravan-calls",
