@@ -16,7 +16,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+g0daf28a0bf6b"
+__version__ = "2.0.0+gd7d512045e56"
 
 PROGRAM = Program(
     name="ravan-calls",

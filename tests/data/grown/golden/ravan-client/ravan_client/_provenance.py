@@ -6,7 +6,7 @@ SPEC_SHA256: Final = "8784348f3146182b4f5ebc64102ff76534e37dd8904ef7c4c99770085d
 """sha256 of the tests/data/grown/openapi.yaml this package was generated from."""
 SPEC_VERSION: Final = "2.0.0"
 """The spec's info.version."""
-INPUTS_SHA256: Final = "0f50c0c29fc34c0431187cb16237a3b32001b99f530737ff9c53e44d6ef094c3"
+INPUTS_SHA256: Final = "b570506c38fd39c94d2933f50b52e6e1f8b089be8a3ff26b80fb5db0a4331304"
 """sha256 over everything that shapes the code: spec, templates, runtime modules, generator versions."""
 GENERATORS: Final[dict[str, str]] = {
     "datamodel-code-generator": "0.89.0",

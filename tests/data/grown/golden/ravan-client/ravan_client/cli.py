@@ -28,7 +28,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+g0f50c0c29fc3"
+__version__ = "2.0.0+gb570506c38fd"
 
 PROGRAM = Program(
     name="ravan-calls",
