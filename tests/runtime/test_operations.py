@@ -262,6 +262,38 @@ def test_a_cookie_parameter_is_masked_in_the_requests_repr(answered: Harness) ->
     assert "tok-SECRET-9" not in repr(request.headers)
 
 
+@pytest.mark.anyio
+@pytest.mark.parametrize("flavor", ["sync", "async"])
+async def test_a_cookie_parameter_echoed_by_the_server_is_in_no_message_repr_or_pickle_of_the_error(
+    flavor: str, server: Server
+) -> None:
+    # Servers echo what they were sent ("bad session MyToken=..."), as they echo an API key: the
+    # error shows the cookie masked, as it shows the key.
+    server.respond = lambda request: json_response(
+        400, {"message": f"bad session {request.headers['Cookie']}"}, {"X-Echo": request.headers["Cookie"]}
+    )
+    options = COOKIES.build({"my_token": "tok-SECRET-9"})
+
+    async def send() -> None:
+        if flavor == "sync":
+            make_client(server, max_retries=0).client.call(options, lambda body: body)
+            return
+        async with make_async_client(server, max_retries=0).client as client:
+            await client.call(options, lambda body: body)
+
+    with pytest.raises(APIStatusError) as raised:
+        await send()
+    error = raised.value
+    assert "bad session MyToken=[secure]" in str(error)
+    for shown in (str(error), repr(error), error.message):
+        assert "tok-SECRET-9" not in shown
+    assert error.__context__ is None or "tok-SECRET-9" not in str(error.__context__)
+    copy = pickle.loads(pickle.dumps(error))
+    assert b"tok-SECRET-9" not in pickle.dumps(error)
+    assert "tok-SECRET-9" not in copy.response.text
+    assert "tok-SECRET-9" not in copy.response.headers["X-Echo"]
+
+
 OCTET_UPLOAD = OperationSpec(
     method="POST",
     path="/v1/uploads",

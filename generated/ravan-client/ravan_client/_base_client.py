@@ -756,11 +756,18 @@ class SyncAPIClient(BaseClient):
         `cancellation` (the prefetching pager's speculative pages): once cancelled, no further
         attempt is made, a wait between attempts ends, and reads on the wire are cut; `Abandoned`."""
         opened: list[IO[bytes]] = []  # files a multipart body opened from paths: closed when done
+        failure: APIError | None = None
         try:
             return self._request(options, cancellation, opened)
+        except APIError as error:
+            if options.cookie is None:
+                raise
+            failure = error
         finally:
             for handle in opened:
                 handle.close()
+        # Raised outside the `except`: the error is not its own implicit context.
+        raise _cookie_values_hidden(failure, options.cookie)
 
     def _request(
         self, options: RequestOptions, cancellation: Cancellation | None, opened: list[IO[bytes]]
@@ -908,11 +915,18 @@ class AsyncAPIClient(BaseClient):
         """Send one logical request, with retries and redirects; return the final 2xx response."""
         _require_asyncio()
         opened: list[IO[bytes]] = []  # files a multipart body opened from paths: closed when done
+        failure: APIError | None = None
         try:
             return await self._request(options, opened)
+        except APIError as error:
+            if options.cookie is None:
+                raise
+            failure = error
         finally:
             for handle in opened:
                 handle.close()
+        # Raised outside the `except`: the error is not its own implicit context.
+        raise _cookie_values_hidden(failure, options.cookie)
 
     async def _request(self, options: RequestOptions, opened: list[IO[bytes]]) -> httpx.Response:
         timeout, max_retries = self._resolve(options)
@@ -1133,6 +1147,26 @@ def _finite_float(text: str) -> float:
     if not math.isfinite(value):
         raise _NonFiniteNumber(f"{text[:40]} is too large for a number")
     return value
+
+
+def _cookie_values_hidden(error: APIError, cookie: Secret) -> APIError:
+    """`error` with the values of the request's cookie parameters masked wherever a server may have
+    echoed them (its message, its text attributes, its cause, its response once pickled), as the
+    client's own credentials are: a cookie parameter is often a session token."""
+    hide = Redactor(pair.partition("=")[2] for pair in cookie.reveal().split("; "))
+    earlier = error._redact
+
+    def redact(text: str) -> str:
+        return hide(earlier(text) if earlier is not None else text)
+
+    error.args = tuple(hide(arg) if isinstance(arg, str) else arg for arg in error.args)
+    for name, value in list(vars(error).items()):
+        if isinstance(value, str):
+            setattr(error, name, hide(value))
+    error._redact = redact
+    if error.__cause__ is not None:
+        error.__cause__ = _sanitized(error.__cause__, hide)
+    return error
 
 
 def _sanitized(error: BaseException, redact: Redactor) -> BaseException:

@@ -6,7 +6,7 @@ SPEC_SHA256: Final = "e0205db4093ad41eefcff3388926ee7306a9a99fd8be595b3ab65cfc93
 """sha256 of the spec/openapi.yaml this package was generated from."""
 SPEC_VERSION: Final = "2.0.0"
 """The spec's info.version."""
-INPUTS_SHA256: Final = "d7d512045e566433dad050328c6ba9d189d82a6a3c6a276ea8780d29dcd9241d"
+INPUTS_SHA256: Final = "b1d75e4ba91b3cb4924eb706804b8273d2f7dbccf20243c32dcdb076620c68ea"
 """sha256 over everything that shapes the code: spec, templates, runtime modules, generator versions."""
 GENERATORS: Final[dict[str, str]] = {
     "datamodel-code-generator": "0.89.0",

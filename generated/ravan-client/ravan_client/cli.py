@@ -16,7 +16,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+gd7d512045e56"
+__version__ = "2.0.0+gb1d75e4ba91b"
 
 PROGRAM = Program(
     name="ravan-calls",

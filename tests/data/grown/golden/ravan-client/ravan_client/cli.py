@@ -28,7 +28,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+gb570506c38fd"
+__version__ = "2.0.0+ge6413589163a"
 
 PROGRAM = Program(
     name="ravan-calls",
