@@ -204,6 +204,26 @@ def test_a_path_and_a_query_parameter_of_one_wire_name_each_go_to_their_place() 
     assert (options.path, options.params) == ("/common/in-path", (("param", "in-query"),))
 
 
+def test_none_for_a_nullable_parameter_is_never_sent_as_the_text_none() -> None:
+    # A path parameter that is a union with null (anyOf [string, null]) or a required parameter
+    # marked nullable passes its check with None; its text was Python's 'None': /things/None, q=None.
+    nullable = StringRule(nullable=True)
+    operation = OperationSpec(
+        method="GET",
+        path="/things/{id}",
+        parameters=(
+            Parameter("id", "id", "path", nullable, required=True),
+            Parameter("q", "q", "query", nullable, required=True),
+            Parameter("x_h", "X-H", "header", nullable, required=True),
+            Parameter("c", "c", "cookie", nullable, required=True),
+        ),
+    )
+    with pytest.raises(ValueError, match=r"^id must not be None: it is a segment of the URL path"):
+        operation.build({"id": None})
+    options = operation.build({"id": "t1", "q": None, "x_h": None, "c": None})
+    assert (options.path, options.params, options.headers, options.cookie) == ("/things/t1", (), {}, None)
+
+
 COOKIES = OperationSpec(
     method="GET",
     path="/auth",

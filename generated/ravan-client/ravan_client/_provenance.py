@@ -6,7 +6,7 @@ SPEC_SHA256: Final = "e0205db4093ad41eefcff3388926ee7306a9a99fd8be595b3ab65cfc93
 """sha256 of the spec/openapi.yaml this package was generated from."""
 SPEC_VERSION: Final = "2.0.0"
 """The spec's info.version."""
-INPUTS_SHA256: Final = "b1d75e4ba91b3cb4924eb706804b8273d2f7dbccf20243c32dcdb076620c68ea"
+INPUTS_SHA256: Final = "0267f7a2cb10eb21944b0a9cedcd96e75c0ae69262dfebca6c6baf3f8fb8900a"
 """sha256 over everything that shapes the code: spec, templates, runtime modules, generator versions."""
 GENERATORS: Final[dict[str, str]] = {
     "datamodel-code-generator": "0.89.0",

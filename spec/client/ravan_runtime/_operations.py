@@ -10,7 +10,8 @@ path, query, headers, JSON body, timeout, retries. The client never looks inside
 Encoding rules:
 - a path parameter is one path segment, percent-encoded (`a/b?c` is `a%2Fb%3Fc`; `.` and `..` are
   encoded too, so no value can change which path is requested);
-- a query parameter that is None is not sent; an array is sent as repeated keys;
+- a query, header or cookie parameter that is None is not sent (a required nullable one too);
+  an array is sent as repeated keys; a path parameter that is None is refused;
 - a body property left out (None for a property that cannot be null, `NOT_GIVEN` for one that
   can) is not sent; None for a nullable property sends JSON null.
 - `extra_query`, `extra_headers` and `extra_body` are sent as given, unchecked (the vendor's docs
@@ -210,7 +211,8 @@ class OperationSpec:
         cookies: list[str] = []
         for parameter in self.parameters:
             value = arguments.get(parameter.python_name)
-            if value is None and parameter.location != "path" and not parameter.required:
+            # None is not sent, for a nullable required parameter too: its text would be 'None'.
+            if value is None and parameter.location != "path" and (not parameter.required or parameter.rule.nullable):
                 continue
             if parameter.location == "cookie":
                 _check_unshown(parameter, value)
@@ -344,6 +346,8 @@ def _refuse(where: str, name: str, argument: str) -> NoReturn:
 
 
 def _path_segment(parameter: Parameter, value: Any) -> str:
+    if value is None:  # a nullable one passed its check: no segment means it
+        raise ValueError(f"{parameter.python_name} must not be None: it is a segment of the URL path")
     text = parameter.rule.to_text(value)
     if text == "":
         raise ValueError(f"{parameter.python_name} must not be empty: it is a segment of the URL path")
