@@ -16,7 +16,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+g0267f7a2cb10"
+__version__ = "2.0.0+gae62fd661065"
 
 PROGRAM = Program(
     name="ravan-calls",

@@ -28,7 +28,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+g476f8b6e96ef"
+__version__ = "2.0.0+g07db3bd3310f"
 
 PROGRAM = Program(
     name="ravan-calls",
