@@ -436,6 +436,30 @@ async def test_a_retried_octet_stream_upload_sends_the_whole_file_again(flavor: 
             assert transport.bodies == [expected, expected]
 
 
+class _GrowingFile(io.BytesIO):
+    """A file written to while it is uploaded (a log still being appended to)."""
+
+    grew = False
+
+    def read(self, size: int | None = -1) -> bytes:
+        data = super().read(size)
+        if data and not self.grew:
+            self.grew = True
+            here = self.tell()
+            self.seek(0, io.SEEK_END)
+            self.write(b"appended later")
+            self.seek(here)
+        return data
+
+
+def test_an_octet_stream_upload_sends_exactly_the_length_it_declared(answered: Harness) -> None:
+    # The Content-Length is the file's size when the attempt starts: bytes written after it would
+    # overrun it (h11 refuses to send them, and the retry fails the same way while the file grows).
+    call(answered.client, OCTET_UPLOAD, body=_GrowingFile(b"x" * 200_000))
+    (request,) = answered.server.requests
+    assert (request.headers["Content-Length"], request.content) == ("200000", b"x" * 200_000)
+
+
 def test_an_octet_stream_upload_from_a_stream_that_cannot_seek_is_not_retried_once_sent() -> None:
     # A pipe read by the first attempt has nothing left to send: its 503 is the answer, raised as an
     # API error (not an httpx.StreamConsumed from inside the retry loop).

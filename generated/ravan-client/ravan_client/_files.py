@@ -66,19 +66,24 @@ class FilePart:
         if isinstance(content, bytes):
             return content, len(content)
         length = _remaining_length(content)
-        return (_async_chunks(content) if asynchronous else _chunks(content)), length
+        return (_async_chunks(content, length) if asynchronous else _chunks(content, length)), length
 
 
 CHUNK_SIZE = 64 * 1024
 
 
-def _chunks(file: IO[bytes]) -> Iterator[bytes]:
-    while chunk := file.read(CHUNK_SIZE):
+def _chunks(file: IO[bytes], length: int | None) -> Iterator[bytes]:
+    """The file in chunks, at most `length` bytes (None: to its end): what is written to it after
+    the Content-Length was taken would overrun it, and the upload would fail."""
+    left = length
+    while (left is None or left > 0) and (chunk := file.read(CHUNK_SIZE if left is None else min(CHUNK_SIZE, left))):
+        if left is not None:
+            left -= len(chunk)
         yield chunk
 
 
-async def _async_chunks(file: IO[bytes]) -> AsyncIterator[bytes]:
-    while chunk := file.read(CHUNK_SIZE):
+async def _async_chunks(file: IO[bytes], length: int | None) -> AsyncIterator[bytes]:
+    for chunk in _chunks(file, length):
         yield chunk
 
 

@@ -28,7 +28,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+g07db3bd3310f"
+__version__ = "2.0.0+g3f2fdc5866ef"
 
 PROGRAM = Program(
     name="ravan-calls",
