@@ -926,6 +926,14 @@ def test_a_multipart_body_sends_files_from_bytes_file_objects_and_paths(answered
     assert request.headers["X-Api-Key"] == API_KEY
 
 
+def test_a_multipart_file_object_is_sent_from_where_it_stands(answered: Harness) -> None:
+    # As an octet-stream body is: the caller may have read a header off it already.
+    stream = io.BytesIO(b"HEADERpayload")
+    stream.seek(6)
+    answered.client.call(UPLOAD.build({"file": ("data.bin", stream)}), lambda body: body)
+    assert parts_of(answered.server.requests[0])["file"] == [("data.bin", b"payload")]
+
+
 @pytest.mark.parametrize(
     ("value", "error", "message"),
     [

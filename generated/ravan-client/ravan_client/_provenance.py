@@ -6,7 +6,7 @@ SPEC_SHA256: Final = "e0205db4093ad41eefcff3388926ee7306a9a99fd8be595b3ab65cfc93
 """sha256 of the spec/openapi.yaml this package was generated from."""
 SPEC_VERSION: Final = "2.0.0"
 """The spec's info.version."""
-INPUTS_SHA256: Final = "46aa71b27308e5335da73408c70abc962bbfb8a4a34ecd546b4f135f97fb304a"
+INPUTS_SHA256: Final = "6b5d3948ccc5523fae2fd122caf335c2d2bf590a375aad3cb575426ee0bb941b"
 """sha256 over everything that shapes the code: spec, templates, runtime modules, generator versions."""
 GENERATORS: Final[dict[str, str]] = {
     "datamodel-code-generator": "0.89.0",

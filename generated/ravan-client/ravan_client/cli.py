@@ -16,7 +16,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+g46aa71b27308"
+__version__ = "2.0.0+g6b5d3948ccc5"
 
 PROGRAM = Program(
     name="ravan-calls",

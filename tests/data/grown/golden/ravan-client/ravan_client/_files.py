@@ -56,6 +56,8 @@ class FilePart:
             opened.append(content)
         elif not isinstance(content, bytes) and content.seekable():
             content.seek(self.start)
+            if self.start:
+                content = _FromOffset(content, self.start)
         return self.field, (self.filename, content, self.content_type)
 
     def body_for_attempt(self, opened: list[IO[bytes]], *, asynchronous: bool) -> tuple[Any, int | None]:
@@ -67,6 +69,29 @@ class FilePart:
             return content, len(content)
         length = _remaining_length(content)
         return (_async_chunks(content, length) if asynchronous else _chunks(content, length)), length
+
+
+class _FromOffset:
+    """A caller's file seen from where it stood: httpx's multipart seeks each file to 0 before
+    sending it, and measures it whole, which would send what the caller had read past."""
+
+    def __init__(self, file: IO[bytes], start: int) -> None:
+        self._file = file
+        self._start = start
+
+    def read(self, size: int = -1) -> bytes:
+        return self._file.read(size)
+
+    def seekable(self) -> bool:
+        return True
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        if whence == io.SEEK_SET:
+            offset += self._start
+        return self._file.seek(offset, whence) - self._start
+
+    def tell(self) -> int:
+        return self._file.tell() - self._start
 
 
 CHUNK_SIZE = 64 * 1024

@@ -28,7 +28,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+g3f2fdc5866ef"
+__version__ = "2.0.0+g7dd7f004a1aa"
 
 PROGRAM = Program(
     name="ravan-calls",
