@@ -241,6 +241,19 @@ def test_an_unexploded_query_array_is_served_comma_separated_and_an_exploded_one
     assert "Parameter('tags', 'tags', 'query', ArrayRule(StringRule()))" in code
 
 
+@pytest.mark.parametrize("explode", ["false", 0, None])
+def test_an_explode_that_is_not_a_boolean_stops_generation_naming_the_parameter(explode: Any) -> None:
+    # `explode: "false"` was read as exploded (only `is False` unexploded), where a lax reader (and
+    # its author) takes it as false: the items would travel as repeated keys the server reads wrong.
+    array = {"type": "array", "items": {"type": "string"}}
+    parameter = {"name": "metrics", "in": "query", "explode": explode, "schema": array}
+    spec = spec_with({"/things": {"get": {"operationId": "getThings", "parameters": [parameter]}}})
+    assert (
+        f"GET /things (getThings), query parameter 'metrics': explode must be true or false, got {explode!r}"
+        in plan_error(spec)
+    )
+
+
 # --- path parameters -----------------------------------------------------------------------------
 
 

@@ -253,13 +253,25 @@ def test_an_operation_naming_an_undeclared_scheme_is_served_without_it_with_a_lo
     schemes = {"bearer": {"type": "http", "scheme": "bearer"}}
     spec = _secured(schemes, [{"bearer": []}], [{"sessionToken": []}, {"bearer": [], "other": []}])
     operation = plan_of_spec(spec).operations[0]
-    assert operation.security == ((), ("bearer",))
+    assert operation.security == (("bearer",), ())
     assert operation.warnings == (
         "GET /things (getThings): security names the scheme 'sessionToken', which components.securitySchemes "
         "lacks: served without it",
         "GET /things (getThings): security names the scheme 'other', which components.securitySchemes lacks: "
         "served without it",
     )
+
+
+def test_an_alternative_left_empty_by_an_undeclared_scheme_comes_after_those_that_send_a_credential() -> None:
+    # The client sends the first alternative it holds every credential of, and an empty one needs
+    # none: first, it would send nothing even to a client holding the bearer token the other
+    # alternative takes, and the server would answer 401. Last, it serves a client that has none.
+    schemes = {"bearer": {"type": "http", "scheme": "bearer"}}
+    spec = _secured(schemes, [{"bearer": []}], [{"sessionToken": []}, {"bearer": []}])
+    assert plan_of_spec(spec).operations[0].security == (("bearer",), ())
+    # An empty requirement the document itself writes first (the credential is optional) stays first.
+    spec = _secured(schemes, [{"bearer": []}], [{}, {"bearer": []}])
+    assert plan_of_spec(spec).operations[0].security == ((), ("bearer",))
 
 
 def test_an_open_operation_has_an_empty_requirement() -> None:

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import datetime
 import enum
+import io
 import json
+import pickle
 from functools import partial
 from typing import Any
 
 import httpx
 import pytest
+from ravan_runtime._exceptions import APIStatusError
 from ravan_runtime._operations import BodySpec, OperationSpec, Parameter
 from ravan_runtime._types import NOT_GIVEN
 from ravan_runtime._validation import (
@@ -34,7 +37,9 @@ from tests.runtime.harness import (
     API_KEY,
     CREATE_CALL_PATH,
     LIST_PATH,
+    AsyncRavanClient,
     Harness,
+    RavanClient,
     Server,
     json_response,
     make_async_client,
@@ -199,6 +204,26 @@ def test_a_path_and_a_query_parameter_of_one_wire_name_each_go_to_their_place() 
     assert (options.path, options.params) == ("/common/in-path", (("param", "in-query"),))
 
 
+def test_none_for_a_nullable_parameter_is_never_sent_as_the_text_none() -> None:
+    # A path parameter that is a union with null (anyOf [string, null]) or a required parameter
+    # marked nullable passes its check with None; its text was Python's 'None': /things/None, q=None.
+    nullable = StringRule(nullable=True)
+    operation = OperationSpec(
+        method="GET",
+        path="/things/{id}",
+        parameters=(
+            Parameter("id", "id", "path", nullable, required=True),
+            Parameter("q", "q", "query", nullable, required=True),
+            Parameter("x_h", "X-H", "header", nullable, required=True),
+            Parameter("c", "c", "cookie", nullable, required=True),
+        ),
+    )
+    with pytest.raises(ValueError, match=r"^id must not be None: it is a segment of the URL path"):
+        operation.build({"id": None})
+    options = operation.build({"id": "t1", "q": None, "x_h": None, "c": None})
+    assert (options.path, options.params, options.headers, options.cookie) == ("/things/t1", (), {}, None)
+
+
 COOKIES = OperationSpec(
     method="GET",
     path="/auth",
@@ -209,11 +234,25 @@ COOKIES = OperationSpec(
 )
 
 
-def test_cookie_parameters_travel_in_one_cookie_header_and_none_is_not_sent() -> None:
-    assert COOKIES.build({"my_token": "tok-12345", "theme": "dark"}).headers == {
-        "Cookie": "MyToken=tok-12345; theme=dark"
-    }
-    assert COOKIES.build({"my_token": "tok-12345"}).headers == {"Cookie": "MyToken=tok-12345"}
+def test_cookie_parameters_travel_in_one_cookie_header_and_none_is_not_sent(answered: Harness) -> None:
+    call(answered.client, COOKIES, my_token="tok-12345", theme="dark")
+    call(answered.client, COOKIES, my_token="tok-12345")
+    answered.client.call(COOKIES.build({"my_token": "tok-12345"}, extra_headers={"X-Trace": "1"}), lambda body: body)
+    assert [request.headers.get_list("Cookie") for request in answered.server.requests] == [
+        ["MyToken=tok-12345; theme=dark"],
+        ["MyToken=tok-12345"],
+        ["MyToken=tok-12345"],
+    ]
+
+
+def test_a_cookie_parameter_is_in_no_repr_or_pickle_of_the_request_built_for_it() -> None:
+    # The built request is held by pagers (their fetcher) and sits in the frames error trackers
+    # record with their locals' reprs: a cookie is often a session token.
+    options = COOKIES.build({"my_token": "tok-SECRET-9"})
+    assert "tok-SECRET-9" not in repr(options)
+    assert "tok-SECRET-9" not in repr(options.with_param("page", 2))
+    with pytest.raises(TypeError, match="cannot be pickled"):
+        pickle.dumps(options)
 
 
 @pytest.mark.parametrize(
@@ -241,6 +280,38 @@ def test_a_cookie_parameter_is_masked_in_the_requests_repr(answered: Harness) ->
     request = answered.server.requests[0]
     assert request.headers["Cookie"] == "MyToken=tok-SECRET-9"
     assert "tok-SECRET-9" not in repr(request.headers)
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("flavor", ["sync", "async"])
+async def test_a_cookie_parameter_echoed_by_the_server_is_in_no_message_repr_or_pickle_of_the_error(
+    flavor: str, server: Server
+) -> None:
+    # Servers echo what they were sent ("bad session MyToken=..."), as they echo an API key: the
+    # error shows the cookie masked, as it shows the key.
+    server.respond = lambda request: json_response(
+        400, {"message": f"bad session {request.headers['Cookie']}"}, {"X-Echo": request.headers["Cookie"]}
+    )
+    options = COOKIES.build({"my_token": "tok-SECRET-9"})
+
+    async def send() -> None:
+        if flavor == "sync":
+            make_client(server, max_retries=0).client.call(options, lambda body: body)
+            return
+        async with make_async_client(server, max_retries=0).client as client:
+            await client.call(options, lambda body: body)
+
+    with pytest.raises(APIStatusError) as raised:
+        await send()
+    error = raised.value
+    assert "bad session MyToken=[secure]" in str(error)
+    for shown in (str(error), repr(error), error.message):
+        assert "tok-SECRET-9" not in shown
+    assert error.__context__ is None or "tok-SECRET-9" not in str(error.__context__)
+    copy = pickle.loads(pickle.dumps(error))
+    assert b"tok-SECRET-9" not in pickle.dumps(error)
+    assert "tok-SECRET-9" not in copy.response.text
+    assert "tok-SECRET-9" not in copy.response.headers["X-Echo"]
 
 
 OCTET_UPLOAD = OperationSpec(
@@ -290,6 +361,115 @@ async def test_an_async_octet_stream_upload_streams_a_file(server: Server, tmp_p
         await client.call(OCTET_UPLOAD.build({"body": path}), lambda body: body)
     (request,) = server.requests
     assert (request.headers["Content-Length"], request.content) == ("256000", bytes(range(256)) * 1000)
+
+
+OCTET_PUT = OperationSpec(
+    method="PUT",
+    path="/v1/uploads",
+    body=BodySpec(
+        AnyRule(), flattened=False, media_type="application/octet-stream", files=(("body", "body", False, True),)
+    ),
+    retry_after_send=True,
+)
+
+
+class _WireTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
+    """Reads each request's body from its stream as a socket transport does (MockTransport's
+    `request.read()` keeps a copy, which hides a stream that cannot be sent twice): 503 first."""
+
+    def __init__(self) -> None:
+        self.bodies: list[bytes] = []
+
+    def _answer(self, body: bytes) -> httpx.Response:
+        self.bodies.append(body)
+        return json_response(503 if len(self.bodies) == 1 else 200, {})
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        return self._answer(b"".join(request.stream))  # type: ignore[arg-type]
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        return self._answer(b"".join([chunk async for chunk in request.stream]))  # type: ignore[union-attr]
+
+
+class _Pipe(io.RawIOBase):
+    """A binary stream that cannot seek (a pipe, a socket): once read, it cannot be sent again."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = io.BytesIO(data)
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        return self._data.readinto(buffer)
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("flavor", ["sync", "async"])
+async def test_a_retried_octet_stream_upload_sends_the_whole_file_again(flavor: str, tmp_path: Any) -> None:
+    # A 503 to an idempotent upload is retried: the retry must send the file again from its start,
+    # not fail on a stream the first attempt used up (httpx.StreamConsumed) or send nothing.
+    path = tmp_path / "upload.bin"
+    path.write_bytes(b"0123456789" * 10_000)
+    with path.open("rb") as opened:
+        opened.seek(10)
+        for body, expected in ((path, b"0123456789" * 10_000), (opened, (b"0123456789" * 10_000)[10:])):
+            transport = _WireTransport()
+            settings: dict[str, Any] = {
+                "api_key": API_KEY,
+                "base_url": "https://api.example.com",
+                "transport": transport,
+            }
+            if flavor == "sync":
+                client = RavanClient(**settings)
+                client._sleep = lambda seconds: None
+                client.call(OCTET_PUT.build({"body": body}), lambda answer: answer)
+            else:
+                async_client = AsyncRavanClient(**settings)
+
+                async def no_sleep(seconds: float) -> None:
+                    return None
+
+                async_client._sleep = no_sleep
+                async with async_client:
+                    await async_client.call(OCTET_PUT.build({"body": body}), lambda answer: answer)
+            assert transport.bodies == [expected, expected]
+
+
+class _GrowingFile(io.BytesIO):
+    """A file written to while it is uploaded (a log still being appended to)."""
+
+    grew = False
+
+    def read(self, size: int | None = -1) -> bytes:
+        data = super().read(size)
+        if data and not self.grew:
+            self.grew = True
+            here = self.tell()
+            self.seek(0, io.SEEK_END)
+            self.write(b"appended later")
+            self.seek(here)
+        return data
+
+
+def test_an_octet_stream_upload_sends_exactly_the_length_it_declared(answered: Harness) -> None:
+    # The Content-Length is the file's size when the attempt starts: bytes written after it would
+    # overrun it (h11 refuses to send them, and the retry fails the same way while the file grows).
+    call(answered.client, OCTET_UPLOAD, body=_GrowingFile(b"x" * 200_000))
+    (request,) = answered.server.requests
+    assert (request.headers["Content-Length"], request.content) == ("200000", b"x" * 200_000)
+
+
+def test_an_octet_stream_upload_from_a_stream_that_cannot_seek_is_not_retried_once_sent() -> None:
+    # A pipe read by the first attempt has nothing left to send: its 503 is the answer, raised as an
+    # API error (not an httpx.StreamConsumed from inside the retry loop).
+    transport = _WireTransport()
+    client = RavanClient(api_key=API_KEY, base_url="https://api.example.com", transport=transport)
+    client._sleep = lambda seconds: None
+    with pytest.raises(APIStatusError) as raised:
+        client.call(OCTET_PUT.build({"body": io.BufferedReader(_Pipe(b"streamed once"))}), lambda answer: answer)
+    assert raised.value.status_code == 503
+    assert transport.bodies == [b"streamed once"]
 
 
 def test_an_unexploded_query_array_is_one_comma_separated_value(answered: Harness) -> None:
@@ -744,6 +924,14 @@ def test_a_multipart_body_sends_files_from_bytes_file_objects_and_paths(answered
         "extra": [("extra", b"raw"), ("notes.txt", b"streamed")],
     }
     assert request.headers["X-Api-Key"] == API_KEY
+
+
+def test_a_multipart_file_object_is_sent_from_where_it_stands(answered: Harness) -> None:
+    # As an octet-stream body is: the caller may have read a header off it already.
+    stream = io.BytesIO(b"HEADERpayload")
+    stream.seek(6)
+    answered.client.call(UPLOAD.build({"file": ("data.bin", stream)}), lambda body: body)
+    assert parts_of(answered.server.requests[0])["file"] == [("data.bin", b"payload")]
 
 
 @pytest.mark.parametrize(

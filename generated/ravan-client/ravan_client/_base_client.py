@@ -321,7 +321,8 @@ class BaseClient:
                 )
             if len(self._urls) < 256:  # paths with ids in them would grow it without bound
                 self._urls[cache_key] = url
-        headers = {**self._default_headers, "Accept": options.accept, **options.headers}
+        cookie = {"Cookie": options.cookie.reveal()} if options.cookie is not None else {}
+        headers = {**self._default_headers, "Accept": options.accept, **cookie, **options.headers}
         content: Any = None
         data: dict[str, list[str]] | None = None
         files: list[Any] | None = None
@@ -507,7 +508,7 @@ class BaseClient:
 
     @staticmethod
     def _may_retry_failure(error: Exception, options: RequestOptions, progress: _Progress) -> bool:
-        if isinstance(error, _NOT_RETRYABLE):
+        if isinstance(error, _NOT_RETRYABLE) or not _body_replayable(options):
             return False
         if options.retry_after_send:
             return True
@@ -517,7 +518,7 @@ class BaseClient:
 
     @staticmethod
     def _may_retry_status(response: httpx.Response, options: RequestOptions) -> bool:
-        if not options.retry_after_send:  # the server got it: it may have acted on it
+        if not options.retry_after_send or not _body_replayable(options):  # the server got it
             return False
         return response.status_code in RETRYABLE_STATUSES or response.status_code >= 500
 
@@ -755,11 +756,18 @@ class SyncAPIClient(BaseClient):
         `cancellation` (the prefetching pager's speculative pages): once cancelled, no further
         attempt is made, a wait between attempts ends, and reads on the wire are cut; `Abandoned`."""
         opened: list[IO[bytes]] = []  # files a multipart body opened from paths: closed when done
+        failure: APIError | None = None
         try:
             return self._request(options, cancellation, opened)
+        except APIError as error:
+            if options.cookie is None:
+                raise
+            failure = error
         finally:
             for handle in opened:
                 handle.close()
+        # Raised outside the `except`: the error is not its own implicit context.
+        raise _cookie_values_hidden(failure, options.cookie)
 
     def _request(
         self, options: RequestOptions, cancellation: Cancellation | None, opened: list[IO[bytes]]
@@ -771,6 +779,9 @@ class SyncAPIClient(BaseClient):
         for attempt in range(1, attempts + 1):
             if cancellation is not None and cancellation.cancelled:
                 raise Abandoned
+            if attempt > 1 and options.files:
+                # The previous attempt used up the upload's stream: each attempt reads its files anew.
+                request = self._build_request(http, options, timeout, opened)
             started = time.monotonic()
             failure: Exception | None = None
             progress = _Progress()
@@ -904,11 +915,18 @@ class AsyncAPIClient(BaseClient):
         """Send one logical request, with retries and redirects; return the final 2xx response."""
         _require_asyncio()
         opened: list[IO[bytes]] = []  # files a multipart body opened from paths: closed when done
+        failure: APIError | None = None
         try:
             return await self._request(options, opened)
+        except APIError as error:
+            if options.cookie is None:
+                raise
+            failure = error
         finally:
             for handle in opened:
                 handle.close()
+        # Raised outside the `except`: the error is not its own implicit context.
+        raise _cookie_values_hidden(failure, options.cookie)
 
     async def _request(self, options: RequestOptions, opened: list[IO[bytes]]) -> httpx.Response:
         timeout, max_retries = self._resolve(options)
@@ -916,6 +934,9 @@ class AsyncAPIClient(BaseClient):
         request = self._build_request(http, options, timeout, opened)
         attempts = max_retries + 1
         for attempt in range(1, attempts + 1):
+            if attempt > 1 and options.files:
+                # The previous attempt used up the upload's stream: each attempt reads its files anew.
+                request = self._build_request(http, options, timeout, opened)
             started = time.monotonic()
             failure: Exception | None = None
             progress = _Progress()
@@ -1015,6 +1036,12 @@ class AsyncAPIClient(BaseClient):
         finally:
             await response.aclose()
         return self._buffer(response, chunks)
+
+
+def _body_replayable(options: RequestOptions) -> bool:
+    """Whether a retry can send the request's body again: not when a file of it is a stream that
+    cannot seek back (a pipe), which the attempt before may have read."""
+    return all(part.replayable for part in options.files)
 
 
 def _invalid_location(request: httpx.Request, error: httpx.InvalidURL) -> httpx.RemoteProtocolError:
@@ -1120,6 +1147,26 @@ def _finite_float(text: str) -> float:
     if not math.isfinite(value):
         raise _NonFiniteNumber(f"{text[:40]} is too large for a number")
     return value
+
+
+def _cookie_values_hidden(error: APIError, cookie: Secret) -> APIError:
+    """`error` with the values of the request's cookie parameters masked wherever a server may have
+    echoed them (its message, its text attributes, its cause, its response once pickled), as the
+    client's own credentials are: a cookie parameter is often a session token."""
+    hide = Redactor(pair.partition("=")[2] for pair in cookie.reveal().split("; "))
+    earlier = error._redact
+
+    def redact(text: str) -> str:
+        return hide(earlier(text) if earlier is not None else text)
+
+    error.args = tuple(hide(arg) if isinstance(arg, str) else arg for arg in error.args)
+    for name, value in list(vars(error).items()):
+        if isinstance(value, str):
+            setattr(error, name, hide(value))
+    error._redact = redact
+    if error.__cause__ is not None:
+        error.__cause__ = _sanitized(error.__cause__, hide)
+    return error
 
 
 def _sanitized(error: BaseException, redact: Redactor) -> BaseException:

@@ -41,6 +41,12 @@ class FilePart:
     start: int = 0
     """Where a caller's seekable file object stood: each attempt starts from there."""
 
+    @property
+    def replayable(self) -> bool:
+        """Whether another attempt can send this file whole again: bytes, a path or a seekable file
+        (a pipe read by one attempt has nothing left for the next)."""
+        return isinstance(self.content, bytes | Path) or self.content.seekable()
+
     def for_attempt(self, opened: list[IO[bytes]]) -> tuple[str, tuple[str | None, Any, str]]:
         """httpx's `files=` entry for one attempt; a path is opened here and added to `opened`,
         which the client closes when the request is over."""
@@ -50,6 +56,8 @@ class FilePart:
             opened.append(content)
         elif not isinstance(content, bytes) and content.seekable():
             content.seek(self.start)
+            if self.start:
+                content = _FromOffset(content, self.start)
         return self.field, (self.filename, content, self.content_type)
 
     def body_for_attempt(self, opened: list[IO[bytes]], *, asynchronous: bool) -> tuple[Any, int | None]:
@@ -60,19 +68,47 @@ class FilePart:
         if isinstance(content, bytes):
             return content, len(content)
         length = _remaining_length(content)
-        return (_async_chunks(content) if asynchronous else _chunks(content)), length
+        return (_async_chunks(content, length) if asynchronous else _chunks(content, length)), length
+
+
+class _FromOffset:
+    """A caller's file seen from where it stood: httpx's multipart seeks each file to 0 before
+    sending it, and measures it whole, which would send what the caller had read past."""
+
+    def __init__(self, file: IO[bytes], start: int) -> None:
+        self._file = file
+        self._start = start
+
+    def read(self, size: int = -1) -> bytes:
+        return self._file.read(size)
+
+    def seekable(self) -> bool:
+        return True
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        if whence == io.SEEK_SET:
+            offset += self._start
+        return self._file.seek(offset, whence) - self._start
+
+    def tell(self) -> int:
+        return self._file.tell() - self._start
 
 
 CHUNK_SIZE = 64 * 1024
 
 
-def _chunks(file: IO[bytes]) -> Iterator[bytes]:
-    while chunk := file.read(CHUNK_SIZE):
+def _chunks(file: IO[bytes], length: int | None) -> Iterator[bytes]:
+    """The file in chunks, at most `length` bytes (None: to its end): what is written to it after
+    the Content-Length was taken would overrun it, and the upload would fail."""
+    left = length
+    while (left is None or left > 0) and (chunk := file.read(CHUNK_SIZE if left is None else min(CHUNK_SIZE, left))):
+        if left is not None:
+            left -= len(chunk)
         yield chunk
 
 
-async def _async_chunks(file: IO[bytes]) -> AsyncIterator[bytes]:
-    while chunk := file.read(CHUNK_SIZE):
+async def _async_chunks(file: IO[bytes], length: int | None) -> AsyncIterator[bytes]:
+    for chunk in _chunks(file, length):
         yield chunk
 
 

@@ -6,7 +6,7 @@ SPEC_SHA256: Final = "e0205db4093ad41eefcff3388926ee7306a9a99fd8be595b3ab65cfc93
 """sha256 of the spec/openapi.yaml this package was generated from."""
 SPEC_VERSION: Final = "2.0.0"
 """The spec's info.version."""
-INPUTS_SHA256: Final = "ca775649a658cfcb712ed34213444b565d62e723c774b85a773945a48e519037"
+INPUTS_SHA256: Final = "0ba9fd8f3e80d4874c0e4a7b0f5b3e05b823b316610dd735a3a73475764775f5"
 """sha256 over everything that shapes the code: spec, templates, runtime modules, generator versions."""
 GENERATORS: Final[dict[str, str]] = {
     "datamodel-code-generator": "0.89.0",

@@ -127,6 +127,9 @@ def plan_parameters(
         style = parameter.get("style")
         if style not in (None, "form" if location in ("query", "cookie") else "simple"):
             raise PlanError(f"{where}: style {style!r} is not supported")
+        if "explode" in parameter and not isinstance(parameter["explode"], bool):
+            # A lax reader takes "false" as false, a strict one as set: the wire format would be a guess.
+            raise PlanError(f"{where}: explode must be true or false, got {parameter['explode']!r}")
         schema = document.parameter_schema(parameter, where=operation.label)
         try:
             rule = value_rule(document, parameter.get("schema", {}), where=where)

@@ -211,6 +211,10 @@ def read_security(
         raise PlanError(f"{where}: security must be a list of requirement objects")
     known = {scheme.name: scheme for scheme in schemes}
     alternatives: list[tuple[str, ...]] = []
+    # Alternatives an undeclared scheme left empty: the client sends the first alternative it
+    # holds every credential of, and an empty one needs none, so they go last (a fallback that
+    # serves a client holding none), not before an alternative whose credential it does hold.
+    emptied: list[tuple[str, ...]] = []
     unsupported: list[str] = []
     for requirement in node:
         if not isinstance(requirement, Mapping):
@@ -222,11 +226,16 @@ def read_security(
                 if warnings is None:
                     raise PlanError(undeclared)
                 warnings.append(f"{undeclared}: served without it")
-        names = tuple(name for name in names if name in known)
+        declared = tuple(name for name in names if name in known)
+        if names and not declared:
+            emptied.append(())
+            continue
+        names = declared
         if any(known[name].kind == UNSUPPORTED_SCHEME for name in names):
             unsupported.extend(name for name in names if known[name].kind == UNSUPPORTED_SCHEME)
             continue
         alternatives.append(names)
+    alternatives.extend(emptied)
     if node and not alternatives:
         raise PlanError(
             f"{where}: needs the security scheme {unsupported[0]!r}, which the client cannot apply (it sends "

@@ -10,7 +10,8 @@ path, query, headers, JSON body, timeout, retries. The client never looks inside
 Encoding rules:
 - a path parameter is one path segment, percent-encoded (`a/b?c` is `a%2Fb%3Fc`; `.` and `..` are
   encoded too, so no value can change which path is requested);
-- a query parameter that is None is not sent; an array is sent as repeated keys;
+- a query, header or cookie parameter that is None is not sent (a required nullable one too);
+  an array is sent as repeated keys; a path parameter that is None is refused;
 - a body property left out (None for a property that cannot be null, `NOT_GIVEN` for one that
   can) is not sent; None for a nullable property sends JSON null.
 - `extra_query`, `extra_headers` and `extra_body` are sent as given, unchecked (the vendor's docs
@@ -30,6 +31,7 @@ from typing import Any, NoReturn
 from urllib.parse import quote
 
 from ._files import FilePart, file_parts
+from ._secrets import Secret
 from ._types import NOT_GIVEN, NotGiven, TimeoutTypes
 from ._validation import MAX_ENCODED_QUERY_VALUE, ArrayRule, ObjectRule, Rule
 
@@ -136,6 +138,9 @@ class RequestOptions:
     """The Accept header: the success response's media type."""
     files: tuple[FilePart, ...] = ()
     """A multipart body's files (its other fields are json_body's)."""
+    cookie: Secret | None = None
+    """The Cookie header of the operation's cookie parameters: a Secret, not one of `headers`,
+    so that no repr or pickle of the request holds it (a cookie is often a session token)."""
     server: str | None = None
     """The operation's own server (the spec's per path or operation), used unless the client was
     given a base URL of its own."""
@@ -206,7 +211,8 @@ class OperationSpec:
         cookies: list[str] = []
         for parameter in self.parameters:
             value = arguments.get(parameter.python_name)
-            if value is None and parameter.location != "path" and not parameter.required:
+            # None is not sent, for a nullable required parameter too: its text would be 'None'.
+            if value is None and parameter.location != "path" and (not parameter.required or parameter.rule.nullable):
                 continue
             if parameter.location == "cookie":
                 _check_unshown(parameter, value)
@@ -229,9 +235,8 @@ class OperationSpec:
                 cookies.append(f"{parameter.wire_name}={_cookie_value(parameter, value)}")
             else:
                 headers[parameter.wire_name] = _header_value(parameter, value)
-        if cookies:
-            # One Cookie header, as httpx builds one from a jar; like httpx, a redirect drops it.
-            headers["Cookie"] = "; ".join(cookies)
+        # One Cookie header, as httpx builds one from a jar; like httpx, a redirect drops it.
+        cookie = Secret("; ".join(cookies)) if cookies else None
 
         self._refuse_declared(extra_query, extra_headers, extra_body)
         json_body: Any = NOT_GIVEN
@@ -274,6 +279,7 @@ class OperationSpec:
             accept=self.accept,
             files=tuple(parts),
             server=self.server,
+            cookie=cookie,
         )
 
     def _refuse_declared(
@@ -340,6 +346,8 @@ def _refuse(where: str, name: str, argument: str) -> NoReturn:
 
 
 def _path_segment(parameter: Parameter, value: Any) -> str:
+    if value is None:  # a nullable one passed its check: no segment means it
+        raise ValueError(f"{parameter.python_name} must not be None: it is a segment of the URL path")
     text = parameter.rule.to_text(value)
     if text == "":
         raise ValueError(f"{parameter.python_name} must not be empty: it is a segment of the URL path")
