@@ -380,7 +380,7 @@ def test_a_body_that_is_not_json_stops_generation_naming_the_operation() -> None
     )
     message = plan_error(spec)
     assert "POST /things (upload)" in message
-    assert "only JSON, form-urlencoded and multipart request bodies" in message
+    assert "only JSON, form-urlencoded, multipart and application/octet-stream request bodies" in message
 
 
 def test_a_body_property_named_like_a_parameter_or_a_methods_own_argument_is_renamed() -> None:
