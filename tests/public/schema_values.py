@@ -14,7 +14,7 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-import jsonschema
+import jsonschema  # type: ignore[import-untyped]
 import referencing.exceptions
 
 from scripts.lib.openapi_document import OpenAPIDocument
