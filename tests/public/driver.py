@@ -199,9 +199,11 @@ _arguments: dict[str, dict[str, Any]] = {}
 
 def _needs_schema_value(rule: Any) -> bool:
     """Whether the plan's rule alone gives no valid value: a union, an object (its required keys, a
-    discriminator's tag), a file, or an array of any of these."""
+    discriminator's tag), a file, or an array of any of these or of arrays."""
     if rule.kind == "array" and rule.item is not None:
-        return _needs_schema_value(rule.item)
+        # A list of lists (openapi-python-client's nested_list_of_enums): tests/support/values.py
+        # values one level of items only.
+        return rule.item.kind == "array" or _needs_schema_value(rule.item)
     return rule.kind in ("any", "object", "file") or bool(rule.variants)
 
 
