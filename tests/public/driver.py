@@ -3,7 +3,10 @@
 Run by tests/public/test_documents.py in a subprocess, because every generated package is named
 `ravan_client` and the test session already imported the product's:
 
-    PYTHONPATH=OUT/ravan-client:OUT/ravan-models:REPO python -m tests.public.driver SPEC BASE_URL RESULT.json
+    PYTHONPATH=OUT/ravan-client:OUT/ravan-models:REPO python -m tests.public.driver SPEC BASE_URL RESULT.json [LABEL...]
+
+Each LABEL (`METHOD /path (operationId)`) is an operation Prism cannot answer at all; it is called
+against a local server answering fixed bytes instead (`stub_server`).
 
 The plan is computed again from SPEC the way the generator computes it (`--unsupported skip`),
 arguments come from each argument's rule (tests/support/values.py: required and optional ones),
@@ -16,13 +19,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import http.server
 import json
 import os
 import subprocess
 import sys
 import tempfile
+import threading
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -101,10 +106,10 @@ def failure(error: BaseException) -> str:
     return "".join(traceback.format_exception_only(error)).strip()
 
 
-def call_all_sync(plan: ApiPlan, base_url: str, credentials: dict[str, Any]) -> list[dict[str, Any]]:
+def call_all_sync(operations: list[OperationPlan], base_url: str, credentials: dict[str, Any]) -> list[dict[str, Any]]:
     records = []
     with RavanClient(base_url=base_url, timeout=CLIENT_TIMEOUT, **credentials) as client:
-        for operation in callable_operations(plan):
+        for operation in operations:
             try:
                 problem = result_problem(operation, call_sync(client, operation, arguments(operation)))
             except Exception as error:
@@ -113,10 +118,12 @@ def call_all_sync(plan: ApiPlan, base_url: str, credentials: dict[str, Any]) -> 
     return records
 
 
-async def call_all_async(plan: ApiPlan, base_url: str, credentials: dict[str, Any]) -> list[dict[str, Any]]:
+async def call_all_async(
+    operations: list[OperationPlan], base_url: str, credentials: dict[str, Any]
+) -> list[dict[str, Any]]:
     records = []
     async with AsyncRavanClient(base_url=base_url, timeout=CLIENT_TIMEOUT, **credentials) as client:
-        for operation in callable_operations(plan):
+        for operation in operations:
             try:
                 problem = result_problem(operation, await call_async(client, operation, arguments(operation)))
             except Exception as error:
@@ -152,12 +159,15 @@ def destinations(plan: ApiPlan, credentials: dict[str, Any]) -> list[dict[str, A
     return records
 
 
-def call_all_cli(plan: ApiPlan, base_url: str) -> list[dict[str, Any]]:
+def call_all_cli(
+    plan: ApiPlan, operations: list[OperationPlan], base_url: str, *, expected_bytes: bytes | None = None
+) -> list[dict[str, Any]]:
+    """Each operation through the CLI; `expected_bytes`: what a bytes response must print (the stub's)."""
     env = {**os.environ, plan.identity.base_url_env_var: base_url}
     for credential in plan.identity.credentials:
         env[credential.env_vars[0]] = fake_credential(credential.argument)
     records = []
-    for operation in callable_operations(plan):
+    for operation in operations:
         words = cli_command(plan, operation) + cli_arguments(operation, arguments(operation))
         if operation.pagination is not None:
             words += ["--format", "json"]
@@ -171,6 +181,8 @@ def call_all_cli(plan: ApiPlan, base_url: str) -> list[dict[str, Any]]:
         problem = None
         if done.returncode != 0:
             problem = f"exit {done.returncode}: {done.stderr.decode(errors='replace').strip()[-600:]}"
+        elif expected_bytes is not None and operation.response.kind == "bytes" and done.stdout != expected_bytes:
+            problem = f"printed {done.stdout[:200]!r}, not the bytes the server sent"
         elif operation.response.kind == "empty" and done.stdout:
             problem = f"an empty response printed {done.stdout[:200]!r}"
         elif operation.response.kind in ("object", "array") or operation.pagination is not None:
@@ -187,9 +199,11 @@ _arguments: dict[str, dict[str, Any]] = {}
 
 def _needs_schema_value(rule: Any) -> bool:
     """Whether the plan's rule alone gives no valid value: a union, an object (its required keys, a
-    discriminator's tag), a file, or an array of any of these."""
+    discriminator's tag), a file, or an array of any of these or of arrays."""
     if rule.kind == "array" and rule.item is not None:
-        return _needs_schema_value(rule.item)
+        # A list of lists (openapi-python-client's nested_list_of_enums): tests/support/values.py
+        # values one level of items only.
+        return rule.item.kind == "array" or _needs_schema_value(rule.item)
     return rule.kind in ("any", "object", "file") or bool(rule.variants)
 
 
@@ -258,8 +272,44 @@ def arguments(operation: OperationPlan) -> dict[str, Any]:
     return _arguments[operation.label]
 
 
+STUB_BODY = b"PK\x03\x04 public-test: bytes no JSON reader would take\n"
+
+
+class _BytesAnswer(http.server.BaseHTTPRequestHandler):
+    """Any request answered 200 with STUB_BODY as application/octet-stream."""
+
+    def _answer(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        self.rfile.read(length)
+        self.send_response(200)
+        self.send_header("Content-Type", "application/octet-stream")
+        self.send_header("Content-Length", str(len(STUB_BODY)))
+        self.end_headers()
+        self.wfile.write(STUB_BODY)
+
+    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _answer
+
+    def log_message(self, format: str, *args: Any) -> None:
+        return
+
+
+@contextlib.contextmanager
+def stub_server() -> Iterator[str]:
+    """A local server for the operations whose response Prism cannot make at all (an octet-stream
+    response its schema calls a JSON object: Prism finds no serializer, dynamic or static)."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _BytesAnswer)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 def main(argv: list[str]) -> int:
     spec_path, base_url, result_path = Path(argv[1]), argv[2], Path(argv[3])
+    stubbed = set(argv[4:])
     plan, document = plan_for(spec_path)
     credentials: dict[str, Any] = {c.argument: fake_credential(c.argument) for c in plan.identity.credentials}
     records: list[dict[str, Any]] = []
@@ -270,9 +320,15 @@ def main(argv: list[str]) -> int:
             records.append({"operation": operation.label, "way": "arguments", "problem": failure(error)})
     # An operation it builds no arguments for is recorded (way "arguments") and not called; the
     # others still are, every way.
-    records += call_all_sync(plan, base_url, credentials)
-    records += asyncio.run(call_all_async(plan, base_url, credentials))
-    records += call_all_cli(plan, base_url)
+    operations = [o for o in callable_operations(plan) if o.label not in stubbed]
+    records += call_all_sync(operations, base_url, credentials)
+    records += asyncio.run(call_all_async(operations, base_url, credentials))
+    records += call_all_cli(plan, operations, base_url)
+    with stub_server() as stub_url:
+        operations = [o for o in callable_operations(plan) if o.label in stubbed]
+        records += call_all_sync(operations, stub_url, credentials)
+        records += asyncio.run(call_all_async(operations, stub_url, credentials))
+        records += call_all_cli(plan, operations, stub_url, expected_bytes=STUB_BODY)
     records += destinations(plan, credentials)
     result_path.write_text(json.dumps(records, indent=1), encoding="utf-8")
     return 0

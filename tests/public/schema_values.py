@@ -14,6 +14,9 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
+import jsonschema  # type: ignore[import-untyped]
+import referencing.exceptions
+
 from scripts.lib.openapi_document import OpenAPIDocument
 from tests.support.values import _simplest_match
 
@@ -51,13 +54,15 @@ def schema_value(document: OpenAPIDocument, node: Any, *, depth: int = 0) -> Any
         if isinstance(members, list) and members:
             return _variant_value(document, schema, members, depth)
     if isinstance(schema.get("allOf"), list):
-        merged: dict[str, Any] = {}
+        merged = _merged_all_of(document, schema, depth)
+        if merged is not None:
+            return _object_value(document, merged, depth)
+        values: dict[str, Any] = {}
         for part in schema["allOf"]:
             value = schema_value(document, part, depth=depth + 1)
             if isinstance(value, dict):
-                merged.update(value)
-        own = _object_value(document, schema, depth) if "properties" in schema else {}
-        return {**merged, **own}
+                values.update(value)
+        return values
     kind = schema.get("type")
     if isinstance(kind, list):
         kind = next((k for k in kind if k != "null"), None)
@@ -81,17 +86,53 @@ def schema_value(document: OpenAPIDocument, node: Any, *, depth: int = 0) -> Any
     return {"source": "tests"}
 
 
+def _merged_all_of(document: OpenAPIDocument, schema: Mapping[str, Any], depth: int) -> dict[str, Any] | None:
+    """An allOf of objects as one object schema: every part's properties and required names together.
+
+    Published documents split an object across parts (Vonage's `{"required": ["ncco"]}` beside the
+    part that defines `ncco`), so a part's required name is often defined by another part; valuing
+    each part alone gives such a name no schema. None where a part is not an object (or nests too deep).
+    """
+    if depth > MAX_DEPTH:
+        return None
+    properties: dict[str, Any] = {}
+    required: list[str] = []
+    for part in [*schema.get("allOf", ()), {k: v for k, v in schema.items() if k != "allOf"}]:
+        resolved = document.resolve(part)
+        if not isinstance(resolved, Mapping):
+            return None
+        if isinstance(resolved.get("allOf"), list):
+            nested = _merged_all_of(document, resolved, depth + 1)
+            if nested is None:
+                return None
+            resolved = {**{k: v for k, v in resolved.items() if k != "allOf"}, **nested}
+        if resolved.get("type") not in (None, "object") or "oneOf" in resolved or "anyOf" in resolved:
+            return None
+        properties.update(resolved.get("properties") or {})
+        required += [name for name in resolved.get("required") or () if isinstance(name, str) and name not in required]
+    return {"type": "object", "properties": properties, "required": required}
+
+
 def _variant_value(document: OpenAPIDocument, schema: Mapping[str, Any], members: list[Any], depth: int) -> Any:
-    chosen = next(
-        (m for m in members if not (isinstance(m, Mapping) and m.get("type") == "null")),
-        members[0],
-    )
-    value = schema_value(document, chosen, depth=depth + 1)
-    discriminator = schema.get("discriminator")
+    """The first non-null member's value; for a oneOf, the first member's value that no other member
+    also accepts, since a value two members accept breaks the oneOf (Vonage's call endpoints: every
+    one accepts an object with a `type`, so a phone endpoint is a SIP one too)."""
+    candidates = [m for m in members if not (isinstance(m, Mapping) and m.get("type") == "null")] or members[:1]
+    values = [_member_value(document, schema, member, depth) for member in candidates]
+    if "oneOf" in schema and len(members) > 1:
+        for value in values:
+            if sum(_accepts(document, member, value) for member in members) == 1:
+                return value
+    return values[0]
+
+
+def _member_value(document: OpenAPIDocument, schema: Mapping[str, Any], member: Any, depth: int) -> Any:
+    value = schema_value(document, member, depth=depth + 1)
+    discriminator = schema.get("discriminator") or _inherited_discriminator(document, member)
     if isinstance(discriminator, Mapping) and isinstance(value, dict):
         # The tag the client's check (and the server) read the variant by: the mapping's key for
         # the chosen reference, else the referenced schema's name.
-        ref = chosen.get("$ref") if isinstance(chosen, Mapping) else None
+        ref = member.get("$ref") if isinstance(member, Mapping) else None
         mapping = discriminator.get("mapping") or {}
         tag = next((key for key, target in mapping.items() if target == ref), None)
         if tag is None and isinstance(ref, str):
@@ -99,6 +140,32 @@ def _variant_value(document: OpenAPIDocument, schema: Mapping[str, Any], members
         if tag is not None:
             value[str(discriminator["propertyName"])] = tag
     return value
+
+
+def _inherited_discriminator(document: OpenAPIDocument, member: Any) -> Any:
+    """The discriminator a member declares through a part of its allOf (Vonage's reports: each
+    product's schema is allOf `report_request`, which names `product` as the discriminator)."""
+    resolved = document.resolve(member)
+    if not isinstance(resolved, Mapping):
+        return None
+    for part in resolved.get("allOf") or ():
+        found = document.resolve(part)
+        if isinstance(found, Mapping) and isinstance(found.get("discriminator"), Mapping):
+            return found["discriminator"]
+    return None
+
+
+def _accepts(document: OpenAPIDocument, member: Any, value: Any) -> bool:
+    """Whether `member` accepts `value`, as Prism's validator judges it (a JSON Schema validator;
+    the document's own components resolve the member's references)."""
+    root = {**dict(member if isinstance(member, Mapping) else {}), "components": document.raw.get("components", {})}
+    # OpenAPI 3.0's schemas are draft 4's (a boolean exclusiveMinimum); 3.1's are draft 2020-12's.
+    draft4 = str(document.raw.get("openapi", "")).startswith("3.0")
+    validator = jsonschema.Draft4Validator if draft4 else jsonschema.Draft202012Validator
+    try:
+        return bool(validator(root).is_valid(value))
+    except (jsonschema.SchemaError, referencing.exceptions.Unresolvable):
+        return False
 
 
 def _object_value(document: OpenAPIDocument, schema: Mapping[str, Any], depth: int) -> dict[str, Any]:

@@ -72,7 +72,8 @@ PRISM_OPTIONS = ("--dynamic", "--seed", "18")
 examples often break their own schema (a JSON object given as a string). Prism runs without
 `--errors`, because a response that breaks the document (`format: url`, which Prism does not know)
 would become a 500 that says nothing about the client; a request that breaks it is still found, in
-Prism's log (`prism_request_violations`), whichever of the three ways sent it."""
+Prism's log (`prism_request_violations`), whichever of the three ways sent it. A document whose
+responses have examples and no schema is served from its examples (`prism_static`)."""
 
 
 @pytest.fixture(scope="session")
@@ -163,7 +164,8 @@ def prism(generated: Generated, tmp_path_factory: pytest.TempPathFactory) -> Ite
     """One Prism per document, for all of its calls."""
     _served(generated)
     log_path = tmp_path_factory.mktemp("prism") / "prism.log"
-    with running_prism(generated.document.path, log_path, *PRISM_OPTIONS, errors=False) as base_url:
+    options = () if generated.document.prism_static else PRISM_OPTIONS
+    with running_prism(generated.document.path, log_path, *options, errors=False) as base_url:
         yield Prism(base_url, log_path)
 
 
@@ -182,7 +184,15 @@ def test_every_served_operation_answers_from_both_clients_and_the_cli(
         ),
     }
     done = subprocess.run(
-        [sys.executable, "-m", "tests.public.driver", generated.document.path, prism.base_url, result_path],
+        [
+            sys.executable,
+            "-m",
+            "tests.public.driver",
+            generated.document.path,
+            prism.base_url,
+            result_path,
+            *generated.document.stubbed,
+        ],
         cwd=REPO_ROOT,
         env=env,
         capture_output=True,

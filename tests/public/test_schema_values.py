@@ -16,6 +16,23 @@ SCHEMAS: dict[str, Any] = {
         "properties": {"type": {"type": "string", "enum": ["web"]}, "agent": {"type": "string", "minLength": 3}},
     },
     "PhoneCall": {"type": "object", "required": ["to"], "properties": {"to": {"type": "string", "format": "email"}}},
+    "PhoneEndpoint": {
+        "type": "object",
+        "required": ["type", "number"],
+        "properties": {"type": {"type": "string", "example": "phone"}, "number": {"type": "string", "example": "4470"}},
+    },
+    "SipEndpoint": {
+        "type": "object",
+        "required": ["type"],
+        "properties": {"type": {"type": "string", "example": "sip"}},
+    },
+    "Report": {
+        "type": "object",
+        "required": ["product"],
+        "properties": {"product": {"type": "string"}},
+        "discriminator": {"propertyName": "product"},
+    },
+    "SmsReport": {"allOf": [{"$ref": "#/components/schemas/Report"}]},
     "Step": {"type": "object", "required": ["key"], "properties": {"key": {"type": "string", "pattern": "^k[0-9]$"}}},
 }
 DOCUMENT = OpenAPIDocument({"openapi": "3.1.0", "paths": {}, "components": {"schemas": SCHEMAS}})
@@ -49,6 +66,26 @@ DOCUMENT = OpenAPIDocument({"openapi": "3.1.0", "paths": {}, "components": {"sch
             },
             {"to": EMAIL, "n": 5},
         ),
+        # An object split across allOf parts, a part requiring a name another part defines (Vonage's
+        # createCall: `{"required": ["ncco"]}` beside the part that makes `ncco` an array).
+        (
+            {
+                "allOf": [
+                    {"required": ["steps"]},
+                    {"properties": {"steps": {"type": "array", "items": {"type": "object"}}}},
+                    {"$ref": "#/components/schemas/PhoneCall"},
+                ]
+            },
+            {"steps": [{}], "to": EMAIL},
+        ),
+        # A oneOf whose first member's value another member accepts too (Vonage's call endpoints: a
+        # phone endpoint is a SIP one as well): the first value that only one member accepts.
+        (
+            {"oneOf": [{"$ref": "#/components/schemas/PhoneEndpoint"}, {"$ref": "#/components/schemas/SipEndpoint"}]},
+            {"type": "sip"},
+        ),
+        # A discriminator declared by a part of the member's allOf (Vonage's report products).
+        ({"oneOf": [{"$ref": "#/components/schemas/SmsReport"}]}, {"product": "SmsReport"}),
         ({"type": "string", "format": "uri"}, URI),
         ({"type": ["number", "null"], "maximum": 1}, 1),
         ({"const": "fixed"}, "fixed"),

@@ -54,7 +54,7 @@ def cli_command(plan: ApiPlan, operation: OperationPlan, *, export: bool = False
 
 def cli_arguments(operation: OperationPlan, arguments: dict[str, Any]) -> list[str]:
     """The same arguments as command-line words: path arguments first, then `--flag value`."""
-    words = [_cli_text(arguments[a.python_name]) for a in operation.path_arguments if a.python_name in arguments]
+    words = [cli_text(arguments[a.python_name]) for a in operation.path_arguments if a.python_name in arguments]
     for argument in operation.all_arguments:
         if argument.location == "path" or argument.python_name not in arguments:
             continue
@@ -64,17 +64,19 @@ def cli_arguments(operation: OperationPlan, arguments: dict[str, Any]) -> list[s
             words.append(flag if value else f"--no-{flag[2:]}")
         elif argument.rule.kind == "array":
             for item in value:
-                words.extend([flag, _cli_text(item)])
+                words.extend([flag, cli_text(item)])
         elif value is None:
             words.extend([flag, "null"])
         else:
-            words.extend([flag, _cli_text(value)])
+            words.extend([flag, cli_text(value)])
     return words
 
 
-def _cli_text(value: Any) -> str:
+def cli_text(value: Any) -> str:
     if isinstance(value, datetime.date):
         return value.isoformat()
-    if isinstance(value, dict | list):
+    if isinstance(value, dict | list | bool):
+        # A boolean reaches here only as a union's value (a boolean argument is a flag): the option
+        # reads JSON, `true`, where str() would give Python's `True` (Qdrant's --with-vector).
         return json.dumps(value)
     return str(value)
