@@ -127,9 +127,8 @@ DOCUMENTS: tuple[PublicDocument, ...] = (
         skipped=(
             "GET /tests/ (getUserList), query parameter 'an_enum_value_with_only_null'[]: an enum that allows only null has nothing to send",
         ),
-        # nested_list_of_enums, a list of lists: the CLI cannot take one (each `--nested-list-of-enums`
-        # is read as one inner list's text, '["DIFFERENT"]', and refused: a CLI gap, not fixed here),
-        # and Prism refuses the multipart body the clients send (422).
+        # Prism refuses the multipart body the clients send (422). (nested_list_of_enums, a list of
+        # lists, is one JSON list per `--nested-list-of-enums` on the CLI.)
         call_problems=("POST /tests/ (postUserList)",),
     ),
     PublicDocument(
@@ -141,8 +140,7 @@ DOCUMENTS: tuple[PublicDocument, ...] = (
             "POST /config/content-type-override (content_type_override), request body: only JSON, form-urlencoded, multipart and application/octet-stream request bodies are supported, got openapi/python/client",
         ),
         # refs, callback_test, json_body: the driver gives the union a_camel_date_time (a date-time or
-        # a date) as text, and the clients want a datetime (refused before sending); the CLI cannot
-        # take nested_list_of_enums, a list of lists (see openapi_3.1_enums). upload: Prism reads
+        # a date) as text, and the clients want a datetime (refused before sending). upload: Prism reads
         # each multipart part as no object it expects ("must be object") and answers 422.
         call_problems=BASELINE_CALL_PROBLEMS,
     ),

@@ -722,6 +722,24 @@ def test_a_union_option_that_may_be_a_string_takes_plain_text_and_json_alike() -
     assert "'round' is not JSON" in refusal.value.format_message()
 
 
+def test_a_list_of_lists_option_reads_each_repetition_as_a_json_list() -> None:
+    """openapi-python-client's `nested_list_of_enums` (a list of lists of an enum): each
+    `--nested '[...]'` is one inner list. Read as text, every value was refused."""
+    from ravan_runtime._commands import Option
+    from ravan_runtime._operations import OperationSpec, Parameter
+    from ravan_runtime._validation import ArrayRule, ChoiceRule
+
+    nested = ArrayRule(ArrayRule(ChoiceRule(("SAME", "DIFFERENT"))))
+    operation = OperationSpec("GET", "/things", (Parameter("nested", "nested", "query", nested),))
+    made, command = _one_command_program(operation, (Option("nested"),))
+    context = command.make_context("do", ["--nested", '["DIFFERENT"]', "--nested", '["SAME", "DIFFERENT"]'])
+    arguments = _params.method_arguments(made, context.params)
+    assert arguments == {"nested": [["DIFFERENT"], ["SAME", "DIFFERENT"]]}
+    with pytest.raises(click.UsageError) as refusal:
+        command.make_context("do", ["--nested", "DIFFERENT"])
+    assert "'DIFFERENT' is not JSON" in refusal.value.format_message()
+
+
 def test_a_json_option_nested_beyond_pythons_recursion_limit_is_refused_in_one_line(cli: Cli) -> None:
     """json's decoder recurses once per level: a value nested deeper than the interpreter allows
     once escaped `run()` as a RecursionError traceback."""

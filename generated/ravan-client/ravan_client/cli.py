@@ -16,7 +16,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+g0ba9fd8f3e80"
+__version__ = "2.0.0+g4af76e6efe67"
 
 PROGRAM = Program(
     name="ravan-calls",

@@ -212,6 +212,9 @@ def _param_type(rule: Rule) -> _ParamType:
         return _FirstThatFits(rule)
     if isinstance(rule, AnyRule | UnionRule):
         return _Json(objects_only=False, text_too=_may_be_text(rule))
+    if isinstance(rule, ArrayRule):
+        # An item that is itself a list (a repeated option's values are the outer list): JSON.
+        return _Json(objects_only=False)
     return click.STRING
 
 

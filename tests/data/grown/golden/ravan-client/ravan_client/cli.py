@@ -28,7 +28,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+gfc84ef43a57c"
+__version__ = "2.0.0+g109a21ac15fe"
 
 PROGRAM = Program(
     name="ravan-calls",
