@@ -12,12 +12,13 @@ import enum
 import io
 import json
 import pickle
+import threading
 from functools import partial
 from typing import Any
 
 import httpx
 import pytest
-from ravan_runtime._exceptions import APIStatusError
+from ravan_runtime._exceptions import APIResponseValidationError, APIStatusError
 from ravan_runtime._operations import BodySpec, OperationSpec, Parameter
 from ravan_runtime._types import NOT_GIVEN
 from ravan_runtime._validation import (
@@ -314,6 +315,46 @@ async def test_a_cookie_parameter_echoed_by_the_server_is_in_no_message_repr_or_
     assert "tok-SECRET-9" not in copy.response.headers["X-Echo"]
 
 
+
+def _refuse(body: Any) -> Any:
+    raise ValueError(f"not an envelope: {body!r}")
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("flavor", ["sync", "async"])
+@pytest.mark.parametrize("answer", ["json the parser refuses", "not json"])
+async def test_a_cookie_parameter_echoed_in_a_2xx_body_that_fails_to_parse_is_in_no_message_repr_or_pickle(
+    flavor: str, answer: str, server: Server
+) -> None:
+    # The same echo in a 2xx answer: the parse error quotes the body (its excerpt, the parser's own
+    # message, its cause), and was raised after `request` had masked only the errors it raises.
+    def respond(request: httpx.Request) -> httpx.Response:
+        echoed = f"bad session {request.headers['Cookie']}"
+        if answer == "not json":
+            return httpx.Response(200, content=echoed.encode(), headers={"Content-Type": "application/json"})
+        return json_response(200, {"message": echoed})
+
+    server.respond = respond
+    options = COOKIES.build({"my_token": "tok-SECRET-9"})
+
+    async def send() -> None:
+        if flavor == "sync":
+            make_client(server, max_retries=0).client.call(options, _refuse)
+            return
+        async with make_async_client(server, max_retries=0).client as client:
+            await client.call(options, _refuse)
+
+    with pytest.raises(APIResponseValidationError) as raised:
+        await send()
+    error = raised.value
+    assert "MyToken=[secure]" in error.body_excerpt
+    for shown in (str(error), repr(error), error.message, error.body_excerpt, str(error.__cause__)):
+        assert "tok-SECRET-9" not in shown
+    assert error.__context__ is None or "tok-SECRET-9" not in str(error.__context__)
+    assert b"tok-SECRET-9" not in pickle.dumps(error)
+    assert "tok-SECRET-9" not in pickle.loads(pickle.dumps(error)).response.text
+
+
 OCTET_UPLOAD = OperationSpec(
     method="POST",
     path="/v1/uploads",
@@ -361,6 +402,39 @@ async def test_an_async_octet_stream_upload_streams_a_file(server: Server, tmp_p
         await client.call(OCTET_UPLOAD.build({"body": path}), lambda body: body)
     (request,) = server.requests
     assert (request.headers["Content-Length"], request.content) == ("256000", bytes(range(256)) * 1000)
+
+
+
+class _ThreadRecordingFile(io.BytesIO):
+    """A file that notes the thread of every read."""
+
+    def __init__(self, content: bytes) -> None:
+        super().__init__(content)
+        self.read_in: set[int] = set()
+
+    def read(self, size: int | None = -1) -> bytes:
+        self.read_in.add(threading.get_ident())
+        return super().read(size)
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("media_type", ["application/octet-stream", "multipart/form-data"])
+async def test_an_async_upload_reads_its_file_in_a_worker_thread_not_on_the_event_loop(
+    media_type: str, server: Server
+) -> None:
+    # A read from a slow disk or a network file system would stall every task on the loop.
+    content = bytes(range(256)) * 1000  # several chunks
+    upload = _ThreadRecordingFile(content)
+    server.respond = lambda request: json_response(200, {})
+    options = (
+        OCTET_UPLOAD.build({"body": upload}) if media_type.startswith("application") else UPLOAD.build({"file": upload})
+    )
+    async with make_async_client(server).client as client:
+        await client.call(options, lambda body: body)
+    (request,) = server.requests
+    assert content in request.content
+    assert upload.read_in
+    assert threading.get_ident() not in upload.read_in
 
 
 OCTET_PUT = OperationSpec(

@@ -10,19 +10,24 @@ A file argument takes, as openai-python's `FileTypes` does:
 
 A text string is refused: it could be a path or the content, and guessing wrong would upload the
 wrong thing. Files are read from where they were when the request was built, so a retry of a
-request that never reached the server sends them whole again.
+request that never reached the server sends them whole again. An async client reads each chunk of
+a file in a worker thread (`read_in_threads`), as anyio reads files: a read from a slow disk or a
+network file system would otherwise stall every task on the event loop.
 """
 
 from __future__ import annotations
 
 import io
 import os
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, TypeAlias
 
-__all__ = ["FileContent", "FilePart", "FileTypes", "file_parts"]
+import anyio.to_thread
+import httpx
+
+__all__ = ["FileContent", "FilePart", "FileTypes", "ReadInThreads", "file_parts"]
 
 FileContent: TypeAlias = bytes | IO[bytes] | os.PathLike[str]
 FileTypes: TypeAlias = FileContent | tuple[str | None, FileContent] | tuple[str | None, FileContent, str | None]
@@ -68,7 +73,8 @@ class FilePart:
         if isinstance(content, bytes):
             return content, len(content)
         length = _remaining_length(content)
-        return (_async_chunks(content, length) if asynchronous else _chunks(content, length)), length
+        chunks = _chunks(content, length)
+        return (ReadInThreads(chunks) if asynchronous else chunks), length
 
 
 class _FromOffset:
@@ -107,9 +113,17 @@ def _chunks(file: IO[bytes], length: int | None) -> Iterator[bytes]:
         yield chunk
 
 
-async def _async_chunks(file: IO[bytes], length: int | None) -> AsyncIterator[bytes]:
-    for chunk in _chunks(file, length):
-        yield chunk
+class ReadInThreads(httpx.AsyncByteStream):
+    """An async request body made of a synchronous stream that reads files (the chunks of an
+    octet-stream upload, httpx's multipart stream): each chunk is produced in a worker thread."""
+
+    def __init__(self, chunks: Iterable[bytes]) -> None:
+        self._chunks = chunks
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        chunks = iter(self._chunks)
+        while (chunk := await anyio.to_thread.run_sync(next, chunks, None)) is not None:
+            yield chunk
 
 
 def _remaining_length(file: IO[bytes]) -> int | None:

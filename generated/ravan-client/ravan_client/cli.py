@@ -16,7 +16,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+g4af76e6efe67"
+__version__ = "2.0.0+g718452f2430c"
 
 PROGRAM = Program(
     name="ravan-calls",

@@ -64,6 +64,7 @@ from ._exceptions import (
     ResponseTooLargeError,
     error_class_for_status,
 )
+from ._files import ReadInThreads
 from ._identity import ClientIdentity, SecurityScheme
 from ._models import find_invalid
 from ._operations import (
@@ -367,6 +368,9 @@ class BaseClient:
             files=files,
             timeout=timeout if timeout is not None else httpx.Timeout(None),
         )
+        if files and isinstance(http, httpx.AsyncClient) and isinstance(request.stream, httpx.SyncByteStream):
+            # httpx's multipart stream reads the files as it is iterated, on the event loop.
+            request.stream = ReadInThreads(request.stream)
         request.headers = MaskingHeaders(request.headers, sensitive=self._sensitive_headers)
         return request
 
@@ -569,21 +573,32 @@ class BaseClient:
             raise self._validation_error(problem, response)
         return data
 
-    def parse_response(self, response: httpx.Response, parse: Callable[[Any], ParsedT]) -> ParsedT:
-        """Parse a 2xx body with a generated parser; anything but the documented shape is a typed error."""
-        outcome = self._parse(response, parse)
+    def parse_response(
+        self, response: httpx.Response, parse: Callable[[Any], ParsedT], *, cookie: Secret | None = None
+    ) -> ParsedT:
+        """Parse a 2xx body with a generated parser; anything but the documented shape is a typed error.
+
+        `cookie`: the request's cookie parameters (`RequestOptions.cookie`), whose values are masked
+        in that error as in the errors `request` raises: a server may echo a session token in a 2xx
+        body too."""
+        try:
+            outcome = self._parse(response, parse)
+        except APIResponseValidationError as undecodable:  # raised by decode_json
+            outcome = undecodable
         if isinstance(outcome, _Parsed):
             return outcome.value
-        raise outcome
+        raise outcome if cookie is None else _cookie_values_hidden(outcome, cookie)
 
-    def parse_decoded(self, response: httpx.Response, data: Any, parse: Callable[[Any], ParsedT]) -> ParsedT:
+    def parse_decoded(
+        self, response: httpx.Response, data: Any, parse: Callable[[Any], ParsedT], *, cookie: Secret | None = None
+    ) -> ParsedT:
         """`parse_response` for a body already decoded (`data`, from `decode_json`): a page fetched
         for raw iteration builds its models only when asked for, without decoding again."""
         outcome = self._parse_data(response, data, parse)
         del data  # not held by the frame that raises (see decode_json)
         if isinstance(outcome, _Parsed):
             return outcome.value
-        raise outcome
+        raise outcome if cookie is None else _cookie_values_hidden(outcome, cookie)
 
     def _parse(
         self, response: httpx.Response, parse: Callable[[Any], ParsedT]
@@ -810,7 +825,7 @@ class SyncAPIClient(BaseClient):
 
     def call(self, options: RequestOptions, parse: Callable[[Any], ParsedT]) -> ParsedT:
         """Send and parse: what a generated method with a JSON response does."""
-        return self.parse_response(self.request(options), parse)
+        return self.parse_response(self.request(options), parse, cookie=options.cookie)
 
     def call_no_content(self, options: RequestOptions) -> None:
         """Send; the response has no body to parse (204)."""
@@ -962,7 +977,7 @@ class AsyncAPIClient(BaseClient):
         raise AssertionError("unreachable")  # pragma: no cover
 
     async def call(self, options: RequestOptions, parse: Callable[[Any], ParsedT]) -> ParsedT:
-        return self.parse_response(await self.request(options), parse)
+        return self.parse_response(await self.request(options), parse, cookie=options.cookie)
 
     async def call_no_content(self, options: RequestOptions) -> None:
         await self.request(options)

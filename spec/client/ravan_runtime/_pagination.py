@@ -200,7 +200,10 @@ class BasePage(Generic[ItemT]):
             # items are most of it anyway): two threads reading a page at once both find it.
             pagination = self._pagination
             parsed.models = self._fetcher.client.parse_decoded(
-                self.response, parsed.data, lambda data: _parse_models(data, pagination)
+                self.response,
+                parsed.data,
+                lambda data: _parse_models(data, pagination),
+                cookie=self._fetcher.options.cookie,
             )
         return parsed.models
 
@@ -427,7 +430,9 @@ class _SyncFetcher(Generic[BodyT, ItemT]):
         options = self.options.with_param(self.pagination.page_parameter, page_number)
         response = self.client.request(options, cancellation=cancellation)
         models = models or self.client.strict_responses
-        parsed = self.client.parse_response(response, lambda data: _parse_page(data, self.pagination, models=models))
+        parsed = self.client.parse_response(
+            response, lambda data: _parse_page(data, self.pagination, models=models), cookie=options.cookie
+        )
         return SyncPage(self, parsed, response=response, page_number=page_number)
 
 
@@ -651,7 +656,9 @@ class _AsyncFetcher(Generic[BodyT, ItemT]):
         options = self.options.with_param(self.pagination.page_parameter, page_number)
         response = await self.client.request(options)
         models = models or self.client.strict_responses
-        parsed = self.client.parse_response(response, lambda data: _parse_page(data, self.pagination, models=models))
+        parsed = self.client.parse_response(
+            response, lambda data: _parse_page(data, self.pagination, models=models), cookie=options.cookie
+        )
         return AsyncPage(self, parsed, response=response, page_number=page_number)
 
 
