@@ -10,15 +10,27 @@ from __future__ import annotations
 
 import copy
 import datetime
+import gc
 import json
+import threading
+from collections.abc import Iterator
 from typing import Any, ClassVar
 
 import attrs
 import pytest
-from ravan_runtime._models import InvalidField, WireModel, find_invalid, parse_date, parse_datetime, present
+from ravan_runtime._models import (
+    InvalidField,
+    WireModel,
+    build_models,
+    find_invalid,
+    parse_date,
+    parse_datetime,
+    present,
+)
+from ravan_runtime._operations import OperationSpec
 from ravan_runtime._resource import one_of
 
-from tests.runtime.harness import models
+from tests.runtime.harness import Server, json_response, make_client, models
 
 CallSession: Any = models.CallSession
 CreditBreakdown: Any = models.CreditBreakdown
@@ -381,3 +393,87 @@ def test_one_of_refuses_what_is_not_an_object_and_passes_null_where_allowed() ->
     with pytest.raises(TypeError, match="got NoneType"):
         one_of((WebCall,))(None)
     assert one_of((WebCall,), nullable=True)(None) is None
+
+
+# --- build_models: the collector paused while a response's models are built -----------------------
+
+
+def _collector_state_seen_by_parse() -> tuple[Any, list[bool]]:
+    seen: list[bool] = []
+
+    def parse(data: Any) -> Any:
+        seen.append(gc.isenabled())
+        return data
+
+    return parse, seen
+
+
+@pytest.fixture
+def collector_on() -> Iterator[None]:
+    was_enabled = gc.isenabled()
+    gc.enable()
+    yield
+    if not was_enabled:
+        gc.disable()
+
+
+@pytest.mark.usefixtures("collector_on")
+def test_the_collector_is_paused_while_models_are_built_in_a_program_of_one_thread(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
+    parse, seen = _collector_state_seen_by_parse()
+    assert build_models(parse, {"a": 1}) == {"a": 1}
+    assert seen == [False]
+    assert gc.isenabled()
+
+
+@pytest.mark.usefixtures("collector_on")
+def test_the_collector_is_back_on_when_building_the_models_fails(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
+
+    def refuse(data: Any) -> Any:
+        raise KeyError("id")
+
+    with pytest.raises(KeyError):
+        build_models(refuse, {})
+    assert gc.isenabled()
+
+
+@pytest.mark.usefixtures("collector_on")
+def test_the_collector_is_left_alone_while_other_threads_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    # gc.disable() is process-wide: another thread may turn the collector off meanwhile, and turning
+    # it back on after the page would undo that.
+    monkeypatch.setattr(threading, "active_count", lambda: 2)
+    parse, seen = _collector_state_seen_by_parse()
+    build_models(parse, {})
+    assert seen == [True]
+    assert gc.isenabled()
+
+
+def test_a_collector_the_program_turned_off_stays_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        parse, seen = _collector_state_seen_by_parse()
+        build_models(parse, {})
+        assert seen == [False]
+        assert not gc.isenabled()
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+@pytest.mark.usefixtures("collector_on")
+def test_the_client_builds_a_responses_models_with_the_collector_paused(
+    monkeypatch: pytest.MonkeyPatch, server: Server
+) -> None:
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
+    server.respond = lambda request: json_response(200, {"id": "s1"})
+    parse, seen = _collector_state_seen_by_parse()
+    assert make_client(server).client.call(OperationSpec(method="GET", path="/v1/things/s1").build({}), parse) == {
+        "id": "s1"
+    }
+    assert seen == [False]
+    assert gc.isenabled()

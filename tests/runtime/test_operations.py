@@ -315,7 +315,6 @@ async def test_a_cookie_parameter_echoed_by_the_server_is_in_no_message_repr_or_
     assert "tok-SECRET-9" not in copy.response.headers["X-Echo"]
 
 
-
 def _refuse(body: Any) -> Any:
     raise ValueError(f"not an envelope: {body!r}")
 
@@ -402,7 +401,6 @@ async def test_an_async_octet_stream_upload_streams_a_file(server: Server, tmp_p
         await client.call(OCTET_UPLOAD.build({"body": path}), lambda body: body)
     (request,) = server.requests
     assert (request.headers["Content-Length"], request.content) == ("256000", bytes(range(256)) * 1000)
-
 
 
 class _ThreadRecordingFile(io.BytesIO):

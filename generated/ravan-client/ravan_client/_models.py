@@ -49,9 +49,11 @@ field names are in `_required_fields`; those that may be null too are left out o
 from __future__ import annotations
 
 import datetime
+import gc
 import math
 import re
 import sys
+import threading
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, ClassVar, NamedTuple, Self, TypeVar
 
@@ -59,6 +61,7 @@ __all__ = [
     "UNFIT",
     "InvalidField",
     "WireModel",
+    "build_models",
     "convert",
     "find_invalid",
     "parse_date",
@@ -498,3 +501,29 @@ def present(value: _T | None) -> _T:
     if value is None:
         raise TypeError("a required part of the envelope is missing or null")
     return value
+
+
+_R = TypeVar("_R")
+
+
+def build_models(parse: Callable[[Any], _R], data: Any) -> _R:
+    """`parse(data)`, with Python's cyclic garbage collector paused while it runs, when the program
+    runs one thread: how the client builds every response's models.
+
+    Why: a 100-session page is about 600 JSON containers and 200 models, all alive until the page
+    is built, and no cycle among them. That passes the collector's young-generation threshold (700
+    allocations) mid-page, so it scans them all, promotes them, and every few pages runs a full
+    collection of the program's heap: 0.09 ms of a 0.85 ms page, a tenth of the time, for nothing.
+    Anything with a cycle that the program makes meanwhile is collected after the page, as usual.
+
+    Why one thread only: `gc.disable()` is process-wide. With other threads alive, one may disable
+    the collector for its own reasons while a page is built, and re-enabling it after the page
+    would undo that; so with threads alive (the prefetching pager's among them) nothing is
+    paused. A collector already disabled is left so."""
+    if not gc.isenabled() or threading.active_count() != 1:
+        return parse(data)
+    gc.disable()
+    try:
+        return parse(data)
+    finally:
+        gc.enable()

@@ -66,7 +66,7 @@ from ._exceptions import (
 )
 from ._files import ReadInThreads
 from ._identity import ClientIdentity, SecurityScheme
-from ._models import find_invalid
+from ._models import build_models, find_invalid
 from ._operations import (
     FORM_MEDIA_TYPE,
     MULTIPART_MEDIA_TYPE,
@@ -611,7 +611,7 @@ class BaseClient:
         self, response: httpx.Response, data: Any, parse: Callable[[Any], ParsedT]
     ) -> _Parsed[ParsedT] | APIResponseValidationError:
         try:
-            parsed = parse(data)
+            parsed = build_models(parse, data)
         except Exception as failure:  # the generated parsers raise KeyError, TypeError, ValueError, ...
             redacted = self._redactor(f"{type(failure).__name__}: {failure}")
             mismatch = self._validation_error(

@@ -28,7 +28,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+g52a2316631f4"
+__version__ = "2.0.0+g048bbdacef6b"
 
 PROGRAM = Program(
     name="ravan-calls",
