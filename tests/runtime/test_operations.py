@@ -11,6 +11,7 @@ import datetime
 import enum
 import io
 import json
+import logging
 import pickle
 import threading
 from functools import partial
@@ -313,6 +314,28 @@ async def test_a_cookie_parameter_echoed_by_the_server_is_in_no_message_repr_or_
     assert b"tok-SECRET-9" not in pickle.dumps(error)
     assert "tok-SECRET-9" not in copy.response.text
     assert "tok-SECRET-9" not in copy.response.headers["X-Echo"]
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("flavor", ["sync", "async"])
+async def test_a_cookie_parameter_echoed_in_the_reason_phrase_is_not_in_httpxs_log_line(
+    flavor: str, server: Server, caplog: pytest.LogCaptureFixture
+) -> None:
+    # httpx logs every response's status line at INFO, the server's reason phrase in it: the log
+    # filter masked the client's own key there, not the request's cookie values.
+    caplog.set_level(logging.INFO, logger="httpx")
+    server.respond = lambda request: httpx.Response(
+        200, json={}, extensions={"reason_phrase": f"OK {request.headers['Cookie']}".encode()}
+    )
+    options = COOKIES.build({"my_token": "tok-SECRET-9"})
+    if flavor == "sync":
+        make_client(server).client.call(options, lambda body: body)
+    else:
+        async with make_async_client(server).client as client:
+            await client.call(options, lambda body: body)
+    (line,) = [record.getMessage() for record in caplog.records if record.name == "httpx"]
+    assert "MyToken=[secure]" in line
+    assert "tok-SECRET-9" not in caplog.text
 
 
 def _refuse(body: Any) -> Any:
