@@ -16,7 +16,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+g72c301270ca8"
+__version__ = "2.0.0+g5edae0de8889"
 
 PROGRAM = Program(
     name="ravan-calls",

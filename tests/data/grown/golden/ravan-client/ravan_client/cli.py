@@ -28,7 +28,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+gcc020b86119f"
+__version__ = "2.0.0+g10be8a09b217"
 
 PROGRAM = Program(
     name="ravan-calls",
