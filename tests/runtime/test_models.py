@@ -441,6 +441,25 @@ def test_the_collector_is_back_on_when_building_the_models_fails(monkeypatch: py
 
 
 @pytest.mark.usefixtures("collector_on")
+def test_the_collector_is_back_on_after_a_ctrl_c_that_lands_as_it_is_paused(monkeypatch: pytest.MonkeyPatch) -> None:
+    # CPython runs signal handlers as a call returns: a SIGINT pending while gc.disable() ran is
+    # raised right after it, before `parse` is even called.
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
+    disable = gc.disable
+
+    def disable_then_interrupted() -> None:
+        disable()
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(gc, "disable", disable_then_interrupted)
+    parse, seen = _collector_state_seen_by_parse()
+    with pytest.raises(KeyboardInterrupt):
+        build_models(parse, {})
+    assert seen == []
+    assert gc.isenabled()
+
+
+@pytest.mark.usefixtures("collector_on")
 def test_the_collector_is_left_alone_while_other_threads_run(monkeypatch: pytest.MonkeyPatch) -> None:
     # gc.disable() is process-wide: another thread may turn the collector off meanwhile, and turning
     # it back on after the page would undo that.

@@ -11,6 +11,8 @@ import datetime
 import enum
 import io
 import json
+import logging
+import os
 import pickle
 import threading
 from functools import partial
@@ -315,6 +317,28 @@ async def test_a_cookie_parameter_echoed_by_the_server_is_in_no_message_repr_or_
     assert "tok-SECRET-9" not in copy.response.headers["X-Echo"]
 
 
+@pytest.mark.anyio
+@pytest.mark.parametrize("flavor", ["sync", "async"])
+async def test_a_cookie_parameter_echoed_in_the_reason_phrase_is_not_in_httpxs_log_line(
+    flavor: str, server: Server, caplog: pytest.LogCaptureFixture
+) -> None:
+    # httpx logs every response's status line at INFO, the server's reason phrase in it: the log
+    # filter masked the client's own key there, not the request's cookie values.
+    caplog.set_level(logging.INFO, logger="httpx")
+    server.respond = lambda request: httpx.Response(
+        200, json={}, extensions={"reason_phrase": f"OK {request.headers['Cookie']}".encode()}
+    )
+    options = COOKIES.build({"my_token": "tok-SECRET-9"})
+    if flavor == "sync":
+        make_client(server).client.call(options, lambda body: body)
+    else:
+        async with make_async_client(server).client as client:
+            await client.call(options, lambda body: body)
+    (line,) = [record.getMessage() for record in caplog.records if record.name == "httpx"]
+    assert "MyToken=[secure]" in line
+    assert "tok-SECRET-9" not in caplog.text
+
+
 def _refuse(body: Any) -> Any:
     raise ValueError(f"not an envelope: {body!r}")
 
@@ -542,6 +566,31 @@ def test_an_octet_stream_upload_from_a_stream_that_cannot_seek_is_not_retried_on
         client.call(OCTET_PUT.build({"body": io.BufferedReader(_Pipe(b"streamed once"))}), lambda answer: answer)
     assert raised.value.status_code == 503
     assert transport.bodies == [b"streamed once"]
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("flavor", ["sync", "async"])
+async def test_a_multipart_upload_from_an_os_pipe_declares_no_length_it_does_not_send(
+    flavor: str, server: Server
+) -> None:
+    # httpx measures a multipart file by its size on disk: a pipe's is 0, so the Content-Length
+    # declared the other parts only and h11 refused the file's bytes ("Too much data for declared
+    # Content-Length"), a raw LocalProtocolError out of the client.
+    content = b"piped " * 5000  # fits in the pipe's buffer: written whole before the upload
+    reading, writing = os.pipe()
+    os.write(writing, content)
+    os.close(writing)
+    server.respond = lambda request: json_response(200, {})
+    with os.fdopen(reading, "rb") as pipe:
+        options = UPLOAD.build({"file": pipe})
+        if flavor == "sync":
+            make_client(server).client.call(options, lambda body: body)
+        else:
+            async with make_async_client(server).client as client:
+                await client.call(options, lambda body: body)
+    (request,) = server.requests
+    assert content in request.content
+    assert request.headers.get("Content-Length", str(len(request.content))) == str(len(request.content))
 
 
 def test_an_unexploded_query_array_is_one_comma_separated_value(answered: Harness) -> None:

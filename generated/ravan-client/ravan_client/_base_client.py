@@ -772,6 +772,7 @@ class SyncAPIClient(BaseClient):
         attempt is made, a wait between attempts ends, and reads on the wire are cut; `Abandoned`."""
         opened: list[IO[bytes]] = []  # files a multipart body opened from paths: closed when done
         failure: APIError | None = None
+        log_redaction = _cookie_log_redaction(options.cookie)  # held (weakly registered) until the request ends
         try:
             return self._request(options, cancellation, opened)
         except APIError as error:
@@ -781,6 +782,7 @@ class SyncAPIClient(BaseClient):
         finally:
             for handle in opened:
                 handle.close()
+            del log_redaction
         # Raised outside the `except`: the error is not its own implicit context.
         raise _cookie_values_hidden(failure, options.cookie)
 
@@ -931,6 +933,7 @@ class AsyncAPIClient(BaseClient):
         _require_asyncio()
         opened: list[IO[bytes]] = []  # files a multipart body opened from paths: closed when done
         failure: APIError | None = None
+        log_redaction = _cookie_log_redaction(options.cookie)  # held (weakly registered) until the request ends
         try:
             return await self._request(options, opened)
         except APIError as error:
@@ -940,6 +943,7 @@ class AsyncAPIClient(BaseClient):
         finally:
             for handle in opened:
                 handle.close()
+            del log_redaction
         # Raised outside the `except`: the error is not its own implicit context.
         raise _cookie_values_hidden(failure, options.cookie)
 
@@ -1164,11 +1168,27 @@ def _finite_float(text: str) -> float:
     return value
 
 
+def _cookie_redactor(cookie: Secret) -> Redactor:
+    """A redactor of the values of a request's cookie parameters (`RequestOptions.cookie`)."""
+    return Redactor(pair.partition("=")[2] for pair in cookie.reveal().split("; "))
+
+
+def _cookie_log_redaction(cookie: Secret | None) -> Redactor | None:
+    """For a request with cookie parameters, a redactor of their values that keeps them out of
+    httpx's and httpcore's log lines (httpx logs the reason phrase a server sent, which may echo
+    them) for as long as the caller holds it: the log filter holds it weakly."""
+    if cookie is None:
+        return None
+    redactor = _cookie_redactor(cookie)
+    redact_http_logs(redactor)
+    return redactor
+
+
 def _cookie_values_hidden(error: APIError, cookie: Secret) -> APIError:
     """`error` with the values of the request's cookie parameters masked wherever a server may have
     echoed them (its message, its text attributes, its cause, its response once pickled), as the
     client's own credentials are: a cookie parameter is often a session token."""
-    hide = Redactor(pair.partition("=")[2] for pair in cookie.reveal().split("; "))
+    hide = _cookie_redactor(cookie)
     earlier = error._redact
 
     def redact(text: str) -> str:

@@ -16,7 +16,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+ge61d86631822"
+__version__ = "2.0.0+ge9a98e2b9f10"
 
 PROGRAM = Program(
     name="ravan-calls",

@@ -63,6 +63,8 @@ class FilePart:
             content.seek(self.start)
             if self.start:
                 content = _FromOffset(content, self.start)
+        elif not isinstance(content, bytes):
+            content = _Unmeasured(content)
         return self.field, (self.filename, content, self.content_type)
 
     def body_for_attempt(self, opened: list[IO[bytes]], *, asynchronous: bool) -> tuple[Any, int | None]:
@@ -98,6 +100,21 @@ class _FromOffset:
 
     def tell(self) -> int:
         return self._file.tell() - self._start
+
+
+class _Unmeasured:
+    """A file that cannot seek (a pipe, a socket) as httpx's multipart sees it: one that can only be
+    read. httpx measures a file by its size on disk, which for a pipe is 0: the Content-Length it
+    declared left the file out, and h11 refused to send more. Unmeasured, the body goes chunked."""
+
+    def __init__(self, file: IO[bytes]) -> None:
+        self._file = file
+
+    def read(self, size: int = -1) -> bytes:
+        return self._file.read(size)
+
+    def seekable(self) -> bool:
+        return False
 
 
 CHUNK_SIZE = 64 * 1024

@@ -522,8 +522,10 @@ def build_models(parse: Callable[[Any], _R], data: Any) -> _R:
     paused. A collector already disabled is left so."""
     if not gc.isenabled() or threading.active_count() != 1:
         return parse(data)
-    gc.disable()
     try:
+        # Inside the `try`: a Ctrl-C is raised as gc.disable() returns (CPython checks for signals
+        # after a call), which before it would have left the collector off for good.
+        gc.disable()
         return parse(data)
     finally:
         gc.enable()
