@@ -11,7 +11,7 @@ A file argument takes, as openai-python's `FileTypes` does:
 A text string is refused: it could be a path or the content, and guessing wrong would upload the
 wrong thing. Files are read from where they were when the request was built, so a retry of a
 request that never reached the server sends them whole again. An async client reads each chunk of
-a file in a worker thread (`read_in_threads`), as anyio reads files: a read from a slow disk or a
+a file in a worker thread (`ReadInThreads`), as anyio reads files: a read from a slow disk or a
 network file system would otherwise stall every task on the event loop.
 """
 

@@ -16,7 +16,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+ge9a98e2b9f10"
+__version__ = "2.0.0+g87b390b1f11e"
 
 PROGRAM = Program(
     name="ravan-calls",
