@@ -26,6 +26,7 @@ def _use_acme_names(repo: Path) -> None:
     settings = re.search(r"^client:\n(?:  .*\n)+", text, flags=re.MULTILINE)
     assert settings is not None, "spec/client/config.yaml has no client: block"
     replace_once(config, settings.group(0), ACME_SETTINGS)
+    replace_once(config, "project_name_override: ravan-client", "project_name_override: acme-client")
 
 
 def test_the_client_classes_env_vars_and_command_follow_the_config(scratch_repo: Path) -> None:
@@ -38,7 +39,7 @@ def test_the_client_classes_env_vars_and_command_follow_the_config(scratch_repo:
         f"{path.relative_to(package)}:{number}"
         for path in sorted(package.rglob("*.py"))
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
-        if re.search(r"RavanClient|RAVAN_|ravan-calls", line)
+        if re.search(r"RavanClient|RAVAN_|ravan-calls|ravan-client|ravan-sync", line)
     ]
     assert leftovers == []
     made = run_python(
@@ -48,11 +49,21 @@ def test_the_client_classes_env_vars_and_command_follow_the_config(scratch_repo:
         "client = AcmeClient(api_key='k')\n"
         "print(json.dumps([type(client).__name__, AsyncAcmeClient.__name__, ravan_client.cli.PROGRAM.name,\n"
         "    list(IDENTITY.schemes[0].credentials[0].env_vars), IDENTITY.base_url_env_var,\n"
-        "    hasattr(ravan_client, 'RavanClient')]))\n",
+        "    hasattr(ravan_client, 'RavanClient'), ravan_client.cli.PROGRAM.install_hint,\n"
+        "    ravan_client.cli.PROGRAM.sync_install_hint]))\n",
         pythonpath=package_paths(scratch_repo),
         cwd=scratch_repo,
     )
-    assert made == ["AcmeClient", "AsyncAcmeClient", "acme", ["ACME_API_KEY"], "ACME_BASE_URL", False]
+    assert made == [
+        "AcmeClient",
+        "AsyncAcmeClient",
+        "acme",
+        ["ACME_API_KEY"],
+        "ACME_BASE_URL",
+        False,
+        "pip install 'acme-client[cli]'",
+        "pip install 'acme-client[sync]'",
+    ]
 
 
 def test_a_class_name_that_is_not_a_pascal_case_client_name_is_refused_in_one_line(scratch_repo: Path) -> None:

@@ -28,7 +28,7 @@ import pytest
 from ravan_client import RavanClient
 from ravan_client._cli import _Terminated, run
 from ravan_client._commands import Command
-from ravan_client._sync import SyncStats, dlt_resource, run_sync
+from ravan_client._sync import DUCKDB_ROW_GROUP_ROWS, SyncStats, _open_duckdb, dlt_resource, run_sync
 from ravan_client.cli import PROGRAM
 
 UTC = datetime.UTC
@@ -398,6 +398,51 @@ def test_the_duckdb_file_is_let_go_after_a_run_that_succeeded_or_failed(tmp_path
     assert opened_by_another_process()
 
 
+def test_a_load_into_duckdb_writes_row_groups_of_its_own_and_leaves_the_earlier_ones_as_they_are(
+    tmp_path: Path,
+) -> None:
+    """DuckDB's default row group (122,880 rows) held a table of up to that many sessions in one
+    row group, which each load's checkpoint rewrote whole: a sync's peak memory grew with the table
+    (`scripts/bench --only sync`, memory rows). The sync's connection (what dlt's duplicates of it
+    use too) writes row groups of DUCKDB_ROW_GROUP_ROWS; a later load appends its own."""
+    database = tmp_path / "it's calls.duckdb"  # a quote in the path: the ATTACH literal is escaped
+    rows = 2 * DUCKDB_ROW_GROUP_ROWS + 1
+
+    def row_groups() -> list[tuple[int, int]]:
+        connection = _open_duckdb(str(database))
+        try:
+            return connection.execute(
+                "select row_group_id, sum(count) from pragma_storage_info('t') "
+                "where column_name = 'i' and segment_type <> 'VALIDITY' group by row_group_id order by 1"
+            ).fetchall()
+        finally:
+            connection.close()
+
+    connection = _open_duckdb(str(database))
+    try:
+        duplicate = connection.duplicate()  # as dlt borrows it: the file is its default database
+        duplicate.execute("create table t as select range as i from range(?)", [rows])
+        duplicate.close()
+    finally:
+        connection.close()
+    first = row_groups()
+    assert [count for _, count in first] == [DUCKDB_ROW_GROUP_ROWS, DUCKDB_ROW_GROUP_ROWS, 1]
+
+    connection = _open_duckdb(str(database))
+    try:
+        connection.execute("insert into t select range as i from range(?)", [DUCKDB_ROW_GROUP_ROWS])
+    finally:
+        connection.close()
+    second = row_groups()
+    assert second[:2] == first[:2]  # the full row groups of the first load are not rewritten
+    assert sum(count for _, count in second) == rows + DUCKDB_ROW_GROUP_ROWS
+    assert max(count for _, count in second) == DUCKDB_ROW_GROUP_ROWS
+    import duckdb
+
+    with duckdb.connect(str(database)) as plain:  # an ordinary DuckDB file for whoever opens it next
+        assert plain.execute("select count(*) from t").fetchone() == (rows + DUCKDB_ROW_GROUP_ROWS,)
+
+
 def test_a_field_new_in_the_spec_becomes_a_column_on_the_next_sync(tmp_path: Path) -> None:
     server = ScriptedServer([session(1, START, sentiment="happy")])
     database = tmp_path / "calls.duckdb"
@@ -523,7 +568,8 @@ def test_the_sync_command_without_the_extra_says_how_to_install_it(
     monkeypatch.setitem(sys.modules, "dlt", None)  # what an install without the extra looks like
     assert cli(ScriptedServer([]), []) == 1
     err = capsys.readouterr().err.strip().splitlines()
-    assert err == ["error: sync needs the sync extra (dlt is not installed): pip install 'ravan-client[sync]'"]
+    assert err == [f"error: sync needs the sync extra (dlt is not installed): {PROGRAM.sync_install_hint}"]
+    assert PROGRAM.sync_install_hint == "pip install 'ravan-client[sync]'"
 
 
 @pytest.mark.parametrize(("signal_name", "code"), [("SIGINT", 130), ("SIGTERM", 143)])

@@ -16,7 +16,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+g87b390b1f11e"
+__version__ = "2.0.0+g72bb8a1c7fc2"
 
 PROGRAM = Program(
     name="ravan-calls",
@@ -191,6 +191,7 @@ PROGRAM = Program(
     spec_sha256=SPEC_SHA256,
     install_hint="pip install 'ravan-client[cli]'",
     identity=IDENTITY,
+    sync_install_hint="pip install 'ravan-client[sync]'",
 )
 
 

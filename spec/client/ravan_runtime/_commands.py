@@ -175,5 +175,8 @@ class Program:
     spec_version: str
     spec_sha256: str
     install_hint: str
+    """How to install the `cli` extra (`pip install '<distribution>[cli]'`)."""
     identity: ClientIdentity | None = None
     """The client's names (environment variables, default base URL, vendor) for help and messages."""
+    sync_install_hint: str = ""
+    """How to install the `sync` extra, for the `sync` command's help and its one line without it."""

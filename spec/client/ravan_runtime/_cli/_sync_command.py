@@ -16,7 +16,7 @@ from .._base_client import SyncAPIClient
 from .._commands import Command, Group
 from .._exceptions import APIError
 from .._identity import ClientIdentity
-from .._sync import INSTALL_HINT, SyncStats, dlt_resource, run_sync
+from .._sync import SyncStats, dlt_resource, run_sync
 from ._errors import EXIT_INTERRUPTED, EXIT_TERMINATED, CliError, _Terminated, explain, sigterm_raises
 from ._output import progress
 from ._params import CONTEXT_SETTINGS, Seconds, Timestamp, click_param, connection_params, make_client
@@ -27,8 +27,11 @@ def sync_command(
     command: Command,
     client_class: Callable[..., SyncAPIClient],
     identity: ClientIdentity | None = None,
+    install_hint: str = "",
 ) -> click.Command:
-    """`sync`: keep a database table of the items up to date (`_sync.py`; needs the sync extra)."""
+    """`sync`: keep a database table of the items up to date (`_sync.py`; needs the sync extra,
+    which `install_hint` says how to install)."""
+    install = install_hint or "install the sync extra"
     spec = command.incremental
     assert spec is not None
     singular, plural = command.item_noun
@@ -86,7 +89,7 @@ def sync_command(
             try:
                 importlib.import_module(module)
             except ModuleNotFoundError as error:
-                raise CliError(f"sync needs the sync extra ({error.name} is not installed): {INSTALL_HINT}") from None
+                raise CliError(f"sync needs the sync extra ({error.name} is not installed): {install}") from None
         started = time.monotonic()
         stats = SyncStats()
         with make_client(client_class, values, identity) as client, progress(stderr) as bar, sigterm_raises():
@@ -134,7 +137,7 @@ def sync_command(
         f"{singular} (or those since --since); later runs ask only for those whose {spec.cursor} is after the last "
         f"one loaded minus --lag, and upsert them by {spec.key}. The default destination is a DuckDB file in the "
         "working directory. Stopped at any moment, the database keeps the last complete run; run it again to "
-        "continue. Needs the sync extra: pip install 'ravan-client[sync]'.",
+        f"continue. Needs the sync extra: {install}.",
         short_help=f"Keep a database of {plural} up to date (dlt; DuckDB by default).",
         context_settings=CONTEXT_SETTINGS,
     )

@@ -28,7 +28,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+g8e4094fe2d76"
+__version__ = "2.0.0+g6f4540d2eb79"
 
 PROGRAM = Program(
     name="ravan-calls",
@@ -417,6 +417,7 @@ PROGRAM = Program(
     spec_sha256=SPEC_SHA256,
     install_hint="pip install 'ravan-client[cli]'",
     identity=IDENTITY,
+    sync_install_hint="pip install 'ravan-client[sync]'",
 )
 
 

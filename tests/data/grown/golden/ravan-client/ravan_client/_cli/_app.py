@@ -33,7 +33,7 @@ def build(program: Program, client_class: Callable[..., SyncAPIClient]) -> click
         )
     )
     for group in program.groups:
-        commands = _group_commands(group, client_class, program.identity)
+        commands = _group_commands(group, client_class, program)
         sub = click.Group(name=group.name, help=group.help, context_settings=CONTEXT_SETTINGS, no_args_is_help=True)
         for command in commands:
             sub.add_command(command)
@@ -53,16 +53,15 @@ def _print_version(ctx: click.Context, program: Program) -> None:
     ctx.exit(0)
 
 
-def _group_commands(
-    group: Group, client_class: Callable[..., SyncAPIClient], identity: ClientIdentity | None
-) -> list[click.Command]:
+def _group_commands(group: Group, client_class: Callable[..., SyncAPIClient], program: Program) -> list[click.Command]:
+    identity = program.identity
     commands: list[click.Command] = []
     for command in group.commands:
         commands.append(_operation_command(group, command, client_class, identity))
         if command.paginated and command.export_name:
             commands.append(_export_command(group, command, client_class, identity))
         if command.incremental is not None:
-            commands.append(sync_command(group, command, client_class, identity))
+            commands.append(sync_command(group, command, client_class, identity, program.sync_install_hint))
     return commands
 
 
