@@ -16,7 +16,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+g72bb8a1c7fc2"
+__version__ = "2.0.0+g613b143e8852"
 
 PROGRAM = Program(
     name="ravan-calls",

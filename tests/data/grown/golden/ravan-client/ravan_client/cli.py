@@ -28,7 +28,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+g6f4540d2eb79"
+__version__ = "2.0.0+gb69c77a7a4bf"
 
 PROGRAM = Program(
     name="ravan-calls",
