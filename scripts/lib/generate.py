@@ -319,7 +319,13 @@ def validate_spec(spec_path: Path, *, lint: str = "strict") -> None:
     strict fails on warnings, report prints the findings, off skips it)."""
     refuse_remote_references(spec_path)
     try:
-        spec_dict, _ = read_from_filename(str(spec_path))
+        try:
+            # JSON as JSON: the validator's YAML reader refuses characters JSON allows in strings
+            # (a U+009F in SendGrid's document), as parse_document would otherwise.
+            spec_dict = json.loads(spec_path.read_bytes())
+        except ValueError:
+            # YAML as the validator reads it (a date stays a string, as JSON Schema expects).
+            spec_dict, _ = read_from_filename(str(spec_path))
         findings = validation_findings(spec_dict)
     except Exception as error:  # the validator raises several unrelated types
         detail = _one_line(getattr(error, "message", None) or str(error))
@@ -598,6 +604,57 @@ def models_view(raw_spec: Mapping[str, Any]) -> dict[str, Any]:
                         }
                         if not response["content"]:
                             del response["content"]
+    return _boolean_schemas_as_objects(view)
+
+
+# Keywords whose value is one schema, a list of schemas, or a map of names to schemas (JSON Schema
+# 2020-12, as OpenAPI 3.1 uses it).
+_ONE_SCHEMA = ("items", "not", "contains", "propertyNames", "if", "then", "else", "unevaluatedItems")
+_SCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
+_SCHEMA_MAPS = ("properties", "patternProperties", "$defs", "dependentSchemas")
+
+
+def _boolean_schemas_as_objects(view: dict[str, Any]) -> dict[str, Any]:
+    """`view` with every boolean schema (OpenAPI 3.1: `true` allows anything, `false` nothing;
+    Meilisearch's `items: false`) written as the object that means the same, `{}` or `{"not": {}}`:
+    openapi-python-client reads a schema only as an object and refused the whole document. Changed
+    in place (the view is a copy); `additionalProperties`, which it reads as a boolean, is kept."""
+
+    def schema(node: Any) -> Any:
+        if node is True:
+            return {}
+        if node is False:
+            return {"not": {}}
+        if isinstance(node, dict):
+            for key in _ONE_SCHEMA:
+                if key in node:
+                    node[key] = schema(node[key])
+            for key in _SCHEMA_LISTS:
+                if isinstance(node.get(key), list):
+                    node[key] = [schema(member) for member in node[key]]
+            for key in _SCHEMA_MAPS:
+                if isinstance(node.get(key), dict):
+                    node[key] = {name: schema(member) for name, member in node[key].items()}
+            if isinstance(node.get("additionalProperties"), dict):
+                schema(node["additionalProperties"])
+        return node
+
+    def walk(node: Any) -> None:
+        # Every `schema` of a media type, header or parameter; examples are data, not schemas.
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "schema":
+                    node[key] = schema(value)
+                elif key not in ("example", "examples"):
+                    walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(view)
+    components = view.get("components")
+    if isinstance(components, dict) and isinstance(components.get("schemas"), dict):
+        components["schemas"] = {name: schema(node) for name, node in components["schemas"].items()}
     return view
 
 

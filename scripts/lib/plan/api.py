@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from scripts.lib.openapi_document import OpenAPIDocument, Operation
+from scripts.lib.openapi_document import OpenAPIDocument, Operation, SpecError
 from scripts.lib.plan.errors import PlanError
 from scripts.lib.plan.identity import client_identity
 from scripts.lib.plan.naming import full_method_name, python_identifier, resource_class_name, snake_to_cli
@@ -106,10 +106,13 @@ def build_plan(
             raise PlanError(f"{operation.label}: its first tag is empty")
         try:
             planned = plan_operation(document, operation, tag, parsed, identity)
-        except PlanError as error:
+        except SpecError as error:
+            # A PlanError, or the reader's own (Mistral's parameter given by `content`): either way
+            # about this operation alone.
             if not skip_unsupported:
                 raise
-            skipped.append(str(error))
+            reason = str(error)
+            skipped.append(reason if reason.startswith(operation.label) else f"{operation.label}: {reason}")
             continue
         by_tag.setdefault(tag, []).append(planned)
         sources[id(planned)] = operation
