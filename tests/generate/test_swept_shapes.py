@@ -8,8 +8,18 @@ way a document written elsewhere is (`--lint off --unsupported skip`):
   named the inner class without importing it, and ruff refused the package (F821);
 - a boolean schema (Meilisearch's `items: false`): openapi-python-client refused the document;
 - a parameter given by `content` instead of `schema` (Mistral): the reader's error stopped the
-  whole document instead of skipping the one operation.
-A JSON document with a character YAML 1.1 refuses in a string (SendGrid's U+009F) is read as JSON.
+  whole document instead of skipping the one operation;
+- an inline item class the models generator names like a builtin (`Warning`, from PagerDuty's
+  `warnings`), used above its definition: pydantic took the builtin and the package did not import;
+- a discriminated union with a member that is not a component reference (OpenAI's filters, a
+  `$recursiveRef`): pydantic's discriminator-needs-literal, the package did not import;
+- a field of `type: "null"` (Discord): `None | None`, the package did not import;
+- a root union with a quoted forward reference in a class's bases (Discord's `ErrorDetails`):
+  `Union[...]` there, which ruff's UP007 refused;
+- a required `Accept` header parameter (PagerDuty, 424 of 465 operations): each was skipped.
+A JSON document with a character YAML 1.1 refuses in a string (SendGrid's U+009F) is read as JSON;
+a server variable without a default (Asana) and tags that differ only in case (SendGrid) no longer
+refuse the document.
 """
 
 from __future__ import annotations
@@ -17,12 +27,15 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 
-from scripts.lib.generate import models_view, validate_spec
+from scripts.lib.generate import GenerationError, load_generator_data, models_view, plan_of, validate_spec
 from scripts.lib.openapi_document import parse_document
+from scripts.lib.plan import server_url
+from tests.generate.fragments import spec_with
 from tests.generate.scratch import REPO_ROOT, describe, run_python, subprocess_env
 
 TIMEOUT_SECONDS = 300  # not a limit on a healthy run: a hung generator still ends
@@ -38,6 +51,8 @@ paths:
     get:
       operationId: search
       tags: [searches]
+      parameters:
+        - {name: Accept, in: header, required: true, schema: {type: string}}
       responses:
         200:
           description: OK
@@ -46,11 +61,25 @@ paths:
               schema: {$ref: '#/components/schemas/Results'}
         404:
           description: Not found
+  /extras:
+    get:
+      operationId: getExtras
+      tags: [searches]
+      responses:
+        '200':
+          description: OK
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Extras'}
   /agents:
     get:
       operationId: listAgents
       tags: [agents]
       parameters:
+        - name: Accept
+          in: header
+          required: true
+          schema: {type: string, default: application/json}
         - name: metadata
           in: query
           required: true
@@ -67,6 +96,7 @@ components:
         id: {type: string}
     Results:
       type: object
+      required: [avatar]
       properties:
         messages:
           type: array
@@ -78,18 +108,80 @@ components:
           prefixItems: [{type: string}]
           items: false
         anything: true
+        avatar: {type: 'null'}
+        enablement: {$ref: '#/components/schemas/Enablement'}
+    Extras:
+      type: object
+      properties:
+        filter: {$ref: '#/components/schemas/Filter'}
+        details: {$ref: '#/components/schemas/ErrorDetails'}
+    Enablement:
+      type: object
+      properties:
+        warnings:
+          type: array
+          items:
+            type: object
+            properties:
+              message: {type: string}
+    Filter:
+      oneOf:
+        - {$ref: '#/components/schemas/Comparison'}
+        - {$ref: '#/components/schemas/Compound'}
+    Comparison:
+      type: object
+      required: [type]
+      properties:
+        type: {type: string, enum: [eq, ne]}
+        value: {type: string}
+    Compound:
+      $recursiveAnchor: true
+      type: object
+      required: [type, filters]
+      properties:
+        type: {type: string, enum: [and, or]}
+        filters:
+          type: array
+          items:
+            oneOf:
+              - {$ref: '#/components/schemas/Comparison'}
+              - {$recursiveRef: '#'}
+            discriminator: {propertyName: type}
+    InnerErrors:
+      type: object
+      properties:
+        code: {type: string}
+    ErrorDetails:
+      oneOf:
+        - type: object
+          additionalProperties: {$ref: '#/components/schemas/ErrorDetails'}
+        - {$ref: '#/components/schemas/InnerErrors'}
+"""
+
+MODELS_PROBE = """
+import json
+from ravan_models import models
+compound = {"type": "and", "filters": [{"type": "eq", "value": "x"}, {"type": "or", "filters": []}]}
+results = models.Results.model_validate({"avatar": None, "enablement": {"warnings": [{"message": "late"}]}})
+extras = models.Extras.model_validate({"filter": compound, "details": {"a": {"code": "E1"}}})
+print(json.dumps({
+    "invalid": sorted(results.model_invalid_fields) + sorted(extras.model_invalid_fields),
+    "warning": type(results.enablement.warnings[0]).__name__,
+    "message": results.enablement.warnings[0].message,
+    "filter": extras.model_dump(mode="json", exclude_none=True)["filter"],
+}))
 """
 
 PROBE = """
 import json
 from ravan_client.models.results import Results
-body = {"messages": [[{"id": "a"}, {"id": "b"}], []], "nothing": ["x"], "anything": 3}
+body = {"avatar": None, "messages": [[{"id": "a"}, {"id": "b"}], []], "nothing": ["x"], "anything": 3}
 results = Results.from_dict(body)
 print(json.dumps({
     "messages": results.messages,
     "invalid": sorted(results.model_invalid_fields),
     "to_dict": results.to_dict(),
-    "built": Results(messages=[[{"id": "c"}]]).to_dict(),
+    "built": Results(avatar=None, messages=[[{"id": "c"}]]).to_dict(),
 }))
 """
 
@@ -130,9 +222,64 @@ def test_a_list_of_lists_of_models_keeps_the_inner_objects_as_received(
     probed = run_python(PROBE, pythonpath=[out / "ravan-client", out / "ravan-models"], cwd=out)
     assert probed["messages"] == [[{"id": "a"}, {"id": "b"}], []]
     assert probed["invalid"] == []
-    assert probed["to_dict"] == {"messages": [[{"id": "a"}, {"id": "b"}], []], "nothing": ["x"], "anything": 3}
+    assert probed["to_dict"] == {
+        "avatar": None,
+        "messages": [[{"id": "a"}, {"id": "b"}], []],
+        "nothing": ["x"],
+        "anything": 3,
+    }
     # A model built in code writes its nested objects out as JSON too.
     assert probed["built"] == {"messages": [[{"id": "c"}]]}
+
+
+def test_the_models_package_imports_and_reads_each_shape(
+    generated: tuple[Path, subprocess.CompletedProcess[str]],
+) -> None:
+    out, result = generated
+    assert result.returncode == 0, describe(result)
+    probed = run_python(MODELS_PROBE, pythonpath=[out / "ravan-client", out / "ravan-models"], cwd=out)
+    assert probed["invalid"] == []
+    # The inline item class is the models' own, renamed off the builtin it was named like.
+    assert probed["warning"] == "WarningModel"
+    assert probed["message"] == "late"
+    assert probed["filter"] == {"type": "and", "filters": [{"type": "eq", "value": "x"}, {"type": "or", "filters": []}]}
+
+
+def test_a_required_accept_header_is_left_out_not_the_operation(
+    generated: tuple[Path, subprocess.CompletedProcess[str]],
+) -> None:
+    _, result = generated
+    assert result.returncode == 0, describe(result)
+    assert [line for line in result.stdout.splitlines() if line.startswith("left out: ")] == [
+        "left out: GET /searches (search), header parameter 'Accept': the client sets this header itself "
+        "(optional: the operation is served without it)"
+    ]
+
+
+def test_a_server_variable_without_a_default_leaves_the_base_url_to_the_caller() -> None:
+    servers = [{"url": "{siteUrl}/api", "variables": {"siteUrl": {"description": "Your site"}}}]
+    assert server_url(servers) is None
+    assert server_url([{"url": "https://{region}.example.com", "variables": {"region": {"default": "eu"}}}]) == (
+        "https://eu.example.com"
+    )
+
+
+def test_tags_that_would_be_one_attribute_are_one_resource_in_a_document_written_elsewhere() -> None:
+    spec = spec_with(
+        {
+            "/a": {"get": {"operationId": "getA", "tags": ["Segmenting Contacts"]}},
+            "/b": {"get": {"operationId": "getB", "tags": ["segmenting contacts"]}},
+        }
+    )
+    with tempfile.TemporaryDirectory() as scratch:
+        spec_path = Path(scratch) / "openapi.yaml"
+        _, openapi = load_generator_data(spec_path, spec, Path(scratch) / "out")
+        plan = plan_of(spec_path, spec, openapi, skip_unsupported=True)
+        (resource,) = plan.resources
+        assert [op.method_name for op in resource.operations] == ["get_a", "get_b"]
+        # The hand-maintained spec is still told to rename one.
+        with pytest.raises(GenerationError, match=r"both become client\.segmenting_contacts"):
+            plan_of(spec_path, spec, openapi)
 
 
 def test_an_unquoted_status_code_is_read_as_the_string_it_spells() -> None:

@@ -16,7 +16,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+gc881631aace7"
+__version__ = "2.0.0+ge6cae1298724"
 
 PROGRAM = Program(
     name="ravan-calls",

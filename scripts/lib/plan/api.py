@@ -79,6 +79,14 @@ class ApiPlan:
         return sorted(imports)
 
 
+def _attribute_key(tag: str) -> str:
+    """The client attribute a tag becomes (the tag itself when it cannot be one: refused later)."""
+    try:
+        return python_identifier(tag, what=f"tag {tag!r}")
+    except PlanError:
+        return tag
+
+
 def build_plan(
     document: OpenAPIDocument,
     generator_data: object,
@@ -97,6 +105,7 @@ def build_plan(
     by_tag: dict[str, list[OperationPlan]] = {}
     sources: dict[int, Operation] = {}  # id(plan) -> its operation, to plan it again under another name
     skipped: list[str] = []
+    tag_of_attribute: dict[str, str] = {}
     for operation in document.operations():
         tags = operation.raw.get("tags") or []
         # An operation without a tag belongs to the resource `default`, as openapi-python-client
@@ -104,6 +113,10 @@ def build_plan(
         tag = str(tags[0]) if tags else UNTAGGED
         if not tag.strip():
             raise PlanError(f"{operation.label}: its first tag is empty")
+        if skip_unsupported:
+            # A document written elsewhere (SendGrid tags `Segmenting Contacts` and `segmenting
+            # contacts`): tags that would be one attribute are one resource, the first one's.
+            tag = tag_of_attribute.setdefault(_attribute_key(tag), tag)
         try:
             planned = plan_operation(document, operation, tag, parsed, identity)
         except SpecError as error:

@@ -28,7 +28,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+g803578151891"
+__version__ = "2.0.0+gf1684d1241cb"
 
 PROGRAM = Program(
     name="ravan-calls",
