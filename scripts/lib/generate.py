@@ -33,11 +33,13 @@ from __future__ import annotations
 
 import argparse
 import ast
+import builtins
 import copy
 import difflib
 import filecmp
 import hashlib
 import importlib.metadata
+import io
 import itertools
 import json
 import os
@@ -46,6 +48,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import tokenize
 import tomllib
 import traceback
 from collections.abc import Iterator, Mapping
@@ -319,7 +322,13 @@ def validate_spec(spec_path: Path, *, lint: str = "strict") -> None:
     strict fails on warnings, report prints the findings, off skips it)."""
     refuse_remote_references(spec_path)
     try:
-        spec_dict, _ = read_from_filename(str(spec_path))
+        try:
+            # JSON as JSON: the validator's YAML reader refuses characters JSON allows in strings
+            # (a U+009F in SendGrid's document), as parse_document would otherwise.
+            spec_dict = json.loads(spec_path.read_bytes())
+        except ValueError:
+            # YAML as the validator reads it (a date stays a string, as JSON Schema expects).
+            spec_dict, _ = read_from_filename(str(spec_path))
         findings = validation_findings(spec_dict)
     except Exception as error:  # the validator raises several unrelated types
         detail = _one_line(getattr(error, "message", None) or str(error))
@@ -598,6 +607,57 @@ def models_view(raw_spec: Mapping[str, Any]) -> dict[str, Any]:
                         }
                         if not response["content"]:
                             del response["content"]
+    return _boolean_schemas_as_objects(view)
+
+
+# Keywords whose value is one schema, a list of schemas, or a map of names to schemas (JSON Schema
+# 2020-12, as OpenAPI 3.1 uses it).
+_ONE_SCHEMA = ("items", "not", "contains", "propertyNames", "if", "then", "else", "unevaluatedItems")
+_SCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
+_SCHEMA_MAPS = ("properties", "patternProperties", "$defs", "dependentSchemas")
+
+
+def _boolean_schemas_as_objects(view: dict[str, Any]) -> dict[str, Any]:
+    """`view` with every boolean schema (OpenAPI 3.1: `true` allows anything, `false` nothing;
+    Meilisearch's `items: false`) written as the object that means the same, `{}` or `{"not": {}}`:
+    openapi-python-client reads a schema only as an object and refused the whole document. Changed
+    in place (the view is a copy); `additionalProperties`, which it reads as a boolean, is kept."""
+
+    def schema(node: Any) -> Any:
+        if node is True:
+            return {}
+        if node is False:
+            return {"not": {}}
+        if isinstance(node, dict):
+            for key in _ONE_SCHEMA:
+                if key in node:
+                    node[key] = schema(node[key])
+            for key in _SCHEMA_LISTS:
+                if isinstance(node.get(key), list):
+                    node[key] = [schema(member) for member in node[key]]
+            for key in _SCHEMA_MAPS:
+                if isinstance(node.get(key), dict):
+                    node[key] = {name: schema(member) for name, member in node[key].items()}
+            if isinstance(node.get("additionalProperties"), dict):
+                schema(node["additionalProperties"])
+        return node
+
+    def walk(node: Any) -> None:
+        # Every `schema` of a media type, header or parameter; examples are data, not schemas.
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "schema":
+                    node[key] = schema(value)
+                elif key not in ("example", "examples"):
+                    walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(view)
+    components = view.get("components")
+    if isinstance(components, dict) and isinstance(components.get("schemas"), dict):
+        components["schemas"] = {name: schema(node) for name, node in components["schemas"].items()}
     return view
 
 
@@ -832,16 +892,14 @@ def generate_models(
     else:
         with tempfile.TemporaryDirectory() as scratch:
             input_path = spec_path
-            if any("." in str(name) for name in schemas):
-                # datamodel-code-generator reads `pets.Pet` as the class Pet of a module `pets` and
-                # then needs a directory to write to: the names are flattened first (`pets_Pet`,
-                # the class PetsPet, as openapi-python-client names it too).
+            models_spec = models_input(raw_spec)
+            if models_spec is not raw_spec:
                 input_path = Path(scratch) / spec_path.name
-                input_path.write_text(yaml.safe_dump(flat_schema_names(raw_spec), sort_keys=False), encoding="utf-8")
+                input_path.write_text(yaml.safe_dump(models_spec, sort_keys=False), encoding="utf-8")
             # A field named like the models' API takes a trailing underscore, as in the client (the
             # plan's MODEL_API_NAMES): datamodel-code-generator's --aliases maps wire names to Python names.
             aliases_file = Path(scratch) / "aliases.json"
-            aliases_file.write_text(json.dumps(reserved_field_aliases(raw_spec)), encoding="utf-8")
+            aliases_file.write_text(json.dumps(reserved_field_aliases(models_spec)), encoding="utf-8")
             # The parts of a page's envelope (the plan's), which the model template keeps typed `X`.
             template_data_file = Path(scratch) / "template-data.json"
             by_class: dict[str, list[str]] = {}
@@ -860,7 +918,7 @@ def generate_models(
             # not `Literal[...] | None` (discriminator-needs-literal), so it stays required as the
             # envelope's parts do; a record without it is an error of the union, which the record
             # above keeps as an invalid field.
-            for class_name, wire in discriminator_tags(raw_spec):
+            for class_name, wire in discriminator_tags(models_spec):
                 names = by_class.setdefault(class_name, [])
                 if wire not in names:
                     names.append(wire)
@@ -888,6 +946,8 @@ def generate_models(
             raise GenerationError(f"datamodel-code-generator failed:\n{result.stdout}{result.stderr}")
         check_model_field_names(models_module)
         type_bare_containers(models_module)
+        rename_builtin_classes(models_module)
+        union_operator_in_bases(models_module)
 
     context["model_names"] = public_class_names(models_module)
     for name in ("README.md", f"{MODELS_PACKAGE}/__init__.py", f"{MODELS_PACKAGE}/_provenance.py"):
@@ -927,8 +987,55 @@ def discriminator_tags(raw_spec: Mapping[str, Any]) -> list[tuple[str, str]]:
     return found
 
 
+def models_input(raw_spec: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The spec as datamodel-code-generator is given it: `raw_spec` itself, or a copy with what it
+    cannot read as written rewritten (`flat_schema_names`; `plain_unions_where_untagged`)."""
+    schemas = (raw_spec.get("components") or {}).get("schemas") or {}
+    view = raw_spec
+    if any("." in str(name) for name in schemas):
+        view = flat_schema_names(view)
+    return plain_unions_where_untagged(view)
+
+
+def plain_unions_where_untagged(raw_spec: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The spec with the `discriminator` dropped from a union that has a member other than a
+    reference to a component schema (OpenAI's filters: an inline `$recursiveRef`): pydantic needs
+    every member's tag typed `Literal[...]`, which only a component's class gets
+    (`discriminator_tags`); the union is then an ordinary one, its members tried in order.
+    `raw_spec` itself when there is none."""
+    prefix = "#/components/schemas/"
+
+    def untagged(node: Mapping[str, Any]) -> bool:
+        if "discriminator" not in node:
+            return False
+        members = [m for key in ("oneOf", "anyOf") for m in node.get(key) or []]
+        return any(
+            not (isinstance(m, Mapping) and isinstance(m.get("$ref"), str) and m["$ref"].startswith(prefix))
+            for m in members
+        )
+
+    def rewrite(node: Any) -> Any:
+        if isinstance(node, Mapping):
+            return {k: rewrite(v) for k, v in node.items() if not (k == "discriminator" and untagged(node))}
+        if isinstance(node, list):
+            return [rewrite(item) for item in node]
+        return node
+
+    def any_untagged(node: Any) -> bool:
+        if isinstance(node, Mapping):
+            return untagged(node) or any(any_untagged(v) for v in node.values())
+        if isinstance(node, list):
+            return any(any_untagged(item) for item in node)
+        return False
+
+    return rewrite(raw_spec) if any_untagged(raw_spec) else raw_spec
+
+
 def flat_schema_names(raw_spec: Mapping[str, Any]) -> dict[str, Any]:
-    """The spec with every dot in a component schema's name (and in the references to it) an underscore."""
+    """The spec with every dot in a component schema's name (and in the references to it) an
+    underscore: datamodel-code-generator reads `pets.Pet` as the class Pet of a module `pets` and
+    then needs a directory to write to (`pets_Pet`, the class PetsPet, as openapi-python-client
+    names it too)."""
     schemas = raw_spec["components"]["schemas"]
     renamed = {str(name): str(name).replace(".", "_") for name in schemas}
     taken = set(renamed.values())
@@ -1017,6 +1124,77 @@ def type_bare_containers(module: Path) -> None:
                 1,
             )
         module.write_text(fixed, encoding="utf-8")
+
+
+def union_operator_in_bases(module: Path) -> None:
+    """Write `Union[A, B]` in a class's bases as `A | B`, as ruff's pyupgrade rule (UP007) wants of
+    the package: datamodel-code-generator keeps `Union` there when a member holds a quoted forward
+    reference (Discord's `RootModel[Union[dict[str, "ErrorDetails"], InnerErrors]]`), which ruff
+    cannot rewrite by itself, and the package failed its lint. Left as it is when a member is
+    itself a quoted name (`"A" | B` fails at run time)."""
+    text = module.read_text(encoding="utf-8")
+    tree = ast.parse(text)
+    spans: list[tuple[int, int, str]] = []
+    starts = [0]
+    for line in text.splitlines(keepends=True):
+        starts.append(starts[-1] + len(line))
+
+    def offset(line: int, column: int) -> int:
+        # ast columns count UTF-8 bytes: a line's prefix is re-read as bytes.
+        return starts[line - 1] + len(text[starts[line - 1] : starts[line]].encode()[:column].decode())
+
+    for node in tree.body:
+        if not isinstance(node, ast.ClassDef):
+            continue
+        for base in node.bases:
+            for sub in ast.walk(base):
+                if not (isinstance(sub, ast.Subscript) and isinstance(sub.value, ast.Name) and sub.value.id == "Union"):
+                    continue
+                members = sub.slice.elts if isinstance(sub.slice, ast.Tuple) else [sub.slice]
+                if any(isinstance(m, ast.Constant) for m in members) or sub.end_lineno is None:
+                    continue
+                parts = [ast.get_source_segment(text, m) for m in members]
+                if None in parts:
+                    continue
+                start = offset(sub.lineno, sub.col_offset)
+                end = offset(sub.end_lineno, sub.end_col_offset or 0)
+                spans.append((start, end, " | ".join(str(p) for p in parts)))
+    # Outermost first, then none inside it: a nested Union goes with its outer one's text.
+    kept: list[tuple[int, int, str]] = []
+    for start, end, replacement in sorted(spans, key=lambda s: (s[0], -s[1])):
+        if kept and start < kept[-1][1]:
+            continue
+        kept.append((start, end, replacement))
+    for start, end, replacement in reversed(kept):
+        text = text[:start] + replacement + text[end:]
+    if kept:
+        module.write_text(text, encoding="utf-8")
+
+
+def rename_builtin_classes(module: Path) -> None:
+    """Give a model class named like a builtin (`Warning`, PagerDuty's inline item of `warnings`)
+    a `Model` suffix, wherever the module names it: a field that refers to it above its definition
+    is resolved by pydantic to the builtin, which it refuses as a field's type, and the package did
+    not import. Only names in code change (tokens), never a docstring or a wire name."""
+    text = module.read_text(encoding="utf-8")
+    tree = ast.parse(text)
+    defined = {node.name for node in tree.body if isinstance(node, ast.ClassDef)}
+    renamed = {}
+    for name in sorted(defined & set(vars(builtins))):
+        new = f"{name}Model"
+        while new in defined:
+            new += "_"
+        renamed[name] = new
+    if not renamed:
+        return
+    lines = text.splitlines(keepends=True)
+    tokens = tokenize.generate_tokens(io.StringIO(text).readline)
+    places = [t for t in tokens if t.type == tokenize.NAME and t.string in renamed]
+    for token in reversed(places):  # right to left: earlier columns stay where they are
+        row, col = token.start
+        line = lines[row - 1]
+        lines[row - 1] = line[:col] + renamed[token.string] + line[col + len(token.string) :]
+    module.write_text("".join(lines), encoding="utf-8")
 
 
 def public_class_names(module: Path) -> list[str]:

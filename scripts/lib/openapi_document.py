@@ -20,6 +20,7 @@ Only local references are supported: the spec is one hand-maintained file.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,9 +43,31 @@ FORM_MEDIA_TYPES = frozenset({FORM_MEDIA_TYPE, MULTIPART_MEDIA_TYPE})
 _SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+class _DocumentLoader(_SAFE_LOADER):  # type: ignore[misc]
+    """The safe loader, reading an integer key as the string it spells.
+
+    An OpenAPI document is JSON data, whose keys are strings; YAML reads `200:` unquoted (Asana's
+    documents, most hand-written ones) as the integer 200, which openapi-python-client refuses as a
+    status code. JSON and quoted keys are untouched."""
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> dict[Any, Any]:
+        mapping: dict[Any, Any] = super().construct_mapping(node, deep=deep)
+        if any(type(key) is int for key in mapping):
+            return {str(key) if type(key) is int else key: value for key, value in mapping.items()}
+        return mapping
+
+
 def parse_document(data: bytes | str) -> Any:
-    """A YAML or JSON document as Python data (yaml.YAMLError when it is neither)."""
-    return yaml.load(data, Loader=_SAFE_LOADER)
+    """A YAML or JSON document as Python data (yaml.YAMLError when it is neither); an integer key
+    (`200:` unquoted) is the string it spells, as JSON would have it.
+
+    JSON is read as JSON first: YAML 1.1 refuses characters JSON allows in strings (SendGrid's
+    document has a U+009F in a description) and reads numbers like `1e5` as strings."""
+    try:
+        return json.loads(data)
+    except ValueError:  # not JSON (JSONDecodeError, or bytes that are not UTF-8): YAML
+        pass
+    return yaml.load(data, Loader=_DocumentLoader)
 
 
 class SpecError(Exception):

@@ -6,7 +6,7 @@ SPEC_SHA256: Final = "e0205db4093ad41eefcff3388926ee7306a9a99fd8be595b3ab65cfc93
 """sha256 of the spec/openapi.yaml this package was generated from."""
 SPEC_VERSION: Final = "2.0.0"
 """The spec's info.version."""
-INPUTS_SHA256: Final = "613b143e88528e81b16fcd4e4ff9a1adc8ed23f77b4d9d779fde54860e9d3b3b"
+INPUTS_SHA256: Final = "0c8d2d90dfb98d28498bb90ede0193224320d15f277f3d63ca71de7d9596cab9"
 """sha256 over everything that shapes the code: spec, templates, runtime modules, generator versions."""
 GENERATORS: Final[dict[str, str]] = {
     "datamodel-code-generator": "0.89.0",

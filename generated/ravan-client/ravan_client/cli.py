@@ -16,7 +16,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+g613b143e8852"
+__version__ = "2.0.0+g0c8d2d90dfb9"
 
 PROGRAM = Program(
     name="ravan-calls",

@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from scripts.lib.openapi_document import OpenAPIDocument, Operation
+from scripts.lib.openapi_document import OpenAPIDocument, Operation, SpecError
 from scripts.lib.plan.errors import PlanError
 from scripts.lib.plan.identity import client_identity
 from scripts.lib.plan.naming import full_method_name, python_identifier, resource_class_name, snake_to_cli
@@ -79,6 +79,14 @@ class ApiPlan:
         return sorted(imports)
 
 
+def _attribute_key(tag: str) -> str:
+    """The client attribute a tag becomes (the tag itself when it cannot be one: refused later)."""
+    try:
+        return python_identifier(tag, what=f"tag {tag!r}")
+    except PlanError:
+        return tag
+
+
 def build_plan(
     document: OpenAPIDocument,
     generator_data: object,
@@ -97,6 +105,7 @@ def build_plan(
     by_tag: dict[str, list[OperationPlan]] = {}
     sources: dict[int, Operation] = {}  # id(plan) -> its operation, to plan it again under another name
     skipped: list[str] = []
+    tag_of_attribute: dict[str, str] = {}
     for operation in document.operations():
         tags = operation.raw.get("tags") or []
         # An operation without a tag belongs to the resource `default`, as openapi-python-client
@@ -104,12 +113,19 @@ def build_plan(
         tag = str(tags[0]) if tags else UNTAGGED
         if not tag.strip():
             raise PlanError(f"{operation.label}: its first tag is empty")
+        if skip_unsupported:
+            # A document written elsewhere (SendGrid tags `Segmenting Contacts` and `segmenting
+            # contacts`): tags that would be one attribute are one resource, the first one's.
+            tag = tag_of_attribute.setdefault(_attribute_key(tag), tag)
         try:
             planned = plan_operation(document, operation, tag, parsed, identity)
-        except PlanError as error:
+        except SpecError as error:
+            # A PlanError, or the reader's own (Mistral's parameter given by `content`): either way
+            # about this operation alone.
             if not skip_unsupported:
                 raise
-            skipped.append(str(error))
+            reason = str(error)
+            skipped.append(reason if reason.startswith(operation.label) else f"{operation.label}: {reason}")
             continue
         by_tag.setdefault(tag, []).append(planned)
         sources[id(planned)] = operation

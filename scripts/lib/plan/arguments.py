@@ -95,6 +95,7 @@ def plan_parameters(
         name = str(parameter["name"])
         where = f"{operation.label}, {location} parameter {name!r}"
         unsendable = None
+        set_by_client = False
         if location == "cookie" and not HEADER_NAME.fullmatch(name):
             # RFC 6265: a cookie's name is a token, as a header's is; `=` or `;` would forge another.
             unsendable = (
@@ -111,6 +112,11 @@ def plan_parameters(
             *document.api_key_headers(),
         }:
             unsendable = f"{where}: the client sets this header itself"
+            # `Accept` and `Content-Type` follow the operation's media types, required or not
+            # (PagerDuty requires `Accept` on 424 of its 465 operations): the operation is served
+            # without the argument. A required credential or cookie still stops it: the client's
+            # own may not be what the operation wants.
+            set_by_client = name.lower() in ("accept", "content-type")
         elif location == "header" and not HEADER_NAME.fullmatch(name):
             # Checked before any code is written: a name with CR/LF or a colon would smuggle another
             # header into every request (openapi-python-client's own document has `header param`).
@@ -120,7 +126,7 @@ def plan_parameters(
         if unsendable is not None:
             # An optional one (Ory's `Cookie` header on every self-service operation) is left out:
             # the operation is served without it. A required one stops the operation.
-            if parameter.get("required") or left_out is None:
+            if (parameter.get("required") and not set_by_client) or left_out is None:
                 raise PlanError(unsendable)
             left_out.append(unsendable)
             continue

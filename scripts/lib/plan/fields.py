@@ -208,6 +208,11 @@ def _single_shape(prop: OpcProperty, models: Mapping[str, OpcModel]) -> FieldSha
             )
         if inner_shape.kind == "any":
             return FieldShape("list", "list[Any]")
+        if inner_shape.kind.startswith("model_list:"):
+            # A list of lists of models (Discord's search results, Box's name conflicts): the inner
+            # objects are kept as received, since the runtime builds models one list deep only and
+            # would write models nested deeper back out as they are, not as JSON.
+            return FieldShape("list:list", "list[list[Any]]")
         return FieldShape(
             f"list:{inner_shape.kind}", f"list[{inner_shape.annotation}]", enum_values=inner_shape.enum_values
         )

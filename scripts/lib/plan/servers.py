@@ -7,8 +7,6 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
-from scripts.lib.plan.errors import PlanError
-
 
 def default_server_url(raw: Mapping[str, Any]) -> str | None:
     """`servers[0].url` with each `{variable}` at its default; None when there is no absolute one."""
@@ -16,7 +14,9 @@ def default_server_url(raw: Mapping[str, Any]) -> str | None:
 
 
 def server_url(servers: Any) -> str | None:
-    """The first of a `servers` list, its variables at their defaults; None when not absolute."""
+    """The first of a `servers` list, its variables at their defaults; None when not absolute, or
+    when a variable has no default (Asana's `{siteUrl}`; the validator refuses that in our own
+    spec): the client is then given its base URL, as for a relative one."""
     if not isinstance(servers, list) or not servers or not isinstance(servers[0], Mapping):
         return None
     server = servers[0]
@@ -28,7 +28,7 @@ def server_url(servers: Any) -> str | None:
         variable = variables.get(name) if isinstance(variables, Mapping) else None
         default = variable.get("default") if isinstance(variable, Mapping) else None
         if not isinstance(default, str):
-            raise PlanError(f"servers[0].url names the variable {name!r}, which has no default")
+            return None
         url = url.replace("{" + name + "}", default)
     parsed = urlsplit(url)
     if parsed.scheme not in ("http", "https") or not parsed.netloc:

@@ -28,7 +28,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+gb69c77a7a4bf"
+__version__ = "2.0.0+gfb343cc6c33f"
 
 PROGRAM = Program(
     name="ravan-calls",
