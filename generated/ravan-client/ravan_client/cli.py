@@ -16,7 +16,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+g87b390b1f11e"
+__version__ = "2.0.0+gb58dab53631b"
 
 PROGRAM = Program(
     name="ravan-calls",
