@@ -46,7 +46,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import IO, Any, Generic, Self, TypeVar
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import anyio
 import httpx
@@ -359,10 +359,12 @@ class BaseClient:
                 raise ValueError(f"extra_query must not set {name}: the client sends its credential there")
         credential_headers, credential_params = self._credentials_for(options.security)
         headers.update(credential_headers)
-        params = [*options.params, *credential_params]
-        if params:
-            # Encoded here rather than by httpx: OpenAPI's styles spell their delimiters as they are.
-            query = query_string(params).encode("ascii")
+        # Encoded here rather than by httpx: OpenAPI's styles spell their delimiters as they are. A
+        # credential is encoded whole (`,` and `|` too): the log redaction knows that spelling of it.
+        query = "&".join(
+            part for part in (query_string(options.params), urlencode(credential_params, quote_via=quote)) if part
+        ).encode("ascii")
+        if query:
             url = url.copy_with(query=url.query + b"&" + query if url.query else query)
         request = http.build_request(
             options.method,

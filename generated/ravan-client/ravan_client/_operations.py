@@ -11,7 +11,10 @@ Encoding rules:
 - a path parameter is one path segment, percent-encoded (`a/b?c` is `a%2Fb%3Fc`; `.` and `..` are
   encoded too, so no value can change which path is requested);
 - a query, header or cookie parameter that is None is not sent (a required nullable one too);
-  an array is sent as repeated keys; a path parameter that is None is refused;
+  a path parameter that is None is refused;
+- a query array or object travels as OpenAPI's style table spells it (`_query_pairs`): an array
+  as repeated keys, or its items joined by `,`, a space or `|`; an object as `k=v` pairs, as
+  `name[k]=v` (deepObject), or its keys and values joined; `query_string` encodes the query;
 - a body property left out (None for a property that cannot be null, `NOT_GIVEN` for one that
   can) is not sent; None for a nullable property sends JSON null.
 - `extra_query`, `extra_headers` and `extra_body` are sent as given, unchecked (the vendor's docs

@@ -6,7 +6,7 @@ SPEC_SHA256: Final = "e0205db4093ad41eefcff3388926ee7306a9a99fd8be595b3ab65cfc93
 """sha256 of the spec/openapi.yaml this package was generated from."""
 SPEC_VERSION: Final = "2.0.0"
 """The spec's info.version."""
-INPUTS_SHA256: Final = "b58dab53631b557849203e1b39d809ce4d56f61d921d0daa4a24df2a2bb9d861"
+INPUTS_SHA256: Final = "e5c959a2c3f4942a7903a987ef07b95aa957e351a1ce23c88aa17ddbb63fe29f"
 """sha256 over everything that shapes the code: spec, templates, runtime modules, generator versions."""
 GENERATORS: Final[dict[str, str]] = {
     "datamodel-code-generator": "0.89.0",

@@ -16,7 +16,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+gb58dab53631b"
+__version__ = "2.0.0+ge5c959a2c3f4"
 
 PROGRAM = Program(
     name="ravan-calls",

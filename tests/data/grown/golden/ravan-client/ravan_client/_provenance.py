@@ -6,7 +6,7 @@ SPEC_SHA256: Final = "8784348f3146182b4f5ebc64102ff76534e37dd8904ef7c4c99770085d
 """sha256 of the tests/data/grown/openapi.yaml this package was generated from."""
 SPEC_VERSION: Final = "2.0.0"
 """The spec's info.version."""
-INPUTS_SHA256: Final = "064ed43b7a345416f0c1ec7360475c66387b9f2ad5584c012ae41686f013ea5d"
+INPUTS_SHA256: Final = "67b496cb78ed3f4daadd957d0305376df543727333d80dc134bd8cda1b017041"
 """sha256 over everything that shapes the code: spec, templates, runtime modules, generator versions."""
 GENERATORS: Final[dict[str, str]] = {
     "datamodel-code-generator": "0.89.0",

@@ -28,7 +28,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+g064ed43b7a34"
+__version__ = "2.0.0+g67b496cb78ed"
 
 PROGRAM = Program(
     name="ravan-calls",
