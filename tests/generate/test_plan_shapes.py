@@ -771,8 +771,8 @@ def test_an_operation_without_a_tag_belongs_to_the_default_resource() -> None:
             "array-valued cookie parameters are not supported",
         ),
         (
-            {"name": "filter", "in": "query", "schema": {"type": "object"}},
-            "object-valued query parameters are not supported",
+            {"name": "filter", "in": "header", "schema": {"type": "object"}},
+            "object-valued header parameters are not supported",
         ),
         (
             {"name": "Authorization", "in": "header", "required": True, "schema": {"type": "string"}},
@@ -1507,3 +1507,139 @@ def test_a_client_class_name_the_client_module_already_uses_is_refused(
     assert f"config client.class_name {class_name!r} {expected}" in message
     monkeypatch.setattr(generate, "client_settings", lambda: {"class_name": "AcmeClient"})
     assert plan_of_spec(_thing_spec("things")).identity.client_class == "AcmeClient"
+
+
+@pytest.mark.parametrize(
+    ("types", "annotation", "check"),
+    [
+        (["number", "string"], "float | str", "UnionRule((NumberRule(minimum=0), StringRule(max_length=9),))"),
+        (
+            ["string", "integer", "null"],
+            "str | int",
+            "UnionRule((StringRule(max_length=9), IntegerRule(minimum=0),), nullable=True)",
+        ),
+        (["boolean", "integer"], "bool | int", "UnionRule((BooleanRule(), IntegerRule(minimum=0),))"),
+    ],
+)
+def test_a_list_of_scalar_types_is_the_union_of_their_rules(types: list[str], annotation: str, check: str) -> None:
+    # openapi-python-client's 3.1 `union_prop` (`type: [number, string]`) was skipped (issue 18): it
+    # is the same UnionRule as `anyOf` of the types, each keeping the keywords that apply to it.
+    schema = {"type": types, "minimum": 0, "maxLength": 9}
+    parameter = {"name": "u", "in": "query", "schema": schema}
+    spec = spec_with({"/a": {"get": {"operationId": "getA", "parameters": [parameter]}}})
+    (argument,) = plan_of_spec(spec).operations[0].arguments
+    assert (argument.rule.annotation, argument.rule.check) == (annotation, check)
+    assert argument.signature_annotation == f"{annotation} | None"
+    parameter["schema"] = {"type": ["array", "string"], "items": {"type": "string"}}
+    spec = spec_with({"/a": {"get": {"operationId": "getA", "parameters": [parameter]}}})
+    assert "query parameter 'u': a value of several types (array, string) is not supported" in plan_error(spec)
+
+
+QUERY_OBJECT = {
+    "type": "object",
+    "required": ["gte"],
+    "properties": {"gte": {"type": "integer"}, "lt": {"anyOf": [{"type": "integer"}, {"type": "string"}]}},
+    "additionalProperties": False,
+}
+
+
+@pytest.mark.parametrize(
+    ("schema", "spelled", "style", "explode", "rendered"),
+    [
+        (QUERY_OBJECT, {}, "form", True, ""),
+        (QUERY_OBJECT, {"explode": False}, "form", False, ", explode=False"),
+        (QUERY_OBJECT, {"style": "deepObject", "explode": True}, "deepObject", True, ", style='deepObject'"),
+        (QUERY_OBJECT, {"style": "deepObject"}, "deepObject", True, ", style='deepObject'"),
+        (QUERY_OBJECT, {"style": "pipeDelimited"}, "pipeDelimited", False, ", explode=False, style='pipeDelimited'"),
+        (
+            {"type": "array", "items": {"type": "string"}},
+            {"style": "spaceDelimited", "explode": False},
+            "spaceDelimited",
+            False,
+            ", explode=False, style='spaceDelimited'",
+        ),
+        ({"type": "integer"}, {"style": "deepObject"}, "form", True, ""),
+    ],
+)
+def test_a_query_object_or_array_is_served_in_each_style_of_the_table(
+    schema: dict[str, Any], spelled: dict[str, Any], style: str, explode: bool, rendered: str
+) -> None:
+    # openapi-python-client's `model_prop` (a query object, form) and Stripe's `created[gte]`
+    # (deepObject) were refused: the plan decides the style once and the template prints it.
+    parameter = {"name": "created", "in": "query", "schema": schema, **spelled}
+    spec = spec_with({"/a": {"get": {"operationId": "getA", "parameters": [parameter]}}})
+    (argument,) = plan_of_spec(spec).operations[0].arguments
+    assert (argument.style, argument.explode) == (style, explode)
+    assert f"Parameter('created', 'created', 'query', {argument.rule.check}{rendered})" in render(
+        spec, "resources.py.jinja"
+    )
+    if schema is QUERY_OBJECT:
+        assert argument.signature_annotation == "Mapping[str, Any] | None"
+        assert argument.rule.check == (
+            "ObjectRule((ObjectField('gte', IntegerRule(), required=True), "
+            "ObjectField('lt', UnionRule((IntegerRule(), StringRule(),)), required=False)), closed=True)"
+        )
+
+
+def test_a_query_union_of_an_integer_and_an_object_is_served_as_deep_object() -> None:
+    # Stripe's `created`: an integer, or an object of bounds; the value that fits picks the spelling.
+    created = {"anyOf": [{"type": "integer"}, QUERY_OBJECT]}
+    parameter = {"name": "created", "in": "query", "style": "deepObject", "explode": True, "schema": created}
+    spec = spec_with({"/a": {"get": {"operationId": "getA", "parameters": [parameter]}}})
+    (argument,) = plan_of_spec(spec).operations[0].arguments
+    assert (argument.style, argument.rule.annotation) == ("deepObject", "int | Mapping[str, Any]")
+
+
+@pytest.mark.parametrize(
+    ("schema", "spelled", "message"),
+    [
+        (
+            {"type": "object", "properties": {"range": {"type": "object"}}},
+            {"style": "deepObject"},
+            "the query object's property 'range' is not a single value "
+            "(objects and arrays inside a query object are not supported)",
+        ),
+        (
+            {"type": "object", "properties": {"ids": {"type": "array", "items": {"type": "string"}}}},
+            {},
+            "the query object's property 'ids' is not a single value",
+        ),
+        (
+            {"type": "array", "items": {"type": "string"}},
+            {"style": "deepObject"},
+            "style 'deepObject' is for objects, not arrays",
+        ),
+        (
+            QUERY_OBJECT,
+            {"style": "deepObject", "explode": False},
+            "style 'deepObject' is defined with explode true only",
+        ),
+        (
+            QUERY_OBJECT,
+            {"style": "spaceDelimited", "explode": True},
+            "style 'spaceDelimited' is defined with explode false only",
+        ),
+        (QUERY_OBJECT, {"style": "matrix"}, "style 'matrix' is not supported"),
+    ],
+)
+def test_a_query_shape_outside_the_style_table_is_refused_in_one_line(
+    schema: dict[str, Any], spelled: dict[str, Any], message: str
+) -> None:
+    parameter = {"name": "filter", "in": "query", "schema": schema, **spelled}
+    spec = spec_with({"/a": {"get": {"operationId": "getA", "parameters": [parameter]}}})
+    assert f"GET /a (getA), query parameter 'filter': {message}" in plan_error(spec)
+
+
+def test_an_optional_query_parameter_that_allows_only_null_is_left_out_with_its_line() -> None:
+    # A lone `enum: [null]` (not only an array of it): nothing to send, so not an argument, and the
+    # operation is served with the warning. Required, it stops the operation (the test above).
+    parameters = [
+        {"name": "nothing", "in": "query", "schema": {"enum": [None]}},
+        {"name": "q", "in": "query", "schema": {"type": "string"}},
+    ]
+    spec = spec_with({"/a": {"get": {"operationId": "getA", "parameters": parameters}}})
+    (operation,) = plan_of_spec(spec).operations
+    assert [a.python_name for a in operation.arguments] == ["q"]
+    assert operation.left_out == (
+        "GET /a (getA), query parameter 'nothing': an enum that allows only null has nothing to send",
+    )

@@ -86,6 +86,12 @@ def operation_count(document: PublicDocument) -> int:
 
 
 BASELINE_CALL_PROBLEMS = (
+    # Prism refuses every correct query of it (422 "must have required property
+    # 'string%20with%20num'"): it looks for the parameter `string with num` under its percent-encoded
+    # name among the decoded keys, so only `string%2520with%2520num` (the name encoded twice) passes.
+    # With that one key so, Prism takes the clients' query objects (model_prop, form, exploded:
+    # `a_property=FIRST_VALUE`) and refuses a wrong value in them (checked with curl).
+    "POST /defaults (defaults_tests_defaults_post)",
     "POST /bodies/refs (refs)",
     "POST /tests/callback (callback_test)",
     "POST /tests/json_body (json_body_tests_json_body_post)",
@@ -136,7 +142,6 @@ DOCUMENTS: tuple[PublicDocument, ...] = (
         "openapi-python-client's own 3.0 end-to-end document: multipart uploads, octet-stream and text responses, form bodies, several bodies per operation, cookie and header parameters",
         skipped=(
             "GET /tests/ (getUserList), query parameter 'an_enum_value_with_only_null'[]: an enum that allows only null has nothing to send",
-            "POST /defaults (defaults_tests_defaults_post), query parameter 'model_prop': object-valued query parameters are not supported",
             "POST /config/content-type-override (content_type_override), request body: only JSON, form-urlencoded, multipart and application/octet-stream request bodies are supported, got openapi/python/client",
         ),
         # refs, callback_test, json_body: the driver gives the union a_camel_date_time (a date-time or
@@ -149,7 +154,6 @@ DOCUMENTS: tuple[PublicDocument, ...] = (
         "the same end-to-end document in OpenAPI 3.1",
         skipped=(
             "GET /tests/ (getUserList), query parameter 'an_enum_value_with_only_null'[]: an enum that allows only null has nothing to send",
-            "POST /defaults (defaults_tests_defaults_post), query parameter 'union_prop': a value of several types (number, string) is not supported",
             "POST /config/content-type-override (content_type_override), request body: only JSON, form-urlencoded, multipart and application/octet-stream request bodies are supported, got openapi/python/client",
         ),
         # As in the 3.0 document; and Prism refuses the body the driver derives for duplicate-types (422).

@@ -782,3 +782,36 @@ def test_the_page_size_flag_in_messages_is_the_commands_own() -> None:
     assert "try a smaller --per-page, or contact" in _cli.explain(error, size_flag=made.size_flag)
     assert "smaller" not in _cli.explain(error)  # a command without pages suggests none
     assert "--page-size" not in cli_source()
+
+
+def test_a_query_object_option_is_a_json_object_sent_in_its_style() -> None:
+    """openapi-python-client's `model_prop` (form) and Stripe's `created` (deepObject; an integer
+    or an object of bounds): the option takes the JSON the client takes, checked by the same rule."""
+    from ravan_runtime._commands import Option
+    from ravan_runtime._operations import OperationSpec, Parameter
+    from ravan_runtime._validation import ChoiceRule, IntegerRule, ObjectField, ObjectRule, UnionRule
+
+    model = ObjectRule((ObjectField("a_property", ChoiceRule(("FIRST_VALUE", "SECOND_VALUE"))),), closed=True)
+    bounds = ObjectRule((ObjectField("gte", IntegerRule()), ObjectField("lt", IntegerRule())), closed=True)
+    operation = OperationSpec(
+        "GET",
+        "/things",
+        (
+            Parameter("model_prop", "model_prop", "query", model, required=True),
+            Parameter("created", "created", "query", UnionRule((IntegerRule(), bounds)), style="deepObject"),
+        ),
+    )
+    made, command = _one_command_program(operation, (Option("model_prop"), Option("created")))
+    for created, query in (
+        ("5", [("created", "5")]),
+        ('{"gte": 1, "lt": 9}', [("created[gte]", "1"), ("created[lt]", "9")]),
+    ):
+        context = command.make_context("do", ["--model-prop", '{"a_property": "FIRST_VALUE"}', "--created", created])
+        arguments = _params.method_arguments(made, context.params)
+        assert list(operation.build(arguments).params) == [("a_property", "FIRST_VALUE"), *query]
+    with pytest.raises(click.UsageError) as refusal:
+        command.make_context("do", ["--model-prop", '"FIRST_VALUE"'])
+    assert "is not a JSON object" in refusal.value.format_message()
+    context = command.make_context("do", ["--model-prop", '{"other": 1}'])
+    with pytest.raises(ValueError, match="model_prop has the key 'other', which is not allowed"):
+        operation.build(_params.method_arguments(made, context.params))

@@ -12,6 +12,7 @@ import re
 import time
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import quote, quote_plus
 
 import httpx
 import pytest
@@ -584,3 +585,28 @@ def test_only_the_headers_a_scheme_sends_in_carry_a_credential() -> None:
     assert BASIC_AND_HEADER_KEY.scheme_sending_header("x-api-key") is BASIC_AND_HEADER_KEY.schemes[1]
     assert BASIC_AND_HEADER_KEY.scheme_sending_header("X-Team") is None
     assert IDENTITY.scheme_sending_header("Authorization") is None
+
+
+@pytest.mark.parametrize("key", ["sk,live/key|+", "k+=&/?%7C"])
+def test_a_query_key_travels_fully_encoded_so_the_log_redaction_knows_its_spelling(
+    key: str, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The client encodes the query itself and keeps `,` and `|` as they are (OpenAPI's joined
+    # styles): a key holding one went out in a spelling the redaction of httpx's log lines did not
+    # know (it knows the key raw, percent-encoded and form-encoded), and was logged in the clear.
+    sent: list[httpx.URL] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        sent.append(request.url)
+        return httpx.Response(200, json={"ok": True})
+
+    monkeypatch.setattr(RavanClient, "__init__", _with_identity(QUERY_IDENTITY))
+    with caplog.at_level(logging.INFO, logger="httpx"):
+        client = RavanClient(api_key=key, base_url="https://api.example.com", transport=httpx.MockTransport(handler))
+        options = OperationSpec(method="GET", path="/v1/things").build({}, extra_query={"q": "a,b|c"})
+        client.call(options, lambda body: body)
+    assert sent[0].params["key"] == key
+    assert sent[0].query.decode().startswith("q=a,b|c&key=")
+    assert "HTTP Request: GET https://api.example.com/v1/things?q=a,b|c&key=" in caplog.text
+    for spelling in (key, quote(key, safe=",|"), quote(key, safe=""), quote_plus(key, safe="")):
+        assert spelling not in caplog.text

@@ -21,7 +21,7 @@ from typing import Any
 import httpx
 import pytest
 from ravan_runtime._exceptions import APIResponseValidationError, APIStatusError
-from ravan_runtime._operations import BodySpec, OperationSpec, Parameter
+from ravan_runtime._operations import BodySpec, OperationSpec, Parameter, query_string
 from ravan_runtime._types import NOT_GIVEN
 from ravan_runtime._validation import (
     AnyRule,
@@ -31,9 +31,11 @@ from ravan_runtime._validation import (
     DateRule,
     DateTimeRule,
     IntegerRule,
+    NumberRule,
     ObjectField,
     ObjectRule,
     StringRule,
+    UnionRule,
 )
 
 from tests.runtime.harness import (
@@ -1197,3 +1199,138 @@ def test_each_argument_of_an_operation_is_found_with_its_rule_wherever_it_goes()
     assert whole.argument("body").null_is_sent
     with pytest.raises(KeyError, match="no argument 'nothing'"):
         operation.argument("nothing")
+
+
+# OpenAPI 3.x's style table, exactly as it spells each row (its own example: color = ["blue",
+# "black", "brown"] and {"R": 100, "G": 200, "B": 150}): the delimiters and deepObject's brackets
+# as they are, a space as %20. The client encodes the query itself (`query_string`); httpx would
+# send `,` as %2C, `|` as %7C, `[` as %5B and a space as `+`.
+COLOR = ObjectRule(
+    (ObjectField("R", IntegerRule(), required=True), ObjectField("G", IntegerRule()), ObjectField("B", IntegerRule())),
+    closed=True,
+)
+COLORS = ArrayRule(StringRule())
+STYLE_TABLE = [
+    ("form", True, COLORS, "color=blue&color=black&color=brown"),
+    ("form", False, COLORS, "color=blue,black,brown"),
+    ("spaceDelimited", False, COLORS, "color=blue%20black%20brown"),
+    ("pipeDelimited", False, COLORS, "color=blue|black|brown"),
+    ("form", True, COLOR, "R=100&G=200&B=150"),
+    ("form", False, COLOR, "color=R,100,G,200,B,150"),
+    ("deepObject", True, COLOR, "color[R]=100&color[G]=200&color[B]=150"),
+    ("spaceDelimited", False, COLOR, "color=R%20100%20G%20200%20B%20150"),
+    ("pipeDelimited", False, COLOR, "color=R|100|G|200|B|150"),
+]
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("flavor", ["sync", "async"])
+@pytest.mark.parametrize(
+    ("style", "explode", "rule", "query"),
+    STYLE_TABLE,
+    ids=[
+        f"{style}-{'exploded' if explode else 'joined'}-{type(rule).__name__}"
+        for style, explode, rule, _ in STYLE_TABLE
+    ],
+)
+async def test_a_query_array_or_object_travels_as_the_openapi_style_table_spells_it(
+    flavor: str, style: str, explode: bool, rule: Any, query: str, server: Server
+) -> None:
+    operation = OperationSpec(
+        method="GET",
+        path=LIST_PATH,
+        parameters=(Parameter("color", "color", "query", rule, explode=explode, style=style),),
+    )
+    value = ["blue", "black", "brown"] if isinstance(rule, ArrayRule) else {"R": 100, "G": 200, "B": 150}
+    server.respond = lambda request: json_response(200, {})
+    options = operation.build({"color": value})
+    if flavor == "sync":
+        make_client(server).client.call(options, lambda body: body)
+    else:
+        async with make_async_client(server).client as client:
+            await client.call(options, lambda body: body)
+    (request,) = server.requests
+    assert request.url.query.decode() == query
+
+
+def test_a_query_object_is_checked_against_its_rule_before_sending() -> None:
+    operation = OperationSpec(
+        method="GET", path=LIST_PATH, parameters=(Parameter("color", "color", "query", COLOR, style="deepObject"),)
+    )
+    with pytest.raises(ValueError, match=r"color must have the key 'R'"):
+        operation.build({"color": {"G": 1}})
+    with pytest.raises(ValueError, match=r"color has the key 'A', which is not allowed"):
+        operation.build({"color": {"R": 1, "A": 2}})
+    with pytest.raises(TypeError, match=r"color\['R'\] must be an integer"):
+        operation.build({"color": {"R": "red"}})
+
+
+def test_a_query_object_sends_its_other_keys_as_text_and_leaves_out_none() -> None:
+    # An open object: keys the schema does not name go as given, a single value each.
+    rule = ObjectRule((ObjectField("on", BooleanRule(nullable=True)),))
+    operation = OperationSpec(
+        method="GET", path=LIST_PATH, parameters=(Parameter("filter", "filter", "query", rule, style="deepObject"),)
+    )
+    options = operation.build({"filter": {"on": True, "day": datetime.date(2026, 1, 2), "n": 2.5, "off": None}})
+    assert options.params == (("filter[on]", "true"), ("filter[day]", "2026-01-02"), ("filter[n]", "2.5"))
+    with pytest.raises(TypeError, match=r"filter\['deep'\] must be a single value \(it is sent in the query\)"):
+        operation.build({"filter": {"deep": {"a": 1}}})
+    with pytest.raises(ValueError, match=r"filter has the key 'a\]b': a deepObject key cannot hold"):
+        operation.build({"filter": {"a]b": 1}})
+
+
+@pytest.mark.parametrize(
+    ("style", "value", "message"),
+    [
+        ("pipeDelimited", ["a", "b|c"], r"color\[1\] must not contain a '\|'"),
+        ("spaceDelimited", ["a b"], r"color\[0\] must not contain a space"),
+        ("form", {"R": 1, "G,": 2}, r"color\['G,'\] must not contain a comma"),
+    ],
+)
+def test_a_joined_item_holding_its_delimiter_is_refused_before_sending(style: str, value: Any, message: str) -> None:
+    rule = COLORS if isinstance(value, list) else ObjectRule((ObjectField("R", IntegerRule()),))
+    operation = OperationSpec(
+        method="GET",
+        path=LIST_PATH,
+        parameters=(Parameter("color", "color", "query", rule, explode=False, style=style),),
+    )
+    with pytest.raises(ValueError, match=message):
+        operation.build({"color": value})
+
+
+def test_a_query_union_travels_as_the_variant_it_fits() -> None:
+    # Stripe's `created`: an integer (`created=5`), or an object of bounds (`created[gte]=5`);
+    # openapi-python-client's `union_prop`: `type: [number, string]`, sent as its text.
+    bounds = ObjectRule((ObjectField("gte", IntegerRule()), ObjectField("lt", IntegerRule())), closed=True)
+    created = UnionRule((IntegerRule(), bounds))
+    operation = OperationSpec(
+        method="GET",
+        path=LIST_PATH,
+        parameters=(
+            Parameter("created", "created", "query", created, style="deepObject"),
+            Parameter("union_prop", "union_prop", "query", UnionRule((NumberRule(), StringRule()))),
+        ),
+    )
+    assert operation.build({"created": 5, "union_prop": 0.5}).params == (("created", "5"), ("union_prop", "0.5"))
+    assert operation.build({"created": {"gte": 1, "lt": 9}, "union_prop": "not a float"}).params == (
+        ("created[gte]", "1"),
+        ("created[lt]", "9"),
+        ("union_prop", "not a float"),
+    )
+    with pytest.raises(TypeError, match="union_prop fits none of the shapes"):
+        operation.build({"union_prop": [1]})
+
+
+def test_a_query_value_is_sent_as_httpx_would_read_it_back() -> None:
+    # The client encodes the query itself: what httpx (any server) decodes is the text given, a
+    # `+`, `&`, `=` or `%` in a value included; a space is %20, True `true`, None empty.
+    pairs = [("q", "a+b & c=d%"), ("flag", True), ("empty", None), ("n", 2), ("é", "ü/?")]
+    encoded = query_string(pairs)
+    assert encoded == "q=a%2Bb%20%26%20c%3Dd%25&flag=true&empty=&n=2&%C3%A9=%C3%BC%2F%3F"
+    assert httpx.URL("https://api.example.com/", query=encoded.encode()).params.multi_items() == [
+        ("q", "a+b & c=d%"),
+        ("flag", "true"),
+        ("empty", ""),
+        ("n", "2"),
+        ("é", "ü/?"),
+    ]

@@ -46,7 +46,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import IO, Any, Generic, Self, TypeVar
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import anyio
 import httpx
@@ -74,6 +74,7 @@ from ._operations import (
     RequestOptions,
     form_fields,
     multipart_fields,
+    query_string,
 )
 from ._secrets import MASK as MASKED
 from ._secrets import SENSITIVE_HEADERS, Redactor, Secret, display_url, masked_header_items, redact_http_logs
@@ -358,10 +359,16 @@ class BaseClient:
                 raise ValueError(f"extra_query must not set {name}: the client sends its credential there")
         credential_headers, credential_params = self._credentials_for(options.security)
         headers.update(credential_headers)
+        # Encoded here rather than by httpx: OpenAPI's styles spell their delimiters as they are. A
+        # credential is encoded whole (`,` and `|` too): the log redaction knows that spelling of it.
+        query = "&".join(
+            part for part in (query_string(options.params), urlencode(credential_params, quote_via=quote)) if part
+        ).encode("ascii")
+        if query:
+            url = url.copy_with(query=url.query + b"&" + query if url.query else query)
         request = http.build_request(
             options.method,
             url,
-            params=[*options.params, *credential_params] or None,
             headers=headers,
             content=content,
             data=data,

@@ -38,7 +38,10 @@ class ArgumentPlan:
     example: Any = None
     """The spec's example value (as it would travel), when it gives one."""
     explode: bool = True
-    """False for a query array of `explode: false`: its items travel as one comma-separated value."""
+    """False for a query array or object of `explode: false`: its items (an object's keys and values)
+    travel as one value, joined by its style's delimiter."""
+    style: str = "form"
+    """A query array's or object's OpenAPI style: form, spaceDelimited, pipeDelimited or deepObject."""
     reserved_flags: frozenset[str] = frozenset()
     """The document's credential options (`--api-key`, `--username`, ...), taken like the CLI's own."""
 
@@ -131,7 +134,8 @@ def plan_parameters(
             left_out.append(unsendable)
             continue
         style = parameter.get("style")
-        if style not in (None, "form" if location in ("query", "cookie") else "simple"):
+        allowed_styles = QUERY_STYLES if location == "query" else ("form" if location == "cookie" else "simple",)
+        if style is not None and style not in allowed_styles:
             raise PlanError(f"{where}: style {style!r} is not supported")
         if "explode" in parameter and not isinstance(parameter["explode"], bool):
             # A lax reader takes "false" as false, a strict one as set: the wire format would be a guess.
@@ -146,10 +150,11 @@ def plan_parameters(
             continue
         if location == "path" and not _single_value(rule):
             raise PlanError(f"{where}: a path parameter must be a single value, not {rule.kind}")
-        if location in ("query", "header", "cookie") and rule.kind == "object":
+        if location in ("header", "cookie") and rule.kind == "object":
             raise PlanError(f"{where}: object-valued {location} parameters are not supported")
         if location in ("header", "cookie") and rule.kind == "array":
             raise PlanError(f"{where}: array-valued {location} parameters are not supported")
+        style, explode = _query_shape(parameter, rule, where=where) if location == "query" else ("form", True)
         required = bool(parameter.get("required")) or location == "path"
         arguments.append(
             ArgumentPlan(
@@ -163,7 +168,8 @@ def plan_parameters(
                 has_default=schema.has_default,
                 path_level=(name, location) in operation.path_level_parameter_names,
                 example=example_of(parameter, schema),
-                explode=not (location == "query" and rule.kind == "array" and parameter.get("explode") is False),
+                explode=explode,
+                style=style,
             )
         )
     # Path parameters first (positional, in the order of the path), then the rest as listed.
@@ -173,6 +179,52 @@ def plan_parameters(
 
 
 SINGLE_VALUE_KINDS = frozenset({"string", "integer", "number", "choice", "date", "date-time"})
+
+QUERY_STYLES = ("form", "spaceDelimited", "pipeDelimited", "deepObject")
+"""OpenAPI 3.x's styles of a query parameter (its style table), all served."""
+
+
+def _query_shape(parameter: Mapping[str, Any], rule: ValueRule, *, where: str) -> tuple[str, bool]:
+    """A query parameter's (style, explode), as its value travels: the plan decides it once.
+
+    A single value is `name=value` whatever the style (each style sends a scalar so). An array:
+    `form` repeats the key (exploded) or joins the items with commas; spaceDelimited and
+    pipeDelimited join them with a space or `|` (defined unexploded only). An object of scalar
+    properties: `form` sends each property as its own `key=value` (exploded) or `name=k1,v1,k2,v2`;
+    deepObject `name[k]=v`; spaceDelimited and pipeDelimited `name=k1 v1 k2 v2` (`|`)."""
+    style = str(parameter.get("style") or "form")
+    # OpenAPI: explode defaults to true for form, false for every other style.
+    explode = bool(parameter.get("explode", style == "form"))
+    # A union (Stripe's `created`: an integer, or an object of bounds) travels as the variant that fits.
+    objects = [shape for shape in (rule.variants or (rule,)) if shape.kind == "object" and not shape.variants]
+    if rule.kind == "object" and rule.variants and not objects:
+        raise PlanError(f"{where}: a query parameter of nested object unions is not supported")
+    for shape in objects:
+        nested = next((name for name, p in shape.properties if not _query_scalar(p)), None)
+        if nested is not None:
+            raise PlanError(
+                f"{where}: the query object's property {nested!r} is not a single value "
+                "(objects and arrays inside a query object are not supported)"
+            )
+    if rule.kind == "array" and style == "deepObject":
+        raise PlanError(f"{where}: style 'deepObject' is for objects, not arrays")
+    if rule.kind != "array" and not objects:
+        return "form", True
+    if style == "deepObject":
+        # deepObject is defined exploded only; written without `explode` (as often), it is meant.
+        if parameter.get("explode") is False:
+            raise PlanError(f"{where}: style 'deepObject' is defined with explode true only")
+        return style, True
+    if style in ("spaceDelimited", "pipeDelimited") and explode:
+        raise PlanError(f"{where}: style {style!r} is defined with explode false only")
+    return style, explode
+
+
+def _query_scalar(rule: ValueRule) -> bool:
+    """Whether a value of `rule` is one query value: a scalar, or a union of scalars."""
+    if rule.variants:
+        return all(_query_scalar(variant) for variant in rule.variants)
+    return rule.kind in SINGLE_VALUE_KINDS or rule.kind == "boolean"
 
 
 def _single_value(rule: ValueRule) -> bool:

@@ -47,6 +47,8 @@ class ValueRule:
     variants: tuple[ValueRule, ...] = ()
     """A oneOf/anyOf's rules, in the document's order (a union path parameter is served when each is
     a single value)."""
+    properties: tuple[tuple[str, ValueRule], ...] = ()
+    """An object's declared properties and their rules (a query object sends only scalar ones)."""
     left_out: tuple[str, ...] = ()
     """Optional properties (inside this object, or its items) left out: their schema allows only
     null (`NothingToSend`), so there is nothing to send. One message each, naming the property."""
@@ -197,6 +199,7 @@ def _value_rule(
         )
     if kind == "object":
         fields = []
+        property_rules: list[tuple[str, ValueRule]] = []
         left_out: list[str] = []
         for name, property_node in schema.properties.items():
             try:
@@ -207,6 +210,7 @@ def _value_rule(
                 left_out.append(str(error))
                 continue
             left_out.extend(rule.left_out)
+            property_rules.append((name, rule))
             fields.append(f"ObjectField({name!r}, {rule.check}, required={name in schema.required})")
         closed = schema.additional_properties is False
         arguments = f"({', '.join(fields)}{',' if len(fields) == 1 else ''})"
@@ -215,11 +219,55 @@ def _value_rule(
             "Mapping[str, Any]",
             f"ObjectRule({arguments}{', closed=True' if closed else ''}{null_arg})",
             nullable=nullable,
+            properties=tuple(property_rules),
             left_out=tuple(left_out),
         )
     if not schema.types:
         return ValueRule("any", "Any", f"AnyRule({null_arg.removeprefix(', ')})", nullable=True)
+    if schema.types <= SCALAR_TYPES:
+        return _type_list_rule(document, schema, where=where, depth=depth, within=within)
     raise PlanError(f"{where}: a value of several types ({', '.join(sorted(schema.types))}) is not supported")
+
+
+# The JSON types a list of types (`type: [number, string]`) may name to be served as a union.
+SCALAR_TYPES = frozenset({"string", "integer", "number", "boolean"})
+
+
+def _type_list_rule(
+    document: OpenAPIDocument, schema: Schema, *, where: str, depth: int, within: frozenset[str]
+) -> ValueRule:
+    """`type: [number, string]` as the union of one rule per type, in the document's order: the
+    same UnionRule as `anyOf: [{type: number}, {type: string}]` (the value that fits the first is
+    sent as its text), each variant keeping the keywords that apply to it (bounds, lengths, format)."""
+    declared = schema.raw.get("type")
+    order = [t for t in declared if t in schema.types] if isinstance(declared, list) else sorted(schema.types)
+    siblings = {key: value for key, value in schema.raw.items() if key not in ("type", "nullable", "default")}
+    variants = [
+        value_rule(document, {**siblings, "type": kind}, where=where, depth=depth + 1, within=within)
+        for kind in dict.fromkeys(order)
+    ]
+    return _variants_rule(variants, nullable=schema.nullable)
+
+
+def _variants_rule(
+    variants: Sequence[ValueRule],
+    *,
+    nullable: bool,
+    discriminated: tuple[str, tuple[tuple[str, int], ...]] | None = None,
+) -> ValueRule:
+    """The UnionRule of `variants` (the first that fits, or the discriminator's pick), annotated
+    with the union of their types."""
+    annotations = list(dict.fromkeys(variant.annotation for variant in variants))
+    arguments = [f"({', '.join(variant.check for variant in variants)},)"]
+    if discriminated is not None:
+        arguments.append(f"discriminator={python_literal(discriminated[0])}")
+        arguments.append(f"mapping={python_literal(discriminated[1])}")
+    if nullable:
+        arguments.append("nullable=True")
+    kind = "object" if all(variant.kind == "object" for variant in variants) else "any"
+    return ValueRule(
+        kind, " | ".join(annotations), f"UnionRule({', '.join(arguments)})", nullable=nullable, variants=tuple(variants)
+    )
 
 
 def _union_rule(
@@ -237,19 +285,8 @@ def _union_rule(
         value_rule(document, member, where=f"{where}, {union_key}[{index}]", depth=depth + 1, within=within)
         for index, member in enumerate(members)
     ]
-    annotations = list(dict.fromkeys(variant.annotation for variant in variants))
     nullable = schema.nullable or len(members) < len(raw[union_key])
-    arguments = [f"({', '.join(variant.check for variant in variants)},)"]
-    discriminated = discriminator_of(raw, members)
-    if discriminated is not None:
-        arguments.append(f"discriminator={python_literal(discriminated[0])}")
-        arguments.append(f"mapping={python_literal(discriminated[1])}")
-    if nullable:
-        arguments.append("nullable=True")
-    kind = "object" if all(variant.kind == "object" for variant in variants) else "any"
-    return ValueRule(
-        kind, " | ".join(annotations), f"UnionRule({', '.join(arguments)})", nullable=nullable, variants=tuple(variants)
-    )
+    return _variants_rule(variants, nullable=nullable, discriminated=discriminator_of(raw, members))
 
 
 def discriminator_of(raw: Mapping[str, Any], members: Sequence[Any]) -> tuple[str, tuple[tuple[str, int], ...]] | None:

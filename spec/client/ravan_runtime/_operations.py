@@ -11,7 +11,10 @@ Encoding rules:
 - a path parameter is one path segment, percent-encoded (`a/b?c` is `a%2Fb%3Fc`; `.` and `..` are
   encoded too, so no value can change which path is requested);
 - a query, header or cookie parameter that is None is not sent (a required nullable one too);
-  an array is sent as repeated keys; a path parameter that is None is refused;
+  a path parameter that is None is refused;
+- a query array or object travels as OpenAPI's style table spells it (`_query_pairs`): an array
+  as repeated keys, or its items joined by `,`, a space or `|`; an object as `k=v` pairs, as
+  `name[k]=v` (deepObject), or its keys and values joined; `query_string` encodes the query;
 - a body property left out (None for a property that cannot be null, `NOT_GIVEN` for one that
   can) is not sent; None for a nullable property sends JSON null.
 - `extra_query`, `extra_headers` and `extra_body` are sent as given, unchecked (the vendor's docs
@@ -25,7 +28,7 @@ Encoding rules:
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NoReturn
 from urllib.parse import quote
@@ -33,9 +36,9 @@ from urllib.parse import quote
 from ._files import FilePart, file_parts
 from ._secrets import Secret
 from ._types import NOT_GIVEN, NotGiven, TimeoutTypes
-from ._validation import MAX_ENCODED_QUERY_VALUE, ArrayRule, ObjectRule, Rule
+from ._validation import MAX_ENCODED_QUERY_VALUE, ArrayRule, ObjectRule, Rule, UnionRule
 
-__all__ = ["Argument", "BodySpec", "OperationSpec", "Parameter", "RequestOptions"]
+__all__ = ["Argument", "BodySpec", "OperationSpec", "Parameter", "RequestOptions", "query_string"]
 
 
 @dataclass(frozen=True)
@@ -48,7 +51,10 @@ class Parameter:
     rule: Rule
     required: bool = False
     explode: bool = True
-    """A query array: False sends its items as one comma-separated value (`explode: false`)."""
+    """A query array or object: False sends its items (an object's keys and values) as one value,
+    joined by the style's delimiter (`explode: false`)."""
+    style: str = "form"
+    """A query array's or object's OpenAPI style: form, spaceDelimited, pipeDelimited, deepObject."""
 
 
 JSON_MEDIA_TYPE = "application/json"
@@ -221,16 +227,9 @@ class OperationSpec:
             if parameter.location == "path":
                 path = path.replace("{" + parameter.wire_name + "}", _path_segment(parameter, value))
             elif parameter.location == "query":
-                texts = (
-                    parameter.rule.to_texts(value)
-                    if isinstance(parameter.rule, ArrayRule)
-                    else [parameter.rule.to_text(value)]
-                )
-                if not parameter.explode and isinstance(parameter.rule, ArrayRule):
-                    texts = [_comma_separated(parameter.python_name, texts)]
-                for text in texts:
+                for key, text in _query_pairs(parameter, parameter.rule, value):
                     _check_query_length(parameter.python_name, text)
-                    params.append((parameter.wire_name, text))
+                    params.append((key, text))
             elif parameter.location == "cookie":
                 cookies.append(f"{parameter.wire_name}={_cookie_value(parameter, value)}")
             else:
@@ -394,13 +393,73 @@ def _header_value(parameter: Parameter, value: Any) -> str:
     return text
 
 
-def _comma_separated(name: str, texts: Sequence[str]) -> str:
-    """A query array sent unexploded, as OpenAPI's form style says: `ids=1,2,3`. An item holding a
-    comma is refused: the server would read it as two items, and the style has no escape for it."""
-    for index, text in enumerate(texts):
-        if "," in text:
-            raise ValueError(f"{name}[{index}] must not contain a comma (the items are sent comma-separated)")
-    return ",".join(texts)
+# What joins an unexploded array's items (an object's keys and values), by style (OpenAPI's style
+# table): `ids=1,2,3`, `ids=1 2 3` (sent as %20), `ids=1|2|3`.
+DELIMITERS = {"form": (",", "a comma"), "spaceDelimited": (" ", "a space"), "pipeDelimited": ("|", "a '|'")}
+
+
+def _query_pairs(parameter: Parameter, rule: Rule, value: Any) -> list[tuple[str, str]]:
+    """A checked query value as (key, text) pairs, as OpenAPI's style table spells it: a single
+    value `name=v`; an array `name=a&name=b` (form, exploded) or its items joined by the style's
+    delimiter; an object `k1=v1&k2=v2` (form, exploded), `name[k1]=v1` (deepObject) or its keys
+    and values joined (`name=k1,v1,k2,v2`). A union is sent as the variant the value fits."""
+    name, wire_name = parameter.python_name, parameter.wire_name
+    if isinstance(rule, UnionRule):
+        variant, value = rule.variant_of(name, value)
+        return _query_pairs(parameter, variant, value)
+    if isinstance(rule, ArrayRule):
+        labelled = [(f"{name}[{index}]", text) for index, text in enumerate(rule.to_texts(value))]
+    elif isinstance(rule, ObjectRule):
+        pairs = rule.to_text_pairs(name, value)
+        if parameter.style == "deepObject":
+            for key, _ in pairs:
+                if "[" in key or "]" in key:
+                    raise ValueError(f"{name} has the key {key!r}: a deepObject key cannot hold '[' or ']'")
+            return [(f"{wire_name}[{key}]", text) for key, text in pairs]
+        if parameter.explode:
+            return pairs
+        # The keys travel beside the values, so a key holding the delimiter is refused alike.
+        labelled = [(f"{name}[{key!r}]", part) for key, text in pairs for part in (key, text)]
+    else:
+        return [(wire_name, rule.to_text(value))]
+    if parameter.explode:
+        return [(wire_name, text) for _, text in labelled]
+    return [(wire_name, _delimited(parameter.style, labelled))]
+
+
+def _delimited(style: str, labelled: Sequence[tuple[str, str]]) -> str:
+    """Texts sent as one value, joined by the style's delimiter. A text holding the delimiter is
+    refused (named by its label): the server would read two items where one was meant, and the
+    styles have no escape for it."""
+    delimiter, said = DELIMITERS[style]
+    for label, text in labelled:
+        if delimiter in text:
+            raise ValueError(f"{label} must not contain {said} (the items are sent separated by it)")
+    return delimiter.join(text for _, text in labelled)
+
+
+# What a query string keeps unencoded: the joined styles' delimiters and deepObject's brackets, as
+# OpenAPI's style table spells them (`color=blue,black`, `color=blue|black`, `color[R]=100`). A value
+# holding its style's delimiter is refused before it is joined (`_delimited`), so there a raw one is
+# always a delimiter; anywhere else a server reads the same text, encoded or not. A space is %20
+# (the table's `blue%20black`), not the `+` that only form decoders read as a space.
+QUERY_KEY_SAFE = ",|[]"
+QUERY_VALUE_SAFE = ",|"
+
+
+def query_string(pairs: Iterable[tuple[str, Any]]) -> str:
+    """The query string of (key, value) pairs: a value as httpx would give it (True as `true`,
+    None as empty), percent-encoded but for QUERY_KEY_SAFE and QUERY_VALUE_SAFE."""
+    return "&".join(
+        f"{quote(_query_text(key), safe=QUERY_KEY_SAFE)}={quote(_query_text(value), safe=QUERY_VALUE_SAFE)}"
+        for key, value in pairs
+    )
+
+
+def _query_text(value: Any) -> str:
+    if value is True or value is False:
+        return "true" if value else "false"
+    return "" if value is None else str(value)
 
 
 def _check_query_length(name: str, text: str) -> None:

@@ -363,6 +363,23 @@ class ObjectRule(Rule):
             for key, item in value.items()
         }
 
+    def to_text_pairs(self, name: str, value: Mapping[str, Any]) -> list[tuple[str, str]]:
+        """Each key with its value as one query value (OpenAPI's form and deepObject styles), in
+        the mapping's order; a key whose value is None is not sent. Only single values travel so:
+        an object or a list inside is refused (the styles have no spelling for it)."""
+        rules = {f.wire_name: f.rule for f in self.fields}
+        pairs: list[tuple[str, str]] = []
+        for key, item in value.items():
+            if item is None:
+                continue
+            if isinstance(item, Mapping | WireModel) or (
+                isinstance(item, Sequence) and not isinstance(item, str | bytes | bytearray)
+            ):
+                raise TypeError(f"{name}[{key!r}] must be a single value (it is sent in the query), got {_show(item)}")
+            rule = rules.get(key)
+            pairs.append((key, rule.to_text(item) if rule is not None else _plain_text(_plain_json(item))))
+        return pairs
+
 
 @dataclass(frozen=True)
 class AnyRule(Rule):
@@ -466,6 +483,11 @@ class UnionRule(Rule):
             return None
         value = _as_wire(value)
         return self._pick("value", value).to_json(value)
+
+    def variant_of(self, name: str, value: Any) -> tuple[Rule, Any]:
+        """The variant a (checked) value is sent as, and the value as it travels (a model as its dict)."""
+        value = _as_wire(value)
+        return self._pick(name, value), value
 
 
 def _as_wire(value: object) -> object:
