@@ -190,8 +190,9 @@ def test_parameters_that_would_share_an_argument_name_each_get_their_own() -> No
     assert "Parameter('mixed_case_3', 'mixedCase', 'query', StringRule())" in code
 
 
-def test_an_octet_stream_body_is_one_file_argument_and_another_media_type_is_refused_naming_it() -> None:
-    # The Swagger petstore's uploadImage; openapi-python-client's document sends `openapi/python/client`.
+def test_an_octet_stream_body_is_one_file_argument_and_an_object_of_another_media_type_is_refused_naming_it() -> None:
+    # The Swagger petstore's uploadImage; openapi-python-client's document sends an object as
+    # `openapi/python/client`.
     binary = {"type": "string", "format": "binary"}
     spec = spec_with(
         {
@@ -212,11 +213,46 @@ def test_an_octet_stream_body_is_one_file_argument_and_another_media_type_is_ref
         "FileTypes",
         "bytes, a binary file object, a path, or (filename, content[, content_type])",
     )
-    spec["paths"]["/a"]["post"]["requestBody"]["content"] = {"openapi/python/client": {"schema": binary}}
+    spec["paths"]["/a"]["post"]["requestBody"]["content"] = {"openapi/python/client": {"schema": {"type": "object"}}}
     assert (
-        "POST /a (upload), request body: only JSON, form-urlencoded, multipart and application/octet-stream request "
-        "bodies are supported, got openapi/python/client" in plan_error(spec)
+        "POST /a (upload), request body: only JSON, form-urlencoded and multipart bodies are written from values, "
+        "and a body of another media type is sent as bytes only when its schema is a string; got openapi/python/client"
+        in plan_error(spec)
     )
+
+
+@pytest.mark.parametrize(
+    ("content", "media_type"),
+    [
+        # An image or audio upload, a text, a document: one file argument, sent with its own type.
+        ({"image/png": {"schema": {"type": "string", "format": "binary"}}}, "image/png"),
+        ({"audio/wav": {}}, "audio/wav"),
+        ({"text/plain; charset=utf-8": {"schema": {"type": "string"}}}, "text/plain; charset=utf-8"),
+        # The first whose schema is a string: XML of an object cannot be written, its bytes can.
+        (
+            {"application/xml": {"schema": {"type": "object"}}, "application/pdf": {"schema": {"type": "string"}}},
+            "application/pdf",
+        ),
+        # A wildcard is no Content-Type: octet-stream, unless the caller names the type.
+        ({"image/*": {"schema": {"type": "string", "format": "binary"}}}, "application/octet-stream"),
+    ],
+)
+def test_a_body_of_another_media_type_whose_schema_is_a_string_is_one_file_argument_sent_as_that_type(
+    content: dict[str, Any], media_type: str
+) -> None:
+    spec = spec_with({"/a": {"put": {"operationId": "upload", "requestBody": {"required": True, "content": content}}}})
+    body = plan_of_spec(spec).operations[0].body
+    assert body is not None
+    assert (body.media_type, body.files, body.flattened) == (media_type, (("body", "body", False, True),), False)
+    assert body.arguments[0].signature_annotation == "FileTypes"
+
+
+@pytest.mark.parametrize("key", ["text/plain\r\nX-Injected: 1", "image", "text/plain; charset", 'a/b; c="\\"'])
+def test_a_raw_bodys_media_type_that_is_not_one_is_refused_before_it_reaches_a_header(key: str) -> None:
+    spec = spec_with({"/a": {"put": {"operationId": "upload", "requestBody": {"content": {key: {}}}}}})
+    message = plan_error(spec)
+    assert f"PUT /a (upload), request body: {key!r} is not a media type" in message
+    assert "\n" not in message.strip()
 
 
 def test_an_unexploded_query_array_is_served_comma_separated_and_an_exploded_one_as_before() -> None:
@@ -380,7 +416,7 @@ def test_a_body_that_is_not_json_stops_generation_naming_the_operation() -> None
     )
     message = plan_error(spec)
     assert "POST /things (upload)" in message
-    assert "only JSON, form-urlencoded, multipart and application/octet-stream request bodies" in message
+    assert "only JSON, form-urlencoded and multipart bodies are written from values" in message
 
 
 def test_a_body_property_named_like_a_parameter_or_a_methods_own_argument_is_renamed() -> None:

@@ -409,6 +409,24 @@ def test_an_octet_stream_body_is_sent_as_it_is_from_bytes_a_path_or_a_file_objec
     assert all("transfer-encoding" not in r.headers for r in answered.server.requests)
 
 
+@pytest.mark.parametrize("media_type", ["image/png", "text/csv; charset=utf-8", "audio/wav"])
+def test_a_raw_body_of_another_media_type_goes_as_that_type_unless_the_caller_names_one(
+    answered: Harness, tmp_path: Any, media_type: str
+) -> None:
+    upload = OperationSpec(
+        method="PUT",
+        path="/v1/uploads",
+        body=BodySpec(AnyRule(), flattened=False, media_type=media_type, files=(("body", "body", False, True),)),
+    )
+    path = tmp_path / "upload.bin"
+    path.write_bytes(b"a,b\n1,2\n")
+    for body in (b"raw", path, ("upload.bin", b"named", "application/x-named")):
+        call(answered.client, upload, body=body)
+    sent = [(r.headers["Content-Type"], r.content) for r in answered.server.requests]
+    assert sent == [(media_type, b"raw"), (media_type, b"a,b\n1,2\n"), ("application/x-named", b"named")]
+    assert [r.headers["Content-Length"] for r in answered.server.requests] == ["3", "8", "5"]
+
+
 def test_an_octet_stream_body_is_required_when_the_document_says_so_and_takes_no_text() -> None:
     with pytest.raises(TypeError, match="body is required"):
         OCTET_UPLOAD.build({})

@@ -70,9 +70,9 @@ from ._models import build_models, find_invalid
 from ._operations import (
     FORM_MEDIA_TYPE,
     MULTIPART_MEDIA_TYPE,
-    OCTET_STREAM_MEDIA_TYPE,
     RequestOptions,
     form_fields,
+    is_raw_media_type,
     multipart_fields,
     query_string,
 )
@@ -339,7 +339,7 @@ class BaseClient:
                 content = b"--empty--\r\n"
                 headers["Content-Type"] = f"{MULTIPART_MEDIA_TYPE}; boundary=empty"
                 files = None
-        elif options.body_media_type == OCTET_STREAM_MEDIA_TYPE and options.files:
+        elif is_raw_media_type(options.body_media_type) and options.files:
             (part,) = options.files
             content, length = part.body_for_attempt(
                 opened if opened is not None else [], asynchronous=isinstance(http, httpx.AsyncClient)

@@ -1,5 +1,5 @@
-"""Files sent in `multipart/form-data` and `application/octet-stream` bodies: what a file argument
-accepts, checked before sending.
+"""Files sent in `multipart/form-data` bodies and in raw ones (`application/octet-stream`, an image,
+a text): what a file argument accepts, checked before sending.
 
 A file argument takes, as openai-python's `FileTypes` does:
 - `bytes` (sent as they are, named by the argument);
@@ -160,18 +160,20 @@ def _remaining_length(file: IO[bytes]) -> int | None:
     return None
 
 
-def file_parts(argument: str, wire_name: str, value: object, *, many: bool) -> list[FilePart]:
-    """The parts of one file argument (a list of them when `many`), or TypeError naming it."""
+def file_parts(
+    argument: str, wire_name: str, value: object, *, many: bool, content_type: str = DEFAULT_CONTENT_TYPE
+) -> list[FilePart]:
+    """The parts of one file argument (a list of them when `many`), or TypeError naming it; a file
+    goes as `content_type` unless its tuple names another."""
     if many:
         if isinstance(value, str | bytes) or not isinstance(value, Sequence):
             raise TypeError(f"{argument} must be a list of files, got {type(value).__name__}")
-        return [_part(f"{argument}[{index}]", wire_name, item) for index, item in enumerate(value)]
-    return [_part(argument, wire_name, value)]
+        return [_part(f"{argument}[{index}]", wire_name, item, content_type) for index, item in enumerate(value)]
+    return [_part(argument, wire_name, value, content_type)]
 
 
-def _part(argument: str, wire_name: str, value: object) -> FilePart:
+def _part(argument: str, wire_name: str, value: object, content_type: str) -> FilePart:
     filename: str | None = None
-    content_type = DEFAULT_CONTENT_TYPE
     if isinstance(value, tuple):
         if len(value) not in (2, 3):
             raise TypeError(f"{argument} must be (filename, content) or (filename, content, content_type)")

@@ -1,11 +1,14 @@
-"""Request bodies: JSON, form-urlencoded, multipart and application/octet-stream (`BodyPlan`).
+"""Request bodies: JSON, form-urlencoded, multipart, and raw ones (`BodyPlan`).
 
-An object body with properties is flattened: each property its own keyword argument. An
-octet-stream body is the one file argument `body` (bytes, a binary file object or a path, streamed).
+An object body with properties is flattened: each property its own keyword argument. A raw body
+(application/octet-stream, or any other media type whose schema is a string: an image, an audio
+file, a text) is the one file argument `body` (bytes, a binary file object or a path, streamed),
+sent with the declared media type as its Content-Type.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
@@ -30,6 +33,12 @@ MULTIPART_MEDIA_TYPE = "multipart/form-data"
 
 
 OCTET_STREAM_MEDIA_TYPE = "application/octet-stream"
+
+
+_TOKEN = r"[!#$%&'*+.^_`|~0-9A-Za-z-]+"
+MEDIA_TYPE = re.compile(rf"{_TOKEN}/{_TOKEN}(?:[ \t]*;[ \t]*{_TOKEN}=(?:{_TOKEN}|\"[^\"\\\x00-\x1f\x7f]*\"))*")
+"""RFC 9110's media-type: what a raw body's Content-Type header may say (a spec's key is checked
+against it before it reaches a header)."""
 
 
 @dataclass(frozen=True)
@@ -85,9 +94,10 @@ def typed_union_body(
     return replace(body, arguments=(argument,), model_imports=tuple(dict.fromkeys(variants)))
 
 
-def _octet_stream_body(body: Mapping[str, Any]) -> BodyPlan:
+def _raw_body(body: Mapping[str, Any], media_type: str) -> BodyPlan:
     """The whole body is one file, sent as it is (the Swagger petstore's image upload): the argument
-    `body` takes what a multipart file takes, streamed, never read whole into memory."""
+    `body` takes what a multipart file takes, streamed, never read whole into memory; its
+    Content-Type is `media_type` unless the caller's (filename, content, content_type) names one."""
     required = bool(body.get("required"))
     file_rule = ValueRule("file", "FileTypes", "AnyRule()")
     argument = ArgumentPlan(
@@ -98,9 +108,25 @@ def _octet_stream_body(body: Mapping[str, Any]) -> BodyPlan:
         rule=file_rule,
         description=str(body.get("description") or "The bytes to send.").strip(),
     )
-    return BodyPlan(
-        OCTET_STREAM_MEDIA_TYPE, required, False, (argument,), "AnyRule()", files=(("body", "body", False, required),)
-    )
+    return BodyPlan(media_type, required, False, (argument,), "AnyRule()", files=(("body", "body", False, required),))
+
+
+def _raw_media_type(document: OpenAPIDocument, content: Mapping[str, Any], where: str) -> str | None:
+    """The media type of a raw body among `content` (none is JSON, form or multipart): the first whose
+    schema is a string or absent (bytes, an image, a text). A wildcard (`image/*`) goes as
+    application/octet-stream, or as the caller names it. None when every one is structured data
+    in a serialization the client cannot write (XML, say)."""
+    for key, media in content.items():
+        schema = document.resolve((media or {}).get("schema", {})) if isinstance(media, Mapping) else {}
+        kinds = schema.get("type") if isinstance(schema, Mapping) else None
+        kinds = [kinds] if isinstance(kinds, str) else kinds
+        if kinds and "string" not in kinds:
+            continue
+        media_type = str(key).strip()
+        if not MEDIA_TYPE.fullmatch(media_type):
+            raise PlanError(f"{where}: {media_type!r} is not a media type (RFC 9110: type/subtype; parameters)")
+        return OCTET_STREAM_MEDIA_TYPE if "*" in media_type.split(";")[0] else media_type
+    return None
 
 
 def plan_body(document: OpenAPIDocument, operation: Operation, *, left_out: list[str] | None = None) -> BodyPlan | None:
@@ -119,13 +145,16 @@ def plan_body(document: OpenAPIDocument, operation: Operation, *, left_out: list
         media_type = next(
             (m for m in (FORM_MEDIA_TYPE, MULTIPART_MEDIA_TYPE, OCTET_STREAM_MEDIA_TYPE) if m in bases), ""
         )
-        if not media_type:
-            raise PlanError(
-                f"{where}: only JSON, form-urlencoded, multipart and application/octet-stream request bodies "
-                f"are supported, got {', '.join(content)}"
-            )
         if media_type == OCTET_STREAM_MEDIA_TYPE:
-            return _octet_stream_body(body)
+            return _raw_body(body, OCTET_STREAM_MEDIA_TYPE)
+        if not media_type:
+            raw = _raw_media_type(document, content, where)
+            if raw is None:
+                raise PlanError(
+                    f"{where}: only JSON, form-urlencoded and multipart bodies are written from values, and a body "
+                    f"of another media type is sent as bytes only when its schema is a string; got {', '.join(content)}"
+                )
+            return _raw_body(body, raw)
         media, form = content[bases[media_type]] or {}, True
     schema_node = media.get("schema", {})
     rule = value_rule(document, schema_node, where=where)

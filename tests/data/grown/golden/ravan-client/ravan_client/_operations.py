@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from typing import Any, NoReturn
 from urllib.parse import quote
 
-from ._files import FilePart, file_parts
+from ._files import DEFAULT_CONTENT_TYPE, FilePart, file_parts
 from ._secrets import Secret
 from ._types import NOT_GIVEN, NotGiven, TimeoutTypes
 from ._validation import MAX_ENCODED_QUERY_VALUE, ArrayRule, ObjectRule, Rule, UnionRule
@@ -61,6 +61,14 @@ JSON_MEDIA_TYPE = "application/json"
 FORM_MEDIA_TYPE = "application/x-www-form-urlencoded"
 MULTIPART_MEDIA_TYPE = "multipart/form-data"
 OCTET_STREAM_MEDIA_TYPE = "application/octet-stream"
+STRUCTURED_MEDIA_TYPES = frozenset({JSON_MEDIA_TYPE, FORM_MEDIA_TYPE, MULTIPART_MEDIA_TYPE})
+"""Bodies the client writes from values. Any other media type is a raw body: the one file argument
+`body`, sent as it is (an octet-stream upload, an image, an audio file, a text)."""
+
+
+def is_raw_media_type(media_type: str) -> bool:
+    """Whether a body of `media_type` is one file sent as it is (see STRUCTURED_MEDIA_TYPES)."""
+    return media_type not in STRUCTURED_MEDIA_TYPES
 
 
 def form_fields(payload: Mapping[str, Any]) -> list[tuple[str, str]]:
@@ -247,9 +255,12 @@ class OperationSpec:
                     if required:
                         raise TypeError(f"{python_name} is required")
                     continue
-                parts.extend(file_parts(python_name, wire_name, value, many=many))
-            # An octet-stream body is its one file, sent as it is: nothing goes as JSON.
-            json_body = self._body(arguments) if self.body.media_type != OCTET_STREAM_MEDIA_TYPE else NOT_GIVEN
+                raw = is_raw_media_type(self.body.media_type)
+                # A raw body's file goes as the body's own media type unless the caller names one.
+                default_type = self.body.media_type if raw else DEFAULT_CONTENT_TYPE
+                parts.extend(file_parts(python_name, wire_name, value, many=many, content_type=default_type))
+            # A raw body is its one file, sent as it is: nothing goes as JSON.
+            json_body = NOT_GIVEN if is_raw_media_type(self.body.media_type) else self._body(arguments)
             if extra_body:
                 if not isinstance(json_body, dict):
                     raise TypeError("extra_body needs a JSON object body to add keys to")
