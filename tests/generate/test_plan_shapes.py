@@ -795,6 +795,23 @@ def test_an_operation_without_a_tag_belongs_to_the_default_resource() -> None:
     assert (resource.attribute, [op.method_name for op in resource.operations]) == ("default", ["get_a"])
 
 
+def test_a_header_array_of_single_values_is_served() -> None:
+    # OpenAI's `openai-beta`: seven operations of its document were skipped for it.
+    schema = {"type": "array", "items": {"type": "string"}}
+    spec = spec_with(
+        {
+            "/a": {
+                "get": {
+                    "operationId": "getA",
+                    "parameters": [{"name": "OpenAI-Beta", "in": "header", "schema": schema}],
+                }
+            }
+        }
+    )
+    (argument,) = plan_of_spec(spec).operations[0].arguments
+    assert (argument.wire_name, argument.location, argument.rule.kind) == ("OpenAI-Beta", "header", "array")
+
+
 @pytest.mark.parametrize(
     ("parameter", "unsupported"),
     [
@@ -809,6 +826,14 @@ def test_an_operation_without_a_tag_belongs_to_the_default_resource() -> None:
         (
             {"name": "filter", "in": "header", "schema": {"type": "object"}},
             "object-valued header parameters are not supported",
+        ),
+        (
+            {"name": "X-Ids", "in": "header", "schema": {"type": "array", "items": {"type": "object"}}},
+            "a header array's items must be single values that cannot be null",
+        ),
+        (
+            {"name": "X-Ids", "in": "header", "schema": {"type": "array", "items": {"type": ["string", "null"]}}},
+            "a header array's items must be single values that cannot be null",
         ),
         (
             {"name": "Authorization", "in": "header", "required": True, "schema": {"type": "string"}},

@@ -229,6 +229,25 @@ def test_none_for_a_nullable_parameter_is_never_sent_as_the_text_none() -> None:
     assert (options.path, options.params, options.headers, options.cookie) == ("/things/t1", (), {}, None)
 
 
+def test_a_header_array_travels_comma_joined_and_an_item_holding_a_comma_is_refused(answered: Harness) -> None:
+    # OpenAI's `openai-beta` (a list of beta names): OpenAPI's `simple` style, the only one for headers.
+    operation = OperationSpec(
+        method="GET",
+        path="/things",
+        parameters=(
+            Parameter("betas", "OpenAI-Beta", "header", ArrayRule(StringRule())),
+            Parameter("ids", "X-Ids", "header", ArrayRule(IntegerRule())),
+        ),
+    )
+    call(answered.client, operation, betas=["assistants=v2", "files"], ids=[1, 2])
+    (request,) = answered.server.requests
+    assert (request.headers["OpenAI-Beta"], request.headers["X-Ids"]) == ("assistants=v2,files", "1,2")
+    with pytest.raises(ValueError, match=r"betas\[1\].*a comma"):
+        operation.build({"betas": ["a", "b,c"]})
+    with pytest.raises(ValueError, match="control characters"):
+        operation.build({"betas": ["a\r\nX-Injected: 1"]})
+
+
 COOKIES = OperationSpec(
     method="GET",
     path="/auth",

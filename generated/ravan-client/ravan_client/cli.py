@@ -16,7 +16,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+g11ae675c693f"
+__version__ = "2.0.0+g019d50288560"
 
 PROGRAM = Program(
     name="ravan-calls",

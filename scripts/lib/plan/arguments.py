@@ -152,8 +152,13 @@ def plan_parameters(
             raise PlanError(f"{where}: a path parameter must be a single value, not {rule.kind}")
         if location in ("header", "cookie") and rule.kind == "object":
             raise PlanError(f"{where}: object-valued {location} parameters are not supported")
-        if location in ("header", "cookie") and rule.kind == "array":
-            raise PlanError(f"{where}: array-valued {location} parameters are not supported")
+        if location == "cookie" and rule.kind == "array":
+            raise PlanError(f"{where}: array-valued cookie parameters are not supported")
+        if location == "header" and rule.kind == "array":
+            item = rule.item
+            if item is None or item.nullable or not _single_value(item):
+                # `simple` joins the items by commas (`X-Tags: a,b`): each must be one value, never null.
+                raise PlanError(f"{where}: a header array's items must be single values that cannot be null")
         style, explode = _query_shape(parameter, rule, where=where) if location == "query" else ("form", True)
         required = bool(parameter.get("required")) or location == "path"
         arguments.append(

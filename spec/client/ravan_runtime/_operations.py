@@ -394,7 +394,14 @@ def _cookie_value(parameter: Parameter, value: Any) -> str:
 
 
 def _header_value(parameter: Parameter, value: Any) -> str:
-    text = parameter.rule.to_text(value)
+    """A checked header value as its text; an array's items joined by commas (OpenAPI's `simple`
+    style, the only one for headers; an item holding a comma is refused, as in a query)."""
+    rule = parameter.rule
+    if isinstance(rule, ArrayRule):
+        labelled = [(f"{parameter.python_name}[{index}]", text) for index, text in enumerate(rule.to_texts(value))]
+        text = _delimited("form", labelled)
+    else:
+        text = rule.to_text(value)
     if any((ord(character) < 0x20 and character != "\t") or ord(character) == 0x7F for character in text):
         raise ValueError(f"{parameter.python_name} must not contain control characters (it is sent as a header)")
     try:

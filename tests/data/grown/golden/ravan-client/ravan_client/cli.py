@@ -28,7 +28,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+g55150fd495dc"
+__version__ = "2.0.0+g76ccefa2ce72"
 
 PROGRAM = Program(
     name="ravan-calls",
