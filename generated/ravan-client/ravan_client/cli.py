@@ -16,7 +16,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+g97a99b7d762f"
+__version__ = "2.0.0+g3942a7474c5e"
 
 PROGRAM = Program(
     name="ravan-calls",

@@ -6,7 +6,7 @@ SPEC_SHA256: Final = "8784348f3146182b4f5ebc64102ff76534e37dd8904ef7c4c99770085d
 """sha256 of the tests/data/grown/openapi.yaml this package was generated from."""
 SPEC_VERSION: Final = "2.0.0"
 """The spec's info.version."""
-INPUTS_SHA256: Final = "28e8d53fcc651b08f8d617992656ad29d71f3b84bb4b8478e4bf5da5b8188431"
+INPUTS_SHA256: Final = "46b2752167f43f78650b1fef2656b260a6ebdb6343e937e443608c2577a08b18"
 """sha256 over everything that shapes the code: spec, templates, runtime modules, generator versions."""
 GENERATORS: Final[dict[str, str]] = {
     "datamodel-code-generator": "0.89.0",
