@@ -6,7 +6,7 @@ SPEC_SHA256: Final = "e0205db4093ad41eefcff3388926ee7306a9a99fd8be595b3ab65cfc93
 """sha256 of the spec/openapi.yaml this package was generated from."""
 SPEC_VERSION: Final = "2.0.0"
 """The spec's info.version."""
-INPUTS_SHA256: Final = "3942a7474c5e1689429785bac934e54be6b55ad4ad3b0ec266e0766162f1d368"
+INPUTS_SHA256: Final = "ee11c2cfd6ab0084165f8add11f30b0cb52f013b26aada375c6d92597dc44951"
 """sha256 over everything that shapes the code: spec, templates, runtime modules, generator versions."""
 GENERATORS: Final[dict[str, str]] = {
     "datamodel-code-generator": "0.89.0",

@@ -16,7 +16,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+g3942a7474c5e"
+__version__ = "2.0.0+gee11c2cfd6ab"
 
 PROGRAM = Program(
     name="ravan-calls",

@@ -35,7 +35,7 @@ from ._pagination import AsyncPage, AsyncPager, SyncPage
 from ._provenance import GENERATORS, SPEC_SHA256, SPEC_VERSION
 from ._types import NOT_GIVEN, NotGiven
 
-__version__ = "2.0.0+g46b2752167f4"
+__version__ = "2.0.0+g433acd431e82"
 
 __all__ = [
     "DEFAULT_BASE_URL",

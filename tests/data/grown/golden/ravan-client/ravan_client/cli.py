@@ -28,7 +28,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+g46b2752167f4"
+__version__ = "2.0.0+g433acd431e82"
 
 PROGRAM = Program(
     name="ravan-calls",
