@@ -6,7 +6,7 @@ SPEC_SHA256: Final = "e0205db4093ad41eefcff3388926ee7306a9a99fd8be595b3ab65cfc93
 """sha256 of the spec/openapi.yaml this package was generated from."""
 SPEC_VERSION: Final = "2.0.0"
 """The spec's info.version."""
-INPUTS_SHA256: Final = "ee11c2cfd6ab0084165f8add11f30b0cb52f013b26aada375c6d92597dc44951"
+INPUTS_SHA256: Final = "3dcb67b6dea93bbab5d3615c35f868cd986b63aa3f6fbc9ba9c8518a23bef093"
 """sha256 over everything that shapes the code: spec, templates, runtime modules, generator versions."""
 GENERATORS: Final[dict[str, str]] = {
     "datamodel-code-generator": "0.89.0",

@@ -28,7 +28,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+g433acd431e82"
+__version__ = "2.0.0+ge132b641b7cc"
 
 PROGRAM = Program(
     name="ravan-calls",
