@@ -412,10 +412,11 @@ def test_a_load_into_duckdb_writes_row_groups_of_its_own_and_leaves_the_earlier_
     def row_groups() -> list[tuple[int, int]]:
         connection = _open_duckdb(str(database))
         try:
-            return connection.execute(
+            groups: list[tuple[int, int]] = connection.execute(
                 "select row_group_id, sum(count) from pragma_storage_info('t') "
                 "where column_name = 'i' and segment_type <> 'VALIDITY' group by row_group_id order by 1"
             ).fetchall()
+            return groups
         finally:
             connection.close()
 
