@@ -16,7 +16,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+g3dcb67b6dea9"
+__version__ = "2.0.0+g30e7846fb87b"
 
 PROGRAM = Program(
     name="ravan-calls",

@@ -28,7 +28,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+ge132b641b7cc"
+__version__ = "2.0.0+gce5077e471c1"
 
 PROGRAM = Program(
     name="ravan-calls",
