@@ -1370,3 +1370,20 @@ def test_a_deep_object_key_that_is_empty_is_refused_before_sending() -> None:
     )
     with pytest.raises(ValueError, match=r"filter has an empty key: `filter\[\]=` would be read as an array"):
         operation.build({"filter": {"": 1}})
+
+
+@pytest.mark.parametrize(
+    ("rule", "style"), [(ObjectRule(()), "deepObject"), (ObjectRule(()), "form"), (AnyRule(), "form")]
+)
+def test_a_key_holding_a_lone_surrogate_is_refused_before_sending(rule: Any, style: str) -> None:
+    # A value's text was checked so, a key's was not: the request failed as it was encoded, with a
+    # UnicodeEncodeError that named no argument (a query object's key, or a JSON body's).
+    query = OperationSpec(
+        method="GET", path=LIST_PATH, parameters=(Parameter("filter", "filter", "query", ObjectRule(()), style=style),)
+    )
+    body = OperationSpec(method="POST", path=LIST_PATH, body=BodySpec(rule, flattened=False))
+    message = r"has a key that is not valid Unicode text \(it contains a lone surrogate\)"
+    with pytest.raises(ValueError, match=rf"^filter {message}"):
+        query.build({"filter": {"k\ud800": "v"}})
+    with pytest.raises(ValueError, match=rf"^body {message}"):
+        body.build({"body": {"k\udfff": 1}})

@@ -16,7 +16,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+g30e7846fb87b"
+__version__ = "2.0.0+g85d89ed868e3"
 
 PROGRAM = Program(
     name="ravan-calls",

@@ -28,7 +28,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+gce5077e471c1"
+__version__ = "2.0.0+g9e82f821f11e"
 
 PROGRAM = Program(
     name="ravan-calls",
