@@ -16,7 +16,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+g85d89ed868e3"
+__version__ = "2.0.0+g5fac2aa67b2d"
 
 PROGRAM = Program(
     name="ravan-calls",

@@ -281,6 +281,12 @@ def _union_rule(
     if union_key is None:
         return None
     members = [m for m in raw[union_key] if not (isinstance(m, Mapping) and m.get("type") == "null")]
+    # Without a member (`anyOf: []`, or null alone) the rule was `UnionRule((,))`: code that does
+    # not parse, reported as the generated package's lint errors rather than by operation.
+    if not raw[union_key]:
+        raise PlanError(f"{where}: {union_key} is empty, so no value fits it")
+    if not members:
+        raise NothingToSend(f"{where}: a {union_key} that allows only null has nothing to send")
     variants = [
         value_rule(document, member, where=f"{where}, {union_key}[{index}]", depth=depth + 1, within=within)
         for index, member in enumerate(members)
