@@ -1671,3 +1671,11 @@ def test_an_optional_query_parameter_that_allows_only_null_is_left_out_with_its_
     assert operation.left_out == (
         "GET /a (getA), query parameter 'nothing': an enum that allows only null has nothing to send",
     )
+
+
+def test_a_union_members_message_names_its_index_as_written_null_members_counted() -> None:
+    # The null member was dropped before counting: the third member was called anyOf[1].
+    schema = {"anyOf": [{"type": "null"}, {"type": "string"}, {"type": "string", "enum": [1, "a"]}]}
+    parameter = {"name": "q", "in": "query", "schema": schema}
+    spec = spec_with({"/a": {"get": {"operationId": "getA", "parameters": [parameter]}}})
+    assert "GET /a (getA), query parameter 'q', anyOf[2]: an enum must hold only" in plan_error(spec)

@@ -6,7 +6,7 @@ SPEC_SHA256: Final = "e0205db4093ad41eefcff3388926ee7306a9a99fd8be595b3ab65cfc93
 """sha256 of the spec/openapi.yaml this package was generated from."""
 SPEC_VERSION: Final = "2.0.0"
 """The spec's info.version."""
-INPUTS_SHA256: Final = "5fac2aa67b2dc705a5580486e36c271b72062c4b3d29a88e302abbf809563db5"
+INPUTS_SHA256: Final = "cb4c76f116a9037c027138de518e15ee917972ce9ad12fc83e43f9be32014af9"
 """sha256 over everything that shapes the code: spec, templates, runtime modules, generator versions."""
 GENERATORS: Final[dict[str, str]] = {
     "datamodel-code-generator": "0.89.0",

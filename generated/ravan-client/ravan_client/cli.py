@@ -16,7 +16,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+g5fac2aa67b2d"
+__version__ = "2.0.0+gcb4c76f116a9"
 
 PROGRAM = Program(
     name="ravan-calls",

@@ -28,7 +28,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+g54d9b5b0c4c1"
+__version__ = "2.0.0+g3ec4a6e07a42"
 
 PROGRAM = Program(
     name="ravan-calls",
