@@ -331,7 +331,12 @@ def validate_spec(spec_path: Path, *, lint: str = "strict") -> None:
             spec_dict, _ = read_from_filename(str(spec_path))
         findings = validation_findings(spec_dict)
     except Exception as error:  # the validator raises several unrelated types
-        detail = _one_line(getattr(error, "message", None) or str(error))
+        if isinstance(error, KeyError):
+            # The validator reads a malformed section (`responses: null`, `parameters: "x"`) with a
+            # lookup that fails: its message alone was the key's repr (`'responses'`).
+            detail = f"a {error.args[0]!r} the validator could not read: missing, null or not of the type OpenAPI needs"
+        else:
+            detail = _one_line(getattr(error, "message", None) or str(error))
         raise GenerationError(f"{_shown(spec_path)} is not a valid OpenAPI document:\n{detail}") from None
     if findings and lint == "strict":
         raise GenerationError(f"{_shown(spec_path)} is not a valid OpenAPI document:\n{findings[0]}")

@@ -1652,6 +1652,34 @@ def test_a_query_union_of_an_integer_and_an_object_is_served_as_deep_object() ->
 
 
 @pytest.mark.parametrize(
+    ("spelled", "style", "explode"),
+    [
+        ({"explode": False}, "form", False),
+        ({"style": "pipeDelimited"}, "pipeDelimited", False),
+        ({"style": "spaceDelimited", "explode": False}, "spaceDelimited", False),
+    ],
+)
+def test_a_query_union_with_an_array_keeps_the_style_its_array_travels_in(
+    spelled: dict[str, Any], style: str, explode: bool
+) -> None:
+    # `oneOf: [array, string]`: the array variant was sent exploded (`ids=a&ids=b`) whatever the
+    # style, since only a plain array or an object kept it; the table spells it `ids=a,b` / `a|b`.
+    schema = {"oneOf": [{"type": "array", "items": {"type": "string"}}, {"type": "string"}]}
+    parameter = {"name": "ids", "in": "query", "schema": schema, **spelled}
+    spec = spec_with({"/a": {"get": {"operationId": "getA", "parameters": [parameter]}}})
+    (argument,) = plan_of_spec(spec).operations[0].arguments
+    assert (argument.style, argument.explode) == (style, explode)
+
+
+def test_a_query_union_with_an_array_is_refused_as_deep_object() -> None:
+    # deepObject has no spelling for an array, in a union as alone.
+    union = {"oneOf": [{"type": "array", "items": {"type": "string"}}, QUERY_OBJECT]}
+    parameter = {"name": "filter", "in": "query", "style": "deepObject", "schema": union}
+    spec = spec_with({"/a": {"get": {"operationId": "getA", "parameters": [parameter]}}})
+    assert "GET /a (getA), query parameter 'filter': style 'deepObject' is for objects, not arrays" in plan_error(spec)
+
+
+@pytest.mark.parametrize(
     ("schema", "spelled", "message"),
     [
         (
@@ -1704,3 +1732,11 @@ def test_an_optional_query_parameter_that_allows_only_null_is_left_out_with_its_
     assert operation.left_out == (
         "GET /a (getA), query parameter 'nothing': an enum that allows only null has nothing to send",
     )
+
+
+def test_a_union_members_message_names_its_index_as_written_null_members_counted() -> None:
+    # The null member was dropped before counting: the third member was called anyOf[1].
+    schema = {"anyOf": [{"type": "null"}, {"type": "string"}, {"type": "string", "enum": [1, "a"]}]}
+    parameter = {"name": "q", "in": "query", "schema": schema}
+    spec = spec_with({"/a": {"get": {"operationId": "getA", "parameters": [parameter]}}})
+    assert "GET /a (getA), query parameter 'q', anyOf[2]: an enum must hold only" in plan_error(spec)

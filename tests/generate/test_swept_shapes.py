@@ -311,3 +311,46 @@ def test_a_json_document_is_read_as_json(tmp_path: Path) -> None:
     validate_spec(spec_path, lint="off")  # no error: read, validated
     # A number YAML 1.1 reads as a string is JSON's number.
     assert parse_document('{"maximum": 1e5}') == {"maximum": 100000.0}
+
+
+@pytest.mark.parametrize(
+    ("schema", "reason"),
+    [
+        # A keyword of the wrong type (the validator's finding is a warning in a document written
+        # elsewhere) was an internal error with a traceback that named no operation.
+        ({"type": "string", "enum": "x"}, "a value the generator cannot read (TypeError: "),
+        ({"allOf": None}, "a value the generator cannot read (TypeError: "),
+        ({"type": "integer", "maximum": "ten"}, "a value the generator cannot read (ValueError: "),
+        # No member: the rule was `UnionRule((,))`, code that did not parse.
+        ({"anyOf": []}, "query parameter 'q': anyOf is empty, so no value fits it"),
+    ],
+)
+def test_a_malformed_schema_skips_its_operation_in_one_line(schema: dict[str, object], reason: str) -> None:
+    spec = spec_with(
+        {
+            "/a": {"get": {"operationId": "getA", "parameters": [{"name": "q", "in": "query", "schema": schema}]}},
+            "/b": {"get": {"operationId": "getB"}},
+        }
+    )
+    with tempfile.TemporaryDirectory() as scratch:
+        spec_path = Path(scratch) / "openapi.yaml"
+        _, openapi = load_generator_data(spec_path, spec, Path(scratch) / "out")
+        plan = plan_of(spec_path, spec, openapi, skip_unsupported=True)
+        assert [op.method_name for resource in plan.resources for op in resource.operations] == ["get_b"]
+        (skipped,) = plan.skipped
+        assert skipped.startswith("GET /a (getA)")
+        assert reason in skipped
+        assert "\n" not in skipped
+        # Refused the same way, in one line, where the document is not written elsewhere.
+        with pytest.raises(GenerationError, match=r"GET /a \(getA\)"):
+            plan_of(spec_path, spec, openapi)
+
+
+def test_a_union_that_allows_only_null_has_nothing_to_send() -> None:
+    parameters = [{"name": "q", "in": "query", "schema": {"oneOf": [{"type": "null"}]}}]
+    spec = spec_with({"/a": {"get": {"operationId": "getA", "parameters": parameters}}})
+    with tempfile.TemporaryDirectory() as scratch:
+        spec_path = Path(scratch) / "openapi.yaml"
+        _, openapi = load_generator_data(spec_path, spec, Path(scratch) / "out")
+        (operation,) = plan_of(spec_path, spec, openapi).operations
+    assert operation.arguments == ()

@@ -102,3 +102,25 @@ def test_a_document_that_is_not_openapi_3_is_refused_in_one_line(
     message = str(raised.value)
     assert message.count("\n") == 1
     assert expected in message
+
+
+@pytest.mark.parametrize("lint", ["strict", "off"])
+@pytest.mark.parametrize(
+    ("section", "key"),
+    [
+        ({"responses": None}, "responses"),
+        ({"parameters": "x"}, "parameters"),
+        ({"parameters": [None]}, "name"),
+    ],
+)
+def test_a_section_the_validator_cannot_read_is_named_in_one_line(
+    tmp_path: Path, lint: str, section: dict[str, Any], key: str
+) -> None:
+    # The validator fails on these with a KeyError: the message was `'responses'` alone.
+    spec = document()
+    spec["paths"]["/things"]["get"].update(section)
+    with pytest.raises(GenerationError) as raised:
+        validate_spec(write(tmp_path, spec), lint=lint)
+    message = str(raised.value)
+    assert message.count("\n") == 1
+    assert message.endswith(f"a {key!r} the validator could not read: missing, null or not of the type OpenAPI needs")

@@ -27,7 +27,8 @@ from ravan_runtime._exceptions import (
     ResponseTooLargeError,
 )
 from ravan_runtime._identity import ClientIdentity, Credential, SecurityScheme
-from ravan_runtime._operations import OperationSpec
+from ravan_runtime._operations import OperationSpec, Parameter
+from ravan_runtime._validation import ObjectRule
 
 from tests.runtime.harness import (
     API_KEY,
@@ -538,8 +539,16 @@ def test_a_query_key_is_sent_in_the_url_dropped_on_another_origin_and_masked_in_
     assert sent[1].host == "cdn.example.net"
     assert "key" not in sent[1].params
     assert API_KEY not in caplog.text
-    with pytest.raises(ValueError, match="extra_query must not set key"):
+    with pytest.raises(ValueError, match=r"the query must not set key \(in extra_query or"):
         client.call(OperationSpec(method="GET", path="/v1/things").build({}, extra_query={"key": "x"}), lambda b: b)
+    # A query object sent exploded (form) makes its keys query keys: the credential's is refused
+    # alike, and the message no longer blames extra_query, which the caller did not use.
+    exploded = OperationSpec(
+        method="GET", path="/v1/things", parameters=(Parameter("filter", "filter", "query", ObjectRule(())),)
+    )
+    with pytest.raises(ValueError, match=r"the query must not set key \(in extra_query or a query object's keys\)"):
+        client.call(exploded.build({"filter": {"key": "x"}}), lambda b: b)
+    assert len(sent) == 2  # nothing more was sent
 
 
 # --- headers that carry a credential are the client's to set ----------------------------------------

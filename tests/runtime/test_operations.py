@@ -1371,3 +1371,56 @@ def test_a_query_value_is_sent_as_httpx_would_read_it_back() -> None:
         ("n", "2"),
         ("é", "ü/?"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("rule", "value", "message"),
+    [
+        # A list of untyped items, or of nullable ones: an object, a list or None inside went out
+        # as Python's text (`ids={'a': 1}`, `ids=None`), which no server reads as what was meant.
+        (
+            ArrayRule(AnyRule()),
+            ["a", {"a": 1}],
+            r"ids\[1\] must be a single value \(it is sent in the query\), got \{'a': 1\}",
+        ),
+        (ArrayRule(AnyRule()), [[1, 2]], r"ids\[0\] must be a single value"),
+        (ArrayRule(StringRule(nullable=True)), ["a", None], r"ids\[1\] must be a single value .*got None"),
+    ],
+)
+@pytest.mark.parametrize("explode", [True, False])
+def test_a_query_array_item_that_is_not_a_single_value_is_refused_before_sending(
+    rule: Any, value: Any, message: str, explode: bool
+) -> None:
+    operation = OperationSpec(
+        method="GET", path=LIST_PATH, parameters=(Parameter("ids", "ids", "query", rule, explode=explode),)
+    )
+    with pytest.raises(TypeError, match=message):
+        operation.build({"ids": value})
+
+
+def test_a_deep_object_key_that_is_empty_is_refused_before_sending() -> None:
+    # `filter[]=1` is how PHP, Rails and qs spell an array's item: the server would read a list.
+    operation = OperationSpec(
+        method="GET",
+        path=LIST_PATH,
+        parameters=(Parameter("filter", "filter", "query", ObjectRule(()), style="deepObject"),),
+    )
+    with pytest.raises(ValueError, match=r"filter has an empty key: `filter\[\]=` would be read as an array"):
+        operation.build({"filter": {"": 1}})
+
+
+@pytest.mark.parametrize(
+    ("rule", "style"), [(ObjectRule(()), "deepObject"), (ObjectRule(()), "form"), (AnyRule(), "form")]
+)
+def test_a_key_holding_a_lone_surrogate_is_refused_before_sending(rule: Any, style: str) -> None:
+    # A value's text was checked so, a key's was not: the request failed as it was encoded, with a
+    # UnicodeEncodeError that named no argument (a query object's key, or a JSON body's).
+    query = OperationSpec(
+        method="GET", path=LIST_PATH, parameters=(Parameter("filter", "filter", "query", ObjectRule(()), style=style),)
+    )
+    body = OperationSpec(method="POST", path=LIST_PATH, body=BodySpec(rule, flattened=False))
+    message = r"has a key that is not valid Unicode text \(it contains a lone surrogate\)"
+    with pytest.raises(ValueError, match=rf"^filter {message}"):
+        query.build({"filter": {"k\ud800": "v"}})
+    with pytest.raises(ValueError, match=rf"^body {message}"):
+        body.build({"body": {"k\udfff": 1}})

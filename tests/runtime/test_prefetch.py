@@ -14,6 +14,7 @@ from typing import Any
 import httpx
 import pytest
 from ravan_runtime._exceptions import RepeatedPageError
+from ravan_runtime._pagination import PREFETCH_THREAD_PREFIX
 
 from tests.runtime.harness import (
     AsyncRavanClient,
@@ -67,7 +68,7 @@ class PagedServer:
 def join_prefetch_threads() -> None:
     """Wait for the pager's worker threads to end, so that a test sees every request they make."""
     for thread in threading.enumerate():
-        if thread.name.startswith("ravan-prefetch"):
+        if thread.name.startswith(PREFETCH_THREAD_PREFIX):
             thread.join(SAFETY)
             assert not thread.is_alive(), f"{thread.name} is still running"
 

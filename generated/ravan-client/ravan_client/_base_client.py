@@ -356,7 +356,11 @@ class BaseClient:
             headers["Content-Type"] = "application/json"
         for name, _ in options.params:
             if name in self.identity.secret_query_parameters:
-                raise ValueError(f"extra_query must not set {name}: the client sends its credential there")
+                # extra_query, or a key of a query object sent exploded (its keys are query keys).
+                raise ValueError(
+                    f"the query must not set {name} (in extra_query or a query object's keys): "
+                    "the client sends its credential there"
+                )
         credential_headers, credential_params = self._credentials_for(options.security)
         headers.update(credential_headers)
         # Encoded here rather than by httpx: OpenAPI's styles spell their delimiters as they are. A

@@ -36,7 +36,7 @@ from urllib.parse import quote
 from ._files import DEFAULT_CONTENT_TYPE, FilePart, file_parts
 from ._secrets import Secret
 from ._types import NOT_GIVEN, NotGiven, TimeoutTypes
-from ._validation import MAX_ENCODED_QUERY_VALUE, ArrayRule, ObjectRule, Rule, UnionRule
+from ._validation import MAX_ENCODED_QUERY_VALUE, ArrayRule, ObjectRule, Rule, UnionRule, check_single_query_value
 
 __all__ = ["Argument", "BodySpec", "OperationSpec", "Parameter", "RequestOptions", "query_string"]
 
@@ -426,11 +426,15 @@ def _query_pairs(parameter: Parameter, rule: Rule, value: Any) -> list[tuple[str
         variant, value = rule.variant_of(name, value)
         return _query_pairs(parameter, variant, value)
     if isinstance(rule, ArrayRule):
+        for index, item in enumerate(value):
+            check_single_query_value(f"{name}[{index}]", item)
         labelled = [(f"{name}[{index}]", text) for index, text in enumerate(rule.to_texts(value))]
     elif isinstance(rule, ObjectRule):
         pairs = rule.to_text_pairs(name, value)
         if parameter.style == "deepObject":
             for key, _ in pairs:
+                if not key:
+                    raise ValueError(f"{name} has an empty key: `{wire_name}[]=` would be read as an array")
                 if "[" in key or "]" in key:
                     raise ValueError(f"{name} has the key {key!r}: a deepObject key cannot hold '[' or ']'")
             return [(f"{wire_name}[{key}]", text) for key, text in pairs]

@@ -77,6 +77,9 @@ __all__ = [
     "sync_first_page",
 ]
 
+PREFETCH_THREAD_PREFIX = "page-prefetch"
+"""The pager's worker threads' names: generic, so a client generated under other names carries none of Ravan's."""
+
 logger = logging.getLogger(__name__.rpartition(".")[0])  # the package's: see _base_client
 
 BodyT = TypeVar("BodyT")
@@ -499,7 +502,7 @@ class _SyncPrefetchWindow(Generic[ItemT]):
         self._models = models
         self._lock = threading.Lock()
         self._cancellation = Cancellation()
-        self._pool = ThreadPoolExecutor(max_workers=fetcher.prefetch, thread_name_prefix="ravan-prefetch")
+        self._pool = ThreadPoolExecutor(max_workers=fetcher.prefetch, thread_name_prefix=PREFETCH_THREAD_PREFIX)
         self._pending: dict[int, Future[SyncPage[ItemT]]] = {}
         self._closed = False
         with self._lock:

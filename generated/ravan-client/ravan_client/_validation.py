@@ -39,6 +39,7 @@ __all__ = [
     "Rule",
     "StringRule",
     "UnionRule",
+    "check_single_query_value",
 ]
 
 # Servers and proxies commonly refuse request lines over 8 KB (and httpx refuses URLs over 64 KB):
@@ -341,8 +342,7 @@ class ObjectRule(Rule):
             raise _type_error(name, self, value)
         known = {f.wire_name for f in self.fields}
         for key in value:
-            if not isinstance(key, str):
-                raise TypeError(f"{name} must have string keys, got {type(key).__name__} {_show(key)}")
+            _check_key(name, key)
             if self.closed and key not in known:
                 raise ValueError(f"{name} has the key {key!r}, which is not allowed (allowed: {sorted(known)})")
         for object_field in self.fields:
@@ -372,13 +372,22 @@ class ObjectRule(Rule):
         for key, item in value.items():
             if item is None:
                 continue
-            if isinstance(item, Mapping | WireModel) or (
-                isinstance(item, Sequence) and not isinstance(item, str | bytes | bytearray)
-            ):
-                raise TypeError(f"{name}[{key!r}] must be a single value (it is sent in the query), got {_show(item)}")
+            check_single_query_value(f"{name}[{key!r}]", item)
             rule = rules.get(key)
             pairs.append((key, rule.to_text(item) if rule is not None else _plain_text(_plain_json(item))))
         return pairs
+
+
+def check_single_query_value(label: str, item: object) -> None:
+    """A TypeError unless `item` is one query value: an object, a list or None inside a query
+    array or object has no spelling in OpenAPI's styles (its text would be Python's `{'a': 1}`
+    or `None`)."""
+    if (
+        item is None
+        or isinstance(item, Mapping | WireModel)
+        or (isinstance(item, Sequence) and not isinstance(item, str | bytes | bytearray))
+    ):
+        raise TypeError(f"{label} must be a single value (it is sent in the query), got {_show(item)}")
 
 
 @dataclass(frozen=True)
@@ -418,8 +427,7 @@ def _check_json(name: str, value: object, depth: int) -> None:
         return
     if isinstance(value, Mapping):
         for key, item in value.items():
-            if not isinstance(key, str):
-                raise TypeError(f"{name} must have string keys, got {type(key).__name__} {_show(key)}")
+            _check_key(name, key)
             _check_json(f"{name}[{key!r}]", item, depth + 1)
         return
     if isinstance(value, Sequence) and not isinstance(value, bytes | bytearray):
@@ -427,6 +435,17 @@ def _check_json(name: str, value: object, depth: int) -> None:
             _check_json(f"{name}[{index}]", item, depth + 1)
         return
     raise TypeError(f"{name} must be a JSON value, got {type(value).__name__} {_show(value)}")
+
+
+def _check_key(name: str, key: object) -> None:
+    """An object's key: text that can be sent (a query key or a JSON body's key alike)."""
+    if not isinstance(key, str):
+        raise TypeError(f"{name} must have string keys, got {type(key).__name__} {_show(key)}")
+    try:
+        key.encode("utf-8")
+    except UnicodeEncodeError:
+        # Checked like a value's text: sending it failed later with a UnicodeEncodeError naming nothing.
+        raise ValueError(f"{name} has a key that is not valid Unicode text (it contains a lone surrogate)") from None
 
 
 def _plain_json(value: Any) -> Any:

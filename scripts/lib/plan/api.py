@@ -118,7 +118,15 @@ def build_plan(
             # contacts`): tags that would be one attribute are one resource, the first one's.
             tag = tag_of_attribute.setdefault(_attribute_key(tag), tag)
         try:
-            planned = plan_operation(document, operation, tag, parsed, identity)
+            try:
+                planned = plan_operation(document, operation, tag, parsed, identity)
+            except (TypeError, ValueError, KeyError, AttributeError) as error:
+                # A keyword of the wrong type in a document written elsewhere (`enum: "x"`, `allOf:
+                # null`, `maximum: "ten"`; the validator's findings are warnings there) failed deep
+                # in the reader as an internal error with a traceback: it is about this operation.
+                raise PlanError(
+                    f"{operation.label}: a value the generator cannot read ({type(error).__name__}: {error})"
+                ) from error
         except SpecError as error:
             # A PlanError, or the reader's own (Mistral's parameter given by `content`): either way
             # about this operation alone.

@@ -211,9 +211,12 @@ def _query_shape(parameter: Mapping[str, Any], rule: ValueRule, *, where: str) -
                 f"{where}: the query object's property {nested!r} is not a single value "
                 "(objects and arrays inside a query object are not supported)"
             )
-    if rule.kind == "array" and style == "deepObject":
+    # An array among a union's variants travels in the parameter's style too (`oneOf: [array,
+    # string]` with `explode: false` is `name=a,b` or `name=c`), so the style is kept for it.
+    arrays = [shape for shape in (rule.variants or (rule,)) if shape.kind == "array"]
+    if arrays and style == "deepObject":
         raise PlanError(f"{where}: style 'deepObject' is for objects, not arrays")
-    if rule.kind != "array" and not objects:
+    if not arrays and not objects:
         return "form", True
     if style == "deepObject":
         # deepObject is defined exploded only; written without `explode` (as often), it is meant.

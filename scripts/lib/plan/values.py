@@ -280,10 +280,21 @@ def _union_rule(
     union_key = next((key for key in ("oneOf", "anyOf") if isinstance(raw.get(key), list)), None)
     if union_key is None:
         return None
-    members = [m for m in raw[union_key] if not (isinstance(m, Mapping) and m.get("type") == "null")]
+    # Each member with its index in the document (a message names `anyOf[2]` as written there,
+    # null members counted).
+    indexed = [
+        (index, m) for index, m in enumerate(raw[union_key]) if not (isinstance(m, Mapping) and m.get("type") == "null")
+    ]
+    members = [m for _, m in indexed]
+    # Without a member (`anyOf: []`, or null alone) the rule was `UnionRule((,))`: code that does
+    # not parse, reported as the generated package's lint errors rather than by operation.
+    if not raw[union_key]:
+        raise PlanError(f"{where}: {union_key} is empty, so no value fits it")
+    if not members:
+        raise NothingToSend(f"{where}: a {union_key} that allows only null has nothing to send")
     variants = [
         value_rule(document, member, where=f"{where}, {union_key}[{index}]", depth=depth + 1, within=within)
-        for index, member in enumerate(members)
+        for index, member in indexed
     ]
     nullable = schema.nullable or len(members) < len(raw[union_key])
     return _variants_rule(variants, nullable=nullable, discriminated=discriminator_of(raw, members))

@@ -6,7 +6,7 @@ SPEC_SHA256: Final = "8784348f3146182b4f5ebc64102ff76534e37dd8904ef7c4c99770085d
 """sha256 of the tests/data/grown/openapi.yaml this package was generated from."""
 SPEC_VERSION: Final = "2.0.0"
 """The spec's info.version."""
-INPUTS_SHA256: Final = "76ccefa2ce72b1a57251963597f94a6bae71d9ac62deb1637c298affb9e54db8"
+INPUTS_SHA256: Final = "166f78c1c7ad0d4c41c20347555b0e68096ec19907f67270ae4d7a2ca5676d48"
 """sha256 over everything that shapes the code: spec, templates, runtime modules, generator versions."""
 GENERATORS: Final[dict[str, str]] = {
     "datamodel-code-generator": "0.89.0",

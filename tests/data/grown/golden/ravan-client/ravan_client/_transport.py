@@ -64,7 +64,7 @@ __all__ = [
     "reclaim_orphaned_connections",
 ]
 
-current_attempt: contextvars.ContextVar[Attempt | None] = contextvars.ContextVar("ravan_attempt", default=None)
+current_attempt: contextvars.ContextVar[Attempt | None] = contextvars.ContextVar("current_attempt", default=None)
 
 
 class Attempt:
