@@ -36,9 +36,12 @@ OCTET_STREAM_MEDIA_TYPE = "application/octet-stream"
 
 
 _TOKEN = r"[!#$%&'*+.^_`|~0-9A-Za-z-]+"
-MEDIA_TYPE = re.compile(rf"{_TOKEN}/{_TOKEN}(?:[ \t]*;[ \t]*{_TOKEN}=(?:{_TOKEN}|\"[^\"\\\x00-\x1f\x7f]*\"))*")
+_QUOTED_TEXT = r"[\t \x21\x23-\x5b\x5d-\x7e]"
+MEDIA_TYPE = re.compile(rf"{_TOKEN}/{_TOKEN}(?:[ \t]*;[ \t]*{_TOKEN}=(?:{_TOKEN}|\"{_QUOTED_TEXT}*\"))*")
 """RFC 9110's media-type: what a raw body's Content-Type header may say (a spec's key is checked
-against it before it reaches a header)."""
+against it before it reaches a header). A quoted parameter value is ASCII only: RFC 9110's obs-text
+(bytes 0x80-0xFF) is obsolete, and httpx encodes a header given as text as ASCII, so a key holding
+`é` would fail every request."""
 
 
 @dataclass(frozen=True)
