@@ -823,6 +823,19 @@ def test_a_header_array_of_single_values_is_served() -> None:
     assert (argument.wire_name, argument.location, argument.rule.kind) == ("OpenAI-Beta", "header", "array")
 
 
+def test_a_header_array_of_booleans_is_served_as_a_single_boolean_header_is() -> None:
+    schema = {"type": "array", "items": {"type": "boolean"}}
+    spec = spec_with(
+        {"/a": {"get": {"operationId": "getA", "parameters": [{"name": "X-Flags", "in": "header", "schema": schema}]}}}
+    )
+    (argument,) = plan_of_spec(spec).operations[0].arguments
+    assert (argument.location, argument.rule.kind, argument.rule.item and argument.rule.item.kind) == (
+        "header",
+        "array",
+        "boolean",
+    )
+
+
 @pytest.mark.parametrize(
     ("parameter", "unsupported"),
     [

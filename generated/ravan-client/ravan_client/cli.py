@@ -16,7 +16,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+g3fa234da93ac"
+__version__ = "2.0.0+g4fb9d5bd09d4"
 
 PROGRAM = Program(
     name="ravan-calls",
