@@ -220,6 +220,16 @@ def test_an_octet_stream_body_is_one_file_argument_and_an_object_of_another_medi
         in plan_error(spec)
     )
 
+    # Structured without saying `type`: by its properties, an allOf, a oneOf of structured shapes.
+    spec["components"].setdefault("schemas", {})["Pet"] = {"type": "object"}
+    for schema in (
+        {"properties": {"name": {"type": "string"}}},
+        {"allOf": [{"$ref": "#/components/schemas/Pet"}]},
+        {"oneOf": [{"type": "object"}, {"type": "array"}]},
+    ):
+        spec["paths"]["/a"]["post"]["requestBody"]["content"] = {"application/xml": {"schema": schema}}
+        assert "a body of another media type is sent as bytes only when its schema is a string" in plan_error(spec)
+
 
 @pytest.mark.parametrize(
     ("content", "media_type"),

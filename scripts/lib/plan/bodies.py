@@ -120,9 +120,9 @@ def _raw_media_type(document: OpenAPIDocument, content: Mapping[str, Any], where
     application/octet-stream, or as the caller names it. None when every one is structured data
     in a serialization the client cannot write (XML, say)."""
     for key, media in content.items():
-        schema = document.resolve((media or {}).get("schema", {})) if isinstance(media, Mapping) else {}
-        kinds = schema.get("type") if isinstance(schema, Mapping) else None
-        kinds = [kinds] if isinstance(kinds, str) else kinds
+        # Normalized, not read from `type`: an object's schema may say so only by its properties,
+        # an allOf or a oneOf of structured shapes.
+        kinds = document.normalize(media.get("schema", {}) if isinstance(media, Mapping) else {}, where=where).types
         if kinds and "string" not in kinds:
             continue
         media_type = str(key).strip()
