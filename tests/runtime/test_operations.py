@@ -248,6 +248,25 @@ def test_a_header_array_travels_comma_joined_and_an_item_holding_a_comma_is_refu
         operation.build({"betas": ["a\r\nX-Injected: 1"]})
 
 
+def test_an_empty_header_array_is_not_sent_and_a_required_one_is_refused() -> None:
+    # RFC 6570 (OpenAPI's `simple` style) takes an empty list as undefined; `X-Ids: ` would read as
+    # one empty item.
+    optional = Parameter("ids", "X-Ids", "header", ArrayRule(IntegerRule()))
+    assert OperationSpec(method="GET", path="/t", parameters=(optional,)).build({"ids": []}).headers == {}
+    required = Parameter("ids", "X-Ids", "header", ArrayRule(IntegerRule()), required=True)
+    with pytest.raises(ValueError, match="ids must hold at least one item"):
+        OperationSpec(method="GET", path="/t", parameters=(required,)).build({"ids": []})
+
+
+@pytest.mark.parametrize("value", [["a", "b"], {"a": 1}, ("a",)])
+def test_a_list_or_an_object_for_a_header_of_any_value_is_refused_not_sent_as_python_text(value: object) -> None:
+    # A header whose schema is a union with an array variant is planned as any value.
+    operation = OperationSpec(method="GET", path="/t", parameters=(Parameter("tags", "X-Tags", "header", AnyRule()),))
+    with pytest.raises(TypeError, match=r"tags must be a single value \(it is sent as a header\)"):
+        operation.build({"tags": value})
+    assert operation.build({"tags": "a"}).headers == {"X-Tags": "a"}
+
+
 COOKIES = OperationSpec(
     method="GET",
     path="/auth",

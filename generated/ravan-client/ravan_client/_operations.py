@@ -36,7 +36,7 @@ from urllib.parse import quote
 from ._files import DEFAULT_CONTENT_TYPE, FilePart, file_parts
 from ._secrets import Secret
 from ._types import NOT_GIVEN, NotGiven, TimeoutTypes
-from ._validation import MAX_ENCODED_QUERY_VALUE, ArrayRule, ObjectRule, Rule, UnionRule, check_single_query_value
+from ._validation import MAX_ENCODED_QUERY_VALUE, ArrayRule, ObjectRule, Rule, UnionRule, check_single_value
 
 __all__ = ["Argument", "BodySpec", "OperationSpec", "Parameter", "RequestOptions", "query_string"]
 
@@ -240,7 +240,7 @@ class OperationSpec:
                     params.append((key, text))
             elif parameter.location == "cookie":
                 cookies.append(f"{parameter.wire_name}={_cookie_value(parameter, value)}")
-            else:
+            elif not (isinstance(parameter.rule, ArrayRule) and _empty_header_array(parameter, value)):
                 headers[parameter.wire_name] = _header_value(parameter, value)
         # One Cookie header, as httpx builds one from a jar; like httpx, a redirect drops it.
         cookie = Secret("; ".join(cookies)) if cookies else None
@@ -393,14 +393,27 @@ def _cookie_value(parameter: Parameter, value: Any) -> str:
     return text
 
 
+def _empty_header_array(parameter: Parameter, value: Any) -> bool:
+    """Whether a header array holds no item: then it is not sent (RFC 6570, which OpenAPI's `simple`
+    style follows, takes an empty list as undefined; an empty header would read as one empty item).
+    A required one has no spelling: ValueError."""
+    if len(value):
+        return False
+    if parameter.required:
+        raise ValueError(f"{parameter.python_name} must hold at least one item (an empty header would read as one)")
+    return True
+
+
 def _header_value(parameter: Parameter, value: Any) -> str:
     """A checked header value as its text; an array's items joined by commas (OpenAPI's `simple`
-    style, the only one for headers; an item holding a comma is refused, as in a query)."""
+    style, the only one for headers; an item holding a comma is refused, as in a query). A list or
+    an object where a union or any value is allowed is refused: its text would be Python's."""
     rule = parameter.rule
     if isinstance(rule, ArrayRule):
         labelled = [(f"{parameter.python_name}[{index}]", text) for index, text in enumerate(rule.to_texts(value))]
         text = _delimited("form", labelled)
     else:
+        check_single_value(parameter.python_name, value, sent="as a header")
         text = rule.to_text(value)
     if any((ord(character) < 0x20 and character != "\t") or ord(character) == 0x7F for character in text):
         raise ValueError(f"{parameter.python_name} must not contain control characters (it is sent as a header)")
@@ -427,7 +440,7 @@ def _query_pairs(parameter: Parameter, rule: Rule, value: Any) -> list[tuple[str
         return _query_pairs(parameter, variant, value)
     if isinstance(rule, ArrayRule):
         for index, item in enumerate(value):
-            check_single_query_value(f"{name}[{index}]", item)
+            check_single_value(f"{name}[{index}]", item)
         labelled = [(f"{name}[{index}]", text) for index, text in enumerate(rule.to_texts(value))]
     elif isinstance(rule, ObjectRule):
         pairs = rule.to_text_pairs(name, value)

@@ -39,7 +39,7 @@ __all__ = [
     "Rule",
     "StringRule",
     "UnionRule",
-    "check_single_query_value",
+    "check_single_value",
 ]
 
 # Servers and proxies commonly refuse request lines over 8 KB (and httpx refuses URLs over 64 KB):
@@ -372,22 +372,22 @@ class ObjectRule(Rule):
         for key, item in value.items():
             if item is None:
                 continue
-            check_single_query_value(f"{name}[{key!r}]", item)
+            check_single_value(f"{name}[{key!r}]", item)
             rule = rules.get(key)
             pairs.append((key, rule.to_text(item) if rule is not None else _plain_text(_plain_json(item))))
         return pairs
 
 
-def check_single_query_value(label: str, item: object) -> None:
-    """A TypeError unless `item` is one query value: an object, a list or None inside a query
-    array or object has no spelling in OpenAPI's styles (its text would be Python's `{'a': 1}`
-    or `None`)."""
+def check_single_value(label: str, item: object, *, sent: str = "in the query") -> None:
+    """A TypeError unless `item` is one query (or header) value: an object, a list or None inside a
+    query array or object, or as a header, has no spelling in OpenAPI's styles (its text would be
+    Python's `{'a': 1}` or `None`)."""
     if (
         item is None
         or isinstance(item, Mapping | WireModel)
         or (isinstance(item, Sequence) and not isinstance(item, str | bytes | bytearray))
     ):
-        raise TypeError(f"{label} must be a single value (it is sent in the query), got {_show(item)}")
+        raise TypeError(f"{label} must be a single value (it is sent {sent}), got {_show(item)}")
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+gc5685b9ca2c9"
+__version__ = "2.0.0+g34ae9e6de919"
 
 PROGRAM = Program(
     name="ravan-calls",

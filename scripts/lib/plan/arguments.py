@@ -156,8 +156,9 @@ def plan_parameters(
             raise PlanError(f"{where}: array-valued cookie parameters are not supported")
         if location == "header" and rule.kind == "array":
             item = rule.item
-            if item is None or item.nullable or not _single_value(item):
-                # `simple` joins the items by commas (`X-Tags: a,b`): each must be one value, never null.
+            if item is None or item.nullable or not (_single_value(item) or item.kind == "boolean"):
+                # `simple` joins the items by commas (`X-Tags: a,b`): each must be one value, never null
+                # (a boolean is one too, `true,false`, as a single boolean header is sent).
                 raise PlanError(f"{where}: a header array's items must be single values that cannot be null")
         style, explode = _query_shape(parameter, rule, where=where) if location == "query" else ("form", True)
         required = bool(parameter.get("required")) or location == "path"

@@ -36,9 +36,12 @@ OCTET_STREAM_MEDIA_TYPE = "application/octet-stream"
 
 
 _TOKEN = r"[!#$%&'*+.^_`|~0-9A-Za-z-]+"
-MEDIA_TYPE = re.compile(rf"{_TOKEN}/{_TOKEN}(?:[ \t]*;[ \t]*{_TOKEN}=(?:{_TOKEN}|\"[^\"\\\x00-\x1f\x7f]*\"))*")
+_QUOTED_TEXT = r"[\t \x21\x23-\x5b\x5d-\x7e]"
+MEDIA_TYPE = re.compile(rf"{_TOKEN}/{_TOKEN}(?:[ \t]*;[ \t]*{_TOKEN}=(?:{_TOKEN}|\"{_QUOTED_TEXT}*\"))*")
 """RFC 9110's media-type: what a raw body's Content-Type header may say (a spec's key is checked
-against it before it reaches a header)."""
+against it before it reaches a header). A quoted parameter value is ASCII only: RFC 9110's obs-text
+(bytes 0x80-0xFF) is obsolete, and httpx encodes a header given as text as ASCII, so a key holding
+`é` would fail every request."""
 
 
 @dataclass(frozen=True)
@@ -117,9 +120,9 @@ def _raw_media_type(document: OpenAPIDocument, content: Mapping[str, Any], where
     application/octet-stream, or as the caller names it. None when every one is structured data
     in a serialization the client cannot write (XML, say)."""
     for key, media in content.items():
-        schema = document.resolve((media or {}).get("schema", {})) if isinstance(media, Mapping) else {}
-        kinds = schema.get("type") if isinstance(schema, Mapping) else None
-        kinds = [kinds] if isinstance(kinds, str) else kinds
+        # Normalized, not read from `type`: an object's schema may say so only by its properties,
+        # an allOf or a oneOf of structured shapes.
+        kinds = document.normalize(media.get("schema", {}) if isinstance(media, Mapping) else {}, where=where).types
         if kinds and "string" not in kinds:
             continue
         media_type = str(key).strip()

@@ -28,7 +28,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+g166f78c1c7ad"
+__version__ = "2.0.0+g0de97fe44356"
 
 PROGRAM = Program(
     name="ravan-calls",
