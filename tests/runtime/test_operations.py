@@ -267,6 +267,17 @@ def test_a_list_or_an_object_for_a_header_of_any_value_is_refused_not_sent_as_py
     assert operation.build({"tags": "a"}).headers == {"X-Tags": "a"}
 
 
+@pytest.mark.parametrize("value", [["a", "b"], {"a": 1}, ("a",)])
+def test_a_list_or_an_object_for_a_query_parameter_of_any_value_is_refused_not_sent_as_python_text(
+    value: object,
+) -> None:
+    # Found by the attack on header arrays: the query had the same gap (`tags=['a', 'b']`).
+    operation = OperationSpec(method="GET", path="/t", parameters=(Parameter("tags", "tags", "query", AnyRule()),))
+    with pytest.raises(TypeError, match=r"tags must be a single value \(it is sent in the query\)"):
+        operation.build({"tags": value})
+    assert operation.build({"tags": "a"}).params == (("tags", "a"),)
+
+
 COOKIES = OperationSpec(
     method="GET",
     path="/auth",

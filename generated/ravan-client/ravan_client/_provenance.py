@@ -6,7 +6,7 @@ SPEC_SHA256: Final = "e0205db4093ad41eefcff3388926ee7306a9a99fd8be595b3ab65cfc93
 """sha256 of the spec/openapi.yaml this package was generated from."""
 SPEC_VERSION: Final = "2.0.0"
 """The spec's info.version."""
-INPUTS_SHA256: Final = "34ae9e6de9193c97f9b789b0a7796d735c5c077af71ea23384b28983163b7eb5"
+INPUTS_SHA256: Final = "e47a846488702dd96be50500672ba4b1954fd6ae487d5d13a0e39cef157144d0"
 """sha256 over everything that shapes the code: spec, templates, runtime modules, generator versions."""
 GENERATORS: Final[dict[str, str]] = {
     "datamodel-code-generator": "0.89.0",

@@ -16,7 +16,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+g34ae9e6de919"
+__version__ = "2.0.0+ge47a84648870"
 
 PROGRAM = Program(
     name="ravan-calls",

@@ -456,6 +456,9 @@ def _query_pairs(parameter: Parameter, rule: Rule, value: Any) -> list[tuple[str
         # The keys travel beside the values, so a key holding the delimiter is refused alike.
         labelled = [(f"{name}[{key!r}]", part) for key, text in pairs for part in (key, text)]
     else:
+        # A parameter of any value (no schema, or a union planned as any) given a list or an object:
+        # its text would be Python's `['a', 'b']`.
+        check_single_value(name, value)
         return [(wire_name, rule.to_text(value))]
     if parameter.explode:
         return [(wire_name, text) for _, text in labelled]

@@ -28,7 +28,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+g0de97fe44356"
+__version__ = "2.0.0+ga8f68d21ed6c"
 
 PROGRAM = Program(
     name="ravan-calls",
