@@ -35,7 +35,7 @@ from ._pagination import AsyncPage, AsyncPager, SyncPage
 from ._provenance import GENERATORS, SPEC_SHA256, SPEC_VERSION
 from ._types import NOT_GIVEN, NotGiven
 
-__version__ = "2.0.0+ga8f68d21ed6c"
+__version__ = "2.0.0+g77a93c544af3"
 
 __all__ = [
     "DEFAULT_BASE_URL",

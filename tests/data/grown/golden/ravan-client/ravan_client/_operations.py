@@ -249,18 +249,18 @@ class OperationSpec:
         json_body: Any = NOT_GIVEN
         parts: list[FilePart] = []
         if self.body is not None:
+            raw = is_raw_media_type(self.body.media_type)
+            # A raw body's file goes as the body's own media type unless the caller names one.
+            default_type = self.body.media_type if raw else DEFAULT_CONTENT_TYPE
             for python_name, wire_name, many, required in self.body.files:
                 value = arguments.get(python_name, NOT_GIVEN)
                 if value is NOT_GIVEN or value is None:
                     if required:
                         raise TypeError(f"{python_name} is required")
                     continue
-                raw = is_raw_media_type(self.body.media_type)
-                # A raw body's file goes as the body's own media type unless the caller names one.
-                default_type = self.body.media_type if raw else DEFAULT_CONTENT_TYPE
                 parts.extend(file_parts(python_name, wire_name, value, many=many, content_type=default_type))
             # A raw body is its one file, sent as it is: nothing goes as JSON.
-            json_body = NOT_GIVEN if is_raw_media_type(self.body.media_type) else self._body(arguments)
+            json_body = NOT_GIVEN if raw else self._body(arguments)
             if extra_body:
                 if not isinstance(json_body, dict):
                     raise TypeError("extra_body needs a JSON object body to add keys to")

@@ -28,7 +28,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+ga8f68d21ed6c"
+__version__ = "2.0.0+g77a93c544af3"
 
 PROGRAM = Program(
     name="ravan-calls",
