@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import ssl
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -62,6 +63,55 @@ async def test_a_pool_without_the_lists_reclaiming_needs_refuses_the_async_clien
     assert PROVEN_ON in str(caught.value)
 
 
+@pytest.mark.parametrize("pool_class", [httpcore.ConnectionPool, httpcore.AsyncConnectionPool])
+def test_a_pool_without_the_tls_context_it_builds_on_demand_refuses_the_client(
+    monkeypatch: pytest.MonkeyPatch, pool_class: type[Any]
+) -> None:
+    original = pool_class.__init__
+
+    def laid_out_otherwise(self: Any, *args: Any, **kwargs: Any) -> None:
+        original(self, *args, **kwargs)
+        delattr(self, "_ssl_context")
+
+    monkeypatch.setattr(pool_class, "__init__", laid_out_otherwise)
+    client_class = RavanClient if pool_class is httpcore.ConnectionPool else AsyncRavanClient
+    with pytest.raises(IncompatibleHTTPLibraryError) as caught:
+        client_class(api_key="k")
+    assert f"httpcore.{pool_class.__name__}._ssl_context" in str(caught.value)
+
+
+@pytest.mark.parametrize("client_class", [RavanClient, AsyncRavanClient])
+def test_the_tls_context_is_built_once_on_the_first_https_connection_never_for_plain_http(
+    monkeypatch: pytest.MonkeyPatch, client_class: Any
+) -> None:
+    """Reading the CA bundle takes about 20 ms: a client of a plain-http server (a mock) never
+    needs it, an https client builds it once, as httpx would (trusting SSL_CERT_FILE and
+    SSL_CERT_DIR from the environment)."""
+    built: list[bool] = []
+    real = httpx.create_ssl_context
+
+    def counted(*, trust_env: bool) -> Any:
+        built.append(trust_env)
+        return real(trust_env=trust_env)
+
+    monkeypatch.setattr(httpx, "create_ssl_context", counted)
+    plain = client_class(api_key="k", base_url="http://127.0.0.1:1")
+    (plain_pool,) = plain._http.pools
+    plain_pool.create_connection(httpcore.Origin(b"http", b"127.0.0.1", 1))
+    assert built == []
+    assert plain_pool._ssl_context is None
+
+    secure = client_class(api_key="k", base_url="https://api.example.com")
+    (pool,) = secure._http.pools
+    assert built == []
+    pool.create_connection(httpcore.Origin(b"https", b"api.example.com", 443))
+    pool.create_connection(httpcore.Origin(b"https", b"api.example.com", 443))
+    assert built == [True]
+    assert isinstance(pool._ssl_context, ssl.SSLContext)
+    plain_pool.create_connection(httpcore.Origin(b"https", b"elsewhere.example.com", 443))  # a redirect's hop
+    assert built == [True, False]  # a plain-http client trusts no environment (as before)
+
+
 def test_a_callers_own_transport_needs_no_internals(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delattr(httpx_utils, "get_environment_proxies")
     with RavanClient(api_key="k", transport=httpx.MockTransport(lambda request: httpx.Response(204))):
@@ -105,7 +155,8 @@ async def test_the_async_client_builds_its_own_pool() -> None:
     async with AsyncRavanClient(api_key="k") as client:
         http = client._http
         assert isinstance(http, OwnAsyncHttpClient)
-        assert [type(pool) for pool in http.pools] == [httpcore.AsyncConnectionPool]
+        assert [type(pool) for pool in http.pools] == [transport._AsyncConnectionPool]
+        assert isinstance(http.pools[0], httpcore.AsyncConnectionPool)
 
 
 def test_httpcore_errors_reach_the_client_as_httpxs() -> None:

@@ -29,7 +29,7 @@ cancellation passed on), which waits out that clean-up; after an attempt that fa
 cancelled, `reclaim_orphaned_connections` closes what a cancellation still left behind.
 
 Where httpx and httpcore have no public API for what is needed (the proxies httpx derives from the
-environment, the pool's lists of connections and requests), their internals are used in one
+environment, the pool's lists of connections and requests, its TLS context), their internals are used in one
 section at the end of this module, checked when a client is constructed: a layout other than the
 proven one (`PROVEN_ON`, pinned exactly by the generated package) raises
 `IncompatibleHTTPLibraryError` rather than leaving a client without its deadline or its clean-up.
@@ -238,7 +238,7 @@ def _pool_settings(proxy_url: str | None, trust_env: bool) -> dict[str, Any]:
             ssl_context=parsed.ssl_context,
         )
     return {
-        "ssl_context": httpx.create_ssl_context(trust_env=trust_env),
+        "trust_env": trust_env,
         "proxy": proxy,
         "max_connections": _MAX_CONNECTIONS,
         "max_keepalive_connections": _MAX_KEEPALIVE_CONNECTIONS,
@@ -273,6 +273,32 @@ class _AsyncResponseStream(httpx.AsyncByteStream):
         aclose = getattr(self._stream, "aclose", None)
         if aclose is not None:
             await aclose()
+
+
+class _ConnectionPool(httpcore.ConnectionPool):
+    """httpcore's pool, with its TLS context built when first needed (`_build_tls_for`)."""
+
+    def __init__(self, *, trust_env: bool, **settings: Any) -> None:
+        super().__init__(ssl_context=None, **settings)
+        check_httpx_internals(self)
+        self._trust_env = trust_env
+
+    def create_connection(self, origin: httpcore.Origin) -> httpcore.ConnectionInterface:
+        _build_tls_for(self, origin, self._trust_env)
+        return super().create_connection(origin)
+
+
+class _AsyncConnectionPool(httpcore.AsyncConnectionPool):
+    """httpcore's async pool, with its TLS context built when first needed (`_build_tls_for`)."""
+
+    def __init__(self, *, trust_env: bool, **settings: Any) -> None:
+        super().__init__(ssl_context=None, **settings)
+        check_httpx_internals(self)
+        self._trust_env = trust_env
+
+    def create_connection(self, origin: httpcore.Origin) -> httpcore.AsyncConnectionInterface:
+        _build_tls_for(self, origin, self._trust_env)
+        return super().create_connection(origin)
 
 
 class PoolTransport(httpx.BaseTransport):
@@ -345,7 +371,7 @@ def new_sync_http_client(*, base_url_scheme: str, transport: httpx.BaseTransport
 
     def transport_for(proxy_url: str | None) -> PoolTransport:
         backend = _DeadlineBackend(httpcore.SyncBackend())
-        return PoolTransport(httpcore.ConnectionPool(**_pool_settings(proxy_url, trust_env), network_backend=backend))
+        return PoolTransport(_ConnectionPool(**_pool_settings(proxy_url, trust_env), network_backend=backend))
 
     direct = transport_for(None)
     mounts = {
@@ -366,9 +392,7 @@ def new_async_http_client(*, base_url_scheme: str, transport: httpx.AsyncBaseTra
     check_httpx_internals()
 
     def transport_for(proxy_url: str | None) -> AsyncPoolTransport:
-        pool = httpcore.AsyncConnectionPool(**_pool_settings(proxy_url, trust_env))
-        check_httpx_internals(pool)
-        return AsyncPoolTransport(pool)
+        return AsyncPoolTransport(_AsyncConnectionPool(**_pool_settings(proxy_url, trust_env)))
 
     direct = transport_for(None)
     mounts = {
@@ -409,9 +433,10 @@ def environment_proxies() -> dict[str, str | None]:
     return _utils.get_environment_proxies()
 
 
-def check_httpx_internals(pool: httpcore.AsyncConnectionPool | None = None) -> None:
+def check_httpx_internals(pool: httpcore.ConnectionPool | httpcore.AsyncConnectionPool | None = None) -> None:
     """Raise `IncompatibleHTTPLibraryError` unless every internal this module uses is there (and
-    the private lists of `pool`, which `reclaim_orphaned_connections` tidies)."""
+    the private attributes of `pool`: its lists, which `reclaim_orphaned_connections` tidies, and
+    its TLS context, which `_build_tls_for` sets)."""
     try:
         from httpx import _utils
     except ImportError:
@@ -419,9 +444,26 @@ def check_httpx_internals(pool: httpcore.AsyncConnectionPool | None = None) -> N
     if not callable(getattr(_utils, "get_environment_proxies", None)):
         raise _incompatible("httpx._utils.get_environment_proxies")
     if pool is not None:
+        kind = type(pool).__mro__[1].__name__  # httpcore's class, which ours derive from
         for name in ("_connections", "_requests"):
             if not isinstance(getattr(pool, name, None), list):
-                raise _incompatible(f"the list httpcore.AsyncConnectionPool.{name}")
+                raise _incompatible(f"the list httpcore.{kind}.{name}")
+        if not hasattr(pool, "_ssl_context"):
+            raise _incompatible(f"httpcore.{kind}._ssl_context")
+
+
+def _build_tls_for(
+    pool: httpcore.ConnectionPool | httpcore.AsyncConnectionPool, origin: httpcore.Origin, trust_env: bool
+) -> None:
+    """Give `pool` its TLS context if `origin` is the first https one it connects to.
+
+    The context is what httpx would build (`httpx.create_ssl_context`: the CA bundle, and with
+    `trust_env` SSL_CERT_FILE and SSL_CERT_DIR), built on first need rather than with the client:
+    reading the CA bundle takes about 20 ms, which a client of a plain-http server (a mock, a local
+    service) never needs, and every `ravan-calls` run and every client of the test suite paid.
+    Two threads racing here at worst build it twice; either context is the same."""
+    if origin.scheme == b"https" and pool._ssl_context is None:
+        pool._ssl_context = httpx.create_ssl_context(trust_env=trust_env)
 
 
 async def reclaim_orphaned_connections(client: httpx.AsyncClient) -> None:

@@ -16,7 +16,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+g044d3a0090d6"
+__version__ = "2.0.0+g18bc5a793bad"
 
 PROGRAM = Program(
     name="ravan-calls",
