@@ -28,7 +28,14 @@ import pytest
 from ravan_client import RavanClient
 from ravan_client._cli import _Terminated, run
 from ravan_client._commands import Command
-from ravan_client._sync import DUCKDB_ROW_GROUP_ROWS, SyncStats, _open_duckdb, dlt_resource, run_sync
+from ravan_client._sync import (
+    DUCKDB_ROW_GROUP_ROWS,
+    SyncStats,
+    _capabilities_remembered,
+    _open_duckdb,
+    dlt_resource,
+    run_sync,
+)
 from ravan_client.cli import PROGRAM
 
 UTC = datetime.UTC
@@ -396,6 +403,49 @@ def test_the_duckdb_file_is_let_go_after_a_run_that_succeeded_or_failed(tmp_path
         sync()
     assert not server.hooks  # it did fail there
     assert opened_by_another_process()
+
+
+def test_a_load_resolves_the_duckdb_destinations_capabilities_once_per_naming_and_hands_out_copies(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """dlt asks a destination for its capabilities about 25 times a load and resolved the
+    destination's configuration each time (about 0.2 s of CPU a load, in the main thread while the
+    pages arrive; `scripts/bench --only sync`). The factory the sync makes for its DuckDB file
+    resolves them once per naming convention; each caller still gets an object of its own."""
+    import duckdb
+
+    resolved: list[tuple[Any, Any]] = []
+    original = dlt.destinations.duckdb.capabilities
+
+    def counted(self: Any, config: Any = None, naming: Any = None) -> Any:
+        resolved.append((config, naming))
+        return original(self, config, naming)
+
+    monkeypatch.setattr(dlt.destinations.duckdb, "capabilities", counted)
+    server = ScriptedServer(initial_sessions(5))
+    database = tmp_path / "calls.duckdb"
+    with RavanClient(
+        api_key="test-key",
+        base_url="https://api.example.test",
+        transport=httpx.MockTransport(server.handle),
+        max_retries=0,
+    ) as client:
+        resource = dlt_resource(client.call_sessions.list, COMMAND, now=lambda: NOW, page_size=2)
+        run_sync(resource, destination="duckdb", database=str(database), dataset="calls_data")
+    unresolved = [naming for config, naming in resolved if config is None]
+    assert unresolved  # dlt still asks
+    assert len(unresolved) == len({id(naming) for naming in unresolved}) <= 3  # None, and a schema's naming or two
+    with duckdb.connect(str(database)) as connection:
+        assert connection.execute("SELECT count(*) FROM calls_data.call_sessions").fetchall() == [(5,)]
+
+    factory = _capabilities_remembered(dlt.destinations.duckdb(str(tmp_path / "other.duckdb")))
+    before = len(resolved)
+    first, second = factory.capabilities(), factory.capabilities()
+    assert len(resolved) == before + 1
+    assert first is not second  # a caller that changes its copy changes no other
+    assert first.supported_loader_file_formats == second.supported_loader_file_formats
+    second.max_identifier_length = 7
+    assert factory.capabilities().max_identifier_length != 7
 
 
 def test_a_load_into_duckdb_writes_row_groups_of_its_own_and_leaves_the_earlier_ones_as_they_are(

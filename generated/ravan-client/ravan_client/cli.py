@@ -16,7 +16,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+g18bc5a793bad"
+__version__ = "2.0.0+ge77aca7f70ba"
 
 PROGRAM = Program(
     name="ravan-calls",
