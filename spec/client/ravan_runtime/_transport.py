@@ -29,10 +29,11 @@ cancellation passed on), which waits out that clean-up; after an attempt that fa
 cancelled, `reclaim_orphaned_connections` closes what a cancellation still left behind.
 
 Where httpx and httpcore have no public API for what is needed (the proxies httpx derives from the
-environment, the pool's lists of connections and requests, its TLS context), their internals are used in one
-section at the end of this module, checked when a client is constructed: a layout other than the
-proven one (`PROVEN_ON`, pinned exactly by the generated package) raises
-`IncompatibleHTTPLibraryError` rather than leaving a client without its deadline or its clean-up.
+environment, the pool's lists of connections and requests, its TLS context, which is built when
+first needed), their internals are used in one section at the end of this module, checked when a
+client is constructed: a layout other than the proven one (`PROVEN_ON`, pinned exactly by the
+generated package) raises `IncompatibleHTTPLibraryError` rather than leaving a client without its
+deadline or its clean-up.
 """
 
 from __future__ import annotations
@@ -434,22 +435,22 @@ def environment_proxies() -> dict[str, str | None]:
 
 
 def check_httpx_internals(pool: httpcore.ConnectionPool | httpcore.AsyncConnectionPool | None = None) -> None:
-    """Raise `IncompatibleHTTPLibraryError` unless every internal this module uses is there (and
-    the private attributes of `pool`: its lists, which `reclaim_orphaned_connections` tidies, and
-    its TLS context, which `_build_tls_for` sets)."""
+    """Raise `IncompatibleHTTPLibraryError` unless every internal this module uses is there, and
+    those of `pool`: its TLS context, which `_build_tls_for` sets, and an async pool's lists, which
+    `reclaim_orphaned_connections` tidies."""
     try:
         from httpx import _utils
     except ImportError:
         raise _incompatible("httpx._utils.get_environment_proxies") from None
     if not callable(getattr(_utils, "get_environment_proxies", None)):
         raise _incompatible("httpx._utils.get_environment_proxies")
-    if pool is not None:
-        kind = type(pool).__mro__[1].__name__  # httpcore's class, which ours derive from
+    if isinstance(pool, httpcore.AsyncConnectionPool):
         for name in ("_connections", "_requests"):
             if not isinstance(getattr(pool, name, None), list):
-                raise _incompatible(f"the list httpcore.{kind}.{name}")
-        if not hasattr(pool, "_ssl_context"):
-            raise _incompatible(f"httpcore.{kind}._ssl_context")
+                raise _incompatible(f"the list httpcore.AsyncConnectionPool.{name}")
+    if pool is not None and not hasattr(pool, "_ssl_context"):
+        kind = "AsyncConnectionPool" if isinstance(pool, httpcore.AsyncConnectionPool) else "ConnectionPool"
+        raise _incompatible(f"httpcore.{kind}._ssl_context")
 
 
 def _build_tls_for(
