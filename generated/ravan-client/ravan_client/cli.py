@@ -16,7 +16,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+ge77aca7f70ba"
+__version__ = "2.0.0+gfa85625b98a1"
 
 PROGRAM = Program(
     name="ravan-calls",
