@@ -2,6 +2,10 @@
 
 A layout other than the proven one must stop a client at construction, naming what is missing and
 the versions it was proven on, never leave it running without its deadline or its clean-up.
+
+The TLS context the client's pools build is proven against a real local TLS server (a thread of
+this file, its certificate made with `openssl`): refused unless SSL_CERT_FILE or SSL_CERT_DIR,
+read when the client is built, names its certificate.
 """
 
 from __future__ import annotations
