@@ -34,6 +34,8 @@ ENVIRONMENT = (
     "HTTP_PROXY",
     "HTTPS_PROXY",
     "ALL_PROXY",
+    "SSL_CERT_FILE",
+    "SSL_CERT_DIR",
 )
 
 

@@ -2,14 +2,23 @@
 
 A layout other than the proven one must stop a client at construction, naming what is missing and
 the versions it was proven on, never leave it running without its deadline or its clean-up.
+
+The TLS context the client's pools build is proven against a real local TLS server (a thread of
+this file, its certificate made with `openssl`): refused unless SSL_CERT_FILE or SSL_CERT_DIR,
+read when the client is built, names its certificate.
 """
 
 from __future__ import annotations
 
 import asyncio
+import http.server
 import re
+import shutil
 import ssl
+import subprocess
+import threading
 import tomllib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +27,7 @@ import httpx
 import pytest
 from httpx import _utils as httpx_utils
 from ravan_runtime import _transport as transport
+from ravan_runtime._exceptions import APIConnectionError
 from ravan_runtime._operations import RequestOptions
 from ravan_runtime._transport import PROVEN_ON, IncompatibleHTTPLibraryError, OwnAsyncHttpClient, OwnHttpClient
 
@@ -85,8 +95,8 @@ def test_the_tls_context_is_built_once_on_the_first_https_connection_never_for_p
     monkeypatch: pytest.MonkeyPatch, client_class: Any
 ) -> None:
     """Reading the CA bundle takes about 20 ms: a client of a plain-http server (a mock) never
-    needs it, an https client builds it once, as httpx would (trusting SSL_CERT_FILE and
-    SSL_CERT_DIR from the environment)."""
+    needs it, an https client builds it once, as httpx would (from the default bundle: the
+    environment names none here; one it names is read when the client is built, see below)."""
     built: list[bool] = []
     real = httpx.create_ssl_context
 
@@ -106,10 +116,10 @@ def test_the_tls_context_is_built_once_on_the_first_https_connection_never_for_p
     assert built == []
     pool.create_connection(httpcore.Origin(b"https", b"api.example.com", 443))
     pool.create_connection(httpcore.Origin(b"https", b"api.example.com", 443))
-    assert built == [True]
+    assert built == [False]
     assert isinstance(pool._ssl_context, ssl.SSLContext)
     plain_pool.create_connection(httpcore.Origin(b"https", b"elsewhere.example.com", 443))  # a redirect's hop
-    assert built == [True, False]  # a plain-http client trusts no environment (as before)
+    assert built == [False, False]
 
 
 def test_a_callers_own_transport_needs_no_internals(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -175,3 +185,116 @@ def test_the_async_client_says_it_needs_asyncio_when_driven_by_another_loop() ->
         call.send(None)
     call.close()
     asyncio.run(client.close())
+
+
+# --- a real TLS server: SSL_CERT_FILE and SSL_CERT_DIR, read when the client is built ------------
+
+
+@pytest.fixture(scope="module")
+def self_signed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A certificate for 127.0.0.1 that no CA bundle trusts, and its key (made with `openssl`)."""
+    if shutil.which("openssl") is None:
+        pytest.skip("needs the openssl command to make a certificate")
+    folder = tmp_path_factory.mktemp("tls")
+    certificate, key = folder / "certificate.pem", folder / "key.pem"
+    request = ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1"]
+    subject = ["-addext", "subjectAltName=IP:127.0.0.1"]
+    subprocess.run(
+        ["openssl", *request, *subject, "-keyout", str(key), "-out", str(certificate)], check=True, capture_output=True
+    )
+    return certificate, key
+
+
+@pytest.fixture
+def tls_server(self_signed: tuple[Path, Path]) -> Iterator[str]:
+    """The https base URL of a local server presenting `self_signed`, answering every GET with `[]`."""
+
+    class Answer(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"[]")
+
+        def log_message(self, format: str, *args: Any) -> None:  # the test's output stays the test's
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Answer)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(*self_signed)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    serving = threading.Thread(target=server.serve_forever, daemon=True)
+    serving.start()
+    try:
+        yield f"https://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        serving.join()
+
+
+def _list_agents(client_class: Any, client: Any) -> Any:
+    if client_class is RavanClient:
+        with client:
+            return client.agents.list()
+
+    async def listed() -> Any:
+        async with client:
+            return await client.agents.list()
+
+    return asyncio.run(listed())
+
+
+@pytest.mark.parametrize("client_class", [RavanClient, AsyncRavanClient])
+def test_a_server_no_bundle_trusts_is_refused_unless_ssl_cert_file_or_dir_names_its_certificate(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, tls_server: str, self_signed: tuple[Path, Path], client_class: Any
+) -> None:
+    with pytest.raises(APIConnectionError) as caught:
+        _list_agents(client_class, client_class(api_key="k", base_url=tls_server, max_retries=0))
+    assert "CERTIFICATE_VERIFY_FAILED" in str(caught.value)
+
+    certificate, _ = self_signed
+    monkeypatch.setenv("SSL_CERT_FILE", str(certificate))
+    assert _list_agents(client_class, client_class(api_key="k", base_url=tls_server, max_retries=0)) == []
+
+    monkeypatch.delenv("SSL_CERT_FILE")
+    hashed = tmp_path / "certificates"  # a directory as `openssl rehash` lays it out: named by subject hash
+    hashed.mkdir()
+    subject_hash = subprocess.run(
+        ["openssl", "x509", "-hash", "-noout", "-in", str(certificate)], check=True, capture_output=True, text=True
+    ).stdout.strip()
+    shutil.copy(certificate, hashed / f"{subject_hash}.0")
+    monkeypatch.setenv("SSL_CERT_DIR", str(hashed))
+    assert _list_agents(client_class, client_class(api_key="k", base_url=tls_server, max_retries=0)) == []
+
+
+@pytest.mark.parametrize("client_class", [RavanClient, AsyncRavanClient])
+def test_ssl_cert_file_is_read_when_the_client_is_built_as_httpx_reads_it(
+    monkeypatch: pytest.MonkeyPatch, tls_server: str, self_signed: tuple[Path, Path], client_class: Any
+) -> None:
+    """A program that names its bundle while it builds the client (and tidies its environment
+    after) keeps it; one that names it only after keeps the client it built. The TLS context is
+    built on the first https connection, the environment is read when the client is built."""
+    certificate, _ = self_signed
+    monkeypatch.setenv("SSL_CERT_FILE", str(certificate))
+    trusting = client_class(api_key="k", base_url=tls_server, max_retries=0)
+    monkeypatch.delenv("SSL_CERT_FILE")
+    assert _list_agents(client_class, trusting) == []
+
+    untrusting = client_class(api_key="k", base_url=tls_server, max_retries=0)
+    monkeypatch.setenv("SSL_CERT_FILE", str(certificate))
+    with pytest.raises(APIConnectionError):
+        _list_agents(client_class, untrusting)
+
+
+@pytest.mark.parametrize("client_class", [RavanClient, AsyncRavanClient])
+def test_an_ssl_cert_file_that_is_not_there_stops_the_client_being_built(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, client_class: Any
+) -> None:
+    """As before the TLS context was built on demand: a mistyped bundle is a configuration error
+    of the client, not a bare `FileNotFoundError` out of a call (or out of the first of many)."""
+    monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "missing.pem"))
+    with pytest.raises(FileNotFoundError):
+        client_class(api_key="k", base_url="https://api.example.com")
+    client_class(api_key="k", base_url="http://127.0.0.1:1")  # a plain-http client reads no bundle

@@ -49,7 +49,7 @@ def dlt_source(client: RavanClient | None = None, **options: _Any) -> _Any:
     return make_source(PROGRAM, client if client is not None else RavanClient(), **options)
 
 
-__version__ = "2.0.0+g26f8ca3a79a2"
+__version__ = "2.0.0+g12b999a7a5f1"
 
 __all__ = [
     "DEFAULT_BASE_URL",

@@ -16,7 +16,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+g26f8ca3a79a2"
+__version__ = "2.0.0+g12b999a7a5f1"
 
 PROGRAM = Program(
     name="ravan-calls",

@@ -40,7 +40,9 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import os
 import socket
+import ssl
 import threading
 import time
 from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Iterator
@@ -239,7 +241,7 @@ def _pool_settings(proxy_url: str | None, trust_env: bool) -> dict[str, Any]:
             ssl_context=parsed.ssl_context,
         )
     return {
-        "trust_env": trust_env,
+        "ssl_context": _tls_the_environment_names(trust_env),
         "proxy": proxy,
         "max_connections": _MAX_CONNECTIONS,
         "max_keepalive_connections": _MAX_KEEPALIVE_CONNECTIONS,
@@ -279,26 +281,24 @@ class _AsyncResponseStream(httpx.AsyncByteStream):
 class _ConnectionPool(httpcore.ConnectionPool):
     """httpcore's pool, with its TLS context built when first needed (`_build_tls_for`)."""
 
-    def __init__(self, *, trust_env: bool, **settings: Any) -> None:
-        super().__init__(ssl_context=None, **settings)
+    def __init__(self, **settings: Any) -> None:
+        super().__init__(**settings)
         check_httpx_internals(self)
-        self._trust_env = trust_env
 
     def create_connection(self, origin: httpcore.Origin) -> httpcore.ConnectionInterface:
-        _build_tls_for(self, origin, self._trust_env)
+        _build_tls_for(self, origin)
         return super().create_connection(origin)
 
 
 class _AsyncConnectionPool(httpcore.AsyncConnectionPool):
     """httpcore's async pool, with its TLS context built when first needed (`_build_tls_for`)."""
 
-    def __init__(self, *, trust_env: bool, **settings: Any) -> None:
-        super().__init__(ssl_context=None, **settings)
+    def __init__(self, **settings: Any) -> None:
+        super().__init__(**settings)
         check_httpx_internals(self)
-        self._trust_env = trust_env
 
     def create_connection(self, origin: httpcore.Origin) -> httpcore.AsyncConnectionInterface:
-        _build_tls_for(self, origin, self._trust_env)
+        _build_tls_for(self, origin)
         return super().create_connection(origin)
 
 
@@ -453,18 +453,29 @@ def check_httpx_internals(pool: httpcore.ConnectionPool | httpcore.AsyncConnecti
         raise _incompatible(f"httpcore.{kind}._ssl_context")
 
 
-def _build_tls_for(
-    pool: httpcore.ConnectionPool | httpcore.AsyncConnectionPool, origin: httpcore.Origin, trust_env: bool
-) -> None:
-    """Give `pool` its TLS context if `origin` is the first https one it connects to.
+def _tls_the_environment_names(trust_env: bool) -> ssl.SSLContext | None:
+    """The TLS context for a pool, built now if the environment names a CA bundle, else None
+    (`_build_tls_for` builds it from the default bundle on the pool's first https connection).
 
-    The context is what httpx would build (`httpx.create_ssl_context`: the CA bundle, and with
-    `trust_env` SSL_CERT_FILE and SSL_CERT_DIR), built on first need rather than with the client:
-    reading the CA bundle takes about 20 ms, which a client of a plain-http server (a mock, a local
-    service) never needs, and every `ravan-calls` run and every client of the test suite paid.
-    Two threads racing here at worst build it twice; either context is the same."""
+    With `trust_env`, SSL_CERT_FILE and SSL_CERT_DIR are read when the client is built, as httpx
+    reads them: a program that names its bundle while building the client keeps it, and one whose
+    bundle is not there learns it then, not from a bare `FileNotFoundError` out of a later call."""
+    if trust_env and (os.environ.get("SSL_CERT_FILE") or os.environ.get("SSL_CERT_DIR")):
+        return httpx.create_ssl_context(trust_env=True)
+    return None
+
+
+def _build_tls_for(pool: httpcore.ConnectionPool | httpcore.AsyncConnectionPool, origin: httpcore.Origin) -> None:
+    """Give `pool` its TLS context if `origin` is the first https one it connects to and the
+    environment named no CA bundle (`_tls_the_environment_names`).
+
+    The context is what httpx builds then (`httpx.create_ssl_context`, from certifi's bundle), built
+    on first need rather than with the client: reading the CA bundle takes about 20 ms, which a
+    client of a plain-http server (a mock, a local service) never needs, and every `ravan-calls`
+    run and every client of the test suite paid. Two threads racing here at worst build it twice;
+    either context is the same."""
     if origin.scheme == b"https" and pool._ssl_context is None:
-        pool._ssl_context = httpx.create_ssl_context(trust_env=trust_env)
+        pool._ssl_context = httpx.create_ssl_context(trust_env=False)
 
 
 async def reclaim_orphaned_connections(client: httpx.AsyncClient) -> None:

@@ -28,7 +28,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+g47fb9de42065"
+__version__ = "2.0.0+gcda49b840f6d"
 
 PROGRAM = Program(
     name="ravan-calls",
