@@ -16,7 +16,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+ge77aca7f70ba"
+__version__ = "2.0.0+gb3954ff0ef2c"
 
 PROGRAM = Program(
     name="ravan-calls",

@@ -28,7 +28,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+g4a5102f58c65"
+__version__ = "2.0.0+g283aa7bef27d"
 
 PROGRAM = Program(
     name="ravan-calls",
