@@ -577,18 +577,21 @@ HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "tra
 
 
 def models_view(raw_spec: Mapping[str, Any]) -> dict[str, Any]:
-    """The spec as openapi-python-client is given it: without query, header or cookie parameters
-    and request bodies, and with each path placeholder a plain string parameter.
+    """The spec as openapi-python-client is given it: without query, header or cookie parameters,
+    request bodies and callbacks, and with each path placeholder a plain string parameter.
 
     It writes the response models only (the plan reads arguments and bodies from the spec
     itself), so what it would make of parameters cannot stop an operation: names that collide in
     its snake_case (`StartTime<`, `StartTime>`), styles or locations it refuses, media types it
-    does not know."""
+    does not know; nor can a callback, which the client does not serve (Bandwidth's
+    `callbacks: {statusCallback: {$ref: ...}}`, a reference its reader refused, stopped the whole
+    document)."""
     view = copy.deepcopy(dict(raw_spec))
     components = view.get("components")
     if isinstance(components, dict):
         components.pop("parameters", None)
         components.pop("requestBodies", None)
+        components.pop("callbacks", None)
     for path, path_item in (view.get("paths") or {}).items():
         if not isinstance(path_item, dict):
             continue
@@ -602,6 +605,7 @@ def models_view(raw_spec: Mapping[str, Any]) -> dict[str, Any]:
             if isinstance(operation, dict):
                 operation["parameters"] = copy.deepcopy(placeholders)
                 operation.pop("requestBody", None)
+                operation.pop("callbacks", None)
                 for response in (operation.get("responses") or {}).values():
                     # Only JSON makes models; a binary or text response is the plan's alone.
                     if isinstance(response, dict) and isinstance(response.get("content"), dict):

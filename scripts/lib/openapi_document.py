@@ -25,6 +25,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import yaml
 
@@ -190,6 +191,11 @@ class OpenAPIDocument:
             target: Any = self.raw
             for part in ref[2:].split("/"):
                 key = part.replace("~1", "/").replace("~0", "~")
+                if isinstance(target, Mapping) and key not in target and unquote(key) in target:
+                    # A reference is a URI fragment, so it may be percent-encoded (RFC 6901, 6):
+                    # Qovery writes the path `/environment/{environmentId}/job` as `%7B...%7D`.
+                    # The key as written is tried first: a key may hold a `%` of its own.
+                    key = unquote(key)
                 if isinstance(target, Mapping) and key in target:
                     target = target[key]
                 elif isinstance(target, Sequence) and not isinstance(target, str) and key.isdigit():

@@ -5,6 +5,12 @@ Each stopped a whole document or skipped most of its operations, generated the w
 written elsewhere is (`--lint off --unsupported skip`):
 - a required `Authorization` header parameter beside a security scheme that sends that header
   (Deepgram, 49 of its 50 operations): skipped, though the client sends the credential itself;
+- a reference percent-encoded as the URI fragment it is (Qovery's
+  `#/paths/~1environment~1%7BenvironmentId%7D~1job/...`): "points at nothing", the whole document
+  refused;
+- an operation's callback given by reference (Bandwidth's `callbacks: {statusCallback: {$ref:
+  '#/components/callbacks/statusCallback'}}`, valid OpenAPI): openapi-python-client refused the
+  whole document;
 """
 
 from __future__ import annotations
@@ -13,7 +19,10 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from scripts.lib.generate import load_generator_data, plan_of
+import pytest
+
+from scripts.lib.generate import load_generator_data, models_view, plan_of
+from scripts.lib.openapi_document import OpenAPIDocument, SpecError
 from scripts.lib.plan import ApiPlan
 from tests.generate.fragments import plan_error, plan_of_spec, spec_with
 
@@ -62,3 +71,52 @@ def test_a_required_authorization_header_no_credential_of_the_operation_sends_st
         assert "GET /projects (listProjects), header parameter 'Authorization': the client sets this header itself" in (
             message
         )
+
+
+def test_a_percent_encoded_reference_is_followed_as_the_uri_fragment_it_is() -> None:
+    shared = {"name": "environmentId", "in": "path", "required": True, "schema": {"type": "string"}}
+    reused = {"$ref": "#/paths/~1environments~1%7BenvironmentId%7D~1jobs/get/parameters/0"}
+    spec = spec_with(
+        {
+            "/environments/{environmentId}/jobs": {"get": {"operationId": "listJobs", "parameters": [shared]}},
+            "/environments/{environmentId}/apps": {"get": {"operationId": "listApps", "parameters": [reused]}},
+        }
+    )
+    plan = _lenient_plan(spec)
+    assert plan.skipped == ()
+    assert [[a.wire_name for a in op.arguments] for op in plan.operations] == [["environmentId"], ["environmentId"]]
+
+
+def test_a_key_with_a_percent_of_its_own_is_found_as_written_before_it_is_decoded() -> None:
+    document = OpenAPIDocument({"components": {"schemas": {"a%41": {"type": "string"}, "aA": {"type": "integer"}}}})
+    assert document.resolve({"$ref": "#/components/schemas/a%41"}) == {"type": "string"}
+    # Decoded only where the key as written is not there: `a%41` is its own key, not `aA`.
+    assert document.resolve({"$ref": "#/components/schemas/%61A"}) == {"type": "integer"}
+    with pytest.raises(SpecError, match=r"points at nothing \(no 'a%42'\)"):
+        document.resolve({"$ref": "#/components/schemas/a%42"})
+
+
+def test_a_callback_given_by_reference_does_not_stop_the_document() -> None:
+    status_callback = {
+        "{$request.body#/callbackUrl}": {
+            "post": {
+                "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Status"}}}},
+                "responses": {"200": {"description": "Received."}},
+            }
+        }
+    }
+    operation = {"operationId": "sendMessage", "callbacks": {"status": {"$ref": "#/components/callbacks/status"}}}
+    spec = spec_with(
+        {"/messages": {"post": operation}},
+        {"Status": {"type": "object", "properties": {"state": {"type": "string"}}}},
+    )
+    spec["components"]["callbacks"] = {"status": status_callback}
+    plan = _lenient_plan(spec)
+    assert plan.skipped == ()
+    assert [op.method_name for op in plan.operations] == ["send_message"]
+    # The spec is left as written; only openapi-python-client's view goes without callbacks.
+    assert spec["paths"]["/messages"]["post"]["callbacks"] == {"status": {"$ref": "#/components/callbacks/status"}}
+    view = models_view(spec)
+    assert "callbacks" not in view["paths"]["/messages"]["post"]
+    assert "callbacks" not in view["components"]
+    assert "Status" in view["components"]["schemas"]

@@ -16,7 +16,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+gb3954ff0ef2c"
+__version__ = "2.0.0+g221756aa25f0"
 
 PROGRAM = Program(
     name="ravan-calls",

@@ -28,7 +28,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+g283aa7bef27d"
+__version__ = "2.0.0+g4e21637e2ea5"
 
 PROGRAM = Program(
     name="ravan-calls",
