@@ -11,20 +11,36 @@ written elsewhere is (`--lint off --unsupported skip`):
 - an operation's callback given by reference (Bandwidth's `callbacks: {statusCallback: {$ref:
   '#/components/callbacks/statusCallback'}}`, valid OpenAPI): openapi-python-client refused the
   whole document;
+- a reference to a file beside the document inside a vendor extension (Cohere's `x-fern-examples`
+  code samples, `$ref: ./snippets/...ts`): the whole document refused, though no tool reads it.
+One document holding them all generates whole.
 """
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from scripts.lib.generate import load_generator_data, models_view, plan_of
+from scripts.lib.generate import (
+    GenerationError,
+    load_generator_data,
+    models_view,
+    plan_of,
+    validate_spec,
+    without_referencing_extensions,
+)
 from scripts.lib.openapi_document import OpenAPIDocument, SpecError
 from scripts.lib.plan import ApiPlan
 from tests.generate.fragments import plan_error, plan_of_spec, spec_with
+from tests.generate.scratch import REPO_ROOT, describe, subprocess_env
+
+TIMEOUT_SECONDS = 300  # not a limit on a healthy run: a hung generator still ends
 
 
 def _lenient_plan(spec: dict[str, Any]) -> ApiPlan:
@@ -120,3 +136,107 @@ def test_a_callback_given_by_reference_does_not_stop_the_document() -> None:
     assert "callbacks" not in view["paths"]["/messages"]["post"]
     assert "callbacks" not in view["components"]
     assert "Status" in view["components"]["schemas"]
+
+
+def _with_extension_reference(spec: dict[str, Any]) -> dict[str, Any]:
+    samples = [{"sdk": "node", "code": {"$ref": "./snippets/node/list-things.ts"}}]
+    spec["paths"]["/things"]["get"]["x-fern-examples"] = [{"code-samples": samples}]
+    return spec
+
+
+def test_a_reference_inside_a_vendor_extension_is_one_warning_without_lint_and_refused_with_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    spec_path = tmp_path / "openapi.json"
+    spec_path.write_text(
+        json.dumps(_with_extension_reference(spec_with({"/things": {"get": {"operationId": "list"}}})))
+    )
+    validate_spec(spec_path, lint="off")
+    (line,) = capsys.readouterr().out.splitlines()
+    assert line == (
+        f"warning: {spec_path}: $.paths./things.get.x-fern-examples[0].code-samples[0].code.$ref is "
+        "'./snippets/node/list-things.ts'; only references inside the document (#/...) are followed: the "
+        "extension $.paths./things.get.x-fern-examples that holds it is left out, nothing is fetched"
+    )
+    # Spectral, which follows every reference, runs with lint on: there it is refused as before.
+    for lint in ("report", "strict"):
+        with pytest.raises(GenerationError, match=r"x-fern-examples\[0\].*only references inside the document"):
+            validate_spec(spec_path, lint=lint)
+
+
+def test_a_property_named_like_an_extension_is_no_extension_and_its_reference_is_refused(tmp_path: Path) -> None:
+    schemas = {"Thing": {"type": "object", "properties": {"x-trace": {"$ref": "https://example.com/trace.json"}}}}
+    spec_path = tmp_path / "openapi.json"
+    spec_path.write_text(json.dumps(spec_with({"/things": {"get": {"operationId": "list"}}}, schemas)))
+    with pytest.raises(GenerationError, match=r"properties\.x-trace\.\$ref is 'https://example.com/trace.json'"):
+        validate_spec(spec_path, lint="off")
+
+
+def test_the_tools_are_given_the_document_without_the_extension_that_holds_the_reference() -> None:
+    spec = _with_extension_reference(spec_with({"/things": {"get": {"operationId": "list", "x-kept": {"a": 1}}}}))
+    pruned = without_referencing_extensions(spec)
+    assert "x-fern-examples" not in pruned["paths"]["/things"]["get"]
+    assert pruned["paths"]["/things"]["get"]["x-kept"] == {"a": 1}
+    assert "x-fern-examples" in spec["paths"]["/things"]["get"]  # the document itself is left as written
+    untouched = spec_with({"/things": {"get": {"operationId": "list"}}})
+    assert without_referencing_extensions(untouched) is untouched
+
+
+# Every shape above in one document, generated the way a document written elsewhere is.
+DOCUMENT: dict[str, Any] = _with_extension_reference(
+    spec_with(
+        {
+            "/things": {"get": {"operationId": "list"}},
+            "/projects/{projectId}": {
+                "get": {
+                    "operationId": "getProject",
+                    "parameters": [
+                        {"name": "projectId", "in": "path", "required": True, "schema": {"type": "string"}},
+                        {"name": "Authorization", "in": "header", "required": True, "schema": {"type": "string"}},
+                    ],
+                    "security": [{"Bearer": []}],
+                }
+            },
+            "/projects/{projectId}/keys": {
+                "post": {
+                    "operationId": "createKey",
+                    "parameters": [{"$ref": "#/paths/~1projects~1%7BprojectId%7D/get/parameters/0"}],
+                    "callbacks": {"created": {"$ref": "#/components/callbacks/created"}},
+                }
+            },
+        },
+        {"Key": {"type": "object", "properties": {"id": {"type": "string"}}}},
+    )
+)
+DOCUMENT["components"]["securitySchemes"]["Bearer"] = {"type": "http", "scheme": "bearer"}
+DOCUMENT["components"]["callbacks"] = {
+    "created": {
+        "{$request.query.callbackUrl}": {
+            "post": {
+                "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Key"}}}},
+                "responses": {"200": {"description": "Received."}},
+            }
+        }
+    }
+}
+
+
+def test_a_document_with_every_shape_generates_whole(tmp_path: Path) -> None:
+    spec_path = tmp_path / "openapi.json"
+    spec_path.write_text(json.dumps(DOCUMENT), encoding="utf-8")
+    command = [sys.executable, "-m", "scripts.lib.generate", "--spec", str(spec_path), "--out", str(tmp_path / "out")]
+    result = subprocess.run(
+        [*command, "--lint", "off", "--unsupported", "skip"],
+        cwd=REPO_ROOT,
+        env=subprocess_env(),
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT_SECONDS,
+        check=False,
+    )
+    assert result.returncode == 0, describe(result)
+    assert "Traceback" not in result.stdout + result.stderr
+    assert [line for line in result.stdout.splitlines() if line.startswith("skipped: ")] == []
+    resources = (tmp_path / "out" / "ravan-client" / "ravan_client" / "resources.py").read_text(encoding="utf-8")
+    for method in ("def list(", "def get_project(", "def create_key("):
+        assert method in resources

@@ -28,7 +28,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+g4e21637e2ea5"
+__version__ = "2.0.0+g358d6d6bcceb"
 
 PROGRAM = Program(
     name="ravan-calls",
