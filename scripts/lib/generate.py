@@ -60,7 +60,13 @@ import yaml
 from openapi_spec_validator.readers import read_from_filename
 
 from scripts.lib import literals
-from scripts.lib.openapi_document import JSON_MEDIA_TYPE, OpenAPIDocument, SpecError, media_type_base, parse_document
+from scripts.lib.openapi_document import (
+    JSON_MEDIA_TYPE,
+    OpenAPIDocument,
+    SpecError,
+    media_type_base,
+    parse_document,
+)
 from scripts.lib.plan import (
     MODEL_API_NAMES,
     ApiPlan,
@@ -680,7 +686,7 @@ def models_view(raw_spec: Mapping[str, Any]) -> dict[str, Any]:
                         }
                         if not response["content"]:
                             del response["content"]
-    return _boolean_schemas_as_objects(view)
+    return _schemas_openapi_python_client_reads(view)
 
 
 # Keywords whose value is one schema, a list of schemas, or a map of names to schemas (JSON Schema
@@ -690,11 +696,14 @@ _SCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
 _SCHEMA_MAPS = ("properties", "patternProperties", "$defs", "dependentSchemas")
 
 
-def _boolean_schemas_as_objects(view: dict[str, Any]) -> dict[str, Any]:
+def _schemas_openapi_python_client_reads(view: dict[str, Any]) -> dict[str, Any]:
     """`view` with every boolean schema (OpenAPI 3.1: `true` allows anything, `false` nothing;
     Meilisearch's `items: false`) written as the object that means the same, `{}` or `{"not": {}}`:
     openapi-python-client reads a schema only as an object and refused the whole document. Changed
-    in place (the view is a copy); `additionalProperties`, which it reads as a boolean, is kept."""
+    in place (the view is a copy); `additionalProperties`, which it reads as a boolean, is kept.
+    An empty `enum` (Vapi's voice presets, `enum: []`: no value at all) is left out, which its
+    reader also refused: the view makes response models only, and a model that reads the value
+    its type allows is the lenient reading (the plan still sends nothing for it)."""
 
     def schema(node: Any) -> Any:
         if node is True:
@@ -702,6 +711,8 @@ def _boolean_schemas_as_objects(view: dict[str, Any]) -> dict[str, Any]:
         if node is False:
             return {"not": {}}
         if isinstance(node, dict):
+            if node.get("enum") == []:
+                del node["enum"]
             for key in _ONE_SCHEMA:
                 if key in node:
                     node[key] = schema(node[key])

@@ -21,6 +21,7 @@ Only local references are supported: the spec is one hand-maintained file.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,12 +45,32 @@ FORM_MEDIA_TYPES = frozenset({FORM_MEDIA_TYPE, MULTIPART_MEDIA_TYPE})
 _SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+_BOOL_TAG = "tag:yaml.org,2002:bool"
+
+
+def _yaml_1_2_resolvers() -> dict[Any, list[tuple[str, Any]]]:
+    """The safe loader's implicit resolvers with YAML 1.2's booleans: `true` and `false` only."""
+    resolvers = {
+        first: [(tag, pattern) for tag, pattern in entries if tag != _BOOL_TAG]
+        for first, entries in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    pattern = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
+    for first in "tTfF":
+        resolvers.setdefault(first, []).append((_BOOL_TAG, pattern))
+    return resolvers
+
+
 class _DocumentLoader(_SAFE_LOADER):  # type: ignore[misc]
-    """The safe loader, reading an integer key as the string it spells.
+    """The safe loader, reading an integer key as the string it spells, and `no`, `off`, `yes`,
+    `on` as the strings they are in YAML 1.2.
 
     An OpenAPI document is JSON data, whose keys are strings; YAML reads `200:` unquoted (Asana's
     documents, most hand-written ones) as the integer 200, which openapi-python-client refuses as a
-    status code. JSON and quoted keys are untouched."""
+    status code. JSON and quoted keys are untouched. YAML 1.1 read AssemblyAI's language code `no`
+    (Norwegian) and Cohere's citation mode `OFF` in a string enum as `False`: an enum of mixed types,
+    and the operations taking it were skipped."""
+
+    yaml_implicit_resolvers = _yaml_1_2_resolvers()
 
     def construct_mapping(self, node: Any, deep: bool = False) -> dict[Any, Any]:
         mapping: dict[Any, Any] = super().construct_mapping(node, deep=deep)

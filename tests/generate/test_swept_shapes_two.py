@@ -13,6 +13,9 @@ written elsewhere is (`--lint off --unsupported skip`):
   whole document;
 - a reference to a file beside the document inside a vendor extension (Cohere's `x-fern-examples`
   code samples, `$ref: ./snippets/...ts`): the whole document refused, though no tool reads it.
+- `no` (Norwegian, AssemblyAI's language codes) and `OFF` (Cohere's citation modes) unquoted in a
+  string enum, which YAML 1.1 reads as `False`: an enum of mixed types, the operation skipped;
+- an empty `enum` (Vapi's voice presets): openapi-python-client refused the whole document.
 One document holding them all generates whole.
 """
 
@@ -35,7 +38,7 @@ from scripts.lib.generate import (
     validate_spec,
     without_referencing_extensions,
 )
-from scripts.lib.openapi_document import OpenAPIDocument, SpecError
+from scripts.lib.openapi_document import OpenAPIDocument, SpecError, parse_document
 from scripts.lib.plan import ApiPlan
 from tests.generate.fragments import plan_error, plan_of_spec, spec_with
 from tests.generate.scratch import REPO_ROOT, describe, subprocess_env
@@ -224,8 +227,98 @@ DOCUMENT["components"]["callbacks"] = {
 def test_a_document_with_every_shape_generates_whole(tmp_path: Path) -> None:
     spec_path = tmp_path / "openapi.json"
     spec_path.write_text(json.dumps(DOCUMENT), encoding="utf-8")
-    command = [sys.executable, "-m", "scripts.lib.generate", "--spec", str(spec_path), "--out", str(tmp_path / "out")]
-    result = subprocess.run(
+    result = _generate(spec_path, tmp_path / "out")
+    assert result.returncode == 0, describe(result)
+    assert "Traceback" not in result.stdout + result.stderr
+    assert [line for line in result.stdout.splitlines() if line.startswith("skipped: ")] == []
+    resources = (tmp_path / "out" / "ravan-client" / "ravan_client" / "resources.py").read_text(encoding="utf-8")
+    for method in ("def list(", "def get_project(", "def create_key("):
+        assert method in resources
+
+
+LANGUAGES_DOCUMENT = """\
+openapi: 3.0.3
+info: {title: Languages, version: 1.0.0}
+servers: [{url: 'https://api.example.com'}]
+paths:
+  /transcripts:
+    post:
+      operationId: createTranscript
+      tags: [transcripts]
+      requestBody:
+        content:
+          application/json:
+            schema:
+              type: object
+              properties:
+                language_code: {$ref: '#/components/schemas/LanguageCode'}
+                punctuate: {type: boolean, enum: [true, false]}
+      responses:
+        '200':
+          description: OK
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  language_code: {$ref: '#/components/schemas/LanguageCode'}
+components:
+  schemas:
+    LanguageCode: {type: string, enum: [en, nl, no, 'on']}
+"""
+
+
+def test_yaml_1_1_booleans_are_the_strings_yaml_1_2_reads() -> None:
+    assert parse_document("a: [no, OFF, Yes, on, 'no', true, FALSE, 1, null]\n") == {
+        "a": ["no", "OFF", "Yes", "on", "no", True, False, 1, None]
+    }
+    spec = parse_document(LANGUAGES_DOCUMENT)
+    assert spec["components"]["schemas"]["LanguageCode"]["enum"] == ["en", "nl", "no", "on"]
+    plan = _lenient_plan(spec)
+    assert plan.skipped == ()
+    (operation,) = plan.operations
+    assert operation.body is not None
+    assert [a.python_name for a in operation.body.arguments] == ["language_code", "punctuate"]
+
+
+def test_yaml_1_1_booleans_reach_the_models_as_the_strings_they_are(tmp_path: Path) -> None:
+    # datamodel-code-generator reads the file itself, with YAML 1.2's booleans too: the client and
+    # the models agree on what the enum holds.
+    spec_path = tmp_path / "openapi.yaml"
+    spec_path.write_text(LANGUAGES_DOCUMENT, encoding="utf-8")
+    result = _generate(spec_path, tmp_path / "out")
+    assert result.returncode == 0, describe(result)
+    assert [line for line in result.stdout.splitlines() if line.startswith("skipped: ")] == []
+    models = (tmp_path / "out" / "ravan-models" / "ravan_models" / "models.py").read_text(encoding="utf-8")
+    assert 'Literal["en", "nl", "no", "on"]' in models
+
+
+def test_an_empty_enum_is_left_out_of_openapi_python_clients_view() -> None:
+    schemas = {
+        "Voice": {
+            "type": "object",
+            "properties": {"voiceId": {"oneOf": [{"type": "string", "enum": []}, {"type": "string"}]}},
+        }
+    }
+    spec = spec_with(
+        {"/voices": {"get": {"operationId": "getVoice", "responses": {"200": _json_of("Voice")}}}}, schemas
+    )
+    plan = _lenient_plan(spec)  # openapi-python-client refused `enum: []` for the whole document
+    assert plan.skipped == ()
+    assert models_view(spec)["components"]["schemas"]["Voice"]["properties"]["voiceId"]["oneOf"][0] == {
+        "type": "string"
+    }
+    assert spec["components"]["schemas"]["Voice"]["properties"]["voiceId"]["oneOf"][0]["enum"] == []
+
+
+def _json_of(schema_name: str) -> dict[str, Any]:
+    schema = {"$ref": f"#/components/schemas/{schema_name}"}
+    return {"description": "OK", "content": {"application/json": {"schema": schema}}}
+
+
+def _generate(spec_path: Path, out: Path) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "scripts.lib.generate", "--spec", str(spec_path), "--out", str(out)]
+    return subprocess.run(
         [*command, "--lint", "off", "--unsupported", "skip"],
         cwd=REPO_ROOT,
         env=subprocess_env(),
@@ -234,9 +327,3 @@ def test_a_document_with_every_shape_generates_whole(tmp_path: Path) -> None:
         timeout=TIMEOUT_SECONDS,
         check=False,
     )
-    assert result.returncode == 0, describe(result)
-    assert "Traceback" not in result.stdout + result.stderr
-    assert [line for line in result.stdout.splitlines() if line.startswith("skipped: ")] == []
-    resources = (tmp_path / "out" / "ravan-client" / "ravan_client" / "resources.py").read_text(encoding="utf-8")
-    for method in ("def list(", "def get_project(", "def create_key("):
-        assert method in resources

@@ -6,7 +6,7 @@ SPEC_SHA256: Final = "e0205db4093ad41eefcff3388926ee7306a9a99fd8be595b3ab65cfc93
 """sha256 of the spec/openapi.yaml this package was generated from."""
 SPEC_VERSION: Final = "2.0.0"
 """The spec's info.version."""
-INPUTS_SHA256: Final = "5c0c668ed6a506176d7355bb34cf27a88c20db14fda941b73a1df84c024929dc"
+INPUTS_SHA256: Final = "20d34a445f57909ff6603abdb6f3ad7a1edaa28132182f2727c98e13744dbf1f"
 """sha256 over everything that shapes the code: spec, templates, runtime modules, generator versions."""
 GENERATORS: Final[dict[str, str]] = {
     "datamodel-code-generator": "0.89.0",

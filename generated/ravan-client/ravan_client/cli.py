@@ -16,7 +16,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+g5c0c668ed6a5"
+__version__ = "2.0.0+g20d34a445f57"
 
 PROGRAM = Program(
     name="ravan-calls",
