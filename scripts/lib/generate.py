@@ -1037,6 +1037,7 @@ def generate_models(
         union_operator_in_bases(models_module)
 
     context["model_names"] = public_class_names(models_module)
+    context["enum_names"] = enum_class_names(models_module)
     for name in ("README.md", f"{MODELS_PACKAGE}/__init__.py", f"{MODELS_PACKAGE}/_provenance.py"):
         template = env.get_template(Path(name).name + ".jinja")
         (project_dir / name).write_text(template.render(context), encoding="utf-8")
@@ -1287,6 +1288,18 @@ def rename_builtin_classes(module: Path) -> None:
 def public_class_names(module: Path) -> list[str]:
     tree = ast.parse(module.read_text(encoding="utf-8"))
     return sorted(node.name for node in tree.body if isinstance(node, ast.ClassDef) and not node.name.startswith("_"))
+
+
+def enum_class_names(module: Path) -> list[str]:
+    """The classes of `module` that are Enums, not pydantic models: datamodel-code-generator writes
+    one for an `enum` beside `type: array` (Vapi's `clientMessages`), which has no model_rebuild."""
+    tree = ast.parse(module.read_text(encoding="utf-8"))
+    return sorted(
+        node.name
+        for node in tree.body
+        if isinstance(node, ast.ClassDef)
+        and any(isinstance(base, ast.Name) and base.id in ("Enum", "IntEnum", "StrEnum") for base in node.bases)
+    )
 
 
 def ruff(cwd: Path, *args: str) -> None:

@@ -15,7 +15,9 @@ written elsewhere is (`--lint off --unsupported skip`):
   code samples, `$ref: ./snippets/...ts`): the whole document refused, though no tool reads it.
 - `no` (Norwegian, AssemblyAI's language codes) and `OFF` (Cohere's citation modes) unquoted in a
   string enum, which YAML 1.1 reads as `False`: an enum of mixed types, the operation skipped;
-- an empty `enum` (Vapi's voice presets): openapi-python-client refused the whole document.
+- an empty `enum` (Vapi's voice presets): openapi-python-client refused the whole document;
+- an `enum` beside `type: array` (Vapi's `clientMessages`): an Enum class in the models, which the
+  models package's `model_rebuild()` of every class failed on: the packages did not import.
 One document holding them all generates whole.
 """
 
@@ -190,6 +192,17 @@ DOCUMENT: dict[str, Any] = _with_extension_reference(
     spec_with(
         {
             "/things": {"get": {"operationId": "list"}},
+            "/assistants": {
+                "get": {
+                    "operationId": "getAssistant",
+                    "responses": {
+                        "200": {
+                            "description": "OK",
+                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Assistant"}}},
+                        }
+                    },
+                }
+            },
             "/projects/{projectId}": {
                 "get": {
                     "operationId": "getProject",
@@ -208,7 +221,17 @@ DOCUMENT: dict[str, Any] = _with_extension_reference(
                 }
             },
         },
-        {"Key": {"type": "object", "properties": {"id": {"type": "string"}}}},
+        {
+            "Key": {"type": "object", "properties": {"id": {"type": "string"}}},
+            "Assistant": {
+                "type": "object",
+                "properties": {
+                    # Vapi's: the enum beside `type: array`, not in its items (an Enum class in the models).
+                    "clientMessages": {"type": "array", "enum": ["hang", "transcript"]},
+                    "voiceId": {"oneOf": [{"type": "string", "enum": []}, {"type": "string"}]},
+                },
+            },
+        },
     )
 )
 DOCUMENT["components"]["securitySchemes"]["Bearer"] = {"type": "http", "scheme": "bearer"}
@@ -232,8 +255,11 @@ def test_a_document_with_every_shape_generates_whole(tmp_path: Path) -> None:
     assert "Traceback" not in result.stdout + result.stderr
     assert [line for line in result.stdout.splitlines() if line.startswith("skipped: ")] == []
     resources = (tmp_path / "out" / "ravan-client" / "ravan_client" / "resources.py").read_text(encoding="utf-8")
-    for method in ("def list(", "def get_project(", "def create_key("):
+    for method in ("def list(", "def get_assistant(", "def get_project(", "def create_key("):
         assert method in resources
+    # The models package imported (generation checks it) with an Enum class among its models.
+    models = (tmp_path / "out" / "ravan-models" / "ravan_models" / "models.py").read_text(encoding="utf-8")
+    assert "class ClientMessages(Enum):" in models
 
 
 LANGUAGES_DOCUMENT = """\
