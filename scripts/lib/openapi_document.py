@@ -228,19 +228,39 @@ class OpenAPIDocument:
 
     # --- operations ---------------------------------------------------------------------------
 
-    def operations(self) -> Iterator[Operation]:
-        """Every operation, in the order of the document (paths, then methods as listed)."""
+    def operations(self, *, unreadable: list[str] | None = None) -> Iterator[Operation]:
+        """Every operation, in the order of the document (paths, then methods as listed).
+
+        With `unreadable` given (a document written elsewhere), an operation whose parameters
+        cannot be read (Qovery's reference that points at nothing) is left out and its one-line
+        reason added there, instead of a SpecError for the whole document."""
         paths = self.raw.get("paths") or {}
         for path, path_item_node in paths.items():
             path_item = self.resolve(path_item_node, where=f"paths[{path!r}]")
             if not isinstance(path_item, Mapping):
                 raise SpecError(f"paths[{path!r}] is not an object")
-            shared = self._parameters(path_item.get("parameters") or [], where=f"parameters of {path}")
+            shared_problem = None
+            try:
+                shared = self._parameters(path_item.get("parameters") or [], where=f"parameters of {path}")
+            except SpecError as error:
+                if unreadable is None:
+                    raise
+                shared, shared_problem = [], str(error)
             for method, operation_node in path_item.items():
                 if method not in HTTP_METHODS:
                     continue
                 operation = self.resolve(operation_node, where=f"{method.upper()} {path}")
-                own = self._parameters(operation.get("parameters") or [], where=f"{method.upper()} {path}")
+                label = Operation(path=str(path), method=method, raw=operation, parameters=()).label
+                try:
+                    if shared_problem is not None:
+                        raise SpecError(shared_problem)
+                    own = self._parameters(operation.get("parameters") or [], where=label)
+                except SpecError as error:
+                    if unreadable is None:
+                        raise
+                    reason = str(error)
+                    unreadable.append(reason if reason.startswith(label) else f"{label}: {reason}")
+                    continue
                 own_keys = {(p["name"], p["in"]) for p in own}
                 inherited = [p for p in shared if (p["name"], p["in"]) not in own_keys]
                 yield Operation(

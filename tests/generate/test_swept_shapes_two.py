@@ -108,6 +108,34 @@ def test_a_percent_encoded_reference_is_followed_as_the_uri_fragment_it_is() -> 
     assert [[a.wire_name for a in op.arguments] for op in plan.operations] == [["environmentId"], ["environmentId"]]
 
 
+def test_a_parameter_reference_that_points_at_nothing_skips_its_operation_not_the_document() -> None:
+    missing = {"$ref": "#/components/parameters/Missing"}
+    spec = spec_with(
+        {
+            "/jobs": {"get": {"operationId": "listJobs", "parameters": [missing]}},
+            "/apps/{appId}": {
+                "parameters": [missing],
+                "get": {"operationId": "getApp"},
+                "delete": {"operationId": "deleteApp"},
+            },
+            "/apps": {"get": {"operationId": "listApps"}},
+        }
+    )
+    plan = _lenient_plan(spec)
+    assert [op.method_name for op in plan.operations] == ["list_apps"]
+    assert plan.skipped == (
+        "GET /jobs (listJobs), parameter 0: #/components/parameters/Missing points at nothing (no 'parameters')",
+        "GET /apps/{appId} (getApp): parameters of /apps/{appId}, parameter 0: #/components/parameters/Missing "
+        "points at nothing (no 'parameters')",
+        "DELETE /apps/{appId} (deleteApp): parameters of /apps/{appId}, parameter 0: "
+        "#/components/parameters/Missing points at nothing (no 'parameters')",
+    )
+    # The hand-maintained spec is refused, naming the operation.
+    assert plan_error(spec).endswith(
+        "GET /jobs (listJobs), parameter 0: #/components/parameters/Missing points at nothing (no 'parameters')"
+    )
+
+
 def test_a_key_with_a_percent_of_its_own_is_found_as_written_before_it_is_decoded() -> None:
     document = OpenAPIDocument({"components": {"schemas": {"a%41": {"type": "string"}, "aA": {"type": "integer"}}}})
     assert document.resolve({"$ref": "#/components/schemas/a%41"}) == {"type": "string"}

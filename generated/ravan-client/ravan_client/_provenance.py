@@ -6,7 +6,7 @@ SPEC_SHA256: Final = "e0205db4093ad41eefcff3388926ee7306a9a99fd8be595b3ab65cfc93
 """sha256 of the spec/openapi.yaml this package was generated from."""
 SPEC_VERSION: Final = "2.0.0"
 """The spec's info.version."""
-INPUTS_SHA256: Final = "9f15b8fd1721d6939bdb504c3353d2fd9951b3dca01b6a71357708f6298511c6"
+INPUTS_SHA256: Final = "e6450e5636de61d458cbab2ea24de5767b6c951b02b2297a6d191da41b3f5d0e"
 """sha256 over everything that shapes the code: spec, templates, runtime modules, generator versions."""
 GENERATORS: Final[dict[str, str]] = {
     "datamodel-code-generator": "0.89.0",

@@ -16,7 +16,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+g9f15b8fd1721"
+__version__ = "2.0.0+ge6450e5636de"
 
 PROGRAM = Program(
     name="ravan-calls",

@@ -28,7 +28,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+g8d0c9b4bfa99"
+__version__ = "2.0.0+g47c39ab7c3dd"
 
 PROGRAM = Program(
     name="ravan-calls",
