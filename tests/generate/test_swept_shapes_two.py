@@ -18,7 +18,7 @@ written elsewhere is (`--lint off --unsupported skip`):
 - an empty `enum` (Vapi's voice presets): openapi-python-client refused the whole document;
 - an `enum` beside `type: array` (Vapi's `clientMessages`): an Enum class in the models, which the
   models package's `model_rebuild()` of every class failed on: the packages did not import.
-One document holding them all generates whole.
+One document holding all but the YAML spellings generates whole; those generate whole in a YAML one.
 """
 
 from __future__ import annotations
