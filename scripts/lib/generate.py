@@ -60,7 +60,13 @@ import yaml
 from openapi_spec_validator.readers import read_from_filename
 
 from scripts.lib import literals
-from scripts.lib.openapi_document import JSON_MEDIA_TYPE, OpenAPIDocument, SpecError, media_type_base, parse_document
+from scripts.lib.openapi_document import (
+    JSON_MEDIA_TYPE,
+    OpenAPIDocument,
+    SpecError,
+    media_type_base,
+    parse_document,
+)
 from scripts.lib.plan import (
     MODEL_API_NAMES,
     ApiPlan,
@@ -284,30 +290,91 @@ def _shown(path: Path) -> str:
 # --- validation ------------------------------------------------------------------------------
 
 
-def refuse_remote_references(spec_path: Path) -> None:
+def refuse_remote_references(spec_path: Path, *, lint: str = "strict") -> None:
     """Refuse a `$ref` to anything but this document, before any tool could follow it.
 
     The validator and Spectral both fetch what a `$ref` names; a document from elsewhere (a pull
     request, say) could make the machine that generates request internal addresses. Read here
     with a YAML parser that fetches nothing; every reference key anywhere counts, even inside
-    examples, since the tools do not tell the two apart."""
+    examples, since the tools do not tell the two apart. One exception, with `lint` off (no
+    Spectral): a reference inside a vendor extension (Cohere's `x-fern-examples` code samples name
+    files beside the document) is one warning line, and every tool is given the document without
+    that extension (`without_referencing_extensions`), so nothing follows it."""
     try:
         document = parse_document(spec_path.read_bytes())
     except (OSError, yaml.YAMLError) as error:
         raise GenerationError(f"{_shown(spec_path)} cannot be read as YAML or JSON: {error}") from None
-    stack: list[tuple[Any, str]] = [(document, "$")]
+    for where, value, extension in _remote_references(document):
+        message = f"{_shown(spec_path)}: {where} is {value!r}; only references inside the document (#/...) are followed"
+        if extension is None or lint != "off":
+            raise GenerationError(f"{message}, nothing is fetched")
+        print(f"warning: {message}: the extension {extension} that holds it is left out, nothing is fetched")
+
+
+# Keys whose value maps names of the document's own choosing to objects: an `x-` name there is a
+# property, a header, a schema..., not a vendor extension.
+_NAME_MAPS = frozenset(
+    {
+        "properties",
+        "patternProperties",
+        "$defs",
+        "definitions",
+        "dependentSchemas",
+        "schemas",
+        "parameters",
+        "responses",
+        "headers",
+        "examples",
+        "requestBodies",
+        "securitySchemes",
+        "links",
+        "callbacks",
+        "pathItems",
+        "content",
+        "encoding",
+        "variables",
+        "mapping",
+        "webhooks",
+        "scopes",
+    }
+)
+
+
+def _remote_references(document: Any) -> Iterator[tuple[str, Any, str | None]]:
+    """Each reference key naming anything but this document: where (a JSON path), its value, and the
+    outermost vendor extension (its JSON path) that holds it, if one does."""
+    stack: list[tuple[Any, str, str | None, bool]] = [(document, "$", None, False)]
     while stack:
-        node, where = stack.pop()
+        node, where, extension, name_map = stack.pop()
         if isinstance(node, Mapping):
             for key, value in node.items():
+                here = f"{where}.{key}"
                 if key in REFERENCE_KEYS and not (isinstance(value, str) and value.startswith("#")):
-                    raise GenerationError(
-                        f"{_shown(spec_path)}: {where}.{key} is {value!r}; only references inside the "
-                        "document (#/...) are followed, nothing is fetched"
-                    )
-                stack.append((value, f"{where}.{key}"))
+                    yield here, value, extension
+                is_extension = extension is None and not name_map and str(key).startswith("x-")
+                stack.append((value, here, here if is_extension else extension, key in _NAME_MAPS))
         elif isinstance(node, list):
-            stack.extend((item, f"{where}[{index}]") for index, item in enumerate(node))
+            stack.extend((item, f"{where}[{index}]", extension, False) for index, item in enumerate(node))
+
+
+def without_referencing_extensions(document: Any) -> Any:
+    """`document` without each vendor extension that holds a reference to anything outside it (a
+    copy; `document` itself when there is none): what refuse_remote_references let through with a
+    warning reaches no tool that might follow it."""
+    extensions = {extension for _, _, extension in _remote_references(document) if extension is not None}
+    if not extensions:
+        return document
+
+    def prune(node: Any, where: str) -> Any:
+        if isinstance(node, Mapping):
+            return {
+                key: prune(value, f"{where}.{key}") for key, value in node.items() if f"{where}.{key}" not in extensions
+            }
+        if isinstance(node, list):
+            return [prune(item, f"{where}[{index}]") for index, item in enumerate(node)]
+        return node
+
+    return prune(document, "$")
 
 
 def validate_spec(spec_path: Path, *, lint: str = "strict") -> None:
@@ -320,7 +387,7 @@ def validate_spec(spec_path: Path, *, lint: str = "strict") -> None:
     would: what the generator then cannot serve it refuses or skips by itself, naming the operation.
     A document that is not OpenAPI 3.x at all is refused in every mode. Then Spectral (`lint`:
     strict fails on warnings, report prints the findings, off skips it)."""
-    refuse_remote_references(spec_path)
+    refuse_remote_references(spec_path, lint=lint)
     try:
         try:
             # JSON as JSON: the validator's YAML reader refuses characters JSON allows in strings
@@ -329,7 +396,7 @@ def validate_spec(spec_path: Path, *, lint: str = "strict") -> None:
         except ValueError:
             # YAML as the validator reads it (a date stays a string, as JSON Schema expects).
             spec_dict, _ = read_from_filename(str(spec_path))
-        findings = validation_findings(spec_dict)
+        findings = validation_findings(without_referencing_extensions(spec_dict))
     except Exception as error:  # the validator raises several unrelated types
         if isinstance(error, KeyError):
             # The validator reads a malformed section (`responses: null`, `parameters: "x"`) with a
@@ -437,7 +504,9 @@ def _json_path_step(where: str, key: Any) -> str:
 
 def generate_all(spec_path: Path, out: Path, *, skip_unsupported: bool = False) -> None:
     spec_bytes = spec_path.read_bytes()
-    raw_spec = parse_document(spec_bytes)
+    as_written = parse_document(spec_bytes)
+    raw_spec = without_referencing_extensions(as_written)
+    extensions_left_out = raw_spec is not as_written
     if skip_unsupported:
         raw_spec = with_package_version(raw_spec)
     try:
@@ -455,6 +524,7 @@ def generate_all(spec_path: Path, out: Path, *, skip_unsupported: bool = False) 
         provenance,
         envelope=plan.envelope_fields,
         envelope_paths=tuple(op.pagination.envelope_fields for op in plan.operations if op.pagination is not None),
+        spec_as_written=not extensions_left_out,
     )
     (out / OUTPUT_MARKER).write_text(OUTPUT_MARKER_TEXT, encoding="utf-8")
     (out / "provenance.json").write_text(json.dumps(provenance, indent=2, sort_keys=True) + "\n", encoding="utf-8")
@@ -577,18 +647,21 @@ HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "tra
 
 
 def models_view(raw_spec: Mapping[str, Any]) -> dict[str, Any]:
-    """The spec as openapi-python-client is given it: without query, header or cookie parameters
-    and request bodies, and with each path placeholder a plain string parameter.
+    """The spec as openapi-python-client is given it: without query, header or cookie parameters,
+    request bodies and callbacks, and with each path placeholder a plain string parameter.
 
     It writes the response models only (the plan reads arguments and bodies from the spec
     itself), so what it would make of parameters cannot stop an operation: names that collide in
     its snake_case (`StartTime<`, `StartTime>`), styles or locations it refuses, media types it
-    does not know."""
+    does not know; nor can a callback, which the client does not serve (Bandwidth's
+    `callbacks: {statusCallback: {$ref: ...}}`, a reference its reader refused, stopped the whole
+    document)."""
     view = copy.deepcopy(dict(raw_spec))
     components = view.get("components")
     if isinstance(components, dict):
         components.pop("parameters", None)
         components.pop("requestBodies", None)
+        components.pop("callbacks", None)
     for path, path_item in (view.get("paths") or {}).items():
         if not isinstance(path_item, dict):
             continue
@@ -602,6 +675,7 @@ def models_view(raw_spec: Mapping[str, Any]) -> dict[str, Any]:
             if isinstance(operation, dict):
                 operation["parameters"] = copy.deepcopy(placeholders)
                 operation.pop("requestBody", None)
+                operation.pop("callbacks", None)
                 for response in (operation.get("responses") or {}).values():
                     # Only JSON makes models; a binary or text response is the plan's alone.
                     if isinstance(response, dict) and isinstance(response.get("content"), dict):
@@ -612,7 +686,7 @@ def models_view(raw_spec: Mapping[str, Any]) -> dict[str, Any]:
                         }
                         if not response["content"]:
                             del response["content"]
-    return _boolean_schemas_as_objects(view)
+    return _schemas_openapi_python_client_reads(view)
 
 
 # Keywords whose value is one schema, a list of schemas, or a map of names to schemas (JSON Schema
@@ -622,11 +696,14 @@ _SCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
 _SCHEMA_MAPS = ("properties", "patternProperties", "$defs", "dependentSchemas")
 
 
-def _boolean_schemas_as_objects(view: dict[str, Any]) -> dict[str, Any]:
+def _schemas_openapi_python_client_reads(view: dict[str, Any]) -> dict[str, Any]:
     """`view` with every boolean schema (OpenAPI 3.1: `true` allows anything, `false` nothing;
     Meilisearch's `items: false`) written as the object that means the same, `{}` or `{"not": {}}`:
     openapi-python-client reads a schema only as an object and refused the whole document. Changed
-    in place (the view is a copy); `additionalProperties`, which it reads as a boolean, is kept."""
+    in place (the view is a copy); `additionalProperties`, which it reads as a boolean, is kept.
+    An empty `enum` (Vapi's voice presets, `enum: []`: no value at all) is left out, which its
+    reader also refused: the view makes response models only, and a model that reads the value
+    its type allows is the lenient reading (the plan still sends nothing for it)."""
 
     def schema(node: Any) -> Any:
         if node is True:
@@ -634,6 +711,8 @@ def _boolean_schemas_as_objects(view: dict[str, Any]) -> dict[str, Any]:
         if node is False:
             return {"not": {}}
         if isinstance(node, dict):
+            if node.get("enum") == []:
+                del node["enum"]
             for key in _ONE_SCHEMA:
                 if key in node:
                     node[key] = schema(node[key])
@@ -859,7 +938,10 @@ def generate_models(
     *,
     envelope: frozenset[tuple[str, str]] = frozenset(),
     envelope_paths: tuple[tuple[tuple[str, str], ...], ...] = (),
+    spec_as_written: bool = True,
 ) -> None:
+    """The models package; datamodel-code-generator reads `spec_path` itself when `spec_as_written`
+    (`raw_spec` is its document unchanged) and nothing needs rewriting for it, else a copy."""
     models_provenance = _package_provenance(provenance, MODELS_PROJECT)
     package_dir = project_dir / MODELS_PACKAGE
     package_dir.mkdir(parents=True)
@@ -898,7 +980,7 @@ def generate_models(
         with tempfile.TemporaryDirectory() as scratch:
             input_path = spec_path
             models_spec = models_input(raw_spec)
-            if models_spec is not raw_spec:
+            if models_spec is not raw_spec or not spec_as_written:
                 input_path = Path(scratch) / spec_path.name
                 input_path.write_text(yaml.safe_dump(models_spec, sort_keys=False), encoding="utf-8")
             # A field named like the models' API takes a trailing underscore, as in the client (the
@@ -955,6 +1037,7 @@ def generate_models(
         union_operator_in_bases(models_module)
 
     context["model_names"] = public_class_names(models_module)
+    context["enum_names"] = enum_class_names(models_module)
     for name in ("README.md", f"{MODELS_PACKAGE}/__init__.py", f"{MODELS_PACKAGE}/_provenance.py"):
         template = env.get_template(Path(name).name + ".jinja")
         (project_dir / name).write_text(template.render(context), encoding="utf-8")
@@ -1205,6 +1288,18 @@ def rename_builtin_classes(module: Path) -> None:
 def public_class_names(module: Path) -> list[str]:
     tree = ast.parse(module.read_text(encoding="utf-8"))
     return sorted(node.name for node in tree.body if isinstance(node, ast.ClassDef) and not node.name.startswith("_"))
+
+
+def enum_class_names(module: Path) -> list[str]:
+    """The classes of `module` that are Enums, not pydantic models: datamodel-code-generator writes
+    one for an `enum` beside `type: array` (Vapi's `clientMessages`), which has no model_rebuild."""
+    tree = ast.parse(module.read_text(encoding="utf-8"))
+    return sorted(
+        node.name
+        for node in tree.body
+        if isinstance(node, ast.ClassDef)
+        and any(isinstance(base, ast.Name) and base.id in ("Enum", "IntEnum", "StrEnum") for base in node.bases)
+    )
 
 
 def ruff(cwd: Path, *args: str) -> None:

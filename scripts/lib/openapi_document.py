@@ -21,10 +21,12 @@ Only local references are supported: the spec is one hand-maintained file.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import yaml
 
@@ -43,12 +45,32 @@ FORM_MEDIA_TYPES = frozenset({FORM_MEDIA_TYPE, MULTIPART_MEDIA_TYPE})
 _SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+_BOOL_TAG = "tag:yaml.org,2002:bool"
+
+
+def _yaml_1_2_resolvers() -> dict[Any, list[tuple[str, Any]]]:
+    """The safe loader's implicit resolvers with YAML 1.2's booleans: `true` and `false` only."""
+    resolvers = {
+        first: [(tag, pattern) for tag, pattern in entries if tag != _BOOL_TAG]
+        for first, entries in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    pattern = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
+    for first in "tTfF":
+        resolvers.setdefault(first, []).append((_BOOL_TAG, pattern))
+    return resolvers
+
+
 class _DocumentLoader(_SAFE_LOADER):  # type: ignore[misc]
-    """The safe loader, reading an integer key as the string it spells.
+    """The safe loader, reading an integer key as the string it spells, and `no`, `off`, `yes`,
+    `on` as the strings they are in YAML 1.2.
 
     An OpenAPI document is JSON data, whose keys are strings; YAML reads `200:` unquoted (Asana's
     documents, most hand-written ones) as the integer 200, which openapi-python-client refuses as a
-    status code. JSON and quoted keys are untouched."""
+    status code. JSON and quoted keys are untouched. YAML 1.1 read AssemblyAI's language code `no`
+    (Norwegian) and Cohere's citation mode `OFF` in a string enum as `False`: an enum of mixed types,
+    and the operations taking it were skipped."""
+
+    yaml_implicit_resolvers = _yaml_1_2_resolvers()
 
     def construct_mapping(self, node: Any, deep: bool = False) -> dict[Any, Any]:
         mapping: dict[Any, Any] = super().construct_mapping(node, deep=deep)
@@ -190,6 +212,11 @@ class OpenAPIDocument:
             target: Any = self.raw
             for part in ref[2:].split("/"):
                 key = part.replace("~1", "/").replace("~0", "~")
+                if isinstance(target, Mapping) and key not in target and unquote(key) in target:
+                    # A reference is a URI fragment, so it may be percent-encoded (RFC 6901, 6):
+                    # Qovery writes the path `/environment/{environmentId}/job` as `%7B...%7D`.
+                    # The key as written is tried first: a key may hold a `%` of its own.
+                    key = unquote(key)
                 if isinstance(target, Mapping) and key in target:
                     target = target[key]
                 elif isinstance(target, Sequence) and not isinstance(target, str) and key.isdigit():
@@ -201,19 +228,39 @@ class OpenAPIDocument:
 
     # --- operations ---------------------------------------------------------------------------
 
-    def operations(self) -> Iterator[Operation]:
-        """Every operation, in the order of the document (paths, then methods as listed)."""
+    def operations(self, *, unreadable: list[str] | None = None) -> Iterator[Operation]:
+        """Every operation, in the order of the document (paths, then methods as listed).
+
+        With `unreadable` given (a document written elsewhere), an operation whose parameters
+        cannot be read (Qovery's reference that points at nothing) is left out and its one-line
+        reason added there, instead of a SpecError for the whole document."""
         paths = self.raw.get("paths") or {}
         for path, path_item_node in paths.items():
             path_item = self.resolve(path_item_node, where=f"paths[{path!r}]")
             if not isinstance(path_item, Mapping):
                 raise SpecError(f"paths[{path!r}] is not an object")
-            shared = self._parameters(path_item.get("parameters") or [], where=f"parameters of {path}")
+            shared_problem = None
+            try:
+                shared = self._parameters(path_item.get("parameters") or [], where=f"parameters of {path}")
+            except SpecError as error:
+                if unreadable is None:
+                    raise
+                shared, shared_problem = [], str(error)
             for method, operation_node in path_item.items():
                 if method not in HTTP_METHODS:
                     continue
                 operation = self.resolve(operation_node, where=f"{method.upper()} {path}")
-                own = self._parameters(operation.get("parameters") or [], where=f"{method.upper()} {path}")
+                label = Operation(path=str(path), method=method, raw=operation, parameters=()).label
+                try:
+                    if shared_problem is not None:
+                        raise SpecError(shared_problem)
+                    own = self._parameters(operation.get("parameters") or [], where=label)
+                except SpecError as error:
+                    if unreadable is None:
+                        raise
+                    reason = str(error)
+                    unreadable.append(reason if reason.startswith(label) else f"{label}: {reason}")
+                    continue
                 own_keys = {(p["name"], p["in"]) for p in own}
                 inherited = [p for p in shared if (p["name"], p["in"]) not in own_keys]
                 yield Operation(

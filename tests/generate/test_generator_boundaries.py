@@ -122,6 +122,28 @@ def test_a_ref_to_another_file_is_refused_too(tmp_path: Path, reference: str) ->
     assert "$.components.schemas.CallSession.properties.remote.$ref" in message
 
 
+def test_a_ref_inside_a_vendor_extension_is_left_out_without_lint_and_receives_no_request(
+    tmp_path: Path, loopback_server: tuple[str, list[str]]
+) -> None:
+    # Cohere's `x-fern-examples` name code samples in files beside the document: a document written
+    # elsewhere (lint off, so no Spectral) generates whole, and no tool follows the reference.
+    url, requests = loopback_server
+    spec = yaml.safe_load(SPEC.read_text(encoding="utf-8"))
+    first_path = next(iter(spec["paths"]))
+    spec["paths"][first_path]["x-code-samples"] = [{"lang": "node", "source": {"$ref": f"{url}/sample.ts"}}]
+    spec_path = tmp_path / "openapi.yaml"
+    spec_path.write_text(yaml.safe_dump(spec, sort_keys=False), encoding="utf-8")
+    result = generate(
+        "--spec", str(spec_path), "--out", str(tmp_path / "out"), "--lint", "off", "--unsupported", "skip"
+    )
+    assert result.returncode == 0, describe(result)
+    warnings = [line for line in result.stdout.splitlines() if f"{url}/sample.ts" in line]
+    assert len(warnings) == 1
+    assert warnings[0].startswith("warning: ")
+    assert "is left out, nothing is fetched" in warnings[0]
+    assert requests == []
+
+
 # --- the output directory ------------------------------------------------------------------------
 
 

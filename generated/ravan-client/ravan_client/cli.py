@@ -16,7 +16,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+g12b999a7a5f1"
+__version__ = "2.0.0+g6d32ed7fca58"
 
 PROGRAM = Program(
     name="ravan-calls",

@@ -6,7 +6,7 @@ SPEC_SHA256: Final = "e0205db4093ad41eefcff3388926ee7306a9a99fd8be595b3ab65cfc93
 """sha256 of the spec/openapi.yaml this package was generated from."""
 SPEC_VERSION: Final = "2.0.0"
 """The spec's info.version."""
-INPUTS_SHA256: Final = "57a7f887e5f467afe8a6e9c85d14c81d2f3f9c600b3669b1d337424038fb4f02"
+INPUTS_SHA256: Final = "6da739301bf9112c4159bc7755946bb2a510104cb5dbc716a79df390bd0e7d61"
 """sha256 over everything that shapes the code: spec, templates, runtime modules, generator versions."""
 GENERATORS: Final[dict[str, str]] = {
     "datamodel-code-generator": "0.89.0",

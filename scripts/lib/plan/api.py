@@ -106,7 +106,7 @@ def build_plan(
     sources: dict[int, Operation] = {}  # id(plan) -> its operation, to plan it again under another name
     skipped: list[str] = []
     tag_of_attribute: dict[str, str] = {}
-    for operation in document.operations():
+    for operation in document.operations(unreadable=skipped if skip_unsupported else None):
         tags = operation.raw.get("tags") or []
         # An operation without a tag belongs to the resource `default`, as openapi-python-client
         # files it: many published documents tag nothing.

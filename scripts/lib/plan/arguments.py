@@ -88,10 +88,15 @@ class ArgumentPlan:
 
 
 def plan_parameters(
-    document: OpenAPIDocument, operation: Operation, *, left_out: list[str] | None = None
+    document: OpenAPIDocument,
+    operation: Operation,
+    *,
+    left_out: list[str] | None = None,
+    credential_headers: frozenset[str] = frozenset(),
 ) -> tuple[ArgumentPlan, ...]:
     """The parameters as arguments; an optional one with nothing to send is left out, its message
-    added to `left_out`."""
+    added to `left_out`. `credential_headers` (lower case) are those the operation's security sends
+    a credential in (identity.credential_headers)."""
     arguments = []
     for parameter in operation.parameters:
         location = str(parameter["in"])
@@ -117,9 +122,11 @@ def plan_parameters(
             unsendable = f"{where}: the client sets this header itself"
             # `Accept` and `Content-Type` follow the operation's media types, required or not
             # (PagerDuty requires `Accept` on 424 of its 465 operations): the operation is served
-            # without the argument. A required credential or cookie still stops it: the client's
+            # without the argument. So is a credential header the operation's own security sends
+            # (Deepgram requires `Authorization` on 49 of its 50 operations, beside an apiKey scheme
+            # in that header). Any other required credential or cookie still stops it: the client's
             # own may not be what the operation wants.
-            set_by_client = name.lower() in ("accept", "content-type")
+            set_by_client = name.lower() in ("accept", "content-type", *credential_headers)
         elif location == "header" and not HEADER_NAME.fullmatch(name):
             # Checked before any code is written: a name with CR/LF or a colon would smuggle another
             # header into every request (openapi-python-client's own document has `header param`).

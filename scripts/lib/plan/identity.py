@@ -244,6 +244,23 @@ def read_security(
     return tuple(alternatives) if node else ((),)
 
 
+def credential_headers(security: Security, schemes: Sequence[SchemePlan]) -> frozenset[str]:
+    """The headers (lower case) a credential of `security` travels in: `Authorization` for a bearer
+    or basic scheme, an apiKey's own header for one sent in a header."""
+    by_name = {scheme.name: scheme for scheme in schemes}
+    headers = set()
+    for alternative in security:
+        for name in alternative:
+            scheme = by_name.get(name)
+            if scheme is None:
+                continue
+            if scheme.kind in ("bearer", "basic"):
+                headers.add("authorization")
+            elif scheme.kind == "api-key-header":
+                headers.add(scheme.header.lower())
+    return frozenset(headers)
+
+
 def default_security(document: OpenAPIDocument, schemes: Sequence[SchemePlan]) -> Security:
     """The spec's top-level `security`. Without one, a spec that declares schemes is read
     leniently (many forget it): the first scheme the client holds credentials for is sent, and

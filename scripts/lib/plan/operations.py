@@ -15,7 +15,7 @@ from scripts.lib.plan.arguments import plan_parameters
 from scripts.lib.plan.bodies import plan_body, typed_union_body
 from scripts.lib.plan.cli import DEFAULT_EXPORT_PAGE_SIZE, plan_export_columns, plan_table_columns
 from scripts.lib.plan.errors import PlanError
-from scripts.lib.plan.identity import read_security
+from scripts.lib.plan.identity import credential_headers, read_security
 from scripts.lib.plan.incremental import plan_incremental
 from scripts.lib.plan.naming import method_name_of, python_identifier, snake_to_cli, wire_path_of
 from scripts.lib.plan.pagination import items_schema, plan_pagination
@@ -148,8 +148,13 @@ def plan_operation(
     reserved = identity.credential_flags
     left_out: list[str] = []
     warnings: list[str] = []
+    security = None
+    if "security" in operation.raw:
+        security = read_security(operation.raw["security"], identity.schemes, where=label, warnings=warnings)
+    sent_by_security = credential_headers(identity.default_security if security is None else security, identity.schemes)
     arguments = tuple(
-        replace(a, reserved_flags=reserved) for a in plan_parameters(document, operation, left_out=left_out)
+        replace(a, reserved_flags=reserved)
+        for a in plan_parameters(document, operation, left_out=left_out, credential_headers=sent_by_security)
     )
     body = plan_body(document, operation, left_out=left_out)
     if body is not None:
@@ -157,9 +162,6 @@ def plan_operation(
     own_server = server_url(operation.servers) if operation.servers is not None else None
     if operation.servers is not None and own_server is None:
         raise PlanError(f"{label}: its servers name no absolute http(s) URL to send it to")
-    security = None
-    if "security" in operation.raw:
-        security = read_security(operation.raw["security"], identity.schemes, where=label, warnings=warnings)
     # Names every method has for its own use (`timeout`, ...) take a trailing underscore; a body
     # property named like one of the operation's parameters is `body_<name>` (Twilio's CreateCall
     # has a `Timeout` property; its UpdateIncomingPhoneNumber an `AccountSid` in path and body).

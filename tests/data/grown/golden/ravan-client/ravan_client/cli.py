@@ -28,7 +28,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+gcda49b840f6d"
+__version__ = "2.0.0+gb4d1ef68a23a"
 
 PROGRAM = Program(
     name="ravan-calls",
