@@ -60,6 +60,29 @@ def _yaml_1_2_resolvers() -> dict[Any, list[tuple[str, Any]]]:
     return resolvers
 
 
+# The keywords of OpenAPI and JSON Schema whose value is a boolean (the last two: or a schema), and
+# YAML 1.1's words for one, as PyYAML read them: where such a keyword is given one unquoted, it is
+# the boolean a YAML 1.1 reader (most of those the documents were written for) made of it.
+_BOOLEAN_KEYWORDS = frozenset(
+    {
+        "required",
+        "nullable",
+        "readOnly",
+        "writeOnly",
+        "deprecated",
+        "explode",
+        "allowReserved",
+        "allowEmptyValue",
+        "uniqueItems",
+        "exclusiveMinimum",
+        "exclusiveMaximum",
+        "additionalProperties",
+        "unevaluatedProperties",
+    }
+)
+_YAML_1_1_BOOLEAN = re.compile(r"^(?:yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF)$")
+
+
 class _DocumentLoader(_SAFE_LOADER):  # type: ignore[misc]
     """The safe loader, reading an integer key as the string it spells, and `no`, `off`, `yes`,
     `on` as the strings they are in YAML 1.2.
@@ -68,12 +91,22 @@ class _DocumentLoader(_SAFE_LOADER):  # type: ignore[misc]
     documents, most hand-written ones) as the integer 200, which openapi-python-client refuses as a
     status code. JSON and quoted keys are untouched. YAML 1.1 read AssemblyAI's language code `no`
     (Norwegian) and Cohere's citation mode `OFF` in a string enum as `False`: an enum of mixed types,
-    and the operations taking it were skipped."""
+    and the operations taking it were skipped. A boolean keyword given one of those words unquoted
+    (`explode: no`, `required: yes`) is still the boolean YAML 1.1 made of it."""
 
     yaml_implicit_resolvers = _yaml_1_2_resolvers()
 
     def construct_mapping(self, node: Any, deep: bool = False) -> dict[Any, Any]:
         mapping: dict[Any, Any] = super().construct_mapping(node, deep=deep)
+        for key_node, value_node in node.value:
+            if (
+                isinstance(value_node, yaml.ScalarNode)
+                and not value_node.style  # plain (None, or libyaml's ""): `'no'` is the string
+                and key_node.value in _BOOLEAN_KEYWORDS
+                and _YAML_1_1_BOOLEAN.match(value_node.value)
+                and mapping.get(key_node.value) == value_node.value
+            ):
+                mapping[key_node.value] = value_node.value.lower() in ("yes", "on")
         if any(type(key) is int for key in mapping):
             return {str(key) if type(key) is int else key: value for key, value in mapping.items()}
         return mapping

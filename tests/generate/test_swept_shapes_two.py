@@ -335,6 +335,25 @@ def test_yaml_1_1_booleans_are_the_strings_yaml_1_2_reads() -> None:
     assert [a.python_name for a in operation.body.arguments] == ["language_code", "punctuate"]
 
 
+def test_a_boolean_keyword_given_a_yaml_1_1_word_unquoted_is_still_that_boolean() -> None:
+    """YAML 1.2 read `explode: no` as the string "no", which refused its operation (`explode must be
+    true or false`), where the YAML 1.1 readers the document was written for read False. A boolean
+    keyword given one of YAML 1.1's words unquoted is that boolean; a value elsewhere (an enum, a
+    property named like a keyword) and a quoted word stay strings."""
+    document = (
+        "explode: no\nrequired: YES\nnullable: 'no'\nadditionalProperties: Off\n"
+        "enum: [no, on]\nproperties: {required: {type: string}, deprecated: {enum: [off]}}\n"
+    )
+    assert parse_document(document) == {
+        "explode": False,
+        "required": True,
+        "nullable": "no",
+        "additionalProperties": False,
+        "enum": ["no", "on"],
+        "properties": {"required": {"type": "string"}, "deprecated": {"enum": ["off"]}},
+    }
+
+
 def test_yaml_1_1_booleans_reach_the_models_as_the_strings_they_are(tmp_path: Path) -> None:
     # datamodel-code-generator reads the file itself, with YAML 1.2's booleans too: the client and
     # the models agree on what the enum holds.

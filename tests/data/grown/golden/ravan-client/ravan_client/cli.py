@@ -28,7 +28,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+gb4d1ef68a23a"
+__version__ = "2.0.0+g2489ac4a9b6e"
 
 PROGRAM = Program(
     name="ravan-calls",
