@@ -16,7 +16,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+g602b057e24a8"
+__version__ = "2.0.0+gcaea4b75825a"
 
 PROGRAM = Program(
     name="ravan-calls",

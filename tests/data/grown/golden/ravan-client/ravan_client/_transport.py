@@ -471,9 +471,9 @@ def _build_tls_for(pool: httpcore.ConnectionPool | httpcore.AsyncConnectionPool,
 
     The context is what httpx builds then (`httpx.create_ssl_context`, from certifi's bundle), built
     on first need rather than with the client: reading the CA bundle takes about 20 ms, which a
-    client of a plain-http server (a mock, a local service) never needs, and every `ravan-calls`
-    run and every client of the test suite paid. Two threads racing here at worst build it twice;
-    either context is the same."""
+    client of a plain-http server (a mock, a local service) never needs, and which every run of the
+    command line and every client of the test suite paid. Two threads racing here at worst build it
+    twice; either context is the same."""
     if origin.scheme == b"https" and pool._ssl_context is None:
         pool._ssl_context = httpx.create_ssl_context(trust_env=False)
 

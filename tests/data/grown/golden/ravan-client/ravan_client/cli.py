@@ -28,7 +28,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+g2489ac4a9b6e"
+__version__ = "2.0.0+g50ce3bdabcf1"
 
 PROGRAM = Program(
     name="ravan-calls",
