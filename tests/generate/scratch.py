@@ -105,6 +105,24 @@ def run_generate(repo: Path, *args: str, env: Mapping[str, str] | None = None) -
     return finish(start_generate(repo, *args, env=env))
 
 
+DOCUMENT_GENERATION_TIMEOUT_SECONDS = 300  # not a limit on a healthy run: a hung generator still ends
+
+
+def generate_document(spec_path: Path, out: Path, *options: str) -> subprocess.CompletedProcess[str]:
+    """Run this checkout's generator on the document `spec_path` into `out` (as a user runs
+    `scripts/generate --spec ... --out ...` on a document written elsewhere) and wait for it."""
+    command = [sys.executable, "-m", "scripts.lib.generate", "--spec", str(spec_path), "--out", str(out), *options]
+    return subprocess.run(
+        command,
+        cwd=REPO_ROOT,
+        env=subprocess_env(),
+        capture_output=True,
+        text=True,
+        timeout=DOCUMENT_GENERATION_TIMEOUT_SECONDS,
+        check=False,
+    )
+
+
 def describe(result: subprocess.CompletedProcess[str]) -> str:
     """A process's exit code and output, for assertion messages."""
     return f"exit code {result.returncode}\n--- stdout ---\n{result.stdout}\n--- stderr ---\n{result.stderr}"

@@ -33,9 +33,8 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.generate.scratch import REPO_ROOT, describe, subprocess_env
+from tests.generate.scratch import REPO_ROOT, describe, generate_document, subprocess_env
 
-GENERATE = "scripts.lib.generate"  # run from REPO_ROOT, as scripts/generate runs it
 SPECS = {
     "product": REPO_ROOT / "spec" / "openapi.yaml",
     "grown": REPO_ROOT / "tests" / "data" / "grown" / "openapi.yaml",
@@ -150,18 +149,6 @@ def strip_examples(node: Any) -> None:
             strip_examples(item)
 
 
-def run_generate(spec_path: Path, out: Path, *extra: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", GENERATE, "--spec", str(spec_path), "--out", str(out), *extra],
-        cwd=REPO_ROOT,
-        env=subprocess_env(),
-        capture_output=True,
-        text=True,
-        timeout=TIMEOUT_SECONDS,
-        check=False,
-    )
-
-
 class Generated:
     def __init__(self, spec: dict[str, Any], out: Path, canary: Path) -> None:
         self.spec = spec
@@ -182,7 +169,7 @@ def generated(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathF
     out = root / "out"
     # Spectral's findings (examples gone, odd names) are reported, not fatal: what is tested here is
     # the code the generator writes, not the lint.
-    result = run_generate(spec_path, out, "--lint", "report")
+    result = generate_document(spec_path, out, "--lint", "report")
     assert result.returncode == 0, describe(result)
     assert not canary.exists(), "generating ran the payload"
     return Generated(spec, out, canary)
@@ -293,7 +280,7 @@ def _refused(tmp_path: Path, change: Callable[[dict[str, Any]], None]) -> str:
     spec_path = tmp_path / "openapi.yaml"
     spec_path.write_text(yaml.safe_dump(spec, sort_keys=False, allow_unicode=True), encoding="utf-8")
     out = tmp_path / "out"
-    result = run_generate(spec_path, out, "--lint", "off")
+    result = generate_document(spec_path, out, "--lint", "off")
     assert result.returncode == 1, describe(result)
     assert "Traceback" not in result.stderr
     assert not out.exists()

@@ -24,8 +24,6 @@ One document holding all but the YAML spellings generates whole; those generate 
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -43,9 +41,7 @@ from scripts.lib.generate import (
 from scripts.lib.openapi_document import OpenAPIDocument, SpecError, parse_document
 from scripts.lib.plan import ApiPlan
 from tests.generate.fragments import plan_error, plan_of_spec, spec_with
-from tests.generate.scratch import REPO_ROOT, describe, subprocess_env
-
-TIMEOUT_SECONDS = 300  # not a limit on a healthy run: a hung generator still ends
+from tests.generate.scratch import describe, generate_document
 
 
 def _lenient_plan(spec: dict[str, Any]) -> ApiPlan:
@@ -278,7 +274,7 @@ DOCUMENT["components"]["callbacks"] = {
 def test_a_document_with_every_shape_generates_whole(tmp_path: Path) -> None:
     spec_path = tmp_path / "openapi.json"
     spec_path.write_text(json.dumps(DOCUMENT), encoding="utf-8")
-    result = _generate(spec_path, tmp_path / "out")
+    result = generate_document(spec_path, tmp_path / "out", "--lint", "off", "--unsupported", "skip")
     assert result.returncode == 0, describe(result)
     assert "Traceback" not in result.stdout + result.stderr
     assert [line for line in result.stdout.splitlines() if line.startswith("skipped: ")] == []
@@ -359,7 +355,7 @@ def test_yaml_1_1_booleans_reach_the_models_as_the_strings_they_are(tmp_path: Pa
     # the models agree on what the enum holds.
     spec_path = tmp_path / "openapi.yaml"
     spec_path.write_text(LANGUAGES_DOCUMENT, encoding="utf-8")
-    result = _generate(spec_path, tmp_path / "out")
+    result = generate_document(spec_path, tmp_path / "out", "--lint", "off", "--unsupported", "skip")
     assert result.returncode == 0, describe(result)
     assert [line for line in result.stdout.splitlines() if line.startswith("skipped: ")] == []
     models = (tmp_path / "out" / "ravan-models" / "ravan_models" / "models.py").read_text(encoding="utf-8")
@@ -387,16 +383,3 @@ def test_an_empty_enum_is_left_out_of_openapi_python_clients_view() -> None:
 def _json_of(schema_name: str) -> dict[str, Any]:
     schema = {"$ref": f"#/components/schemas/{schema_name}"}
     return {"description": "OK", "content": {"application/json": {"schema": schema}}}
-
-
-def _generate(spec_path: Path, out: Path) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "scripts.lib.generate", "--spec", str(spec_path), "--out", str(out)]
-    return subprocess.run(
-        [*command, "--lint", "off", "--unsupported", "skip"],
-        cwd=REPO_ROOT,
-        env=subprocess_env(),
-        capture_output=True,
-        text=True,
-        timeout=TIMEOUT_SECONDS,
-        check=False,
-    )
