@@ -372,6 +372,19 @@ def test_a_lone_surrogate_in_a_text_column_or_an_unknown_key_loads_as_a_replacem
     assert rows[1] == ("cs_00002", "agt_\U0001f600", None)
 
 
+def sync_into_duckdb_file(server: ScriptedServer, database: Path) -> None:
+    """One sync of `server`'s sessions into the DuckDB file `database`, as the command makes it
+    (`run_sync` given the file's path: the connection and the destination factory are its own)."""
+    with RavanClient(
+        api_key="test-key",
+        base_url="https://api.example.test",
+        transport=httpx.MockTransport(server.handle),
+        max_retries=0,
+    ) as client:
+        resource = dlt_resource(client.call_sessions.list, COMMAND, now=lambda: NOW, page_size=2)
+        run_sync(resource, destination="duckdb", database=str(database), dataset="calls_data")
+
+
 def test_the_duckdb_file_is_let_go_after_a_run_that_succeeded_or_failed(tmp_path: Path) -> None:
     """run_sync keeps one DuckDB connection open for the whole run (not one per dlt step): it is
     closed at the end either way, so another process can open the file (DuckDB locks it)."""
@@ -379,14 +392,7 @@ def test_the_duckdb_file_is_let_go_after_a_run_that_succeeded_or_failed(tmp_path
     database = tmp_path / "calls.duckdb"
 
     def sync() -> None:
-        with RavanClient(
-            api_key="test-key",
-            base_url="https://api.example.test",
-            transport=httpx.MockTransport(server.handle),
-            max_retries=0,
-        ) as client:
-            resource = dlt_resource(client.call_sessions.list, COMMAND, now=lambda: NOW, page_size=2)
-            run_sync(resource, destination="duckdb", database=str(database), dataset="calls_data")
+        sync_into_duckdb_file(server, database)
 
     def opened_by_another_process() -> bool:
         code = "import sys, duckdb; duckdb.connect(sys.argv[1]).close()"
@@ -424,14 +430,7 @@ def test_a_load_resolves_the_duckdb_destinations_capabilities_once_per_naming_an
     monkeypatch.setattr(dlt.destinations.duckdb, "capabilities", counted)
     server = ScriptedServer(initial_sessions(5))
     database = tmp_path / "calls.duckdb"
-    with RavanClient(
-        api_key="test-key",
-        base_url="https://api.example.test",
-        transport=httpx.MockTransport(server.handle),
-        max_retries=0,
-    ) as client:
-        resource = dlt_resource(client.call_sessions.list, COMMAND, now=lambda: NOW, page_size=2)
-        run_sync(resource, destination="duckdb", database=str(database), dataset="calls_data")
+    sync_into_duckdb_file(server, database)
     unresolved = [naming for config, naming in resolved if config is None]
     assert unresolved  # dlt still asks
     assert len(unresolved) == len({id(naming) for naming in unresolved}) <= 3  # None, and a schema's naming or two
