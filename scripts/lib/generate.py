@@ -836,7 +836,9 @@ def generate_client(
         print(f"skipped: {reason}")
     for operation in plan.operations:
         for reason in operation.left_out:
-            print(f"left out: {reason} (optional: the operation is served without it)")
+            # Each reason says why (optional with nothing to send, or a header the client sets itself,
+            # which may be required): the operation is served without it either way.
+            print(f"left out: {reason} (the operation is served without it)")
         for warning in operation.warnings:
             print(f"warning: {warning}")
     project = models_only_project(openapi, config)

@@ -124,7 +124,7 @@ def test_the_document_generates_whole_saying_what_it_warned_about_and_left_out(
     assert not [line for line in lines if line.startswith("skipped: ")]
     assert [line.split(": ", 1)[1] for line in lines if line.startswith("left out: ")] == [
         "GET /calls (getCalls), query parameter 'nothing'[]: an enum that allows only null has nothing to send "
-        "(optional: the operation is served without it)"
+        "(the operation is served without it)"
     ]
     (warning,) = [line for line in lines if line.startswith("warning: ")]
     assert warning.endswith("'none' is not one of ['a'] (at $.paths['/calls'].get.parameters[0].schema)")

@@ -252,7 +252,7 @@ def test_a_required_accept_header_is_left_out_not_the_operation(
     assert result.returncode == 0, describe(result)
     assert [line for line in result.stdout.splitlines() if line.startswith("left out: ")] == [
         "left out: GET /searches (search), header parameter 'Accept': the client sets this header itself "
-        "(optional: the operation is served without it)"
+        "(the operation is served without it)"
     ]
 
 
