@@ -21,10 +21,9 @@ from typing import Any
 
 import pytest
 
-from tests.generate.scratch import REPO_ROOT, describe, subprocess_env
+from tests.generate.scratch import REPO_ROOT, describe, generate_document, subprocess_env
 
 SPEC = REPO_ROOT / "tests" / "data" / "shapes" / "openapi.yaml"
-GENERATE = "scripts.lib.generate"  # run from REPO_ROOT, as scripts/generate runs it
 TIMEOUT_SECONDS = 300
 AUDIO = bytes(range(256))
 
@@ -211,15 +210,7 @@ print(json.dumps(result))
 def probed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     root = tmp_path_factory.mktemp("shapes")
     out = root / "out"
-    generated = subprocess.run(
-        [sys.executable, "-m", GENERATE, "--spec", str(SPEC), "--out", str(out), "--lint", "report"],
-        cwd=REPO_ROOT,
-        env=subprocess_env(),
-        capture_output=True,
-        text=True,
-        timeout=TIMEOUT_SECONDS,
-        check=False,
-    )
+    generated = generate_document(SPEC, out, "--lint", "report")
     assert generated.returncode == 0, describe(generated)
     (out / "ravan-client" / "typed_use.py").write_text(TYPED_USE, encoding="utf-8")
     checked = subprocess.run(

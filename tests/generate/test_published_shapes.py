@@ -14,7 +14,6 @@ One small OpenAPI 3.0 document, generated the way a document written elsewhere i
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -22,9 +21,7 @@ import pytest
 import yaml
 
 from scripts.lib.generate import type_bare_containers, with_package_version
-from tests.generate.scratch import REPO_ROOT, describe, run_python, subprocess_env
-
-TIMEOUT_SECONDS = 300  # not a limit on a healthy run: a hung generator still ends
+from tests.generate.scratch import describe, generate_document, run_python
 
 VARIANT = {
     "type": "object",
@@ -102,15 +99,7 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subproces
     root = tmp_path_factory.mktemp("published")
     spec_path = root / "openapi.yaml"
     spec_path.write_text(yaml.safe_dump(DOCUMENT, sort_keys=False), encoding="utf-8")
-    result = subprocess.run(
-        [sys.executable, "-m", "scripts.lib.generate", "--spec", str(spec_path), "--out", str(root / "out"), *OPTIONS],
-        cwd=REPO_ROOT,
-        env=subprocess_env(),
-        capture_output=True,
-        text=True,
-        timeout=TIMEOUT_SECONDS,
-        check=False,
-    )
+    result = generate_document(spec_path, root / "out", *OPTIONS)
     return root / "out", result
 
 

@@ -20,10 +20,9 @@ from typing import Any
 import pytest
 
 from tests.generate.fragments import plan_error, plan_of_spec, spec_with
-from tests.generate.scratch import REPO_ROOT, describe, subprocess_env
+from tests.generate.scratch import REPO_ROOT, describe, generate_document, subprocess_env
 
 SPEC = REPO_ROOT / "tests" / "data" / "security" / "openapi.yaml"
-GENERATE = "scripts.lib.generate"  # run from REPO_ROOT, as scripts/generate runs it
 TIMEOUT_SECONDS = 300
 
 PROBE = """
@@ -93,15 +92,7 @@ print(json.dumps(result))
 @pytest.fixture(scope="module")
 def probed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     out = tmp_path_factory.mktemp("security") / "out"
-    generated = subprocess.run(
-        [sys.executable, "-m", GENERATE, "--spec", str(SPEC), "--out", str(out), "--lint", "report"],
-        cwd=REPO_ROOT,
-        env=subprocess_env(),
-        capture_output=True,
-        text=True,
-        timeout=TIMEOUT_SECONDS,
-        check=False,
-    )
+    generated = generate_document(SPEC, out, "--lint", "report")
     assert generated.returncode == 0, describe(generated)
     checked = subprocess.run(
         [str(Path(sys.executable).parent / "mypy"), "--strict", "--no-incremental", "ravan_client"],
@@ -296,27 +287,10 @@ def test_with_unsupported_skip_an_operation_the_client_cannot_open_is_left_out_a
     }
     spec_path = tmp_path / "openapi.yaml"
     spec_path.write_text(yaml.safe_dump(spec), encoding="utf-8")
-    command = [sys.executable, "-m", GENERATE, "--spec", str(spec_path), "--lint", "off"]
-    refused = subprocess.run(
-        [*command, "--out", str(tmp_path / "refused")],
-        cwd=REPO_ROOT,
-        env=subprocess_env(),
-        capture_output=True,
-        text=True,
-        timeout=TIMEOUT_SECONDS,
-        check=False,
-    )
+    refused = generate_document(spec_path, tmp_path / "refused", "--lint", "off")
     assert refused.returncode == 1, describe(refused)
     assert "GET /query-only (queryOnly)" in refused.stderr
-    skipped = subprocess.run(
-        [*command, "--out", str(tmp_path / "out"), "--unsupported", "skip"],
-        cwd=REPO_ROOT,
-        env=subprocess_env(),
-        capture_output=True,
-        text=True,
-        timeout=TIMEOUT_SECONDS,
-        check=False,
-    )
+    skipped = generate_document(spec_path, tmp_path / "out", "--lint", "off", "--unsupported", "skip")
     assert skipped.returncode == 0, describe(skipped)
     lines = [line for line in skipped.stdout.splitlines() if line.startswith("skipped: ")]
     assert len(lines) == 1

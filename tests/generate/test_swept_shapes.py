@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
@@ -36,9 +35,8 @@ from scripts.lib.generate import GenerationError, load_generator_data, models_vi
 from scripts.lib.openapi_document import parse_document
 from scripts.lib.plan import server_url
 from tests.generate.fragments import spec_with
-from tests.generate.scratch import REPO_ROOT, describe, run_python, subprocess_env
+from tests.generate.scratch import describe, generate_document, run_python
 
-TIMEOUT_SECONDS = 300  # not a limit on a healthy run: a hung generator still ends
 OPTIONS = ("--lint", "off", "--unsupported", "skip")
 
 # Written as YAML text, not dumped from Python data: the unquoted status codes are the point.
@@ -191,15 +189,7 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subproces
     root = tmp_path_factory.mktemp("swept")
     spec_path = root / "openapi.yaml"
     spec_path.write_text(DOCUMENT, encoding="utf-8")
-    result = subprocess.run(
-        [sys.executable, "-m", "scripts.lib.generate", "--spec", str(spec_path), "--out", str(root / "out"), *OPTIONS],
-        cwd=REPO_ROOT,
-        env=subprocess_env(),
-        capture_output=True,
-        text=True,
-        timeout=TIMEOUT_SECONDS,
-        check=False,
-    )
+    result = generate_document(spec_path, root / "out", *OPTIONS)
     return root / "out", result
 
 
