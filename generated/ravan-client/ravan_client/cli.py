@@ -16,7 +16,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+gcaea4b75825a"
+__version__ = "2.0.0+g47e9f30d81ac"
 
 PROGRAM = Program(
     name="ravan-calls",
