@@ -14,7 +14,9 @@ from typing import Any
 import pytest
 import yaml
 
+from scripts.lib import bundle as bundle_module
 from scripts.lib.bundle import BundleError, bundle
+from scripts.lib.generate import validate_spec
 from tests.generate.fragments import ok_response, plan_of_spec, spec_with
 from tests.generate.scratch import describe, generate_document
 
@@ -162,6 +164,7 @@ def test_colliding_file_names_are_told_apart_by_their_folders(tmp_path: Path) ->
                 "/a": {"get": {"operationId": "a", "responses": ok_response({"$ref": "apps/droplet.yml"})}},
                 "/b": {"get": {"operationId": "b", "responses": ok_response({"$ref": "models/droplet.yml"})}},
                 "/c": {"get": {"operationId": "c", "responses": ok_response({"$ref": "models/Thing.yml"})}},
+                "/d": {"get": {"operationId": "d", "responses": ok_response({"$ref": "#/components/schemas/Thing"})}},
             },
             schemas={"Thing": {"type": "object"}},
         ),
@@ -169,8 +172,12 @@ def test_colliding_file_names_are_told_apart_by_their_folders(tmp_path: Path) ->
         "models/droplet.yml": {"type": "object", "properties": {"size": {"type": "string"}}},
         "models/Thing.yml": {"type": "object", "properties": {"other": {"type": "string"}}},
     }
-    schemas = bundle(write(tmp_path, files)).document["components"]["schemas"]
+    document = bundle(write(tmp_path, files)).document
+    schemas = document["components"]["schemas"]
     assert sorted(schemas) == ["Thing", "apps_droplet", "models_Thing", "models_droplet"]
+    # The root's own references stay as written.
+    d_schema = document["paths"]["/d"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    assert d_schema == {"$ref": "#/components/schemas/Thing"}
     assert schemas["apps_droplet"]["properties"] == {"app": {"type": "string"}}
     assert schemas["Thing"] == {"type": "object"}  # the root's own schema keeps its name
 
@@ -184,6 +191,28 @@ def test_bundling_twice_gives_the_same_document_and_a_changed_file_changes_the_p
     assert len(first.files) == 11
     (tmp_path / "shared" / "attributes" / "urn.yml").write_text("type: string\n", encoding="utf-8")
     assert bundle(spec_path).source_bytes != first.source_bytes
+
+
+def test_spectral_reads_the_bundled_document_and_its_findings_name_the_root(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    spec_path = write(tmp_path, SPLIT)
+    validate_spec(spec_path, lint="report")
+    output = capsys.readouterr().out
+    assert f"{spec_path} (bundled)" in output
+    assert "ravan-bundled-" not in output
+    # A finding on an operation of a path item in another file: Spectral saw it inlined.
+    assert "paths./v2/droplets.get" in output
+
+
+def test_the_files_read_are_capped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(bundle_module, "MAX_FILES", 3)
+    with pytest.raises(BundleError, match=r"; more than 3 files are referenced; not read further"):
+        bundle(write(tmp_path, SPLIT))
+    monkeypatch.setattr(bundle_module, "MAX_FILES", 100)
+    monkeypatch.setattr(bundle_module, "MAX_BYTES", 500)
+    with pytest.raises(BundleError, match=r"the files referenced are more than 500 bytes; not read further"):
+        bundle(write(tmp_path, SPLIT))
 
 
 def test_a_single_file_document_is_returned_as_read(tmp_path: Path) -> None:
