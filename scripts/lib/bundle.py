@@ -249,7 +249,9 @@ class _Bundler:
     def run(self) -> Bundled:
         root_name = self._root_name
         document = self._read(root_name)
-        if not any(extension is None for _, _, extension in remote_references(document)):
+        refers_elsewhere = any(extension is None for _, _, extension in remote_references(document))
+        if not refers_elsewhere or not isinstance(document, dict):
+            # Nothing to bundle (or no document: the validator says so), read as it is.
             return Bundled(document, (root_name,), self.raw[root_name])
         try:
             bundled = self._walk(document, root_name, "$", _OTHER, False)
@@ -259,6 +261,8 @@ class _Bundler:
         except RecursionError:
             raise BundleError(f"{self.shown}: its references nest too deeply to bundle") from None
         self._place_schemas(bundled)
+        for mapping, tag, reference_node in self.mapping_slots:
+            mapping[tag] = reference_node["$ref"]
         files = tuple(sorted(self.raw, key=lambda name: (name != root_name, name)))
         source = b"".join(name.encode() + b"\0" + hashlib.sha256(self.raw[name]).digest() for name in files)
         return Bundled(bundled, files, source)
@@ -388,7 +392,11 @@ class _Bundler:
         return current
 
     def _place_schemas(self, bundled: dict[str, Any]) -> None:
-        components = bundled.setdefault("components", {})
+        if not self.bodies:
+            return
+        if bundled.get("components") is None:
+            bundled["components"] = {}
+        components = bundled["components"]
         if not isinstance(components, dict):
             raise BundleError(f"{self.shown}: $.components is not a mapping")
         schemas = components.get("schemas") or {}
@@ -421,8 +429,6 @@ class _Bundler:
 
         for slot, target in self.slots:
             slot["$ref"] = reference(target)
-        for mapping, tag, reference_node in self.mapping_slots:
-            mapping[tag] = reference_node["$ref"]
         placed: dict[str, Any] = {}
         for name, value in schemas.items():
             target = slot_targets.get(id(value))
@@ -434,10 +440,7 @@ class _Bundler:
         for target in sorted(names, key=lambda t: names[t]):
             if names[target] not in placed:
                 placed[names[target]] = self.bodies[target]
-        if placed:
-            components["schemas"] = placed
-        elif not components:
-            del bundled["components"]
+        components["schemas"] = placed
 
 
 def _json_path(pointer: str) -> str:

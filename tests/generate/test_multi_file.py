@@ -182,6 +182,30 @@ def test_colliding_file_names_are_told_apart_by_their_folders(tmp_path: Path) ->
     assert schemas["Thing"] == {"type": "object"}  # the root's own schema keeps its name
 
 
+def test_a_discriminator_mapping_to_other_files_names_the_bundled_schemas(tmp_path: Path) -> None:
+    # DigitalOcean's and lichess's unions: a mapping value is a reference's string, not an object
+    # (openapi-python-client refused the whole document when it was one).
+    pet = {
+        "oneOf": [{"$ref": "cat.yml"}, {"$ref": "dog.yml"}],
+        "discriminator": {"propertyName": "kind", "mapping": {"cat": "cat.yml", "dog": "./dog.yml"}},
+    }
+    kind = {"type": "object", "required": ["kind"], "properties": {"kind": {"type": "string"}}}
+    files = {
+        "openapi.yaml": spec_with(
+            {"/pets": {"get": {"operationId": "pets", "responses": ok_response({"$ref": "models/pet.yml"})}}}
+        ),
+        "models/pet.yml": pet,
+        "models/cat.yml": kind,
+        "models/dog.yml": kind,
+    }
+    document = bundle(write(tmp_path, files)).document
+    assert document["components"]["schemas"]["pet"]["discriminator"]["mapping"] == {
+        "cat": "#/components/schemas/cat",
+        "dog": "#/components/schemas/dog",
+    }
+    assert plan_of_spec(document).skipped == ()
+
+
 def test_bundling_twice_gives_the_same_document_and_a_changed_file_changes_the_provenance(tmp_path: Path) -> None:
     spec_path = write(tmp_path, SPLIT)
     first, second = bundle(spec_path), bundle(spec_path)
