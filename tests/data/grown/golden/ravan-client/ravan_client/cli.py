@@ -28,7 +28,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+geee9f82b8c0d"
+__version__ = "2.0.0+gbd60f9d634ab"
 
 PROGRAM = Program(
     name="ravan-calls",
