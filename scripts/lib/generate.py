@@ -35,6 +35,7 @@ import argparse
 import ast
 import builtins
 import copy
+import datetime
 import difflib
 import filecmp
 import hashlib
@@ -60,12 +61,12 @@ import yaml
 from openapi_spec_validator.readers import read_from_filename
 
 from scripts.lib import literals
+from scripts.lib.bundle import Bundled, BundleError, bundle, remote_references
 from scripts.lib.openapi_document import (
     JSON_MEDIA_TYPE,
     OpenAPIDocument,
     SpecError,
     media_type_base,
-    parse_document,
 )
 from scripts.lib.plan import (
     MODEL_API_NAMES,
@@ -115,15 +116,13 @@ MODELS_GENERATORS = ("datamodel-code-generator", "ruff")
 GENERATOR_DISTRIBUTIONS = ("openapi-python-client", "datamodel-code-generator", "ruff")
 # The scripts that shape each package besides what is under spec/ (the client's: the plan too, see
 # plan_sources).
-CLIENT_SCRIPTS = ("generate.py", "openapi_document.py", "literals.py")
-MODELS_SCRIPTS = ("generate.py", "literals.py")
+CLIENT_SCRIPTS = ("generate.py", "bundle.py", "openapi_document.py", "literals.py")
+MODELS_SCRIPTS = ("generate.py", "bundle.py", "literals.py")
 
 # Written at the root of every output tree: the generator replaces a directory only when it finds
 # this in it, so `--out` can never delete a checkout, a home directory or anything else it did not make.
 OUTPUT_MARKER = ".ravan-generated"
 OUTPUT_MARKER_TEXT = "Made by scripts/generate, which replaces this directory whole on each run.\n"
-# Keys that make a JSON Schema or OpenAPI tool fetch another document.
-REFERENCE_KEYS = ("$ref", "$dynamicRef", "$recursiveRef")
 LINT_MODES = ("strict", "report", "off")
 
 # Files a test run or an editor may leave inside generated/ that are not generator output.
@@ -215,7 +214,10 @@ def generate_one(spec_path: Path, out: Path, args: argparse.Namespace) -> int:
         if not args.check:
             refuse_foreign_output(out)
         step(f"validate the spec ({_shown(spec_path)})")
-        validate_spec(spec_path, lint=args.lint)
+        bundled = read_spec(spec_path)
+        if len(bundled.files) > 1:
+            print(f"{_shown(spec_path)} refers to {len(bundled.files) - 1} other files: bundled into one document")
+        validate_spec(spec_path, lint=args.lint, bundled=bundled)
         step("generate into a staging directory")
         out.parent.mkdir(parents=True, exist_ok=True)
         # A directory of its own, never one that was there before: only what this run made is removed.
@@ -224,7 +226,7 @@ def generate_one(spec_path: Path, out: Path, args: argparse.Namespace) -> int:
         umask = os.umask(0)
         os.umask(umask)
         staging.chmod(0o777 & ~umask)
-        generate_all(spec_path, staging, skip_unsupported=args.unsupported == "skip")
+        generate_all(spec_path, staging, skip_unsupported=args.unsupported == "skip", bundled=bundled)
     except GenerationError as error:
         _remove_own(staging)
         print(f"error: {error}", file=sys.stderr)
@@ -290,78 +292,39 @@ def _shown(path: Path) -> str:
 # --- validation ------------------------------------------------------------------------------
 
 
-def refuse_remote_references(spec_path: Path, *, lint: str = "strict") -> None:
-    """Refuse a `$ref` to anything but this document, before any tool could follow it.
+def read_spec(spec_path: Path) -> Bundled:
+    """The document at `spec_path`, with what its references to files beside it name bundled in
+    (scripts/lib/bundle.py): the one document every tool is given; read with a YAML parser that
+    fetches nothing. A reference that is not followed, or a file that cannot be read, is a
+    GenerationError naming the file and JSON path of the `$ref` and its value."""
+    try:
+        return bundle(spec_path, shown=_shown(spec_path))
+    except BundleError as error:
+        raise GenerationError(str(error)) from None
+
+
+def refuse_remote_references(spec_path: Path, document: Any, *, lint: str = "strict") -> None:
+    """Refuse a `$ref` to anything but this (bundled) document, before any tool could follow it.
 
     The validator and Spectral both fetch what a `$ref` names; a document from elsewhere (a pull
-    request, say) could make the machine that generates request internal addresses. Read here
-    with a YAML parser that fetches nothing; every reference key anywhere counts, even inside
-    examples, since the tools do not tell the two apart. One exception, with `lint` off (no
-    Spectral): a reference inside a vendor extension (Cohere's `x-fern-examples` code samples name
-    files beside the document) is one warning line, and every tool is given the document without
-    that extension (`without_referencing_extensions`), so nothing follows it."""
-    try:
-        document = parse_document(spec_path.read_bytes())
-    except (OSError, yaml.YAMLError) as error:
-        raise GenerationError(f"{_shown(spec_path)} cannot be read as YAML or JSON: {error}") from None
-    for where, value, extension in _remote_references(document):
+    request, say) could make the machine that generates request internal addresses. Once bundled,
+    a document refers only to itself except inside vendor extensions, which are not bundled: every
+    reference key counts, even inside examples, since the tools do not tell the two apart. With
+    `lint` off (no Spectral), a reference inside a vendor extension (Cohere's `x-fern-examples`
+    code samples name files beside the document) is one warning line, and every tool is given the
+    document without that extension (`without_referencing_extensions`), so nothing follows it."""
+    for where, value, extension in remote_references(document):
         message = f"{_shown(spec_path)}: {where} is {value!r}; only references inside the document (#/...) are followed"
         if extension is None or lint != "off":
             raise GenerationError(f"{message}, nothing is fetched")
         print(f"warning: {message}: the extension {extension} that holds it is left out, nothing is fetched")
 
 
-# Keys whose value maps names of the document's own choosing to objects: an `x-` name there is a
-# property, a header, a schema..., not a vendor extension.
-_NAME_MAPS = frozenset(
-    {
-        "properties",
-        "patternProperties",
-        "$defs",
-        "definitions",
-        "dependentSchemas",
-        "schemas",
-        "parameters",
-        "responses",
-        "headers",
-        "examples",
-        "requestBodies",
-        "securitySchemes",
-        "links",
-        "callbacks",
-        "pathItems",
-        "content",
-        "encoding",
-        "variables",
-        "mapping",
-        "webhooks",
-        "scopes",
-    }
-)
-
-
-def _remote_references(document: Any) -> Iterator[tuple[str, Any, str | None]]:
-    """Each reference key naming anything but this document: where (a JSON path), its value, and the
-    outermost vendor extension (its JSON path) that holds it, if one does."""
-    stack: list[tuple[Any, str, str | None, bool]] = [(document, "$", None, False)]
-    while stack:
-        node, where, extension, name_map = stack.pop()
-        if isinstance(node, Mapping):
-            for key, value in node.items():
-                here = f"{where}.{key}"
-                if key in REFERENCE_KEYS and not (isinstance(value, str) and value.startswith("#")):
-                    yield here, value, extension
-                is_extension = extension is None and not name_map and str(key).startswith("x-")
-                stack.append((value, here, here if is_extension else extension, key in _NAME_MAPS))
-        elif isinstance(node, list):
-            stack.extend((item, f"{where}[{index}]", extension, False) for index, item in enumerate(node))
-
-
 def without_referencing_extensions(document: Any) -> Any:
     """`document` without each vendor extension that holds a reference to anything outside it (a
     copy; `document` itself when there is none): what refuse_remote_references let through with a
     warning reaches no tool that might follow it."""
-    extensions = {extension for _, _, extension in _remote_references(document) if extension is not None}
+    extensions = {extension for _, _, extension in remote_references(document) if extension is not None}
     if not extensions:
         return document
 
@@ -377,7 +340,7 @@ def without_referencing_extensions(document: Any) -> Any:
     return prune(document, "$")
 
 
-def validate_spec(spec_path: Path, *, lint: str = "strict") -> None:
+def validate_spec(spec_path: Path, *, lint: str = "strict", bundled: Bundled | None = None) -> None:
     """Refuse remote references, then validate the spec structurally and lint it.
 
     With `lint` strict (spec/openapi.yaml's mode) the validator's first finding fails, naming its
@@ -386,16 +349,24 @@ def validate_spec(spec_path: Path, *, lint: str = "strict") -> None:
     line naming its location as a JSON path, and generation goes on, as openapi-python-client's
     would: what the generator then cannot serve it refuses or skips by itself, naming the operation.
     A document that is not OpenAPI 3.x at all is refused in every mode. Then Spectral (`lint`:
-    strict fails on warnings, report prints the findings, off skips it)."""
-    refuse_remote_references(spec_path, lint=lint)
+    strict fails on warnings, report prints the findings, off skips it). A document split over
+    several files is given to both as the one document `read_spec` bundled (`bundled`, read here
+    when not given), so neither follows a reference to a file by itself."""
+    if bundled is None:
+        bundled = read_spec(spec_path)
+    refuse_remote_references(spec_path, bundled.document, lint=lint)
+    split = len(bundled.files) > 1
     try:
-        try:
-            # JSON as JSON: the validator's YAML reader refuses characters JSON allows in strings
-            # (a U+009F in SendGrid's document), as parse_document would otherwise.
-            spec_dict = json.loads(spec_path.read_bytes())
-        except ValueError:
-            # YAML as the validator reads it (a date stays a string, as JSON Schema expects).
-            spec_dict, _ = read_from_filename(str(spec_path))
+        if split:
+            spec_dict = json_data(bundled.document)
+        else:
+            try:
+                # JSON as JSON: the validator's YAML reader refuses characters JSON allows in strings
+                # (a U+009F in SendGrid's document), as parse_document would otherwise.
+                spec_dict = json.loads(spec_path.read_bytes())
+            except ValueError:
+                # YAML as the validator reads it (a date stays a string, as JSON Schema expects).
+                spec_dict, _ = read_from_filename(str(spec_path))
         findings = validation_findings(without_referencing_extensions(spec_dict))
     except Exception as error:  # the validator raises several unrelated types
         if isinstance(error, KeyError):
@@ -415,27 +386,50 @@ def validate_spec(spec_path: Path, *, lint: str = "strict") -> None:
     spectral = REPO / "node_modules" / ".bin" / "spectral"
     if not spectral.exists():
         raise GenerationError("Spectral is not installed: run scripts/bootstrap (scripts/generate does it for you)")
-    result = subprocess.run(
-        [
-            str(spectral),
-            "lint",
-            "--fail-severity",
-            "warn" if lint == "strict" else "error",
-            "--ruleset",
-            str(REPO / ".spectral.yaml"),
-            str(spec_path),
-        ],
-        capture_output=True,
-        encoding="utf-8",
-        errors="replace",
-        check=False,
-    )
+    with tempfile.TemporaryDirectory(prefix="ravan-bundled-") as scratch:
+        linted = spec_path
+        if split:
+            # The bundled document, in a private directory that is always removed: Spectral reads
+            # it and follows no reference to a file, since it holds none.
+            linted = Path(scratch) / "openapi.json"
+            linted.write_text(json.dumps(json_data(bundled.document)), encoding="utf-8")
+        result = subprocess.run(
+            [
+                str(spectral),
+                "lint",
+                "--fail-severity",
+                "warn" if lint == "strict" else "error",
+                "--ruleset",
+                str(REPO / ".spectral.yaml"),
+                str(linted),
+            ],
+            capture_output=True,
+            encoding="utf-8",
+            errors="replace",
+            check=False,
+        )
+    if split:
+        # Its findings name the user's root file, not the private copy.
+        shown = f"{_shown(spec_path)} (bundled)"
+        result.stdout, result.stderr = (text.replace(str(linted), shown) for text in (result.stdout, result.stderr))
     if result.returncode != 0 and lint == "strict":
         raise GenerationError(f"Spectral found problems in the spec:\n{result.stdout}{result.stderr}")
     if result.returncode != 0 or "warning" in result.stdout:
         # Reported, not fatal: the structural validation above has passed, and what the
         # generator cannot serve it refuses by itself, naming the operation.
         print(f"Spectral's findings (--lint {lint}: reported, generation goes on):\n{result.stdout.strip()}")
+
+
+def json_data(document: Any) -> Any:
+    """`document` as JSON data: a YAML timestamp (`parse_document` reads `2024-01-01` as a date)
+    is the ISO string it spells, as the validator's own YAML reader leaves it."""
+    if isinstance(document, Mapping):
+        return {key: json_data(value) for key, value in document.items()}
+    if isinstance(document, list):
+        return [json_data(item) for item in document]
+    if isinstance(document, datetime.date):
+        return document.isoformat()
+    return document
 
 
 def validation_findings(spec: Mapping[str, Any]) -> list[str]:
@@ -502,9 +496,12 @@ def _json_path_step(where: str, key: Any) -> str:
 # --- generation ------------------------------------------------------------------------------
 
 
-def generate_all(spec_path: Path, out: Path, *, skip_unsupported: bool = False) -> None:
-    spec_bytes = spec_path.read_bytes()
-    as_written = parse_document(spec_bytes)
+def generate_all(spec_path: Path, out: Path, *, skip_unsupported: bool = False, bundled: Bundled | None = None) -> None:
+    if bundled is None:
+        bundled = read_spec(spec_path)
+    # What provenance hashes: the root's bytes, or (split over files) every file read.
+    spec_bytes = bundled.source_bytes
+    as_written = bundled.document
     raw_spec = without_referencing_extensions(as_written)
     extensions_left_out = raw_spec is not as_written
     if skip_unsupported:
@@ -524,7 +521,7 @@ def generate_all(spec_path: Path, out: Path, *, skip_unsupported: bool = False) 
         provenance,
         envelope=plan.envelope_fields,
         envelope_paths=tuple(op.pagination.envelope_fields for op in plan.operations if op.pagination is not None),
-        spec_as_written=not extensions_left_out,
+        spec_as_written=not extensions_left_out and len(bundled.files) == 1,
     )
     (out / OUTPUT_MARKER).write_text(OUTPUT_MARKER_TEXT, encoding="utf-8")
     (out / "provenance.json").write_text(json.dumps(provenance, indent=2, sort_keys=True) + "\n", encoding="utf-8")

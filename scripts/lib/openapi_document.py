@@ -125,6 +125,26 @@ def parse_document(data: bytes | str) -> Any:
     return yaml.load(data, Loader=_DocumentLoader)
 
 
+def follow_pointer(document: Any, pointer: str) -> Any:
+    """The node of `document` that the JSON pointer `pointer` (RFC 6901: `/a/b`, `~1`, `~0`; `""`
+    is the whole document) names; LookupError carrying the key that is missing when none."""
+    target = document
+    for part in pointer.split("/")[1:] if pointer else ():
+        key = part.replace("~1", "/").replace("~0", "~")
+        if isinstance(target, Mapping) and key not in target and unquote(key) in target:
+            # A reference is a URI fragment, so it may be percent-encoded (RFC 6901, 6):
+            # Qovery writes the path `/environment/{environmentId}/job` as `%7B...%7D`.
+            # The key as written is tried first: a key may hold a `%` of its own.
+            key = unquote(key)
+        if isinstance(target, Mapping) and key in target:
+            target = target[key]
+        elif isinstance(target, Sequence) and not isinstance(target, str) and key.isdigit() and int(key) < len(target):
+            target = target[int(key)]
+        else:
+            raise LookupError(key)
+    return target
+
+
 class SpecError(Exception):
     """The spec uses something this reader cannot follow; the message names where."""
 
@@ -242,21 +262,10 @@ class OpenAPIDocument:
                 raise SpecError(f"{where or 'a schema'}: the reference {ref} refers to itself ({' -> '.join(seen)})")
             seen.append(ref)
             last_ref = ref
-            target: Any = self.raw
-            for part in ref[2:].split("/"):
-                key = part.replace("~1", "/").replace("~0", "~")
-                if isinstance(target, Mapping) and key not in target and unquote(key) in target:
-                    # A reference is a URI fragment, so it may be percent-encoded (RFC 6901, 6):
-                    # Qovery writes the path `/environment/{environmentId}/job` as `%7B...%7D`.
-                    # The key as written is tried first: a key may hold a `%` of its own.
-                    key = unquote(key)
-                if isinstance(target, Mapping) and key in target:
-                    target = target[key]
-                elif isinstance(target, Sequence) and not isinstance(target, str) and key.isdigit():
-                    target = target[int(key)]
-                else:
-                    raise SpecError(f"{where or 'a schema'}: {ref} points at nothing (no {key!r})")
-            node = target
+            try:
+                node = follow_pointer(self.raw, ref[1:])
+            except LookupError as missing:
+                raise SpecError(f"{where or 'a schema'}: {ref} points at nothing (no {missing.args[0]!r})") from None
         return node, last_ref
 
     # --- operations ---------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+gcaea4b75825a"
+__version__ = "2.0.0+g89ae6bb49591"
 
 PROGRAM = Program(
     name="ravan-calls",
