@@ -16,7 +16,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+gcaea4b75825a"
+__version__ = "2.0.0+g30d8e3c86c09"
 
 PROGRAM = Program(
     name="ravan-calls",

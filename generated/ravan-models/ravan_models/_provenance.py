@@ -6,7 +6,7 @@ SPEC_SHA256: Final = "e0205db4093ad41eefcff3388926ee7306a9a99fd8be595b3ab65cfc93
 """sha256 of the spec/openapi.yaml this package was generated from."""
 SPEC_VERSION: Final = "2.0.0"
 """The spec's info.version."""
-INPUTS_SHA256: Final = "6da739301bf9112c4159bc7755946bb2a510104cb5dbc716a79df390bd0e7d61"
+INPUTS_SHA256: Final = "3165d4041c762de043f6526bd80135dabe1467f5a8f6104aa8b2c398b5c0c4e0"
 """sha256 over everything that shapes the code: spec, templates, runtime modules, generator versions."""
 GENERATORS: Final[dict[str, str]] = {
     "datamodel-code-generator": "0.89.0",

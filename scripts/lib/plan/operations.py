@@ -15,7 +15,7 @@ from scripts.lib.plan.arguments import plan_parameters
 from scripts.lib.plan.bodies import plan_body, typed_union_body
 from scripts.lib.plan.cli import DEFAULT_EXPORT_PAGE_SIZE, plan_export_columns, plan_table_columns
 from scripts.lib.plan.errors import PlanError
-from scripts.lib.plan.identity import credential_headers, read_security
+from scripts.lib.plan.identity import credential_headers, read_security, with_credential_parameters
 from scripts.lib.plan.incremental import plan_incremental
 from scripts.lib.plan.naming import method_name_of, python_identifier, snake_to_cli, wire_path_of
 from scripts.lib.plan.pagination import items_schema, plan_pagination
@@ -151,7 +151,16 @@ def plan_operation(
     security = None
     if "security" in operation.raw:
         security = read_security(operation.raw["security"], identity.schemes, where=label, warnings=warnings)
-    sent_by_security = credential_headers(identity.default_security if security is None else security, identity.schemes)
+    required_headers = [
+        str(parameter["name"])
+        for parameter in operation.parameters
+        if parameter.get("in") == "header" and parameter.get("required")
+    ]
+    effective = identity.default_security if security is None else security
+    with_parameters = with_credential_parameters(effective, required_headers, identity.schemes)
+    if with_parameters != effective:
+        security = with_parameters
+    sent_by_security = credential_headers(security if security is not None else effective, identity.schemes)
     arguments = tuple(
         replace(a, reserved_flags=reserved)
         for a in plan_parameters(document, operation, left_out=left_out, credential_headers=sent_by_security)

@@ -28,7 +28,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+g50ce3bdabcf1"
+__version__ = "2.0.0+g244def279e33"
 
 PROGRAM = Program(
     name="ravan-calls",

@@ -6,7 +6,7 @@ SPEC_SHA256: Final = "8784348f3146182b4f5ebc64102ff76534e37dd8904ef7c4c99770085d
 """sha256 of the tests/data/grown/openapi.yaml this package was generated from."""
 SPEC_VERSION: Final = "2.0.0"
 """The spec's info.version."""
-INPUTS_SHA256: Final = "06b142128ae2a50b0fcffb4032c7b74c75ad788ab4dd032b80ba25e5b699d05b"
+INPUTS_SHA256: Final = "30eabeab2503fca7b097c3475a40925940eac23a16295e6563774d6dfa094f8b"
 """sha256 over everything that shapes the code: spec, templates, runtime modules, generator versions."""
 GENERATORS: Final[dict[str, str]] = {
     "datamodel-code-generator": "0.89.0",
