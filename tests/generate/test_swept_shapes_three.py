@@ -3,6 +3,9 @@ round three: Apideck, Firecrawl, ElevenLabs, Together, Langfuse, Svix among them
 
 Each stopped a whole document, generated the way a document written elsewhere is
 (`--lint off --unsupported skip`):
+- a schema named like a name every generated model module imports from the runtime (Xero's and
+  Adyen's `InvalidField`; `WireModel`, `Mapping`, `Self` too): the model class shadowed the
+  import and ruff refused the package; the template imports them by private names now;
 - a tag named like a name the generated modules import (Firecrawl's `Mapping`): a resource class
   `Mapping` shadowed `collections.abc.Mapping` in resources.py and _client.py, and ruff refused
   the generated package;
@@ -127,12 +130,38 @@ paths:
           content:
             application/json:
               schema: {type: object, properties: {links: {type: array, items: {type: string}}}}
+  /problems:
+    get:
+      operationId: listProblems
+      tags: [Problems]
+      responses:
+        "200":
+          description: Done.
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Problem"}
+"""
+# Schemas named like what every generated model module imports from the runtime (Xero's and
+# Adyen's `InvalidField`).
+SWEPT_SCHEMAS = """  schemas:
+    Problem:
+      type: object
+      properties:
+        fields: {type: array, items: {$ref: "#/components/schemas/InvalidField"}}
+        base: {$ref: "#/components/schemas/WireModel"}
+    InvalidField:
+      type: object
+      required: [field]
+      properties: {field: {type: string}}
+    WireModel:
+      type: object
+      properties: {id: {type: string}}
 """
 
 
 def test_a_document_holding_both_shapes_generates_whole_and_sends_the_credential(tmp_path: Path) -> None:
     spec_path = tmp_path / "openapi.yaml"
-    spec_path.write_text(SWEPT_DOCUMENT, encoding="utf-8")
+    spec_path.write_text(SWEPT_DOCUMENT.replace("components:\n", "components:\n" + SWEPT_SCHEMAS), encoding="utf-8")
     out = tmp_path / "out"
     result = generate_document(spec_path, out, "--lint", "off", "--unsupported", "skip")
     assert result.returncode == 0, describe(result)
@@ -147,12 +176,17 @@ def test_a_document_holding_both_shapes_generates_whole_and_sends_the_credential
         seen = []
 
         def handler(request):
+            if request.url.path == "/problems":
+                return httpx.Response(200, json={"fields": [{"field": "to"}], "base": {"id": "b1"}})
             seen.append({k: request.headers.get(k) for k in ("authorization", "x-apideck-consumer-id")})
             return httpx.Response(200, json={"links": ["https://example.com"]})
 
         client_class = getattr(_client, _client.__all__[-1])
         client = client_class(api_key="key-1", consumer_id="consumer-1", transport=httpx.MockTransport(handler))
-        print(json.dumps({"class": type(client.mapping).__name__, "links": client.mapping.map().links, "seen": seen}))
+        problem = client.problems.list()
+        shown = {"class": type(client.mapping).__name__, "links": client.mapping.map().links, "seen": seen}
+        shown["problem"] = [problem.fields[0].field, type(problem.fields[0]).__name__, problem.base.id]
+        print(json.dumps(shown))
         """
     )
     shown = run_python(code, pythonpath=[out / "ravan-client", out / "ravan-models"], cwd=tmp_path)
@@ -160,4 +194,5 @@ def test_a_document_holding_both_shapes_generates_whole_and_sends_the_credential
         "class": "MappingResource",
         "links": ["https://example.com"],
         "seen": [{"authorization": "key-1", "x-apideck-consumer-id": "consumer-1"}],
+        "problem": ["to", "InvalidField", "b1"],
     }, json.dumps(shown)

@@ -16,7 +16,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+g30d8e3c86c09"
+__version__ = "2.0.0+ga7ed86dbe3da"
 
 PROGRAM = Program(
     name="ravan-calls",

@@ -28,7 +28,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+g244def279e33"
+__version__ = "2.0.0+gf915442afede"
 
 PROGRAM = Program(
     name="ravan-calls",
