@@ -196,3 +196,35 @@ def test_a_document_holding_both_shapes_generates_whole_and_sends_the_credential
         "seen": [{"authorization": "key-1", "x-apideck-consumer-id": "consumer-1"}],
         "problem": ["to", "InvalidField", "b1"],
     }, json.dumps(shown)
+
+
+def test_an_operation_whose_model_is_named_like_a_runtime_import_of_resources_is_skipped_not_the_document() -> None:
+    # resources.py imports `Parameter` and `SyncPage` from the runtime beside the models its methods
+    # return: a model of either name would shadow it (ruff refused the package, and the document).
+    def returning(name: str) -> dict[str, Any]:
+        return {
+            "responses": {
+                "200": {
+                    "description": "Done.",
+                    "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{name}"}}},
+                }
+            }
+        }
+
+    thing = {"type": "object", "properties": {"key": {"type": "string"}}}
+    spec = spec_with(
+        {
+            "/parameters": {"get": {"operationId": "getParameter", **returning("Parameter")}},
+            "/pages": {"get": {"operationId": "getPage", **returning("SyncPage")}},
+            "/things": {"get": {"operationId": "getThing", **returning("Thing")}},
+        },
+        {"Parameter": thing, "SyncPage": thing, "Thing": thing},
+    )
+    plan = _lenient_plan(spec)
+    assert [operation.operation_id for operation in plan.operations] == ["getThing"]
+    assert sorted(plan.skipped) == [
+        "GET /pages (getPage): its model 'SyncPage' has the name of one the client's resources module imports from "
+        "the runtime (not supported)",
+        "GET /parameters (getParameter): its model 'Parameter' has the name of one the client's resources module "
+        "imports from the runtime (not supported)",
+    ]

@@ -6,7 +6,7 @@ SPEC_SHA256: Final = "e0205db4093ad41eefcff3388926ee7306a9a99fd8be595b3ab65cfc93
 """sha256 of the spec/openapi.yaml this package was generated from."""
 SPEC_VERSION: Final = "2.0.0"
 """The spec's info.version."""
-INPUTS_SHA256: Final = "a7ed86dbe3da8bc87cac2a6a678e3bc642e1742f3848a0970d5bf6b6e43bad40"
+INPUTS_SHA256: Final = "25f871986fd56d61077ea6fe30c48970cf6f96304e02d25c9f30b3170d01c244"
 """sha256 over everything that shapes the code: spec, templates, runtime modules, generator versions."""
 GENERATORS: Final[dict[str, str]] = {
     "datamodel-code-generator": "0.89.0",

@@ -16,7 +16,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+ga7ed86dbe3da"
+__version__ = "2.0.0+g25f871986fd5"
 
 PROGRAM = Program(
     name="ravan-calls",

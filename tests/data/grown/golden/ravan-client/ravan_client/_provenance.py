@@ -6,7 +6,7 @@ SPEC_SHA256: Final = "8784348f3146182b4f5ebc64102ff76534e37dd8904ef7c4c99770085d
 """sha256 of the tests/data/grown/openapi.yaml this package was generated from."""
 SPEC_VERSION: Final = "2.0.0"
 """The spec's info.version."""
-INPUTS_SHA256: Final = "f915442afedef6339823bad5dfdf253e8d6b6023c96d8b25bf914c97af68404c"
+INPUTS_SHA256: Final = "2d69811c0937f283f1ef0ebe6f0e9692a38ece307eb91ac83f39e5d682ed7031"
 """sha256 over everything that shapes the code: spec, templates, runtime modules, generator versions."""
 GENERATORS: Final[dict[str, str]] = {
     "datamodel-code-generator": "0.89.0",

@@ -28,7 +28,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+gf915442afede"
+__version__ = "2.0.0+g2d69811c0937"
 
 PROGRAM = Program(
     name="ravan-calls",
