@@ -16,7 +16,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+g89ae6bb49591"
+__version__ = "2.0.0+g81dd7c430bcf"
 
 PROGRAM = Program(
     name="ravan-calls",

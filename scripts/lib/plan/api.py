@@ -15,7 +15,7 @@ from scripts.lib.plan.identity import client_identity
 from scripts.lib.plan.naming import full_method_name, python_identifier, resource_class_name, snake_to_cli
 from scripts.lib.plan.opc_adapter import read_generator_data
 from scripts.lib.plan.operations import plan_operation
-from scripts.lib.plan.runtime import runtime_module
+from scripts.lib.plan.runtime import generated_module_imports, runtime_module
 
 if TYPE_CHECKING:
     from scripts.lib.plan.identity import IdentityPlan
@@ -195,7 +195,7 @@ def build_plan(
             ResourcePlan(
                 tag=tag,
                 attribute=attribute,
-                class_name=resource_class_name(tag, taken=parsed.models),
+                class_name=resource_class_name(tag, taken=frozenset(parsed.models) | generated_module_imports()),
                 description=str(tags_described.get(tag) or f"Operations tagged {tag}."),
                 cli_name=snake_to_cli(attribute),
                 operations=tuple(operations),

@@ -261,6 +261,28 @@ def credential_headers(security: Security, schemes: Sequence[SchemePlan]) -> fro
     return frozenset(headers)
 
 
+def with_credential_parameters(
+    security: Security, required_headers: Sequence[str], schemes: Sequence[SchemePlan]
+) -> Security:
+    """`security` with the apiKey schemes whose own header is a required header parameter of the
+    operation added to each alternative (Apideck's CRM: every operation's `security` names its
+    `Authorization` key alone and requires `x-apideck-consumer-id`, the header of the document's
+    `consumerId` apiKey scheme, as a parameter). The document says what that header holds, a
+    credential: the client sends it from its credential, as it sends the key, and the header is
+    left out of the arguments (a credential never goes through a method's arguments). An
+    `Authorization` parameter is not taken so (bearer, basic or another key may be meant there),
+    nor is one where `security` lets the operation go without any credential (`security: []`, or
+    an empty alternative): the client's key may not be what it wants there (the operation stops,
+    as it did)."""
+    wanted = {header.lower() for header in required_headers} - {"authorization"}
+    added = tuple(
+        scheme.name for scheme in schemes if scheme.kind == "api-key-header" and scheme.header.lower() in wanted
+    )
+    if not added or not security or not all(security):
+        return security
+    return tuple((*alternative, *(name for name in added if name not in alternative)) for alternative in security)
+
+
 def default_security(document: OpenAPIDocument, schemes: Sequence[SchemePlan]) -> Security:
     """The spec's top-level `security`. Without one, a spec that declares schemes is read
     leniently (many forget it): the first scheme the client holds credentials for is sent, and

@@ -54,8 +54,9 @@ def pascal_case(value: str) -> str:
 
 def resource_class_name(tag: str, *, taken: Mapping[str, Any] | frozenset[str] = frozenset()) -> str:
     """The resource class of a tag: `pascal_case`, made a valid class name (a tag `true` is not the
-    keyword `True`, a tag `2fa` not a number) that is no model's (`taken`; the Swagger petstore's
-    tag `pet` beside its schema `Pet`: `PetResource`, `AsyncPetResource`)."""
+    keyword `True`, a tag `2fa` not a number) that is no model's nor a name the generated modules
+    import (`taken`; the Swagger petstore's tag `pet` beside its schema `Pet`: `PetResource`,
+    `AsyncPetResource`; Firecrawl's tag `Mapping`: `MappingResource`)."""
     name = pascal_case(tag)
     if not name or name[0].isdigit():
         name = f"Tag{name}"

@@ -15,12 +15,12 @@ from scripts.lib.plan.arguments import plan_parameters
 from scripts.lib.plan.bodies import plan_body, typed_union_body
 from scripts.lib.plan.cli import DEFAULT_EXPORT_PAGE_SIZE, plan_export_columns, plan_table_columns
 from scripts.lib.plan.errors import PlanError
-from scripts.lib.plan.identity import credential_headers, read_security
+from scripts.lib.plan.identity import credential_headers, read_security, with_credential_parameters
 from scripts.lib.plan.incremental import plan_incremental
 from scripts.lib.plan.naming import method_name_of, python_identifier, snake_to_cli, wire_path_of
 from scripts.lib.plan.pagination import items_schema, plan_pagination
 from scripts.lib.plan.responses import plan_response
-from scripts.lib.plan.runtime import cli_reserved_flags
+from scripts.lib.plan.runtime import cli_reserved_flags, generated_module_imports
 from scripts.lib.plan.servers import server_url
 
 if TYPE_CHECKING:
@@ -151,7 +151,16 @@ def plan_operation(
     security = None
     if "security" in operation.raw:
         security = read_security(operation.raw["security"], identity.schemes, where=label, warnings=warnings)
-    sent_by_security = credential_headers(identity.default_security if security is None else security, identity.schemes)
+    required_headers = [
+        str(parameter["name"])
+        for parameter in operation.parameters
+        if parameter.get("in") == "header" and parameter.get("required")
+    ]
+    effective = identity.default_security if security is None else security
+    with_parameters = with_credential_parameters(effective, required_headers, identity.schemes)
+    if with_parameters != effective:
+        security = with_parameters
+    sent_by_security = credential_headers(security if security is not None else effective, identity.schemes)
     arguments = tuple(
         replace(a, reserved_flags=reserved)
         for a in plan_parameters(document, operation, left_out=left_out, credential_headers=sent_by_security)
@@ -221,6 +230,17 @@ def plan_operation(
         body = typed_union_body(document, operation, body, parsed.models)
     response = plan_response(document, operation, endpoint, parsed.models)
     pagination = plan_pagination(document, operation, parsed.models, arguments, response)
+    # resources.py imports the models its methods take and return beside the runtime's names: a
+    # model named like one (`Parameter`, `SyncPage`) would shadow it, and ruff refuse the package.
+    imported = {name for _, name in (*response.model_imports, *(body.model_imports if body else ()))}
+    if pagination is not None:
+        imported |= {pagination.body_class, pagination.item_class}
+    shadowing = sorted(imported & generated_module_imports())
+    if shadowing:
+        raise PlanError(
+            f"{label}: its model {shadowing[0]!r} has the name of one the client's resources module imports "
+            "from the runtime (not supported)"
+        )
     method = operation.method
     idempotent_flag = operation.raw.get("x-idempotent")
     if idempotent_flag is not None and not isinstance(idempotent_flag, bool):

@@ -1,14 +1,18 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
+from collections.abc import Mapping as _Mapping
 from operator import itemgetter as _itemgetter
-from typing import Any, ClassVar, Self
+
+# ClassVar by its own name: attrs reads a string annotation as a class variable by that spelling.
+from typing import Any, ClassVar
+from typing import Self as _Self
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._models import InvalidField, WireModel
+from .._models import InvalidField as _InvalidField
+from .._models import WireModel as _WireModel
 
 _parse_datetime = datetime.datetime.fromisoformat
 # The fast path of from_dict reads these as module globals, which Python 3.11 reads faster than
@@ -51,7 +55,7 @@ _str = str
 
 # eq=False: the base class's __eq__, which compares the unknown keys (`_extra` is built when asked).
 @_attrs_define(repr=False, eq=False)
-class CallSession(WireModel):
+class CallSession(_WireModel):
     """One call handled by a voice agent.
 
     Only `id` is required: a record without an identity is not a call session. Every other
@@ -171,13 +175,13 @@ class CallSession(WireModel):
     post_call_analysis_result: dict[str, Any] | None = None
     credit_breakdown: CreditBreakdown | None = None
     _extra: dict[str, Any] | None = _attrs_field(init=False, default=None, eq=False)
-    _received: Mapping[str, Any] | None = _attrs_field(init=False, default=None, eq=False)
-    _invalid: dict[str, InvalidField] | None = _attrs_field(init=False, default=None, eq=False)
+    _received: _Mapping[str, Any] | None = _attrs_field(init=False, default=None, eq=False)
+    _invalid: dict[str, _InvalidField] | None = _attrs_field(init=False, default=None, eq=False)
 
     @classmethod
-    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+    def from_dict(cls, src_dict: _Mapping[str, Any]) -> _Self:
         """Parse the JSON object the server sent (see the module docstring of _models)."""
-        if type(src_dict) is not dict and not isinstance(src_dict, Mapping):
+        if type(src_dict) is not dict and not isinstance(src_dict, _Mapping):
             raise TypeError(f"CallSession must be a JSON object, got {type(src_dict).__name__}")
         # The fast path: every key present (one C call) and every value of a type known to fit
         # (tested inline). Anything else, and any value the
