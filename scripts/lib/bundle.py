@@ -222,16 +222,28 @@ class _Bundler:
         path_text = unquote(location)
         if path_text.startswith(("/", "\\")):
             raise BundleError(f"{said}; an absolute path: {NOTHING_FETCHED}, nothing is fetched")
-        resolved = ((self.directory / file).parent / path_text).resolve()
+        if "\0" in path_text:
+            # The operating system takes no path with one (Path.resolve raises ValueError).
+            raise BundleError(f"{said}; a path cannot hold a NUL byte")
+        try:
+            resolved = ((self.directory / file).parent / path_text).resolve()
+        except (OSError, RuntimeError):
+            # A loop of symlinks (RuntimeError up to Python 3.12, OSError from 3.13, either naming
+            # the machine's absolute path): the only failure of a non-strict resolve.
+            raise BundleError(f"{said}; it cannot be resolved: a loop of symlinks") from None
         try:
             relative = resolved.relative_to(self.directory).as_posix()
         except ValueError:
+            # The tree as messages name the root (its path as given): not the machine's own layout.
             raise BundleError(
-                f"{said}; it leads out of the document's directory tree ({self.directory}): "
+                f"{said}; it leads out of the document's directory tree ({Path(self.shown).parent}): "
                 f"{NOTHING_FETCHED}, nothing is read"
             ) from None
-        if not resolved.is_file():
+        if not resolved.exists():
             raise BundleError(f"{said}; there is no such file")
+        if not resolved.is_file():
+            # A FIFO would block the read forever; a directory, socket or device is no document.
+            raise BundleError(f"{said}; it is not a regular file (a directory, a FIFO, a device...), nothing is read")
         self._read(relative, referrer=f"{said}; ")
         return relative, fragment
 

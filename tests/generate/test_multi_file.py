@@ -8,6 +8,9 @@ Small fixtures are written into tmp_path: a root `openapi.yaml` and files beside
 from __future__ import annotations
 
 import json
+import os
+import socket
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -331,3 +334,54 @@ def test_a_cycle_of_inlined_references_is_refused(tmp_path: Path) -> None:
         BundleError, match=r"^.*b\.yml: \$\.\$ref is 'a\.yml'; it refers to itself through other references"
     ):
         bundle(write(tmp_path, files))
+
+
+# --- what is not a file to read: refused in one line, never a traceback, never a blocked read ---
+
+
+def _fifo(spec: Path) -> None:
+    os.mkfifo(spec / "paths" / "target.yml")  # reading it would block the generator forever
+
+
+def _directory(spec: Path) -> None:
+    (spec / "paths" / "target.yml").mkdir()
+
+
+def _socket(spec: Path) -> None:
+    with socket.socket(socket.AF_UNIX) as listener:
+        listener.bind(str(spec / "paths" / "target.yml"))
+
+
+def _symlink_loop(spec: Path) -> None:
+    (spec / "paths" / "target.yml").symlink_to(spec / "paths" / "loop.yml")
+    (spec / "paths" / "loop.yml").symlink_to(spec / "paths" / "target.yml")
+
+
+@pytest.mark.parametrize(
+    ("reference", "make_target", "reason"),
+    [
+        ("target\0.yml", None, "a path cannot hold a NUL byte"),
+        ("target.yml%00", None, "a path cannot hold a NUL byte"),
+        ("target.yml", _fifo, "it is not a regular file"),
+        ("target.yml", _directory, "it is not a regular file"),
+        ("target.yml", _socket, "it is not a regular file"),
+        ("target.yml", _symlink_loop, "it cannot be resolved: a loop of symlinks"),
+    ],
+)
+def test_a_reference_to_what_is_no_regular_file_is_refused(
+    tmp_path: Path, reference: str, make_target: Callable[[Path], None] | None, reason: str
+) -> None:
+    spec_path = write(tmp_path / "spec", _root_referring_to(reference))
+    if make_target is not None:
+        make_target(tmp_path / "spec")
+    with pytest.raises(BundleError) as refusal:
+        bundle(spec_path)
+    assert str(refusal.value).startswith(f"{tmp_path / 'spec' / 'paths' / 'a.yml'}: {WHERE} is {reference!r}; {reason}")
+
+
+def test_leaving_the_tree_is_told_by_the_path_as_given_not_the_machines_own(tmp_path: Path) -> None:
+    spec_path = write(tmp_path / "spec", _root_referring_to("../../outside.yml"))
+    with pytest.raises(BundleError) as refusal:
+        bundle(spec_path, shown="spec/openapi.yaml")
+    assert "it leads out of the document's directory tree (spec): " in str(refusal.value)
+    assert str(tmp_path) not in str(refusal.value)

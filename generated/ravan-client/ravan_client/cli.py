@@ -16,7 +16,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+g89ae6bb49591"
+__version__ = "2.0.0+g18ff1cef8124"
 
 PROGRAM = Program(
     name="ravan-calls",

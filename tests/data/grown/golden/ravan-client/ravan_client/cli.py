@@ -28,7 +28,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+gbd60f9d634ab"
+__version__ = "2.0.0+g084ca5a2c1aa"
 
 PROGRAM = Program(
     name="ravan-calls",
