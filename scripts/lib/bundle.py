@@ -163,6 +163,7 @@ class _Bundler:
     bodies: dict[_Target, Any] = field(default_factory=dict)
     pending: list[_Target] = field(default_factory=list)
     aliases: dict[_Target, _Target | str] = field(default_factory=dict)
+    finals: dict[_Target, _Target | str] = field(default_factory=dict)
     # Each `{"$ref": ...}` written for a hoisted schema, filled in once every name is known.
     slots: list[tuple[dict[str, Any], _Target]] = field(default_factory=list)
     # Each discriminator mapping value given as a reference: (mapping, tag, its `{"$ref": ...}`);
@@ -394,14 +395,19 @@ class _Bundler:
     # --- names -------------------------------------------------------------------------------
 
     def _final(self, target: _Target) -> _Target | str:
-        seen: list[_Target | str] = [target]
+        """What a chain of aliases from `target` ends at; remembered for every alias on the way, so
+        that naming N schemas along one chain of N aliases takes N steps, not N cubed."""
+        chain: dict[_Target, None] = {}  # ordered, and a set: each step looks it up
         current: _Target | str = target
-        while isinstance(current, tuple) and current in self.aliases:
-            current = self.aliases[current]
-            if current in seen:
+        while isinstance(current, tuple) and current in self.aliases and current not in self.finals:
+            if current in chain:
                 raise BundleError(f"{self._shown_file(target[0])}: {_json_path(target[1])} refers only to itself")
-            seen.append(current)
-        return current
+            chain[current] = None
+            current = self.aliases[current]
+        final = self.finals.get(current, current) if isinstance(current, tuple) else current
+        for alias in chain:
+            self.finals[alias] = final
+        return final
 
     def _place_schemas(self, bundled: dict[str, Any]) -> None:
         if not self.bodies:

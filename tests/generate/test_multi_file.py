@@ -385,3 +385,19 @@ def test_leaving_the_tree_is_told_by_the_path_as_given_not_the_machines_own(tmp_
         bundle(spec_path, shown="spec/openapi.yaml")
     assert "it leads out of the document's directory tree (spec): " in str(refusal.value)
     assert str(tmp_path) not in str(refusal.value)
+
+
+@pytest.mark.timeout(120)  # a hang guard: each alias walked anew to name it, this chain took hours
+def test_a_long_chain_of_aliases_is_named_in_one_walk(tmp_path: Path) -> None:
+    links = 5_000
+    files: dict[str, Any] = {f"chain/{index}.yml": {"$ref": f"{index + 1}.yml"} for index in range(links)}
+    files[f"chain/{links}.yml"] = {"type": "string"}
+    files["openapi.yaml"] = spec_with(
+        {"/a": {"get": {"operationId": "a", "responses": ok_response({"$ref": "chain/0.yml"})}}}
+    )
+    document = bundle(write(tmp_path, files)).document
+    # Every alias is the one schema at the chain's end, under that schema's name.
+    assert document["components"]["schemas"] == {str(links): {"type": "string"}}
+    assert document["paths"]["/a"]["get"]["responses"]["200"]["content"]["application/json"]["schema"] == {
+        "$ref": f"#/components/schemas/{links}"
+    }

@@ -16,7 +16,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+g18ff1cef8124"
+__version__ = "2.0.0+g83566250c0aa"
 
 PROGRAM = Program(
     name="ravan-calls",
