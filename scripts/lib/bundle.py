@@ -202,6 +202,14 @@ class _Bundler:
             raise BundleError(
                 f"{referrer}{self._shown_file(relative)} cannot be read as YAML or JSON: {problem}"
             ) from None
+        if _expanded_size(document, MAX_NODES) > MAX_NODES:
+            # YAML aliases (`&a`, `*a`) repeat one node without its bytes: nine lines of them are a
+            # billion nodes, which every tool after this one would write out (and hang), or a node
+            # holding itself, which none can write out.
+            raise BundleError(
+                f"{referrer}{self._shown_file(relative)}: its YAML aliases make it more than {MAX_NODES} nodes, "
+                "or a node that holds itself"
+            )
         self.documents[relative] = document
         self.raw[relative] = data
         return document
@@ -459,6 +467,34 @@ class _Bundler:
             if names[target] not in placed:
                 placed[names[target]] = self.bodies[target]
         components["schemas"] = placed
+
+
+def _expanded_size(document: Any, limit: int) -> int:
+    """How many nodes `document` is once its YAML aliases are written out (a node an alias repeats
+    is one object, counted once per place): more than `limit` when that is more, or when a node
+    holds itself. One visit per distinct node, without recursion: deep nesting is no problem here."""
+    sizes: dict[int, int] = {}
+    entered: set[int] = set()
+    stack: list[Any] = [document]
+    while stack:
+        node = stack[-1]
+        if not isinstance(node, (dict, list)):
+            stack.pop()
+            continue
+        children = list(node.values()) if isinstance(node, dict) else node
+        if id(node) not in entered:
+            entered.add(id(node))
+            unsized = [child for child in children if isinstance(child, (dict, list)) and id(child) not in sizes]
+            # A node entered and not yet sized is one this node is inside: the node holds itself.
+            if any(id(child) in entered for child in unsized):
+                return limit + 1
+            stack.extend(unsized)
+            continue
+        stack.pop()
+        if id(node) not in sizes:
+            size = 1 + sum(sizes.get(id(child), 1) for child in children)
+            sizes[id(node)] = min(size, limit + 1)
+    return sizes.get(id(document), 1)
 
 
 def _json_path(pointer: str) -> str:

@@ -401,3 +401,37 @@ def test_a_long_chain_of_aliases_is_named_in_one_walk(tmp_path: Path) -> None:
     assert document["paths"]["/a"]["get"]["responses"]["200"]["content"]["application/json"]["schema"] == {
         "$ref": f"#/components/schemas/{links}"
     }
+
+
+# --- files made to exhaust the reader: refused as they are read, naming the file ------------------
+
+_LAUGHS = "\n".join(
+    f"  {name}: &{name} [{', '.join([f'*{previous}'] * 10)}]"
+    for previous, name in zip("abcdefgh", "bcdefghi", strict=True)
+)
+BILLION_LAUGHS = f"type: string\nx-laughs:\n  a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n{_LAUGHS}\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        # Inside a vendor extension, which the bundler copies without walking: a billion nodes that
+        # the validator's JSON copy of the document would have written out (the generator hung).
+        (BILLION_LAUGHS, ": its YAML aliases make it more than 20000000 nodes, or a node that holds itself"),
+        ("type: object\nx-self: &self [*self]\n", ": its YAML aliases make it more than 20000000 nodes"),
+        ('{"type": "object", "default": ' + "[" * 100_000 + "]" * 100_000 + "}", " cannot be read as YAML"),
+        # libyaml composes in C, recursively: 100,000 levels crashed the process (SIGSEGV, no message).
+        ("type: object\ndefault: " + "[" * 100_000 + "]" * 100_000 + "\n", " cannot be read as YAML"),
+    ],
+    ids=["billion-laughs", "alias-holding-itself", "deep-json", "deep-yaml"],
+)
+def test_a_file_made_to_exhaust_the_reader_is_one_line(tmp_path: Path, text: str, problem: str) -> None:
+    files = _root_referring_to("hostile.yml")
+    files["paths/hostile.yml"] = text
+    message = _refusal(tmp_path, files)
+    assert message.startswith(
+        f"error: {tmp_path / 'spec' / 'paths' / 'a.yml'}: {WHERE} is 'hostile.yml'; "
+        f"{tmp_path / 'spec' / 'paths' / 'hostile.yml'}{problem}"
+    )
+    if problem.startswith(" cannot be read"):
+        assert message.endswith(": it nests more than 1000 levels deep")

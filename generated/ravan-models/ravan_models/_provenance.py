@@ -6,7 +6,7 @@ SPEC_SHA256: Final = "e0205db4093ad41eefcff3388926ee7306a9a99fd8be595b3ab65cfc93
 """sha256 of the spec/openapi.yaml this package was generated from."""
 SPEC_VERSION: Final = "2.0.0"
 """The spec's info.version."""
-INPUTS_SHA256: Final = "2a1b7ce61379b79a2c1d49af403fd6fde1b81e5d180a0126225e20a462217ee3"
+INPUTS_SHA256: Final = "392485efd8b66bb8eb54ae3d7f7055c8101f0e057c60ec008cdeb989f6754bdd"
 """sha256 over everything that shapes the code: spec, templates, runtime modules, generator versions."""
 GENERATORS: Final[dict[str, str]] = {
     "datamodel-code-generator": "0.89.0",

@@ -28,7 +28,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+g01725d56c30d"
+__version__ = "2.0.0+g408efa58c329"
 
 PROGRAM = Program(
     name="ravan-calls",
