@@ -155,6 +155,12 @@ def _refuse_deep_yaml(data: bytes | str) -> None:
             depth -= 1
 
 
+def _is_index(key: str) -> bool:
+    """Whether a pointer segment is an array index: ASCII digits only (RFC 6901). str.isdigit()
+    also takes `²` and other digits int() refuses with a ValueError, a traceback to the user."""
+    return key.isascii() and key.isdigit()
+
+
 def follow_pointer(document: Any, pointer: str) -> Any:
     """The node of `document` that the JSON pointer `pointer` (RFC 6901: `/a/b`, `~1`, `~0`; `""`
     is the whole document) names; LookupError carrying the key that is missing when none."""
@@ -168,7 +174,7 @@ def follow_pointer(document: Any, pointer: str) -> Any:
             key = unquote(key)
         if isinstance(target, Mapping) and key in target:
             target = target[key]
-        elif isinstance(target, Sequence) and not isinstance(target, str) and key.isdigit() and int(key) < len(target):
+        elif isinstance(target, Sequence) and not isinstance(target, str) and _is_index(key) and int(key) < len(target):
             target = target[int(key)]
         else:
             raise LookupError(key)

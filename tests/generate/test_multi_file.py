@@ -435,3 +435,12 @@ def test_a_file_made_to_exhaust_the_reader_is_one_line(tmp_path: Path, text: str
     )
     if problem.startswith(" cannot be read"):
         assert message.endswith(": it nests more than 1000 levels deep")
+
+
+# Superscript two (int() refuses it) and Arabic-Indic one (int() reads it as 1): no RFC 6901 index.
+@pytest.mark.parametrize("index", ["\u00b2", "\u0661"])
+def test_a_pointer_index_in_digits_other_than_ascii_points_to_nothing(tmp_path: Path, index: str) -> None:
+    files = _root_referring_to(f"../enum.yml#/enum/{index}")
+    files["enum.yml"] = {"enum": ["a", "b", "c"]}
+    with pytest.raises(BundleError, match=f"it points to nothing in .*enum.yml \\(no '{index}'\\)$"):
+        bundle(write(tmp_path, files))

@@ -16,7 +16,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+g6ad06fc064e3"
+__version__ = "2.0.0+gceb9dee25433"
 
 PROGRAM = Program(
     name="ravan-calls",

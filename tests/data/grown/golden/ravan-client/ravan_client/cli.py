@@ -28,7 +28,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+g408efa58c329"
+__version__ = "2.0.0+g53b42effe25c"
 
 PROGRAM = Program(
     name="ravan-calls",
