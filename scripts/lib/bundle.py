@@ -104,6 +104,7 @@ _SCHEMA, _SCHEMA_MAP, _OTHER = "schema", "schema map", "other"
 _URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _FILE_SUFFIXES = (".yaml", ".yml", ".json")
 _UNSAFE_NAME_CHARACTERS = re.compile(r"[^A-Za-z0-9_.-]+")
+_NOT_ALPHANUMERIC = re.compile(r"[^A-Za-z0-9]+")
 NOTHING_FETCHED = "only references inside the document (#/...) or to files in its directory tree are followed"
 
 
@@ -438,16 +439,17 @@ class _Bundler:
                 final = self._final(target)
                 if isinstance(final, tuple) and final not in names:
                     names[final] = name
-        taken = set(schemas)
+        taken = {_class_key(name) for name in schemas}
         finals = {self._final(target) for target in self.bodies}
         unnamed = sorted({final for final in finals if isinstance(final, tuple)} - set(names))
         bases = {target: _base_name(*target) for target in unnamed}
         wanted: dict[str, int] = {}
         for base in bases.values():
-            wanted[base] = wanted.get(base, 0) + 1
+            wanted[_class_key(base)] = wanted.get(_class_key(base), 0) + 1
         for target in unnamed:
-            names[target] = _unique_name(target, bases[target], taken, ambiguous=wanted[bases[target]] > 1)
-            taken.add(names[target])
+            ambiguous = wanted[_class_key(bases[target])] > 1
+            names[target] = _unique_name(target, bases[target], taken, ambiguous=ambiguous)
+            taken.add(_class_key(names[target]))
 
         def reference(target: _Target) -> str:
             final = self._final(target)
@@ -518,17 +520,26 @@ def _base_name(file: str, pointer: str) -> str:
     return _UNSAFE_NAME_CHARACTERS.sub("_", name).strip("_") or "schema"
 
 
+def _class_key(name: str) -> str:
+    """A schema name without case or separators: names the bundler invents differ in this key.
+    The generators make one class name of names that differ only so (`Droplet.yml` and
+    `droplet.yml` are both `class Droplet`), and openapi-python-client then keeps one schema and
+    drops the responses that use the other; ignoring every separator errs on the safe side."""
+    return _NOT_ALPHANUMERIC.sub("", name).casefold()
+
+
 def _unique_name(target: _Target, base: str, taken: set[str], *, ambiguous: bool) -> str:
-    """`base` when no other schema wants it, else qualified by the file's folders (`apps_droplet`),
-    else numbered: deterministic, since targets are named in sorted order."""
-    if not ambiguous and base not in taken:
+    """`base` when no other schema wants it (`taken` holds each name's `_class_key`), else
+    qualified by the file's folders (`apps_droplet`), else numbered: deterministic, since targets
+    are named in sorted order."""
+    if not ambiguous and _class_key(base) not in taken:
         return base
     folders = [_UNSAFE_NAME_CHARACTERS.sub("_", part) for part in Path(target[0]).parent.parts]
     for depth in range(1, len(folders) + 1):
         candidate = "_".join([*folders[-depth:], base])
-        if candidate not in taken:
+        if _class_key(candidate) not in taken:
             return candidate
     number = 2
-    while f"{base}_{number}" in taken:
+    while _class_key(f"{base}_{number}") in taken:
         number += 1
     return f"{base}_{number}"

@@ -444,3 +444,23 @@ def test_a_pointer_index_in_digits_other_than_ascii_points_to_nothing(tmp_path: 
     files["enum.yml"] = {"enum": ["a", "b", "c"]}
     with pytest.raises(BundleError, match=f"it points to nothing in .*enum.yml \\(no '{index}'\\)$"):
         bundle(write(tmp_path, files))
+
+
+def test_file_names_that_differ_only_in_case_or_separators_make_distinct_classes(tmp_path: Path) -> None:
+    # `Droplet.yml` and `droplet.yml` were the schemas `Droplet` and `droplet`: one class name, and
+    # openapi-python-client dropped the response of the operation using the other, with a warning.
+    files = {
+        "openapi.yaml": spec_with(
+            {
+                f"/{index}": {"get": {"operationId": f"op{index}", "responses": ok_response({"$ref": reference})}}
+                for index, reference in enumerate(["Droplet.yml", "models/droplet.yml", "a b.yml", "a_b.yml"])
+            },
+            schemas={"A-B": {"type": "string"}},
+        ),
+        "Droplet.yml": {"type": "object", "properties": {"big": {"type": "string"}}},
+        "models/droplet.yml": {"type": "object", "properties": {"small": {"type": "string"}}},
+        "a b.yml": {"type": "integer"},
+        "a_b.yml": {"type": "boolean"},
+    }
+    schemas = bundle(write(tmp_path, files)).document["components"]["schemas"]
+    assert sorted(schemas) == ["A-B", "Droplet_2", "a_b_2", "a_b_3", "models_droplet"]

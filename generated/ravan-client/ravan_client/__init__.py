@@ -49,7 +49,7 @@ def dlt_source(client: RavanClient | None = None, **options: _Any) -> _Any:
     return make_source(PROGRAM, client if client is not None else RavanClient(), **options)
 
 
-__version__ = "2.0.0+gceb9dee25433"
+__version__ = "2.0.0+ga23a39a6cc5b"
 
 __all__ = [
     "DEFAULT_BASE_URL",

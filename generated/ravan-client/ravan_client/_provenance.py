@@ -6,7 +6,7 @@ SPEC_SHA256: Final = "e0205db4093ad41eefcff3388926ee7306a9a99fd8be595b3ab65cfc93
 """sha256 of the spec/openapi.yaml this package was generated from."""
 SPEC_VERSION: Final = "2.0.0"
 """The spec's info.version."""
-INPUTS_SHA256: Final = "ceb9dee254336945aaaecf5fd75c84121f456e1ba698006bf8d3c1a51c08586d"
+INPUTS_SHA256: Final = "a23a39a6cc5b01c6efbfc187d80762348877a29a26cea176cd3d0995665cebed"
 """sha256 over everything that shapes the code: spec, templates, runtime modules, generator versions."""
 GENERATORS: Final[dict[str, str]] = {
     "datamodel-code-generator": "0.89.0",

@@ -16,7 +16,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+gceb9dee25433"
+__version__ = "2.0.0+ga23a39a6cc5b"
 
 PROGRAM = Program(
     name="ravan-calls",

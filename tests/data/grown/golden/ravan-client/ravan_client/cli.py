@@ -28,7 +28,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+g53b42effe25c"
+__version__ = "2.0.0+g0d20d8b91de1"
 
 PROGRAM = Program(
     name="ravan-calls",
