@@ -104,6 +104,7 @@ _SCHEMA, _SCHEMA_MAP, _OTHER = "schema", "schema map", "other"
 _URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _FILE_SUFFIXES = (".yaml", ".yml", ".json")
 _UNSAFE_NAME_CHARACTERS = re.compile(r"[^A-Za-z0-9_.-]+")
+_NOT_ALPHANUMERIC = re.compile(r"[^A-Za-z0-9]+")
 NOTHING_FETCHED = "only references inside the document (#/...) or to files in its directory tree are followed"
 
 
@@ -163,6 +164,7 @@ class _Bundler:
     bodies: dict[_Target, Any] = field(default_factory=dict)
     pending: list[_Target] = field(default_factory=list)
     aliases: dict[_Target, _Target | str] = field(default_factory=dict)
+    finals: dict[_Target, _Target | str] = field(default_factory=dict)
     # Each `{"$ref": ...}` written for a hoisted schema, filled in once every name is known.
     slots: list[tuple[dict[str, Any], _Target]] = field(default_factory=list)
     # Each discriminator mapping value given as a reference: (mapping, tag, its `{"$ref": ...}`);
@@ -201,6 +203,14 @@ class _Bundler:
             raise BundleError(
                 f"{referrer}{self._shown_file(relative)} cannot be read as YAML or JSON: {problem}"
             ) from None
+        if _expanded_size(document, MAX_NODES) > MAX_NODES:
+            # YAML aliases (`&a`, `*a`) repeat one node without its bytes: nine lines of them are a
+            # billion nodes, which every tool after this one would write out (and hang), or a node
+            # holding itself, which none can write out.
+            raise BundleError(
+                f"{referrer}{self._shown_file(relative)}: its YAML aliases make it more than {MAX_NODES} nodes, "
+                "or a node that holds itself"
+            )
         self.documents[relative] = document
         self.raw[relative] = data
         return document
@@ -222,16 +232,28 @@ class _Bundler:
         path_text = unquote(location)
         if path_text.startswith(("/", "\\")):
             raise BundleError(f"{said}; an absolute path: {NOTHING_FETCHED}, nothing is fetched")
-        resolved = ((self.directory / file).parent / path_text).resolve()
+        if "\0" in path_text:
+            # The operating system takes no path with one (Path.resolve raises ValueError).
+            raise BundleError(f"{said}; a path cannot hold a NUL byte")
+        try:
+            resolved = ((self.directory / file).parent / path_text).resolve()
+        except (OSError, RuntimeError):
+            # A loop of symlinks (RuntimeError up to Python 3.12, OSError from 3.13, either naming
+            # the machine's absolute path): the only failure of a non-strict resolve.
+            raise BundleError(f"{said}; it cannot be resolved: a loop of symlinks") from None
         try:
             relative = resolved.relative_to(self.directory).as_posix()
         except ValueError:
+            # The tree as messages name the root (its path as given): not the machine's own layout.
             raise BundleError(
-                f"{said}; it leads out of the document's directory tree ({self.directory}): "
+                f"{said}; it leads out of the document's directory tree ({Path(self.shown).parent}): "
                 f"{NOTHING_FETCHED}, nothing is read"
             ) from None
-        if not resolved.is_file():
+        if not resolved.exists():
             raise BundleError(f"{said}; there is no such file")
+        if not resolved.is_file():
+            # A FIFO would block the read forever; a directory, socket or device is no document.
+            raise BundleError(f"{said}; it is not a regular file (a directory, a FIFO, a device...), nothing is read")
         self._read(relative, referrer=f"{said}; ")
         return relative, fragment
 
@@ -382,14 +404,19 @@ class _Bundler:
     # --- names -------------------------------------------------------------------------------
 
     def _final(self, target: _Target) -> _Target | str:
-        seen: list[_Target | str] = [target]
+        """What a chain of aliases from `target` ends at; remembered for every alias on the way, so
+        that naming N schemas along one chain of N aliases takes N steps, not N cubed."""
+        chain: dict[_Target, None] = {}  # ordered, and a set: each step looks it up
         current: _Target | str = target
-        while isinstance(current, tuple) and current in self.aliases:
-            current = self.aliases[current]
-            if current in seen:
+        while isinstance(current, tuple) and current in self.aliases and current not in self.finals:
+            if current in chain:
                 raise BundleError(f"{self._shown_file(target[0])}: {_json_path(target[1])} refers only to itself")
-            seen.append(current)
-        return current
+            chain[current] = None
+            current = self.aliases[current]
+        final = self.finals.get(current, current) if isinstance(current, tuple) else current
+        for alias in chain:
+            self.finals[alias] = final
+        return final
 
     def _place_schemas(self, bundled: dict[str, Any]) -> None:
         if not self.bodies:
@@ -412,16 +439,17 @@ class _Bundler:
                 final = self._final(target)
                 if isinstance(final, tuple) and final not in names:
                     names[final] = name
-        taken = set(schemas)
+        taken = {_class_key(name) for name in schemas}
         finals = {self._final(target) for target in self.bodies}
         unnamed = sorted({final for final in finals if isinstance(final, tuple)} - set(names))
         bases = {target: _base_name(*target) for target in unnamed}
         wanted: dict[str, int] = {}
         for base in bases.values():
-            wanted[base] = wanted.get(base, 0) + 1
+            wanted[_class_key(base)] = wanted.get(_class_key(base), 0) + 1
         for target in unnamed:
-            names[target] = _unique_name(target, bases[target], taken, ambiguous=wanted[bases[target]] > 1)
-            taken.add(names[target])
+            ambiguous = wanted[_class_key(bases[target])] > 1
+            names[target] = _unique_name(target, bases[target], taken, ambiguous=ambiguous)
+            taken.add(_class_key(names[target]))
 
         def reference(target: _Target) -> str:
             final = self._final(target)
@@ -441,6 +469,34 @@ class _Bundler:
             if names[target] not in placed:
                 placed[names[target]] = self.bodies[target]
         components["schemas"] = placed
+
+
+def _expanded_size(document: Any, limit: int) -> int:
+    """How many nodes `document` is once its YAML aliases are written out (a node an alias repeats
+    is one object, counted once per place): more than `limit` when that is more, or when a node
+    holds itself. One visit per distinct node, without recursion: deep nesting is no problem here."""
+    sizes: dict[int, int] = {}
+    entered: set[int] = set()
+    stack: list[Any] = [document]
+    while stack:
+        node = stack[-1]
+        if not isinstance(node, (dict, list)):
+            stack.pop()
+            continue
+        children = list(node.values()) if isinstance(node, dict) else node
+        if id(node) not in entered:
+            entered.add(id(node))
+            unsized = [child for child in children if isinstance(child, (dict, list)) and id(child) not in sizes]
+            # A node entered and not yet sized is one this node is inside: the node holds itself.
+            if any(id(child) in entered for child in unsized):
+                return limit + 1
+            stack.extend(unsized)
+            continue
+        stack.pop()
+        if id(node) not in sizes:
+            size = 1 + sum(sizes.get(id(child), 1) for child in children)
+            sizes[id(node)] = min(size, limit + 1)
+    return sizes.get(id(document), 1)
 
 
 def _json_path(pointer: str) -> str:
@@ -464,17 +520,26 @@ def _base_name(file: str, pointer: str) -> str:
     return _UNSAFE_NAME_CHARACTERS.sub("_", name).strip("_") or "schema"
 
 
+def _class_key(name: str) -> str:
+    """A schema name without case or separators: names the bundler invents differ in this key.
+    The generators make one class name of names that differ only so (`Droplet.yml` and
+    `droplet.yml` are both `class Droplet`), and openapi-python-client then keeps one schema and
+    drops the responses that use the other; ignoring every separator errs on the safe side."""
+    return _NOT_ALPHANUMERIC.sub("", name).casefold()
+
+
 def _unique_name(target: _Target, base: str, taken: set[str], *, ambiguous: bool) -> str:
-    """`base` when no other schema wants it, else qualified by the file's folders (`apps_droplet`),
-    else numbered: deterministic, since targets are named in sorted order."""
-    if not ambiguous and base not in taken:
+    """`base` when no other schema wants it (`taken` holds each name's `_class_key`), else
+    qualified by the file's folders (`apps_droplet`), else numbered: deterministic, since targets
+    are named in sorted order."""
+    if not ambiguous and _class_key(base) not in taken:
         return base
     folders = [_UNSAFE_NAME_CHARACTERS.sub("_", part) for part in Path(target[0]).parent.parts]
     for depth in range(1, len(folders) + 1):
         candidate = "_".join([*folders[-depth:], base])
-        if candidate not in taken:
+        if _class_key(candidate) not in taken:
             return candidate
     number = 2
-    while f"{base}_{number}" in taken:
+    while _class_key(f"{base}_{number}") in taken:
         number += 1
     return f"{base}_{number}"

@@ -112,9 +112,23 @@ class _DocumentLoader(_SAFE_LOADER):  # type: ignore[misc]
         return mapping
 
 
+# Far deeper than any API's document (they nest tens of levels), and shallow enough for everything
+# that reads one: Python's json stops near 1,000 levels, and libyaml's composer recurses in C, so
+# 100,000 nested `[` (200 kB) crashed the process with a segmentation fault, no message at all.
+MAX_NESTING = 1000
+
+
+class DocumentTooDeep(yaml.YAMLError):
+    """A document nesting deeper than MAX_NESTING: refused before a reader recurses that deep."""
+
+    def __init__(self) -> None:
+        super().__init__(f"it nests more than {MAX_NESTING} levels deep")
+
+
 def parse_document(data: bytes | str) -> Any:
-    """A YAML or JSON document as Python data (yaml.YAMLError when it is neither); an integer key
-    (`200:` unquoted) is the string it spells, as JSON would have it.
+    """A YAML or JSON document as Python data (yaml.YAMLError when it is neither, or when it nests
+    more than MAX_NESTING levels deep); an integer key (`200:` unquoted) is the string it spells,
+    as JSON would have it.
 
     JSON is read as JSON first: YAML 1.1 refuses characters JSON allows in strings (SendGrid's
     document has a U+009F in a description) and reads numbers like `1e5` as strings."""
@@ -122,7 +136,29 @@ def parse_document(data: bytes | str) -> Any:
         return json.loads(data)
     except ValueError:  # not JSON (JSONDecodeError, or bytes that are not UTF-8): YAML
         pass
+    except RecursionError:
+        raise DocumentTooDeep() from None
+    _refuse_deep_yaml(data)
     return yaml.load(data, Loader=_DocumentLoader)
+
+
+def _refuse_deep_yaml(data: bytes | str) -> None:
+    """DocumentTooDeep when `data` nests deeper than MAX_NESTING: libyaml's parser keeps its own
+    stack (its events are safe to read at any depth), its composer does not."""
+    depth = 0
+    for event in yaml.parse(data, Loader=_SAFE_LOADER):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_NESTING:
+                raise DocumentTooDeep()
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+
+
+def _is_index(key: str) -> bool:
+    """Whether a pointer segment is an array index: ASCII digits only (RFC 6901). str.isdigit()
+    also takes `²` and other digits int() refuses with a ValueError, a traceback to the user."""
+    return key.isascii() and key.isdigit()
 
 
 def follow_pointer(document: Any, pointer: str) -> Any:
@@ -138,7 +174,7 @@ def follow_pointer(document: Any, pointer: str) -> Any:
             key = unquote(key)
         if isinstance(target, Mapping) and key in target:
             target = target[key]
-        elif isinstance(target, Sequence) and not isinstance(target, str) and key.isdigit() and int(key) < len(target):
+        elif isinstance(target, Sequence) and not isinstance(target, str) and _is_index(key) and int(key) < len(target):
             target = target[int(key)]
         else:
             raise LookupError(key)

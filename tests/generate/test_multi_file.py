@@ -8,6 +8,9 @@ Small fixtures are written into tmp_path: a root `openapi.yaml` and files beside
 from __future__ import annotations
 
 import json
+import os
+import socket
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -331,3 +334,133 @@ def test_a_cycle_of_inlined_references_is_refused(tmp_path: Path) -> None:
         BundleError, match=r"^.*b\.yml: \$\.\$ref is 'a\.yml'; it refers to itself through other references"
     ):
         bundle(write(tmp_path, files))
+
+
+# --- what is not a file to read: refused in one line, never a traceback, never a blocked read ---
+
+
+def _fifo(spec: Path) -> None:
+    os.mkfifo(spec / "paths" / "target.yml")  # reading it would block the generator forever
+
+
+def _directory(spec: Path) -> None:
+    (spec / "paths" / "target.yml").mkdir()
+
+
+def _socket(spec: Path) -> None:
+    with socket.socket(socket.AF_UNIX) as listener:
+        listener.bind(str(spec / "paths" / "target.yml"))
+
+
+def _symlink_loop(spec: Path) -> None:
+    (spec / "paths" / "target.yml").symlink_to(spec / "paths" / "loop.yml")
+    (spec / "paths" / "loop.yml").symlink_to(spec / "paths" / "target.yml")
+
+
+@pytest.mark.parametrize(
+    ("reference", "make_target", "reason"),
+    [
+        ("target\0.yml", None, "a path cannot hold a NUL byte"),
+        ("target.yml%00", None, "a path cannot hold a NUL byte"),
+        ("target.yml", _fifo, "it is not a regular file"),
+        ("target.yml", _directory, "it is not a regular file"),
+        ("target.yml", _socket, "it is not a regular file"),
+        ("target.yml", _symlink_loop, "it cannot be resolved: a loop of symlinks"),
+    ],
+)
+def test_a_reference_to_what_is_no_regular_file_is_refused(
+    tmp_path: Path, reference: str, make_target: Callable[[Path], None] | None, reason: str
+) -> None:
+    spec_path = write(tmp_path / "spec", _root_referring_to(reference))
+    if make_target is not None:
+        make_target(tmp_path / "spec")
+    with pytest.raises(BundleError) as refusal:
+        bundle(spec_path)
+    assert str(refusal.value).startswith(f"{tmp_path / 'spec' / 'paths' / 'a.yml'}: {WHERE} is {reference!r}; {reason}")
+
+
+def test_leaving_the_tree_is_told_by_the_path_as_given_not_the_machines_own(tmp_path: Path) -> None:
+    spec_path = write(tmp_path / "spec", _root_referring_to("../../outside.yml"))
+    with pytest.raises(BundleError) as refusal:
+        bundle(spec_path, shown="spec/openapi.yaml")
+    assert "it leads out of the document's directory tree (spec): " in str(refusal.value)
+    assert str(tmp_path) not in str(refusal.value)
+
+
+@pytest.mark.timeout(120)  # a hang guard: each alias walked anew to name it, this chain took hours
+def test_a_long_chain_of_aliases_is_named_in_one_walk(tmp_path: Path) -> None:
+    links = 5_000
+    files: dict[str, Any] = {f"chain/{index}.yml": {"$ref": f"{index + 1}.yml"} for index in range(links)}
+    files[f"chain/{links}.yml"] = {"type": "string"}
+    files["openapi.yaml"] = spec_with(
+        {"/a": {"get": {"operationId": "a", "responses": ok_response({"$ref": "chain/0.yml"})}}}
+    )
+    document = bundle(write(tmp_path, files)).document
+    # Every alias is the one schema at the chain's end, under that schema's name.
+    assert document["components"]["schemas"] == {str(links): {"type": "string"}}
+    assert document["paths"]["/a"]["get"]["responses"]["200"]["content"]["application/json"]["schema"] == {
+        "$ref": f"#/components/schemas/{links}"
+    }
+
+
+# --- files made to exhaust the reader: refused as they are read, naming the file ------------------
+
+_LAUGHS = "\n".join(
+    f"  {name}: &{name} [{', '.join([f'*{previous}'] * 10)}]"
+    for previous, name in zip("abcdefgh", "bcdefghi", strict=True)
+)
+BILLION_LAUGHS = f"type: string\nx-laughs:\n  a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n{_LAUGHS}\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        # Inside a vendor extension, which the bundler copies without walking: a billion nodes that
+        # the validator's JSON copy of the document would have written out (the generator hung).
+        (BILLION_LAUGHS, ": its YAML aliases make it more than 20000000 nodes, or a node that holds itself"),
+        ("type: object\nx-self: &self [*self]\n", ": its YAML aliases make it more than 20000000 nodes"),
+        ('{"type": "object", "default": ' + "[" * 100_000 + "]" * 100_000 + "}", " cannot be read as YAML"),
+        # libyaml composes in C, recursively: 100,000 levels crashed the process (SIGSEGV, no message).
+        ("type: object\ndefault: " + "[" * 100_000 + "]" * 100_000 + "\n", " cannot be read as YAML"),
+    ],
+    ids=["billion-laughs", "alias-holding-itself", "deep-json", "deep-yaml"],
+)
+def test_a_file_made_to_exhaust_the_reader_is_one_line(tmp_path: Path, text: str, problem: str) -> None:
+    files = _root_referring_to("hostile.yml")
+    files["paths/hostile.yml"] = text
+    message = _refusal(tmp_path, files)
+    assert message.startswith(
+        f"error: {tmp_path / 'spec' / 'paths' / 'a.yml'}: {WHERE} is 'hostile.yml'; "
+        f"{tmp_path / 'spec' / 'paths' / 'hostile.yml'}{problem}"
+    )
+    if problem.startswith(" cannot be read"):
+        assert message.endswith(": it nests more than 1000 levels deep")
+
+
+# Superscript two (int() refuses it) and Arabic-Indic one (int() reads it as 1): no RFC 6901 index.
+@pytest.mark.parametrize("index", ["\u00b2", "\u0661"])
+def test_a_pointer_index_in_digits_other_than_ascii_points_to_nothing(tmp_path: Path, index: str) -> None:
+    files = _root_referring_to(f"../enum.yml#/enum/{index}")
+    files["enum.yml"] = {"enum": ["a", "b", "c"]}
+    with pytest.raises(BundleError, match=f"it points to nothing in .*enum.yml \\(no '{index}'\\)$"):
+        bundle(write(tmp_path, files))
+
+
+def test_file_names_that_differ_only_in_case_or_separators_make_distinct_classes(tmp_path: Path) -> None:
+    # `Droplet.yml` and `droplet.yml` were the schemas `Droplet` and `droplet`: one class name, and
+    # openapi-python-client dropped the response of the operation using the other, with a warning.
+    files = {
+        "openapi.yaml": spec_with(
+            {
+                f"/{index}": {"get": {"operationId": f"op{index}", "responses": ok_response({"$ref": reference})}}
+                for index, reference in enumerate(["Droplet.yml", "models/droplet.yml", "a b.yml", "a_b.yml"])
+            },
+            schemas={"A-B": {"type": "string"}},
+        ),
+        "Droplet.yml": {"type": "object", "properties": {"big": {"type": "string"}}},
+        "models/droplet.yml": {"type": "object", "properties": {"small": {"type": "string"}}},
+        "a b.yml": {"type": "integer"},
+        "a_b.yml": {"type": "boolean"},
+    }
+    schemas = bundle(write(tmp_path, files)).document["components"]["schemas"]
+    assert sorted(schemas) == ["A-B", "Droplet_2", "a_b_2", "a_b_3", "models_droplet"]

@@ -28,7 +28,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+g561ea4eecc3f"
+__version__ = "2.0.0+g7ebbe47b4f7d"
 
 PROGRAM = Program(
     name="ravan-calls",
