@@ -77,12 +77,14 @@ from scripts.lib.plan import (
     PlanError,
     build_plan,
     checked_fields,
+    model_module_imports,
     opc_model,
     package_metadata,
     pagination_styles,
     plain,
     read_generator_data,
     runtime_module,
+    snake_case,
 )
 
 if TYPE_CHECKING:
@@ -759,10 +761,39 @@ def load_generator_data(
         overwrite=False,
         output_path=output_path,
     )
+    config.class_overrides = {
+        **class_overrides_off_imports(raw_spec, config.field_prefix),
+        **config.class_overrides,
+    }
     openapi = GeneratorData.from_dict(models_view(raw_spec), config=config)
     if isinstance(openapi, GeneratorError):
         raise GenerationError(f"openapi-python-client could not read the spec: {openapi.header}\n{openapi.detail}")
     return config, openapi
+
+
+def class_overrides_off_imports(raw_spec: Mapping[str, Any], field_prefix: str) -> dict[str, Any]:
+    """openapi-python-client's `class_overrides` for the document's schemas whose model class would
+    break its module: a class named like what every model module imports under its own name (a
+    schema `Any` is `AnyModel`, in `any_model.py`) would shadow the import, and ruff refuse the
+    package; a class whose name starts with `ClassVar` (`ClassVar`, `ClassVariable`) makes attrs
+    read every field of that type as a class variable (it tells them by the annotation's spelling),
+    so it is `SchemaClassVariable`. The spec's own overrides win."""
+    from openapi_python_client.config import ClassOverride
+    from openapi_python_client.strings import ClassName
+
+    components = raw_spec.get("components")
+    schemas = components.get("schemas") if isinstance(components, Mapping) else None
+    overrides: dict[str, Any] = {}
+    for schema_name in sorted(str(name) for name in schemas or {}) if isinstance(schemas, Mapping) else ():
+        class_name = str(ClassName(schema_name, field_prefix))
+        if class_name.startswith("ClassVar"):
+            renamed = f"Schema{class_name}"
+        elif class_name in model_module_imports():
+            renamed = f"{class_name}Model"
+        else:
+            continue
+        overrides[class_name] = ClassOverride(class_name=renamed, module_name=snake_case(renamed))
+    return overrides
 
 
 def client_settings() -> Mapping[str, Any]:

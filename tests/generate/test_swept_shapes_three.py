@@ -23,6 +23,7 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
+from scripts.lib.generate import class_overrides_off_imports
 from scripts.lib.plan.runtime import generated_module_imports
 from tests.generate.fragments import plan_error, plan_of_spec, spec_with
 from tests.generate.scratch import describe, generate_document, run_python
@@ -140,15 +141,29 @@ paths:
           content:
             application/json:
               schema: {$ref: "#/components/schemas/Problem"}
+  /anything:
+    get:
+      operationId: listAnything
+      tags: [Anything]
+      responses:
+        "200":
+          description: Done.
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Any"}
 """
 # Schemas named like what every generated model module imports from the runtime (Xero's and
-# Adyen's `InvalidField`).
+# Adyen's `InvalidField`), and like what it imports from typing under their own names (`Any`,
+# found attacking the multi-file bundler, and `ClassVar`: those classes are renamed, `AnyModel`,
+# `SchemaClassVar`; a name starting with `ClassVar` makes attrs take its fields for class variables).
 SWEPT_SCHEMAS = """  schemas:
     Problem:
       type: object
       properties:
         fields: {type: array, items: {$ref: "#/components/schemas/InvalidField"}}
         base: {$ref: "#/components/schemas/WireModel"}
+        anything: {$ref: "#/components/schemas/Any"}
+        kind: {$ref: "#/components/schemas/ClassVar"}
     InvalidField:
       type: object
       required: [field]
@@ -156,6 +171,12 @@ SWEPT_SCHEMAS = """  schemas:
     WireModel:
       type: object
       properties: {id: {type: string}}
+    Any:
+      type: object
+      properties: {value: {type: string}, other: {}}
+    ClassVar:
+      type: object
+      properties: {name: {type: string}}
 """
 
 
@@ -177,7 +198,17 @@ def test_a_document_holding_both_shapes_generates_whole_and_sends_the_credential
 
         def handler(request):
             if request.url.path == "/problems":
-                return httpx.Response(200, json={"fields": [{"field": "to"}], "base": {"id": "b1"}})
+                return httpx.Response(
+                    200,
+                    json={
+                        "fields": [{"field": "to"}],
+                        "base": {"id": "b1"},
+                        "anything": {"value": "v"},
+                        "kind": {"name": "k"},
+                    },
+                )
+            if request.url.path == "/anything":
+                return httpx.Response(200, json={"value": "w", "other": [1]})
             seen.append({k: request.headers.get(k) for k in ("authorization", "x-apideck-consumer-id")})
             return httpx.Response(200, json={"links": ["https://example.com"]})
 
@@ -186,6 +217,9 @@ def test_a_document_holding_both_shapes_generates_whole_and_sends_the_credential
         problem = client.problems.list()
         shown = {"class": type(client.mapping).__name__, "links": client.mapping.map().links, "seen": seen}
         shown["problem"] = [problem.fields[0].field, type(problem.fields[0]).__name__, problem.base.id]
+        shown["renamed"] = [type(problem.anything).__name__, problem.anything.value, type(problem.kind).__name__]
+        anything = client.anything.list()
+        shown["anything"] = [type(anything).__name__, anything.value, anything.other]
         print(json.dumps(shown))
         """
     )
@@ -195,6 +229,8 @@ def test_a_document_holding_both_shapes_generates_whole_and_sends_the_credential
         "links": ["https://example.com"],
         "seen": [{"authorization": "key-1", "x-apideck-consumer-id": "consumer-1"}],
         "problem": ["to", "InvalidField", "b1"],
+        "renamed": ["AnyModel", "v", "SchemaClassVar"],
+        "anything": ["AnyModel", "w", [1]],
     }, json.dumps(shown)
 
 
@@ -228,3 +264,13 @@ def test_an_operation_whose_model_is_named_like_a_runtime_import_of_resources_is
         "GET /parameters (getParameter): its model 'Parameter' has the name of one the client's resources module "
         "imports from the runtime (not supported)",
     ]
+
+
+def test_only_schemas_whose_classes_would_break_their_module_are_renamed() -> None:
+    schemas = {name: {"type": "object"} for name in ("Any", "ClassVariable", "Thing", "AnyThing", "datetime")}
+    overrides = class_overrides_off_imports({"components": {"schemas": schemas}}, "field_")
+    assert {name: (o.class_name, o.module_name) for name, o in overrides.items()} == {
+        "Any": ("AnyModel", "any_model"),
+        "ClassVariable": ("SchemaClassVariable", "schema_class_variable"),
+    }
+    assert class_overrides_off_imports({"components": None}, "field_") == {}

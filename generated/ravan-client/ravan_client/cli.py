@@ -16,7 +16,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+g1f6e362bef13"
+__version__ = "2.0.0+g912b23f246c2"
 
 PROGRAM = Program(
     name="ravan-calls",

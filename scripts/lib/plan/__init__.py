@@ -112,7 +112,13 @@ from scripts.lib.plan.opc_adapter import (
 from scripts.lib.plan.operations import IDEMPOTENT_METHODS, RESERVED_ARGUMENTS, OperationPlan
 from scripts.lib.plan.pagination import PaginationPlan
 from scripts.lib.plan.responses import ResponsePlan
-from scripts.lib.plan.runtime import RUNTIME_PACKAGE, cli_reserved_flags, pagination_styles, runtime_module
+from scripts.lib.plan.runtime import (
+    RUNTIME_PACKAGE,
+    cli_reserved_flags,
+    model_module_imports,
+    pagination_styles,
+    runtime_module,
+)
 from scripts.lib.plan.servers import default_server_url, server_url
 from scripts.lib.plan.values import MAX_CHECKED_DEPTH, MAX_RULE_SOURCE, NothingToSend, ValueRule, value_rule
 
@@ -171,6 +177,7 @@ __all__ = [
     "generated_operation_id",
     "method_name_of",
     "model_field_name",
+    "model_module_imports",
     "model_of_property",
     "non_null_member",
     "opc_model",

@@ -52,23 +52,50 @@ def generated_module_imports() -> frozenset[str]:
     (spec/client/templates): a tag `Mapping` made a class `Mapping` that shadowed
     `collections.abc.Mapping` there (Firecrawl). The imports of the document's own models and
     resource classes, rendered per document, are not among them (the models are kept apart already)."""
-    templates = Path(str(runtime_module("_types").__file__)).parents[1] / "templates"
     names: set[str] = set()
     for template in RESOURCE_CLASS_MODULE_TEMPLATES:
-        # The static import statements: Jinja's lines (`{% if %}`, `{{ ... }}`) left out, so what
-        # is left of each import is plain Python (a conditional import counts as always there).
-        lines = [
-            line
-            for line in (templates / template).read_text().splitlines()
-            if not line.lstrip().startswith("{%") and "{{" not in line
-        ]
-        source = "\n".join(lines)
-        # From the first import to the first line that is not one (`__all__`), or to _client.py's
-        # import of the resource classes themselves (rendered per document: empty here).
-        imports = re.split(r"\n(?:__all__|from \.resources import)", source[source.index("from __future__") :])[0]
-        for statement in ast.parse(imports).body:
-            if isinstance(statement, ast.ImportFrom) and statement.module != "__future__":
-                names.update(alias.asname or alias.name for alias in statement.names)
-            elif isinstance(statement, ast.Import):
-                names.update((alias.asname or alias.name).split(".")[0] for alias in statement.names)
+        names |= _template_imports(template)
+    return frozenset(names)
+
+
+MODEL_MODULE_TEMPLATE = "model.py.jinja"
+
+
+@functools.cache
+def model_module_imports() -> frozenset[str]:
+    """The names every generated model module imports under their own spelling (`Any`, `ClassVar`;
+    the others it imports by private names, `_WireModel`): a schema named like one would define a
+    class that shadows it (a schema `Any`), so such a class is renamed (see
+    `scripts/lib/generate.py`, `class_overrides_off_imports`)."""
+    return frozenset(name for name in _template_imports(MODEL_MODULE_TEMPLATE) if not name.startswith("_"))
+
+
+def _template_imports(template: str) -> frozenset[str]:
+    """The names `template` (in spec/client/templates) imports at module level, read from its
+    static import statements: Jinja's lines (`{% if %}`, `{{ ... }}`) left out, so what is left of
+    each import is plain Python (a conditional import counts as always there; an import rendered
+    per document, a line with `{{ }}`, is not there)."""
+    templates = Path(str(runtime_module("_types").__file__)).parents[1] / "templates"
+    lines = [
+        line
+        for line in (templates / template).read_text().splitlines()
+        if not line.lstrip().startswith("{%") and "{{" not in line
+    ]
+    # Up to _client.py's import of the resource classes themselves (rendered per document: empty here).
+    source = re.split(r"\n(?:from \.resources import)", "\n".join(lines))[0]
+    names: set[str] = set()
+    statement: list[str] = []
+    for line in source.splitlines():
+        if not statement and not line.startswith(("from ", "import ")):
+            continue  # module-level code between the imports, or after them
+        statement.append(line)
+        text = "\n".join(statement)
+        if text.count("(") > text.count(")"):
+            continue  # a parenthesised import goes on
+        statement = []
+        for node in ast.parse(text).body:
+            if isinstance(node, ast.ImportFrom) and node.module != "__future__":
+                names.update(alias.asname or alias.name for alias in node.names)
+            elif isinstance(node, ast.Import):
+                names.update((alias.asname or alias.name).split(".")[0] for alias in node.names)
     return frozenset(names)
