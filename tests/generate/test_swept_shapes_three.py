@@ -274,3 +274,35 @@ def test_only_schemas_whose_classes_would_break_their_module_are_renamed() -> No
         "ClassVariable": ("SchemaClassVariable", "schema_class_variable"),
     }
     assert class_overrides_off_imports({"components": None}, "field_") == {}
+
+
+def test_a_path_placeholder_without_a_parameter_is_a_required_string_in_a_document_written_elsewhere() -> None:
+    # Svix and Intercom leave a placeholder undeclared on a few operations (6 of round three's skips).
+    ok = {"200": {"description": "Done.", "content": {"application/json": {"schema": {"type": "object"}}}}}
+    spec = spec_with(
+        {
+            "/apps/{app_id}/msg/{msg_id}": {
+                "parameters": [{"name": "msg_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+                "get": {"operationId": "getMsg", "responses": ok},
+            },
+            "/apps/{app_id}/{kind}": {"get": {"operationId": "getKind", "responses": ok}},
+        }
+    )
+    plan = _lenient_plan(spec)
+    assert plan.skipped == ()
+    by_id = {operation.operation_id: operation for operation in plan.operations}
+    message = by_id["getMsg"]
+    assert [(a.wire_name, a.location, a.required) for a in message.arguments] == [
+        ("app_id", "path", True),  # in the path's order
+        ("msg_id", "path", True),
+    ]
+    assert message.warnings == (
+        "GET /apps/{app_id}/msg/{msg_id} (getMsg): the path's placeholder 'app_id' has no parameter: "
+        "it is taken as a required string",
+    )
+    assert by_id["getKind"].warnings == (
+        "GET /apps/{app_id}/{kind} (getKind): the path's placeholders 'app_id', 'kind' have no parameters: "
+        "each is a required string",
+    )
+    # This project's own spec is read strictly: the author is told, and generation stops.
+    assert "the path's placeholders ['app_id', 'msg_id'] and its path parameters ['msg_id'] differ" in plan_error(spec)

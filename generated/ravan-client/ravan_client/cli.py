@@ -16,7 +16,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+g912b23f246c2"
+__version__ = "2.0.0+gaa49e73c6b43"
 
 PROGRAM = Program(
     name="ravan-calls",

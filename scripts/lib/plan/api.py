@@ -117,6 +117,9 @@ def build_plan(
             # A document written elsewhere (SendGrid tags `Segmenting Contacts` and `segmenting
             # contacts`): tags that would be one attribute are one resource, the first one's.
             tag = tag_of_attribute.setdefault(_attribute_key(tag), tag)
+        declared_here: str | None = None
+        if skip_unsupported:
+            operation, declared_here = _with_placeholders_declared(operation)
         try:
             try:
                 planned = plan_operation(document, operation, tag, parsed, identity)
@@ -135,6 +138,8 @@ def build_plan(
             reason = str(error)
             skipped.append(reason if reason.startswith(operation.label) else f"{operation.label}: {reason}")
             continue
+        if declared_here is not None:
+            planned = replace(planned, warnings=(*planned.warnings, declared_here))
         by_tag.setdefault(tag, []).append(planned)
         sources[id(planned)] = operation
 
@@ -158,7 +163,11 @@ def build_plan(
         attributes[attribute] = tag
         operations = _resolve_method_clashes(
             operations,
-            lambda op, name: plan_operation(document, sources[id(op)], op.tag, parsed, identity, method_name=name),
+            # The warnings as first planned (a placeholder declared above is said once, there).
+            lambda op, name: replace(
+                plan_operation(document, sources[id(op)], op.tag, parsed, identity, method_name=name),
+                warnings=op.warnings,
+            ),
             lambda op: None if "x-python-name" in sources[id(op)].raw else full_method_name(sources[id(op)]),
         )
         names: dict[str, OperationPlan] = {}
@@ -285,3 +294,23 @@ def client_attribute_names() -> frozenset[str]:
         re.findall(r"\bself\.([a-z][a-z0-9_]*)\s*(?::[^=\n]*)?=(?!=)", Path(str(runtime.__file__)).read_text("utf-8"))
     )
     return frozenset(names) | CLIENT_SETTINGS | GENERATED_CLIENT_METHODS
+
+
+def _with_placeholders_declared(operation: Operation) -> tuple[Operation, str | None]:
+    """For a document written elsewhere (`--unsupported skip`): `operation` with each path
+    placeholder that no path parameter declares declared as a required string (Svix writes
+    `/api/v1/app/{app_id}/msg` and declares no `app_id` on some operations), and the warning that
+    says so; the operation unchanged and None when every placeholder is declared. The value is
+    what a placeholder is at least, a string; a document's own declaration always wins."""
+    declared = {str(parameter.get("name")) for parameter in operation.parameters if parameter.get("in") == "path"}
+    missing = [name for name in dict.fromkeys(re.findall(r"{([^}]+)}", operation.path)) if name not in declared]
+    if not missing:
+        return operation, None
+    added = tuple({"name": name, "in": "path", "required": True, "schema": {"type": "string"}} for name in missing)
+    names = ", ".join(repr(name) for name in missing)
+    warning = (
+        f"{operation.label}: the path's placeholder {names} has no parameter: it is taken as a required string"
+        if len(missing) == 1
+        else f"{operation.label}: the path's placeholders {names} have no parameters: each is a required string"
+    )
+    return replace(operation, parameters=(*operation.parameters, *added)), warning
