@@ -67,6 +67,7 @@ from scripts.lib.openapi_document import (
     OpenAPIDocument,
     SpecError,
     media_type_base,
+    path_placeholders,
 )
 from scripts.lib.plan import (
     MODEL_API_NAMES,
@@ -667,7 +668,7 @@ def models_view(raw_spec: Mapping[str, Any]) -> dict[str, Any]:
         path_item.pop("parameters", None)
         placeholders = [
             {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
-            for name in dict.fromkeys(re.findall(r"{([^}]*)}", str(path)))
+            for name in path_placeholders(str(path))
         ]
         for method in HTTP_METHODS:
             operation = path_item.get(method)

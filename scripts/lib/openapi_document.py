@@ -14,6 +14,8 @@ three agree on what an operation's parameters are and what a schema allows:
 - `media_types(content)` names each media type of a body the same way wherever it is read (every
   JSON flavour counts as `application/json`), and `Schema.is_file` says whether a value is a
   file's content (a multipart file part).
+- `path_placeholders(template)` and `path_shape(template)` read the `{name}` placeholders of a
+  path template (or a `servers` URL) by one rule, `split_path_template` cutting one at them.
 
 Only local references are supported: the spec is one hand-maintained file.
 """
@@ -533,6 +535,41 @@ class OpenAPIDocument:
             if isinstance(scheme, Mapping) and scheme.get("type") == "apiKey" and scheme.get("in") == "header":
                 headers.add(str(scheme.get("name", "")).lower())
         return frozenset(headers)
+
+
+# A placeholder is `{`, its name (every character up to the next `}`), `}`. See split_path_template.
+_PLACEHOLDER = re.compile(r"{([^}]*)}")
+
+
+def split_path_template(template: str) -> list[str]:
+    """A path template (or a `servers` URL template) cut at its placeholders: literal text at even
+    indexes, a placeholder's name at odd ones (`/a/{id}/b` -> `["/a/", "id", "/b"]`).
+
+    A placeholder is OpenAPI's template expression: `{`, a name, `}`, the name being every
+    character up to the next `}` (OpenAPI 3.1.1's ABNF also leaves `{` out of a name, but a name
+    holding one matches no sane parameter and the operation is refused all the same). The ABNF
+    gives a name at least one character, so `{}` is no valid template expression; nor is it
+    literal text, braces being no path characters (RFC 3986's pchar). It is read here as a
+    placeholder with the empty name: it stands where a value goes, and since no parameter can be
+    named "" (OpenAPI's schema asks for one character at least), none can fill it, and the
+    operation is refused in one line naming it (lenient mode: skipped), never sent with a literal
+    `{}`. The empty placeholder shapes a path like any other (`path_shape`); in a `servers` URL it
+    is the variable "", which OpenAPI does not forbid: replaced by its default where `variables`
+    declares one, else the URL is no absolute base URL."""
+    return _PLACEHOLDER.split(template)
+
+
+def path_placeholders(template: str) -> list[str]:
+    """The names of a path template's placeholders (see `split_path_template`), in order of first
+    appearance, each once: `/a/{id}/b/{id}/{}` -> `["id", ""]`."""
+    return list(dict.fromkeys(split_path_template(template)[1::2]))
+
+
+def path_shape(template: str) -> str:
+    """A path template with its placeholders' names blanked: `/pets/{petId}` and `/pets/{pet_id}`
+    are one path (OpenAPI forbids two templates of one shape; openapi-python-client renames
+    placeholders, and a spec's new version may rename one without changing the path)."""
+    return _PLACEHOLDER.sub("{}", template)
 
 
 def media_type_base(media_type: str) -> str:

@@ -10,14 +10,17 @@ message naming the operation. Each runs in milliseconds: no files are written, n
 from __future__ import annotations
 
 import ast
+import json
 from pathlib import Path
 from typing import Any, cast
 
 import pytest
 
 from scripts.lib.generate import load_generator_data, plan_of
-from scripts.lib.plan import MAX_CHECKED_DEPTH
+from scripts.lib.openapi_document import path_placeholders, path_shape, split_path_template
+from scripts.lib.plan import MAX_CHECKED_DEPTH, server_url, wire_path_of
 from tests.generate.fragments import ok_response, plan_error, plan_of_spec, render, spec_with
+from tests.generate.scratch import describe, generate_document
 
 THING = {
     "type": "object",
@@ -265,7 +268,7 @@ def test_a_body_of_another_media_type_whose_schema_is_a_string_is_one_file_argum
         "text/plain; charset",
         'a/b; c="\\"',
         # httpx sends a header given as text in ASCII: these would fail every request.
-        'text/plain; name="caf\u00e9"',
+        'text/plain; name="café"',
         'text/plain; name="\u4e2d"',
     ],
 )
@@ -354,6 +357,57 @@ def test_a_path_placeholder_without_its_parameter_stops_generation_naming_the_op
     message = plan_error(spec)
     assert "GET /things/{id} (getThing)" in message
     assert "placeholders" in message
+
+
+def test_a_path_template_s_placeholders_are_read_by_one_rule_the_empty_one_included() -> None:
+    assert path_placeholders("/things/{id}/parts/{partId}") == ["id", "partId"]
+    assert path_placeholders("/a/{id}/b/{id}/{other}") == ["id", "other"]  # first appearance, once
+    assert path_placeholders("/things") == []
+    assert path_placeholders("/things/{}/{id}/{}") == ["", "id"]  # `{}`: a placeholder named ""
+    assert split_path_template("/café/{id}.json") == ["/café/", "id", ".json"]
+    assert path_shape("/pets/{petId}/{}") == path_shape("/pets/{pet_id}/{x}") == "/pets/{}/{}"
+    # The literal text is encoded, the placeholders (the empty one too) kept for the call to fill.
+    assert wire_path_of("/café/{id}/{}") == "/caf%C3%A9/{id}/{}"
+    # Server variables by the same rule: `{}` is the variable "", whose default is needed as any other's.
+    for name in ("region", ""):
+        servers = [{"url": f"https://{{{name}}}.example.com", "variables": {name: {"default": "eu"}}}]
+        assert server_url(servers) == "https://eu.example.com"
+        assert server_url([{"url": servers[0]["url"]}]) is None
+
+
+EMPTY_PLACEHOLDER_REFUSAL = (
+    "GET /things/{} (getThing): the path has a placeholder without a name, {}, which no parameter can fill"
+)
+
+
+def _empty_placeholder_spec(*parameters: dict[str, Any]) -> dict[str, Any]:
+    get_thing: dict[str, Any] = {"operationId": "getThing", **({"parameters": list(parameters)} if parameters else {})}
+    return spec_with({"/things/{}": {"get": get_thing}, "/things": {"get": {"operationId": "listThings"}}})
+
+
+def test_a_path_with_an_empty_placeholder_is_refused_or_skipped_in_one_line_naming_the_operation(
+    tmp_path: Path,
+) -> None:
+    # Before, strict generation passed the plan's check (`{}` was no placeholder there) and was
+    # stopped by openapi-python-client's "Incorrect path templating"; the lenient one declared "".
+    spec_path = tmp_path / "openapi.json"
+    spec_path.write_text(json.dumps(_empty_placeholder_spec()), encoding="utf-8")
+    strict = generate_document(spec_path, tmp_path / "strict", "--lint", "off")
+    assert strict.returncode != 0, describe(strict)
+    assert [line for line in strict.stderr.splitlines() if "GET /things/{}" in line] == [
+        f"error: the spec has a shape the generator does not support: {EMPTY_PLACEHOLDER_REFUSAL}"
+    ], describe(strict)
+    lenient = generate_document(spec_path, tmp_path / "lenient", "--lint", "off", "--unsupported", "skip")
+    assert lenient.returncode == 0, describe(lenient)
+    assert [line for line in lenient.stdout.splitlines() if line.startswith("skipped: ")] == [
+        f"skipped: {EMPTY_PLACEHOLDER_REFUSAL}"
+    ], describe(lenient)
+    assert "Traceback" not in strict.stdout + strict.stderr + lenient.stdout + lenient.stderr
+    # A parameter named "" (which OpenAPI's schema refuses) does not make it one that can be sent.
+    named_nothing = {"name": "", "in": "path", "required": True, "schema": {"type": "string"}}
+    assert plan_error(_empty_placeholder_spec(named_nothing)) == (
+        f"the spec has a shape the generator does not support: {EMPTY_PLACEHOLDER_REFUSAL}"
+    )
 
 
 # --- bodies ----------------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+gaa49e73c6b43"
+__version__ = "2.0.0+g59c6aa46fc52"
 
 PROGRAM = Program(
     name="ravan-calls",

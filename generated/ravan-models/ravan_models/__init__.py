@@ -23,7 +23,7 @@ from .models import (
     ErrorResponse,
 )
 
-__version__ = "2.0.0+gb4cfe17bfacf"
+__version__ = "2.0.0+gc80f900f783e"
 
 # Models that refer to models defined after them are completed lazily by pydantic, on first use;
 # until then their `model_fields` lack what the forward references carry (the aliases). Completed

@@ -14,7 +14,6 @@ own. Operations, success statuses and `x-pagination` (the pager's contract) are 
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
@@ -37,6 +36,7 @@ from scripts.lib.openapi_document import (
     Operation,
     Schema,
     SpecError,
+    path_shape,
 )
 
 RENAME_HINT = " (a rename shows as a removal and an addition)"
@@ -86,11 +86,6 @@ def property_source(raw: Mapping[str, Any], pointer: str, name: str, depth: int 
             if found != definition_of(raw, member_pointer)[1]:
                 return found
     return pointer
-
-
-def normalized_path(path: str) -> str:
-    """A path template with its parameter names blanked: `/a/{id}` and `/a/{key}` are one path."""
-    return re.sub(r"\{[^}]*\}", "{}", path)
 
 
 def describe_schema(schema: Schema) -> str:
@@ -272,7 +267,7 @@ class SpecComparison:
 
     def compare_operations(self) -> None:
         def key(operation: Operation) -> tuple[str, str]:
-            return operation.method, normalized_path(operation.path)
+            return operation.method, path_shape(operation.path)
 
         old_operations = {key(op): op for op in self.old.operations()}
         new_operations = {key(op): op for op in self.new.operations()}
@@ -306,7 +301,7 @@ class SpecComparison:
         for new in candidates.values():
             if new.operation_id != old.operation_id:
                 continue
-            if normalized_path(new.path) != normalized_path(old.path):
+            if path_shape(new.path) != path_shape(old.path):
                 self.add(
                     "operation-path-changed",
                     old.label,

@@ -54,6 +54,7 @@ The plan lives in these modules (each one's docstring says more):
 
 from __future__ import annotations
 
+from scripts.lib.openapi_document import path_shape
 from scripts.lib.plan.api import (
     CLIENT_SETTINGS,
     GENERATED_CLIENT_METHODS,
@@ -105,7 +106,6 @@ from scripts.lib.plan.opc_adapter import (
     non_null_member,
     opc_model,
     opc_property,
-    path_shape,
     plain,
     read_generator_data,
 )

@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from scripts.lib.openapi_document import OpenAPIDocument, Operation, SpecError
+from scripts.lib.openapi_document import OpenAPIDocument, Operation, SpecError, path_placeholders
 from scripts.lib.plan.errors import PlanError
 from scripts.lib.plan.identity import client_identity
 from scripts.lib.plan.naming import full_method_name, python_identifier, resource_class_name, snake_to_cli
@@ -303,7 +303,8 @@ def _with_placeholders_declared(operation: Operation) -> tuple[Operation, str | 
     says so; the operation unchanged and None when every placeholder is declared. The value is
     what a placeholder is at least, a string; a document's own declaration always wins."""
     declared = {str(parameter.get("name")) for parameter in operation.parameters if parameter.get("in") == "path"}
-    missing = [name for name in dict.fromkeys(re.findall(r"{([^}]+)}", operation.path)) if name not in declared]
+    # Not the empty placeholder `{}`: no parameter can be named "", and plan_operation refuses it.
+    missing = [name for name in path_placeholders(operation.path) if name and name not in declared]
     if not missing:
         return operation, None
     added = tuple({"name": name, "in": "path", "required": True, "schema": {"type": "string"}} for name in missing)

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from scripts.lib.openapi_document import OpenAPIDocument, Operation, Schema
+from scripts.lib.openapi_document import OpenAPIDocument, Operation, Schema, path_placeholders
 from scripts.lib.plan.errors import PlanError
 from scripts.lib.plan.identity import HEADER_NAME
 from scripts.lib.plan.naming import argument_identifier
@@ -186,7 +185,7 @@ def plan_parameters(
             )
         )
     # Path parameters first (positional, in the order of the path), then the rest as listed.
-    order = {name: index for index, name in enumerate(re.findall(r"{([^}]+)}", operation.path))}
+    order = {name: index for index, name in enumerate(path_placeholders(operation.path))}
     path = sorted((a for a in arguments if a.location == "path"), key=lambda a: order.get(a.wire_name, 0))
     return (*path, *(a for a in arguments if a.location != "path"))
 

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote
 
-from scripts.lib.openapi_document import Operation
+from scripts.lib.openapi_document import Operation, split_path_template
 from scripts.lib.plan.errors import PlanError
 
 
@@ -116,11 +116,10 @@ _PATH_SAFE = "/-._~!$&'()*+,;=:@"
 def wire_path_of(template: str) -> str:
     """The path template with its literal parts percent-encoded (UTF-8) where RFC 3986 asks, so a
     non-ASCII or reserved character is sent as the spec means it; an existing `%XX` is kept."""
-    parts = re.split(r"({[^}]*})", template)
     encoded = []
-    for index, part in enumerate(parts):
-        if index % 2:  # a placeholder: replaced by an encoded value at call time
-            encoded.append(part)
+    for index, part in enumerate(split_path_template(template)):
+        if index % 2:  # a placeholder's name: the placeholder is replaced by an encoded value at call time
+            encoded.append("{" + part + "}")
             continue
         chunks = re.split(r"(%[0-9A-Fa-f]{2})", part)
         encoded.append("".join(chunk if n % 2 else quote(chunk, safe=_PATH_SAFE) for n, chunk in enumerate(chunks)))

@@ -13,10 +13,11 @@ openapi-python-client's endpoints match one to one.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
+
+from scripts.lib.openapi_document import path_shape
 
 
 @dataclass(frozen=True)
@@ -107,12 +108,6 @@ class OpcParse:
             if f"{method.upper()} {path} " in header + " ":
                 return detail or header
         return "no detail"
-
-
-def path_shape(path: str) -> str:
-    """A path template with its placeholders' names left out: `/pets/{petId}` and openapi-python-
-    client's renamed `/pets/{pet_id}` are one path (OpenAPI forbids two templates of one shape)."""
-    return re.sub(r"{[^}]*}", "{}", path)
 
 
 def read_generator_data(generator_data: object) -> OpcParse:

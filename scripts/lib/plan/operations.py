@@ -6,11 +6,10 @@ command-line flags that would collide stop generation here.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from scripts.lib.openapi_document import OpenAPIDocument, Operation
+from scripts.lib.openapi_document import OpenAPIDocument, Operation, path_placeholders
 from scripts.lib.plan.arguments import plan_parameters
 from scripts.lib.plan.bodies import plan_body, typed_union_body
 from scripts.lib.plan.cli import DEFAULT_EXPORT_PAGE_SIZE, plan_export_columns, plan_table_columns
@@ -144,6 +143,9 @@ def plan_operation(
 ) -> OperationPlan:
     """One operation's plan; `method_name` overrides `method_name_of` (a clash resolved)."""
     label = operation.label
+    if "" in path_placeholders(operation.path):
+        # Before its parameters are read: a parameter named "" would only be refused for its name.
+        raise PlanError(f"{label}: the path has a placeholder without a name, {{}}, which no parameter can fill")
     method_name = method_name or method_name_of(operation, tag)
     reserved = identity.credential_flags
     left_out: list[str] = []
@@ -215,7 +217,7 @@ def plan_operation(
                     f"command-line option {flag}: rename one of them in the spec"
                 )
             flags[flag] = f"the {argument.location} {argument.wire_name!r}"
-    placeholders = set(re.findall(r"{([^}]+)}", operation.path))
+    placeholders = set(path_placeholders(operation.path))
     declared = {a.wire_name for a in arguments if a.location == "path"}
     if placeholders != declared:
         raise PlanError(

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
+
+from scripts.lib.openapi_document import path_placeholders
 
 
 def default_server_url(raw: Mapping[str, Any]) -> str | None:
@@ -24,7 +25,7 @@ def server_url(servers: Any) -> str | None:
     if not isinstance(url, str):
         return None
     variables = server.get("variables") or {}
-    for name in re.findall(r"{([^}]*)}", url):
+    for name in path_placeholders(url):
         variable = variables.get(name) if isinstance(variables, Mapping) else None
         default = variable.get("default") if isinstance(variable, Mapping) else None
         if not isinstance(default, str):
