@@ -139,7 +139,10 @@ def serve(port: int, latency_ms: int, total: int) -> None:
         with connection:
             while True:
                 while b"\r\n\r\n" not in received:  # the bench sends only GETs: no body to read
-                    chunk = connection.recv(1 << 16)
+                    try:
+                        chunk = connection.recv(1 << 16)
+                    except OSError:  # the client cut the connection (a pager cancelling a request)
+                        return
                     if not chunk:
                         return
                     received += chunk

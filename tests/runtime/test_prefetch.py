@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Generator
+import time
+from collections.abc import Callable, Generator
 from typing import Any
 
 import httpx
 import pytest
+from ravan_runtime import _pagination
 from ravan_runtime._exceptions import RepeatedPageError
 from ravan_runtime._pagination import PREFETCH_THREAD_PREFIX
 
@@ -22,9 +24,12 @@ from tests.runtime.harness import (
     Server,
     abounded,
     bounded,
+    history_body,
     json_response,
     make_client,
     page_body,
+    paged,
+    session,
     sessions,
 )
 
@@ -238,6 +243,188 @@ def test_speculative_pages_are_abandoned_not_retried(server: Server) -> None:
     speculative = [page for page in server.pages_requested if page > 2]
     assert len(speculative) == len(set(speculative)), f"a speculative page was retried: {speculative}"
     assert harness.sleeps == []  # the consumer's own requests never waited
+
+
+@pytest.fixture
+def patient_hand_over(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pager's wait for the next request to be sent, normally a few milliseconds at most
+    (for speed only), made as long as the safety net: the order the tests below check is then
+    the pager's rule, not the machine's speed."""
+    monkeypatch.setattr(_pagination, "SENT_WAIT_SECONDS", SAFETY)
+
+
+class Journal:
+    """The order of the pager's steps, as the fetch threads take them: pages requested (when the
+    request starts) and decoded."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.steps: list[tuple[str, int]] = []
+        self.lock = threading.Lock()
+        self.before_sending: Callable[[int], None] = lambda page_number: None
+        fetcher = _pagination._SyncFetcher
+        request, page_of = fetcher.request, fetcher.page_of
+
+        def recorded_request(this: Any, page_number: int, *args: Any, **kwargs: Any) -> httpx.Response:
+            self.add("requested", page_number)
+            self.before_sending(page_number)
+            on_sent = kwargs.get("on_sent")
+            if on_sent is not None:
+
+                def recorded_on_sent() -> None:
+                    self.add("sent", page_number)
+                    on_sent()
+
+                kwargs["on_sent"] = recorded_on_sent
+            return request(this, page_number, *args, **kwargs)
+
+        def recorded_page_of(this: Any, response: httpx.Response, page_number: int, **kwargs: Any) -> Any:
+            self.add("decoded", page_number)
+            return page_of(this, response, page_number, **kwargs)
+
+        monkeypatch.setattr(fetcher, "request", recorded_request)
+        monkeypatch.setattr(fetcher, "page_of", recorded_page_of)
+
+    def add(self, step: str, page_number: int) -> None:
+        with self.lock:
+            self.steps.append((step, page_number))
+
+    def when(self, step: str, page_number: int) -> int:
+        return self.steps.index((step, page_number))
+
+    def wait_for(self, step: str, page_number: int, seconds: float) -> None:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            with self.lock:
+                if (step, page_number) in self.steps:
+                    return
+            time.sleep(0.005)
+
+
+class Paced:
+    """A server answering page N only once the consumer holds page N - 1, as a server taking its
+    time does (the bench's takes 50 ms): the page before has been decoded by then, and what the
+    pager does next depends on its rule, not on which thread the machine ran first."""
+
+    def __init__(self, respond: Callable[[httpx.Request], httpx.Response]) -> None:
+        self.respond = respond
+        self.handed = {page: threading.Event() for page in range(1, 101)}
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        page = int(request.url.params["page"])
+        if page >= 2:
+            assert self.handed[page - 1].wait(SAFETY), f"page {page - 1} never reached the consumer"
+        return self.respond(request)
+
+    def on_page(self, page: Any) -> None:
+        self.handed[page.page_number].set()
+
+
+@pytest.mark.usefixtures("patient_hand_over")
+def test_the_next_page_is_asked_for_before_a_full_page_is_decoded(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # At prefetch=1 (one request at a time) decoding a page would otherwise sit between its
+    # response and the next request on every cycle. Page 1 (the consumer's, decoded before the
+    # window opens) tells the pager how large a full page is; pages 2-4 are as large, so page
+    # N + 1 is asked for before page N is decoded. Page 5 is empty, far smaller: nothing is
+    # guessed after it, and no request goes past the end.
+    journal = Journal(monkeypatch)
+    server = Paced(paged(40))
+    harness.server.respond = server
+    first = harness.client.call_sessions.list(page_size=10, prefetch=1)
+    assert len(list(first.iter_items(on_page=server.on_page))) == 40
+    join_prefetch_threads()
+    for page in (2, 3, 4):
+        assert journal.when("requested", page + 1) < journal.when("decoded", page), journal.steps
+    assert sorted(harness.server.pages_requested) == [1, 2, 3, 4, 5]
+
+
+@pytest.mark.usefixtures("patient_hand_over")
+def test_a_short_last_page_as_large_as_a_full_one_costs_one_request_and_no_wait(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Page 3 holds 9 items, each long enough that its body outweighs the full pages before it:
+    # the pager guesses it full and asks for page 4 before decoding it. The guess costs that one
+    # request, held by the server until the test ends: iteration ends at page 3 without it.
+    journal = Journal(monkeypatch)
+    release = threading.Event()
+
+    def respond(request: httpx.Request) -> httpx.Response:
+        page = int(request.url.params["page"])
+        if page == 4:
+            assert release.wait(SAFETY)
+            return json_response(200, page_body([]))
+        count = 9 if page == 3 else 10
+        made = [session(f"s{(page - 1) * 10 + i}", summary="x" * (200 if page == 3 else 1)) for i in range(count)]
+        return json_response(200, page_body(made))
+
+    server = Paced(respond)
+    harness.server.respond = server
+    first = harness.client.call_sessions.list(page_size=10, prefetch=1)
+    try:
+        assert [item.id for item in first.iter_items(on_page=server.on_page)] == [f"s{i}" for i in range(29)]
+        assert journal.when("requested", 4) < journal.when("decoded", 3), journal.steps
+    finally:
+        release.set()
+    join_prefetch_threads()
+    assert sorted(harness.server.pages_requested) == [1, 2, 3, 4]
+
+
+@pytest.mark.usefixtures("patient_hand_over")
+def test_no_page_is_guessed_past_the_total(harness: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The phone history reports its total (25): page 3, the last, is as large as a full page would
+    # be, but the total says no page follows it, so none is guessed; page 3 was, before page 2
+    # was decoded.
+    journal = Journal(monkeypatch)
+
+    def respond(request: httpx.Request) -> httpx.Response:
+        page, size = int(request.url.params["page"]), int(request.url.params["page_size"])
+        items = sessions("s", max(0, min(size, 25 - (page - 1) * size)), (page - 1) * size)
+        padding = "x" * (200 if page == 3 else 1)
+        return json_response(200, history_body([{**item, "note": padding} for item in items], total=25))
+
+    server = Paced(respond)
+    harness.server.respond = server
+    first = harness.client.calls.list_phone_history(page_size=10, prefetch=1)
+    assert len(list(first.iter_items(on_page=server.on_page))) == 25
+    join_prefetch_threads()
+    assert journal.when("requested", 3) < journal.when("decoded", 2), journal.steps
+    assert sorted(harness.server.pages_requested) == [1, 2, 3]
+
+
+@pytest.mark.usefixtures("patient_hand_over")
+def test_a_page_is_handed_over_once_the_next_request_is_on_its_way(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The consumer, woken with a page, would take the interpreter from the thread about to send
+    # the next request: a page waits until that request has started. Each page's body is smaller
+    # than the one before, so no page is ever guessed full: this is the wait after decoding.
+    journal = Journal(monkeypatch)
+
+    def respond(request: httpx.Request) -> httpx.Response:
+        page = int(request.url.params["page"])
+        made = [session(f"s{(page - 1) * 10 + i}", summary="x" * (100 - 10 * page)) for i in range(10)]
+        return json_response(200, page_body(made if page <= 5 else []))
+
+    server = Paced(respond)
+    harness.server.respond = server
+
+    def on_page(page: Any) -> None:
+        journal.add("handed", page.page_number)
+        server.on_page(page)
+
+    # Each request for page N + 1 first waits a while for page N to reach the consumer: a pager
+    # that handed pages over without waiting for the next request would be caught doing so. (The
+    # pager's own wait holds page N for this one: each page costs the test this while.)
+    journal.before_sending = lambda page_number: journal.wait_for("handed", page_number - 1, 0.2)
+
+    first = harness.client.call_sessions.list(page_size=10, prefetch=1)
+    assert len(list(first.iter_items(on_page=on_page))) == 50
+    join_prefetch_threads()
+    for page in (2, 3, 4, 5):
+        assert journal.when("decoded", page) < journal.when("requested", page + 1), journal.steps
+        assert journal.when("sent", page + 1) < journal.when("handed", page), journal.steps
+    assert sorted(harness.server.pages_requested) == [1, 2, 3, 4, 5, 6]
 
 
 # --- async -------------------------------------------------------------------------------------------

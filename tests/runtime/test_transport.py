@@ -14,6 +14,7 @@ import asyncio
 import http.server
 import re
 import shutil
+import socket
 import ssl
 import subprocess
 import threading
@@ -298,3 +299,81 @@ def test_an_ssl_cert_file_that_is_not_there_stops_the_client_being_built(
     with pytest.raises(FileNotFoundError):
         client_class(api_key="k", base_url="https://api.example.com")
     client_class(api_key="k", base_url="http://127.0.0.1:1")  # a plain-http client reads no bundle
+
+
+# --- `on_sent`: when a request is on the wire (what the prefetching pager waits for) ------------
+
+SAFETY = 30.0
+"""Seconds after which a wait that should have ended gives up (never reached when the test passes)."""
+
+
+class Calls:
+    """An `on_sent` callback that counts its calls and can be waited for."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.event = threading.Event()
+
+    def __call__(self) -> None:
+        self.count += 1
+        self.event.set()
+
+
+def test_on_sent_is_called_once_the_request_is_written_before_any_answer() -> None:
+    # The server answers only once the client has said the request was sent: were `on_sent`
+    # called when the request ended (or never), the server would give up waiting, and say so.
+    sent = Calls()
+    saw_sent_first: list[bool] = []
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+
+        def serve() -> None:
+            connection, _ = listener.accept()
+            with connection:
+                received = b""
+                while b"\r\n\r\n" not in received:
+                    received += connection.recv(65536)
+                saw_sent_first.append(sent.event.wait(SAFETY))
+                body = b'{"success": true}'
+                connection.sendall(
+                    b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s"
+                    % (len(body), body)
+                )
+
+        server = threading.Thread(target=serve, daemon=True)
+        server.start()
+        port = listener.getsockname()[1]
+        with RavanClient(api_key="k", base_url=f"http://127.0.0.1:{port}", max_retries=0) as client:
+            response = client.request(RequestOptions(method="GET", path="/v1/sessions"), on_sent=sent)
+        server.join(SAFETY)
+    assert response.status_code == 200
+    assert saw_sent_first == [True]
+    assert sent.count == 1
+
+
+def test_on_sent_is_called_once_when_no_attempt_could_send() -> None:
+    # Nothing listens: every attempt fails to connect, and whoever waits for the send is released
+    # once, when the request ends.
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        port = listener.getsockname()[1]
+    sent = Calls()
+    client = RavanClient(api_key="k", base_url=f"http://127.0.0.1:{port}", max_retries=2)
+    client._sleep = lambda seconds: None
+    with client, pytest.raises(APIConnectionError):
+        client.request(RequestOptions(method="GET", path="/v1/sessions"), on_sent=sent)
+    assert sent.count == 1
+
+
+def test_on_sent_is_called_before_sending_through_a_callers_own_transport() -> None:
+    # A transport of the caller's says nothing of when it writes: `on_sent` is called as the
+    # request starts, so that nobody waits on it for a whole response.
+    sent = Calls()
+    counts_when_sent: list[int] = []
+
+    def respond(request: httpx.Request) -> httpx.Response:
+        counts_when_sent.append(sent.count)
+        return httpx.Response(200, json={"success": True})
+
+    with RavanClient(api_key="k", transport=httpx.MockTransport(respond), max_retries=0) as client:
+        client.request(RequestOptions(method="GET", path="/v1/sessions"), on_sent=sent)
+    assert counts_when_sent == [1]
+    assert sent.count == 1

@@ -18,7 +18,10 @@ What every pager does, whatever the style:
 - `max_items` stops after that many items; `prefetch=N` keeps N later pages in flight, each
   fetch thread asking for the next page as soon as its own has arrived (pages that arrived wait
   at most 2N ahead of the consumer; items still come strictly in order); leaving early (break,
-  max_items, an error) cancels them at once.
+  max_items, an error) cancels them at once. The sync pager asks before it decodes the page when
+  the body is as large as a full page's (a guess: `_PrefetchPlan.answered`), and hands a page over
+  only once the next request is on the wire: at `prefetch=1`, one request at a time, the cycle
+  is then the server's time and little else (see the README's benchmark).
 - An item repeated across a page boundary (offset pages shift when new items arrive) is yielded
   once, and the page says so (`page.repeated`). Only items with an identity are compared: an item
   whose key is null is never taken for another one.
@@ -86,6 +89,9 @@ BodyT = TypeVar("BodyT")
 ItemT = TypeVar("ItemT")
 
 MAX_PREFETCH = 32
+SENT_WAIT_SECONDS = 0.01
+"""How long a prefetched page at most waits for the next request to be sent before it is handed
+over (see `_SyncPrefetchWindow._fetch_page`): the wait is only for speed, never needed."""
 # An offending value longer than this (once repr'd) is not quoted in an error message.
 MAX_QUOTED_CHARS = 1000
 STALLED_PAGES = 3
@@ -425,16 +431,24 @@ class _SyncFetcher(Generic[BodyT, ItemT]):
     max_items: int | None
     prefetch: int
 
-    def fetch(
-        self, page_number: int, cancellation: Cancellation | None = None, *, models: bool = True
-    ) -> SyncPage[ItemT]:
+    def fetch(self, page_number: int, *, models: bool = True) -> SyncPage[ItemT]:
         """Page `page_number`; without `models` (raw iteration), its models are built only if
         asked for, unless the client validates every response (`strict_responses`)."""
+        return self.page_of(self.request(page_number), page_number, models=models)
+
+    def request(
+        self, page_number: int, cancellation: Cancellation | None = None, *, on_sent: Callable[[], None] | None = None
+    ) -> httpx.Response:
+        """Page `page_number`'s response (2xx), not yet decoded (`cancellation`, `on_sent`: see
+        `SyncAPIClient.request`)."""
         options = self.options.with_param(self.pagination.page_parameter, page_number)
-        response = self.client.request(options, cancellation=cancellation)
+        return self.client.request(options, cancellation=cancellation, on_sent=on_sent)
+
+    def page_of(self, response: httpx.Response, page_number: int, *, models: bool = True) -> SyncPage[ItemT]:
+        """The page `response` holds (see `fetch`)."""
         models = models or self.client.strict_responses
         parsed = self.client.parse_response(
-            response, lambda data: _parse_page(data, self.pagination, models=models), cookie=options.cookie
+            response, lambda data: _parse_page(data, self.pagination, models=models), cookie=self.options.cookie
         )
         return SyncPage(self, parsed, response=response, page_number=page_number)
 
@@ -451,6 +465,10 @@ class _PrefetchPlan:
     in flight. Pages that arrived and wait for the consumer are bounded too: nothing is asked for
     beyond `2 * prefetch` pages past the one it took last, so a slow consumer holds at most that
     many pages in memory. Not thread-safe: the sync pager holds a lock around it.
+
+    The sync pager also asks before the page that arrived is decoded, when its size says it is
+    full (`answered`): a wrong guess costs one request more, cancelled when the consumer stops,
+    on a short last page as large as a full one or a server ignoring the page number.
     """
 
     def __init__(self, first: BasePage[Any], prefetch: int) -> None:
@@ -463,11 +481,40 @@ class _PrefetchPlan:
         self._guard.new_positions(first)
         self._taken = first.page_number
         self._next_to_ask = first.page_number + 1
+        self._smallest_full_body: int | None = None
+        """The fewest bytes a body held among the pages linked so far that were full and had a next
+        page: a body this large is taken to be full too, before it is decoded (`answered`)."""
+        self._note_full_body(first)
+
+    def answered(self, page_number: int, body_bytes: int) -> range:
+        """Page `page_number`'s response is in, `body_bytes` long, not yet decoded: the pages to ask
+        for now, on the guess that it has a next page too.
+
+        Guessed when every page before it is known and has a next page, its body is at least as
+        large as the smallest full page's so far, and the total (where the style has one) leaves
+        more than a page after it. Decoding a page takes a millisecond, which would otherwise sit
+        between the response and the next request on every cycle. A wrong guess (a short last page
+        of long items) costs one request past the end, cancelled when the consumer stops there;
+        `arrived` then asks for nothing more, as the guards and the style decide."""
+        last_known = self._last_known
+        smallest = self._smallest_full_body
+        if page_number != last_known.page_number + 1 or smallest is None or body_bytes < smallest:
+            return range(0)
+        total = last_known.total
+        if total is not None and last_known.items_before + len(last_known.raw_items) + last_known.page_size >= total:
+            return range(0)
+        return self._window(page_number)
 
     def arrived(self, page: BasePage[Any]) -> range:
         """`page` arrived: the pages to ask for now."""
         self._arrived[page.page_number] = page
         return self._to_ask()
+
+    def _note_full_body(self, page: BasePage[Any]) -> None:
+        if page.is_full and page.has_next_page():
+            size = len(page.response.content)
+            if self._smallest_full_body is None or size < self._smallest_full_body:
+                self._smallest_full_body = size
 
     def taken(self, page_number: int) -> range:
         """The consumer took page `page_number`: the pages to ask for now (its progress may open
@@ -486,7 +533,13 @@ class _PrefetchPlan:
             if not following.has_next_page():
                 break  # the last page: nothing after it is asked for
             self._last_known = following
-        window_end = min(self._last_known.page_number + self._prefetch, self._taken + 2 * self._prefetch)
+            self._note_full_body(following)
+        return self._window(self._last_known.page_number)
+
+    def _window(self, last_with_next: int) -> range:
+        """The pages not yet asked for up to `prefetch` past `last_with_next` (a page with a next
+        one), and at most `2 * prefetch` past the one the consumer took last."""
+        window_end = min(last_with_next + self._prefetch, self._taken + 2 * self._prefetch)
         asked = range(self._next_to_ask, max(self._next_to_ask, window_end + 1))
         self._next_to_ask = asked.stop
         return asked
@@ -498,11 +551,13 @@ class _SyncPrefetchWindow(Generic[ItemT]):
 
     def __init__(self, first: SyncPage[ItemT], *, models: bool) -> None:
         fetcher = first._fetcher
-        self._fetch = fetcher.fetch
+        self._fetcher = fetcher
         self._models = models
         self._lock = threading.Lock()
         self._cancellation = Cancellation()
-        self._pool = ThreadPoolExecutor(max_workers=fetcher.prefetch, thread_name_prefix=PREFETCH_THREAD_PREFIX)
+        # Threads to spare: those of pages that arrived wait (briefly) for the next request to be
+        # sent (`_fetch_page`) while `prefetch` others are on the wire; threads start as needed.
+        self._pool = ThreadPoolExecutor(max_workers=2 * fetcher.prefetch + 1, thread_name_prefix=PREFETCH_THREAD_PREFIX)
         self._pending: dict[int, Future[SyncPage[ItemT]]] = {}
         self._closed = False
         with self._lock:
@@ -531,19 +586,40 @@ class _SyncPrefetchWindow(Generic[ItemT]):
             future.cancel()
         self._pool.shutdown(wait=False, cancel_futures=True)
 
-    def _fetch_page(self, page_number: int) -> SyncPage[ItemT]:
-        page = self._fetch(page_number, self._cancellation, models=self._models)
+    def _fetch_page(self, page_number: int, sent: threading.Event) -> SyncPage[ItemT]:
+        response = self._fetcher.request(page_number, self._cancellation, on_sent=sent.set)
         with self._lock:
-            if not self._closed:
-                self._ask(self._plan.arrived(page))
+            guessed = [] if self._closed else self._ask(self._plan.answered(page_number, len(response.content)))
+        # Each wait below lets the request just asked for go on the wire before this thread decodes
+        # its page, or hands it to the consumer: either would hold the interpreter, at the sending
+        # thread's first blocking call before its write, and add that time to every cycle.
+        if guessed:
+            guessed[0].wait(SENT_WAIT_SECONDS)
+        page = self._fetcher.page_of(response, page_number, models=self._models)
+        with self._lock:
+            asked = [] if self._closed else self._ask(self._plan.arrived(page))
+        if asked:
+            asked[0].wait(SENT_WAIT_SECONDS)
         return page
 
-    def _ask(self, page_numbers: range) -> None:
-        """Submit `page_numbers` (lock held)."""
+    def _ask(self, page_numbers: range) -> list[threading.Event]:
+        """Submit `page_numbers` (lock held); each one's event is set once its request is on the
+        wire, or ended, or will never be sent."""
         if self._closed:
-            return
+            return []
+        asked = []
         for page_number in page_numbers:
-            self._pending[page_number] = self._pool.submit(self._fetch_page, page_number)
+            sent = threading.Event()
+            future = self._pool.submit(self._fetch_page, page_number, sent)
+            future.add_done_callback(_releasing(sent))  # cancelled before it ran: nobody waits on
+            self._pending[page_number] = future
+            asked.append(sent)
+        return asked
+
+
+def _releasing(event: threading.Event) -> Callable[[object], None]:
+    """A done-callback for a future that sets `event`, whatever the outcome."""
+    return lambda _: event.set()
 
 
 class SyncPage(BasePage[ItemT]):
@@ -726,6 +802,8 @@ class AsyncPage(BasePage[ItemT]):
                 pending[page_number] = asyncio.ensure_future(fetch_page(page_number))
 
         async def fetch_page(page_number: int) -> AsyncPage[ItemT]:
+            # Asked for once the page is decoded: `_PrefetchPlan.answered`'s guess before it bought
+            # nothing here (measured), the loop running the decode before any other task's send.
             fetched = await fetcher.fetch(page_number, models=models)
             ask(plan.arrived(fetched))
             return fetched

@@ -6,7 +6,7 @@ SPEC_SHA256: Final = "e0205db4093ad41eefcff3388926ee7306a9a99fd8be595b3ab65cfc93
 """sha256 of the spec/openapi.yaml this package was generated from."""
 SPEC_VERSION: Final = "2.0.0"
 """The spec's info.version."""
-INPUTS_SHA256: Final = "59c6aa46fc52d54f75e4515698b6ab287cbe7f79efcf06c9b9b4de92e8eac9dd"
+INPUTS_SHA256: Final = "277837d277899789afcdfbb3fc9964b4a81870952e7132dc10857f1c57cb3e95"
 """sha256 over everything that shapes the code: spec, templates, runtime modules, generator versions."""
 GENERATORS: Final[dict[str, str]] = {
     "datamodel-code-generator": "0.89.0",

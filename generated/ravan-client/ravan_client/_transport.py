@@ -73,9 +73,10 @@ current_attempt: contextvars.ContextVar[Attempt | None] = contextvars.ContextVar
 class Attempt:
     """One attempt's deadline (monotonic seconds, or None) and the streams it used, to abort them."""
 
-    def __init__(self, deadline: float | None) -> None:
+    def __init__(self, deadline: float | None, on_sent: Callable[[], None] | None = None) -> None:
         self.deadline = deadline
         self.aborted = False
+        self._on_sent = on_sent
         self._streams: list[_DeadlineStream] = []
         self._lock = threading.Lock()
 
@@ -92,6 +93,13 @@ class Attempt:
         if left <= 0:
             raise error("the response did not arrive in full within the timeout")
         return left if timeout is None else min(timeout, left)
+
+    def sent(self) -> None:
+        """The request's first bytes are written (the head, for a request without a body: what
+        the server answers): tell `on_sent`, once."""
+        on_sent, self._on_sent = self._on_sent, None
+        if on_sent is not None:
+            on_sent()
 
     def bind(self, stream: _DeadlineStream) -> None:
         with self._lock:
@@ -127,6 +135,8 @@ class _DeadlineStream(httpcore.NetworkStream):
             attempt.bind(self)
             timeout = attempt.clamp(timeout, httpcore.WriteTimeout)
         self._inner.write(buffer, timeout)
+        if attempt is not None:
+            attempt.sent()
 
     def close(self) -> None:
         self._inner.close()

@@ -16,7 +16,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+g59c6aa46fc52"
+__version__ = "2.0.0+g277837d27789"
 
 PROGRAM = Program(
     name="ravan-calls",

@@ -148,6 +148,17 @@ class Abandoned(Exception):
     wanted; never reaches users."""
 
 
+def _once(function: Callable[[], None]) -> Callable[[], None]:
+    """`function`, called the first time only (from the thread of one request)."""
+    pending = [function]
+
+    def call() -> None:
+        if pending:
+            pending.pop()()
+
+    return call
+
+
 class Cancellation:
     """Stops the requests of a prefetching pager from another thread: no further attempt starts,
     a wait between attempts ends, and reads on the wire are cut (on the pools the client made)."""
@@ -757,6 +768,8 @@ class SyncAPIClient(BaseClient):
                 return new_sync_http_client(base_url_scheme=scheme, transport=transport)
 
             self._pool = _SyncPool(factory(), factory)
+        # Only the client's own pools say when a request is on the wire (`request`'s `on_sent`).
+        self._signals_sent = http_client is None and transport is None
         self._closes_pool = True
         self._sleep: Callable[[float], None] = time.sleep
 
@@ -776,16 +789,27 @@ class SyncAPIClient(BaseClient):
         if self._closes_pool:
             self._pool.close()
 
-    def request(self, options: RequestOptions, *, cancellation: Cancellation | None = None) -> httpx.Response:
+    def request(
+        self,
+        options: RequestOptions,
+        *,
+        cancellation: Cancellation | None = None,
+        on_sent: Callable[[], None] | None = None,
+    ) -> httpx.Response:
         """Send one logical request, with retries and redirects; return the final 2xx response.
 
         `cancellation` (the prefetching pager's speculative pages): once cancelled, no further
-        attempt is made, a wait between attempts ends, and reads on the wire are cut; `Abandoned`."""
+        attempt is made, a wait between attempts ends, and reads on the wire are cut; `Abandoned`.
+        `on_sent` is called once, as soon as the request is on the wire (on the client's own
+        pools; through a transport of the caller's, before it is sent), or when it ends without."""
         opened: list[IO[bytes]] = []  # files a multipart body opened from paths: closed when done
         failure: APIError | None = None
         log_redaction = _cookie_log_redaction(options.cookie)  # held (weakly registered) until the request ends
+        sent = _once(on_sent) if on_sent is not None else None
+        if sent is not None and not self._signals_sent:
+            sent()  # a transport of the caller's does not say when it wrote: now is as good as any
         try:
-            return self._request(options, cancellation, opened)
+            return self._request(options, cancellation, opened, sent)
         except APIError as error:
             if options.cookie is None:
                 raise
@@ -793,12 +817,18 @@ class SyncAPIClient(BaseClient):
         finally:
             for handle in opened:
                 handle.close()
+            if sent is not None:
+                sent()  # if nothing was written (a refusal before sending): whoever waits, waits no more
             del log_redaction
         # Raised outside the `except`: the error is not its own implicit context.
         raise _cookie_values_hidden(failure, options.cookie)
 
     def _request(
-        self, options: RequestOptions, cancellation: Cancellation | None, opened: list[IO[bytes]]
+        self,
+        options: RequestOptions,
+        cancellation: Cancellation | None,
+        opened: list[IO[bytes]],
+        on_sent: Callable[[], None] | None = None,
     ) -> httpx.Response:
         timeout, max_retries = self._resolve(options)
         http = self._http
@@ -814,7 +844,7 @@ class SyncAPIClient(BaseClient):
             failure: Exception | None = None
             progress = _Progress()
             try:
-                response = self._attempt(http, request, timeout, cancellation, progress)
+                response = self._attempt(http, request, timeout, cancellation, progress, on_sent)
             except httpx.RequestError as error:  # transport failures, timeouts, undecodable bodies
                 failure = error
             if failure is not None:
@@ -865,8 +895,9 @@ class SyncAPIClient(BaseClient):
         timeout: httpx.Timeout | None,
         cancellation: Cancellation | None,
         progress: _Progress,
+        on_sent: Callable[[], None] | None,
     ) -> httpx.Response:
-        attempt = Attempt(self._attempt_deadline(timeout))
+        attempt = Attempt(self._attempt_deadline(timeout), on_sent)
         if cancellation is not None:
             cancellation.register(attempt)
         token = current_attempt.set(attempt)

@@ -28,7 +28,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+gbb4aa4412036"
+__version__ = "2.0.0+g0a35c1cbb07a"
 
 PROGRAM = Program(
     name="ravan-calls",
