@@ -272,7 +272,8 @@ def test_sigterm_ends_with_whole_records_a_count_and_exit_143(cli: Cli, tmp_path
     previous = signal.getsignal(signal.SIGTERM)
     cli.server.respond = fail_on_page(3, terminate)
     out = tmp_path / f"calls.{export_format}"
-    result = cli("call-sessions", "export", "-f", export_format, "-o", str(out), "--page-size", "10")
+    # Without prefetch the request runs in the main thread: the signal lands after page 2 is written.
+    result = cli("call-sessions", "export", "-f", export_format, "-o", str(out), "--page-size", "10", "--prefetch", "0")
     assert result.code == 143
     partial = tmp_path / f"calls.{export_format}.partial"
     assert len(records_in(partial, export_format)) == 20
@@ -280,6 +281,30 @@ def test_sigterm_ends_with_whole_records_a_count_and_exit_143(cli: Cli, tmp_path
         f"error: Interrupted. {out} was left as it was; the 20 call sessions received before are in {partial}."
     ]
     assert signal.getsignal(signal.SIGTERM) == previous  # the export's handler is gone again
+
+
+@pytest.mark.skipif(threading.current_thread() is not threading.main_thread(), reason="signals need the main thread")
+@pytest.mark.parametrize("export_format", FORMATS)
+def test_sigterm_while_prefetching_ends_with_whole_records_and_their_count(
+    cli: Cli, tmp_path: Path, export_format: str
+) -> None:
+    # At the default prefetch=1, page 3 is asked for by a fetch thread while the main thread takes
+    # page 1 or 2: the signal lands in the main thread wherever it is, between whole records.
+    def terminate(request: httpx.Request) -> httpx.Response:
+        os.kill(os.getpid(), signal.SIGTERM)
+        raise AssertionError("SIGTERM did not stop the export")
+
+    cli.server.respond = fail_on_page(3, terminate)
+    out = tmp_path / f"calls.{export_format}"
+    result = cli("call-sessions", "export", "-f", export_format, "-o", str(out), "--page-size", "10")
+    assert result.code == 143
+    partial = tmp_path / f"calls.{export_format}.partial"
+    written = len(records_in(partial, export_format))
+    assert written in (10, 20)
+    assert result.error_lines == [
+        f"error: Interrupted. {out} was left as it was; the {written} call sessions received before are in {partial}."
+    ]
+    assert not out.exists()
 
 
 class FullDisk:

@@ -6,7 +6,7 @@ SPEC_SHA256: Final = "e0205db4093ad41eefcff3388926ee7306a9a99fd8be595b3ab65cfc93
 """sha256 of the spec/openapi.yaml this package was generated from."""
 SPEC_VERSION: Final = "2.0.0"
 """The spec's info.version."""
-INPUTS_SHA256: Final = "277837d277899789afcdfbb3fc9964b4a81870952e7132dc10857f1c57cb3e95"
+INPUTS_SHA256: Final = "f2df1c8602a8a4ed6f0d60f1b90cd073fa7744fa9653722dc9da87d6dbb39e8b"
 """sha256 over everything that shapes the code: spec, templates, runtime modules, generator versions."""
 GENERATORS: Final[dict[str, str]] = {
     "datamodel-code-generator": "0.89.0",

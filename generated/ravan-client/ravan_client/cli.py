@@ -16,7 +16,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+g277837d27789"
+__version__ = "2.0.0+gf2df1c8602a8"
 
 PROGRAM = Program(
     name="ravan-calls",

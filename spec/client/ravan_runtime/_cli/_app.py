@@ -121,9 +121,10 @@ def _export_command(
         click.Option(
             ["--prefetch"],
             type=click.IntRange(0, 32),
-            default=0,
+            default=1,
             show_default=True,
-            help="Page requests to keep in flight (0: one at a time).",
+            help="Page requests to keep in flight (1: one at a time, the next on the wire while this one is "
+            "written; 0: none while writing).",
         ),
         click.Option(["--max-items"], type=click.IntRange(min=0), help=f"Stop after this many {plural}."),
     ]

@@ -28,7 +28,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+g0a35c1cbb07a"
+__version__ = "2.0.0+gacfb75f030de"
 
 PROGRAM = Program(
     name="ravan-calls",
