@@ -36,7 +36,7 @@ from urllib.parse import unquote
 
 import yaml
 
-from scripts.lib.openapi_document import follow_pointer, parse_document
+from scripts.lib.openapi_document import canonical_pointer, follow_pointer, parse_document
 
 REFERENCE_KEYS = ("$ref", "$dynamicRef", "$recursiveRef")
 
@@ -226,7 +226,7 @@ class _Bundler:
         if fragment and not fragment.startswith("/"):
             raise BundleError(f"{said}; its fragment is not a JSON pointer (#/...)")
         if not location:
-            return file, fragment
+            return file, self._canonical(file, fragment)
         if _URL_SCHEME.match(location) or location.startswith("//"):
             raise BundleError(f"{said}; {NOTHING_FETCHED}, nothing is fetched")
         path_text = unquote(location)
@@ -255,7 +255,15 @@ class _Bundler:
             # A FIFO would block the read forever; a directory, socket or device is no document.
             raise BundleError(f"{said}; it is not a regular file (a directory, a FIFO, a device...), nothing is read")
         self._read(relative, referrer=f"{said}; ")
-        return relative, fragment
+        return relative, self._canonical(relative, fragment)
+
+    def _canonical(self, file: str, pointer: str) -> str:
+        """`pointer` in one spelling (see `canonical_pointer`): two spellings of one place are one
+        schema. A pointer to nothing is left as written, for `_node_at` to refuse naming it."""
+        try:
+            return canonical_pointer(self.documents[file], pointer)
+        except LookupError:
+            return pointer
 
     def _node_at(self, target: tuple[str, str], said: str) -> Any:
         file, pointer = target

@@ -16,8 +16,11 @@ three agree on what an operation's parameters are and what a schema allows:
   file's content (a multipart file part).
 - `path_placeholders(template)` and `path_shape(template)` read the `{name}` placeholders of a
   path template (or a `servers` URL) by one rule, `split_path_template` cutting one at them.
+- `follow_pointer(document, pointer)` reads a JSON pointer (escapes and percent-encoding
+  included), `canonical_pointer` spells it one way (what the bundler keys a schema by).
 
-Only local references are supported: the spec is one hand-maintained file.
+`resolve` follows local references only; a document split over several files is first bundled
+into one (`scripts/lib/bundle.py`).
 """
 
 from __future__ import annotations
@@ -166,7 +169,20 @@ def _is_index(key: str) -> bool:
 def follow_pointer(document: Any, pointer: str) -> Any:
     """The node of `document` that the JSON pointer `pointer` (RFC 6901: `/a/b`, `~1`, `~0`; `""`
     is the whole document) names; LookupError carrying the key that is missing when none."""
+    return _walk_pointer(document, pointer)[0]
+
+
+def canonical_pointer(document: Any, pointer: str) -> str:
+    """`pointer` spelled from the keys it reaches in `document`: one spelling for every way of
+    writing the same place (`/schemas/P%65t` and `/schemas/Pet`), so that what is keyed by its
+    pointer is one thing. LookupError as `follow_pointer`."""
+    return "".join("/" + str(key).replace("~", "~0").replace("/", "~1") for key in _walk_pointer(document, pointer)[1])
+
+
+def _walk_pointer(document: Any, pointer: str) -> tuple[Any, list[str | int]]:
+    """The node `pointer` names, and the keys and indexes taken to it."""
     target = document
+    taken: list[str | int] = []
     for part in pointer.split("/")[1:] if pointer else ():
         key = part.replace("~1", "/").replace("~0", "~")
         if isinstance(target, Mapping) and key not in target and unquote(key) in target:
@@ -176,11 +192,13 @@ def follow_pointer(document: Any, pointer: str) -> Any:
             key = unquote(key)
         if isinstance(target, Mapping) and key in target:
             target = target[key]
+            taken.append(key)
         elif isinstance(target, Sequence) and not isinstance(target, str) and _is_index(key) and int(key) < len(target):
             target = target[int(key)]
+            taken.append(int(key))
         else:
             raise LookupError(key)
-    return target
+    return target, taken
 
 
 class SpecError(Exception):

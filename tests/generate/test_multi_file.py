@@ -464,3 +464,41 @@ def test_file_names_that_differ_only_in_case_or_separators_make_distinct_classes
     }
     schemas = bundle(write(tmp_path, files)).document["components"]["schemas"]
     assert sorted(schemas) == ["A-B", "Droplet_2", "a_b_2", "a_b_3", "models_droplet"]
+
+
+def test_two_spellings_of_one_pointer_are_one_schema(tmp_path: Path) -> None:
+    # `P%65t` is `Pet` percent-encoded (a reference is a URI fragment): before, each spelling was
+    # hoisted as a schema of its own (`Pet` and `Pet2`), one class per spelling for one schema.
+    root = write(
+        tmp_path,
+        {
+            "openapi.yaml": spec_with(
+                {
+                    "/pets": {
+                        "get": {
+                            "operationId": "pets_list",
+                            "responses": ok_response(
+                                {
+                                    "type": "object",
+                                    "properties": {
+                                        "first": {"$ref": "models.yml#/components/schemas/Pet"},
+                                        "second": {"$ref": "models.yml#/components/schemas/P%65t"},
+                                        "third": {"$ref": "./models.yml#/components/schemas/P%65%74"},
+                                    },
+                                }
+                            ),
+                        }
+                    }
+                }
+            ),
+            "models.yml": {
+                "components": {"schemas": {"Pet": {"type": "object", "properties": {"name": {"type": "string"}}}}}
+            },
+        },
+    )
+    document = bundle(root).document
+    assert list(document["components"]["schemas"]) == ["Pet"]
+    properties = document["paths"]["/pets"]["get"]["responses"]["200"]["content"]["application/json"]["schema"][
+        "properties"
+    ]
+    assert properties["first"] == properties["second"] == properties["third"] == {"$ref": "#/components/schemas/Pet"}

@@ -6,7 +6,7 @@ SPEC_SHA256: Final = "e0205db4093ad41eefcff3388926ee7306a9a99fd8be595b3ab65cfc93
 """sha256 of the spec/openapi.yaml this package was generated from."""
 SPEC_VERSION: Final = "2.0.0"
 """The spec's info.version."""
-INPUTS_SHA256: Final = "81a29ae6d4d27da76fbaa8e1bd99f8f24cbbded2edb22c530fd7fc124ac8cdd6"
+INPUTS_SHA256: Final = "36218008388b90da91d85e190951e5c19849c06ff3d564cde8ba4579b0d8140c"
 """sha256 over everything that shapes the code: spec, templates, runtime modules, generator versions."""
 GENERATORS: Final[dict[str, str]] = {
     "datamodel-code-generator": "0.89.0",

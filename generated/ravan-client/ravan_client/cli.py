@@ -16,7 +16,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+g81a29ae6d4d2"
+__version__ = "2.0.0+g36218008388b"
 
 PROGRAM = Program(
     name="ravan-calls",

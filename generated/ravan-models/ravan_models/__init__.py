@@ -23,7 +23,7 @@ from .models import (
     ErrorResponse,
 )
 
-__version__ = "2.0.0+gc80f900f783e"
+__version__ = "2.0.0+g5c08668b74bc"
 
 # Models that refer to models defined after them are completed lazily by pydantic, on first use;
 # until then their `model_fields` lack what the forward references carry (the aliases). Completed

@@ -6,7 +6,7 @@ SPEC_SHA256: Final = "e0205db4093ad41eefcff3388926ee7306a9a99fd8be595b3ab65cfc93
 """sha256 of the spec/openapi.yaml this package was generated from."""
 SPEC_VERSION: Final = "2.0.0"
 """The spec's info.version."""
-INPUTS_SHA256: Final = "c80f900f783ee2e3473919f230095c0c7ab7db24146107d1635971fb074c17a1"
+INPUTS_SHA256: Final = "5c08668b74bc70256e8df08a17fd85becde3d162fab7d09526c2dc58d7ec5d1d"
 """sha256 over everything that shapes the code: spec, templates, runtime modules, generator versions."""
 GENERATORS: Final[dict[str, str]] = {
     "datamodel-code-generator": "0.89.0",

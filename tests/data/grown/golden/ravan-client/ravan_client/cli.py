@@ -28,7 +28,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+g643c3fe304d0"
+__version__ = "2.0.0+gd8e240f681ba"
 
 PROGRAM = Program(
     name="ravan-calls",

@@ -36,7 +36,7 @@ from .models import (
     TranscriptTurn,
 )
 
-__version__ = "2.0.0+g099784e969c7"
+__version__ = "2.0.0+g88ba8e7d139d"
 
 # Models that refer to models defined after them are completed lazily by pydantic, on first use;
 # until then their `model_fields` lack what the forward references carry (the aliases). Completed
