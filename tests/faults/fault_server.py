@@ -7,7 +7,7 @@ SO_LINGER 0), send a body shorter than its Content-Length, truncated or non-JSON
 redirect (to another origin, with any 3xx, setting cookies), ignore the page number, send a page of
 tens of MB or a gzip bomb, drip its status line and headers, send `100 Continue` forever, write a
 malformed status or header line, echo the query or the credentials it received, or serve pages a
-test scripted.
+test scripted (and stall past them).
 
 Every URL is `/<route>/<token>[/<argument>...]/api/v1/calling/call-sessions`: a client's base_url is
 `http://127.0.0.1:<port>/<route>/<token>/...` and the client appends the operation's path. The route
@@ -184,9 +184,13 @@ class FaultServer:
             self._scripts[token] = encoded
 
     def scripted_page(self, token: str, page: int) -> bytes:
-        with self._lock:
-            bodies = self._scripts.get(token, [])
+        bodies = self.scripted_pages(token)
         return bodies[page - 1] if 0 < page <= len(bodies) else json.dumps(page_body([])).encode()
+
+    def scripted_pages(self, token: str) -> list[bytes]:
+        """The bodies `script_pages` set for this test, encoded."""
+        with self._lock:
+            return list(self._scripts.get(token, []))
 
     def open_connections(self, token: str) -> int:
         """Connections that carried a request of this test and that the client has not closed."""
@@ -589,6 +593,18 @@ async def route_scripted(
     return await respond(writer, 200, server.scripted_page(request.token, request.page))
 
 
+async def route_scripted_then_stall(
+    server: FaultServer, request: ReceivedRequest, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+) -> Outcome:
+    """The pages the test scripted, each after a delay (argument 0, in ms: a server taking its
+    time); a page past them never comes (until the client hangs up, or STALL_LIMIT_SECONDS)."""
+    bodies = server.scripted_pages(request.token)
+    if not 0 < request.page <= len(bodies):
+        return await wait_for_client_to_hang_up(reader)
+    await asyncio.sleep(int(request.arguments[0]) / 1000)
+    return await respond(writer, 200, bodies[request.page - 1])
+
+
 async def route_large_page(
     server: FaultServer, request: ReceivedRequest, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
 ) -> Outcome:
@@ -723,6 +739,7 @@ ROUTES: dict[str, Route] = {
     "pager-trap-growing": route_pager_trap_growing,
     "stall-after": route_stall_after,
     "scripted": route_scripted,
+    "scripted-then-stall": route_scripted_then_stall,
     "large-page": route_large_page,
     "echo": route_echo,
     "echo-key": route_echo_key,

@@ -200,6 +200,38 @@ async def test_max_items_reached_while_prefetching_does_not_wait_for_the_pages_i
     assert elapsed < PROMPTLY
 
 
+# Long enough that the pager has decoded the page before by the time a page arrives, so that the
+# sync pager's guess (`_PrefetchPlan.answered`) is made; a busy machine may still miss it.
+SCRIPTED_ANSWER_DELAY_MS = 200
+
+
+@pytest.mark.timeout(180)
+async def test_a_page_guessed_past_a_short_last_page_that_never_comes_does_not_hold_the_caller(
+    flavor: Flavor, fault_server: FaultServer, token: str
+) -> None:
+    """Pages 1 and 2 are full; page 3 is short, but its sessions are long, so its body is as large
+    as a full page's: the sync pager guesses it full and asks for page 4 before decoding it. Page 4
+    never comes: iteration ends at page 3 all the same, at once, every session once, and the cut
+    request leaves no connection busy (the async pager does not guess: it never asks for page 4)."""
+    full_pages = [page_body([{"id": f"page-{page}-{i}"} for i in range(PAGE_SIZE)]) for page in (1, 2)]
+    long_sessions = [{"id": f"page-3-{i}", "roomId": "r" * 200} for i in range(PAGE_SIZE - 1)]
+    fault_server.script_pages(token, [*full_pages, page_body(long_sessions)])
+    async with fault_client(
+        flavor, fault_server, "scripted-then-stall", token, SCRIPTED_ANSWER_DELAY_MS, timeout=STALLED_CALL_TIMEOUT
+    ) as under_test:
+        started = time.monotonic()
+        sessions = await under_test.all_items(page_size=PAGE_SIZE, prefetch=1)
+        elapsed = time.monotonic() - started
+    expected = [f"page-{page}-{i}" for page in (1, 2) for i in range(PAGE_SIZE)] + [
+        f"page-3-{i}" for i in range(PAGE_SIZE - 1)
+    ]
+    assert [session.id for session in sessions] == expected
+    pages = [request.page for request in fault_server.requests_for(token)]
+    assert sorted(pages)[:3] == [1, 2, 3]
+    assert len(pages) <= (4 if flavor == "sync" else 3), pages  # the guess costs one request, no more
+    assert elapsed < PROMPTLY
+
+
 @pytest.mark.timeout(180)
 @pytest.mark.parametrize("prefetch", [1, 4])
 async def test_cancelling_an_async_iteration_waiting_on_a_stalled_page_returns_at_once(

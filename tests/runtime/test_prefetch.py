@@ -7,6 +7,7 @@ and a wait's timeout is only a safety net that fails the test instead of hanging
 from __future__ import annotations
 
 import asyncio
+import gzip
 import threading
 import time
 from collections.abc import Callable, Generator
@@ -368,6 +369,37 @@ def test_a_short_last_page_as_large_as_a_full_one_costs_one_request_and_no_wait(
         release.set()
     join_prefetch_threads()
     assert sorted(harness.server.pages_requested) == [1, 2, 3, 4]
+
+
+@pytest.mark.usefixtures("patient_hand_over")
+def test_a_page_is_guessed_full_by_its_decoded_size_not_its_size_on_the_wire(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Page 1 (which tells the pager how large a full page is) comes as is; pages 2-4 come gzipped,
+    # far fewer bytes on the wire than page 1's. The pager measures the body the client decoded
+    # (and buffered, its Content-Length rewritten), so they are guessed full like page 1; a guess
+    # by wire size would never ask ahead. Page 5 is empty, gzipped too: nothing is asked past it.
+    journal = Journal(monkeypatch)
+    honest = paged(40)
+
+    def respond(request: httpx.Request) -> httpx.Response:
+        response = honest(request)
+        if request.url.params["page"] == "1":
+            return response
+        return httpx.Response(
+            200,
+            content=gzip.compress(response.content),
+            headers={"Content-Type": "application/json", "Content-Encoding": "gzip"},
+        )
+
+    server = Paced(respond)
+    harness.server.respond = server
+    first = harness.client.call_sessions.list(page_size=10, prefetch=1)
+    assert ids(first.iter_items(on_page=server.on_page)) == [f"s{i}" for i in range(40)]
+    join_prefetch_threads()
+    for page in (2, 3, 4):
+        assert journal.when("requested", page + 1) < journal.when("decoded", page), journal.steps
+    assert sorted(harness.server.pages_requested) == [1, 2, 3, 4, 5]
 
 
 @pytest.mark.usefixtures("patient_hand_over")
