@@ -49,7 +49,7 @@ def dlt_source(client: RavanClient | None = None, **options: _Any) -> _Any:
     return make_source(PROGRAM, client if client is not None else RavanClient(), **options)
 
 
-__version__ = "2.0.0+g36218008388b"
+__version__ = "2.0.0+gf9a93ae5d52f"
 
 __all__ = [
     "DEFAULT_BASE_URL",

@@ -6,7 +6,7 @@ SPEC_SHA256: Final = "e0205db4093ad41eefcff3388926ee7306a9a99fd8be595b3ab65cfc93
 """sha256 of the spec/openapi.yaml this package was generated from."""
 SPEC_VERSION: Final = "2.0.0"
 """The spec's info.version."""
-INPUTS_SHA256: Final = "36218008388b90da91d85e190951e5c19849c06ff3d564cde8ba4579b0d8140c"
+INPUTS_SHA256: Final = "f9a93ae5d52fd4ed2a84a4724ef118f81c525b6cc04654ea0043f9a593ddb01f"
 """sha256 over everything that shapes the code: spec, templates, runtime modules, generator versions."""
 GENERATORS: Final[dict[str, str]] = {
     "datamodel-code-generator": "0.89.0",

@@ -16,7 +16,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+g36218008388b"
+__version__ = "2.0.0+gf9a93ae5d52f"
 
 PROGRAM = Program(
     name="ravan-calls",

@@ -35,7 +35,7 @@ from ._pagination import AsyncPage, AsyncPager, SyncPage
 from ._provenance import GENERATORS, SPEC_SHA256, SPEC_VERSION
 from ._types import NOT_GIVEN, NotGiven
 
-__version__ = "2.0.0+gd8e240f681ba"
+__version__ = "2.0.0+g5589387c56dd"
 
 __all__ = [
     "DEFAULT_BASE_URL",

@@ -588,26 +588,29 @@ class _SyncPrefetchWindow(Generic[ItemT]):
 
     def _fetch_page(self, page_number: int, sent: threading.Event) -> SyncPage[ItemT]:
         response = self._fetcher.request(page_number, self._cancellation, on_sent=sent.set)
-        with self._lock:
-            guessed = [] if self._closed else self._ask(self._plan.answered(page_number, len(response.content)))
-        # Each wait below lets the request just asked for go on the wire before this thread decodes
-        # its page, or hands it to the consumer: either would hold the interpreter, at the sending
-        # thread's first blocking call before its write, and add that time to every cycle.
-        if guessed:
-            guessed[0].wait(SENT_WAIT_SECONDS)
+        self._ask_then_wait(lambda: self._plan.answered(page_number, len(response.content)))
         page = self._fetcher.page_of(response, page_number, models=self._models)
+        self._ask_then_wait(lambda: self._plan.arrived(page))
+        return page
+
+    def _ask_then_wait(self, plan_step: Callable[[], range]) -> None:
+        """Ask for the pages `plan_step` names (unless closed), then let the first one's request go
+        on the wire before this thread decodes its page or hands it to the consumer: either would
+        hold the interpreter, at the sending thread's first blocking call before its write, and
+        add that time to every cycle."""
         with self._lock:
-            asked = [] if self._closed else self._ask(self._plan.arrived(page))
+            if self._closed:
+                return
+            asked = self._ask(plan_step())
         if asked:
             asked[0].wait(SENT_WAIT_SECONDS)
-        return page
 
     def _ask(self, page_numbers: range) -> list[threading.Event]:
         """Submit `page_numbers` (lock held); each one's event is set once its request is on the
         wire, or ended, or will never be sent."""
         if self._closed:
             return []
-        asked = []
+        asked: list[threading.Event] = []
         for page_number in page_numbers:
             sent = threading.Event()
             future = self._pool.submit(self._fetch_page, page_number, sent)

@@ -28,7 +28,7 @@ from .resources import (
 
 __all__ = ["PROGRAM", "main"]
 
-__version__ = "2.0.0+gd8e240f681ba"
+__version__ = "2.0.0+g5589387c56dd"
 
 PROGRAM = Program(
     name="ravan-calls",
